@@ -1,0 +1,34 @@
+"""ASGI entry point of the identity service: the OAuth endpoints plus the identity subgraph."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import sessionmaker
+
+from servicekit import db
+from servicekit.app import create_app
+
+from . import oauth, web
+from .config import IdentitySettings, get_settings
+from .schema import schema
+
+
+def build(settings: IdentitySettings | None = None):
+    settings = settings or get_settings()
+    if settings.environment != "prod":
+        # Plain http on localhost in dev and tests; production terminates TLS at the ingress.
+        import os
+        os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
+    sync_engine = db.make_sync_engine(settings)
+    session_factory = sessionmaker(sync_engine, expire_on_commit=False)
+    server = oauth.AuthorizationServer(settings)
+
+    async def dispose(runtime):
+        sync_engine.dispose()
+
+    return create_app(settings=settings, schema=schema, routes=web.routes(server, settings, session_factory),
+                      shutdown=[dispose])
+
+
+def app():
+    """uvicorn factory: ``uvicorn --factory identity.app:app``."""
+    return build()

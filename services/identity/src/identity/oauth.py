@@ -1,0 +1,466 @@
+"""The OAuth 2 authorization server: Authlib's server and grant classes, our storage, and a
+small Starlette adapter (Authlib ships Flask and Django adapters only).
+
+Authlib is synchronous, so every OAuth endpoint runs in a worker thread with a synchronous
+session; the session is committed when Authlib has produced its response (an error response
+included, so that e.g. a family revocation on refresh-token reuse sticks).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import hashlib
+import json
+import secrets
+import uuid
+from collections import defaultdict
+from typing import Any
+
+from authlib.oauth2 import AuthorizationServer as _AuthorizationServer
+from authlib.oauth2.rfc6749 import ClientMixin, OAuth2Request, grants
+from authlib.oauth2.rfc6749.requests import JsonRequest, OAuth2Payload
+from authlib.oauth2.rfc7009 import RevocationEndpoint as _RevocationEndpoint
+from authlib.oauth2.rfc7636 import CodeChallenge
+from authlib.oauth2.rfc6749.errors import InvalidRequestError
+from authlib.oauth2.rfc7662 import IntrospectionEndpoint as _IntrospectionEndpoint
+from joserfc import jws, jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from servicekit import audit
+from servicekit.audit import Actor
+from servicekit.principal import RoleBinding, Role, ScopeKind
+
+from . import keys, passwords
+from .config import IdentitySettings
+from .models import (
+    AuthorizationCode, IssuedAccessToken, OAuthClient, RefreshToken, RoleBindingRow, SigningKey, User,
+)
+
+# Scopes a token may carry. The gateway refuses tokens with any other scope.
+SCOPES: dict[str, str] = {
+    "api": "以本人身份调用业务接口",
+    "offline_access": "保持登录(刷新令牌)",
+    "roster:read": "读取派驻人员名单(不含敏感字段)",
+    "events:report": "向指挥室上报事件",
+    "events:status": "查询本系统上报事件的办理状态",
+    "events:read": "读取各服务的领域事件流(内部服务)",
+}
+
+_session: contextvars.ContextVar[Session] = contextvars.ContextVar("identity_session")
+
+
+def db() -> Session:
+    return _session.get()
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def token_hash(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+# --- models as Authlib expects them ------------------------------------------------------------
+
+
+class Client(ClientMixin):
+    def __init__(self, row: OAuthClient):
+        self.row = row
+
+    @property
+    def client_id(self) -> str:
+        return self.row.client_id
+
+    def get_client_id(self):
+        return self.row.client_id
+
+    def get_default_redirect_uri(self):
+        return self.row.redirect_uris[0] if self.row.redirect_uris else None
+
+    def get_allowed_scope(self, scope):
+        if not scope:
+            return " ".join(self.row.scopes)
+        allowed = set(self.row.scopes)
+        return " ".join(s for s in scope.split() if s in allowed)
+
+    def check_redirect_uri(self, redirect_uri):
+        return redirect_uri in self.row.redirect_uris
+
+    def check_client_secret(self, client_secret):
+        return self.row.secret_hash is not None and passwords.verify_password(self.row.secret_hash, client_secret)
+
+    def check_endpoint_auth_method(self, method, endpoint):
+        if self.row.secret_hash is None:
+            return method == "none"
+        return method in ("client_secret_basic", "client_secret_post")
+
+    def check_response_type(self, response_type):
+        return response_type == "code" and "authorization_code" in self.row.grant_types
+
+    def check_grant_type(self, grant_type):
+        return grant_type in self.row.grant_types
+
+
+class Code:
+    def __init__(self, row: AuthorizationCode):
+        self.row = row
+        self.code_challenge = row.code_challenge
+        self.code_challenge_method = row.code_challenge_method
+
+    def get_redirect_uri(self):
+        return self.row.redirect_uri
+
+    def get_scope(self):
+        return self.row.scope
+
+    def is_expired(self):
+        return self.row.expires_at < now()
+
+
+class Refresh:
+    def __init__(self, row: RefreshToken):
+        self.row = row
+
+    def check_client(self, client):
+        return client.get_client_id() == self.row.client_id
+
+    def get_scope(self):
+        return self.row.scope
+
+    def get_expires_in(self):
+        return int((self.row.expires_at - self.row.issued_at).total_seconds())
+
+    def is_expired(self):
+        return self.row.expires_at < now()
+
+    def is_revoked(self):
+        return self.row.revoked_at is not None or self.row.rotated_at is not None
+
+
+class Access:
+    """An access token presented to introspection or revocation."""
+
+    def __init__(self, row: IssuedAccessToken, claims: dict):
+        self.row, self.claims = row, claims
+
+    def check_client(self, client):
+        return client.get_client_id() == self.row.client_id
+
+    def get_scope(self):
+        return self.claims.get("scope", "")
+
+    def is_expired(self):
+        return self.row.expires_at < now()
+
+    def is_revoked(self):
+        return self.row.revoked_at is not None
+
+
+# --- family revocation ---------------------------------------------------------------------------
+
+
+def revoke_family(session: Session, family_id: uuid.UUID, *, reason: str) -> None:
+    at = now()
+    session.execute(update(RefreshToken).where(RefreshToken.family_id == family_id,
+                                               RefreshToken.revoked_at.is_(None)).values(revoked_at=at))
+    session.execute(update(IssuedAccessToken).where(IssuedAccessToken.family_id == family_id,
+                                                    IssuedAccessToken.revoked_at.is_(None)).values(revoked_at=at))
+    audit.record_sync(session, actor=None, action="token.family_revoked", entity_type="TokenFamily",
+                      entity_id=str(family_id), reason=reason)
+
+
+# --- grants ----------------------------------------------------------------------------------------
+
+
+class S256Only(CodeChallenge):
+    """PKCE with S256, always: a code request without a challenge is refused."""
+
+    SUPPORTED_CODE_CHALLENGE_METHOD = ["S256"]
+    DEFAULT_CODE_CHALLENGE_METHOD = "S256"
+
+    def validate_code_challenge(self, grant, redirect_uri):
+        data = grant.request.payload.data
+        if not data.get("code_challenge"):
+            raise InvalidRequestError("Missing 'code_challenge' (PKCE S256 is required)")
+        if data.get("code_challenge_method") != "S256":
+            raise InvalidRequestError("'code_challenge_method' must be S256")
+        return super().validate_code_challenge(grant, redirect_uri)
+
+
+class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
+
+    def save_authorization_code(self, code, request):
+        data = request.payload.data
+        db().add(AuthorizationCode(
+            code_hash=token_hash(code),
+            client_id=request.client.get_client_id(),
+            user_id=request.user.id,
+            redirect_uri=request.payload.redirect_uri or request.client.get_default_redirect_uri(),
+            scope=request.client.get_allowed_scope(request.payload.scope),
+            code_challenge=data.get("code_challenge"),
+            code_challenge_method=data.get("code_challenge_method"),
+            expires_at=now() + dt.timedelta(seconds=self.server.settings.authorization_code_seconds),
+        ))
+
+    def query_authorization_code(self, code, client):
+        row = db().get(AuthorizationCode, token_hash(code))
+        if row and row.client_id == client.get_client_id():
+            code_obj = Code(row)
+            if not code_obj.is_expired():
+                return code_obj
+        return None
+
+    def delete_authorization_code(self, authorization_code):
+        db().delete(authorization_code.row)
+
+    def authenticate_user(self, authorization_code):
+        user = db().get(User, authorization_code.row.user_id)
+        return user if user and user.active else None
+
+
+class RefreshTokenGrant(grants.RefreshTokenGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
+    INCLUDE_NEW_REFRESH_TOKEN = True
+
+    def authenticate_refresh_token(self, refresh_token):
+        session = db()
+        row = session.get(RefreshToken, token_hash(refresh_token))
+        if row is None:
+            return None
+        if row.rotated_at is not None and row.revoked_at is None:
+            # Reuse of a rotated token: someone holds a copy. Revoke the whole family.
+            revoke_family(session, row.family_id, reason="refresh token reuse detected")
+            return None
+        token = Refresh(row)
+        if token.is_revoked() or token.is_expired():
+            return None
+        return token
+
+    def authenticate_user(self, refresh_token):
+        user = db().get(User, refresh_token.row.user_id)
+        return user if user and user.active else None
+
+    def revoke_old_credential(self, refresh_token):
+        refresh_token.row.rotated_at = now()
+
+
+class ClientCredentialsGrant(grants.ClientCredentialsGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+
+
+# --- introspection and revocation ----------------------------------------------------------------
+
+
+def find_token(server: "AuthorizationServer", token_string: str, hint: str | None):
+    session = db()
+    if hint != "refresh_token":
+        claims = server.decode_own_token(token_string)
+        if claims is not None:
+            row = session.get(IssuedAccessToken, claims.get("jti"))
+            if row is not None:
+                return Access(row, claims)
+    row = session.get(RefreshToken, token_hash(token_string))
+    return Refresh(row) if row else None
+
+
+class IntrospectionEndpoint(_IntrospectionEndpoint):
+    CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+
+    def query_token(self, token_string, token_type_hint):
+        return find_token(self.server, token_string, token_type_hint)
+
+    def check_permission(self, token, client, request):
+        # Resource servers (confidential clients) may introspect any token; others only their own.
+        return client.row.secret_hash is not None or token.check_client(client)
+
+    def introspect_token(self, token):
+        if isinstance(token, Access):
+            return {**token.claims, "active": True, "token_type": "Bearer"}
+        row = token.row
+        return {
+            "active": True, "token_type": "refresh_token", "client_id": row.client_id,
+            "scope": row.scope, "sub": str(row.user_id),
+            "exp": int(row.expires_at.timestamp()), "iat": int(row.issued_at.timestamp()),
+        }
+
+
+class RevocationEndpoint(_RevocationEndpoint):
+    CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
+
+    def query_token(self, token_string, token_type_hint):
+        return find_token(self.server, token_string, token_type_hint)
+
+    def revoke_token(self, token, request):
+        session = db()
+        if isinstance(token, Access):
+            token.row.revoked_at = token.row.revoked_at or now()
+            audit.record_sync(session, actor=Actor(token.row.client_id, "client"), action="token.revoke",
+                              entity_type="AccessToken", entity_id=token.row.jti)
+        else:
+            # Revoking a refresh token ends the grant: the family and its access tokens (RFC 7009 §2.1).
+            revoke_family(session, token.row.family_id, reason="refresh token revoked by client")
+
+
+# --- the server ------------------------------------------------------------------------------------
+
+
+class StarletteOAuth2Payload(OAuth2Payload):
+    def __init__(self, query: dict[str, list[str]], form: dict[str, list[str]]):
+        self._datalist: dict[str, list[str]] = defaultdict(list)
+        for source in (query, form):
+            for key, values in source.items():
+                self._datalist[key].extend(values)
+        self._data = {k: v[0] for k, v in self._datalist.items()}
+
+    @property
+    def data(self):
+        return self._data
+
+    @property
+    def datalist(self):
+        return self._datalist
+
+
+class StarletteOAuth2Request(OAuth2Request):
+    """Built from an already-read Starlette request, so Authlib can run in a worker thread."""
+
+    def __init__(self, method: str, url: str, headers: dict[str, str],
+                 query: dict[str, list[str]], form: dict[str, list[str]]):
+        super().__init__(method=method, uri=url, headers=headers)
+        self._args = {k: v[0] for k, v in query.items()}
+        self._form = {k: v[0] for k, v in form.items()}
+        self.payload = StarletteOAuth2Payload(query, form)
+
+    @property
+    def args(self):
+        return self._args
+
+    @property
+    def form(self):
+        return self._form
+
+
+class AuthorizationServer(_AuthorizationServer):
+    def __init__(self, settings: IdentitySettings):
+        super().__init__(scopes_supported=list(SCOPES))
+        self.settings = settings
+        self.register_grant(AuthorizationCodeGrant, [S256Only(required=True)])
+        self.register_grant(RefreshTokenGrant)
+        self.register_grant(ClientCredentialsGrant)
+        self.register_endpoint(IntrospectionEndpoint)
+        self.register_endpoint(RevocationEndpoint)
+        self.register_token_generator("default", self.generate_bearer_token)
+
+    # Authlib's integration points
+    def query_client(self, client_id):
+        row = db().get(OAuthClient, client_id) if client_id else None
+        return Client(row) if row and row.active else None
+
+    def create_oauth2_request(self, request):
+        return request
+
+    def create_json_request(self, request):
+        return JsonRequest(request.method, request.uri, request.headers)
+
+    def handle_response(self, status, body, headers):
+        return status, body, headers
+
+    def send_signal(self, name, *args, **kwargs):
+        pass
+
+    def save_token(self, token, request):
+        session = db()
+        claims = json.loads(jws.extract_compact(token["access_token"].encode()).payload)
+        family_id = None
+        user = request.user
+        if request.payload.grant_type == "refresh_token":
+            family_id = request.refresh_token.row.family_id
+        elif "refresh_token" in token:
+            family_id = uuid.uuid4()
+        if "refresh_token" in token:
+            session.add(RefreshToken(
+                token_hash=token_hash(token["refresh_token"]), family_id=family_id,
+                client_id=request.client.get_client_id(), user_id=user.id, scope=token.get("scope", ""),
+                expires_at=now() + dt.timedelta(seconds=self.settings.refresh_token_seconds),
+            ))
+        session.add(IssuedAccessToken(
+            jti=claims["jti"], client_id=claims["client_id"], subject=claims["sub"], family_id=family_id,
+            expires_at=dt.datetime.fromtimestamp(claims["exp"], dt.timezone.utc),
+        ))
+        audit.record_sync(session, actor=Actor(claims["sub"], claims["kind"]), action="token.issue",
+                          entity_type="AccessToken", entity_id=claims["jti"],
+                          after={"client_id": claims["client_id"], "grant_type": request.payload.grant_type,
+                                 "scope": claims.get("scope", "")})
+
+    # Token minting (RFC 9068 JWT access tokens)
+    def generate_bearer_token(self, grant_type, client, user=None, scope=None, expires_in=None,
+                              include_refresh_token=True):
+        session = db()
+        issued = int(now().timestamp())
+        lifetime = expires_in or self.settings.access_token_seconds
+        claims: dict[str, Any] = {
+            "iss": self.settings.issuer, "aud": self.settings.audience,
+            "iat": issued, "nbf": issued, "exp": issued + lifetime,
+            "jti": uuid.uuid4().hex, "client_id": client.get_client_id(), "scope": scope or "",
+        }
+        if user is not None:
+            bindings = session.scalars(select(RoleBindingRow).where(RoleBindingRow.user_id == user.id)).all()
+            claims.update(sub=str(user.id), kind="user", name=user.display_name, username=user.username,
+                          roles=[RoleBinding(Role(b.role), ScopeKind(b.scope_kind), b.scope_id).to_claim()
+                                 for b in bindings])
+        else:
+            claims.update(sub=client.get_client_id(), kind="service", name=client.row.name, roles=[])
+            if client.row.department_id:
+                claims["department_id"] = client.row.department_id
+        key = keys.active_key(session)
+        header = {"alg": "RS256", "typ": "at+jwt", "kid": key.kid}
+        token = {
+            "token_type": "Bearer",
+            "access_token": jwt.encode(header, claims, key),
+            "expires_in": lifetime,
+            "scope": scope or "",
+        }
+        if include_refresh_token and user is not None:
+            token["refresh_token"] = secrets.token_urlsafe(48)
+        return token
+
+    def decode_own_token(self, token_string: str) -> dict | None:
+        """Claims of a token this server signed with a key that is not retired, else None."""
+        try:
+            keyset = KeySet.import_key_set(keys.public_jwks(db()))
+            return dict(jwt.decode(token_string, keyset, algorithms=["RS256"]).claims)
+        except (JoseError, ValueError):
+            return None
+
+    # Our own entry point: run one Authlib call inside a session.
+    def run(self, session_factory, fn, *args):
+        session: Session = session_factory()
+        token = _session.set(session)
+        try:
+            result = fn(*args)
+            session.commit()
+            return result
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            _session.reset(token)
+            session.close()
+
+
+def revoked_jtis(session: Session) -> list[str]:
+    rows = session.scalars(
+        select(IssuedAccessToken.jti).where(IssuedAccessToken.revoked_at.is_not(None),
+                                            IssuedAccessToken.expires_at > now())
+    ).all()
+    return list(rows)
+
+
+def signing_key_ids(session: Session) -> list[str]:
+    return list(session.scalars(select(SigningKey.kid).where(SigningKey.status != "retired")).all())

@@ -1,0 +1,215 @@
+"""The ``identity`` subgraph: ``me``, users, role bindings, service clients. Thin resolvers."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+
+import strawberry
+from strawberry.dataloader import DataLoader
+from strawberry.types import Info
+
+from servicekit import gql
+from servicekit.app import Context
+from servicekit.errors import NotFound
+from servicekit.principal import Role as KernelRole
+from servicekit.principal import ScopeKind as KernelScopeKind
+
+from . import admin
+from .models import OAuthClient, RoleBindingRow, User as UserRow
+
+Role = strawberry.enum(KernelRole, description="角色")
+ScopeKind = strawberry.enum(KernelScopeKind, description="授权范围: 全县/部门/乡镇/机构/本人")
+
+
+@strawberry.type(description="角色绑定 (角色, 范围)")
+class RoleBinding:
+    id: strawberry.ID | None
+    role: Role
+    scope_kind: ScopeKind
+    scope_id: str | None
+
+    @staticmethod
+    def of(row: RoleBindingRow) -> "RoleBinding":
+        return RoleBinding(id=strawberry.ID(str(row.id)), role=KernelRole(row.role),
+                           scope_kind=KernelScopeKind(row.scope_kind), scope_id=row.scope_id)
+
+
+def _bindings_loader(ctx: Context) -> DataLoader:
+    async def load(ids: list[uuid.UUID]):
+        found = await admin.bindings_for(ctx.session, list(ids))
+        return [found.get(i, []) for i in ids]
+    return DataLoader(load_fn=load)
+
+
+@strawberry.federation.type(keys=["id"], description="系统用户")
+class User:
+    id: strawberry.ID
+    username: str
+    display_name: str
+    active: bool
+    locked: bool
+
+    @strawberry.field(description="角色绑定")
+    async def role_bindings(self, info: Info[Context, None]) -> list[RoleBinding]:
+        rows = await info.context.loader("bindings", _bindings_loader).load(uuid.UUID(self.id))
+        return [RoleBinding.of(r) for r in rows]
+
+    @staticmethod
+    def of(row: UserRow) -> "User":
+        import datetime as dt
+        locked = bool(row.locked_until and row.locked_until > dt.datetime.now(dt.timezone.utc))
+        return User(id=strawberry.ID(str(row.id)), username=row.username, display_name=row.display_name,
+                    active=row.active, locked=locked)
+
+    @classmethod
+    async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> "User | None":
+        admin.require_admin(info.context.principal)
+        try:
+            return User.of(await admin.get_user(info.context.session, id))
+        except NotFound:
+            return None
+
+
+@strawberry.type(description="服务客户端 (部门系统)")
+class ServiceClient:
+    client_id: str
+    name: str
+    scopes: list[str]
+    department_id: str | None
+    active: bool
+
+    @staticmethod
+    def of(row: OAuthClient) -> "ServiceClient":
+        return ServiceClient(client_id=row.client_id, name=row.name, scopes=list(row.scopes),
+                             department_id=row.department_id, active=row.active)
+
+
+@strawberry.type(description="当前调用者")
+class Me:
+    subject: str
+    kind: str = strawberry.field(description="user 或 service")
+    client_id: str
+    name: str | None
+    scopes: list[str]
+    role_bindings: list[RoleBinding]
+    department_id: str | None
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="当前调用者及其角色绑定")
+    def me(self, info: Info[Context, None]) -> Me:
+        p = info.context.principal
+        return Me(subject=p.subject, kind=p.kind, client_id=p.client_id, name=p.name, scopes=sorted(p.scopes),
+                  department_id=p.department_id,
+                  role_bindings=[RoleBinding(id=None, role=b.role, scope_kind=b.scope_kind, scope_id=b.scope_id)
+                                 for b in p.bindings])
+
+    @strawberry.field(description="用户列表 (编办/组织部)")
+    async def users(self, info: Info[Context, None], first: int | None = None, after: str | None = None,
+                    search: str | None = None) -> gql.Connection[User]:
+        page = await admin.list_users(info.context.session, info.context.principal, first=first, after=after,
+                                      search=search)
+        return gql.connection(page, User.of)
+
+    @strawberry.field(description="服务客户端列表 (编办/组织部)")
+    async def service_clients(self, info: Info[Context, None], first: int | None = None,
+                              after: str | None = None) -> gql.Connection[ServiceClient]:
+        page = await admin.list_clients(info.context.session, info.context.principal, first=first, after=after)
+        return gql.connection(page, ServiceClient.of)
+
+
+@strawberry.input
+class CreateUserInput:
+    username: str
+    display_name: str
+    password: str
+    reason: str | None = None
+
+
+@strawberry.input
+class GrantRoleInput:
+    user_id: strawberry.ID
+    role: Role
+    scope_kind: ScopeKind
+    scope_id: str | None = None
+    reason: str | None = None
+
+
+@strawberry.input
+class RevokeRoleInput:
+    binding_id: strawberry.ID
+    reason: str | None = None
+
+
+@strawberry.input
+class UnlockUserInput:
+    user_id: strawberry.ID
+    reason: str | None = None
+
+
+@strawberry.input
+class CreateServiceClientInput:
+    client_id: str
+    name: str
+    scopes: list[str]
+    department_id: str | None = None
+    reason: str | None = None
+
+
+@strawberry.type
+class UserPayload:
+    user: User
+
+
+@strawberry.type
+class RoleBindingPayload:
+    binding: RoleBinding
+    user: User
+
+
+@strawberry.type
+class CreateServiceClientPayload:
+    client: ServiceClient
+    client_secret: str = strawberry.field(description="只显示这一次，请妥善保存")
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="新建用户")
+    async def create_user(self, info: Info[Context, None], input: CreateUserInput) -> UserPayload:
+        row = await admin.create_user(info.context.session, info.context.principal, username=input.username,
+                                      display_name=input.display_name, password=input.password, reason=input.reason)
+        return UserPayload(user=User.of(row))
+
+    @strawberry.mutation(description="授予角色")
+    async def grant_role(self, info: Info[Context, None], input: GrantRoleInput) -> RoleBindingPayload:
+        ctx = info.context
+        row = await admin.grant_role(ctx.session, ctx.principal, user_id=input.user_id, role=KernelRole(input.role.value),
+                                     scope_kind=KernelScopeKind(input.scope_kind.value), scope_id=input.scope_id,
+                                     reason=input.reason)
+        return RoleBindingPayload(binding=RoleBinding.of(row), user=User.of(await admin.get_user(ctx.session, str(row.user_id))))
+
+    @strawberry.mutation(description="收回角色")
+    async def revoke_role(self, info: Info[Context, None], input: RevokeRoleInput) -> RoleBindingPayload:
+        ctx = info.context
+        row = await admin.revoke_role(ctx.session, ctx.principal, binding_id=input.binding_id, reason=input.reason)
+        return RoleBindingPayload(binding=RoleBinding.of(row), user=User.of(await admin.get_user(ctx.session, str(row.user_id))))
+
+    @strawberry.mutation(description="解除登录锁定")
+    async def unlock_user(self, info: Info[Context, None], input: UnlockUserInput) -> UserPayload:
+        row = await admin.unlock_user(info.context.session, info.context.principal, user_id=input.user_id,
+                                      reason=input.reason)
+        return UserPayload(user=User.of(row))
+
+    @strawberry.mutation(description="登记部门系统 (服务客户端)")
+    async def create_service_client(self, info: Info[Context, None],
+                                    input: CreateServiceClientInput) -> CreateServiceClientPayload:
+        row, secret = await admin.create_service_client(
+            info.context.session, info.context.principal, client_id=input.client_id, name=input.name,
+            scopes=input.scopes, department_id=input.department_id, reason=input.reason)
+        return CreateServiceClientPayload(client=ServiceClient.of(row), client_secret=secret)
+
+
+schema = gql.schema(query=Query, mutation=Mutation, types=[User])

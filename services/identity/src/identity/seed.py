@@ -1,0 +1,74 @@
+"""Demo identities (users per role, the web client, a department system, internal service clients)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from servicekit import audit
+
+from . import keys, passwords
+from .config import IdentitySettings
+from .models import OAuthClient, RoleBindingRow, User
+
+DEMO = Path(__file__).resolve().parents[4] / "demo" / "identities.json"
+
+
+def internal_client_secret(name: str, settings: IdentitySettings) -> str:
+    secret = os.environ.get(f"SVC_{name.upper()}_SECRET")
+    if secret:
+        return secret
+    if settings.environment == "prod":
+        raise RuntimeError(f"SVC_{name.upper()}_SECRET must be set in production")
+    return f"dev-svc-{name}-secret"
+
+
+def ensure_internal_clients(session: Session, settings: IdentitySettings, names: list[str]) -> None:
+    """Each service reads the others' event feeds with its own client (scope events:read)."""
+    for name in names:
+        cid = f"svc-{name}"
+        row = session.get(OAuthClient, cid)
+        secret_hash = passwords.hash_password(internal_client_secret(name, settings))
+        if row is None:
+            session.add(OAuthClient(client_id=cid, name=f"内部服务 {name}", secret_hash=secret_hash,
+                                    redirect_uris=[], grant_types=["client_credentials"], scopes=["events:read"]))
+            audit.record_sync(session, actor=None, action="client.create", entity_type="OAuthClient", entity_id=cid,
+                              after={"scopes": ["events:read"]}, reason="internal service client")
+        else:
+            row.secret_hash = secret_hash
+
+
+def seed_demo(session: Session, settings: IdentitySettings, path: Path = DEMO) -> dict:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    keys.active_key(session)
+    created = 0
+    for spec in data["users"]:
+        user = session.scalars(select(User).where(User.username == spec["username"])).first()
+        if user is None:
+            user = User(username=spec["username"], display_name=spec["display_name"],
+                        password_hash=passwords.hash_password(data["password"]))
+            session.add(user)
+            session.flush()
+            for role, scope, scope_id in spec["roles"]:
+                session.add(RoleBindingRow(user_id=user.id, role=role, scope_kind=scope, scope_id=scope_id))
+            audit.record_sync(session, actor=None, action="user.create", entity_type="User", entity_id=user.id,
+                              after={"username": user.username, "roles": spec["roles"]}, reason="demo data")
+            created += 1
+    org = json.loads((path.parent / "org.json").read_text(encoding="utf-8"))
+    departments = {d["code"]: d["id"] for d in org["departments"]}
+    for spec in data["clients"]:
+        if session.get(OAuthClient, spec["client_id"]) is None:
+            session.add(OAuthClient(
+                client_id=spec["client_id"], name=spec["name"],
+                secret_hash=None if spec.get("public") else passwords.hash_password(spec["secret"]),
+                redirect_uris=spec.get("redirect_uris", []), grant_types=spec["grant_types"], scopes=spec["scopes"],
+                department_id=departments.get(spec.get("department", "")),
+            ))
+            audit.record_sync(session, actor=None, action="client.create", entity_type="OAuthClient",
+                              entity_id=spec["client_id"], after={"scopes": spec["scopes"]}, reason="demo data")
+    ensure_internal_clients(session, settings, data["service_clients"])
+    return {"users": created}

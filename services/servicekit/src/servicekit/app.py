@@ -1,0 +1,283 @@
+"""GraphQL app factory: a strawberry federation subgraph on Starlette.
+
+Routes: ``/graphql`` (token required), ``/events`` (this service's outbox feed, for service
+clients with the ``events:read`` scope), ``/healthz``, ``/readyz`` (database reachable),
+``/metrics`` (Prometheus). Every request carries an ``x-request-id`` (taken from the gateway or
+made here) into logs and the response.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, AsyncIterator, Awaitable, Callable, Sequence
+
+from graphql import GraphQLError
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+from strawberry.asgi import GraphQL
+from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
+
+from . import db, logs, outbox
+from .auth import TokenVerifier, bearer_token
+from .errors import INTERNAL, AppError, BadInput, Forbidden, Unauthenticated
+from .principal import Principal
+from .settings import ServiceSettings
+
+log = logging.getLogger("servicekit.app")
+
+
+@dataclass
+class Context:
+    """Per-request context: the caller, a lazily opened DB session and the request's DataLoaders."""
+
+    request: Request
+    principal: Principal
+    settings: ServiceSettings
+    sessionmaker: async_sessionmaker[AsyncSession]
+    loaders: dict[str, Any] = field(default_factory=dict)
+    _session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            self._session = self.sessionmaker()
+        return self._session
+
+    def loader(self, name: str, factory: Callable[["Context"], Any]) -> Any:
+        """One DataLoader per name per request, so a page of N items costs one query per loader."""
+        if name not in self.loaders:
+            self.loaders[name] = factory(self)
+        return self.loaders[name]
+
+
+class RequestTransaction(SchemaExtension):
+    """A successful mutation commits; anything else rolls back, so a failed mutation writes nothing."""
+
+    async def on_operation(self) -> AsyncIterator[None]:
+        yield
+        ctx = self.execution_context.context
+        session = getattr(ctx, "_session", None)
+        if session is None:
+            return
+        result = self.execution_context.result
+        ok = result is not None and not getattr(result, "errors", None)
+        try:
+            if ok and self.execution_context.operation_type == OperationType.MUTATION:
+                await session.commit()
+            else:
+                await session.rollback()
+        finally:
+            await session.close()
+
+
+class ErrorCodes(SchemaExtension):
+    """Every error leaves with ``extensions.code``; unexpected ones are logged and masked."""
+
+    def on_operation(self):
+        yield
+        result = self.execution_context.result
+        if result is None or not getattr(result, "errors", None):
+            return
+        result.errors = [self._shape(e) for e in result.errors]
+
+    @staticmethod
+    def _shape(error: GraphQLError) -> GraphQLError:
+        original = error.original_error
+        if isinstance(original, AppError):
+            return GraphQLError(original.message, nodes=error.nodes, path=error.path,
+                                extensions=original.extensions())
+        if original is None:
+            # Parse and validation errors, wrong variable types: the caller's input is at fault.
+            ext = dict(error.extensions or {})
+            ext.setdefault("code", "BAD_USER_INPUT")
+            return GraphQLError(error.message, nodes=error.nodes, path=error.path, extensions=ext)
+        return GraphQLError("服务器内部错误", nodes=error.nodes, path=error.path,
+                            extensions={"code": INTERNAL})
+
+
+def extensions() -> list:
+    return [RequestTransaction, ErrorCodes]
+
+
+class _GraphQLView(GraphQL):
+    def __init__(self, schema, service: "ServiceRuntime"):
+        super().__init__(schema, graphql_ide=None, allow_queries_via_get=False)
+        self.service = service
+
+    async def get_context(self, request: Request, response: Any = None) -> Context:  # type: ignore[override]
+        return Context(
+            request=request,
+            principal=request.state.principal,
+            settings=self.service.settings,
+            sessionmaker=self.service.sessionmaker,
+        )
+
+
+def error_response(exc: AppError, status: int) -> JSONResponse:
+    return JSONResponse(
+        {"data": None, "errors": [{"message": exc.message, "extensions": exc.extensions()}]},
+        status_code=status,
+        headers={"WWW-Authenticate": "Bearer"} if status == 401 else None,
+    )
+
+
+class _Authenticated:
+    """ASGI wrapper: no valid token, no GraphQL."""
+
+    def __init__(self, app: ASGIApp, service: "ServiceRuntime"):
+        self.app, self.service = app, service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        try:
+            principal = await self.service.verifier.verify(bearer_token(request.headers.get("authorization")))
+        except Unauthenticated as exc:
+            await error_response(exc, 401)(scope, receive, send)
+            return
+        scope.setdefault("state", {})["principal"] = principal
+        await self.app(scope, receive, send)
+
+
+class _Observed:
+    """Request id, access log and Prometheus metrics for every HTTP request."""
+
+    def __init__(self, app: ASGIApp, service: "ServiceRuntime"):
+        self.app, self.service = app, service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        rid = headers.get(b"x-request-id", b"").decode()[:100] or uuid.uuid4().hex
+        token = logs.request_id_var.set(rid)
+        status = {"code": 500}
+        started = time.perf_counter()
+
+        async def send_wrapper(message):
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+                message.setdefault("headers", []).append((b"x-request-id", rid.encode()))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            elapsed = time.perf_counter() - started
+            path = scope.get("path", "")
+            route = path if path in self.service.known_paths else "other"
+            self.service.http_requests.labels(scope.get("method", ""), route, str(status["code"])).inc()
+            self.service.http_latency.labels(route).observe(elapsed)
+            if route not in ("/healthz", "/readyz", "/metrics"):
+                logs.log(log, logging.INFO, "request", method=scope.get("method"), path=path,
+                         status=status["code"], ms=round(elapsed * 1000, 2))
+            logs.request_id_var.reset(token)
+
+
+class ServiceRuntime:
+    """Everything one service process holds: settings, engine, verifier, metrics."""
+
+    def __init__(self, settings: ServiceSettings):
+        self.settings = settings
+        self.engine: AsyncEngine = db.make_async_engine(settings)
+        self.sessionmaker = db.make_sessionmaker(self.engine)
+        self.verifier = TokenVerifier(settings)
+        self.registry = CollectorRegistry()
+        self.http_requests = Counter("http_requests_total", "HTTP requests", ["method", "route", "status"],
+                                     registry=self.registry)
+        self.http_latency = Histogram("http_request_duration_seconds", "HTTP request latency", ["route"],
+                                      registry=self.registry)
+        self.known_paths: set[str] = set()
+
+    async def principal(self, request: Request) -> Principal:
+        return await self.verifier.verify(bearer_token(request.headers.get("authorization")))
+
+
+def create_app(
+    *,
+    settings: ServiceSettings,
+    schema,
+    routes: Sequence[BaseRoute] = (),
+    startup: Sequence[Callable[[ServiceRuntime], Awaitable[None]]] = (),
+    shutdown: Sequence[Callable[[ServiceRuntime], Awaitable[None]]] = (),
+    readiness: Sequence[Callable[[ServiceRuntime], Awaitable[None]]] = (),
+) -> Starlette:
+    logs.configure(settings.service_name, settings.log_level, settings.log_json)
+    runtime = ServiceRuntime(settings)
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok", "service": settings.service_name})
+
+    async def readyz(request: Request) -> Response:
+        try:
+            await db.ping(runtime.engine)
+            for check in readiness:
+                await check(runtime)
+        except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
+            return JSONResponse({"status": "unavailable", "reason": str(exc)[:200]}, status_code=503)
+        return JSONResponse({"status": "ready", "service": settings.service_name})
+
+    async def metrics(request: Request) -> Response:
+        return PlainTextResponse(generate_latest(runtime.registry), media_type=CONTENT_TYPE_LATEST)
+
+    async def events(request: Request) -> Response:
+        try:
+            principal = await runtime.principal(request)
+            if not principal.has_scope("events:read"):
+                raise Forbidden("无权读取事件流", detail="scope events:read required")
+            try:
+                limit = int(request.query_params.get("limit", "200"))
+            except ValueError as exc:
+                raise BadInput("limit 必须是整数") from exc
+            async with runtime.sessionmaker() as session:
+                page = await outbox.read_feed(session, request.query_params.get("after"), limit)
+        except Unauthenticated as exc:
+            return error_response(exc, 401)
+        except Forbidden as exc:
+            return error_response(exc, 403)
+        except BadInput as exc:
+            return error_response(exc, 400)
+        return JSONResponse(page)
+
+    graphql_view = _GraphQLView(schema, runtime)
+    all_routes = [
+        Route("/graphql", _Authenticated(graphql_view, runtime), methods=["POST"]),
+        Route("/events", events, methods=["GET"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        Route("/metrics", metrics, methods=["GET"]),
+        *routes,
+    ]
+    runtime.known_paths = {getattr(r, "path", "") for r in all_routes}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):
+        for hook in startup:
+            await hook(runtime)
+        try:
+            yield
+        finally:
+            for hook in shutdown:
+                await hook(runtime)
+            await runtime.verifier.aclose()
+            await runtime.engine.dispose()
+
+    app = Starlette(routes=all_routes, lifespan=lifespan)
+    app.state.runtime = runtime
+    app.add_middleware(_Observed, service=runtime)
+    return app
+
+

@@ -1,0 +1,51 @@
+"""Command-line entry shared by every service: ``python -m <service> migrate|seed-demo|verify-audit|...``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Callable
+
+from . import audit, db, migrations
+from .settings import ServiceSettings
+
+
+async def _verify_audit(settings: ServiceSettings) -> int:
+    engine = db.make_async_engine(settings)
+    try:
+        async with db.make_sessionmaker(engine)() as session:
+            problem = await audit.verify(session)
+    finally:
+        await engine.dispose()
+    if problem:
+        print(f"{settings.service_name}: {problem}")
+        return 1
+    print(f"{settings.service_name}: audit chain intact")
+    return 0
+
+
+def main(*, service_dir: Path, settings_factory: Callable[[], ServiceSettings],
+         commands: dict[str, Callable[[argparse.Namespace, ServiceSettings], int | None]] | None = None,
+         argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=settings_factory().service_name)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="create the database if missing and run alembic upgrade head")
+    sub.add_parser("verify-audit", help="verify the audit hash chain; names the first bad record")
+    extra = commands or {}
+    for name in extra:
+        p = sub.add_parser(name)
+        p.add_argument("args", nargs="*")
+    ns = parser.parse_args(argv)
+    settings = settings_factory()
+    if ns.command == "migrate":
+        migrations.upgrade(service_dir, settings)
+        return 0
+    if ns.command == "verify-audit":
+        return asyncio.run(_verify_audit(settings))
+    return extra[ns.command](ns, settings) or 0
+
+
+def exit_with(code: int) -> None:
+    sys.exit(code)

@@ -1,0 +1,117 @@
+"""Database access: one PostgreSQL database per service, derived from ``DATABASE_URL``.
+
+The transaction belongs to the request: the GraphQL layer commits a successful mutation and
+rolls back everything else, so rules code never commits.
+"""
+
+from __future__ import annotations
+
+import re
+
+import psycopg
+from sqlalchemy import MetaData, create_engine, text
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase
+
+from .settings import ServiceSettings
+
+# Constraint names that Alembic can diff and PostgreSQL errors can name.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+_DB_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def make_metadata() -> MetaData:
+    return MetaData(naming_convention=NAMING)
+
+
+class Base(DeclarativeBase):
+    """Declarative base for the kernel's own tables (audit log, outbox, consumer cursors).
+
+    Each service has its own base for its tables; Alembic targets both metadatas.
+    """
+
+    metadata = make_metadata()
+
+
+def server_url(settings: ServiceSettings) -> URL:
+    if not settings.database_url:
+        raise RuntimeError(
+            "DATABASE_URL is not set. `make run` starts an embedded PostgreSQL and sets it for you."
+        )
+    return make_url(settings.database_url)
+
+
+def database_name(settings: ServiceSettings, service: str | None = None) -> str:
+    name = f"{settings.db_prefix}{service or settings.service_name}"
+    if not _DB_NAME.match(name):
+        raise ValueError(f"invalid database name {name!r}")
+    return name
+
+
+def service_url(settings: ServiceSettings, *, driver: str = "postgresql+psycopg") -> URL:
+    return server_url(settings).set(drivername=driver, database=database_name(settings))
+
+
+def _libpq_kwargs(url: URL) -> dict:
+    kw = {"dbname": url.database or "postgres", "autocommit": True}
+    if url.host:
+        kw["host"] = url.host
+    if url.port:
+        kw["port"] = url.port
+    if url.username:
+        kw["user"] = url.username
+    if url.password:
+        kw["password"] = url.password
+    for key, value in url.query.items():
+        kw[key] = value if isinstance(value, str) else value[-1]
+    return kw
+
+
+def ensure_database(settings: ServiceSettings) -> bool:
+    """Create this service's database if missing. Returns True when it was created."""
+    name = database_name(settings)
+    with psycopg.connect(**_libpq_kwargs(server_url(settings))) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if exists:
+            return False
+        try:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        except psycopg.errors.DuplicateDatabase:  # a sibling process won the race
+            return False
+        return True
+
+
+def drop_database(settings: ServiceSettings) -> None:
+    name = database_name(settings)
+    with psycopg.connect(**_libpq_kwargs(server_url(settings))) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def make_async_engine(settings: ServiceSettings) -> AsyncEngine:
+    return create_async_engine(
+        service_url(settings),
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_pool_size,
+        pool_pre_ping=True,
+    )
+
+
+def make_sync_engine(settings: ServiceSettings) -> Engine:
+    return create_engine(service_url(settings), pool_size=5, max_overflow=5, pool_pre_ping=True)
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def ping(engine: AsyncEngine) -> None:
+    async with engine.connect() as conn:
+        await conn.execute(text("SELECT 1"))

@@ -1,0 +1,66 @@
+"""Shared GraphQL building blocks: Relay connections and the federation schema constructor."""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable, Generic, Iterable, TypeVar
+
+import strawberry
+from strawberry.federation import Schema as FederationSchema
+
+from .app import extensions
+from .errors import AppError
+from .pagination import Page
+
+T = TypeVar("T")
+N = TypeVar("N")
+
+log = logging.getLogger("servicekit.graphql")
+
+FEDERATION_VERSION = "2.9"  # what @theguild/federation-composition understands
+
+
+@strawberry.federation.type(shareable=True, description="分页信息 (keyset cursors)")
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+
+    @strawberry.field
+    def nodes(self) -> list[T]:
+        return [e.node for e in self.edges]
+
+
+def connection(page: Page[N], convert: Callable[[N], T]) -> Connection[T]:
+    edges = [Edge(cursor=c, node=convert(item)) for item, c in zip(page.items, page.cursors)]
+    return Connection(edges=edges,
+                      page_info=PageInfo(has_next_page=page.has_next,
+                                         end_cursor=page.cursors[-1] if page.cursors else None))
+
+
+class Schema(FederationSchema):
+    def process_errors(self, errors, execution_context=None) -> None:
+        # Rule violations and bad input are answers, not failures: log them without a stack trace.
+        for error in errors:
+            original = error.original_error
+            if original is None or isinstance(original, AppError):
+                log.info("graphql error: %s", error.message,
+                         extra={"fields": {"code": getattr(original, "code", "BAD_USER_INPUT")}})
+            else:
+                log.error("unhandled error in resolver", exc_info=original)
+
+
+def schema(*, query: type, mutation: type | None = None, types: Iterable[type] = ()) -> Schema:
+    return Schema(query=query, mutation=mutation, types=list(types), extensions=extensions(),
+                            federation_version=FEDERATION_VERSION)

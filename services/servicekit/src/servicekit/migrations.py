@@ -1,0 +1,57 @@
+"""Alembic helpers: each service keeps its own migration environment; this holds the shared parts.
+
+``upgrade(service_dir, settings)`` creates the service database if missing and runs
+``alembic upgrade head`` under a PostgreSQL advisory lock, so two replicas (or a Job and an init
+container) never migrate at once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command, context
+from alembic.config import Config
+from sqlalchemy import MetaData, create_engine, pool, text
+
+from . import db
+from .settings import ServiceSettings
+
+MIGRATION_LOCK = 7301002
+
+
+def alembic_config(service_dir: str | Path, settings: ServiceSettings) -> Config:
+    service_dir = Path(service_dir)
+    cfg = Config(str(service_dir / "alembic.ini"))
+    cfg.set_main_option("script_location", str(service_dir / "migrations"))
+    cfg.attributes["settings"] = settings
+    return cfg
+
+
+def upgrade(service_dir: str | Path, settings: ServiceSettings, revision: str = "head") -> None:
+    db.ensure_database(settings)
+    command.upgrade(alembic_config(service_dir, settings), revision)
+
+
+def run_env(metadata: list[MetaData], settings_factory) -> None:
+    """Body of every service's ``migrations/env.py``."""
+    settings = context.config.attributes.get("settings") or settings_factory()
+    url = db.service_url(settings)
+    if context.is_offline_mode():
+        context.configure(url=url.render_as_string(hide_password=False), target_metadata=metadata,
+                          literal_binds=True)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    engine = create_engine(url, poolclass=pool.NullPool)
+    with engine.connect() as conn:
+        conn.execute(text(f"SELECT pg_advisory_lock({MIGRATION_LOCK})"))
+        conn.commit()
+        try:
+            context.configure(connection=conn, target_metadata=metadata, compare_type=True)
+            with context.begin_transaction():
+                context.run_migrations()
+            conn.commit()
+        finally:
+            conn.execute(text(f"SELECT pg_advisory_unlock({MIGRATION_LOCK})"))
+            conn.commit()
+    engine.dispose()

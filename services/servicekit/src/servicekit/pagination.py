@@ -1,0 +1,60 @@
+"""Relay-style connections over keyset cursors.
+
+A cursor is an opaque base64 of the sort key of the last row; the next page is
+``WHERE (sort_key, id) > cursor ORDER BY sort_key, id LIMIT first + 1`` — one indexed query,
+whatever the page number.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any, Generic, Sequence, TypeVar
+
+from .errors import BadInput
+
+MAX_PAGE = 100
+DEFAULT_PAGE = 20
+
+T = TypeVar("T")
+
+
+def encode_cursor(key: Sequence[Any]) -> str:
+    raw = json.dumps(list(key), separators=(",", ":"), default=str).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, arity: int) -> list[Any] | None:
+    if cursor is None:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        key = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadInput("分页游标无效", detail="malformed cursor") from exc
+    if not isinstance(key, list) or len(key) != arity:
+        raise BadInput("分页游标无效", detail="cursor does not belong to this list")
+    return key
+
+
+def page_size(first: int | None) -> int:
+    if first is None:
+        return DEFAULT_PAGE
+    if first < 1 or first > MAX_PAGE:
+        raise BadInput(f"每页条数须在 1 到 {MAX_PAGE} 之间", detail=f"first must be 1..{MAX_PAGE}")
+    return first
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    cursors: list[str]
+    has_next: bool
+
+
+def make_page(rows: Sequence[T], size: int, key) -> Page[T]:
+    """``rows`` were fetched with ``LIMIT size + 1``; ``key(row)`` gives the row's sort key."""
+    has_next = len(rows) > size
+    items = list(rows[:size])
+    return Page(items=items, cursors=[encode_cursor(key(r)) for r in items], has_next=has_next)

@@ -1,0 +1,43 @@
+"""Settings from the environment (pydantic-settings).
+
+One ``DATABASE_URL`` per deployment names the PostgreSQL *server*; each service derives its own
+database ``<DB_PREFIX><service>`` from it, so no service can read another's tables by accident.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", case_sensitive=False)
+
+    service_name: str = "service"
+    environment: Literal["dev", "test", "prod"] = "dev"
+    database_url: str | None = None
+    db_prefix: str = "county_"
+    db_pool_size: int = 10
+
+    # Where tokens come from. ``identity_url`` is how this process reaches the identity service;
+    # ``issuer`` is the value tokens carry in ``iss`` (may differ behind an ingress).
+    identity_url: str = "http://127.0.0.1:4001"
+    issuer: str = "http://127.0.0.1:4001"
+    audience: str = "county-api"
+    jwks_cache_seconds: float = 300.0
+    jwks_min_refresh_seconds: float = 1.0
+    revocation_refresh_seconds: float = 2.0
+
+    # This service's own OAuth client, used to read other services' event feeds.
+    service_client_id: str | None = None
+    service_client_secret: str | None = None
+
+    log_level: str = "INFO"
+    log_json: bool = True
+
+
+@lru_cache
+def get_settings() -> ServiceSettings:
+    return ServiceSettings()
