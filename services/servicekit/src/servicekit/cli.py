@@ -49,3 +49,30 @@ def main(*, service_dir: Path, settings_factory: Callable[[], ServiceSettings],
 
 def exit_with(code: int) -> None:
     sys.exit(code)
+
+
+def consume_command(make_consumers):
+    """``python -m <service> consume``: run the service's feed consumers until SIGTERM/SIGINT."""
+    import signal
+
+    from .app import ServiceRuntime
+    from .logs import configure
+
+    def run(ns, settings: ServiceSettings) -> int:
+        configure(settings.service_name, settings.log_level, settings.log_json)
+
+        async def main() -> None:
+            runtime = ServiceRuntime(settings)
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, stop.set)
+            try:
+                await asyncio.gather(*(c.run(stop) for c in make_consumers(runtime)))
+            finally:
+                await runtime.engine.dispose()
+
+        asyncio.run(main())
+        return 0
+
+    return run

@@ -238,3 +238,28 @@ class ClientCredentials:
                 self._token = body["access_token"]
                 self._expires = loop.time() + float(body.get("expires_in", 300))
             return self._token
+
+
+def consumer_hooks(make_consumers: Callable[["object"], list[FeedConsumer]]):
+    """Startup/shutdown hooks that run a service's consumers as background tasks of its app."""
+    state: dict[str, Any] = {}
+
+    async def start(runtime) -> None:
+        if not runtime.settings.run_consumers:
+            return
+        state["stop"] = asyncio.Event()
+        state["tasks"] = [asyncio.create_task(c.run(state["stop"])) for c in make_consumers(runtime)]
+
+    async def stop(runtime) -> None:
+        if "stop" in state:
+            state["stop"].set()
+            await asyncio.gather(*state["tasks"], return_exceptions=True)
+
+    return start, stop
+
+
+def service_token(settings) -> ClientCredentials:
+    if not settings.service_client_id or not settings.service_client_secret:
+        raise RuntimeError("SERVICE_CLIENT_ID and SERVICE_CLIENT_SECRET are needed to read other services' feeds")
+    return ClientCredentials(f"{settings.identity_url}/oauth/token", settings.service_client_id,
+                             settings.service_client_secret, "events:read")

@@ -34,6 +34,11 @@ class ServiceSettings(BaseSettings):
     service_client_id: str | None = None
     service_client_secret: str | None = None
 
+    # Where this service reads the personnel feed from, and whether the app runs its consumers
+    # itself (dev) or leaves them to a separate worker process (``python -m <service> consume``).
+    personnel_url: str = "http://127.0.0.1:4002"
+    run_consumers: bool = True
+
     log_level: str = "INFO"
     log_json: bool = True
 

@@ -1,0 +1,17 @@
+"""ASGI entry point of the assessment service."""
+
+from servicekit.app import create_app
+from servicekit.outbox import consumer_hooks
+
+from . import events
+from .config import AssessmentSettings, get_settings
+from .schema import schema
+
+
+def build(settings: AssessmentSettings | None = None):
+    start, stop = consumer_hooks(events.consumers)
+    return create_app(settings=settings or get_settings(), schema=schema, startup=[start], shutdown=[stop])
+
+
+def app():
+    return build()

@@ -1,0 +1,35 @@
+"""Events assessment consumes: personnel's roster changes, applied idempotently to ``roster_entry``."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicekit.outbox import FeedConsumer, service_token
+
+from .models import RosterEntry
+
+
+async def apply_cadre(session: AsyncSession, event: dict) -> None:
+    p = event["payload"]
+    values = dict(cadre_id=uuid.UUID(p["cadre_id"]), name=p["name"], department_id=uuid.UUID(p["department_id"]),
+                  township_id=uuid.UUID(p["township_id"]), agency_id=uuid.UUID(p["agency_id"]),
+                  status="LEFT" if event["type"] == "cadre.left" else p["status"], events_applied=1)
+    stmt = insert(RosterEntry).values(**values)
+    await session.execute(stmt.on_conflict_do_update(
+        index_elements=[RosterEntry.cadre_id],
+        set_={**{k: stmt.excluded[k] for k in ("name", "department_id", "township_id", "agency_id", "status")},
+              "events_applied": RosterEntry.events_applied + 1, "updated_at": func.now()},
+    ))
+
+
+def consumers(runtime) -> list[FeedConsumer]:
+    s = runtime.settings
+    return [FeedConsumer(
+        name="personnel", feed_url=f"{s.personnel_url}/events", sessionmaker=runtime.sessionmaker,
+        token=service_token(s),
+        handlers={"cadre.stationed": apply_cadre, "cadre.updated": apply_cadre, "cadre.left": apply_cadre},
+    )]

@@ -1,0 +1,47 @@
+"""Assessment's view of the roster (projection), filtered by dual management."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicekit import visibility
+from servicekit.errors import BadInput
+from servicekit.pagination import Page, decode_cursor, make_page, page_size
+from servicekit.principal import Principal
+
+from .models import RosterEntry
+
+
+def _visible(principal: Principal):
+    return visibility.cadre_rows(principal, department=RosterEntry.department_id, township=RosterEntry.township_id,
+                                 agency=RosterEntry.agency_id, cadre=RosterEntry.cadre_id)
+
+
+def parse_uuid(value: str, what: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as exc:
+        raise BadInput(f"{what}编号格式错误") from exc
+
+
+async def list_entries(session: AsyncSession, principal: Principal, *, first: int | None, after: str | None,
+                       township_id: str | None = None) -> Page[RosterEntry]:
+    size = page_size(first)
+    stmt = select(RosterEntry).order_by(RosterEntry.name, RosterEntry.cadre_id).limit(size + 1)
+    if (cond := _visible(principal)) is not None:
+        stmt = stmt.where(cond)
+    if township_id:
+        stmt = stmt.where(RosterEntry.township_id == parse_uuid(township_id, "乡镇"))
+    if key := decode_cursor(after, 2):
+        stmt = stmt.where(tuple_(RosterEntry.name, RosterEntry.cadre_id) > (key[0], parse_uuid(key[1], "游标")))
+    return make_page((await session.scalars(stmt)).all(), size, lambda r: (r.name, str(r.cadre_id)))
+
+
+async def entries_by_id(session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> dict[uuid.UUID, RosterEntry]:
+    stmt = select(RosterEntry).where(RosterEntry.cadre_id.in_(ids))
+    if (cond := _visible(principal)) is not None:
+        stmt = stmt.where(cond)
+    return {r.cadre_id: r for r in (await session.scalars(stmt)).all()}

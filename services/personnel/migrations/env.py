@@ -1,0 +1,9 @@
+from servicekit.db import Base as KernelBase
+from servicekit.migrations import run_env
+
+import servicekit.audit  # noqa: F401  (registers kernel tables)
+import servicekit.outbox  # noqa: F401
+from personnel.config import get_settings
+from personnel.models import Base
+
+run_env([Base.metadata, KernelBase.metadata], get_settings)

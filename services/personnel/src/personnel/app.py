@@ -1,0 +1,14 @@
+"""ASGI entry point of the personnel service."""
+
+from servicekit.app import create_app
+
+from .config import PersonnelSettings, get_settings
+from .schema import schema
+
+
+def build(settings: PersonnelSettings | None = None):
+    return create_app(settings=settings or get_settings(), schema=schema)
+
+
+def app():
+    return build()

@@ -1,0 +1,23 @@
+"""Domain events personnel publishes through its outbox, so other services keep projections."""
+
+from __future__ import annotations
+
+from .models import Cadre
+
+CADRE_STATIONED = "cadre.stationed"  # 派驻到岗
+CADRE_UPDATED = "cadre.updated"
+CADRE_LEFT = "cadre.left"
+
+
+def cadre_payload(cadre: Cadre) -> dict:
+    return {
+        "cadre_id": str(cadre.id),
+        "name": cadre.name,
+        "department_id": str(cadre.department_id),
+        "township_id": str(cadre.township_id),
+        "agency_id": str(cadre.agency_id),
+        "professional_line": cadre.professional_line,
+        "is_enforcement": cadre.is_enforcement,
+        "status": cadre.status,
+        "posted_on": cadre.posted_on.isoformat(),
+    }

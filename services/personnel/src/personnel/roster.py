@@ -1,0 +1,89 @@
+"""Roster queries (plain Python): keyset pages filtered by dual-management visibility."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicekit.errors import BadInput
+from servicekit.pagination import Page, decode_cursor, make_page, page_size
+from servicekit.principal import Principal
+
+from . import policy
+from .models import Agency, Cadre, Department, Township
+
+
+def parse_uuid(value: str, what: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as exc:
+        raise BadInput(f"{what}编号格式错误", detail=f"{what} id must be a UUID") from exc
+
+
+@dataclass
+class CadreFilter:
+    department_id: str | None = None
+    township_id: str | None = None
+    agency_id: str | None = None
+
+
+async def list_cadres(session: AsyncSession, principal: Principal, *, first: int | None, after: str | None,
+                      filter: CadreFilter | None = None) -> Page[Cadre]:
+    size = page_size(first)
+    stmt = select(Cadre).order_by(Cadre.name, Cadre.id).limit(size + 1)
+    visible = policy.cadre_visibility(principal)
+    if visible is not None:
+        stmt = stmt.where(visible)
+    f = filter or CadreFilter()
+    if f.department_id:
+        stmt = stmt.where(Cadre.department_id == parse_uuid(f.department_id, "部门"))
+    if f.township_id:
+        stmt = stmt.where(Cadre.township_id == parse_uuid(f.township_id, "乡镇"))
+    if f.agency_id:
+        stmt = stmt.where(Cadre.agency_id == parse_uuid(f.agency_id, "机构"))
+    key = decode_cursor(after, 2)
+    if key:
+        stmt = stmt.where(tuple_(Cadre.name, Cadre.id) > (key[0], parse_uuid(key[1], "游标")))
+    rows = (await session.scalars(stmt)).all()
+    return make_page(rows, size, lambda c: (c.name, str(c.id)))
+
+
+async def cadres_by_id(session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> dict[uuid.UUID, Cadre]:
+    stmt = select(Cadre).where(Cadre.id.in_(ids))
+    visible = policy.cadre_visibility(principal)
+    if visible is not None:
+        stmt = stmt.where(visible)
+    return {c.id: c for c in (await session.scalars(stmt)).all()}
+
+
+async def by_ids(session: AsyncSession, model, ids: list[uuid.UUID]) -> dict:
+    return {row.id: row for row in (await session.scalars(select(model).where(model.id.in_(ids)))).all()}
+
+
+async def list_departments(session: AsyncSession, principal: Principal) -> list[Department]:
+    policy.org_reader(principal)
+    return list((await session.scalars(select(Department).order_by(Department.code))).all())
+
+
+async def list_townships(session: AsyncSession, principal: Principal) -> list[Township]:
+    policy.org_reader(principal)
+    return list((await session.scalars(select(Township).order_by(Township.code))).all())
+
+
+async def list_agencies(session: AsyncSession, principal: Principal, *, first: int | None, after: str | None,
+                        township_id: str | None = None, department_id: str | None = None) -> Page[Agency]:
+    policy.org_reader(principal)
+    size = page_size(first)
+    stmt = select(Agency).order_by(Agency.name, Agency.id).limit(size + 1)
+    if township_id:
+        stmt = stmt.where(Agency.township_id == parse_uuid(township_id, "乡镇"))
+    if department_id:
+        stmt = stmt.where(Agency.department_id == parse_uuid(department_id, "部门"))
+    key = decode_cursor(after, 2)
+    if key:
+        stmt = stmt.where(tuple_(Agency.name, Agency.id) > (key[0], parse_uuid(key[1], "游标")))
+    rows = (await session.scalars(stmt)).all()
+    return make_page(rows, size, lambda a: (a.name, str(a.id)))

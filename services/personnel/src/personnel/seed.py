@@ -1,0 +1,99 @@
+"""Demo data reproducing the field report: 6 departments, 12 townships, quota 597, 566 in post,
+enforcement staff above 71% of those sent down. Deterministic (fixed ids and random seed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import uuid
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from servicekit import audit, outbox
+
+from . import events
+from .models import Agency, Cadre, Department, Township
+
+DEMO_DIR = Path(__file__).resolve().parents[4] / "demo"
+
+# Department totals sent down (下沉员额总量): sum 597. Enforcement departments hold 430.
+DEPARTMENT_QUOTA = {"zhzfj": 220, "scjgj": 140, "sfj": 100, "rsj": 67, "zrzyj": 40, "sthjfj": 30}
+ENFORCEMENT = {"zhzfj", "scjgj", "zrzyj", "sthjfj"}
+AGENCY_SUFFIX = {"sfj": "司法所", "rsj": "人力社保所", "scjgj": "市场监管所", "zhzfj": "综合行政执法中队",
+                 "sthjfj": "生态环境监管站", "zrzyj": "自然资源所"}
+LINES = {"sfj": ["人民调解", "社区矫正", "法律服务"], "rsj": ["劳动保障监察", "就业服务"],
+         "scjgj": ["市场监管", "食品安全", "特种设备"], "zhzfj": ["城市管理", "违建治理", "综合执法"],
+         "sthjfj": ["生态环境执法"], "zrzyj": ["国土资源执法", "规划管理"]}
+CLASS_WEIGHT = {"A": 1.4, "B": 1.0, "C": 0.7}
+IN_POST_TOTAL = 566
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢钟姜崔谭陆范汪金石廖贾夏韦方邹熊孟秦白江"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玲建国志红文辉斌宇浩凯晨婷雪琳鹏飞丹欣佳俊峰亮健波宁倩云龙"
+
+
+def _largest_remainder(total: int, weights: list[float]) -> list[int]:
+    s = sum(weights)
+    exact = [total * w / s for w in weights]
+    base = [int(x) for x in exact]
+    for i in sorted(range(len(weights)), key=lambda i: exact[i] - base[i], reverse=True)[: total - sum(base)]:
+        base[i] += 1
+    return base
+
+
+def seed_demo(session: Session, settings=None) -> dict:
+    if session.scalar(select(func.count()).select_from(Department)):
+        return {"skipped": "demo data already loaded"}
+    org = json.loads((DEMO_DIR / "org.json").read_text(encoding="utf-8"))
+    ns = uuid.UUID(org["namespace"])
+    rng = random.Random(20261127)
+    departments = {d["code"]: Department(id=uuid.UUID(d["id"]), code=d["code"], name=d["name"]) for d in org["departments"]}
+    townships = {t["code"]: Township(id=uuid.UUID(t["id"]), code=t["code"], name=t["name"], kind=t["kind"],
+                                     township_class=t["class"]) for t in org["townships"]}
+    session.add_all([*departments.values(), *townships.values()])
+    session.flush()
+
+    agencies: list[Agency] = []
+    for dcode, total in DEPARTMENT_QUOTA.items():
+        towns = list(townships.values())
+        quotas = _largest_remainder(total, [CLASS_WEIGHT[t.township_class] for t in towns])
+        for town, quota in zip(towns, quotas):
+            agencies.append(Agency(id=uuid.uuid5(ns, f"agency:{dcode}:{town.code}"), department_id=departments[dcode].id,
+                                   township_id=town.id, name=f"{town.name}{AGENCY_SUFFIX[dcode]}", quota=quota,
+                                   is_enforcement=dcode in ENFORCEMENT))
+    session.add_all(agencies)
+    session.flush()
+
+    # 31 vacancies spread over the agencies, so 566 are in post.
+    vacancies = _largest_remainder(sum(a.quota for a in agencies) - IN_POST_TOTAL, [a.quota for a in agencies])
+    code_of = {d.id: c for c, d in departments.items()}
+    today = dt.date(2026, 11, 27)
+    demo_cadre_id = uuid.uuid5(ns, "cadre:demo")
+    n = 0
+    for agency, vacant in zip(agencies, vacancies):
+        dcode = code_of[agency.department_id]
+        for _ in range(agency.quota - vacant):
+            n += 1
+            is_demo = dcode == "sfj" and agency.id == uuid.uuid5(ns, "agency:sfj:diankou") and not session.get(Cadre, demo_cadre_id)
+            cadre = Cadre(
+                id=demo_cadre_id if is_demo else uuid.uuid5(ns, f"cadre:{n}"),
+                name="杨明" if is_demo else rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))),
+                gender=rng.choice(("MALE", "MALE", "FEMALE")),
+                birth_date=today - dt.timedelta(days=rng.randint(23 * 365, 59 * 365)),
+                professional_line=rng.choice(LINES[dcode]),
+                is_enforcement=agency.is_enforcement,
+                department_id=agency.department_id, township_id=agency.township_id, agency_id=agency.id,
+                posted_on=today - dt.timedelta(days=rng.randint(30, 8 * 365)),
+                status="IN_POST",
+            )
+            session.add(cadre)
+            session.flush()
+            outbox.emit_sync(session, events.CADRE_STATIONED, aggregate_type="Cadre", aggregate_id=cadre.id,
+                             payload=events.cadre_payload(cadre))
+    audit.record_sync(session, actor=None, action="demo.load", entity_type="Roster", entity_id="demo",
+                      after={"departments": len(departments), "townships": len(townships), "agencies": len(agencies),
+                             "quota": sum(a.quota for a in agencies), "in_post": n},
+                      reason="demo data from the Zhuji field report")
+    return {"departments": len(departments), "townships": len(townships), "agencies": len(agencies),
+            "quota": sum(a.quota for a in agencies), "in_post": n}
