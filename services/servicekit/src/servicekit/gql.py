@@ -26,13 +26,14 @@ class PageInfo:
     end_cursor: str | None
 
 
-@strawberry.type
+# Connections are value types: two subgraphs may both return a page of the same entity.
+@strawberry.federation.type(shareable=True)
 class Edge(Generic[T]):
     cursor: str
     node: T
 
 
-@strawberry.type
+@strawberry.federation.type(shareable=True)
 class Connection(Generic[T]):
     edges: list[Edge[T]]
     page_info: PageInfo

@@ -1,0 +1,112 @@
+// Hive Gateway configuration for the 县属乡用 supergraph.
+// Every setting has a safe production default; dev and tests override through the environment.
+import {
+  createRemoteJwksSigningKeyProvider,
+  defineConfig,
+  extractFromHeader,
+} from '@graphql-hive/gateway';
+import { createGraphQLError } from '@graphql-tools/utils';
+
+const env = process.env;
+const identityUrl = env.IDENTITY_URL ?? 'http://127.0.0.1:4001';
+const issuer = env.ISSUER ?? identityUrl;
+const audience = env.AUDIENCE ?? 'county-api';
+const dev = (env.ENVIRONMENT ?? 'dev') === 'dev';
+const revocationTtlMs = Number(env.REVOCATION_REFRESH_SECONDS ?? '2') * 1000;
+const jwksCacheMs = Number(env.JWKS_CACHE_SECONDS ?? '300') * 1000;
+// Scopes the identity service can grant; a token carrying any other scope is refused.
+const knownScopes = new Set(
+  (env.KNOWN_SCOPES ?? 'api offline_access roster:read events:report events:status events:read').split(/\s+/),
+);
+
+function unauthenticated(message, detail) {
+  return createGraphQLError(message, {
+    extensions: { code: 'UNAUTHENTICATED', detail, http: { status: 401 } },
+  });
+}
+
+// Revoked token ids, refreshed from the identity service at most every `revocationTtlMs`.
+const revoked = { jtis: new Set(), at: 0, pending: null };
+async function revokedJtis() {
+  if (Date.now() - revoked.at < revocationTtlMs) return revoked.jtis;
+  revoked.pending ??= fetch(`${identityUrl}/oauth/revoked`)
+    .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`status ${r.status}`))))
+    .then((body) => {
+      revoked.jtis = new Set(body.jtis);
+      revoked.at = Date.now();
+    })
+    .catch(() => {
+      /* keep the last known list: the identity service being down must not open or close the graph */
+    })
+    .finally(() => {
+      revoked.pending = null;
+    });
+  await revoked.pending;
+  return revoked.jtis;
+}
+
+// What the JWT plugin does not check: the RFC 9068 `typ`, revocation, and unknown scopes.
+function useTokenPolicy() {
+  return {
+    async onExecute({ args }) {
+      const jwt = args.contextValue.jwt;
+      if (!jwt?.payload) throw unauthenticated('缺少访问凭证', 'missing token');
+      const header = JSON.parse(Buffer.from(jwt.token.value.split('.')[0], 'base64url').toString());
+      if (String(header.typ).toLowerCase() !== 'at+jwt') {
+        throw unauthenticated('凭证类型错误', 'not an RFC 9068 access token');
+      }
+      if ((await revokedJtis()).has(jwt.payload.jti)) {
+        throw unauthenticated('凭证已被撤销', 'token revoked');
+      }
+      const unknown = String(jwt.payload.scope ?? '')
+        .split(' ')
+        .filter((s) => s && !knownScopes.has(s));
+      if (unknown.length) throw unauthenticated('凭证包含未知权限范围', `unknown scopes: ${unknown.join(' ')}`);
+    },
+  };
+}
+
+const subgraphUrl = (name, port) => env[`${name.toUpperCase()}_GRAPHQL_URL`] ?? `http://127.0.0.1:${port}/graphql`;
+
+export const gatewayConfig = defineConfig({
+  supergraph: env.SUPERGRAPH_PATH ?? './supergraph.graphql',
+  port: Number(env.GATEWAY_PORT ?? '4000'),
+  host: env.GATEWAY_HOST ?? '127.0.0.1',
+  graphqlEndpoint: '/graphql',
+  healthCheckEndpoint: '/healthz',
+  readinessCheckEndpoint: '/readyz',
+  landingPage: false,
+  graphiql: dev,
+  transportEntries: {
+    identity: { location: subgraphUrl('identity', 4001) },
+    personnel: { location: subgraphUrl('personnel', 4002) },
+    assessment: { location: subgraphUrl('assessment', 4003) },
+    platform: { location: subgraphUrl('platform', 4004) },
+  },
+  jwt: {
+    signingKeyProviders: [
+      createRemoteJwksSigningKeyProvider({
+        jwksUri: `${identityUrl}/.well-known/jwks.json`,
+        cache: true,
+        cacheMaxAge: jwksCacheMs,
+        // an unknown `kid` triggers a refetch, so a rotated key is picked up at once
+        rateLimit: true,
+        jwksRequestsPerMinute: 60,
+      }),
+    ],
+    tokenLookupLocations: [extractFromHeader({ name: 'authorization', prefix: 'Bearer' })],
+    tokenVerification: { issuer, audience, algorithms: ['RS256'] },
+    reject: { missingToken: true, invalidToken: true },
+  },
+  plugins: () => [useTokenPolicy()],
+  // Every subgraph verifies the token again (defense in depth): pass it on.
+  propagateHeaders: {
+    fromClientToSubgraphs: ({ request }) => ({ authorization: request.headers.get('authorization') }),
+  },
+  // Taken from the client or made here; sent to every subgraph and back in the response.
+  requestId: { headerName: 'x-request-id' },
+  maxDepth: Number(env.GATEWAY_MAX_DEPTH ?? '12'),
+  maxTokens: Number(env.GATEWAY_MAX_TOKENS ?? '4000'),
+  blockFieldSuggestions: !dev,
+  prometheus: { endpoint: '/metrics' },
+});

@@ -1,0 +1,217 @@
+"""Start the whole system locally: PostgreSQL (embedded unless DATABASE_URL), migrations, demo
+data, the four services and the gateway. Used by `make run` and by the end-to-end tests.
+
+    python tools/devstack.py            # what `make run` does
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+SERVICES = [  # (name, python package, default port)
+    ("identity", "identity", 4001),
+    ("personnel", "personnel", 4002),
+    ("assessment", "assessment", 4003),
+    ("platform", "platforms", 4004),
+]
+
+
+def embedded_database(datadir: Path) -> str:
+    sys.path.insert(0, str(ROOT / "services" / "servicekit" / "src"))
+    from servicekit import embedded_pg
+
+    return embedded_pg.start(datadir)
+
+
+@dataclass
+class Stack:
+    database_url: str
+    db_prefix: str = "county_"
+    host: str = "127.0.0.1"
+    gateway_port: int = 4000
+    ports: dict[str, int] = field(default_factory=lambda: {n: p for n, _, p in SERVICES})
+    log_dir: Path = ROOT / ".data" / "logs"
+    extra_env: dict[str, str] = field(default_factory=dict)
+    environment: str = "dev"
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    def url(self, name: str) -> str:
+        return f"http://{self.host}:{self.ports[name]}"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://{self.host}:{self.gateway_port}/graphql"
+
+    def env(self, name: str | None = None) -> dict[str, str]:
+        env = {**os.environ,
+               "DATABASE_URL": self.database_url, "DB_PREFIX": self.db_prefix, "ENVIRONMENT": self.environment,
+               "IDENTITY_URL": self.url("identity"), "ISSUER": self.url("identity"),
+               "PERSONNEL_URL": self.url("personnel"), "LOG_JSON": "true"}
+        for sname, _, _ in SERVICES:
+            env[f"{sname.upper()}_GRAPHQL_URL"] = f"{self.url(sname)}/graphql"
+        if name:
+            env["SERVICE_NAME"] = name
+            env["SERVICE_CLIENT_ID"] = f"svc-{name}"
+            env["SERVICE_CLIENT_SECRET"] = os.environ.get(f"SVC_{name.upper()}_SECRET", f"dev-svc-{name}-secret")
+        env.update(self.extra_env)
+        return env
+
+    def manage(self, package: str, *args: str) -> str:
+        name = next(n for n, p, _ in SERVICES if p == package)
+        out = subprocess.run([PYTHON, "-m", package, *args], env=self.env(name), cwd=ROOT,
+                             capture_output=True, text=True)
+        if out.returncode != 0:
+            raise RuntimeError(f"{package} {' '.join(args)} failed:\n{out.stdout}\n{out.stderr}")
+        return out.stdout
+
+    def prepare(self, *, demo: bool = True) -> None:
+        for _, package, _ in SERVICES:
+            self.manage(package, "migrate")
+        if demo:
+            self.manage("identity", "seed-demo")
+            self.manage("personnel", "seed-demo")
+        else:
+            self.manage("identity", "bootstrap")
+
+    def _spawn(self, name: str, cmd: list[str], env: dict[str, str], cwd: Path) -> None:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_dir / f"{name}.log", "ab")
+        self.processes[name] = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT,
+                                                start_new_session=True)
+
+    def start_service(self, name: str) -> None:
+        package = next(p for n, p, _ in SERVICES if n == name)
+        self._spawn(name, [PYTHON, "-m", "uvicorn", "--factory", f"{package}.app:app", "--host", self.host,
+                           "--port", str(self.ports[name]), "--no-access-log", "--log-level", "warning"],
+                    self.env(name), ROOT)
+
+    def start_gateway(self) -> None:
+        env = {**self.env(), "GATEWAY_PORT": str(self.gateway_port), "GATEWAY_HOST": self.host}
+        self._spawn("gateway", ["node", "node_modules/.bin/hive-gateway", "supergraph"], env, ROOT / "gateway")
+
+    def start(self, *, services: list[str] | None = None, gateway: bool = True) -> None:
+        for name in services or [n for n, _, _ in SERVICES]:
+            self.start_service(name)
+        if gateway:
+            self.start_gateway()
+        self.wait_ready()
+
+    def ready_urls(self) -> dict[str, str]:
+        urls = {name: f"{self.url(name)}/readyz" for name in self.processes if name != "gateway"}
+        if "gateway" in self.processes:
+            urls["gateway"] = f"http://{self.host}:{self.gateway_port}/readyz"
+        return urls
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        pending = dict(self.ready_urls())
+        while pending:
+            for name, url in list(pending.items()):
+                proc = self.processes[name]
+                if proc.poll() is not None:
+                    raise RuntimeError(f"{name} exited with {proc.returncode}; see {self.log_dir / (name + '.log')}")
+                try:
+                    if httpx.get(url, timeout=2.0).status_code == 200:
+                        del pending[name]
+                except httpx.HTTPError:
+                    pass
+            if pending and time.monotonic() > deadline:
+                raise RuntimeError(f"not ready after {timeout}s: {', '.join(pending)}; logs in {self.log_dir}")
+            if pending:
+                time.sleep(0.2)
+
+    def stop(self, name: str | None = None, sig: int = signal.SIGTERM) -> None:
+        names = [name] if name else list(self.processes)
+        for n in names:
+            proc = self.processes.get(n)
+            if proc and proc.poll() is None:
+                os.killpg(proc.pid, sig)
+        for n in names:
+            proc = self.processes.pop(n, None)
+            if proc:
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
+
+
+def demo_logins() -> str:
+    data = json.loads((ROOT / "demo" / "identities.json").read_text(encoding="utf-8"))
+    lines = [f"  {'username':<18} {'role':<18} 姓名", f"  {'-' * 18} {'-' * 18} {'-' * 12}"]
+    for u in data["users"]:
+        lines.append(f"  {u['username']:<18} {u['roles'][0][0]:<18} {u['display_name']}")
+    lines.append(f"  password for every demo user: {data['password']}")
+    secret = next(c["secret"] for c in data["clients"] if c["client_id"] == "sfj-system")
+    lines.append(f"  service client: sfj-system / {secret} (client credentials)")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    database_url = os.environ.get("DATABASE_URL")
+    if not database_url:
+        database_url = embedded_database(ROOT / ".data" / "pg")
+        print(f"embedded PostgreSQL: {database_url}")
+    stack = Stack(database_url=database_url, db_prefix=os.environ.get("DB_PREFIX", "county_"),
+                  gateway_port=int(os.environ.get("GATEWAY_PORT", "4000")),
+                  ports={n: int(os.environ.get(f"{n.upper()}_PORT", p)) for n, _, p in SERVICES})
+    print("migrating and loading demo data …")
+    stack.prepare(demo=True)
+    print("starting services …")
+    try:
+        stack.start()
+    except RuntimeError as exc:
+        print(f"failed to start: {exc}", file=sys.stderr)
+        stack.stop()
+        return 1
+    identity = stack.url("identity")
+    print(f"""
+县属乡用 is running.
+
+  GraphQL (gateway): {stack.gateway_url}
+  Login page:        {identity}/oauth/authorize  (authorization code + PKCE, client county-web)
+  Token endpoint:    {identity}/oauth/token
+  Discovery:         {identity}/.well-known/openid-configuration
+  Logs:              {stack.log_dir}
+
+Demo logins:
+{demo_logins()}
+
+Quick try (service token → gateway):
+  TOKEN=$(curl -s -u sfj-system:sfj-system-demo-secret -d grant_type=client_credentials -d scope=roster:read {identity}/oauth/token | python3 -c 'import json,sys;print(json.load(sys.stdin)["access_token"])')
+  curl -s -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{{"query":"{{ cadres(first: 3) {{ nodes {{ name township {{ name }} }} }} }}"}}' {stack.gateway_url}
+
+Press Ctrl-C to stop.""", flush=True)
+    stopping = {"flag": False}
+
+    def on_signal(signum, frame):
+        stopping["flag"] = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        while not stopping["flag"]:
+            for name, proc in stack.processes.items():
+                if proc.poll() is not None:
+                    print(f"{name} exited ({proc.returncode}); see {stack.log_dir / (name + '.log')}", file=sys.stderr)
+                    stopping["flag"] = True
+            time.sleep(0.5)
+    finally:
+        print("\nstopping …")
+        stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
