@@ -6,6 +6,7 @@ import {
   extractFromHeader,
 } from '@graphql-hive/gateway';
 import { createGraphQLError } from '@graphql-tools/utils';
+import { generateKeyPairSync } from 'node:crypto';
 
 const env = process.env;
 const identityUrl = env.IDENTITY_URL ?? 'http://127.0.0.1:4001';
@@ -66,6 +67,64 @@ function useTokenPolicy() {
   };
 }
 
+// Errors raised by the gateway itself (JWT plugin, depth/token limits, validation) get the same
+// `extensions.code` vocabulary as the subgraphs' errors, so front-ends handle one shape.
+const gatewayErrors = {
+  Unauthenticated: ['UNAUTHENTICATED', '未登录或凭证无效'],
+  'Invalid authentication token provided': ['UNAUTHENTICATED', '凭证无效或已过期'],
+  'Authentication header was set, but token is missing.': ['UNAUTHENTICATED', '访问凭证格式错误'],
+};
+function withCode(error) {
+  const ext = error.extensions ?? {};
+  if (ext.code) return error;
+  const status = ext.http?.status;
+  const [code, message] = gatewayErrors[error.message] ?? [
+    status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'FORBIDDEN' : 'BAD_USER_INPUT',
+    error.message,
+  ];
+  return createGraphQLError(message, {
+    nodes: error.nodes,
+    path: error.path,
+    extensions: { ...ext, code, detail: error.message },
+  });
+}
+function useErrorCodes() {
+  return {
+    onResultProcess({ result, setResult }) {
+      if (result && Array.isArray(result.errors) && result.errors.length) {
+        setResult({ ...result, errors: result.errors.map(withCode) });
+      }
+    },
+  };
+}
+
+// JWKS of the identity service. An unknown `kid` (a forged token, or a retired key) is an
+// authentication failure, not a server error.
+const remoteJwks = createRemoteJwksSigningKeyProvider({
+  jwksUri: `${identityUrl}/.well-known/jwks.json`,
+  cache: true,
+  cacheMaxAge: jwksCacheMs,
+  // an unknown `kid` triggers a refetch, so a newly rotated key is picked up at once
+  rateLimit: true,
+  jwksRequestsPerMinute: 60,
+});
+// The JWT plugin treats a provider error as "authentication unavailable" (a 500). For a kid that
+// the JWKS does not list we answer with a key nothing was signed with, so the token fails
+// verification and the caller gets a 401 like any other invalid token.
+const { publicKey: noSuchKey } = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+});
+async function signingKey(kid) {
+  try {
+    return await remoteJwks(kid);
+  } catch (error) {
+    if (error?.name === 'SigningKeyNotFoundError') return noSuchKey;
+    throw error;
+  }
+}
+
 const subgraphUrl = (name, port) => env[`${name.toUpperCase()}_GRAPHQL_URL`] ?? `http://127.0.0.1:${port}/graphql`;
 
 export const gatewayConfig = defineConfig({
@@ -84,21 +143,12 @@ export const gatewayConfig = defineConfig({
     platform: { location: subgraphUrl('platform', 4004) },
   },
   jwt: {
-    signingKeyProviders: [
-      createRemoteJwksSigningKeyProvider({
-        jwksUri: `${identityUrl}/.well-known/jwks.json`,
-        cache: true,
-        cacheMaxAge: jwksCacheMs,
-        // an unknown `kid` triggers a refetch, so a rotated key is picked up at once
-        rateLimit: true,
-        jwksRequestsPerMinute: 60,
-      }),
-    ],
+    signingKeyProviders: [signingKey],
     tokenLookupLocations: [extractFromHeader({ name: 'authorization', prefix: 'Bearer' })],
     tokenVerification: { issuer, audience, algorithms: ['RS256'] },
     reject: { missingToken: true, invalidToken: true },
   },
-  plugins: () => [useTokenPolicy()],
+  plugins: () => [useTokenPolicy(), useErrorCodes()],
   // Every subgraph verifies the token again (defense in depth): pass it on.
   propagateHeaders: {
     fromClientToSubgraphs: ({ request }) => ({ authorization: request.headers.get('authorization') }),

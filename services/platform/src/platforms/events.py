@@ -31,6 +31,6 @@ def consumers(runtime) -> list[FeedConsumer]:
     s = runtime.settings
     return [FeedConsumer(
         name="personnel", feed_url=f"{s.personnel_url}/events", sessionmaker=runtime.sessionmaker,
-        token=service_token(s),
+        token=service_token(s), batch_size=s.consumer_batch_size,
         handlers={"cadre.stationed": apply_cadre, "cadre.updated": apply_cadre, "cadre.left": apply_cadre},
     )]

@@ -1,0 +1,44 @@
+# 县属乡用 — county-owned, township-used stationed staff.
+# A newcomer needs two targets: `make run` and `make test`. Both install what is missing.
+
+PYTHON_BIN ?= $(shell command -v python3.11 || command -v python3)
+VENV       := .venv
+PY         := $(VENV)/bin/python
+PY_STAMP   := $(VENV)/.installed
+NODE_STAMP := gateway/node_modules/.installed
+SERVICES   := servicekit identity personnel assessment platform
+
+.PHONY: install run test supergraph supergraph-check lint bench deploy-check clean
+
+install: $(PY_STAMP) $(NODE_STAMP)
+
+$(PY_STAMP): requirements.lock $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
+	test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps $(foreach s,$(SERVICES),-e services/$(s))
+	touch $@
+
+$(NODE_STAMP): gateway/package-lock.json
+	cd gateway && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## Start PostgreSQL (embedded unless DATABASE_URL is set), migrate, load demo data, start
+## identity :4001, personnel :4002, assessment :4003, platform :4004 and the gateway :4000.
+run: install
+	$(PY) tools/devstack.py
+
+## The whole suite: kernel, services, end-to-end through the real gateway.
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## Regenerate the subgraph SDL files and the composed supergraph (commit both).
+supergraph: $(PY_STAMP) $(NODE_STAMP)
+	$(PY) tools/export_sdl.py
+	cd gateway && node compose.mjs
+
+supergraph-check: $(PY_STAMP) $(NODE_STAMP)
+	$(PY) tools/export_sdl.py --check
+	cd gateway && node compose.mjs --check
+
+clean:
+	rm -rf .data $(VENV) gateway/node_modules

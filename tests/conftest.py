@@ -1,0 +1,45 @@
+"""Test-run wide fixtures: one PostgreSQL server, a database prefix per run, cleanup at the end."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    from servicekit import embedded_pg
+
+    return embedded_pg.start(ROOT / ".data" / "pg-test")
+
+
+@pytest.fixture(scope="session")
+def run_prefix(database_url) -> str:
+    """Every database this run creates starts with this prefix; all are dropped at the end."""
+    prefix = f"t{os.getpid()}_"
+    yield prefix
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    kw = {"dbname": url.database or "postgres", "autocommit": True, "user": url.username or "postgres"}
+    if url.host:
+        kw["host"] = url.host
+    if url.port:
+        kw["port"] = url.port
+    kw.update({k: v for k, v in url.query.items()})
+    with psycopg.connect(**kw) as conn:
+        names = [r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
+                                            (prefix.replace("_", r"\_") + "%",))]
+        for name in names:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

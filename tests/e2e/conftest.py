@@ -1,0 +1,95 @@
+"""The whole system, started once per test run on free ports against this run's databases:
+real identity service, real subgraphs, real Hive Gateway."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from devstack import ROOT, SERVICES, Stack
+from helpers import client_token, login
+
+DEMO = json.loads((ROOT / "demo" / "identities.json").read_text(encoding="utf-8"))
+PASSWORD = DEMO["password"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def stack(database_url, run_prefix):
+    s = Stack(
+        database_url=database_url,
+        db_prefix=run_prefix,
+        gateway_port=free_port(),
+        ports={name: free_port() for name, _, _ in SERVICES},
+        log_dir=ROOT / ".data" / "test-logs" / run_prefix.rstrip("_"),
+        environment="test",
+        extra_env={
+            # Short cache lifetimes so revocation and key retirement show within a test.
+            "REVOCATION_REFRESH_SECONDS": "0.3", "JWKS_CACHE_SECONDS": "1", "JWKS_MIN_REFRESH_SECONDS": "0.2",
+            "LOCKOUT_THRESHOLD": "3", "LOCKOUT_MINUTES": "10",
+        },
+    )
+    s.prepare(demo=True)
+    s.start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="session")
+def identity_url(stack) -> str:
+    return stack.url("identity")
+
+
+@pytest.fixture(scope="session")
+def gateway(stack) -> str:
+    return stack.gateway_url
+
+
+def subgraph(stack, name: str) -> str:
+    return f"{stack.url(name)}/graphql"
+
+
+@pytest.fixture
+def service_token(identity_url) -> str:
+    return client_token(identity_url, "sfj-system", "sfj-system-demo-secret", "roster:read")["access_token"]
+
+
+@pytest.fixture
+def user_token(identity_url):
+    cache: dict[str, str] = {}
+
+    def get(username: str) -> str:
+        if username not in cache:
+            cache[username] = login(identity_url, username, PASSWORD)["access_token"]
+        return cache[username]
+
+    return get
+
+
+def db_conn(stack, service: str) -> psycopg.Connection:
+    url = make_url(stack.database_url)
+    kw = {"dbname": f"{stack.db_prefix}{service}", "autocommit": True, "user": url.username or "postgres"}
+    if url.host:
+        kw["host"] = url.host
+    if url.port:
+        kw["port"] = url.port
+    kw.update(dict(url.query.items()))
+    return psycopg.connect(**kw)
+
+
+def demo_user(username: str) -> dict:
+    return next(u for u in DEMO["users"] if u["username"] == username)
+
+
+def demo_path() -> Path:
+    return ROOT / "demo"

@@ -1,0 +1,40 @@
+"""Key rotation: a new key signs at once; tokens signed by the old key stay valid until it is retired."""
+
+from __future__ import annotations
+
+from joserfc import jws
+
+from conftest import subgraph
+from helpers import client_token, eventually, gql
+
+SUBGRAPHS = ["identity", "personnel", "assessment", "platform"]
+
+
+def _kid(token: str) -> str:
+    return jws.extract_compact(token.encode()).protected["kid"]
+
+
+def _accepted(stack, token: str) -> bool:
+    return gql(stack.gateway_url, "{ me { subject } }", token=token)[0] == 200 and all(
+        gql(subgraph(stack, n), "{ __typename }", token=token)[0] == 200 for n in SUBGRAPHS)
+
+
+def _refused(stack, token: str) -> bool:
+    return gql(stack.gateway_url, "{ me { subject } }", token=token)[0] == 401 and all(
+        gql(subgraph(stack, n), "{ __typename }", token=token)[0] == 401 for n in SUBGRAPHS)
+
+
+def test_key_rotation_keeps_old_tokens_valid_until_the_old_key_is_retired(stack, identity_url):
+    def token() -> str:
+        return client_token(identity_url, "sfj-system", "sfj-system-demo-secret", "roster:read")["access_token"]
+
+    old = token()
+    stack.manage("identity", "rotate-key")
+    new = token()
+    assert _kid(new) != _kid(old)
+    assert _accepted(stack, new)
+    assert _accepted(stack, old)
+
+    stack.manage("identity", "retire-key", _kid(old))
+    eventually(lambda: _refused(stack, old))
+    assert _accepted(stack, new)
