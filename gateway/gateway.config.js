@@ -74,8 +74,17 @@ const gatewayErrors = {
   'Invalid authentication token provided': ['UNAUTHENTICATED', '凭证无效或已过期'],
   'Authentication header was set, but token is missing.': ['UNAUTHENTICATED', '访问凭证格式错误'],
 };
+// graphql-js and Yoga name malformed requests in their own words; callers see one code for them.
+const inputCodes = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST']);
 function withCode(error) {
   const ext = error.extensions ?? {};
+  if (inputCodes.has(ext.code)) {
+    return createGraphQLError(error.message, {
+      nodes: error.nodes,
+      path: error.path,
+      extensions: { ...ext, code: 'BAD_USER_INPUT', graphqlCode: ext.code },
+    });
+  }
   if (ext.code) return error;
   const status = ext.http?.status;
   const [code, message] = gatewayErrors[error.message] ?? [

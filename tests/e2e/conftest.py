@@ -36,7 +36,7 @@ def stack(database_url, run_prefix):
         extra_env={
             # Short cache lifetimes so revocation and key retirement show within a test.
             "REVOCATION_REFRESH_SECONDS": "0.3", "JWKS_CACHE_SECONDS": "1", "JWKS_MIN_REFRESH_SECONDS": "0.2",
-            "LOCKOUT_THRESHOLD": "3", "LOCKOUT_MINUTES": "10",
+            "LOCKOUT_THRESHOLD": "3", "LOCKOUT_MINUTES": "10", "GATEWAY_MAX_DEPTH": "5",
         },
     )
     s.prepare(demo=True)

@@ -45,6 +45,8 @@ def configure(service: str, level: str = "INFO", as_json: bool = True) -> None:
     root.setLevel(level.upper())
     # uvicorn's own access log duplicates ours, which carries the request id.
     logging.getLogger("uvicorn.access").disabled = True
+    # One line per outgoing call to JWKS/feeds is noise at INFO.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def log(logger: logging.Logger, level: int, msg: str, **fields) -> None:

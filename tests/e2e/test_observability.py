@@ -1,0 +1,62 @@
+"""Health, readiness, metrics and the request id carried from the gateway into subgraph logs."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import httpx
+import pytest
+
+from helpers import error_codes, eventually, gql
+
+SERVICES = ["identity", "personnel", "assessment", "platform"]
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_health_readiness_and_metrics_on_every_service(stack, name):
+    base = stack.url(name)
+    assert httpx.get(f"{base}/healthz").json()["status"] == "ok"
+    assert httpx.get(f"{base}/readyz").json()["status"] == "ready"
+    metrics = httpx.get(f"{base}/metrics")
+    assert metrics.status_code == 200 and "http_requests_total" in metrics.text
+
+
+def test_gateway_health_and_metrics(stack):
+    base = stack.gateway_url.rsplit("/", 1)[0]
+    assert httpx.get(f"{base}/healthz").status_code == 200
+    assert httpx.get(f"{base}/readyz").status_code == 200
+    assert httpx.get(f"{base}/metrics").status_code == 200
+
+
+def test_request_id_travels_from_gateway_to_subgraph_logs(stack, gateway, service_token):
+    rid = f"test-{uuid.uuid4().hex}"
+    resp = httpx.post(gateway, json={"query": "{ cadres(first: 1) { nodes { name assessmentRoster { status } } } }"},
+                      headers={"authorization": f"Bearer {service_token}", "x-request-id": rid})
+    assert resp.status_code == 200 and resp.headers["x-request-id"] == rid
+
+    def logged(name: str) -> bool:
+        lines = (stack.log_dir / f"{name}.log").read_text(encoding="utf-8").splitlines()
+        entries = [json.loads(line) for line in lines if line.startswith("{")]
+        return any(e.get("request_id") == rid and e.get("path") == "/graphql" for e in entries)
+
+    eventually(lambda: logged("personnel") and logged("assessment"))
+
+
+def test_gateway_limits_query_depth(gateway, service_token):
+    # GATEWAY_MAX_DEPTH=5 in the test stack.
+    assert gql(gateway, "{ cadres { edges { node { agency { name } } } } }", token=service_token)[0] == 200
+    status, body = gql(gateway, "{ cadres { edges { node { agency { township { name } } } } } }", token=service_token)
+    assert error_codes(body) == ["BAD_USER_INPUT"] and "depth" in body["errors"][0]["message"].lower()
+
+
+def test_gateway_limits_query_tokens(gateway, service_token):
+    huge = "{ " + " ".join(f"a{i}: __typename" for i in range(2000)) + " }"
+    _, body = gql(gateway, huge, token=service_token)
+    assert error_codes(body) == ["BAD_USER_INPUT"] and "token" in body["errors"][0]["message"].lower()
+
+
+def test_gateway_gives_no_field_suggestions_outside_dev(gateway, service_token):
+    _, body = gql(gateway, "{ cadres { nodes { nam } } }", token=service_token)
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert "Did you mean" not in body["errors"][0]["message"]

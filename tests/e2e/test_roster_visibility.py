@@ -1,0 +1,91 @@
+"""Dual management on the roster skeleton: each side sees only what is theirs, through the gateway,
+and a roster page costs the same number of SQL statements whatever its size."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+from sqlalchemy import event
+
+from conftest import DEMO, demo_path
+from helpers import error_codes, gql
+
+ORG = json.loads((demo_path() / "org.json").read_text(encoding="utf-8"))
+DEPT = {d["code"]: d["id"] for d in ORG["departments"]}
+TOWN = {t["code"]: t["id"] for t in ORG["townships"]}
+ROSTER = "query($a: String) { cadres(first: 100, after: $a) { nodes { id department { id } township { id } agency { id } } pageInfo { hasNextPage endCursor } } }"
+
+
+def _all(gateway, token):
+    nodes, after = [], None
+    while True:
+        status, body = gql(gateway, ROSTER, {"a": after}, token=token)
+        assert status == 200 and not body.get("errors"), body
+        nodes += body["data"]["cadres"]["nodes"]
+        if not body["data"]["cadres"]["pageInfo"]["hasNextPage"]:
+            return nodes
+        after = body["data"]["cadres"]["pageInfo"]["endCursor"]
+
+
+@pytest.mark.parametrize("username, expect", [
+    ("bianban", lambda n: True),
+    ("zuzhibu", lambda n: True),
+    ("leader", lambda n: True),
+    ("sfj-admin", lambda n: n["department"]["id"] == DEPT["sfj"]),
+    ("diankou-admin", lambda n: n["township"]["id"] == TOWN["diankou"]),
+    ("diankou-cc", lambda n: n["township"]["id"] == TOWN["diankou"]),
+    ("diankou-grid", lambda n: n["township"]["id"] == TOWN["diankou"]),
+    ("diankou-sfs-head", lambda n: n["agency"]["id"] == DEMO["users"][7]["roles"][0][2]),
+    ("cadre-demo", lambda n: n["id"] == DEMO["users"][10]["cadre_id"]),
+])
+def test_roster_visibility_follows_dual_management(gateway, user_token, username, expect):
+    nodes = _all(gateway, user_token(username))
+    assert nodes and all(expect(n) for n in nodes)
+    if username in ("bianban", "zuzhibu", "leader"):
+        assert len(nodes) == 566
+
+
+def test_a_township_cannot_read_another_townships_cadre(gateway, user_token):
+    token = user_token("fengqiao-admin")
+    _, body = gql(gateway, "{ cadre(id: \"%s\") { name } }" % DEMO["users"][10]["cadre_id"], token=token)
+    assert body["data"]["cadre"] is None
+
+
+def test_malformed_ids_are_bad_input(gateway, service_token):
+    _, body = gql(gateway, '{ cadre(id: "not-a-uuid") { name } }', token=service_token)
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+
+
+def test_service_client_without_roster_scope_is_forbidden(gateway, identity_url):
+    from helpers import client_token
+
+    token = client_token(identity_url, "sfj-system", "sfj-system-demo-secret", "events:report")["access_token"]
+    _, body = gql(gateway, "{ cadres(first: 1) { nodes { name } } }", token=token)
+    assert error_codes(body) == ["FORBIDDEN"]
+
+
+async def test_a_roster_page_costs_a_constant_number_of_statements(stack, service_token):
+    from personnel.app import build
+    from personnel.config import PersonnelSettings
+
+    settings = PersonnelSettings(database_url=stack.database_url, db_prefix=stack.db_prefix,
+                                 identity_url=stack.url("identity"), issuer=stack.url("identity"), log_json=False)
+    app = build(settings)
+    runtime = app.state.runtime
+    statements: list[str] = []
+    event.listen(runtime.engine.sync_engine, "before_cursor_execute",
+                 lambda conn, cursor, sql, *a: statements.append(sql))
+    query = "query($n: Int) { cadres(first: $n) { nodes { name department { name } township { name } agency { name quota department { code } } } } }"
+    counts = {}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://personnel") as client:
+        for n in (1, 10, 80):  # the sfj-system token sees its own department (92 people)
+            statements.clear()
+            resp = await client.post("/graphql", json={"query": query, "variables": {"n": n}},
+                                     headers={"authorization": f"Bearer {service_token}"})
+            assert resp.status_code == 200 and len(resp.json()["data"]["cadres"]["nodes"]) == n
+            counts[n] = len(statements)
+    await runtime.engine.dispose()
+    assert counts[1] == counts[10] == counts[80], counts
+    assert counts[80] <= 4, counts  # page + departments + townships + agencies
