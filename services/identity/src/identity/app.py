@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import sessionmaker
 
-from servicekit import db
+from servicekit import db, logs
 from servicekit.app import create_app
 
 from . import oauth, web
@@ -31,4 +31,6 @@ def build(settings: IdentitySettings | None = None):
 
 def app():
     """uvicorn factory: ``uvicorn --factory identity.app:app``."""
-    return build()
+    settings = get_settings()
+    logs.configure_for(settings)
+    return build(settings)

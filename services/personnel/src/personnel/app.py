@@ -1,5 +1,6 @@
 """ASGI entry point of the personnel service."""
 
+from servicekit import logs
 from servicekit.app import create_app
 
 from .config import PersonnelSettings, get_settings
@@ -11,4 +12,6 @@ def build(settings: PersonnelSettings | None = None):
 
 
 def app():
-    return build()
+    settings = get_settings()
+    logs.configure_for(settings)
+    return build(settings)

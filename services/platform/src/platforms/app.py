@@ -1,5 +1,6 @@
 """ASGI entry point of the platform service."""
 
+from servicekit import logs
 from servicekit.app import create_app
 from servicekit.outbox import consumer_hooks
 
@@ -14,4 +15,6 @@ def build(settings: PlatformSettings | None = None):
 
 
 def app():
-    return build()
+    settings = get_settings()
+    logs.configure_for(settings)
+    return build(settings)

@@ -215,7 +215,6 @@ def create_app(
     shutdown: Sequence[Callable[[ServiceRuntime], Awaitable[None]]] = (),
     readiness: Sequence[Callable[[ServiceRuntime], Awaitable[None]]] = (),
 ) -> Starlette:
-    logs.configure(settings.service_name, settings.log_level, settings.log_json)
     runtime = ServiceRuntime(settings)
 
     async def healthz(request: Request) -> Response:

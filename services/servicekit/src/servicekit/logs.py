@@ -49,5 +49,11 @@ def configure(service: str, level: str = "INFO", as_json: bool = True) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
+def configure_for(settings) -> None:
+    """Process-level logging for a service; called by the uvicorn factory, not by ``create_app``,
+    so that building an app inside a test leaves the test runner's logging alone."""
+    configure(settings.service_name, settings.log_level, settings.log_json)
+
+
 def log(logger: logging.Logger, level: int, msg: str, **fields) -> None:
     logger.log(level, msg, extra={"fields": fields})
