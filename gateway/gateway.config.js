@@ -73,6 +73,7 @@ const gatewayErrors = {
   Unauthenticated: ['UNAUTHENTICATED', '未登录或凭证无效'],
   'Invalid authentication token provided': ['UNAUTHENTICATED', '凭证无效或已过期'],
   'Authentication header was set, but token is missing.': ['UNAUTHENTICATED', '访问凭证格式错误'],
+  'Unauthorized field or type': ['FORBIDDEN', '凭证的权限范围不允许访问该字段'],
 };
 // graphql-js and Yoga name malformed requests in their own words; callers see one code for them.
 const inputCodes = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST']);
@@ -83,6 +84,13 @@ function withCode(error) {
       nodes: error.nodes,
       path: error.path,
       extensions: { ...ext, code: 'BAD_USER_INPUT', graphqlCode: ext.code },
+    });
+  }
+  if (ext.code === 'UNAUTHORIZED_FIELD_OR_TYPE') {
+    return createGraphQLError('凭证的权限范围不允许访问该字段', {
+      nodes: error.nodes,
+      path: error.path,
+      extensions: { ...ext, code: 'FORBIDDEN', detail: error.message },
     });
   }
   if (ext.code) return error;
@@ -156,6 +164,13 @@ export const gatewayConfig = defineConfig({
     tokenLookupLocations: [extractFromHeader({ name: 'authorization', prefix: 'Bearer' })],
     tokenVerification: { issuer, audience, algorithms: ['RS256'] },
     reject: { missingToken: true, invalidToken: true },
+  },
+  // The subgraphs' @authenticated / @requiresScopes directives, enforced before any subgraph is called.
+  genericAuth: {
+    mode: 'protect-granular',
+    resolveUserFn: (context) => context.jwt?.payload ?? null,
+    extractScopes: (user) => String(user.scope ?? '').split(' ').filter(Boolean),
+    rejectUnauthenticated: true,
   },
   plugins: () => [useTokenPolicy(), useErrorCodes()],
   // Every subgraph verifies the token again (defense in depth): pass it on.

@@ -3,25 +3,11 @@ real identity service, real subgraphs, real Hive Gateway."""
 
 from __future__ import annotations
 
-import json
-import socket
-from pathlib import Path
-
-import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 
 from devstack import ROOT, SERVICES, Stack
 from helpers import client_token, login
-
-DEMO = json.loads((ROOT / "demo" / "identities.json").read_text(encoding="utf-8"))
-PASSWORD = DEMO["password"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from stackutil import PASSWORD, free_port
 
 
 @pytest.fixture(scope="session")
@@ -55,10 +41,6 @@ def gateway(stack) -> str:
     return stack.gateway_url
 
 
-def subgraph(stack, name: str) -> str:
-    return f"{stack.url(name)}/graphql"
-
-
 @pytest.fixture
 def service_token(identity_url) -> str:
     return client_token(identity_url, "sfj-system", "sfj-system-demo-secret", "roster:read")["access_token"]
@@ -74,22 +56,3 @@ def user_token(identity_url):
         return cache[username]
 
     return get
-
-
-def db_conn(stack, service: str) -> psycopg.Connection:
-    url = make_url(stack.database_url)
-    kw = {"dbname": f"{stack.db_prefix}{service}", "autocommit": True, "user": url.username or "postgres"}
-    if url.host:
-        kw["host"] = url.host
-    if url.port:
-        kw["port"] = url.port
-    kw.update(dict(url.query.items()))
-    return psycopg.connect(**kw)
-
-
-def demo_user(username: str) -> dict:
-    return next(u for u in DEMO["users"] if u["username"] == username)
-
-
-def demo_path() -> Path:
-    return ROOT / "demo"

@@ -11,7 +11,7 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-from conftest import db_conn, demo_user, subgraph
+from stackutil import db_conn, demo_user, subgraph
 from helpers import authorize_url, client_token, error_codes, eventually, gql, login, pkce_pair, refresh, submit_login
 
 ME = "{ me { subject kind scopes departmentId roleBindings { role scopeKind scopeId } } }"

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from conftest import DEMO, db_conn, subgraph
+from stackutil import DEMO, db_conn, subgraph
 from helpers import client_token, error_codes, gql
 
 ADMINS = {"bianban", "zuzhibu"}

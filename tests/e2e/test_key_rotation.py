@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from joserfc import jws
 
-from conftest import subgraph
+from stackutil import subgraph
 from helpers import client_token, eventually, gql
 
 SUBGRAPHS = ["identity", "personnel", "assessment", "platform"]

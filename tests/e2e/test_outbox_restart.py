@@ -7,7 +7,7 @@ import signal
 import subprocess
 import time
 
-from conftest import db_conn
+from stackutil import db_conn
 from devstack import PYTHON, ROOT
 from helpers import eventually
 

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from sqlalchemy import event
 
-from conftest import DEMO, demo_path
+from stackutil import DEMO, demo_path
 from helpers import error_codes, gql
 
 ORG = json.loads((demo_path() / "org.json").read_text(encoding="utf-8"))
@@ -58,11 +58,16 @@ def test_malformed_ids_are_bad_input(gateway, service_token):
     assert error_codes(body) == ["BAD_USER_INPUT"]
 
 
-def test_service_client_without_roster_scope_is_forbidden(gateway, identity_url):
+def test_service_client_without_roster_scope_is_forbidden_at_the_gateway_and_the_subgraph(stack, gateway, identity_url):
+    from stackutil import subgraph
     from helpers import client_token
 
     token = client_token(identity_url, "sfj-system", "sfj-system-demo-secret", "events:report")["access_token"]
     _, body = gql(gateway, "{ cadres(first: 1) { nodes { name } } }", token=token)
+    # Refused by the gateway's @requiresScopes check, before any subgraph is called …
+    assert error_codes(body) == ["FORBIDDEN"] and body["errors"][0]["extensions"]["detail"] == "Unauthorized field or type"
+    # … and by the subgraph's own policy when called directly.
+    _, body = gql(subgraph(stack, "personnel"), "{ cadres(first: 1) { nodes { name } } }", token=token)
     assert error_codes(body) == ["FORBIDDEN"]
 
 

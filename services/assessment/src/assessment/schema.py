@@ -57,14 +57,14 @@ class AssessmentWeights:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="考核名单 (按权限范围过滤)")
+    @strawberry.federation.field(description="考核名单 (按权限范围过滤)", requires_scopes=gql.ROSTER_READERS)
     async def assessment_roster(self, info: Info[Context, None], first: int | None = None, after: str | None = None,
                                 township_id: strawberry.ID | None = None) -> gql.Connection[Cadre]:
         page = await roster.list_entries(info.context.session, info.context.principal, first=first, after=after,
                                          township_id=township_id)
         return gql.connection(page, lambda r: Cadre(id=strawberry.ID(str(r.cadre_id))))
 
-    @strawberry.field(description="双向考核权重")
+    @strawberry.federation.field(description="双向考核权重", authenticated=True)
     def assessment_weights(self) -> AssessmentWeights:
         t = get_settings().township_weight_percent
         return AssessmentWeights(township_percent=t, department_percent=100 - t)

@@ -98,7 +98,7 @@ class Me:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="当前调用者及其角色绑定")
+    @strawberry.federation.field(description="当前调用者及其角色绑定", authenticated=True)
     def me(self, info: Info[Context, None]) -> Me:
         p = info.context.principal
         return Me(subject=p.subject, kind=p.kind, client_id=p.client_id, name=p.name, scopes=sorted(p.scopes),
@@ -106,14 +106,14 @@ class Query:
                   role_bindings=[RoleBinding(id=None, role=b.role, scope_kind=b.scope_kind, scope_id=b.scope_id)
                                  for b in p.bindings])
 
-    @strawberry.field(description="用户列表 (编办/组织部)")
+    @strawberry.federation.field(description="用户列表 (编办/组织部)", requires_scopes=gql.PEOPLE)
     async def users(self, info: Info[Context, None], first: int | None = None, after: str | None = None,
                     search: str | None = None) -> gql.Connection[User]:
         page = await admin.list_users(info.context.session, info.context.principal, first=first, after=after,
                                       search=search)
         return gql.connection(page, User.of)
 
-    @strawberry.field(description="服务客户端列表 (编办/组织部)")
+    @strawberry.federation.field(description="服务客户端列表 (编办/组织部)", requires_scopes=gql.PEOPLE)
     async def service_clients(self, info: Info[Context, None], first: int | None = None,
                               after: str | None = None) -> gql.Connection[ServiceClient]:
         page = await admin.list_clients(info.context.session, info.context.principal, first=first, after=after)
@@ -177,13 +177,13 @@ class CreateServiceClientPayload:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="新建用户")
+    @strawberry.federation.mutation(description="新建用户", requires_scopes=gql.PEOPLE)
     async def create_user(self, info: Info[Context, None], input: CreateUserInput) -> UserPayload:
         row = await admin.create_user(info.context.session, info.context.principal, username=input.username,
                                       display_name=input.display_name, password=input.password, reason=input.reason)
         return UserPayload(user=User.of(row))
 
-    @strawberry.mutation(description="授予角色")
+    @strawberry.federation.mutation(description="授予角色", requires_scopes=gql.PEOPLE)
     async def grant_role(self, info: Info[Context, None], input: GrantRoleInput) -> RoleBindingPayload:
         ctx = info.context
         row = await admin.grant_role(ctx.session, ctx.principal, user_id=input.user_id, role=KernelRole(input.role.value),
@@ -191,19 +191,19 @@ class Mutation:
                                      reason=input.reason)
         return RoleBindingPayload(binding=RoleBinding.of(row), user=User.of(await admin.get_user(ctx.session, str(row.user_id))))
 
-    @strawberry.mutation(description="收回角色")
+    @strawberry.federation.mutation(description="收回角色", requires_scopes=gql.PEOPLE)
     async def revoke_role(self, info: Info[Context, None], input: RevokeRoleInput) -> RoleBindingPayload:
         ctx = info.context
         row = await admin.revoke_role(ctx.session, ctx.principal, binding_id=input.binding_id, reason=input.reason)
         return RoleBindingPayload(binding=RoleBinding.of(row), user=User.of(await admin.get_user(ctx.session, str(row.user_id))))
 
-    @strawberry.mutation(description="解除登录锁定")
+    @strawberry.federation.mutation(description="解除登录锁定", requires_scopes=gql.PEOPLE)
     async def unlock_user(self, info: Info[Context, None], input: UnlockUserInput) -> UserPayload:
         row = await admin.unlock_user(info.context.session, info.context.principal, user_id=input.user_id,
                                       reason=input.reason)
         return UserPayload(user=User.of(row))
 
-    @strawberry.mutation(description="登记部门系统 (服务客户端)")
+    @strawberry.federation.mutation(description="登记部门系统 (服务客户端)", requires_scopes=gql.PEOPLE)
     async def create_service_client(self, info: Info[Context, None],
                                     input: CreateServiceClientInput) -> CreateServiceClientPayload:
         row, secret = await admin.create_service_client(

@@ -146,15 +146,15 @@ class CadreFilter:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="派驻部门")
+    @strawberry.federation.field(description="派驻部门", requires_scopes=gql.ROSTER_READERS)
     async def departments(self, info: Info[Context, None]) -> list[Department]:
         return [Department.of(r) for r in await roster.list_departments(info.context.session, info.context.principal)]
 
-    @strawberry.field(description="乡镇(街道)")
+    @strawberry.federation.field(description="乡镇(街道)", requires_scopes=gql.ROSTER_READERS)
     async def townships(self, info: Info[Context, None]) -> list[Township]:
         return [Township.of(r) for r in await roster.list_townships(info.context.session, info.context.principal)]
 
-    @strawberry.field(description="派驻机构")
+    @strawberry.federation.field(description="派驻机构", requires_scopes=gql.ROSTER_READERS)
     async def agencies(self, info: Info[Context, None], first: int | None = None, after: str | None = None,
                        township_id: strawberry.ID | None = None,
                        department_id: strawberry.ID | None = None) -> gql.Connection[Agency]:
@@ -162,14 +162,14 @@ class Query:
                                           township_id=township_id, department_id=department_id)
         return gql.connection(page, Agency.of)
 
-    @strawberry.field(description="派驻干部名单 (按权限范围过滤)")
+    @strawberry.federation.field(description="派驻干部名单 (按权限范围过滤)", requires_scopes=gql.ROSTER_READERS)
     async def cadres(self, info: Info[Context, None], first: int | None = None, after: str | None = None,
                      filter: CadreFilter | None = None) -> gql.Connection[Cadre]:
         f = roster.CadreFilter(**vars(filter)) if filter else None
         page = await roster.list_cadres(info.context.session, info.context.principal, first=first, after=after, filter=f)
         return gql.connection(page, Cadre.of)
 
-    @strawberry.field(description="单个派驻干部")
+    @strawberry.federation.field(description="单个派驻干部", requires_scopes=gql.ROSTER_READERS)
     async def cadre(self, info: Info[Context, None], id: strawberry.ID) -> Cadre | None:
         row = await info.context.loader("cadre", _visible_cadres).load(roster.parse_uuid(id, "干部"))
         return Cadre.of(row) if row else None

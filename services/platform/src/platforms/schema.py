@@ -57,7 +57,7 @@ class Township:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="基层治理四平台")
+    @strawberry.federation.field(description="基层治理四平台", authenticated=True)
     async def platforms(self, info: Info[Context, None]) -> list[Platform]:
         rows = (await info.context.session.scalars(select(PlatformRow).order_by(PlatformRow.position))).all()
         return [Platform(code=r.code, name=r.name) for r in rows]

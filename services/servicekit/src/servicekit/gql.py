@@ -17,7 +17,12 @@ N = TypeVar("N")
 
 log = logging.getLogger("servicekit.graphql")
 
-FEDERATION_VERSION = "2.9"  # what @theguild/federation-composition understands
+FEDERATION_VERSION = "2.9"
+
+# Scope requirements the gateway enforces (@requiresScopes) before a request reaches a subgraph;
+# the subgraph's own policy still decides row by row. People's tokens carry ``api``.
+PEOPLE = [["api"]]
+ROSTER_READERS = [["api"], ["roster:read"]]  # what @theguild/federation-composition understands
 
 
 @strawberry.federation.type(shareable=True, description="分页信息 (keyset cursors)")
