@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from servicekit.outbox import FeedConsumer, service_token
+from servicekit.outbox import FeedConsumer
 
 from .models import StationedCadre
 
@@ -28,9 +28,5 @@ async def apply_cadre(session: AsyncSession, event: dict) -> None:
 
 
 def consumers(runtime) -> list[FeedConsumer]:
-    s = runtime.settings
-    return [FeedConsumer(
-        name="personnel", feed_url=f"{s.personnel_url}/events", sessionmaker=runtime.sessionmaker,
-        token=service_token(s), batch_size=s.consumer_batch_size,
-        handlers={"cadre.stationed": apply_cadre, "cadre.updated": apply_cadre, "cadre.left": apply_cadre},
-    )]
+    return [FeedConsumer.following(runtime, name="personnel", base_url=runtime.settings.personnel_url, handlers={
+        "cadre.stationed": apply_cadre, "cadre.updated": apply_cadre, "cadre.left": apply_cadre})]

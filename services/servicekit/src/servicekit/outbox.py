@@ -152,6 +152,13 @@ class FeedConsumer:
     idle_seconds: float = 0.5
     client: httpx.AsyncClient | None = None
 
+    @classmethod
+    def following(cls, runtime, *, name: str, base_url: str, handlers: dict[str, Handler]) -> "FeedConsumer":
+        """A consumer of the service at ``base_url``, with this service's own token and batch size."""
+        s = runtime.settings
+        return cls(name=name, feed_url=f"{base_url}/events", handlers=handlers, sessionmaker=runtime.sessionmaker,
+                   token=service_token(s), batch_size=s.consumer_batch_size)
+
     async def position(self, session: AsyncSession) -> str:
         cursor = await session.get(ConsumerCursor, self.name)
         return cursor.position if cursor else START
