@@ -8,13 +8,16 @@ PY_STAMP   := $(VENV)/.installed
 NODE_STAMP := gateway/node_modules/.installed
 SERVICES   := servicekit identity personnel assessment platform
 
-.PHONY: install run test supergraph supergraph-check lint bench deploy-check clean
+VERSION    ?= 0.1.0
+IMAGES     := identity personnel assessment platform
+
+.PHONY: install run test supergraph supergraph-check deploy-check images clean
 
 install: $(PY_STAMP) $(NODE_STAMP)
 
-$(PY_STAMP): requirements.lock $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
+$(PY_STAMP): requirements.lock requirements-dev.lock $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
 	test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps $(foreach s,$(SERVICES),-e services/$(s))
 	touch $@
 
@@ -27,9 +30,19 @@ $(NODE_STAMP): gateway/package-lock.json
 run: install
 	$(PY) tools/devstack.py
 
-## The whole suite: kernel, services, end-to-end through the real gateway.
-test: install
+## The whole suite: deployment checks, kernel, services, end-to-end through the real gateway.
+test: install deploy-check
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## Render every kustomize overlay, validate it strictly, hold it to the deployment policy, lint Dockerfiles.
+deploy-check: $(PY_STAMP)
+	$(PY) tools/deploy_check.py
+
+## Build the service images where a Docker engine runs (the gateway uses the official Hive Gateway image).
+images:
+	@if docker info >/dev/null 2>&1; then \
+	  for s in $(IMAGES); do docker build -f services/$$s/Dockerfile -t county/$$s:$(VERSION) . || exit 1; done; \
+	else echo "no Docker engine on this machine: images are built by the release pipeline; make deploy-check lints the Dockerfiles"; fi
 
 ## Regenerate the subgraph SDL files and the composed supergraph (commit both).
 supergraph: $(PY_STAMP) $(NODE_STAMP)

@@ -1,5 +1,6 @@
-"""``python -m identity migrate|seed-demo|bootstrap|rotate-key|retire-key KID|verify-audit``."""
+"""``python -m identity migrate|seed-demo|bootstrap|rotate-key|retire-key KID|generate-key|verify-audit|wait-migrated``."""
 
+import json
 from pathlib import Path
 
 from sqlalchemy.orm import sessionmaker
@@ -27,17 +28,21 @@ def _with_session(fn):
 
 
 def _rotate(session, settings):
-    return f"active key {keys.rotate(session, reason='rotate-key command').kid}"
+    return f"active key {keys.rotate(session, reason='rotate-key command', settings=settings).kid}"
 
 
 def _retire(session, settings, kid):
-    return f"retired key {keys.retire(session, kid, reason='retire-key command').kid}"
+    return f"retired key {keys.retire(session, kid, reason='retire-key command', settings=settings).kid}"
 
 
 def _bootstrap(session, settings):
-    keys.active_key(session)
+    keys.active_key(session, settings)
     seed.ensure_internal_clients(session, settings, ["personnel", "assessment", "platform"])
     return "signing key and internal service clients ready"
+
+
+def _generate_key(ns, settings):
+    print(json.dumps(keys.generate_private_jwk()))
 
 
 cli.exit_with(cli.main(service_dir=SERVICE_DIR, settings_factory=get_settings, commands={
@@ -45,4 +50,5 @@ cli.exit_with(cli.main(service_dir=SERVICE_DIR, settings_factory=get_settings, c
     "bootstrap": _with_session(_bootstrap),
     "rotate-key": _with_session(_rotate),
     "retire-key": _with_session(_retire),
+    "generate-key": _generate_key,
 }))

@@ -12,6 +12,8 @@ class IdentitySettings(ServiceSettings):
     lockout_enabled: bool = True
     lockout_threshold: int = 5
     lockout_minutes: int = 15
+    # A mounted Secret with the signing keys (see keys.py); unset: keys live in the database.
+    signing_keys_file: str | None = None
 
 
 @lru_cache

@@ -418,7 +418,7 @@ class AuthorizationServer(_AuthorizationServer):
             claims.update(sub=client.get_client_id(), kind="service", name=client.row.name, roles=[])
             if client.row.department_id:
                 claims["department_id"] = client.row.department_id
-        key = keys.active_key(session)
+        key = keys.active_key(session, self.settings)
         header = {"alg": "RS256", "typ": "at+jwt", "kid": key.kid}
         token = {
             "token_type": "Bearer",
@@ -433,7 +433,7 @@ class AuthorizationServer(_AuthorizationServer):
     def decode_own_token(self, token_string: str) -> dict | None:
         """Claims of a token this server signed with a key that is not retired, else None."""
         try:
-            keyset = KeySet.import_key_set(keys.public_jwks(db()))
+            keyset = KeySet.import_key_set(keys.public_jwks(db(), self.settings))
             return dict(jwt.decode(token_string, keyset, algorithms=["RS256"]).claims)
         except (JoseError, ValueError):
             return None

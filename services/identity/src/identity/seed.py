@@ -44,7 +44,7 @@ def ensure_internal_clients(session: Session, settings: IdentitySettings, names:
 
 def seed_demo(session: Session, settings: IdentitySettings, path: Path = DEMO) -> dict:
     data = json.loads(path.read_text(encoding="utf-8"))
-    keys.active_key(session)
+    keys.active_key(session, settings)
     created = 0
     for spec in data["users"]:
         user = session.scalars(select(User).where(User.username == spec["username"])).first()

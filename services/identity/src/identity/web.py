@@ -119,7 +119,7 @@ def routes(server: oauth.AuthorizationServer, settings: IdentitySettings, sessio
         return _to_response(await run(server.create_endpoint_response, "revocation", req))
 
     async def jwks(request: Request) -> Response:
-        body = await run(lambda: keys.public_jwks(oauth.db()))
+        body = await run(lambda: keys.public_jwks(oauth.db(), settings))
         return JSONResponse(body, headers={"Cache-Control": "public, max-age=60"})
 
     async def revoked(request: Request) -> Response:

@@ -33,6 +33,8 @@ def main(*, service_dir: Path, settings_factory: Callable[[], ServiceSettings],
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="create the database if missing and run alembic upgrade head")
     sub.add_parser("verify-audit", help="verify the audit hash chain; names the first bad record")
+    wait = sub.add_parser("wait-migrated", help="wait until the database is at the migrations' head")
+    wait.add_argument("--timeout", type=float, default=600.0)
     extra = commands or {}
     for name in extra:
         p = sub.add_parser(name)
@@ -42,6 +44,8 @@ def main(*, service_dir: Path, settings_factory: Callable[[], ServiceSettings],
     if ns.command == "migrate":
         migrations.upgrade(service_dir, settings)
         return 0
+    if ns.command == "wait-migrated":
+        return 0 if migrations.wait_until_migrated(service_dir, settings, ns.timeout) else 1
     if ns.command == "verify-audit":
         return asyncio.run(_verify_audit(settings))
     return extra[ns.command](ns, settings) or 0

@@ -46,7 +46,12 @@ def server_url(settings: ServiceSettings) -> URL:
         raise RuntimeError(
             "DATABASE_URL is not set. `make run` starts an embedded PostgreSQL and sets it for you."
         )
-    return make_url(settings.database_url)
+    url = make_url(settings.database_url)
+    if settings.database_user:
+        url = url.set(username=settings.database_user)
+    if settings.database_password:
+        url = url.set(password=settings.database_password)
+    return url
 
 
 def database_name(settings: ServiceSettings, service: str | None = None) -> str:

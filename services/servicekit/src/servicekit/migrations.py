@@ -20,7 +20,7 @@ MIGRATION_LOCK = 7301002
 
 
 def alembic_config(service_dir: str | Path, settings: ServiceSettings) -> Config:
-    service_dir = Path(service_dir)
+    service_dir = Path(settings.migrations_dir or service_dir)
     cfg = Config(str(service_dir / "alembic.ini"))
     cfg.set_main_option("script_location", str(service_dir / "migrations"))
     cfg.attributes["settings"] = settings
@@ -30,6 +30,40 @@ def alembic_config(service_dir: str | Path, settings: ServiceSettings) -> Config
 def upgrade(service_dir: str | Path, settings: ServiceSettings, revision: str = "head") -> None:
     db.ensure_database(settings)
     command.upgrade(alembic_config(service_dir, settings), revision)
+
+
+def pending(service_dir: str | Path, settings: ServiceSettings) -> tuple[str | None, str]:
+    """(current revision in the database, head revision of the scripts)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    cfg = alembic_config(service_dir, settings)
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    engine = create_engine(db.service_url(settings), poolclass=pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+    finally:
+        engine.dispose()
+    return current, head
+
+
+def wait_until_migrated(service_dir: str | Path, settings: ServiceSettings, timeout: float, interval: float = 2.0) -> bool:
+    """For an init container: wait until the migration Job has brought the database to head."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            current, head = pending(service_dir, settings)
+            if current == head:
+                return True
+            print(f"{settings.service_name}: database at {current}, waiting for {head}", flush=True)
+        except Exception as exc:  # noqa: BLE001 - database not there yet: keep waiting
+            print(f"{settings.service_name}: database not reachable yet ({type(exc).__name__})", flush=True)
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(interval)
 
 
 def run_env(metadata: list[MetaData], settings_factory) -> None:

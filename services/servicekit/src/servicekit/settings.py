@@ -18,6 +18,9 @@ class ServiceSettings(BaseSettings):
     service_name: str = "service"
     environment: Literal["dev", "test", "prod"] = "dev"
     database_url: str | None = None
+    # In Kubernetes the credentials come from a Secret, apart from the URL (no escaping worries).
+    database_user: str | None = None
+    database_password: str | None = None
     db_prefix: str = "county_"
     db_pool_size: int = 10
 
@@ -39,6 +42,10 @@ class ServiceSettings(BaseSettings):
     personnel_url: str = "http://127.0.0.1:4002"
     run_consumers: bool = True
     consumer_batch_size: int = 200
+
+    # Where ``alembic.ini`` and ``migrations/`` live when the service is installed as a package
+    # (container images); in a checkout they are found next to ``src/``.
+    migrations_dir: str | None = None
 
     log_level: str = "INFO"
     log_json: bool = True

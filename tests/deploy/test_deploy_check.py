@@ -1,0 +1,109 @@
+"""The deployment policy check passes on the real manifests and fails on each kind of breakage."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+import deploy_check as dc
+
+
+@pytest.fixture(scope="module")
+def rendered():
+    return {overlay: dc.render(overlay) for overlay in dc.OVERLAYS}
+
+
+@pytest.mark.parametrize("overlay", dc.OVERLAYS)
+def test_every_overlay_renders_validates_and_meets_the_policy(rendered, overlay):
+    assert dc.check(rendered[overlay], overlay) == []
+
+
+def test_the_dockerfiles_pass_the_linters():
+    assert dc.lint_dockerfiles() == []
+
+
+def _find(objects, kind, name=None):
+    return next(o for o in objects if o["kind"] == kind and (name is None or o["metadata"]["name"] == name))
+
+
+def _container(objects, name="personnel"):
+    return dc._pod_spec(_find(objects, "Deployment", name))["containers"][0]
+
+
+def _drop(objects, kind, name):
+    objects.remove(_find(objects, kind, name))
+
+
+MUTATIONS = {
+    "readiness probe removed": (lambda o: _container(o).pop("readinessProbe"), "readinessProbe missing"),
+    "liveness probe removed": (lambda o: _container(o, "gateway").pop("livenessProbe"), "livenessProbe missing"),
+    "memory limit removed": (lambda o: _container(o)["resources"]["limits"].pop("memory"), "resources.limits.memory"),
+    "cpu request removed from an init container": (
+        lambda o: dc._pod_spec(_find(o, "Deployment", "identity"))["initContainers"][0]["resources"]["requests"].pop("cpu"),
+        "resources.requests.cpu"),
+    "writable root filesystem": (lambda o: _container(o)["securityContext"].update(readOnlyRootFilesystem=False),
+                                 "readOnlyRootFilesystem"),
+    "privilege escalation": (lambda o: _container(o)["securityContext"].pop("allowPrivilegeEscalation"),
+                             "allowPrivilegeEscalation"),
+    "capabilities kept": (lambda o: _container(o)["securityContext"].pop("capabilities"), "drop ALL"),
+    "may run as root": (lambda o: (dc._pod_spec(_find(o, "Job", "platform-migrate"))["securityContext"].pop("runAsNonRoot"),
+                                   dc._pod_spec(_find(o, "Job", "platform-migrate"))["containers"][0]["securityContext"].pop("runAsNonRoot")),
+                        "runAsNonRoot"),
+    "unpinned image": (lambda o: _container(o).update(image="county/personnel:latest"), "must be pinned"),
+    "no PodDisruptionBudget": (lambda o: _drop(o, "PodDisruptionBudget", "assessment"), "no PodDisruptionBudget"),
+    "no HorizontalPodAutoscaler": (lambda o: _drop(o, "HorizontalPodAutoscaler", "gateway"), "no HorizontalPodAutoscaler"),
+    "no migration Job": (lambda o: _drop(o, "Job", "personnel-migrate"), "no migration Job"),
+    "no default deny": (lambda o: _drop(o, "NetworkPolicy", "default-deny"), "no default-deny"),
+    "namespace not restricted": (lambda o: _find(o, "Namespace")["metadata"]["labels"].update(
+        {"pod-security.kubernetes.io/enforce": "baseline"}), "restricted Pod Security"),
+    "a Secret in the manifests": (lambda o: o.append({"apiVersion": "v1", "kind": "Secret", "metadata": {
+        "name": "oops", "namespace": _find(o, "Namespace")["metadata"]["name"]}, "stringData": {"password": "x"}}),
+        "credentials never go in the manifests"),
+    "a password written in env": (lambda o: _container(o)["env"].append({"name": "DATABASE_PASSWORD", "value": "hunter2"}),
+                                  "take it from a Secret"),
+    "ingress without TLS": (lambda o: _find(o, "Ingress")["spec"].pop("tls"), "without TLS"),
+    # Both ends must be opened for a connection; the check evaluates egress and ingress together.
+    "gateway may reach PostgreSQL": (lambda o: (
+        _find(o, "NetworkPolicy", "gateway")["spec"]["egress"].append(
+            {"to": [{"podSelector": {"matchLabels": {"cnpg.io/cluster": "county-pg"}}}]}),
+        _find(o, "NetworkPolicy", "postgres")["spec"]["ingress"][0]["from"][0]["podSelector"]["matchExpressions"][0]["values"]
+        .append("gateway")), "gateway → postgres:5432 must be denied"),
+    "identity cut off from PostgreSQL": (lambda o: _find(o, "NetworkPolicy", "identity")["spec"].update(egress=[]),
+                                         "identity → postgres:5432 must be allowed"),
+    "a schema error": (lambda o: _find(o, "Deployment", "platform")["spec"].update(replicas="two"), "schema"),
+    "an unknown field (strict)": (lambda o: _find(o, "Service", "gateway")["spec"].update(portz=[]), "schema"),
+    "a service role without a password Secret": (
+        lambda o: _find(o, "Cluster")["spec"]["managed"]["roles"][0].pop("passwordSecret"), "password from a Secret"),
+}
+
+
+@pytest.mark.parametrize("mutation", sorted(MUTATIONS))
+def test_the_check_catches(rendered, mutation):
+    objects = copy.deepcopy(rendered["prod"])
+    mutate, expected = MUTATIONS[mutation]
+    mutate(objects)
+    problems = dc.check(objects, "prod")
+    assert any(expected in p for p in problems), problems
+
+
+@pytest.mark.parametrize("mutation, expected", [
+    (lambda c: c.update(instances=1), "at least 3 instances"),
+    (lambda c: c.pop("backup"), "needs backups"),
+])
+def test_production_postgres_needs_three_instances_and_backups(rendered, mutation, expected):
+    objects = copy.deepcopy(rendered["prod"])
+    mutation(_find(objects, "Cluster")["spec"])
+    assert any(expected in p for p in dc.check(objects, "prod"))
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (lambda t: t.replace("USER 10001:10001\n", ""), "non-root USER"),
+    (lambda t: t.replace("FROM python:3.11.14-slim-bookworm AS build", "FROM python AS build"), "pinned"),
+    (lambda t: t[t.rindex("FROM "):], "multi-stage"),
+])
+def test_the_dockerfile_lint_catches(tmp_path, edit, expected):
+    text = (dc.ROOT / "services" / "identity" / "Dockerfile").read_text()
+    path = tmp_path / "Dockerfile"
+    path.write_text(edit(text))
+    assert any(expected in p for p in dc.lint_dockerfile(path))

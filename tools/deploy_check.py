@@ -1,0 +1,320 @@
+"""`make deploy-check`: render every overlay, validate every object against the Kubernetes schemas
+(strict), and hold the manifests to the deployment policy. Exits non-zero naming each problem.
+
+The policy (deploy/README.md): every container has probes (Deployments), requests and limits, runs
+as non-root on a read-only root filesystem with no privilege escalation and all capabilities
+dropped; every namespace enforces the restricted Pod Security profile and denies all traffic by
+default; each Deployment has an HPA, a PDB and a NetworkPolicy; each service migrates through a
+Job that its pods wait for; PostgreSQL is a CloudNativePG cluster (3 instances and backups in
+production) with one role and database per service; no credential is written in a manifest.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterable
+
+import kubernetes_validate
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+OVERLAYS = ["dev", "prod"]
+K8S_VERSION = "1.32"
+SERVICES = ["identity", "personnel", "assessment", "platform"]
+CRD_KINDS = {("postgresql.cnpg.io/v1", "Cluster"), ("postgresql.cnpg.io/v1", "Database"),
+             ("postgresql.cnpg.io/v1", "ScheduledBackup")}
+WORKLOADS = {"Deployment", "StatefulSet", "DaemonSet", "Job"}
+SECRETISH = re.compile(r"PASSWORD|SECRET|TOKEN|PRIVATE|CREDENTIAL", re.I)
+
+
+def render(overlay: str) -> list[dict]:
+    out = subprocess.run(
+        ["kubectl", "kustomize", "--load-restrictor", "LoadRestrictionsNone", str(ROOT / "deploy" / "overlays" / overlay)],
+        capture_output=True, text=True, check=True)
+    return [d for d in yaml.safe_load_all(out.stdout) if d]
+
+
+def _name(obj: dict) -> str:
+    return f"{obj['kind']}/{obj['metadata']['name']}"
+
+
+def validate_schemas(objects: Iterable[dict]) -> list[str]:
+    problems = []
+    for obj in objects:
+        if (obj.get("apiVersion"), obj.get("kind")) in CRD_KINDS:
+            continue  # operator CRDs: checked by the policy below
+        try:
+            kubernetes_validate.validate(obj, K8S_VERSION, strict=True)
+        except kubernetes_validate.SchemaNotFoundError:
+            problems.append(f"{_name(obj)}: no schema for {obj.get('apiVersion')} {obj.get('kind')}")
+        except kubernetes_validate.ValidationError as exc:
+            problems.append(f"{_name(obj)}: schema: {exc.message}")
+    return problems
+
+
+def _pod_spec(obj: dict) -> dict:
+    return obj["spec"]["template"]["spec"]
+
+
+def _selects(selector: dict, labels: dict) -> bool:
+    for key, value in (selector.get("matchLabels") or {}).items():
+        if labels.get(key) != value:
+            return False
+    for expr in selector.get("matchExpressions") or []:
+        present = expr["key"] in labels
+        if expr["operator"] == "In" and labels.get(expr["key"]) not in expr["values"]:
+            return False
+        if expr["operator"] == "NotIn" and labels.get(expr["key"]) in expr["values"]:
+            return False
+        if expr["operator"] == "Exists" and not present:
+            return False
+        if expr["operator"] == "DoesNotExist" and present:
+            return False
+    return True
+
+
+def check_containers(obj: dict) -> list[str]:
+    problems = []
+    pod = _pod_spec(obj)
+    pod_sc = pod.get("securityContext") or {}
+    if (pod_sc.get("seccompProfile") or {}).get("type") != "RuntimeDefault":
+        problems.append(f"{_name(obj)}: pod seccompProfile must be RuntimeDefault")
+    if pod.get("automountServiceAccountToken") is not False:
+        problems.append(f"{_name(obj)}: automountServiceAccountToken must be false")
+    for kind, containers in (("container", pod.get("containers") or []), ("initContainer", pod.get("initContainers") or [])):
+        for c in containers:
+            where = f"{_name(obj)} {kind} {c['name']}"
+            image = c.get("image", "")
+            if ":" not in image.rsplit("/", 1)[-1] and "@" not in image or image.endswith(":latest"):
+                problems.append(f"{where}: image must be pinned (got {image!r})")
+            res = c.get("resources") or {}
+            for part in ("requests", "limits"):
+                for what in ("cpu", "memory"):
+                    if not (res.get(part) or {}).get(what):
+                        problems.append(f"{where}: resources.{part}.{what} missing")
+            sc = c.get("securityContext") or {}
+            if not (sc.get("runAsNonRoot") or (pod_sc.get("runAsNonRoot") and sc.get("runAsNonRoot") is not False)):
+                problems.append(f"{where}: runAsNonRoot must be true")
+            if sc.get("readOnlyRootFilesystem") is not True:
+                problems.append(f"{where}: readOnlyRootFilesystem must be true")
+            if sc.get("allowPrivilegeEscalation") is not False:
+                problems.append(f"{where}: allowPrivilegeEscalation must be false")
+            if "ALL" not in ((sc.get("capabilities") or {}).get("drop") or []):
+                problems.append(f"{where}: capabilities must drop ALL")
+            if sc.get("privileged"):
+                problems.append(f"{where}: privileged is not allowed")
+            if kind == "container" and obj["kind"] == "Deployment":
+                for probe in ("readinessProbe", "livenessProbe"):
+                    if not c.get(probe):
+                        problems.append(f"{where}: {probe} missing")
+            for env in c.get("env") or []:
+                if SECRETISH.search(env["name"]) and "value" in env:
+                    problems.append(f"{where}: {env['name']} is written in the manifest; take it from a Secret")
+    return problems
+
+
+def check_namespace(objects: list[dict]) -> list[str]:
+    problems = []
+    namespaces = [o for o in objects if o["kind"] == "Namespace"]
+    if len(namespaces) != 1:
+        return [f"expected one Namespace, found {len(namespaces)}"]
+    ns = namespaces[0]
+    if ns["metadata"].get("labels", {}).get("pod-security.kubernetes.io/enforce") != "restricted":
+        problems.append(f"{_name(ns)}: must enforce the restricted Pod Security profile")
+    for obj in objects:
+        if obj["kind"] != "Namespace" and obj["metadata"].get("namespace") != ns["metadata"]["name"]:
+            problems.append(f"{_name(obj)}: not in namespace {ns['metadata']['name']}")
+    deny = [o for o in objects if o["kind"] == "NetworkPolicy" and o["spec"].get("podSelector") == {}
+            and set(o["spec"].get("policyTypes", [])) == {"Ingress", "Egress"}
+            and not o["spec"].get("ingress") and not o["spec"].get("egress")]
+    if not deny:
+        problems.append(f"{_name(ns)}: no default-deny NetworkPolicy")
+    return problems
+
+
+def check_deployments(objects: list[dict]) -> list[str]:
+    problems = []
+    by_kind = {}
+    for o in objects:
+        by_kind.setdefault(o["kind"], []).append(o)
+    for dep in by_kind.get("Deployment", []):
+        labels = dep["spec"]["template"]["metadata"]["labels"]
+        name = dep["metadata"]["name"]
+        if not any(_selects(p["spec"]["selector"], labels) for p in by_kind.get("PodDisruptionBudget", [])):
+            problems.append(f"{_name(dep)}: no PodDisruptionBudget")
+        if not any(h["spec"]["scaleTargetRef"]["name"] == name for h in by_kind.get("HorizontalPodAutoscaler", [])):
+            problems.append(f"{_name(dep)}: no HorizontalPodAutoscaler")
+        if not any(np["spec"].get("podSelector") and _selects(np["spec"]["podSelector"], labels)
+                   for np in by_kind.get("NetworkPolicy", [])):
+            problems.append(f"{_name(dep)}: no NetworkPolicy of its own")
+        if name in SERVICES:
+            jobs = [j for j in by_kind.get("Job", []) if j["metadata"]["labels"].get("app.kubernetes.io/name") == name
+                    and j["metadata"]["labels"].get("app.kubernetes.io/component") == "migration"]
+            if not jobs:
+                problems.append(f"{_name(dep)}: no migration Job")
+            inits = [c["name"] for c in _pod_spec(dep).get("initContainers") or []]
+            if "wait-migrated" not in inits:
+                problems.append(f"{_name(dep)}: no init container waiting for its migration")
+    identity = next((d for d in by_kind.get("Deployment", []) if d["metadata"]["name"] == "identity"), None)
+    if identity and not any((v.get("secret") or {}).get("secretName") for v in _pod_spec(identity).get("volumes") or []):
+        problems.append("Deployment/identity: signing keys must come from a Secret")
+    if by_kind.get("Secret"):
+        problems += [f"{_name(s)}: credentials never go in the manifests" for s in by_kind["Secret"]]
+    for ing in by_kind.get("Ingress", []):
+        tls_hosts = {h for t in ing["spec"].get("tls") or [] for h in t.get("hosts", []) if t.get("secretName")}
+        for rule in ing["spec"].get("rules", []):
+            if rule.get("host") not in tls_hosts:
+                problems.append(f"{_name(ing)}: host {rule.get('host')} is served without TLS")
+    return problems
+
+
+def check_postgres(objects: list[dict], overlay: str) -> list[str]:
+    problems = []
+    clusters = [o for o in objects if o["kind"] == "Cluster"]
+    if len(clusters) != 1:
+        return [f"expected one CloudNativePG Cluster, found {len(clusters)}"]
+    cluster = clusters[0]
+    spec = cluster["spec"]
+    if overlay == "prod":
+        if spec.get("instances", 0) < 3:
+            problems.append(f"{_name(cluster)}: production needs at least 3 instances")
+        if not spec.get("backup"):
+            problems.append(f"{_name(cluster)}: production needs backups")
+        if not any(o["kind"] == "ScheduledBackup" and o["spec"]["cluster"]["name"] == cluster["metadata"]["name"]
+                   for o in objects):
+            problems.append(f"{_name(cluster)}: production needs a ScheduledBackup")
+    roles = {r["name"]: r for r in (spec.get("managed") or {}).get("roles", [])}
+    databases = {o["spec"]["name"]: o["spec"]["owner"] for o in objects if o["kind"] == "Database"}
+    for svc in SERVICES:
+        role = roles.get(svc)
+        if not role or not (role.get("passwordSecret") or {}).get("name"):
+            problems.append(f"{_name(cluster)}: role {svc} must exist with a password from a Secret")
+        elif role.get("superuser"):
+            problems.append(f"{_name(cluster)}: role {svc} must not be a superuser")
+        if databases.get(f"county_{svc}") != svc:
+            problems.append(f"database county_{svc} owned by {svc} is missing")
+    return problems
+
+
+# --- network reachability -----------------------------------------------------------------------
+
+OURS = {"kubernetes.io/metadata.name": "county"}  # the overlay's namespace, whatever its name
+
+
+def _pods(objects: list[dict]) -> dict[str, dict]:
+    pods = {o["metadata"]["name"]: {"namespace": OURS, "labels": o["spec"]["template"]["metadata"]["labels"]}
+            for o in objects if o["kind"] in ("Deployment", "Job")}
+    pods["postgres"] = {"namespace": OURS, "labels": {"cnpg.io/cluster": "county-pg"}}
+    pods["ingress-controller"] = {"namespace": {"kubernetes.io/metadata.name": "ingress-nginx"}, "labels": {}}
+    return pods
+
+
+def _peer_matches(peer: dict, pod: dict) -> bool:
+    if "ipBlock" in peer:
+        return False  # pods are matched by selectors; ipBlocks are for destinations outside the cluster
+    ns_sel = peer.get("namespaceSelector")
+    in_namespace = pod["namespace"] == OURS if ns_sel is None else _selects(ns_sel, pod["namespace"])
+    return in_namespace and _selects(peer.get("podSelector") or {}, pod["labels"])
+
+
+def _allowed(policies: list[dict], direction: str, pod: dict, peer: dict, port: int) -> bool:
+    relevant = [p for p in policies if _selects(p["spec"]["podSelector"], pod["labels"])
+                and direction.capitalize() in p["spec"].get("policyTypes", [])]
+    if not relevant:
+        return True  # not isolated in this direction
+    key, peers_key = direction, "from" if direction == "ingress" else "to"
+    for p in relevant:
+        for rule in p["spec"].get(key) or []:
+            ports = [x.get("port") for x in rule.get("ports") or []]
+            if ports and port not in ports:
+                continue
+            if not rule.get(peers_key) or any(_peer_matches(pr, peer) for pr in rule[peers_key]):
+                return True
+    return False
+
+
+def can_connect(objects: list[dict], src: str, dst: str, port: int) -> bool:
+    policies = [o for o in objects if o["kind"] == "NetworkPolicy"]
+    pods = _pods(objects)
+    if src not in pods or dst not in pods:
+        return False  # a workload that is missing is reported by check_deployments
+    source, target = pods[src], pods[dst]
+    # The ingress controller lives in its own namespace, outside these policies.
+    egress_ok = src == "ingress-controller" or _allowed(policies, "egress", source, target, port)
+    return egress_ok and _allowed(policies, "ingress", target, source, port)
+
+
+REQUIRED = [("ingress-controller", "gateway", 4000), ("ingress-controller", "identity", 4001),
+            *[("gateway", s, p) for s, p in zip(SERVICES, (4001, 4002, 4003, 4004))],
+            *[(s, "identity", 4001) for s in ("personnel", "assessment", "platform")],
+            ("assessment", "personnel", 4002), ("platform", "personnel", 4002),
+            *[(s, "postgres", 5432) for s in SERVICES],
+            *[(f"{s}-migrate", "postgres", 5432) for s in SERVICES]]
+FORBIDDEN = [("ingress-controller", "personnel", 4002), ("ingress-controller", "postgres", 5432),
+             ("gateway", "postgres", 5432), ("assessment", "platform", 4004), ("platform", "assessment", 4003),
+             ("personnel", "assessment", 4003), ("identity", "personnel", 4002),
+             *[(f"{s}-migrate", "identity", 4001) for s in SERVICES]]
+
+
+def check_network(objects: list[dict]) -> list[str]:
+    problems = []
+    for src, dst, port in REQUIRED:
+        if not can_connect(objects, src, dst, port):
+            problems.append(f"network: {src} → {dst}:{port} must be allowed")
+    for src, dst, port in FORBIDDEN:
+        if can_connect(objects, src, dst, port):
+            problems.append(f"network: {src} → {dst}:{port} must be denied")
+    return problems
+
+
+def check(objects: list[dict], overlay: str) -> list[str]:
+    problems = validate_schemas(objects) + check_namespace(objects) + check_deployments(objects)
+    for obj in objects:
+        if obj["kind"] in WORKLOADS:
+            problems += check_containers(obj)
+    return problems + check_postgres(objects, overlay) + check_network(objects)
+
+
+def lint_dockerfile(dockerfile: Path) -> list[str]:
+    name = dockerfile.name if not dockerfile.is_relative_to(ROOT) else str(dockerfile.relative_to(ROOT))
+    problems = []
+    hadolint = Path(sys.executable).parent / "hadolint"
+    out = subprocess.run([str(hadolint), str(dockerfile)], capture_output=True, text=True)
+    if out.returncode:
+        problems.append(f"{name}: hadolint: {out.stdout.strip() or out.stderr.strip()}")
+    text = dockerfile.read_text()
+    stages = re.findall(r"^FROM\s+(\S+)", text, re.M)
+    if len(stages) < 2:
+        problems.append(f"{name}: must be multi-stage")
+    if any(":" not in s or s.endswith(":latest") for s in stages):
+        problems.append(f"{name}: base images must be pinned")
+    final = text[text.rindex("FROM "):]
+    if not re.search(r"^USER\s+(?!root\b|0\b)\S+", final, re.M):
+        problems.append(f"{name}: final stage must run as a non-root USER")
+    if re.search(r"(apt-get|apk) (install|add)[^\n]*\b(gcc|g\+\+|build-essential|build-base|make)\b", final):
+        problems.append(f"{name}: no build tools in the final stage")
+    return problems
+
+
+def lint_dockerfiles() -> list[str]:
+    return [p for d in sorted(ROOT.glob("services/*/Dockerfile")) for p in lint_dockerfile(d)]
+
+
+def main() -> int:
+    problems = lint_dockerfiles()
+    for overlay in OVERLAYS:
+        objects = render(overlay)
+        found = check(objects, overlay)
+        problems += [f"[{overlay}] {p}" for p in found]
+        print(f"{overlay}: {len(objects)} objects rendered, {len(found)} problems")
+    for p in problems:
+        print(f"  ✗ {p}")
+    print("deploy-check: ok" if not problems else f"deploy-check: {len(problems)} problems")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
