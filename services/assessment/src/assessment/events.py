@@ -28,4 +28,5 @@ async def apply_cadre(session: AsyncSession, event: dict) -> None:
 
 def consumers(runtime) -> list[FeedConsumer]:
     return [FeedConsumer.following(runtime, name="personnel", base_url=runtime.settings.personnel_url, handlers={
-        "cadre.stationed": apply_cadre, "cadre.updated": apply_cadre, "cadre.left": apply_cadre})]
+        "cadre.stationed": apply_cadre, "cadre.updated": apply_cadre, "cadre.moved": apply_cadre,
+        "cadre.left": apply_cadre})]

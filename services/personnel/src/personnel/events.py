@@ -7,6 +7,9 @@ from .models import Cadre
 CADRE_STATIONED = "cadre.stationed"  # 派驻到岗
 CADRE_UPDATED = "cadre.updated"
 CADRE_LEFT = "cadre.left"
+CADRE_MOVED = "cadre.moved"  # 调整到另一派驻机构
+AGENCY_HEAD_CHANGED = "agency.head_changed"
+QUOTA_CHANGED = "quota.changed"
 
 
 def cadre_payload(cadre: Cadre) -> dict:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, func
+from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -24,6 +25,8 @@ class Department(Base):
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(100))
+    # 下沉员额总量: the quota the staffing office sends down; the agencies' quotas add up to it.
+    quota_total: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Township(Base):
@@ -49,6 +52,9 @@ class Agency(Base):
     name: Mapped[str] = mapped_column(String(100))
     quota: Mapped[int] = mapped_column(Integer)  # 员额
     is_enforcement: Mapped[bool] = mapped_column(Boolean, default=False)
+    head_cadre_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), nullable=True)  # 负责人
+
+    __table_args__ = (CheckConstraint("quota >= 0", name="quota_not_negative"),)
 
 
 class Cadre(Base):
@@ -67,6 +73,9 @@ class Cadre(Base):
     agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"))
     posted_on: Mapped[dt.date] = mapped_column(Date)  # start in the current township
     status: Mapped[str] = mapped_column(String(12), default="IN_POST")
+    # Sensitive (masked for roles that do not manage the person).
+    id_number: Mapped[str | None] = mapped_column(String(18), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(20), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     __table_args__ = (
@@ -76,3 +85,81 @@ class Cadre(Base):
         Index("ix_cadre_township_name", "township_id", "name", "id"),
         Index("ix_cadre_agency_name", "agency_id", "name", "id"),
     )
+
+
+class QuotaChangeRequest(Base):
+    """员额调整申请: a change of a department's total and/or its agencies' quotas, which takes
+    effect only when the staffing office (编办) approves it."""
+
+    __tablename__ = "quota_change_request"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    department_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("department.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="PENDING")  # PENDING | APPROVED | REJECTED
+    old_total: Mapped[int] = mapped_column(Integer)
+    new_total: Mapped[int] = mapped_column(Integer)
+    # {agency_id: [old, new]} for the agencies whose quota changes
+    lines: Mapped[dict] = mapped_column(JSONB)
+    reorganisation: Mapped[bool] = mapped_column(Boolean, default=False)  # 1+X / 大镇带小乡
+    reason: Mapped[str] = mapped_column(Text)
+    requested_by: Mapped[str] = mapped_column(String(64))
+    requested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decision_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    __table_args__ = (Index("ix_quota_change_request_status", "status", "requested_at", "id"),)
+
+
+class Adjustment(Base):
+    """人事调整: one person moving in, out, between agencies, or an agency head change.
+
+    Several adjustments of one concentrated reshuffle (集中调整) share a ``batch_id``; each
+    ``batch_id`` is one adjustment round (调整批次) for every agency it touches.
+    """
+
+    __tablename__ = "adjustment"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    batch_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    kind: Mapped[str] = mapped_column(String(12))  # IN | OUT | TRANSFER | HEAD_CHANGE
+    department_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("department.id"))
+    cadre_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cadre.id"), nullable=True)
+    from_agency_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("agency.id"), nullable=True)
+    to_agency_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("agency.id"), nullable=True)
+    # For IN: the person to station (name, gender, birth_date, professional_line, id_number, phone).
+    newcomer: Mapped[dict | None] = mapped_column(JSONB, nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="SUBMITTED")
+    effective_date: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    tenure_exception_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    requested_by: Mapped[str] = mapped_column(String(64))
+    requested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    org_review: Mapped[str | None] = mapped_column(String(10), nullable=True)  # APPROVED | REJECTED
+    org_reviewed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    org_review_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    township_opinion: Mapped[str | None] = mapped_column(String(10), nullable=True)  # AGREE | DISAGREE
+    township_opinion_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    township_opinion_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    effected_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    __table_args__ = (
+        Index("ix_adjustment_status", "status", "requested_at", "id"),
+        Index("ix_adjustment_to_agency", "to_agency_id", "status"),
+        Index("ix_adjustment_from_agency", "from_agency_id", "status"),
+        Index("ix_adjustment_department", "department_id", "requested_at", "id"),
+    )
+
+
+class ReshuffleReview(Base):
+    """三方会审: for a concentrated reshuffle, the organisation department, the staffing office and
+    every township concerned each record a decision; the batch runs only when all agree."""
+
+    __tablename__ = "reshuffle_review"
+
+    batch_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    party: Mapped[str] = mapped_column(String(80), primary_key=True)  # ORG_DEPARTMENT | STAFFING_OFFICE | TOWNSHIP:<id>
+    decision: Mapped[str | None] = mapped_column(String(10), nullable=True)  # AGREE | DISAGREE
+    decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

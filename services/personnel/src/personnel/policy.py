@@ -5,13 +5,14 @@ Returns SQL conditions rather than yes/no so that a list is filtered in the same
 
 from __future__ import annotations
 
+from sqlalchemy import or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from servicekit import visibility
 from servicekit.errors import Forbidden
-from servicekit.principal import Principal
+from servicekit.principal import Principal, Role
 
-from .models import Cadre
+from .models import Adjustment, Agency, Cadre, QuotaChangeRequest
 
 
 def cadre_visibility(principal: Principal) -> ColumnElement[bool] | None:
@@ -24,3 +25,41 @@ def org_reader(principal: Principal) -> None:
     """Departments, townships and agencies (names, quotas) are open to every user of the system."""
     if principal.is_service and not principal.has_scope("roster:read"):
         raise Forbidden("该服务客户端无权读取组织信息", detail="scope roster:read required")
+
+
+def manages(principal: Principal, cadre: Cadre) -> bool:
+    """Who may see a person's sensitive fields (ID number, phone, birth date): the county offices,
+    the person's department and township, and the person."""
+    if principal.is_service:
+        return False
+    return (principal.has_role(Role.STAFFING_OFFICE) or principal.has_role(Role.ORG_DEPARTMENT)
+            or principal.has_role(Role.DEPARTMENT_ADMIN, str(cadre.department_id))
+            or principal.has_role(Role.TOWNSHIP_ADMIN, str(cadre.township_id))
+            or principal.has_role(Role.CADRE, str(cadre.id)))
+
+
+def adjustment_visibility(principal: Principal):
+    """Adjustments: the county offices see all; a department its own; a township those touching it."""
+    if principal.is_service:
+        raise Forbidden("服务客户端无权查看人事调整")
+    if any(principal.has_role(r) for r in visibility.COUNTY_READERS):
+        return None
+    conditions = []
+    if ids := visibility.uuids(principal.scope_ids(Role.DEPARTMENT_ADMIN)):
+        conditions.append(Adjustment.department_id.in_(ids))
+    if ids := visibility.uuids(principal.scope_ids(Role.TOWNSHIP_ADMIN)):
+        in_township = select(Agency.id).where(Agency.township_id.in_(ids))
+        conditions.append(or_(Adjustment.from_agency_id.in_(in_township), Adjustment.to_agency_id.in_(in_township)))
+    if not conditions:
+        raise Forbidden("无权查看人事调整")
+    return or_(*conditions)
+
+
+def quota_request_visibility(principal: Principal):
+    if principal.is_service:
+        raise Forbidden("服务客户端无权查看员额调整")
+    if any(principal.has_role(r) for r in visibility.COUNTY_READERS):
+        return None
+    if ids := visibility.uuids(principal.scope_ids(Role.DEPARTMENT_ADMIN)):
+        return QuotaChangeRequest.department_id.in_(ids)
+    raise Forbidden("无权查看员额调整")

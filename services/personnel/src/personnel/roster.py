@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 
@@ -87,3 +88,8 @@ async def list_agencies(session: AsyncSession, principal: Principal, *, first: i
         stmt = stmt.where(tuple_(Agency.name, Agency.id) > (key[0], parse_uuid(key[1], "游标")))
     rows = (await session.scalars(stmt)).all()
     return make_page(rows, size, lambda a: (a.name, str(a.id)))
+
+
+def age(birth_date: dt.date, on: dt.date | None = None) -> int:
+    on = on or dt.date.today()
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))

@@ -48,7 +48,8 @@ def seed_demo(session: Session, settings=None) -> dict:
     org = json.loads((DEMO_DIR / "org.json").read_text(encoding="utf-8"))
     ns = uuid.UUID(org["namespace"])
     rng = random.Random(20261127)
-    departments = {d["code"]: Department(id=uuid.UUID(d["id"]), code=d["code"], name=d["name"]) for d in org["departments"]}
+    departments = {d["code"]: Department(id=uuid.UUID(d["id"]), code=d["code"], name=d["name"],
+                                         quota_total=DEPARTMENT_QUOTA[d["code"]]) for d in org["departments"]}
     townships = {t["code"]: Township(id=uuid.UUID(t["id"]), code=t["code"], name=t["name"], kind=t["kind"],
                                      township_class=t["class"]) for t in org["townships"]}
     session.add_all([*departments.values(), *townships.values()])
@@ -76,11 +77,14 @@ def seed_demo(session: Session, settings=None) -> dict:
         for _ in range(agency.quota - vacant):
             n += 1
             is_demo = dcode == "sfj" and agency.id == uuid.uuid5(ns, "agency:sfj:diankou") and not session.get(Cadre, demo_cadre_id)
+            birth = today - dt.timedelta(days=rng.randint(23 * 365, 59 * 365))
             cadre = Cadre(
                 id=demo_cadre_id if is_demo else uuid.uuid5(ns, f"cadre:{n}"),
                 name="杨明" if is_demo else rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))),
                 gender=rng.choice(("MALE", "MALE", "FEMALE")),
-                birth_date=today - dt.timedelta(days=rng.randint(23 * 365, 59 * 365)),
+                birth_date=birth,
+                id_number=f"330681{birth:%Y%m%d}{rng.randint(100, 999)}{rng.choice('0123456789X')}",
+                phone=f"1{rng.choice('3589')}{rng.randint(100000000, 999999999)}",
                 professional_line=rng.choice(LINES[dcode]),
                 is_enforcement=agency.is_enforcement,
                 department_id=agency.department_id, township_id=agency.township_id, agency_id=agency.id,

@@ -19,7 +19,7 @@ COUNTY_READERS = (Role.STAFFING_OFFICE, Role.ORG_DEPARTMENT, Role.LEADERSHIP)
 TOWNSHIP_ROLES = (Role.TOWNSHIP_ADMIN, Role.COMMAND_CENTRE, Role.GRID_WORKER)
 
 
-def _uuids(values: set[str]) -> list[uuid.UUID]:
+def uuids(values: set[str]) -> list[uuid.UUID]:
     out = []
     for v in values:
         try:
@@ -39,13 +39,13 @@ def cadre_rows(principal: Principal, *, department, township, agency, cadre,
     if any(principal.has_role(r) for r in COUNTY_READERS):
         return None
     conditions: list[ColumnElement[bool]] = []
-    if ids := _uuids(principal.scope_ids(Role.DEPARTMENT_ADMIN)):
+    if ids := uuids(principal.scope_ids(Role.DEPARTMENT_ADMIN)):
         conditions.append(department.in_(ids))
-    if ids := _uuids(set().union(*(principal.scope_ids(r) for r in TOWNSHIP_ROLES))):
+    if ids := uuids(set().union(*(principal.scope_ids(r) for r in TOWNSHIP_ROLES))):
         conditions.append(township.in_(ids))
-    if ids := _uuids(principal.scope_ids(Role.AGENCY_HEAD)):
+    if ids := uuids(principal.scope_ids(Role.AGENCY_HEAD)):
         conditions.append(agency.in_(ids))
-    if ids := _uuids(principal.scope_ids(Role.CADRE)):
+    if ids := uuids(principal.scope_ids(Role.CADRE)):
         conditions.append(cadre.in_(ids))
     if not conditions:
         raise Forbidden("无权查看人员信息")

@@ -1,0 +1,236 @@
+"""Org units and the roster in GraphQL. Thin: inputs to ``roster`` calls, rows to types, relations via DataLoaders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+from typing import Optional
+
+import strawberry
+from strawberry.dataloader import DataLoader
+from strawberry.types import Info
+
+from servicekit import gql
+from servicekit.app import Context
+
+from . import models, policy, roster, vacancies
+
+
+def _loader(model):
+    def factory(ctx: Context) -> DataLoader:
+        async def load(ids: list[uuid.UUID]):
+            found = await roster.by_ids(ctx.session, model, list(ids))
+            return [found.get(i) for i in ids]
+        return DataLoader(load_fn=load)
+    return factory
+
+
+@strawberry.enum(description="乡镇类型")
+class TownshipKind(enum.Enum):
+    TOWN = "TOWN"
+    SUBDISTRICT = "SUBDISTRICT"
+
+
+@strawberry.federation.type(keys=["id"], description="派驻部门")
+class Department:
+    id: strawberry.ID
+    code: str
+    name: str
+    quota_total: int = strawberry.field(description="下沉员额总量")
+
+    @staticmethod
+    def of(row: models.Department) -> "Department":
+        return Department(id=strawberry.ID(str(row.id)), code=row.code, name=row.name, quota_total=row.quota_total)
+
+    @classmethod
+    async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> "Department | None":
+        row = await info.context.loader("department", _loader(models.Department)).load(roster.parse_uuid(id, "部门"))
+        return Department.of(row) if row else None
+
+
+@strawberry.federation.type(keys=["id"], description="乡镇(街道)")
+class Township:
+    id: strawberry.ID
+    code: str
+    name: str
+    kind: TownshipKind
+    township_class: str = strawberry.field(description="分类管理等级")
+
+    @staticmethod
+    def of(row: models.Township) -> "Township":
+        return Township(id=strawberry.ID(str(row.id)), code=row.code, name=row.name,
+                        kind=TownshipKind(row.kind), township_class=row.township_class)
+
+    @classmethod
+    async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> "Township | None":
+        row = await info.context.loader("township", _loader(models.Township)).load(roster.parse_uuid(id, "乡镇"))
+        return Township.of(row) if row else None
+
+
+@strawberry.federation.type(keys=["id"], description="派驻机构")
+class Agency:
+    id: strawberry.ID
+    name: str
+    quota: int = strawberry.field(description="员额")
+    is_enforcement: bool
+    department_id: strawberry.Private[uuid.UUID]
+    township_id: strawberry.Private[uuid.UUID]
+    head_cadre_id: strawberry.Private[uuid.UUID | None]
+
+    @strawberry.field
+    async def department(self, info: Info[Context, None]) -> Department:
+        return Department.of(await info.context.loader("department", _loader(models.Department)).load(self.department_id))
+
+    @strawberry.field
+    async def township(self, info: Info[Context, None]) -> Township:
+        return Township.of(await info.context.loader("township", _loader(models.Township)).load(self.township_id))
+
+    @strawberry.field(description="在岗人数")
+    async def in_post(self, info: Info[Context, None]) -> int:
+        return (await info.context.loader("occupancy", _occupancy).load(uuid.UUID(self.id))).in_post
+
+    @strawberry.field(description="已批准待到岗人数")
+    async def incoming(self, info: Info[Context, None]) -> int:
+        return (await info.context.loader("occupancy", _occupancy).load(uuid.UUID(self.id))).incoming
+
+    @strawberry.field(description="可用员额 = 员额 − 在岗 − 已批准待到岗")
+    async def available(self, info: Info[Context, None]) -> int:
+        return (await info.context.loader("occupancy", _occupancy).load(uuid.UUID(self.id))).available
+
+    @strawberry.field(description="缺额 = 员额 − 在岗")
+    async def vacancy(self, info: Info[Context, None]) -> int:
+        return (await info.context.loader("occupancy", _occupancy).load(uuid.UUID(self.id))).vacancy
+
+    @strawberry.field(description="负责人 (无权查看时为空)")
+    async def head(self, info: Info[Context, None]) -> Optional["Cadre"]:
+        if self.head_cadre_id is None:
+            return None
+        row = await info.context.loader("cadre", _visible_cadres).load(self.head_cadre_id)
+        return Cadre.of(row) if row else None
+
+    @staticmethod
+    def of(row: models.Agency) -> "Agency":
+        return Agency(id=strawberry.ID(str(row.id)), name=row.name, quota=row.quota, is_enforcement=row.is_enforcement,
+                      department_id=row.department_id, township_id=row.township_id, head_cadre_id=row.head_cadre_id)
+
+    @classmethod
+    async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> "Agency | None":
+        row = await info.context.loader("agency", _loader(models.Agency)).load(roster.parse_uuid(id, "机构"))
+        return Agency.of(row) if row else None
+
+
+def _occupancy(ctx: Context) -> DataLoader:
+    async def load(ids: list[uuid.UUID]):
+        found = await vacancies.occupancy(ctx.session, list(ids))
+        return [found[i] for i in ids]
+    return DataLoader(load_fn=load)
+
+
+def _visible_cadres(ctx: Context) -> DataLoader:
+    async def load(ids: list[uuid.UUID]):
+        found = await roster.cadres_by_id(ctx.session, ctx.principal, list(ids))
+        return [found.get(i) for i in ids]
+    return DataLoader(load_fn=load)
+
+
+@strawberry.federation.type(keys=["id"], description="派驻干部")
+class Cadre:
+    id: strawberry.ID
+    name: str
+    professional_line: str = strawberry.field(description="业务条线")
+    is_enforcement: bool = strawberry.field(description="执法人员")
+    status: str
+    posted_on: dt.date = strawberry.field(description="到本乡镇(街道)任职日期")
+    department_id: strawberry.Private[uuid.UUID]
+    township_id: strawberry.Private[uuid.UUID]
+    agency_id: strawberry.Private[uuid.UUID]
+    row: strawberry.Private[models.Cadre]
+
+    @strawberry.field(description="年龄")
+    def age(self) -> int:
+        return roster.age(self.row.birth_date)
+
+    @strawberry.field(description="出生日期 (敏感: 非管理方为空)")
+    def birth_date(self, info: Info[Context, None]) -> dt.date | None:
+        return self.row.birth_date if policy.manages(info.context.principal, self.row) else None
+
+    @strawberry.field(description="身份证号 (敏感: 非管理方脱敏)")
+    def id_number(self, info: Info[Context, None]) -> str | None:
+        value = self.row.id_number
+        if value is None or policy.manages(info.context.principal, self.row):
+            return value
+        return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+    @strawberry.field(description="手机号 (敏感: 非管理方脱敏)")
+    def phone(self, info: Info[Context, None]) -> str | None:
+        value = self.row.phone
+        if value is None or policy.manages(info.context.principal, self.row):
+            return value
+        return value[:3] + "****" + value[-4:]
+
+    @strawberry.field(description="敏感字段是否对当前调用者可见")
+    def sensitive_visible(self, info: Info[Context, None]) -> bool:
+        return policy.manages(info.context.principal, self.row)
+
+    @strawberry.field
+    async def department(self, info: Info[Context, None]) -> Department:
+        return Department.of(await info.context.loader("department", _loader(models.Department)).load(self.department_id))
+
+    @strawberry.field
+    async def township(self, info: Info[Context, None]) -> Township:
+        return Township.of(await info.context.loader("township", _loader(models.Township)).load(self.township_id))
+
+    @strawberry.field
+    async def agency(self, info: Info[Context, None]) -> Agency:
+        return Agency.of(await info.context.loader("agency", _loader(models.Agency)).load(self.agency_id))
+
+    @staticmethod
+    def of(row: models.Cadre) -> "Cadre":
+        return Cadre(id=strawberry.ID(str(row.id)), name=row.name, professional_line=row.professional_line,
+                     is_enforcement=row.is_enforcement, status=row.status, posted_on=row.posted_on,
+                     department_id=row.department_id, township_id=row.township_id, agency_id=row.agency_id, row=row)
+
+    @classmethod
+    async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> "Cadre | None":
+        row = await info.context.loader("cadre", _visible_cadres).load(roster.parse_uuid(id, "干部"))
+        return Cadre.of(row) if row else None
+
+
+@strawberry.input(description="名单筛选")
+class CadreFilter:
+    department_id: strawberry.ID | None = None
+    township_id: strawberry.ID | None = None
+    agency_id: strawberry.ID | None = None
+
+
+@strawberry.type
+class RosterQuery:
+    @strawberry.federation.field(description="派驻部门", requires_scopes=gql.ROSTER_READERS)
+    async def departments(self, info: Info[Context, None]) -> list[Department]:
+        return [Department.of(r) for r in await roster.list_departments(info.context.session, info.context.principal)]
+
+    @strawberry.federation.field(description="乡镇(街道)", requires_scopes=gql.ROSTER_READERS)
+    async def townships(self, info: Info[Context, None]) -> list[Township]:
+        return [Township.of(r) for r in await roster.list_townships(info.context.session, info.context.principal)]
+
+    @strawberry.federation.field(description="派驻机构", requires_scopes=gql.ROSTER_READERS)
+    async def agencies(self, info: Info[Context, None], first: int | None = None, after: str | None = None,
+                       township_id: strawberry.ID | None = None,
+                       department_id: strawberry.ID | None = None) -> gql.Connection[Agency]:
+        page = await roster.list_agencies(info.context.session, info.context.principal, first=first, after=after,
+                                          township_id=township_id, department_id=department_id)
+        return gql.connection(page, Agency.of)
+
+    @strawberry.federation.field(description="派驻干部名单 (按权限范围过滤)", requires_scopes=gql.ROSTER_READERS)
+    async def cadres(self, info: Info[Context, None], first: int | None = None, after: str | None = None,
+                     filter: CadreFilter | None = None) -> gql.Connection[Cadre]:
+        f = roster.CadreFilter(**vars(filter)) if filter else None
+        page = await roster.list_cadres(info.context.session, info.context.principal, first=first, after=after, filter=f)
+        return gql.connection(page, Cadre.of)
+
+    @strawberry.federation.field(description="单个派驻干部", requires_scopes=gql.ROSTER_READERS)
+    async def cadre(self, info: Info[Context, None], id: strawberry.ID) -> Cadre | None:
+        row = await info.context.loader("cadre", _visible_cadres).load(roster.parse_uuid(id, "干部"))
+        return Cadre.of(row) if row else None
+
