@@ -13,7 +13,7 @@ Rules (``extensions.rule``):
   approved exceptions are listed for reporting.
 - ``NOT_APPROVED`` / ``NOT_YET_EFFECTIVE``: no effect before approval and before the date.
 - ``HEAD_NEEDS_TOWNSHIP_OPINION`` and ``RESHUFFLE_NEEDS_THREE_PARTY``: the steps above, in order.
-- ``TOWNSHIP_DISAGREES``: a township that disagrees with a head change stops it.
+- A township that disagrees with a head change stops it (the batch is REJECTED).
 """
 
 from __future__ import annotations

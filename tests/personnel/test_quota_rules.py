@@ -1,0 +1,116 @@
+"""员额 (quota) rules: the staffing office approves every change; the ledger always adds up."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from servicekit.audit import AuditRecord
+from servicekit.errors import Forbidden, RuleViolation
+
+from conftest import DEPT, LEADER, ORG_DEPT, STAFFING, agency_id, dept_admin, township_admin, with_room
+from personnel import quotas, vacancies
+from personnel.models import Agency, Department, QuotaChangeRequest
+
+
+async def _quota(session, dept, town) -> int:
+    return (await session.get(Agency, agency_id(dept, town))).quota
+
+
+async def _q(session, agency) -> int:
+    return (await session.get(Agency, agency)).quota
+
+
+async def _shift(session, dept):
+    """(grow, shrink): move one place from an agency with room to another agency."""
+    shrink = (await with_room(session, dept))[0]
+    grow = agency_id(dept, "diankou") if shrink != agency_id(dept, "diankou") else agency_id(dept, "fengqiao")
+    return grow, shrink
+
+
+async def test_demo_ledger_reproduces_the_report(session):
+    totals = await quotas.department_totals(session)
+    assert sum(t for t, _ in totals.values()) == 597
+    assert all(total == agencies for total, agencies in totals.values())
+    by_dept = await vacancies.summary(session, "department")
+    assert sum(s.in_post for s in by_dept) == 566 and sum(s.vacancy for s in by_dept) == 31
+
+
+async def test_a_quota_change_takes_effect_only_when_the_staffing_office_approves(session):
+    a, b = await _shift(session, "sfj")
+    qa, qb = await _q(session, a), await _q(session, b)
+    request = await quotas.propose(session, dept_admin("sfj"), department_id=DEPT["sfj"],
+                                   new_total=None, agency_quotas={a: qa + 1, b: qb - 1}, reason="店口镇人口增长")
+    assert request.status == "PENDING" and await _q(session, a) == qa
+    await quotas.decide(session, STAFFING, request_id=request.id, approve=True, note="同意")
+    assert (await _q(session, a), await _q(session, b)) == (qa + 1, qb - 1)
+    actions = (await session.scalars(select(AuditRecord.action).where(AuditRecord.entity_id == str(request.id)))).all()
+    assert list(actions) == ["quota.request", "quota.approve"]
+
+
+async def test_rule_quota_sum_matches_total(session):
+    a = agency_id("sfj", "diankou")
+    with pytest.raises(RuleViolation) as err:
+        await quotas.propose(session, dept_admin("sfj"), department_id=DEPT["sfj"], new_total=None,
+                             agency_quotas={a: await _quota(session, "sfj", "diankou") + 1}, reason="只加不减")
+    assert err.value.rule == "QUOTA_SUM_MATCHES_TOTAL"
+    assert await session.scalar(select(func.count()).select_from(QuotaChangeRequest)) == 0
+
+
+async def test_rule_quota_sum_matches_total_with_a_new_department_total(session):
+    a = agency_id("sfj", "diankou")
+    department = await session.get(Department, DEPT["sfj"])
+    request = await quotas.propose(session, dept_admin("sfj"), department_id=DEPT["sfj"],
+                                   new_total=department.quota_total + 2,
+                                   agency_quotas={a: await _quota(session, "sfj", "diankou") + 2}, reason="省定下沉指标增加")
+    await quotas.decide(session, STAFFING, request_id=request.id, approve=True, note=None)
+    totals = await quotas.department_totals(session)
+    assert totals[DEPT["sfj"]] == (department.quota_total, department.quota_total)
+
+
+async def test_rule_quota_below_occupancy(session):
+    target = agency_id("zhzfj", "diankou")
+    occ = (await vacancies.occupancy(session, [target]))[target]
+    other = agency_id("zhzfj", "tongshan")
+    moved = occ.quota - (occ.in_post - 1)  # leaves one place fewer than the people in post
+    with pytest.raises(RuleViolation) as err:
+        await quotas.propose(session, dept_admin("zhzfj"), department_id=DEPT["zhzfj"], new_total=None,
+                             agency_quotas={target: occ.in_post - 1, other: await _q(session, other) + moved}, reason="压减")
+    assert err.value.rule == "QUOTA_BELOW_OCCUPANCY"
+
+
+async def test_rule_reorganisation_lowers_total(session):
+    a = (await with_room(session, "scjgj"))[0]  # a place that can go without breaking occupancy
+    department = await session.get(Department, DEPT["scjgj"])
+    quota = await _q(session, a)
+    with pytest.raises(RuleViolation) as err:
+        await quotas.propose(session, dept_admin("scjgj"), department_id=DEPT["scjgj"],
+                             new_total=department.quota_total - 1, agency_quotas={a: quota - 1},
+                             reason="五泄并入枫桥片区", reorganisation=True)
+    assert err.value.rule == "REORGANISATION_LOWERS_TOTAL"
+
+
+async def test_rule_request_already_decided(session):
+    a, b = await _shift(session, "zhzfj")
+    request = await quotas.propose(session, dept_admin("zhzfj"), department_id=DEPT["zhzfj"], new_total=None,
+                                   agency_quotas={a: await _q(session, a) + 1, b: await _q(session, b) - 1}, reason="调剂")
+    await quotas.decide(session, STAFFING, request_id=request.id, approve=False, note="理由不充分")
+    with pytest.raises(RuleViolation) as err:
+        await quotas.decide(session, STAFFING, request_id=request.id, approve=True, note=None)
+    assert err.value.rule == "REQUEST_ALREADY_DECIDED"
+
+
+@pytest.mark.parametrize("who", [dept_admin("sfj"), township_admin("diankou"), ORG_DEPT, LEADER])
+async def test_only_the_staffing_office_decides(session, who):
+    a, b = await _shift(session, "sfj")
+    request = await quotas.propose(session, dept_admin("sfj"), department_id=DEPT["sfj"], new_total=None,
+                                   agency_quotas={a: await _q(session, a) + 1, b: await _q(session, b) - 1}, reason="调剂")
+    with pytest.raises(Forbidden):
+        await quotas.decide(session, who, request_id=request.id, approve=True, note=None)
+
+
+@pytest.mark.parametrize("who", [dept_admin("zhzfj"), township_admin("diankou"), ORG_DEPT, LEADER])
+async def test_only_the_department_itself_or_the_staffing_office_proposes(session, who):
+    with pytest.raises(Forbidden):
+        await quotas.propose(session, who, department_id=DEPT["sfj"], new_total=None,
+                             agency_quotas={agency_id("sfj", "diankou"): 1}, reason="x")
