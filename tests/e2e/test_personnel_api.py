@@ -1,0 +1,94 @@
+"""Personnel through the gateway: sensitive fields, the mutation permission gates, a rule
+violation that writes nothing, and live vacancies."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from helpers import error_codes, gql
+from stackutil import DEMO, db_conn, demo_path
+
+ORG = json.loads((demo_path() / "org.json").read_text(encoding="utf-8"))
+DEPT = {d["code"]: d["id"] for d in ORG["departments"]}
+DEMO_CADRE = next(u for u in DEMO["users"] if u["username"] == "cadre-demo")["cadre_id"]
+SENSITIVE = '{ cadre(id: "%s") { name idNumber phone birthDate age sensitiveVisible } }' % DEMO_CADRE
+
+
+@pytest.mark.parametrize("username, visible", [
+    ("bianban", True), ("zuzhibu", True), ("sfj-admin", True), ("diankou-admin", True), ("cadre-demo", True),
+    ("leader", False), ("diankou-sfs-head", False), ("diankou-cc", False), ("diankou-grid", False),
+])
+def test_sensitive_fields_are_masked_for_those_who_do_not_manage_the_person(gateway, user_token, username, visible):
+    _, body = gql(gateway, SENSITIVE, token=user_token(username))
+    cadre = body["data"]["cadre"]
+    assert cadre["sensitiveVisible"] is visible and cadre["age"] > 18
+    if visible:
+        assert "*" not in cadre["idNumber"] and "*" not in cadre["phone"] and cadre["birthDate"]
+    else:
+        assert "*" in cadre["idNumber"] and "****" in cadre["phone"] and cadre["birthDate"] is None
+
+
+def test_service_clients_never_see_sensitive_fields(gateway, service_token):
+    _, body = gql(gateway, SENSITIVE, token=service_token)
+    assert body["data"]["cadre"]["sensitiveVisible"] is False and "*" in body["data"]["cadre"]["idNumber"]
+
+
+PROPOSE = "mutation($i: ProposeQuotaChangeInput!) { proposeQuotaChange(input: $i) { request { id } } }"
+DECIDE = "mutation($i: DecideQuotaChangeInput!) { decideQuotaChange(input: $i) { request { id } } }"
+SUBMIT = "mutation($i: SubmitAdjustmentsInput!) { submitAdjustments(input: $i) { batch { batchId } } }"
+REVIEW = "mutation($i: ReviewAdjustmentsInput!) { reviewAdjustments(input: $i) { batch { batchId } } }"
+MISSING = "00000000-0000-0000-0000-000000000000"
+
+# Inputs that pass the permission gate but fail right after it, so the matrix writes nothing.
+GATES = {
+    "proposeQuotaChange": (PROPOSE, {"i": {"departmentId": DEPT["sfj"], "agencyQuotas": [], "reason": " "}},
+                           {"bianban", "sfj-admin"}, "BAD_USER_INPUT"),
+    "decideQuotaChange": (DECIDE, {"i": {"requestId": MISSING, "approve": True}}, {"bianban"}, "NOT_FOUND"),
+    "submitAdjustments": (SUBMIT, {"i": {"departmentId": DEPT["sfj"], "effectiveDate": "2027-01-01", "reason": "x",
+                                         "items": []}}, {"sfj-admin"}, "BAD_USER_INPUT"),
+    "reviewAdjustments": (REVIEW, {"i": {"batchId": MISSING, "approve": True}}, {"zuzhibu"}, "NOT_FOUND"),
+}
+
+
+@pytest.mark.parametrize("operation", sorted(GATES))
+@pytest.mark.parametrize("username", [u["username"] for u in DEMO["users"]])
+def test_personnel_mutation_permission_matrix(gateway, user_token, username, operation):
+    query, variables, allowed, past_the_gate = GATES[operation]
+    _, body = gql(gateway, query, variables, token=user_token(username))
+    assert error_codes(body) == [past_the_gate if username in allowed else "FORBIDDEN"], body
+
+
+def test_a_rule_violation_through_the_gateway_writes_nothing(stack, gateway, user_token):
+    with db_conn(stack, "personnel") as conn:
+        full = conn.execute("""
+            SELECT a.id FROM agency a JOIN department d ON d.id = a.department_id
+            WHERE d.code = 'sfj' AND a.quota <= (SELECT count(*) FROM cadre c WHERE c.agency_id = a.id AND c.status = 'IN_POST')
+            ORDER BY a.id LIMIT 1""").fetchone()[0]
+        before = conn.execute("SELECT (SELECT count(*) FROM adjustment), (SELECT count(*) FROM audit_log), "
+                              "(SELECT count(*) FROM outbox_event)").fetchone()
+    _, body = gql(gateway, SUBMIT, {"i": {"departmentId": DEPT["sfj"], "effectiveDate": "2026-12-01", "reason": "补员",
+                                          "items": [{"kind": "IN", "toAgencyId": str(full), "newcomer": {
+                                              "name": "沈若溪", "birthDate": "1995-04-12", "professionalLine": "人民调解"}}]}},
+                  token=user_token("sfj-admin"))
+    assert error_codes(body) == ["RULE_VIOLATION"] and body["errors"][0]["extensions"]["rule"] == "QUOTA_EXCEEDED"
+    with db_conn(stack, "personnel") as conn:
+        after = conn.execute("SELECT (SELECT count(*) FROM adjustment), (SELECT count(*) FROM audit_log), "
+                             "(SELECT count(*) FROM outbox_event)").fetchone()
+    assert after == before
+
+
+def test_live_vacancies_by_department_match_the_report(gateway, user_token):
+    _, body = gql(gateway, "{ vacancies(by: DEPARTMENT) { department { code quotaTotal } quota inPost vacancy fillRate } }",
+                  token=user_token("bianban"))
+    rows = body["data"]["vacancies"]
+    assert sum(r["quota"] for r in rows) == 597 and sum(r["inPost"] for r in rows) == 566
+    assert all(r["quota"] == r["department"]["quotaTotal"] for r in rows)
+
+
+def test_an_agency_shows_its_occupancy(gateway, user_token):
+    _, body = gql(gateway, "{ agencies(first: 3) { nodes { name quota inPost incoming available vacancy } } }",
+                  token=user_token("sfj-admin"))
+    for a in body["data"]["agencies"]["nodes"]:
+        assert a["available"] == a["quota"] - a["inPost"] - a["incoming"] and a["vacancy"] >= 0
