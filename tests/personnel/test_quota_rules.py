@@ -114,3 +114,23 @@ async def test_only_the_department_itself_or_the_staffing_office_proposes(sessio
     with pytest.raises(Forbidden):
         await quotas.propose(session, who, department_id=DEPT["sfj"], new_total=None,
                              agency_quotas={agency_id("sfj", "diankou"): 1}, reason="x")
+
+
+async def test_roster_structure_reproduces_the_enforcement_share_and_adds_up(session):
+    from personnel import analytics
+
+    county = await analytics.structure(session, STAFFING, "county")
+    assert len(county) == 1
+    c = county[0]
+    assert (c.quota, c.in_post) == (597, 566) and c.enforcement_share > 0.71
+    assert c.young + c.middle + c.old == c.in_post
+    assert c.tenure_under_1 + c.tenure_1_to_2 + c.tenure_2_to_5 + c.tenure_5_plus == c.in_post
+    by_township = await analytics.structure(session, STAFFING, "township")
+    assert len(by_township) == 12 and sum(t.in_post for t in by_township) == 566
+
+
+async def test_roster_structure_is_limited_to_what_a_department_may_see(session):
+    from personnel import analytics
+
+    rows = await analytics.structure(session, dept_admin("sfj"), "department")
+    assert [r.key for r in rows] == [DEPT["sfj"]] and rows[0].quota == 100

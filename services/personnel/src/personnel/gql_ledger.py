@@ -12,7 +12,7 @@ from strawberry.types import Info
 from servicekit import gql
 from servicekit.app import Context
 
-from . import adjustments, models, policy, quotas, roster, vacancies
+from . import adjustments, analytics, models, policy, quotas, roster, vacancies
 from .gql_roster import Agency, Cadre, Department, Township, _loader, _visible_cadres
 
 
@@ -184,6 +184,44 @@ class VacancyGrouping(enum.Enum):
     TOWNSHIP = "township"
 
 
+@strawberry.enum(description="统计口径")
+class StructureGrouping(enum.Enum):
+    COUNTY = "county"
+    DEPARTMENT = "department"
+    TOWNSHIP = "township"
+
+
+@strawberry.type(description="队伍结构: 到岗率、执法人员占比、老中青、在乡镇任职年限")
+class RosterStructure:
+    quota: int
+    in_post: int
+    fill_rate: float
+    enforcement: int = strawberry.field(description="执法人员数")
+    enforcement_share: float = strawberry.field(description="执法人员占下沉人员比例 (报告: 71%以上)")
+    young: int = strawberry.field(description="青 (35岁以下)")
+    middle: int = strawberry.field(description="中 (35–49岁)")
+    old: int = strawberry.field(description="老 (50岁及以上)")
+    average_age: float
+    tenure_under_1: int = strawberry.field(description="在本乡镇不满1年")
+    tenure_1_to_2: int
+    tenure_2_to_5: int
+    tenure_5_plus: int
+    key: strawberry.Private[uuid.UUID | None]
+    by: strawberry.Private[str]
+
+    @strawberry.field
+    async def department(self, info: Info[Context, None]) -> Department | None:
+        if self.by != "department" or self.key is None:
+            return None
+        return Department.of(await info.context.loader("department", _loader(models.Department)).load(self.key))
+
+    @strawberry.field
+    async def township(self, info: Info[Context, None]) -> Township | None:
+        if self.by != "township" or self.key is None:
+            return None
+        return Township.of(await info.context.loader("township", _loader(models.Township)).load(self.key))
+
+
 @strawberry.type
 class LedgerQuery:
     @strawberry.federation.field(description="员额调整申请", requires_scopes=gql.PEOPLE)
@@ -214,6 +252,15 @@ class LedgerQuery:
         rows = await vacancies.summary(info.context.session, by.value)
         return [VacancySummary(quota=r.quota, in_post=r.in_post, incoming=r.incoming, vacancy=r.vacancy,
                                fill_rate=r.fill_rate, key=r.key, by=by.value) for r in rows]
+
+    @strawberry.federation.field(description="队伍结构统计 (按权限范围)", requires_scopes=gql.ROSTER_READERS)
+    async def roster_structure(self, info: Info[Context, None], by: StructureGrouping) -> list[RosterStructure]:
+        rows = await analytics.structure(info.context.session, info.context.principal, by.value)
+        return [RosterStructure(quota=r.quota, in_post=r.in_post, fill_rate=r.fill_rate, enforcement=r.enforcement,
+                                enforcement_share=r.enforcement_share, young=r.young, middle=r.middle, old=r.old,
+                                average_age=r.average_age, tenure_under_1=r.tenure_under_1, tenure_1_to_2=r.tenure_1_to_2,
+                                tenure_2_to_5=r.tenure_2_to_5, tenure_5_plus=r.tenure_5_plus, key=r.key, by=by.value)
+                for r in rows]
 
 
 @strawberry.input

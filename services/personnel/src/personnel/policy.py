@@ -63,3 +63,9 @@ def quota_request_visibility(principal: Principal):
     if ids := visibility.uuids(principal.scope_ids(Role.DEPARTMENT_ADMIN)):
         return QuotaChangeRequest.department_id.in_(ids)
     raise Forbidden("无权查看员额调整")
+
+
+def agency_visibility(principal: Principal):
+    """The agencies whose quotas a principal's analytics may count: the same scopes as the roster."""
+    return visibility.cadre_rows(principal, department=Agency.department_id, township=Agency.township_id,
+                                 agency=Agency.id, cadre=Agency.head_cadre_id)
