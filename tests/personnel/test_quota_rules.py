@@ -134,3 +134,28 @@ async def test_roster_structure_is_limited_to_what_a_department_may_see(session)
 
     rows = await analytics.structure(session, dept_admin("sfj"), "department")
     assert [r.key for r in rows] == [DEPT["sfj"]] and rows[0].quota == 100
+
+
+async def test_the_dynamic_model_recommends_a_split_that_adds_up_and_becomes_a_request(session):
+    total, lines = await quotas.model_proposal(session, dept_admin("scjgj"), department_id=DEPT["scjgj"],
+                                               weights={"population": 0.5, "enterprises": 0.5},
+                                               method="HUNTINGTON_HILL", minimum=2)
+    assert total == 140 and sum(x.recommended for x in lines) == 140 and min(x.recommended for x in lines) >= 2
+    by_town = {x.township_id: x.recommended for x in lines}
+    from conftest import TOWN
+    assert by_town[TOWN["diankou"]] > by_town[TOWN["tongshan"]]  # 店口: many more people and firms
+
+
+async def test_rule_minimum_exceeds_total(session):
+    with pytest.raises(RuleViolation) as err:
+        await quotas.model_proposal(session, STAFFING, department_id=DEPT["sthjfj"], weights={"area": 1},
+                                    method="LARGEST_REMAINDER", minimum=3)  # 12 agencies × 3 > 30
+    assert err.value.rule == "MINIMUM_EXCEEDS_TOTAL"
+
+
+async def test_a_model_split_that_would_drop_below_the_people_in_post_is_refused(session):
+    # Weighting by area alone moves places to the large mountain townships, below the people in post elsewhere.
+    with pytest.raises(RuleViolation) as err:
+        await quotas.propose_from_model(session, dept_admin("zhzfj"), department_id=DEPT["zhzfj"],
+                                        weights={"area": 1}, method="LARGEST_REMAINDER", minimum=1, reason="按面积")
+    assert err.value.rule == "QUOTA_BELOW_OCCUPANCY"

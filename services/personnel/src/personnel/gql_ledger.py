@@ -253,6 +253,18 @@ class LedgerQuery:
         return [VacancySummary(quota=r.quota, in_post=r.in_post, incoming=r.incoming, vacancy=r.vacancy,
                                fill_rate=r.fill_rate, key=r.key, by=by.value) for r in rows]
 
+    @strawberry.federation.field(description="动态员额测算 (与现行分配并列)", requires_scopes=gql.PEOPLE)
+    async def quota_proposal(self, info: Info[Context, None], department_id: strawberry.ID, weights: QuotaWeightsInput,
+                             method: ApportionMethod, minimum_per_agency: int = 1,
+                             total: int | None = None) -> QuotaProposal:
+        total, lines = await quotas.model_proposal(
+            info.context.session, info.context.principal, department_id=roster.parse_uuid(department_id, "部门"),
+            weights={k: v for k, v in vars(weights).items() if v}, method=method.value, minimum=minimum_per_agency,
+            total=total)
+        return QuotaProposal(method=method, minimum_per_agency=minimum_per_agency, total=total, lines=[
+            QuotaProposalLine(current=x.current, recommended=x.recommended, difference=x.recommended - x.current,
+                              score=x.score, agency_id=x.agency_id) for x in lines])
+
     @strawberry.federation.field(description="队伍结构统计 (按权限范围)", requires_scopes=gql.ROSTER_READERS)
     async def roster_structure(self, info: Info[Context, None], by: StructureGrouping) -> list[RosterStructure]:
         rows = await analytics.structure(info.context.session, info.context.principal, by.value)
@@ -261,6 +273,50 @@ class LedgerQuery:
                                 average_age=r.average_age, tenure_under_1=r.tenure_under_1, tenure_1_to_2=r.tenure_1_to_2,
                                 tenure_2_to_5=r.tenure_2_to_5, tenure_5_plus=r.tenure_5_plus, key=r.key, by=by.value)
                 for r in rows]
+
+
+@strawberry.enum(description="分配方法: 最大余额法 / 亨廷顿-希尔法")
+class ApportionMethod(enum.Enum):
+    LARGEST_REMAINDER = "LARGEST_REMAINDER"
+    HUNTINGTON_HILL = "HUNTINGTON_HILL"
+
+
+@strawberry.input(description="测算权重 (人口、面积、企业数、工作量)")
+class QuotaWeightsInput:
+    population: float = 0.0
+    area: float = 0.0
+    enterprises: float = 0.0
+    workload: float = 0.0
+
+
+@strawberry.type(description="员额测算明细: 现行与建议并列")
+class QuotaProposalLine:
+    current: int
+    recommended: int
+    difference: int
+    score: float = strawberry.field(description="加权份额")
+    agency_id: strawberry.Private[uuid.UUID]
+
+    @strawberry.field
+    async def agency(self, info: Info[Context, None]) -> Agency:
+        return await _agency(info, self.agency_id)
+
+
+@strawberry.type(description="动态员额测算")
+class QuotaProposal:
+    method: ApportionMethod
+    minimum_per_agency: int
+    total: int
+    lines: list[QuotaProposalLine]
+
+
+@strawberry.input
+class ProposeQuotaFromModelInput:
+    department_id: strawberry.ID
+    weights: QuotaWeightsInput
+    method: ApportionMethod
+    reason: str
+    minimum_per_agency: int = 1
 
 
 @strawberry.input
@@ -368,6 +424,15 @@ class LedgerMutation:
             info.context.session, info.context.principal, department_id=roster.parse_uuid(input.department_id, "部门"),
             new_total=input.new_total, reason=input.reason, reorganisation=input.reorganisation,
             agency_quotas={roster.parse_uuid(q.agency_id, "机构"): q.quota for q in input.agency_quotas})
+        return QuotaChangePayload(request=QuotaChangeRequest.of(request))
+
+    @strawberry.federation.mutation(description="把测算结果转为员额调整申请", requires_scopes=gql.PEOPLE)
+    async def propose_quota_from_model(self, info: Info[Context, None],
+                                       input: ProposeQuotaFromModelInput) -> QuotaChangePayload:
+        request = await quotas.propose_from_model(
+            info.context.session, info.context.principal, department_id=roster.parse_uuid(input.department_id, "部门"),
+            weights={k: v for k, v in vars(input.weights).items() if v}, method=input.method.value,
+            minimum=input.minimum_per_agency, reason=input.reason)
         return QuotaChangePayload(request=QuotaChangeRequest.of(request))
 
     @strawberry.federation.mutation(description="编办审批员额调整", requires_scopes=gql.PEOPLE)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -39,6 +39,11 @@ class Township(Base):
     name: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(12))  # TOWN | SUBDISTRICT
     township_class: Mapped[str] = mapped_column(String(4))  # 分类管理: A/B/C
+    # Factors of the dynamic quota model (动态调整员额).
+    population: Mapped[int] = mapped_column(Integer, default=0)
+    area_km2: Mapped[float] = mapped_column(Float, default=0.0)
+    enterprises: Mapped[int] = mapped_column(Integer, default=0)
+    workload: Mapped[float] = mapped_column(Float, default=0.0)  # fed by the platform service's event statistics
 
 
 class Agency(Base):

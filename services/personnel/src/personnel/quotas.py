@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,9 +24,9 @@ from servicekit.pagination import decode_cursor, make_page, page_size
 from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
 from servicekit.principal import Principal, Role
 
-from . import events, policy, vacancies
+from . import apportion, events, policy, vacancies
 from .roster import parse_uuid
-from .models import Agency, Department, QuotaChangeRequest
+from .models import Agency, Department, QuotaChangeRequest, Township
 
 
 def _can_propose(principal: Principal, department_id: uuid.UUID) -> bool:
@@ -157,3 +158,57 @@ async def list_requests(session: AsyncSession, principal: Principal, *, first: i
                           < (dt.datetime.fromisoformat(key[0]), parse_uuid(key[1], "游标")))
     rows = (await session.scalars(stmt)).all()
     return make_page(rows, size, lambda r: (r.requested_at.isoformat(), str(r.id)))
+
+
+# --- dynamic quota model (动态调整员额) -------------------------------------------------------
+
+FACTORS = ("population", "area", "enterprises", "workload")
+
+
+@dataclass(frozen=True)
+class ProposalLine:
+    agency_id: uuid.UUID
+    township_id: uuid.UUID
+    current: int
+    recommended: int
+    score: float
+
+
+async def model_proposal(session: AsyncSession, principal: Principal, *, department_id: uuid.UUID,
+                         weights: dict[str, float], method: str, minimum: int,
+                         total: int | None = None) -> tuple[int, list[ProposalLine]]:
+    """The department's recommended split across its agencies, beside the current one."""
+    readers = (Role.STAFFING_OFFICE, Role.ORG_DEPARTMENT, Role.LEADERSHIP)
+    if principal.is_service or not (any(principal.has_role(r) for r in readers)
+                                    or principal.has_role(Role.DEPARTMENT_ADMIN, str(department_id))):
+        raise Forbidden("无权测算该部门员额", detail="STAFFING_OFFICE, ORG_DEPARTMENT, LEADERSHIP or the department")
+    unknown = set(weights) - set(FACTORS)
+    if unknown or any(w < 0 for w in weights.values()) or not sum(weights.values()) > 0:
+        raise BadInput("权重须为人口、面积、企业数、工作量的非负数且不全为0", detail=f"factors: {FACTORS}")
+    department = await session.get(Department, department_id)
+    if department is None:
+        raise NotFound("部门不存在")
+    rows = (await session.execute(
+        select(Agency, Township).join(Township, Township.id == Agency.township_id)
+        .where(Agency.department_id == department_id))).all()
+    metrics = {a.id: {"population": t.population, "area": t.area_km2, "enterprises": t.enterprises,
+                      "workload": t.workload} for a, t in rows}
+    scores = apportion.township_scores(metrics, weights)
+    total = department.quota_total if total is None else total
+    try:
+        seats = apportion.apportion(total, scores, minimum=minimum, method=method)
+    except apportion.ApportionError as exc:
+        raise RuleViolation("MINIMUM_EXCEEDS_TOTAL", "员额总量不足以保证每个派驻机构的最低员额", detail=str(exc)) from exc
+    lines = [ProposalLine(a.id, t.id, a.quota, seats[a.id], round(scores[a.id], 6))
+             for a, t in sorted(rows, key=lambda r: r[1].code)]
+    return total, lines
+
+
+async def propose_from_model(session: AsyncSession, principal: Principal, *, department_id: uuid.UUID,
+                             weights: dict[str, float], method: str, minimum: int, reason: str) -> QuotaChangeRequest:
+    total, lines = await model_proposal(session, principal, department_id=department_id, weights=weights,
+                                        method=method, minimum=minimum)
+    stated = "、".join(f"{k}×{v:g}" for k, v in weights.items())
+    return await propose(session, principal, department_id=department_id, new_total=total,
+                         agency_quotas={line.agency_id: line.recommended for line in lines},
+                         reason=f"{reason.strip()}（测算: {method}, 权重 {stated}, 每机构最少 {minimum} 名）")

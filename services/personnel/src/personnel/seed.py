@@ -28,6 +28,11 @@ LINES = {"sfj": ["人民调解", "社区矫正", "法律服务"], "rsj": ["劳�
          "scjgj": ["市场监管", "食品安全", "特种设备"], "zhzfj": ["城市管理", "违建治理", "综合执法"],
          "sthjfj": ["生态环境执法"], "zrzyj": ["国土资源执法", "规划管理"]}
 CLASS_WEIGHT = {"A": 1.4, "B": 1.0, "C": 0.7}
+# Population, area (km²) and enterprises per township: illustrative figures of the right size.
+TOWNSHIP_FACTS = {"jiyang": (215000, 68, 5200), "huandong": (132000, 92, 3900), "taozhu": (96000, 55, 3100),
+                  "diankou": (180000, 106, 6800), "datang": (112000, 82, 5600), "ciwu": (58000, 81, 1900),
+                  "fengqiao": (96000, 151, 2600), "paitou": (62000, 92, 1500), "huangshan": (36000, 110, 700),
+                  "caota": (41000, 71, 1100), "wuxie": (21000, 123, 300), "tongshan": (19000, 104, 250)}
 IN_POST_TOTAL = 566
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢钟姜崔谭陆范汪金石廖贾夏韦方邹熊孟秦白江"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玲建国志红文辉斌宇浩凯晨婷雪琳鹏飞丹欣佳俊峰亮健波宁倩云龙"
@@ -51,7 +56,10 @@ def seed_demo(session: Session, settings=None) -> dict:
     departments = {d["code"]: Department(id=uuid.UUID(d["id"]), code=d["code"], name=d["name"],
                                          quota_total=DEPARTMENT_QUOTA[d["code"]]) for d in org["departments"]}
     townships = {t["code"]: Township(id=uuid.UUID(t["id"]), code=t["code"], name=t["name"], kind=t["kind"],
-                                     township_class=t["class"]) for t in org["townships"]}
+                                     township_class=t["class"], population=TOWNSHIP_FACTS[t["code"]][0],
+                                     area_km2=TOWNSHIP_FACTS[t["code"]][1], enterprises=TOWNSHIP_FACTS[t["code"]][2],
+                                     workload=0.0)
+                 for t in org["townships"]}
     session.add_all([*departments.values(), *townships.values()])
     session.flush()
 
