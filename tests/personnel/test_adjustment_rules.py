@@ -15,9 +15,10 @@ from conftest import DEPT, LEADER, ORG_DEPT, STAFFING, TOWN, agency_id, dept_adm
 from personnel import adjustments as adj
 from personnel import vacancies
 from personnel.adjustments import Item
+from personnel.calendar import today
 from personnel.models import Adjustment, Agency, Cadre
 
-TODAY = adj.today()
+TODAY = today()
 NEXT_YEAR = dt.date(TODAY.year + 1, 3, 1)
 NEWCOMER = {"name": "沈若溪", "birth_date": "1995-04-12", "professional_line": "人民调解", "gender": "FEMALE"}
 

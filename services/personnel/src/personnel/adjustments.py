@@ -22,7 +22,6 @@ import datetime as dt
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import extract, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,18 +31,14 @@ from servicekit.pagination import decode_cursor, make_page, page_size
 from servicekit.errors import BadInput, Conflict, Forbidden, NotFound, RuleViolation
 from servicekit.principal import Principal, Role
 
-from . import events, policy, vacancies
+from . import events, policy, reminders, vacancies
+from .calendar import today
 from .roster import parse_uuid
 from .models import Adjustment, Agency, Cadre, ReshuffleReview
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 KINDS = ("IN", "OUT", "TRANSFER", "HEAD_CHANGE")
 OPEN = ("SUBMITTED", "APPROVED")
 MIN_TENURE_YEARS = 2
-
-
-def today() -> dt.date:
-    return dt.datetime.now(SHANGHAI).date()
 
 
 @dataclass
@@ -334,6 +329,8 @@ async def make_effective(session: AsyncSession, principal: Principal, *, batch_i
         r.status, r.effected_at = "EFFECTIVE", now
         await audit.record(session, actor=principal, action="adjustment.effective", entity_type="Adjustment",
                            entity_id=r.id, after=snapshot(r))
+    await session.flush()
+    await reminders.refresh(session, {department_id})
     return rows
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from servicekit.principal import Principal
 
 from . import policy
-from .adjustments import today
+from .calendar import today
 from .models import Agency, Cadre
 from .vacancies import OCCUPYING
 

@@ -12,7 +12,8 @@ from strawberry.types import Info
 from servicekit import gql
 from servicekit.app import Context
 
-from . import adjustments, analytics, models, policy, quotas, roster, vacancies
+from . import adjustments, analytics, models, policy, quotas, reminders, roster, vacancies
+from .calendar import today
 from .gql_roster import Agency, Cadre, Department, Township, _loader, _visible_cadres
 
 
@@ -253,6 +254,27 @@ class LedgerQuery:
         return [VacancySummary(quota=r.quota, in_post=r.in_post, incoming=r.incoming, vacancy=r.vacancy,
                                fill_rate=r.fill_rate, key=r.key, by=by.value) for r in rows]
 
+    @strawberry.federation.field(description="提醒告知单 (编办、组织部、领导看全部; 部门看本部门)", requires_scopes=gql.PEOPLE)
+    async def reminder_notices(self, info: Info[Context, None], open_only: bool = False,
+                               overdue_only: bool = False) -> list[ReminderNotice]:
+        rows = await reminders.list_notices(info.context.session, info.context.principal, open_only=open_only,
+                                            overdue_only=overdue_only)
+        return [ReminderNotice.of(n, b) for n, b in rows]
+
+    @strawberry.federation.field(description="提醒告知统计", requires_scopes=gql.PEOPLE)
+    async def reminder_statistics(self, info: Info[Context, None]) -> ReminderStatistics:
+        policy.county_reader(info.context.principal)
+        stats = await reminders.statistics(info.context.session)
+        return ReminderStatistics(**vars(stats))
+
+    @strawberry.federation.field(description="未来若干月缺额预测", requires_scopes=gql.PEOPLE)
+    async def vacancy_forecast(self, info: Info[Context, None], months: int = 6) -> list[VacancyForecast]:
+        policy.county_reader(info.context.principal)
+        rows = await reminders.forecast(info.context.session, months)
+        return [VacancyForecast(vacancy_now=r.vacancy_now, retirements=r.retirements, approved_outflows=r.approved_outflows,
+                                approved_inflows=r.approved_inflows, projected_vacancy=r.projected_vacancy,
+                                department_id=r.department_id) for r in rows]
+
     @strawberry.federation.field(description="动态员额测算 (与现行分配并列)", requires_scopes=gql.PEOPLE)
     async def quota_proposal(self, info: Info[Context, None], department_id: strawberry.ID, weights: QuotaWeightsInput,
                              method: ApportionMethod, minimum_per_agency: int = 1,
@@ -273,6 +295,73 @@ class LedgerQuery:
                                 average_age=r.average_age, tenure_under_1=r.tenure_under_1, tenure_1_to_2=r.tenure_1_to_2,
                                 tenure_2_to_5=r.tenure_2_to_5, tenure_5_plus=r.tenure_5_plus, key=r.key, by=by.value)
                 for r in rows]
+
+
+@strawberry.type(description="提醒告知单")
+class ReminderNotice:
+    id: strawberry.ID
+    batch_id: strawberry.ID
+    issued_at: dt.datetime
+    deadline: dt.date
+    vacancies_at_issue: int = strawberry.field(description="发出时缺额")
+    status: str = strawberry.field(description="OPEN / ANSWERED / CLOSED")
+    plan: str | None = strawberry.field(description="部门补员计划")
+    replenished: int = strawberry.field(description="已补员人数")
+    overdue: bool = strawberry.field(description="逾期未办结 (责任追究)")
+    closed_at: dt.datetime | None
+    department_id: strawberry.Private[uuid.UUID]
+
+    @strawberry.field
+    async def department(self, info: Info[Context, None]) -> Department:
+        return Department.of(await info.context.loader("department", _loader(models.Department)).load(self.department_id))
+
+    @staticmethod
+    def of(n: models.ReminderNotice, b: models.ReminderBatch) -> "ReminderNotice":
+        return ReminderNotice(id=strawberry.ID(str(n.id)), batch_id=strawberry.ID(str(b.id)), issued_at=b.issued_at,
+                              deadline=b.deadline, vacancies_at_issue=n.vacancies_at_issue, status=n.status, plan=n.plan,
+                              replenished=n.replenished, closed_at=n.closed_at, department_id=n.department_id,
+                              overdue=n.status != "CLOSED" and b.deadline < today())
+
+
+@strawberry.type(description="提醒告知统计 (报告: 6批次, 补员29人)")
+class ReminderStatistics:
+    batches: int
+    notices: int
+    closed: int
+    overdue: int
+    replenished: int
+
+
+@strawberry.type(description="缺额预测")
+class VacancyForecast:
+    vacancy_now: int
+    retirements: int = strawberry.field(description="期内到龄退休")
+    approved_outflows: int = strawberry.field(description="已批准调出")
+    approved_inflows: int = strawberry.field(description="已批准调入")
+    projected_vacancy: int
+    department_id: strawberry.Private[uuid.UUID]
+
+    @strawberry.field
+    async def department(self, info: Info[Context, None]) -> Department:
+        return Department.of(await info.context.loader("department", _loader(models.Department)).load(self.department_id))
+
+
+@strawberry.input
+class IssueRemindersInput:
+    deadline: dt.date
+    note: str | None = None
+    department_ids: list[strawberry.ID] | None = None
+
+
+@strawberry.input
+class AnswerReminderInput:
+    notice_id: strawberry.ID
+    plan: str
+
+
+@strawberry.type
+class RemindersPayload:
+    notices: list[ReminderNotice]
 
 
 @strawberry.enum(description="分配方法: 最大余额法 / 亨廷顿-希尔法")
@@ -434,6 +523,20 @@ class LedgerMutation:
             weights={k: v for k, v in vars(input.weights).items() if v}, method=input.method.value,
             minimum=input.minimum_per_agency, reason=input.reason)
         return QuotaChangePayload(request=QuotaChangeRequest.of(request))
+
+    @strawberry.federation.mutation(description="编办发出提醒告知单", requires_scopes=gql.PEOPLE)
+    async def issue_reminders(self, info: Info[Context, None], input: IssueRemindersInput) -> RemindersPayload:
+        ids = [roster.parse_uuid(d, "部门") for d in input.department_ids] if input.department_ids is not None else None
+        batch, notices = await reminders.issue(info.context.session, info.context.principal, deadline=input.deadline,
+                                               note=input.note, department_ids=ids)
+        return RemindersPayload(notices=[ReminderNotice.of(n, batch) for n in notices])
+
+    @strawberry.federation.mutation(description="部门答复补员计划", requires_scopes=gql.PEOPLE)
+    async def answer_reminder(self, info: Info[Context, None], input: AnswerReminderInput) -> RemindersPayload:
+        notice = await reminders.answer(info.context.session, info.context.principal,
+                                        notice_id=roster.parse_uuid(input.notice_id, "告知单"), plan=input.plan)
+        batch = await info.context.session.get(models.ReminderBatch, notice.batch_id)
+        return RemindersPayload(notices=[ReminderNotice.of(notice, batch)])
 
     @strawberry.federation.mutation(description="编办审批员额调整", requires_scopes=gql.PEOPLE)
     async def decide_quota_change(self, info: Info[Context, None], input: DecideQuotaChangeInput) -> QuotaChangePayload:

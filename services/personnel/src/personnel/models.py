@@ -168,3 +168,35 @@ class ReshuffleReview(Base):
     decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class ReminderBatch(Base):
+    """提醒告知单 batch: the staffing office reminds departments that have not sent staff up to quota."""
+
+    __tablename__ = "reminder_batch"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    issued_by: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    deadline: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class ReminderNotice(Base):
+    """One department's notice in a batch: vacancies at issue → the department's plan → closed when
+    the places are filled (or on the accountability list once the deadline has passed)."""
+
+    __tablename__ = "reminder_notice"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    batch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("reminder_batch.id"), index=True)
+    department_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("department.id"), index=True)
+    vacancies_at_issue: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default="OPEN")  # OPEN | ANSWERED | CLOSED
+    plan: Mapped[str | None] = mapped_column(Text, nullable=True)
+    planned_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    planned_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    replenished: Mapped[int] = mapped_column(Integer, default=0)  # 补员人数
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    __table_args__ = (Index("ix_reminder_notice_open", "status", "department_id"),)

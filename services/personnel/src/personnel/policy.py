@@ -69,3 +69,9 @@ def agency_visibility(principal: Principal):
     """The agencies whose quotas a principal's analytics may count: the same scopes as the roster."""
     return visibility.cadre_rows(principal, department=Agency.department_id, township=Agency.township_id,
                                  agency=Agency.id, cadre=Agency.head_cadre_id)
+
+
+def county_reader(principal: Principal) -> None:
+    """County-wide supervision views (statistics, forecasts): the county offices and leadership."""
+    if principal.is_service or not any(principal.has_role(r) for r in visibility.COUNTY_READERS):
+        raise Forbidden("仅编办、组织部和领导可查看全县统计")

@@ -24,7 +24,7 @@ from servicekit.pagination import decode_cursor, make_page, page_size
 from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
 from servicekit.principal import Principal, Role
 
-from . import apportion, events, policy, vacancies
+from . import apportion, events, policy, reminders, vacancies
 from .roster import parse_uuid
 from .models import Agency, Department, QuotaChangeRequest, Township
 
@@ -121,6 +121,8 @@ async def decide(session: AsyncSession, principal: Principal, *, request_id: uui
         for agency_id, (_, new) in request.lines.items():
             agencies[uuid.UUID(agency_id)].quota = new
         request.status = "APPROVED"
+        await session.flush()
+        await reminders.refresh(session, {department.id})
         await outbox.emit(session, events.QUOTA_CHANGED, aggregate_type="Department", aggregate_id=department.id,
                           payload={"department_id": str(department.id), "quota_total": department.quota_total,
                                    "agencies": {k: v[1] for k, v in request.lines.items()},

@@ -1,0 +1,98 @@
+"""提醒告知单: issue to departments below quota, answer with a plan, close when filled, list the
+overdue for accountability; and the vacancy forecast."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from servicekit.errors import BadInput, Forbidden, RuleViolation
+
+from conftest import DEPT, LEADER, ORG_DEPT, STAFFING, dept_admin, person, township_admin, with_room
+from servicekit.principal import Role
+from personnel import adjustments as adj
+from personnel import reminders, vacancies
+from personnel.adjustments import Item
+from personnel.calendar import today
+from personnel.models import ReminderBatch
+
+NEWCOMER = {"name": "许嘉言", "birth_date": "1996-09-01", "professional_line": "城市管理"}
+
+
+async def test_notices_go_to_every_department_below_quota(session):
+    batch, notices = await reminders.issue(session, STAFFING, deadline=today() + dt.timedelta(days=30), note="第一批")
+    gaps = {s.key: s.vacancy for s in await vacancies.summary(session, "department")}
+    assert {n.department_id: n.vacancies_at_issue for n in notices} == {d: g for d, g in gaps.items() if g > 0}
+    stats = await reminders.statistics(session)
+    assert (stats.batches, stats.notices, stats.closed) == (1, len(notices), 0)
+
+
+async def test_rule_no_vacancies(session):
+    full = [d for d, s in ((s.key, s) for s in await vacancies.summary(session, "department")) if s.vacancy == 0]
+    with pytest.raises(RuleViolation) as err:
+        await reminders.issue(session, STAFFING, deadline=today(), note=None, department_ids=full)
+    assert err.value.rule == "NO_VACANCIES"
+
+
+async def test_rule_deadline_in_past(session):
+    with pytest.raises(RuleViolation) as err:
+        await reminders.issue(session, STAFFING, deadline=today() - dt.timedelta(days=1), note=None)
+    assert err.value.rule == "DEADLINE_IN_PAST"
+
+
+@pytest.mark.parametrize("who", [ORG_DEPT, LEADER, dept_admin("zhzfj"), township_admin("diankou")])
+async def test_only_the_staffing_office_issues_notices(session, who):
+    with pytest.raises(Forbidden):
+        await reminders.issue(session, who, deadline=today(), note=None)
+
+
+async def test_a_notice_is_answered_with_a_plan_and_closes_when_the_places_are_filled(session):
+    _, notices = await reminders.issue(session, STAFFING, deadline=today() + dt.timedelta(days=30), note=None,
+                                       department_ids=[DEPT["zhzfj"]])
+    notice = notices[0]
+    with pytest.raises(Forbidden):  # another department cannot answer for it
+        await reminders.answer(session, dept_admin("sfj"), notice_id=notice.id, plan="x")
+    await reminders.answer(session, dept_admin("zhzfj"), notice_id=notice.id, plan="12月底前补齐")
+    assert notice.status == "ANSWERED"
+    # Fill every vacant place in one concentrated round.
+    agencies = await with_room(session, "zhzfj")
+    occ = await vacancies.occupancy(session, agencies)
+    items = [Item("IN", to_agency_id=a, newcomer={**NEWCOMER, "name": f"补员{a.hex[:4]}{i}"})
+             for a in agencies for i in range(occ[a].available)]
+    rows = await adj.submit(session, dept_admin("zhzfj"), department_id=DEPT["zhzfj"], effective_date=today(),
+                            reason="按告知单补员", items=items, reshuffle=True)
+    batch = rows[0].batch_id
+    await adj.org_review(session, ORG_DEPT, batch_id=batch, approve=True, note=None)
+    reviews = await adj._reviews(session, batch)
+    for review in reviews:
+        who = {"ORG_DEPARTMENT": ORG_DEPT, "STAFFING_OFFICE": STAFFING}.get(review.party)
+        if who is None:
+            who = person(Role.TOWNSHIP_ADMIN, review.party.split(":", 1)[1])
+        await adj.three_party_review(session, who, batch_id=batch, agree=True, note=None)
+    await adj.make_effective(session, dept_admin("zhzfj"), batch_id=batch)
+    await session.refresh(notice)
+    assert notice.status == "CLOSED" and notice.replenished == notice.vacancies_at_issue
+    with pytest.raises(RuleViolation) as err:
+        await reminders.answer(session, dept_admin("zhzfj"), notice_id=notice.id, plan="再补")
+    assert err.value.rule == "NOTICE_CLOSED"
+    assert (await reminders.statistics(session)).replenished == notice.vacancies_at_issue
+
+
+async def test_overdue_notices_appear_on_the_accountability_list(session):
+    _, notices = await reminders.issue(session, STAFFING, deadline=today(), note=None, department_ids=[DEPT["scjgj"]])
+    batch = await session.get(ReminderBatch, notices[0].batch_id)
+    batch.deadline = today() - dt.timedelta(days=1)  # time passes
+    await session.flush()
+    overdue = await reminders.list_notices(session, STAFFING, overdue_only=True)
+    assert [n.id for n, _ in overdue] == [notices[0].id]
+    assert (await reminders.statistics(session)).overdue == 1
+    mine = await reminders.list_notices(session, dept_admin("sfj"), overdue_only=True)
+    assert mine == []  # a department sees its own notices only
+
+
+async def test_the_forecast_counts_retirements_and_approved_moves(session):
+    rows = await reminders.forecast(session, 24)
+    assert len(rows) == 6 and all(r.projected_vacancy >= r.vacancy_now for r in rows)
+    assert sum(r.retirements for r in rows) > 0  # the demo roster has people within two years of retirement
+    with pytest.raises(BadInput):
+        await reminders.forecast(session, 0)
