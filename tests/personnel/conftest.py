@@ -8,14 +8,17 @@ import json
 import uuid
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import sessionmaker as sync_sessionmaker
 
 from servicekit import db, migrations
-from servicekit.principal import Principal, Role, RoleBinding, ScopeKind
+from servicekit.principal import Principal, Role, RoleBinding
 
 from devstack import ROOT
 from personnel import seed
+from personnel.calendar import today
+from personnel.models import Cadre
 from personnel.config import PersonnelSettings
 
 ORG = json.loads((ROOT / "demo" / "org.json").read_text(encoding="utf-8"))
@@ -74,8 +77,6 @@ def township_admin(code: str) -> Principal:
     return person(Role.TOWNSHIP_ADMIN, TOWN[code])
 
 
-__all__ = ["ScopeKind"]
-
 
 async def with_room(session, dept: str, exclude: set | None = None) -> list:
     """Agencies of a department with at least one available place, most room first."""
@@ -88,3 +89,18 @@ async def with_room(session, dept: str, exclude: set | None = None) -> list:
     occ = await vacancies.occupancy(session, list(ids))
     return [o.agency_id for o in sorted(occ.values(), key=lambda o: (-o.available, str(o.agency_id)))
             if o.available > 0 and o.agency_id not in (exclude or set())]
+
+
+async def cadre_in(session, dept: str, *, min_years: float | None = None, max_years: float | None = None,
+                   exclude=()) -> Cadre:
+    stmt = select(Cadre).where(Cadre.department_id == DEPT[dept], Cadre.status == "IN_POST").order_by(Cadre.id)
+    for c in (await session.scalars(stmt)).all():
+        years = (today() - c.posted_on).days / 365.2425
+        if c.id in exclude or (min_years and years < min_years) or (max_years and years > max_years):
+            continue
+        return c
+    raise AssertionError("no such cadre in the demo data")
+
+
+async def other_agency_with_room(session, dept: str, cadre: Cadre):
+    return next(a for a in await with_room(session, dept) if a != cadre.agency_id)

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from servicekit.errors import Forbidden, RuleViolation
 from servicekit.outbox import OutboxEvent
 
-from conftest import DEPT, LEADER, ORG_DEPT, STAFFING, TOWN, agency_id, dept_admin, township_admin, with_room
+from conftest import (DEPT, LEADER, ORG_DEPT, STAFFING, agency_id, cadre_in, dept_admin, other_agency_with_room,
+                      township_admin, with_room)
 from personnel import adjustments as adj
 from personnel import vacancies
 from personnel.adjustments import Item
@@ -21,21 +22,6 @@ from personnel.models import Adjustment, Agency, Cadre
 TODAY = today()
 NEXT_YEAR = dt.date(TODAY.year + 1, 3, 1)
 NEWCOMER = {"name": "沈若溪", "birth_date": "1995-04-12", "professional_line": "人民调解", "gender": "FEMALE"}
-
-
-async def cadre_in(session, dept: str, *, min_years: float | None = None, max_years: float | None = None,
-                   exclude=()) -> Cadre:
-    stmt = select(Cadre).where(Cadre.department_id == DEPT[dept], Cadre.status == "IN_POST").order_by(Cadre.id)
-    for c in (await session.scalars(stmt)).all():
-        years = (TODAY - c.posted_on).days / 365.2425
-        if c.id in exclude or (min_years and years < min_years) or (max_years and years > max_years):
-            continue
-        return c
-    raise AssertionError("no such cadre in the demo data")
-
-
-async def other_agency_with_room(session, dept: str, cadre: Cadre):
-    return next(a for a in await with_room(session, dept) if a != cadre.agency_id)
 
 
 async def full_agency(session, dept: str):

@@ -200,3 +200,37 @@ class ReminderNotice(Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     __table_args__ = (Index("ix_reminder_notice_open", "status", "department_id"),)
+
+
+class RosterSnapshot(Base):
+    """清单式锁定: the named roster and the quotas as they stood when a period was locked."""
+
+    __tablename__ = "roster_snapshot"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    period: Mapped[str] = mapped_column(String(20), unique=True)  # e.g. 2026 or 2026-Q4
+    locked_by: Mapped[str] = mapped_column(String(64))
+    locked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    in_post: Mapped[int] = mapped_column(Integer)
+    quota: Mapped[int] = mapped_column(Integer)
+
+
+class RosterSnapshotEntry(Base):
+    __tablename__ = "roster_snapshot_entry"
+
+    snapshot_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("roster_snapshot.id", ondelete="CASCADE"), primary_key=True)
+    cadre_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    department_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    township_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    agency_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    status: Mapped[str] = mapped_column(String(12))
+
+
+class RosterSnapshotQuota(Base):
+    __tablename__ = "roster_snapshot_quota"
+
+    snapshot_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("roster_snapshot.id", ondelete="CASCADE"), primary_key=True)
+    agency_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    quota: Mapped[int] = mapped_column(Integer)

@@ -12,7 +12,7 @@ from servicekit import visibility
 from servicekit.errors import Forbidden
 from servicekit.principal import Principal, Role
 
-from .models import Adjustment, Agency, Cadre, QuotaChangeRequest
+from .models import Adjustment, Agency, Cadre, QuotaChangeRequest, RosterSnapshotEntry
 
 
 def cadre_visibility(principal: Principal) -> ColumnElement[bool] | None:
@@ -75,3 +75,9 @@ def county_reader(principal: Principal) -> None:
     """County-wide supervision views (statistics, forecasts): the county offices and leadership."""
     if principal.is_service or not any(principal.has_role(r) for r in visibility.COUNTY_READERS):
         raise Forbidden("仅编办、组织部和领导可查看全县统计")
+
+
+def snapshot_visibility(principal: Principal):
+    return visibility.cadre_rows(principal, department=RosterSnapshotEntry.department_id,
+                                 township=RosterSnapshotEntry.township_id, agency=RosterSnapshotEntry.agency_id,
+                                 cadre=RosterSnapshotEntry.cadre_id)
