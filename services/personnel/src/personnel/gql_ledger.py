@@ -12,7 +12,8 @@ from strawberry.types import Info
 from servicekit import gql
 from servicekit.app import Context
 
-from . import adjustments, analytics, models, policy, quotas, reminders, roster, snapshots, vacancies
+from . import (adjustments, analytics, models, policy, quotas, recommendations, reminders, roster, snapshots,
+               vacancies)
 from .calendar import today
 from .gql_roster import Agency, Cadre, Department, Township, _loader, _visible_cadres
 
@@ -275,6 +276,14 @@ class LedgerQuery:
                                 approved_inflows=r.approved_inflows, projected_vacancy=r.projected_vacancy,
                                 department_id=r.department_id) for r in rows]
 
+    @strawberry.federation.field(description="乡镇(街道)调整建议 (部门看本部门, 乡镇看本乡镇)", requires_scopes=gql.PEOPLE)
+    async def township_recommendations(self, info: Info[Context, None], first: int | None = None,
+                                       after: str | None = None,
+                                       status: str | None = None) -> gql.Connection[TownshipRecommendation]:
+        page = await recommendations.list_for(info.context.session, info.context.principal, first=first, after=after,
+                                              status=status)
+        return gql.connection(page, TownshipRecommendation.of)
+
     @strawberry.federation.field(description="已锁定的名单", requires_scopes=gql.ROSTER_READERS)
     async def roster_snapshots(self, info: Info[Context, None]) -> list[RosterSnapshot]:
         return [RosterSnapshot.of(r) for r in await snapshots.list_snapshots(info.context.session, info.context.principal)]
@@ -409,6 +418,55 @@ class RosterDiff:
     departed_cadre_ids: list[strawberry.ID] = strawberry.field(description="锁定后离开")
     moved: list[RosterMove]
     quota_changes: list[QuotaDrift]
+
+
+@strawberry.type(description="乡镇(街道)对派驻干部的调整建议")
+class TownshipRecommendation:
+    id: strawberry.ID
+    kind: str = strawberry.field(description="DISMISS (建议调回) / TRANSFER (建议调整)")
+    reasons: str
+    status: str = strawberry.field(description="PENDING / ACCEPTED / DECLINED")
+    recommended_by: str
+    recommended_at: dt.datetime
+    decided_by: str | None
+    decision_note: str | None
+    adjustment_batch_id: strawberry.ID | None = strawberry.field(description="采纳后发起的调整批次")
+    cadre_id: strawberry.Private[uuid.UUID]
+    township_id: strawberry.Private[uuid.UUID]
+
+    @strawberry.field
+    async def cadre(self, info: Info[Context, None]) -> Cadre | None:
+        row = await info.context.loader("cadre", _visible_cadres).load(self.cadre_id)
+        return Cadre.of(row) if row else None
+
+    @strawberry.field
+    async def township(self, info: Info[Context, None]) -> Township:
+        return Township.of(await info.context.loader("township", _loader(models.Township)).load(self.township_id))
+
+    @staticmethod
+    def of(r: models.TownshipRecommendation) -> "TownshipRecommendation":
+        return TownshipRecommendation(
+            id=strawberry.ID(str(r.id)), kind=r.kind, reasons=r.reasons, status=r.status, recommended_by=r.recommended_by,
+            recommended_at=r.recommended_at, decided_by=r.decided_by, decision_note=r.decision_note,
+            adjustment_batch_id=strawberry.ID(str(r.adjustment_batch_id)) if r.adjustment_batch_id else None,
+            cadre_id=r.cadre_id, township_id=r.township_id)
+
+
+@strawberry.input
+class RecommendInput:
+    cadre_id: strawberry.ID
+    kind: str
+    reasons: str
+
+
+@strawberry.input
+class DecideRecommendationInput:
+    recommendation_id: strawberry.ID
+    accept: bool
+    note: str | None = None
+    effective_date: dt.date | None = None
+    to_agency_id: strawberry.ID | None = None
+    tenure_exception_reason: str | None = None
 
 
 @strawberry.input
@@ -594,6 +652,23 @@ class LedgerMutation:
             weights={k: v for k, v in vars(input.weights).items() if v}, method=input.method.value,
             minimum=input.minimum_per_agency, reason=input.reason)
         return QuotaChangePayload(request=QuotaChangeRequest.of(request))
+
+    @strawberry.federation.mutation(description="乡镇(街道)建议调回或调整派驻干部", requires_scopes=gql.PEOPLE)
+    async def recommend_cadre_action(self, info: Info[Context, None], input: RecommendInput) -> TownshipRecommendation:
+        rec = await recommendations.recommend(info.context.session, info.context.principal,
+                                              cadre_id=roster.parse_uuid(input.cadre_id, "人员"), kind=input.kind,
+                                              reasons=input.reasons)
+        return TownshipRecommendation.of(rec)
+
+    @strawberry.federation.mutation(description="派驻部门决定是否采纳建议", requires_scopes=gql.PEOPLE)
+    async def decide_recommendation(self, info: Info[Context, None],
+                                    input: DecideRecommendationInput) -> TownshipRecommendation:
+        rec = await recommendations.decide(
+            info.context.session, info.context.principal,
+            recommendation_id=roster.parse_uuid(input.recommendation_id, "建议"), accept=input.accept, note=input.note,
+            effective_date=input.effective_date, to_agency_id=_uid(input.to_agency_id, "机构"),
+            tenure_exception_reason=input.tenure_exception_reason)
+        return TownshipRecommendation.of(rec)
 
     @strawberry.federation.mutation(description="编办锁定本期名单 (清单式锁定)", requires_scopes=gql.PEOPLE)
     async def lock_roster(self, info: Info[Context, None], input: LockRosterInput) -> RosterSnapshot:

@@ -234,3 +234,26 @@ class RosterSnapshotQuota(Base):
     snapshot_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("roster_snapshot.id", ondelete="CASCADE"), primary_key=True)
     agency_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     quota: Mapped[int] = mapped_column(Integer)
+
+
+class TownshipRecommendation(Base):
+    """A township recommends that the department dismiss (调回) or transfer a cadre who will not
+    cooperate; the department decides, and acceptance starts an adjustment."""
+
+    __tablename__ = "township_recommendation"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    cadre_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cadre.id"), index=True)
+    township_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("township.id"))
+    department_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("department.id"))
+    kind: Mapped[str] = mapped_column(String(10))  # DISMISS | TRANSFER
+    reasons: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="PENDING")  # PENDING | ACCEPTED | DECLINED
+    recommended_by: Mapped[str] = mapped_column(String(64))
+    recommended_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    decision_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    adjustment_batch_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), nullable=True)
+
+    __table_args__ = (Index("ix_township_recommendation_department", "department_id", "status"),)
