@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import enum
 import uuid
@@ -11,11 +13,12 @@ from strawberry.types import Info
 
 from servicekit import gql
 from servicekit.app import Context
+from servicekit.errors import BadInput
 
-from . import (adjustments, analytics, models, policy, quotas, recommendations, reminders, roster, snapshots,
+from . import (adjustments, analytics, excel, models, policy, quotas, recommendations, reminders, roster, snapshots,
                vacancies)
 from .calendar import today
-from .gql_roster import Agency, Cadre, Department, Township, _loader, _visible_cadres
+from .gql_roster import Agency, Cadre, CadreFilter, Department, Township, _loader, _visible_cadres
 
 
 @strawberry.enum(description="申请状态")
@@ -284,6 +287,19 @@ class LedgerQuery:
                                               status=status)
         return gql.connection(page, TownshipRecommendation.of)
 
+    @strawberry.federation.field(description="导出名单 Excel (按权限范围, 敏感字段同页面脱敏)", requires_scopes=gql.PEOPLE)
+    async def export_roster(self, info: Info[Context, None], filter: CadreFilter | None = None) -> ExcelFile:
+        f = roster.CadreFilter(**vars(filter)) if filter else None
+        return ExcelFile.of("派驻人员名单", await excel.export_roster(info.context.session, info.context.principal, f))
+
+    @strawberry.federation.field(description="导出员额表 Excel", requires_scopes=gql.PEOPLE)
+    async def export_quota_table(self, info: Info[Context, None]) -> ExcelFile:
+        return ExcelFile.of("员额表", await excel.export_quota_table(info.context.session, info.context.principal))
+
+    @strawberry.federation.field(description="导出缺额 Excel", requires_scopes=gql.PEOPLE)
+    async def export_vacancies(self, info: Info[Context, None]) -> ExcelFile:
+        return ExcelFile.of("缺额", await excel.export_vacancies(info.context.session, info.context.principal))
+
     @strawberry.federation.field(description="已锁定的名单", requires_scopes=gql.ROSTER_READERS)
     async def roster_snapshots(self, info: Info[Context, None]) -> list[RosterSnapshot]:
         return [RosterSnapshot.of(r) for r in await snapshots.list_snapshots(info.context.session, info.context.principal)]
@@ -467,6 +483,39 @@ class DecideRecommendationInput:
     effective_date: dt.date | None = None
     to_agency_id: strawberry.ID | None = None
     tenure_exception_reason: str | None = None
+
+
+@strawberry.type(description="Excel 文件 (base64)")
+class ExcelFile:
+    filename: str
+    content_type: str
+    content_base64: str
+
+    @staticmethod
+    def of(name: str, content: bytes) -> "ExcelFile":
+        return ExcelFile(filename=f"{name}-{today():%Y%m%d}.xlsx", content_base64=base64.b64encode(content).decode(),
+                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@strawberry.type(description="导入错误 (行号从表头下一行的 2 开始)")
+class ImportRowError:
+    row: int
+    column: str | None
+    message: str
+
+
+@strawberry.type(description="名单导入结果")
+class RosterImportResult:
+    ok: bool = strawberry.field(description="全部成功 (整体模式下有任何错误则一行也不写入)")
+    created: int
+    created_cadre_ids: list[strawberry.ID]
+    errors: list[ImportRowError]
+
+
+@strawberry.input
+class ImportRosterInput:
+    content_base64: str
+    partial: bool = strawberry.field(default=False, description="true: 写入有效行, 返回错误行")
 
 
 @strawberry.input
@@ -669,6 +718,18 @@ class LedgerMutation:
             effective_date=input.effective_date, to_agency_id=_uid(input.to_agency_id, "机构"),
             tenure_exception_reason=input.tenure_exception_reason)
         return TownshipRecommendation.of(rec)
+
+    @strawberry.federation.mutation(description="编办导入名单 Excel", requires_scopes=gql.PEOPLE)
+    async def import_roster(self, info: Info[Context, None], input: ImportRosterInput) -> RosterImportResult:
+        try:
+            content = base64.b64decode(input.content_base64, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise BadInput("文件内容须为 base64") from exc
+        created, errors = await excel.import_roster(info.context.session, info.context.principal, content,
+                                                    partial=input.partial)
+        return RosterImportResult(ok=not errors, created=len(created),
+                                  created_cadre_ids=[strawberry.ID(str(c.id)) for c in created],
+                                  errors=[ImportRowError(row=e.row, column=e.column, message=e.message) for e in errors])
 
     @strawberry.federation.mutation(description="编办锁定本期名单 (清单式锁定)", requires_scopes=gql.PEOPLE)
     async def lock_roster(self, info: Info[Context, None], input: LockRosterInput) -> RosterSnapshot:

@@ -157,17 +157,11 @@ class Cadre:
 
     @strawberry.field(description="身份证号 (敏感: 非管理方脱敏)")
     def id_number(self, info: Info[Context, None]) -> str | None:
-        value = self.row.id_number
-        if value is None or policy.manages(info.context.principal, self.row):
-            return value
-        return value[:4] + "*" * (len(value) - 8) + value[-4:]
+        return roster.shown(self.row.id_number, "id_number", policy.manages(info.context.principal, self.row))
 
     @strawberry.field(description="手机号 (敏感: 非管理方脱敏)")
     def phone(self, info: Info[Context, None]) -> str | None:
-        value = self.row.phone
-        if value is None or policy.manages(info.context.principal, self.row):
-            return value
-        return value[:3] + "****" + value[-4:]
+        return roster.shown(self.row.phone, "phone", policy.manages(info.context.principal, self.row))
 
     @strawberry.field(description="敏感字段是否对当前调用者可见")
     def sensitive_visible(self, info: Info[Context, None]) -> bool:

@@ -31,10 +31,9 @@ class CadreFilter:
     agency_id: str | None = None
 
 
-async def list_cadres(session: AsyncSession, principal: Principal, *, first: int | None, after: str | None,
-                      filter: CadreFilter | None = None) -> Page[Cadre]:
-    size = page_size(first)
-    stmt = select(Cadre).order_by(Cadre.name, Cadre.id).limit(size + 1)
+def cadre_query(principal: Principal, filter: CadreFilter | None = None):
+    """Cadres the principal may see, narrowed by the filter (no order, no limit)."""
+    stmt = select(Cadre)
     visible = policy.cadre_visibility(principal)
     if visible is not None:
         stmt = stmt.where(visible)
@@ -45,6 +44,13 @@ async def list_cadres(session: AsyncSession, principal: Principal, *, first: int
         stmt = stmt.where(Cadre.township_id == parse_uuid(f.township_id, "乡镇"))
     if f.agency_id:
         stmt = stmt.where(Cadre.agency_id == parse_uuid(f.agency_id, "机构"))
+    return stmt
+
+
+async def list_cadres(session: AsyncSession, principal: Principal, *, first: int | None, after: str | None,
+                      filter: CadreFilter | None = None) -> Page[Cadre]:
+    size = page_size(first)
+    stmt = cadre_query(principal, filter).order_by(Cadre.name, Cadre.id).limit(size + 1)
     key = decode_cursor(after, 2)
     if key:
         stmt = stmt.where(tuple_(Cadre.name, Cadre.id) > (key[0], parse_uuid(key[1], "游标")))
@@ -93,3 +99,19 @@ async def list_agencies(session: AsyncSession, principal: Principal, *, first: i
 def age(birth_date: dt.date, on: dt.date | None = None) -> int:
     on = on or dt.date.today()
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+def shown(value: str | None, field: str, full: bool) -> str | None:
+    """A sensitive value as the caller may see it: whole for those who manage the person, masked otherwise."""
+    if value is None or full:
+        return value
+    if field == "phone":
+        return value[:3] + "****" + value[-4:]
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+async def unit_names(session: AsyncSession) -> dict[uuid.UUID, str]:
+    names: dict[uuid.UUID, str] = {}
+    for model in (Department, Township, Agency):
+        names.update(dict((await session.execute(select(model.id, model.name))).all()))
+    return names

@@ -1,0 +1,211 @@
+"""Excel import and export (openpyxl). Import validates every row and reports per-row errors;
+by default nothing is written when any row fails (``ATOMIC``), or the valid rows are written
+(``PARTIAL``). Importing is how the staffing office loads the roster from the real-name system
+(实名制系统); later changes go through adjustments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicekit import audit, outbox
+from servicekit.errors import BadInput, Forbidden
+from servicekit.principal import Principal, Role
+
+from . import events, policy, roster, vacancies
+from .models import Agency, Cadre, Department, Township
+
+ROSTER_COLUMNS = ["姓名", "性别", "出生日期", "身份证号", "手机", "业务条线", "部门代码", "乡镇代码", "到岗日期"]
+GENDERS = {"男": "MALE", "女": "FEMALE", "MALE": "MALE", "FEMALE": "FEMALE"}
+ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
+PHONE = re.compile(r"^1\d{10}$")
+MAX_ROWS = 5000
+MAX_BYTES = 5 * 1024 * 1024
+_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+
+def valid_id_number(value: str) -> bool:
+    """GB 11643 check digit."""
+    if not ID_NUMBER.match(value):
+        return False
+    total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS))
+    return "10X98765432"[total % 11] == value[17]
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str | None
+    message: str
+
+
+def _workbook_bytes(title: str, header: list[str], rows: list[list]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _date(value) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+
+
+async def import_roster(session: AsyncSession, principal: Principal, content: bytes, *,
+                        partial: bool = False) -> tuple[list[Cadre], list[RowError]]:
+    if principal.is_service or not principal.has_role(Role.STAFFING_OFFICE):
+        raise Forbidden("名单导入由编办办理")
+    if len(content) > MAX_BYTES:
+        raise BadInput(f"文件超过 {MAX_BYTES // 1024 // 1024} MB")
+    try:
+        ws = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+        rows = list(ws.iter_rows(values_only=True))
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is the caller's input
+        raise BadInput("无法读取 Excel 文件 (.xlsx)", detail=type(exc).__name__) from exc
+    if not rows or [str(c or "").strip() for c in rows[0][:len(ROSTER_COLUMNS)]] != ROSTER_COLUMNS:
+        raise BadInput("表头须为: " + "、".join(ROSTER_COLUMNS))
+    body = rows[1:]
+    if len(body) > MAX_ROWS:
+        raise BadInput(f"一次最多导入 {MAX_ROWS} 行")
+    departments = {d.code: d for d in (await session.scalars(select(Department))).all()}
+    townships = {t.code: t for t in (await session.scalars(select(Township))).all()}
+    agencies = {(a.department_id, a.township_id): a for a in (await session.scalars(select(Agency))).all()}
+    known_ids = set((await session.scalars(select(Cadre.id_number).where(Cadre.id_number.is_not(None)))).all())
+    occupancy = await vacancies.occupancy(session)
+    errors: list[RowError] = []
+    valid: list[tuple[int, Cadre]] = []
+    seen_ids: Counter = Counter()
+    taken: Counter = Counter()
+    for n, raw in enumerate(body, start=2):
+        cells = dict(zip(ROSTER_COLUMNS, [("" if c is None else c) for c in raw] + [""] * len(ROSTER_COLUMNS)))
+        if not any(str(v).strip() for v in cells.values()):
+            continue
+        row_errors = []
+
+        def bad(column, message):
+            row_errors.append(RowError(n, column, message))
+
+        name = str(cells["姓名"]).strip()
+        if not name or len(name) > 50:
+            bad("姓名", "姓名不能为空且不超过50字")
+        gender = GENDERS.get(str(cells["性别"]).strip())
+        if gender is None:
+            bad("性别", "性别须为 男 或 女")
+        birth = _date(cells["出生日期"])
+        if birth is None:
+            bad("出生日期", "日期格式应为 YYYY-MM-DD")
+        id_number = str(cells["身份证号"]).strip().upper()
+        if not valid_id_number(id_number):
+            bad("身份证号", "身份证号无效 (18位, 校验位不符)")
+        elif id_number in known_ids or seen_ids[id_number]:
+            bad("身份证号", "该身份证号已在名单中")
+        seen_ids[id_number] += 1
+        phone = str(cells["手机"]).strip()
+        if phone and not PHONE.match(phone):
+            bad("手机", "手机号应为11位")
+        line = str(cells["业务条线"]).strip()
+        if not line:
+            bad("业务条线", "业务条线不能为空")
+        department = departments.get(str(cells["部门代码"]).strip())
+        township = townships.get(str(cells["乡镇代码"]).strip())
+        if department is None:
+            bad("部门代码", "部门代码不存在")
+        if township is None:
+            bad("乡镇代码", "乡镇代码不存在")
+        posted = _date(cells["到岗日期"])
+        if posted is None:
+            bad("到岗日期", "日期格式应为 YYYY-MM-DD")
+        agency = agencies.get((department.id, township.id)) if department and township else None
+        if department and township and agency is None:
+            bad(None, "该部门在该乡镇没有派驻机构")
+        if agency is not None and not row_errors:
+            if occupancy[agency.id].available - taken[agency.id] < 1:
+                bad(None, f"{agency.name}已无可用员额 (QUOTA_EXCEEDED)")
+            else:
+                taken[agency.id] += 1
+        if row_errors:
+            errors += row_errors
+            continue
+        valid.append((n, Cadre(name=name, gender=gender, birth_date=birth, id_number=id_number, phone=phone or None,
+                               professional_line=line, is_enforcement=agency.is_enforcement,
+                               department_id=department.id, township_id=township.id, agency_id=agency.id,
+                               posted_on=posted, status="IN_POST")))
+    if errors and not partial:
+        return [], errors
+    created = [c for _, c in valid]
+    session.add_all(created)
+    await session.flush()
+    for cadre in created:
+        await outbox.emit(session, events.CADRE_STATIONED, aggregate_type="Cadre", aggregate_id=cadre.id,
+                          payload=events.cadre_payload(cadre))
+    await audit.record(session, actor=principal, action="roster.import", entity_type="Roster", entity_id="import",
+                       after={"created": [str(c.id) for c in created], "rejected_rows": sorted({e.row for e in errors})},
+                       reason="partial" if partial else "atomic")
+    return created, errors
+
+
+MAX_EXPORT = 20000
+
+
+async def export_roster(session: AsyncSession, principal: Principal, filter: roster.CadreFilter | None) -> bytes:
+    """The visible roster, sensitive fields masked as on screen."""
+    stmt = roster.cadre_query(principal, filter).order_by(Cadre.name, Cadre.id).limit(MAX_EXPORT + 1)
+    rows = (await session.scalars(stmt)).all()
+    if len(rows) > MAX_EXPORT:
+        raise BadInput(f"超过 {MAX_EXPORT} 人，请按部门或乡镇分别导出")
+    names = await roster.unit_names(session)
+
+    def mask(c: Cadre, field: str):
+        return roster.shown(getattr(c, field), field, policy.manages(principal, c))
+
+    header = ["姓名", "性别", "年龄", "身份证号", "手机", "业务条线", "执法人员", "部门", "乡镇(街道)", "派驻机构", "到岗日期", "状态"]
+    return _workbook_bytes("派驻人员名单", header, [
+        [c.name, "男" if c.gender == "MALE" else "女", roster.age(c.birth_date), mask(c, "id_number"), mask(c, "phone"),
+         c.professional_line, "是" if c.is_enforcement else "否", names[c.department_id], names[c.township_id],
+         names[c.agency_id], c.posted_on, c.status] for c in rows])
+
+
+def export_table(title: str, header: list[str], rows: list[list]) -> bytes:
+    return _workbook_bytes(title, header, rows)
+
+
+async def export_quota_table(session: AsyncSession, principal: Principal) -> bytes:
+    policy.org_reader(principal)
+    names = await roster.unit_names(session)
+    agencies = (await session.scalars(select(Agency).order_by(Agency.department_id, Agency.township_id))).all()
+    occ = await vacancies.occupancy(session)
+    return _workbook_bytes("员额表", ["部门", "乡镇(街道)", "派驻机构", "员额", "在岗", "已批准待到岗", "可用员额"], [
+        [names[a.department_id], names[a.township_id], a.name, a.quota, occ[a.id].in_post, occ[a.id].incoming,
+         occ[a.id].available] for a in agencies])
+
+
+async def export_vacancies(session: AsyncSession, principal: Principal) -> bytes:
+    policy.org_reader(principal)
+    names = await roster.unit_names(session)
+    rows = []
+    for by, label in (("department", "部门"), ("township", "乡镇(街道)")):
+        rows += [[label, names[s.key], s.quota, s.in_post, s.vacancy, f"{s.fill_rate:.1%}"]
+                 for s in await vacancies.summary(session, by)]
+    return _workbook_bytes("缺额", ["口径", "名称", "员额", "在岗", "缺额", "到岗率"], rows)
