@@ -92,3 +92,38 @@ def test_an_agency_shows_its_occupancy(gateway, user_token):
                   token=user_token("sfj-admin"))
     for a in body["data"]["agencies"]["nodes"]:
         assert a["available"] == a["quota"] - a["inPost"] - a["incoming"] and a["vacancy"] >= 0
+
+
+def test_excel_export_travels_through_the_gateway(gateway, user_token):
+    import base64
+    import io
+
+    from openpyxl import load_workbook
+
+    _, body = gql(gateway, "{ exportQuotaTable { filename contentType contentBase64 } }", token=user_token("leader"))
+    file = body["data"]["exportQuotaTable"]
+    assert file["filename"].endswith(".xlsx") and "spreadsheetml" in file["contentType"]
+    rows = list(load_workbook(io.BytesIO(base64.b64decode(file["contentBase64"]))).active.iter_rows(values_only=True))
+    assert sum(r[3] for r in rows[1:]) == 597
+
+
+def test_an_import_with_bad_rows_reports_them_and_writes_nothing(stack, gateway, user_token):
+    import base64
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["姓名", "性别", "出生日期", "身份证号", "手机", "业务条线", "部门代码", "乡镇代码", "到岗日期"])
+    wb.active.append(["", "男", "1990-01-01", "330681199001011234", "", "城市管理", "zhzfj", "diankou", "2026-11-01"])
+    out = io.BytesIO()
+    wb.save(out)
+    with db_conn(stack, "personnel") as conn:
+        before = conn.execute("SELECT count(*) FROM cadre").fetchone()[0]
+    _, body = gql(gateway, "mutation($i: ImportRosterInput!) { importRoster(input: $i) { ok created errors { row column } } }",
+                  {"i": {"contentBase64": base64.b64encode(out.getvalue()).decode()}}, token=user_token("bianban"))
+    result = body["data"]["importRoster"]
+    assert result["ok"] is False and result["created"] == 0
+    assert {(e["row"], e["column"]) for e in result["errors"]} >= {(2, "姓名"), (2, "身份证号")}
+    with db_conn(stack, "personnel") as conn:
+        assert conn.execute("SELECT count(*) FROM cadre").fetchone()[0] == before
