@@ -11,7 +11,7 @@ SERVICES   := servicekit identity personnel assessment platform
 VERSION    ?= 0.1.0
 IMAGES     := identity personnel assessment platform
 
-.PHONY: install run test supergraph supergraph-check deploy-check images clean
+.PHONY: install run test supergraph supergraph-check deploy-check images bench clean
 
 install: $(PY_STAMP) $(NODE_STAMP)
 
@@ -37,6 +37,10 @@ test: install deploy-check
 ## Render every kustomize overlay, validate it strictly, hold it to the deployment policy, lint Dockerfiles.
 deploy-check: $(PY_STAMP)
 	$(PY) tools/deploy_check.py
+
+## Speed figures (not part of make test): roster pages at province size.
+bench: $(PY_STAMP)
+	$(PY) benchmarks/roster_page.py
 
 ## Build the service images where a Docker engine runs (the gateway uses the official Hive Gateway image).
 images:

@@ -1,4 +1,4 @@
-"""``python -m personnel migrate|seed-demo|verify-audit``."""
+"""``python -m personnel migrate|seed-demo|generate [counties townships cadres]|verify-audit|wait-migrated``."""
 
 from pathlib import Path
 
@@ -21,4 +21,16 @@ def _seed(ns, settings):
         engine.dispose()
 
 
-cli.exit_with(cli.main(service_dir=SERVICE_DIR, settings_factory=get_settings, commands={"seed-demo": _seed}))
+def _generate(ns, settings):
+    from . import generate
+
+    engine = db.make_sync_engine(settings)
+    try:
+        with sessionmaker(engine)() as session, session.begin():
+            kw = dict(zip(("counties", "townships", "cadres"), map(int, ns.args))) if ns.args else {}
+            print(generate.generate(session, **kw))
+    finally:
+        engine.dispose()
+
+
+cli.exit_with(cli.main(service_dir=SERVICE_DIR, settings_factory=get_settings, commands={"seed-demo": _seed, "generate": _generate}))
