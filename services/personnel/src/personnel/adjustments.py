@@ -31,7 +31,7 @@ from servicekit.pagination import decode_cursor, make_page, page_size
 from servicekit.errors import BadInput, Conflict, Forbidden, NotFound, RuleViolation
 from servicekit.principal import Principal, Role
 
-from . import events, policy, reminders, vacancies
+from . import events, policy, profile, reminders, vacancies
 from .calendar import today
 from .roster import parse_uuid
 from .models import Adjustment, Agency, Cadre, ReshuffleReview
@@ -344,6 +344,7 @@ async def _apply(session: AsyncSession, principal: Principal, r: Adjustment, age
                       posted_on=r.effective_date, status="IN_POST", id_number=nc.get("id_number"), phone=nc.get("phone"))
         session.add(cadre)
         await session.flush()
+        await profile.open_posting(session, cadre, r.effective_date)
         r.cadre_id = cadre.id
         await outbox.emit(session, events.CADRE_STATIONED, aggregate_type="Cadre", aggregate_id=cadre.id,
                           payload=events.cadre_payload(cadre))
@@ -352,6 +353,7 @@ async def _apply(session: AsyncSession, principal: Principal, r: Adjustment, age
     before = events.cadre_payload(cadre)
     if r.kind == "OUT":
         cadre.status = "LEFT"
+        await profile.close_posting(session, cadre.id, r.effective_date)
         if agencies[r.from_agency_id].head_cadre_id == cadre.id:
             agencies[r.from_agency_id].head_cadre_id = None
         await outbox.emit(session, events.CADRE_LEFT, aggregate_type="Cadre", aggregate_id=cadre.id,
@@ -363,10 +365,16 @@ async def _apply(session: AsyncSession, principal: Principal, r: Adjustment, age
         if to.township_id != cadre.township_id:
             cadre.posted_on = r.effective_date
         cadre.agency_id, cadre.township_id, cadre.is_enforcement = to.id, to.township_id, to.is_enforcement
+        await profile.close_posting(session, cadre.id, r.effective_date)
+        await profile.open_posting(session, cadre, r.effective_date)
         await outbox.emit(session, events.CADRE_MOVED, aggregate_type="Cadre", aggregate_id=cadre.id,
                           payload={**events.cadre_payload(cadre), "from": before})
     elif r.kind == "HEAD_CHANGE":
+        previous = agencies[r.to_agency_id].head_cadre_id
+        if previous and previous != cadre.id:
+            await profile.set_role(session, previous, "MEMBER")
         agencies[r.to_agency_id].head_cadre_id = cadre.id
+        await profile.set_role(session, cadre.id, "HEAD")
         await outbox.emit(session, events.AGENCY_HEAD_CHANGED, aggregate_type="Agency", aggregate_id=r.to_agency_id,
                           payload={"agency_id": str(r.to_agency_id), "head_cadre_id": str(cadre.id)})
     await audit.record(session, actor=principal, action=f"cadre.{r.kind.lower()}", entity_type="Cadre",

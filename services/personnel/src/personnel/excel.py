@@ -21,7 +21,7 @@ from servicekit import audit, outbox
 from servicekit.errors import BadInput, Forbidden
 from servicekit.principal import Principal, Role
 
-from . import events, policy, roster, vacancies
+from . import events, policy, profile, roster, vacancies
 from .models import Agency, Cadre, Department, Township
 
 ROSTER_COLUMNS = ["姓名", "性别", "出生日期", "身份证号", "手机", "业务条线", "部门代码", "乡镇代码", "到岗日期"]
@@ -158,6 +158,7 @@ async def import_roster(session: AsyncSession, principal: Principal, content: by
     session.add_all(created)
     await session.flush()
     for cadre in created:
+        await profile.open_posting(session, cadre, cadre.posted_on)
         await outbox.emit(session, events.CADRE_STATIONED, aggregate_type="Cadre", aggregate_id=cadre.id,
                           payload=events.cadre_payload(cadre))
     await audit.record(session, actor=principal, action="roster.import", entity_type="Roster", entity_id="import",

@@ -15,8 +15,8 @@ from servicekit import gql
 from servicekit.app import Context
 from servicekit.errors import BadInput
 
-from . import (adjustments, analytics, excel, models, policy, quotas, recommendations, reminders, roster, snapshots,
-               vacancies)
+from . import (adjustments, analytics, excel, models, policy, profile, quotas, recommendations, reminders, roster,
+               snapshots, vacancies)
 from .calendar import today
 from .gql_roster import Agency, Cadre, CadreFilter, Department, Township, _loader, _visible_cadres
 
@@ -300,6 +300,12 @@ class LedgerQuery:
     async def export_vacancies(self, info: Info[Context, None]) -> ExcelFile:
         return ExcelFile.of("缺额", await excel.export_vacancies(info.context.session, info.context.principal))
 
+    @strawberry.federation.field(description="即将到期或已过期的执法证 (按权限范围)", requires_scopes=gql.PEOPLE)
+    async def expiring_enforcement_certificates(self, info: Info[Context, None], within_days: int = 90) -> list[Cadre]:
+        rows = await profile.expiring_certificates(info.context.session, policy.cadre_visibility(info.context.principal),
+                                                   within_days)
+        return [Cadre.of(r) for r in rows]
+
     @strawberry.federation.field(description="已锁定的名单", requires_scopes=gql.ROSTER_READERS)
     async def roster_snapshots(self, info: Info[Context, None]) -> list[RosterSnapshot]:
         return [RosterSnapshot.of(r) for r in await snapshots.list_snapshots(info.context.session, info.context.principal)]
@@ -518,6 +524,26 @@ class ImportRosterInput:
     partial: bool = strawberry.field(default=False, description="true: 写入有效行, 返回错误行")
 
 
+@strawberry.input(description="日常管理信息 (乡镇维护)")
+class UpdateDailyManagementInput:
+    cadre_id: strawberry.ID
+    status: str | None = strawberry.field(default=None, description="IN_POST / ON_LEAVE / SECONDED")
+    phone: str | None = None
+    political_status: str | None = None
+    reason: str | None = None
+
+
+@strawberry.input(description="业务信息 (部门维护)")
+class UpdateProfessionalInfoInput:
+    cadre_id: strawberry.ID
+    professional_line: str | None = None
+    rank: str | None = None
+    education: str | None = None
+    enforcement_cert_no: str | None = None
+    enforcement_cert_expiry: dt.date | None = None
+    reason: str | None = None
+
+
 @strawberry.input
 class LockRosterInput:
     period: str
@@ -718,6 +744,22 @@ class LedgerMutation:
             effective_date=input.effective_date, to_agency_id=_uid(input.to_agency_id, "机构"),
             tenure_exception_reason=input.tenure_exception_reason)
         return TownshipRecommendation.of(rec)
+
+    @strawberry.federation.mutation(description="乡镇(街道)维护日常管理信息", requires_scopes=gql.PEOPLE)
+    async def update_daily_management(self, info: Info[Context, None], input: UpdateDailyManagementInput) -> Cadre:
+        row = await profile.update_daily(info.context.session, info.context.principal,
+                                         cadre_id=roster.parse_uuid(input.cadre_id, "人员"), status=input.status,
+                                         phone=input.phone, political_status=input.political_status, reason=input.reason)
+        return Cadre.of(row)
+
+    @strawberry.federation.mutation(description="派驻部门维护业务信息", requires_scopes=gql.PEOPLE)
+    async def update_professional_info(self, info: Info[Context, None], input: UpdateProfessionalInfoInput) -> Cadre:
+        row = await profile.update_professional(
+            info.context.session, info.context.principal, cadre_id=roster.parse_uuid(input.cadre_id, "人员"),
+            professional_line=input.professional_line, rank=input.rank, education=input.education,
+            enforcement_cert_no=input.enforcement_cert_no, enforcement_cert_expiry=input.enforcement_cert_expiry,
+            reason=input.reason)
+        return Cadre.of(row)
 
     @strawberry.federation.mutation(description="编办导入名单 Excel", requires_scopes=gql.PEOPLE)
     async def import_roster(self, info: Info[Context, None], input: ImportRosterInput) -> RosterImportResult:

@@ -14,7 +14,7 @@ from strawberry.types import Info
 from servicekit import gql
 from servicekit.app import Context
 
-from . import models, policy, roster, vacancies
+from . import models, policy, profile, roster, vacancies
 
 
 def _loader(model):
@@ -127,6 +127,25 @@ def _occupancy(ctx: Context) -> DataLoader:
     return DataLoader(load_fn=load)
 
 
+def _postings(ctx: Context) -> DataLoader:
+    async def load(ids: list[uuid.UUID]):
+        found = await profile.postings_for(ctx.session, list(ids))
+        return [found[i] for i in ids]
+    return DataLoader(load_fn=load)
+
+
+@strawberry.type(description="任职经历")
+class Posting:
+    role: str = strawberry.field(description="HEAD 负责人 / DEPUTY 副职 / MEMBER 成员")
+    start_date: dt.date
+    end_date: dt.date | None
+    agency_id: strawberry.Private[uuid.UUID]
+
+    @strawberry.field
+    async def agency(self, info: Info[Context, None]) -> "Agency":
+        return Agency.of(await info.context.loader("agency", _loader(models.Agency)).load(self.agency_id))
+
+
 def _visible_cadres(ctx: Context) -> DataLoader:
     async def load(ids: list[uuid.UUID]):
         found = await roster.cadres_by_id(ctx.session, ctx.principal, list(ids))
@@ -146,6 +165,31 @@ class Cadre:
     township_id: strawberry.Private[uuid.UUID]
     agency_id: strawberry.Private[uuid.UUID]
     row: strawberry.Private[models.Cadre]
+
+    @strawberry.field(description="政治面貌")
+    def political_status(self) -> str | None:
+        return self.row.political_status
+
+    @strawberry.field(description="职级")
+    def rank(self) -> str | None:
+        return self.row.rank
+
+    @strawberry.field(description="学历")
+    def education(self) -> str | None:
+        return self.row.education
+
+    @strawberry.field(description="执法证号")
+    def enforcement_cert_no(self) -> str | None:
+        return self.row.enforcement_cert_no
+
+    @strawberry.field(description="执法证有效期至")
+    def enforcement_cert_expiry(self) -> dt.date | None:
+        return self.row.enforcement_cert_expiry
+
+    @strawberry.field(description="任职经历")
+    async def postings(self, info: Info[Context, None]) -> list[Posting]:
+        rows = await info.context.loader("postings", _postings).load(self.row.id)
+        return [Posting(role=r.role, start_date=r.start_date, end_date=r.end_date, agency_id=r.agency_id) for r in rows]
 
     @strawberry.field(description="年龄")
     def age(self) -> int:

@@ -78,6 +78,11 @@ class Cadre(Base):
     agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"))
     posted_on: Mapped[dt.date] = mapped_column(Date)  # start in the current township
     status: Mapped[str] = mapped_column(String(12), default="IN_POST")
+    political_status: Mapped[str | None] = mapped_column(String(20), nullable=True)  # 政治面貌
+    rank: Mapped[str | None] = mapped_column(String(40), nullable=True)  # 职级
+    education: Mapped[str | None] = mapped_column(String(20), nullable=True)  # 学历
+    enforcement_cert_no: Mapped[str | None] = mapped_column(String(40), nullable=True)  # 执法证号
+    enforcement_cert_expiry: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     # Sensitive (masked for roles that do not manage the person).
     id_number: Mapped[str | None] = mapped_column(String(18), nullable=True)
     phone: Mapped[str | None] = mapped_column(String(20), nullable=True)
@@ -257,3 +262,17 @@ class TownshipRecommendation(Base):
     adjustment_batch_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), nullable=True)
 
     __table_args__ = (Index("ix_township_recommendation_department", "department_id", "status"),)
+
+
+class Posting(Base):
+    """任职经历: where a cadre has been stationed, from when to when, in which role."""
+
+    __tablename__ = "posting"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    cadre_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cadre.id"), index=True)
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"))
+    township_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("township.id"))
+    role: Mapped[str] = mapped_column(String(10), default="MEMBER")  # HEAD | DEPUTY | MEMBER
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)

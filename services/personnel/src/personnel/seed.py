@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from servicekit import audit, outbox
 
 from . import events
-from .models import Agency, Cadre, Department, Township
+from .models import Agency, Cadre, Department, Posting, Township
 
 DEMO_DIR = Path(__file__).resolve().parents[4] / "demo"
 
@@ -99,8 +99,19 @@ def seed_demo(session: Session, settings=None) -> dict:
                 posted_on=today - dt.timedelta(days=rng.randint(30, 8 * 365)),
                 status="IN_POST",
             )
+            cadre.political_status = rng.choice(("中共党员", "中共党员", "共青团员", "群众"))
+            cadre.education = rng.choice(("大学本科", "大学本科", "研究生", "大学专科"))
+            cadre.rank = rng.choice(("一级科员", "四级主任科员", "三级主任科员", "二级主任科员", "一级主任科员"))
+            if agency.is_enforcement:
+                cadre.enforcement_cert_no = f"ZJ{dcode.upper()}{n:05d}"
+                cadre.enforcement_cert_expiry = today + dt.timedelta(days=rng.randint(-20, 5 * 365))
             session.add(cadre)
             session.flush()
+            is_head = agency.head_cadre_id is None and not is_demo  # the first person posted heads the agency
+            if is_head:
+                agency.head_cadre_id = cadre.id
+            session.add(Posting(cadre_id=cadre.id, agency_id=agency.id, township_id=agency.township_id,
+                                role="HEAD" if is_head else "MEMBER", start_date=cadre.posted_on))
             outbox.emit_sync(session, events.CADRE_STATIONED, aggregate_type="Cadre", aggregate_id=cadre.id,
                              payload=events.cadre_payload(cadre))
     audit.record_sync(session, actor=None, action="demo.load", entity_type="Roster", entity_id="demo",
