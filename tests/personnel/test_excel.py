@@ -14,12 +14,12 @@ from servicekit.outbox import OutboxEvent
 
 from conftest import LEADER, STAFFING, dept_admin, township_admin, with_room
 from personnel import excel
+from personnel.roster import id_check_digit
 from personnel.models import Agency, Cadre, Department, Township
 
 
 def _id_number(prefix17: str) -> str:
-    total = sum(int(d) * w for d, w in zip(prefix17, excel._ID_WEIGHTS))
-    return prefix17 + "10X98765432"[total % 11]
+    return prefix17 + id_check_digit(prefix17)
 
 
 def _xlsx(rows) -> bytes:

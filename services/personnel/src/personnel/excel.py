@@ -30,15 +30,10 @@ ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
 PHONE = re.compile(r"^1\d{10}$")
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
-_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
 
 def valid_id_number(value: str) -> bool:
-    """GB 11643 check digit."""
-    if not ID_NUMBER.match(value):
-        return False
-    total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS))
-    return "10X98765432"[total % 11] == value[17]
+    return bool(ID_NUMBER.match(value)) and roster.id_check_digit(value[:17]) == value[17]
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,10 @@ from servicekit import gql
 from servicekit.app import Context
 from servicekit.errors import BadInput
 
-from . import (adjustments, analytics, excel, models, policy, profile, quotas, recommendations, reminders, roster,
-               snapshots, vacancies)
+from . import (adjustments, analytics, excel, models, policy, profile, quotas, recommendations, regions, reminders,
+               roster, snapshots, vacancies)
 from .calendar import today
-from .gql_roster import Agency, Cadre, CadreFilter, Department, Township, _loader, _visible_cadres
+from .gql_roster import Agency, Cadre, CadreFilter, Department, Region, Township, _loader, _visible_cadres
 
 
 @strawberry.enum(description="申请状态")
@@ -306,6 +306,11 @@ class LedgerQuery:
                                                    within_days)
         return [Cadre.of(r) for r in rows]
 
+    @strawberry.federation.field(description="片区 (1+X / 大镇带小乡)", requires_scopes=gql.ROSTER_READERS)
+    async def regions(self, info: Info[Context, None]) -> list[Region]:
+        policy.org_reader(info.context.principal)
+        return [Region.of(r) for r in await regions.list_regions(info.context.session)]
+
     @strawberry.federation.field(description="已锁定的名单", requires_scopes=gql.ROSTER_READERS)
     async def roster_snapshots(self, info: Info[Context, None]) -> list[RosterSnapshot]:
         return [RosterSnapshot.of(r) for r in await snapshots.list_snapshots(info.context.session, info.context.principal)]
@@ -544,6 +549,15 @@ class UpdateProfessionalInfoInput:
     reason: str | None = None
 
 
+@strawberry.input(description="设立片区")
+class CreateRegionInput:
+    name: str
+    model: str
+    hub_township_id: strawberry.ID
+    satellite_township_ids: list[strawberry.ID]
+    reason: str | None = None
+
+
 @strawberry.input
 class LockRosterInput:
     period: str
@@ -760,6 +774,14 @@ class LedgerMutation:
             enforcement_cert_no=input.enforcement_cert_no, enforcement_cert_expiry=input.enforcement_cert_expiry,
             reason=input.reason)
         return Cadre.of(row)
+
+    @strawberry.federation.mutation(description="编办设立片区", requires_scopes=gql.PEOPLE)
+    async def create_region(self, info: Info[Context, None], input: CreateRegionInput) -> Region:
+        row = await regions.create(info.context.session, info.context.principal, name=input.name, model=input.model,
+                                   hub_township_id=roster.parse_uuid(input.hub_township_id, "乡镇"),
+                                   satellite_ids=[roster.parse_uuid(t, "乡镇") for t in input.satellite_township_ids],
+                                   reason=input.reason)
+        return Region.of(row)
 
     @strawberry.federation.mutation(description="编办导入名单 Excel", requires_scopes=gql.PEOPLE)
     async def import_roster(self, info: Info[Context, None], input: ImportRosterInput) -> RosterImportResult:

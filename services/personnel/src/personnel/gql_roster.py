@@ -14,7 +14,7 @@ from strawberry.types import Info
 from servicekit import gql
 from servicekit.app import Context
 
-from . import models, policy, profile, roster, vacancies
+from . import models, policy, profile, regions, roster, vacancies
 
 
 def _loader(model):
@@ -68,15 +68,53 @@ class Township:
         return Township.of(row) if row else None
 
 
+def _satellites(ctx: Context) -> DataLoader:
+    async def load(ids: list[uuid.UUID]):
+        found = await regions.satellites(ctx.session, list(ids))
+        return [found[i] for i in ids]
+    return DataLoader(load_fn=load)
+
+
+@strawberry.type(description="片区 (优化派驻模式)")
+class Region:
+    id: strawberry.ID
+    name: str
+    model: str = strawberry.field(description="ONE_PLUS_X (1+X) / BIG_TOWN_LEADS_SMALL (大镇带小乡)")
+    hub_township_id: strawberry.Private[uuid.UUID]
+
+    @strawberry.field(description="中心镇")
+    async def hub(self, info: Info[Context, None]) -> Township:
+        return Township.of(await info.context.loader("township", _loader(models.Township)).load(self.hub_township_id))
+
+    @strawberry.field(description="所带乡镇")
+    async def satellites(self, info: Info[Context, None]) -> list[Township]:
+        ids = await info.context.loader("satellites", _satellites).load(uuid.UUID(self.id))
+        rows = await info.context.loader("township", _loader(models.Township)).load_many(ids)
+        return [Township.of(r) for r in rows]
+
+    @staticmethod
+    def of(row: models.Region) -> "Region":
+        return Region(id=strawberry.ID(str(row.id)), name=row.name, model=row.model, hub_township_id=row.hub_township_id)
+
+
 @strawberry.federation.type(keys=["id"], description="派驻机构")
 class Agency:
     id: strawberry.ID
     name: str
     quota: int = strawberry.field(description="员额")
     is_enforcement: bool
+    co_located: bool = strawberry.field(description="与乡镇(街道)合署办公")
+    distance_km: float | None = strawberry.field(description="不合署时与乡镇机关的距离")
     department_id: strawberry.Private[uuid.UUID]
     township_id: strawberry.Private[uuid.UUID]
     head_cadre_id: strawberry.Private[uuid.UUID | None]
+    region_id: strawberry.Private[uuid.UUID | None]
+
+    @strawberry.field(description="所属片区 (1+X / 大镇带小乡的中心机构)")
+    async def region(self, info: Info[Context, None]) -> Optional["Region"]:
+        if self.region_id is None:
+            return None
+        return Region.of(await info.context.loader("region", _loader(models.Region)).load(self.region_id))
 
     @strawberry.field
     async def department(self, info: Info[Context, None]) -> Department:
@@ -112,7 +150,8 @@ class Agency:
     @staticmethod
     def of(row: models.Agency) -> "Agency":
         return Agency(id=strawberry.ID(str(row.id)), name=row.name, quota=row.quota, is_enforcement=row.is_enforcement,
-                      department_id=row.department_id, township_id=row.township_id, head_cadre_id=row.head_cadre_id)
+                      co_located=row.co_located, distance_km=row.distance_km, department_id=row.department_id,
+                      township_id=row.township_id, head_cadre_id=row.head_cadre_id, region_id=row.region_id)
 
     @classmethod
     async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> "Agency | None":

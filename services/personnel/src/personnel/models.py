@@ -46,6 +46,28 @@ class Township(Base):
     workload: Mapped[float] = mapped_column(Float, default=0.0)  # fed by the platform service's event statistics
 
 
+class Region(Base):
+    """优化派驻模式: a hub township whose agencies hold the full team and the region's devolved
+    duties for satellite townships ("1+X", or 大镇带小乡); satellites keep resident staff."""
+
+    __tablename__ = "region"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    model: Mapped[str] = mapped_column(String(20))  # ONE_PLUS_X | BIG_TOWN_LEADS_SMALL
+    hub_township_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("township.id"))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class RegionSatellite(Base):
+    __tablename__ = "region_satellite"
+
+    region_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"), primary_key=True)
+    # A township is a satellite of at most one region.
+    township_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("township.id"), primary_key=True, unique=True)
+
+
 class Agency(Base):
     """派驻机构: one department's unit inside one township."""
 
@@ -58,6 +80,11 @@ class Agency(Base):
     quota: Mapped[int] = mapped_column(Integer)  # 员额
     is_enforcement: Mapped[bool] = mapped_column(Boolean, default=False)
     head_cadre_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), nullable=True)  # 负责人
+    # 与乡镇(街道)合署办公, or how far the agency sits from the township office.
+    co_located: Mapped[bool] = mapped_column(Boolean, default=True)
+    distance_km: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # A regional agency (1+X / 大镇带小乡) sits in the hub township and serves the region's satellites.
+    region_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("region.id"), nullable=True, index=True)
 
     __table_args__ = (CheckConstraint("quota >= 0", name="quota_not_negative"),)
 

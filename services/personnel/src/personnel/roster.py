@@ -115,3 +115,11 @@ async def unit_names(session: AsyncSession) -> dict[uuid.UUID, str]:
     for model in (Department, Township, Agency):
         names.update(dict((await session.execute(select(model.id, model.name))).all()))
     return names
+
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def id_check_digit(first17: str) -> str:
+    """GB 11643 check digit of a resident ID number."""
+    return "10X98765432"[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS)) % 11]

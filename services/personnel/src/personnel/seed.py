@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from servicekit import audit, outbox
 
 from . import events
+from .roster import id_check_digit
 from .models import Agency, Cadre, Department, Posting, Township
 
 DEMO_DIR = Path(__file__).resolve().parents[4] / "demo"
@@ -36,6 +37,10 @@ TOWNSHIP_FACTS = {"jiyang": (215000, 68, 5200), "huandong": (132000, 92, 3900), 
 IN_POST_TOTAL = 566
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢钟姜崔谭陆范汪金石廖贾夏韦方邹熊孟秦白江"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玲建国志红文辉斌宇浩凯晨婷雪琳鹏飞丹欣佳俊峰亮健波宁倩云龙"
+
+
+def _id_number(first17: str) -> str:
+    return first17 + id_check_digit(first17)
 
 
 def _largest_remainder(total: int, weights: list[float]) -> list[int]:
@@ -68,9 +73,11 @@ def seed_demo(session: Session, settings=None) -> dict:
         towns = list(townships.values())
         quotas = _largest_remainder(total, [CLASS_WEIGHT[t.township_class] for t in towns])
         for town, quota in zip(towns, quotas):
+            co_located = rng.random() < 0.8  # the report notes some agencies sit far from the township office
             agencies.append(Agency(id=uuid.uuid5(ns, f"agency:{dcode}:{town.code}"), department_id=departments[dcode].id,
                                    township_id=town.id, name=f"{town.name}{AGENCY_SUFFIX[dcode]}", quota=quota,
-                                   is_enforcement=dcode in ENFORCEMENT))
+                                   is_enforcement=dcode in ENFORCEMENT, co_located=co_located,
+                                   distance_km=None if co_located else round(rng.uniform(0.5, 8.0), 1)))
     session.add_all(agencies)
     session.flush()
 
@@ -91,7 +98,7 @@ def seed_demo(session: Session, settings=None) -> dict:
                 name="杨明" if is_demo else rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))),
                 gender=rng.choice(("MALE", "MALE", "FEMALE")),
                 birth_date=birth,
-                id_number=f"330681{birth:%Y%m%d}{rng.randint(100, 999)}{rng.choice('0123456789X')}",
+                id_number=_id_number(f"330681{birth:%Y%m%d}{rng.randint(100, 999)}"),
                 phone=f"1{rng.choice('3589')}{rng.randint(100000000, 999999999)}",
                 professional_line=rng.choice(LINES[dcode]),
                 is_enforcement=agency.is_enforcement,

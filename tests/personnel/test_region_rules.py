@@ -1,0 +1,57 @@
+"""优化派驻模式: regions around a hub township; the total sent down never falls."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from servicekit.errors import Forbidden, RuleViolation
+
+from conftest import DEPT, STAFFING, TOWN, agency_id, dept_admin
+from personnel import quotas, regions, vacancies
+from personnel.models import Agency
+
+
+async def test_a_region_makes_the_hub_agencies_regional(session):
+    region = await regions.create(session, STAFFING, name="枫桥片区", model="BIG_TOWN_LEADS_SMALL",
+                                  hub_township_id=TOWN["fengqiao"], satellite_ids=[TOWN["wuxie"], TOWN["tongshan"]],
+                                  reason="小乡只有1-2人")
+    hub_agencies = (await session.scalars(select(Agency).where(Agency.township_id == TOWN["fengqiao"]))).all()
+    assert len(hub_agencies) == 6 and {a.region_id for a in hub_agencies} == {region.id}
+    assert set((await regions.satellites(session, [region.id]))[region.id]) == {TOWN["wuxie"], TOWN["tongshan"]}
+
+
+async def test_rule_township_already_in_region(session):
+    await regions.create(session, STAFFING, name="店口片区", model="ONE_PLUS_X", hub_township_id=TOWN["diankou"],
+                         satellite_ids=[TOWN["ciwu"]], reason=None)
+    with pytest.raises(RuleViolation) as err:
+        await regions.create(session, STAFFING, name="牌头片区", model="ONE_PLUS_X", hub_township_id=TOWN["paitou"],
+                             satellite_ids=[TOWN["ciwu"]], reason=None)
+    assert err.value.rule == "TOWNSHIP_ALREADY_IN_REGION"
+
+
+async def test_rule_hub_is_satellite(session):
+    with pytest.raises(RuleViolation) as err:
+        await regions.create(session, STAFFING, name="x", model="ONE_PLUS_X", hub_township_id=TOWN["caota"],
+                             satellite_ids=[TOWN["caota"]], reason=None)
+    assert err.value.rule == "HUB_IS_SATELLITE"
+
+
+async def test_only_the_staffing_office_sets_up_regions(session):
+    with pytest.raises(Forbidden):
+        await regions.create(session, dept_admin("sfj"), name="x", model="ONE_PLUS_X", hub_township_id=TOWN["caota"],
+                             satellite_ids=[TOWN["wuxie"]], reason=None)
+
+
+async def test_moving_places_to_the_hub_keeps_the_total(session):
+    """Satellites keep resident staff; the hub takes the places the satellites no longer need."""
+    hub, satellite = agency_id("zhzfj", "fengqiao"), agency_id("zhzfj", "wuxie")
+    occ = await vacancies.occupancy(session, [satellite])
+    spare = occ[satellite].available
+    if spare == 0:
+        pytest.skip("no spare place in the satellite in the demo data")
+    q = {a: (await session.get(Agency, a)).quota for a in (hub, satellite)}
+    request = await quotas.propose(session, dept_admin("zhzfj"), department_id=DEPT["zhzfj"], new_total=None,
+                                   agency_quotas={hub: q[hub] + spare, satellite: q[satellite] - spare},
+                                   reason="五泄并入枫桥片区", reorganisation=True)
+    assert request.new_total == request.old_total
