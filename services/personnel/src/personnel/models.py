@@ -303,3 +303,88 @@ class Posting(Base):
     role: Mapped[str] = mapped_column(String(10), default="MEMBER")  # HEAD | DEPUTY | MEMBER
     start_date: Mapped[dt.date] = mapped_column(Date)
     end_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+
+
+class TrainingPlan(Base):
+    """年度培训计划: a department's (or a township's) yearly plan for its stationed staff."""
+
+    __tablename__ = "training_plan"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    owner_kind: Mapped[str] = mapped_column(String(12))  # DEPARTMENT | TOWNSHIP
+    owner_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    year: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text)
+    filed_by: Mapped[str] = mapped_column(String(64))
+    filed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    __table_args__ = (Index("uq_training_plan_owner_year", "owner_kind", "owner_id", "year", unique=True),)
+
+
+class TrainingSession(Base):
+    """集中轮训 / 案件会商 / 其他培训, with attendance per cadre."""
+
+    __tablename__ = "training_session"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("training_plan.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # ROTATION_TRAINING | CASE_CONSULTATION | OTHER
+    title: Mapped[str] = mapped_column(String(200))
+    held_on: Mapped[dt.date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+
+
+class Attendance(Base):
+    __tablename__ = "attendance"
+
+    session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("training_session.id", ondelete="CASCADE"), primary_key=True)
+    cadre_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cadre.id"), primary_key=True, index=True)
+    present: Mapped[bool] = mapped_column(Boolean)
+
+
+class MentoringPair(Base):
+    """青蓝工程: an experienced cadre mentors a newer one of the same department."""
+
+    __tablename__ = "mentoring_pair"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    department_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("department.id"), index=True)
+    mentor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cadre.id"))
+    mentee_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cadre.id"), unique=True)
+    started_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class CareerRecommendation(Base):
+    """双向推荐: the department or the township recommends a cadre for promotion or the reserve
+    pool; the organisation department decides."""
+
+    __tablename__ = "career_recommendation"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    cadre_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cadre.id"), index=True)
+    side: Mapped[str] = mapped_column(String(12))  # DEPARTMENT | TOWNSHIP
+    target: Mapped[str] = mapped_column(String(12))  # PROMOTION | RESERVE
+    reasons: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="PENDING")  # PENDING | APPROVED | DECLINED
+    recommended_by: Mapped[str] = mapped_column(String(64))
+    recommended_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    decision_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class MiddlePost(Base):
+    """双向任职: a stationed cadre holds (or concurrently holds) a township middle-management post,
+    with the department's consent."""
+
+    __tablename__ = "middle_post"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    cadre_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cadre.id"), index=True)
+    township_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("township.id"))
+    post: Mapped[str] = mapped_column(String(100))
+    concurrent: Mapped[bool] = mapped_column(Boolean, default=True)  # 兼任
+    status: Mapped[str] = mapped_column(String(10), default="PROPOSED")  # PROPOSED | HELD | DECLINED | ENDED
+    proposed_by: Mapped[str] = mapped_column(String(64))
+    consented_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    start_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)

@@ -1,0 +1,234 @@
+"""Development in GraphQL: training plans and sessions, mentoring, two-way recommendation and posts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import strawberry
+from strawberry.types import Info
+
+from servicekit import gql
+from servicekit.app import Context
+
+from . import development, models, policy, roster
+from .gql_roster import Cadre, Department, _loader, _visible_cadres
+
+
+async def _cadre(info: Info[Context, None], cadre_id: uuid.UUID) -> Cadre | None:
+    row = await info.context.loader("cadre", _visible_cadres).load(cadre_id)
+    return Cadre.of(row) if row else None
+
+
+@strawberry.type(description="年度培训计划")
+class TrainingPlan:
+    id: strawberry.ID
+    owner_kind: str = strawberry.field(description="DEPARTMENT / TOWNSHIP")
+    owner_id: strawberry.ID
+    year: int
+    title: str
+    content: str
+
+    @staticmethod
+    def of(p: models.TrainingPlan) -> "TrainingPlan":
+        return TrainingPlan(id=strawberry.ID(str(p.id)), owner_kind=p.owner_kind, owner_id=strawberry.ID(str(p.owner_id)),
+                            year=p.year, title=p.title, content=p.content)
+
+
+@strawberry.type(description="培训 / 案件会商")
+class TrainingSession:
+    id: strawberry.ID
+    kind: str
+    title: str
+    held_on: dt.date
+
+
+@strawberry.type(description="青蓝结对")
+class MentoringPair:
+    id: strawberry.ID
+    started_on: dt.date
+    mentor_id: strawberry.Private[uuid.UUID]
+    mentee_id: strawberry.Private[uuid.UUID]
+
+    @strawberry.field
+    async def mentor(self, info: Info[Context, None]) -> Cadre | None:
+        return await _cadre(info, self.mentor_id)
+
+    @strawberry.field
+    async def mentee(self, info: Info[Context, None]) -> Cadre | None:
+        return await _cadre(info, self.mentee_id)
+
+
+@strawberry.type(description="双向推荐")
+class CareerRecommendation:
+    id: strawberry.ID
+    side: str = strawberry.field(description="DEPARTMENT / TOWNSHIP")
+    target: str = strawberry.field(description="PROMOTION 提拔 / RESERVE 后备干部")
+    reasons: str
+    status: str
+    cadre_id: strawberry.Private[uuid.UUID]
+
+    @strawberry.field
+    async def cadre(self, info: Info[Context, None]) -> Cadre | None:
+        return await _cadre(info, self.cadre_id)
+
+    @staticmethod
+    def of(r: models.CareerRecommendation) -> "CareerRecommendation":
+        return CareerRecommendation(id=strawberry.ID(str(r.id)), side=r.side, target=r.target, reasons=r.reasons,
+                                    status=r.status, cadre_id=r.cadre_id)
+
+
+@strawberry.type(description="双向任职: 乡镇中层岗位")
+class MiddlePost:
+    id: strawberry.ID
+    post: str
+    concurrent: bool = strawberry.field(description="兼任")
+    status: str = strawberry.field(description="PROPOSED / HELD / DECLINED / ENDED")
+    start_date: dt.date | None
+    cadre_id: strawberry.Private[uuid.UUID]
+
+    @strawberry.field
+    async def cadre(self, info: Info[Context, None]) -> Cadre | None:
+        return await _cadre(info, self.cadre_id)
+
+    @staticmethod
+    def of(r: models.MiddlePost) -> "MiddlePost":
+        return MiddlePost(id=strawberry.ID(str(r.id)), post=r.post, concurrent=r.concurrent, status=r.status,
+                          start_date=r.start_date, cadre_id=r.cadre_id)
+
+
+@strawberry.type(description="培养选任统计 (报告: 一个部门一年4次培训、6次案件会商)")
+class DevelopmentStatistics:
+    rotation_trainings: int
+    case_consultations: int
+    attendance_rate: float
+    mentoring_pairs: int
+    promotions_approved: int
+    middle_posts_held: int
+    department_id: strawberry.Private[uuid.UUID]
+
+    @strawberry.field
+    async def department(self, info: Info[Context, None]) -> Department:
+        return Department.of(await info.context.loader("department", _loader(models.Department)).load(self.department_id))
+
+
+@strawberry.input
+class FileTrainingPlanInput:
+    owner_kind: str
+    owner_id: strawberry.ID
+    year: int
+    title: str
+    content: str
+
+
+@strawberry.input
+class AttendanceInput:
+    cadre_id: strawberry.ID
+    present: bool = True
+
+
+@strawberry.input
+class RecordTrainingSessionInput:
+    plan_id: strawberry.ID
+    kind: str
+    title: str
+    held_on: dt.date
+    attendance: list[AttendanceInput]
+
+
+@strawberry.input
+class PairMentorInput:
+    mentor_id: strawberry.ID
+    mentee_id: strawberry.ID
+
+
+@strawberry.input
+class RecommendForCareerInput:
+    cadre_id: strawberry.ID
+    target: str
+    reasons: str
+
+
+@strawberry.input
+class DecideCareerRecommendationInput:
+    recommendation_id: strawberry.ID
+    approve: bool
+    note: str | None = None
+
+
+@strawberry.input
+class ProposeMiddlePostInput:
+    cadre_id: strawberry.ID
+    post: str
+    concurrent: bool = True
+
+
+@strawberry.input
+class ConsentMiddlePostInput:
+    middle_post_id: strawberry.ID
+    consent: bool
+
+
+def _id(value, what: str) -> uuid.UUID:
+    return roster.parse_uuid(value, what)
+
+
+@strawberry.type
+class DevelopmentQuery:
+    @strawberry.federation.field(description="年度培训计划 (按权限范围)", requires_scopes=gql.PEOPLE)
+    async def training_plans(self, info: Info[Context, None], year: int) -> list[TrainingPlan]:
+        return [TrainingPlan.of(p) for p in await development.list_plans(info.context.session, info.context.principal, year)]
+
+    @strawberry.federation.field(description="培养选任统计", requires_scopes=gql.PEOPLE)
+    async def development_statistics(self, info: Info[Context, None], year: int) -> list[DevelopmentStatistics]:
+        policy.county_reader(info.context.principal)
+        return [DevelopmentStatistics(**vars(s)) for s in await development.statistics(info.context.session, year)]
+
+
+@strawberry.type
+class DevelopmentMutation:
+    @strawberry.federation.mutation(description="报备年度培训计划", requires_scopes=gql.PEOPLE)
+    async def file_training_plan(self, info: Info[Context, None], input: FileTrainingPlanInput) -> TrainingPlan:
+        return TrainingPlan.of(await development.file_plan(
+            info.context.session, info.context.principal, owner_kind=input.owner_kind,
+            owner_id=_id(input.owner_id, "归属"), year=input.year, title=input.title, content=input.content))
+
+    @strawberry.federation.mutation(description="登记培训或案件会商及出勤", requires_scopes=gql.PEOPLE)
+    async def record_training_session(self, info: Info[Context, None], input: RecordTrainingSessionInput) -> TrainingSession:
+        row = await development.record_session(
+            info.context.session, info.context.principal, plan_id=_id(input.plan_id, "计划"), kind=input.kind,
+            title=input.title, held_on=input.held_on,
+            attendance={_id(a.cadre_id, "人员"): a.present for a in input.attendance})
+        return TrainingSession(id=strawberry.ID(str(row.id)), kind=row.kind, title=row.title, held_on=row.held_on)
+
+    @strawberry.federation.mutation(description="青蓝结对", requires_scopes=gql.PEOPLE)
+    async def pair_mentor(self, info: Info[Context, None], input: PairMentorInput) -> MentoringPair:
+        row = await development.pair_mentor(info.context.session, info.context.principal,
+                                            mentor_id=_id(input.mentor_id, "人员"), mentee_id=_id(input.mentee_id, "人员"))
+        return MentoringPair(id=strawberry.ID(str(row.id)), started_on=row.started_on, mentor_id=row.mentor_id,
+                             mentee_id=row.mentee_id)
+
+    @strawberry.federation.mutation(description="双向推荐", requires_scopes=gql.PEOPLE)
+    async def recommend_for_career(self, info: Info[Context, None], input: RecommendForCareerInput) -> CareerRecommendation:
+        return CareerRecommendation.of(await development.recommend(
+            info.context.session, info.context.principal, cadre_id=_id(input.cadre_id, "人员"), target=input.target,
+            reasons=input.reasons))
+
+    @strawberry.federation.mutation(description="组织部决定推荐", requires_scopes=gql.PEOPLE)
+    async def decide_career_recommendation(self, info: Info[Context, None],
+                                           input: DecideCareerRecommendationInput) -> CareerRecommendation:
+        return CareerRecommendation.of(await development.decide_recommendation(
+            info.context.session, info.context.principal, recommendation_id=_id(input.recommendation_id, "推荐"),
+            approve=input.approve, note=input.note))
+
+    @strawberry.federation.mutation(description="乡镇提出担(兼)任中层岗位", requires_scopes=gql.PEOPLE)
+    async def propose_middle_post(self, info: Info[Context, None], input: ProposeMiddlePostInput) -> MiddlePost:
+        return MiddlePost.of(await development.propose_middle_post(
+            info.context.session, info.context.principal, cadre_id=_id(input.cadre_id, "人员"), post=input.post,
+            concurrent=input.concurrent))
+
+    @strawberry.federation.mutation(description="派驻部门同意担(兼)任", requires_scopes=gql.PEOPLE)
+    async def consent_middle_post(self, info: Info[Context, None], input: ConsentMiddlePostInput) -> MiddlePost:
+        return MiddlePost.of(await development.consent_middle_post(
+            info.context.session, info.context.principal, middle_post_id=_id(input.middle_post_id, "任职"),
+            consent=input.consent))
