@@ -12,7 +12,7 @@ from servicekit import gql
 from servicekit.app import Context
 
 from . import development, models, policy, roster
-from .gql_roster import Cadre, Department, _loader, _visible_cadres
+from .gql_roster import Cadre, Department, _visible_cadres, department_of
 
 
 async def _cadre(info: Info[Context, None], cadre_id: uuid.UUID) -> Cadre | None:
@@ -109,7 +109,7 @@ class DevelopmentStatistics:
 
     @strawberry.field
     async def department(self, info: Info[Context, None]) -> Department:
-        return Department.of(await info.context.loader("department", _loader(models.Department)).load(self.department_id))
+        return await department_of(info, self.department_id)
 
 
 @strawberry.input

@@ -18,7 +18,8 @@ from servicekit.errors import BadInput
 from . import (adjustments, analytics, excel, models, policy, profile, quotas, recommendations, regions, reminders,
                roster, snapshots, vacancies)
 from .calendar import today
-from .gql_roster import Agency, Cadre, CadreFilter, Department, Region, Township, _loader, _visible_cadres
+from .gql_roster import (Agency, Cadre, CadreFilter, Department, Region, Township, _visible_cadres, agency_of,
+                         department_of, township_of)
 
 
 @strawberry.enum(description="申请状态")
@@ -45,9 +46,7 @@ class AdjustmentStatus(enum.Enum):
 
 
 async def _agency(info: Info[Context, None], agency_id: uuid.UUID | None) -> Agency | None:
-    if agency_id is None:
-        return None
-    return Agency.of(await info.context.loader("agency", _loader(models.Agency)).load(agency_id))
+    return await agency_of(info, agency_id) if agency_id is not None else None
 
 
 @strawberry.type(description="员额调整明细")
@@ -79,7 +78,7 @@ class QuotaChangeRequest:
 
     @strawberry.field
     async def department(self, info: Info[Context, None]) -> Department:
-        return Department.of(await info.context.loader("department", _loader(models.Department)).load(self.department_id))
+        return await department_of(info, self.department_id)
 
     @staticmethod
     def of(r: models.QuotaChangeRequest) -> "QuotaChangeRequest":
@@ -174,13 +173,13 @@ class VacancySummary:
     async def department(self, info: Info[Context, None]) -> Department | None:
         if self.by != "department":
             return None
-        return Department.of(await info.context.loader("department", _loader(models.Department)).load(self.key))
+        return await department_of(info, self.key)
 
     @strawberry.field
     async def township(self, info: Info[Context, None]) -> Township | None:
         if self.by != "township":
             return None
-        return Township.of(await info.context.loader("township", _loader(models.Township)).load(self.key))
+        return await township_of(info, self.key)
 
 
 @strawberry.enum
@@ -218,13 +217,13 @@ class RosterStructure:
     async def department(self, info: Info[Context, None]) -> Department | None:
         if self.by != "department" or self.key is None:
             return None
-        return Department.of(await info.context.loader("department", _loader(models.Department)).load(self.key))
+        return await department_of(info, self.key)
 
     @strawberry.field
     async def township(self, info: Info[Context, None]) -> Township | None:
         if self.by != "township" or self.key is None:
             return None
-        return Township.of(await info.context.loader("township", _loader(models.Township)).load(self.key))
+        return await township_of(info, self.key)
 
 
 @strawberry.type
@@ -363,7 +362,7 @@ class ReminderNotice:
 
     @strawberry.field
     async def department(self, info: Info[Context, None]) -> Department:
-        return Department.of(await info.context.loader("department", _loader(models.Department)).load(self.department_id))
+        return await department_of(info, self.department_id)
 
     @staticmethod
     def of(n: models.ReminderNotice, b: models.ReminderBatch) -> "ReminderNotice":
@@ -393,7 +392,7 @@ class VacancyForecast:
 
     @strawberry.field
     async def department(self, info: Info[Context, None]) -> Department:
-        return Department.of(await info.context.loader("department", _loader(models.Department)).load(self.department_id))
+        return await department_of(info, self.department_id)
 
 
 @strawberry.type(description="锁定名单")
@@ -468,7 +467,7 @@ class TownshipRecommendation:
 
     @strawberry.field
     async def township(self, info: Info[Context, None]) -> Township:
-        return Township.of(await info.context.loader("township", _loader(models.Township)).load(self.township_id))
+        return await township_of(info, self.township_id)
 
     @staticmethod
     def of(r: models.TownshipRecommendation) -> "TownshipRecommendation":

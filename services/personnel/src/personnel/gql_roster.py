@@ -84,7 +84,7 @@ class Region:
 
     @strawberry.field(description="中心镇")
     async def hub(self, info: Info[Context, None]) -> Township:
-        return Township.of(await info.context.loader("township", _loader(models.Township)).load(self.hub_township_id))
+        return await township_of(info, self.hub_township_id)
 
     @strawberry.field(description="所带乡镇")
     async def satellites(self, info: Info[Context, None]) -> list[Township]:
@@ -118,11 +118,11 @@ class Agency:
 
     @strawberry.field
     async def department(self, info: Info[Context, None]) -> Department:
-        return Department.of(await info.context.loader("department", _loader(models.Department)).load(self.department_id))
+        return await department_of(info, self.department_id)
 
     @strawberry.field
     async def township(self, info: Info[Context, None]) -> Township:
-        return Township.of(await info.context.loader("township", _loader(models.Township)).load(self.township_id))
+        return await township_of(info, self.township_id)
 
     @strawberry.field(description="在岗人数")
     async def in_post(self, info: Info[Context, None]) -> int:
@@ -159,6 +159,18 @@ class Agency:
         return Agency.of(row) if row else None
 
 
+async def department_of(info: Info[Context, None], department_id: uuid.UUID) -> "Department":
+    return Department.of(await info.context.loader("department", _loader(models.Department)).load(department_id))
+
+
+async def township_of(info: Info[Context, None], township_id: uuid.UUID) -> "Township":
+    return Township.of(await info.context.loader("township", _loader(models.Township)).load(township_id))
+
+
+async def agency_of(info: Info[Context, None], agency_id: uuid.UUID) -> "Agency":
+    return Agency.of(await info.context.loader("agency", _loader(models.Agency)).load(agency_id))
+
+
 def _occupancy(ctx: Context) -> DataLoader:
     async def load(ids: list[uuid.UUID]):
         found = await vacancies.occupancy(ctx.session, list(ids))
@@ -182,7 +194,7 @@ class Posting:
 
     @strawberry.field
     async def agency(self, info: Info[Context, None]) -> "Agency":
-        return Agency.of(await info.context.loader("agency", _loader(models.Agency)).load(self.agency_id))
+        return await agency_of(info, self.agency_id)
 
 
 def _visible_cadres(ctx: Context) -> DataLoader:
@@ -252,15 +264,15 @@ class Cadre:
 
     @strawberry.field
     async def department(self, info: Info[Context, None]) -> Department:
-        return Department.of(await info.context.loader("department", _loader(models.Department)).load(self.department_id))
+        return await department_of(info, self.department_id)
 
     @strawberry.field
     async def township(self, info: Info[Context, None]) -> Township:
-        return Township.of(await info.context.loader("township", _loader(models.Township)).load(self.township_id))
+        return await township_of(info, self.township_id)
 
     @strawberry.field
     async def agency(self, info: Info[Context, None]) -> Agency:
-        return Agency.of(await info.context.loader("agency", _loader(models.Agency)).load(self.agency_id))
+        return await agency_of(info, self.agency_id)
 
     @staticmethod
     def of(row: models.Cadre) -> "Cadre":
