@@ -67,8 +67,16 @@ async def test_the_department_keeps_the_professional_side(session):
         await profile.update_professional(session, dept_admin("zhzfj"), cadre_id=cadre.id, professional_line=None,
                                           rank=None, education="博士后", enforcement_cert_no=None,
                                           enforcement_cert_expiry=None, reason=None)
-    soon = await profile.expiring_certificates(session, policy.cadre_visibility(dept_admin("zhzfj")), 31)
-    assert cadre.id in {c.id for c in soon} and all(c.department_id == DEPT["zhzfj"] for c in soon)
+    seen, after = [], None
+    while True:  # walk every page
+        page = await profile.expiring_certificates(session, policy.cadre_visibility(dept_admin("zhzfj")), 31,
+                                                   first=20, after=after)
+        seen += page.items
+        if not page.has_next:
+            break
+        after = page.cursors[-1]
+    assert cadre.id in {c.id for c in seen} and all(c.department_id == DEPT["zhzfj"] for c in seen)
+    assert len({c.id for c in seen}) == len(seen)
 
 
 async def test_postings_follow_a_transfer(session):

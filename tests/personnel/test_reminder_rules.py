@@ -84,15 +84,16 @@ async def test_overdue_notices_appear_on_the_accountability_list(session):
     batch.deadline = today() - dt.timedelta(days=1)  # time passes
     await session.flush()
     overdue = await reminders.list_notices(session, STAFFING, overdue_only=True)
-    assert [n.id for n, _ in overdue] == [notices[0].id]
+    assert [n.id for n, _ in overdue.items] == [notices[0].id]
     assert (await reminders.statistics(session)).overdue == 1
     mine = await reminders.list_notices(session, dept_admin("sfj"), overdue_only=True)
-    assert mine == []  # a department sees its own notices only
+    assert mine.items == []  # a department sees its own notices only
 
 
 async def test_the_forecast_counts_retirements_and_approved_moves(session):
     rows = await reminders.forecast(session, 24)
     assert len(rows) == 6 and all(r.projected_vacancy >= r.vacancy_now for r in rows)
     assert sum(r.retirements for r in rows) > 0  # the demo roster has people within two years of retirement
+    assert sum(r.eligible_to_rotate for r in rows) > 0
     with pytest.raises(BadInput):
         await reminders.forecast(session, 0)

@@ -258,11 +258,11 @@ class LedgerQuery:
                                fill_rate=r.fill_rate, key=r.key, by=by.value) for r in rows]
 
     @strawberry.federation.field(description="提醒告知单 (编办、组织部、领导看全部; 部门看本部门)", requires_scopes=gql.PEOPLE)
-    async def reminder_notices(self, info: Info[Context, None], open_only: bool = False,
-                               overdue_only: bool = False) -> list[ReminderNotice]:
-        rows = await reminders.list_notices(info.context.session, info.context.principal, open_only=open_only,
-                                            overdue_only=overdue_only)
-        return [ReminderNotice.of(n, b) for n, b in rows]
+    async def reminder_notices(self, info: Info[Context, None], open_only: bool = False, overdue_only: bool = False,
+                               first: int | None = None, after: str | None = None) -> gql.Connection[ReminderNotice]:
+        page = await reminders.list_notices(info.context.session, info.context.principal, open_only=open_only,
+                                            overdue_only=overdue_only, first=first, after=after)
+        return gql.connection(page, lambda row: ReminderNotice.of(*row))
 
     @strawberry.federation.field(description="提醒告知统计", requires_scopes=gql.PEOPLE)
     async def reminder_statistics(self, info: Info[Context, None]) -> ReminderStatistics:
@@ -275,7 +275,8 @@ class LedgerQuery:
         policy.county_reader(info.context.principal)
         rows = await reminders.forecast(info.context.session, months)
         return [VacancyForecast(vacancy_now=r.vacancy_now, retirements=r.retirements, approved_outflows=r.approved_outflows,
-                                approved_inflows=r.approved_inflows, projected_vacancy=r.projected_vacancy,
+                                approved_inflows=r.approved_inflows, eligible_to_rotate=r.eligible_to_rotate,
+                                projected_vacancy=r.projected_vacancy,
                                 department_id=r.department_id) for r in rows]
 
     @strawberry.federation.field(description="乡镇(街道)调整建议 (部门看本部门, 乡镇看本乡镇)", requires_scopes=gql.PEOPLE)
@@ -300,10 +301,12 @@ class LedgerQuery:
         return ExcelFile.of("缺额", await excel.export_vacancies(info.context.session, info.context.principal))
 
     @strawberry.federation.field(description="即将到期或已过期的执法证 (按权限范围)", requires_scopes=gql.PEOPLE)
-    async def expiring_enforcement_certificates(self, info: Info[Context, None], within_days: int = 90) -> list[Cadre]:
-        rows = await profile.expiring_certificates(info.context.session, policy.cadre_visibility(info.context.principal),
-                                                   within_days)
-        return [Cadre.of(r) for r in rows]
+    async def expiring_enforcement_certificates(self, info: Info[Context, None], within_days: int = 90,
+                                                first: int | None = None,
+                                                after: str | None = None) -> gql.Connection[Cadre]:
+        page = await profile.expiring_certificates(info.context.session, policy.cadre_visibility(info.context.principal),
+                                                   within_days, first=first, after=after)
+        return gql.connection(page, Cadre.of)
 
     @strawberry.federation.field(description="片区 (1+X / 大镇带小乡)", requires_scopes=gql.ROSTER_READERS)
     async def regions(self, info: Info[Context, None]) -> list[Region]:
@@ -387,6 +390,7 @@ class VacancyForecast:
     retirements: int = strawberry.field(description="期内到龄退休")
     approved_outflows: int = strawberry.field(description="已批准调出")
     approved_inflows: int = strawberry.field(description="已批准调入")
+    eligible_to_rotate: int = strawberry.field(description="期内满2年、可交流轮岗 (不计入预测缺额)")
     projected_vacancy: int
     department_id: strawberry.Private[uuid.UUID]
 

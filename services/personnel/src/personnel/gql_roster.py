@@ -296,12 +296,16 @@ class CadreFilter:
 @strawberry.type
 class RosterQuery:
     @strawberry.federation.field(description="派驻部门", requires_scopes=gql.ROSTER_READERS)
-    async def departments(self, info: Info[Context, None]) -> list[Department]:
-        return [Department.of(r) for r in await roster.list_departments(info.context.session, info.context.principal)]
+    async def departments(self, info: Info[Context, None], first: int | None = None,
+                          after: str | None = None) -> gql.Connection[Department]:
+        page = await roster.list_departments(info.context.session, info.context.principal, first=first, after=after)
+        return gql.connection(page, Department.of)
 
     @strawberry.federation.field(description="乡镇(街道)", requires_scopes=gql.ROSTER_READERS)
-    async def townships(self, info: Info[Context, None]) -> list[Township]:
-        return [Township.of(r) for r in await roster.list_townships(info.context.session, info.context.principal)]
+    async def townships(self, info: Info[Context, None], first: int | None = None,
+                        after: str | None = None) -> gql.Connection[Township]:
+        page = await roster.list_townships(info.context.session, info.context.principal, first=first, after=after)
+        return gql.connection(page, Township.of)
 
     @strawberry.federation.field(description="派驻机构", requires_scopes=gql.ROSTER_READERS)
     async def agencies(self, info: Info[Context, None], first: int | None = None, after: str | None = None,

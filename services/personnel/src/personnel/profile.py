@@ -12,11 +12,12 @@ import datetime as dt
 import re
 import uuid
 
-from sqlalchemy import select, update
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit import audit, outbox
 from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
+from servicekit.pagination import Page, decode_cursor, make_page, page_size
 from servicekit.principal import Principal, Role
 
 from . import events
@@ -124,12 +125,21 @@ async def postings_for(session: AsyncSession, cadre_ids: list[uuid.UUID]) -> dic
     return out
 
 
-async def expiring_certificates(session: AsyncSession, visible, within_days: int) -> list[Cadre]:
+async def expiring_certificates(session: AsyncSession, visible, within_days: int, *, first: int | None = None,
+                                after: str | None = None) -> Page[Cadre]:
     if within_days < 0 or within_days > 366:
         raise BadInput("天数须在 0 到 366 之间")
+    size = page_size(first)
     stmt = (select(Cadre).where(Cadre.status.in_(DAILY_STATUSES), Cadre.enforcement_cert_expiry.is_not(None),
                                 Cadre.enforcement_cert_expiry <= today() + dt.timedelta(days=within_days))
-            .order_by(Cadre.enforcement_cert_expiry, Cadre.id).limit(1000))
+            .order_by(Cadre.enforcement_cert_expiry, Cadre.id).limit(size + 1))
     if visible is not None:
         stmt = stmt.where(visible)
-    return list((await session.scalars(stmt)).all())
+    if key := decode_cursor(after, 2):
+        try:
+            expiry, cadre_id = dt.date.fromisoformat(str(key[0])), uuid.UUID(str(key[1]))
+        except (TypeError, ValueError) as exc:
+            raise BadInput("分页游标无效") from exc
+        stmt = stmt.where(tuple_(Cadre.enforcement_cert_expiry, Cadre.id) > (expiry, cadre_id))
+    rows = (await session.scalars(stmt)).all()
+    return make_page(rows, size, lambda c: (c.enforcement_cert_expiry.isoformat(), str(c.id)))

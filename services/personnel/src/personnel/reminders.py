@@ -11,11 +11,12 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, case, cast, func, select
+from sqlalchemy import Integer, case, cast, func, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit import audit, outbox
 from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
+from servicekit.pagination import Page, decode_cursor, make_page, page_size
 from servicekit.principal import Principal, Role
 
 from . import vacancies
@@ -94,9 +95,17 @@ async def refresh(session: AsyncSession, department_ids: set[uuid.UUID]) -> None
 
 
 async def list_notices(session: AsyncSession, principal: Principal, *, overdue_only: bool = False,
-                       open_only: bool = False) -> list[tuple[ReminderNotice, ReminderBatch]]:
+                       open_only: bool = False, first: int | None = None, after: str | None = None) -> Page:
+    """Pages of (notice, batch), newest batch first."""
+    size = page_size(first)
     stmt = (select(ReminderNotice, ReminderBatch).join(ReminderBatch, ReminderBatch.id == ReminderNotice.batch_id)
-            .order_by(ReminderBatch.issued_at.desc(), ReminderNotice.department_id))
+            .order_by(ReminderBatch.issued_at.desc(), ReminderNotice.id.desc()).limit(size + 1))
+    if key := decode_cursor(after, 2):
+        try:
+            at, notice_id = dt.datetime.fromisoformat(key[0]), uuid.UUID(str(key[1]))
+        except (TypeError, ValueError) as exc:
+            raise BadInput("分页游标无效") from exc
+        stmt = stmt.where(tuple_(ReminderBatch.issued_at, ReminderNotice.id) < (at, notice_id))
     county = any(principal.has_role(r) for r in (Role.STAFFING_OFFICE, Role.ORG_DEPARTMENT, Role.LEADERSHIP))
     if principal.is_service:
         raise Forbidden("服务客户端无权查看提醒告知单")
@@ -110,7 +119,8 @@ async def list_notices(session: AsyncSession, principal: Principal, *, overdue_o
     if overdue_only:
         # 责任追究: still open after the deadline.
         stmt = stmt.where(ReminderBatch.deadline < today())
-    return [(n, b) for n, b in (await session.execute(stmt)).all()]
+    rows = [(n, b) for n, b in (await session.execute(stmt)).all()]
+    return make_page(rows, size, lambda r: (r[1].issued_at.isoformat(), str(r[0].id)))
 
 
 @dataclass(frozen=True)
@@ -139,6 +149,8 @@ class Forecast:
     retirements: int
     approved_outflows: int
     approved_inflows: int
+    # Reaching the two-year minimum in the window: they may be rotated out (informational, not counted).
+    eligible_to_rotate: int = 0
 
     @property
     def projected_vacancy(self) -> int:
@@ -146,7 +158,8 @@ class Forecast:
 
 
 async def forecast(session: AsyncSession, months: int) -> list[Forecast]:
-    """Vacancies expected within ``months``: retirements, approved departures and arrivals."""
+    """Vacancies expected within ``months``: retirements, approved departures and arrivals; and who
+    reaches the two-year minimum (tenure end) in the window."""
     if months < 1 or months > 60:
         raise BadInput("预测月数须在 1 到 60 之间")
     start = today()
@@ -165,5 +178,11 @@ async def forecast(session: AsyncSession, months: int) -> list[Forecast]:
         .group_by(Adjustment.department_id))).all()
     outs = {r[0]: r[1] for r in flows}
     ins = {r[0]: r[2] for r in flows}
+    two_years = Cadre.posted_on + text("interval '2 years'")
+    rotating = dict((await session.execute(
+        select(Cadre.department_id, func.count()).where(Cadre.status.in_(vacancies.OCCUPYING), two_years >= start,
+                                                        two_years < horizon)
+        .group_by(Cadre.department_id))).all())
     gaps = await _department_vacancies(session)
-    return [Forecast(d, gaps[d], int(retiring.get(d, 0)), int(outs.get(d, 0)), int(ins.get(d, 0))) for d in sorted(gaps)]
+    return [Forecast(d, gaps[d], int(retiring.get(d, 0)), int(outs.get(d, 0)), int(ins.get(d, 0)),
+                     int(rotating.get(d, 0))) for d in sorted(gaps)]

@@ -70,14 +70,24 @@ async def by_ids(session: AsyncSession, model, ids: list[uuid.UUID]) -> dict:
     return {row.id: row for row in (await session.scalars(select(model).where(model.id.in_(ids)))).all()}
 
 
-async def list_departments(session: AsyncSession, principal: Principal) -> list[Department]:
-    policy.org_reader(principal)
-    return list((await session.scalars(select(Department).order_by(Department.code))).all())
+async def _by_code(session: AsyncSession, model, first: int | None, after: str | None) -> Page:
+    size = page_size(first)
+    stmt = select(model).order_by(model.code).limit(size + 1)
+    if key := decode_cursor(after, 1):
+        stmt = stmt.where(model.code > str(key[0]))
+    return make_page((await session.scalars(stmt)).all(), size, lambda r: (r.code,))
 
 
-async def list_townships(session: AsyncSession, principal: Principal) -> list[Township]:
+async def list_departments(session: AsyncSession, principal: Principal, *, first: int | None = None,
+                           after: str | None = None) -> Page[Department]:
     policy.org_reader(principal)
-    return list((await session.scalars(select(Township).order_by(Township.code))).all())
+    return await _by_code(session, Department, first, after)
+
+
+async def list_townships(session: AsyncSession, principal: Principal, *, first: int | None = None,
+                         after: str | None = None) -> Page[Township]:
+    policy.org_reader(principal)
+    return await _by_code(session, Township, first, after)
 
 
 async def list_agencies(session: AsyncSession, principal: Principal, *, first: int | None, after: str | None,
