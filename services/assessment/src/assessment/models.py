@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 
-from sqlalchemy import DateTime, Index, Integer, String, func
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, Numeric, String, func
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -37,3 +38,74 @@ class RosterEntry(Base):
         Index("ix_roster_entry_township", "township_id", "name", "cadre_id"),
         Index("ix_roster_entry_department", "department_id", "name", "cadre_id"),
     )
+
+
+class Cycle(Base):
+    """考核周期 (annual). The settings the report leaves open are stated here, per cycle."""
+
+    __tablename__ = "cycle"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    year: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10), default="ANNUAL")
+    township_weight: Mapped[Decimal] = mapped_column(Numeric(4, 3))
+    shortlist_share: Mapped[Decimal] = mapped_column(Numeric(4, 3))
+    round1_share: Mapped[Decimal] = mapped_column(Numeric(4, 3))
+    round2_share: Mapped[Decimal] = mapped_column(Numeric(4, 3))
+    rounding: Mapped[str] = mapped_column(String(10))
+    ties: Mapped[str] = mapped_column(String(40))
+    # Whose township assesses a cadre who moved during the year (stated rule).
+    assessed_where: Mapped[str] = mapped_column(String(30), default="TOWNSHIP_AT_OPENING")
+    opened_by: Mapped[str] = mapped_column(String(64))
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    __table_args__ = (Index("uq_cycle_year_kind", "year", "kind", unique=True),)
+
+
+class Member(Base):
+    """A cadre in a cycle: the roster snapshot taken at opening, scores and the excellence outcome."""
+
+    __tablename__ = "cycle_member"
+
+    cycle_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"), primary_key=True)
+    cadre_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    department_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    township_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    agency_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    township_score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2), nullable=True)
+    department_score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2), nullable=True)
+    excused: Mapped[bool] = mapped_column(Boolean, default=False)  # 免于考核 (e.g. long sick leave)
+    total: Mapped[Decimal | None] = mapped_column(Numeric(5, 2), nullable=True)
+    shortlisted: Mapped[bool] = mapped_column(Boolean, default=False)
+    excellent_round: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 1 | 2
+
+    __table_args__ = (
+        Index("ix_cycle_member_department", "cycle_id", "department_id", "township_id"),
+        Index("ix_cycle_member_township", "cycle_id", "township_id"),
+    )
+
+
+class DepartmentFlow(Base):
+    """Where one department's excellence flow stands in a cycle."""
+
+    __tablename__ = "department_flow"
+
+    cycle_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"), primary_key=True)
+    department_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    # SCORING → SHORTLISTED → ROUND1_SENT (函告乡镇) → ROUND2_DONE
+    status: Mapped[str] = mapped_column(String(20), default="SCORING")
+    shortlist_quota: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    round1_quota: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class TownshipRound(Base):
+    """Round 2 of one department's flow in one township: its quota and whether it has reported back."""
+
+    __tablename__ = "township_round"
+
+    cycle_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"), primary_key=True)
+    department_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    township_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    quota: Mapped[int] = mapped_column(Integer)
+    submitted: Mapped[bool] = mapped_column(Boolean, default=False)

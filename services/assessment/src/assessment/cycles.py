@@ -1,0 +1,218 @@
+"""Annual assessment cycles: opening with a roster snapshot, scoring by each side for its own
+cadres only, and the excellence flow (联动化评优) as states of each department's flow.
+
+Rules (``extensions.rule``): ``CYCLE_EXISTS`` (one annual cycle a year), ``SCORE_OUT_OF_RANGE``,
+``SCORING_CLOSED``, ``MISSING_SCORES`` (a missing score blocks the shortlist unless excused),
+``FLOW_OUT_OF_ORDER`` (the report's order), ``ROUND2_ALREADY_SUBMITTED`` and the pick rules of
+``excellence.py`` (``PICK_NOT_SHORTLISTED``, ``EXCELLENCE_QUOTA_EXCEEDED``, ``ALREADY_EXCELLENT``,
+``PICK_OUTSIDE_TOWNSHIP``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import func, insert, literal, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicekit import audit, outbox, visibility
+from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
+from servicekit.principal import Principal, Role
+
+from . import excellence as ex
+from .models import Cycle, DepartmentFlow, Member, RosterEntry, TownshipRound
+
+OCCUPYING = ("IN_POST", "SECONDED", "ON_LEAVE")
+
+
+def settings_of(c: Cycle) -> ex.Settings:
+    return ex.Settings(township_weight=c.township_weight, department_weight=1 - c.township_weight,
+                       shortlist_share=c.shortlist_share, round1_share=c.round1_share, round2_share=c.round2_share,
+                       rounding=c.rounding, ties=c.ties)
+
+
+async def open_cycle(session: AsyncSession, principal: Principal, *, year: int, township_weight_percent: int,
+                     rounding: str, ties: str) -> Cycle:
+    if principal.is_service or not principal.has_role(Role.ORG_DEPARTMENT):
+        raise Forbidden("考核周期由组织部开启")
+    try:
+        s = ex.Settings(township_weight=Decimal(township_weight_percent) / 100,
+                        department_weight=1 - Decimal(township_weight_percent) / 100, rounding=rounding, ties=ties)
+    except ValueError as exc:
+        raise BadInput("考核设置无效", detail=str(exc)) from exc
+    if await session.scalar(select(Cycle.id).where(Cycle.year == year, Cycle.kind == "ANNUAL")):
+        raise RuleViolation("CYCLE_EXISTS", f"{year} 年度考核已开启")
+    cycle = Cycle(year=year, township_weight=s.township_weight, shortlist_share=s.shortlist_share,
+                  round1_share=s.round1_share, round2_share=s.round2_share, rounding=rounding, ties=ties,
+                  opened_by=principal.subject)
+    session.add(cycle)
+    await session.flush()
+    # Roster snapshot from the personnel projection, in one statement.
+    await session.execute(insert(Member).from_select(
+        ["cycle_id", "cadre_id", "name", "department_id", "township_id", "agency_id"],
+        select(literal(cycle.id), RosterEntry.cadre_id, RosterEntry.name, RosterEntry.department_id,
+               RosterEntry.township_id, RosterEntry.agency_id).where(RosterEntry.status.in_(OCCUPYING))))
+    await session.execute(insert(DepartmentFlow).from_select(
+        ["cycle_id", "department_id"],
+        select(literal(cycle.id), Member.department_id).where(Member.cycle_id == cycle.id).distinct()))
+    members = await session.scalar(select(func.count()).select_from(Member).where(Member.cycle_id == cycle.id))
+    await audit.record(session, actor=principal, action="cycle.open", entity_type="Cycle", entity_id=cycle.id,
+                       after={"year": year, "members": members, "township_weight": str(s.township_weight),
+                              "rounding": rounding, "ties": ties})
+    return cycle
+
+
+async def _flow(session: AsyncSession, cycle_id: uuid.UUID, department_id: uuid.UUID) -> DepartmentFlow:
+    flow = await session.get(DepartmentFlow, (cycle_id, department_id), with_for_update=True)
+    if flow is None:
+        raise NotFound("该部门不在本考核周期内")
+    return flow
+
+
+async def set_score(session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID, cadre_id: uuid.UUID,
+                    side: str, score: str | Decimal, reason: str | None) -> Member:
+    member = await session.get(Member, (cycle_id, cadre_id), with_for_update=True)
+    if member is None:
+        raise NotFound("该人员不在本考核周期名单中")
+    if principal.is_service:
+        raise Forbidden("服务客户端不能评分")
+    if side == "TOWNSHIP":
+        if not principal.has_role(Role.TOWNSHIP_ADMIN, str(member.township_id)):
+            raise Forbidden("乡镇(街道)只为本乡镇的派驻人员评分")
+    elif side == "DEPARTMENT":
+        if not principal.has_role(Role.DEPARTMENT_ADMIN, str(member.department_id)):
+            raise Forbidden("派驻部门只为本部门人员评分")
+    else:
+        raise BadInput("评分方须为 TOWNSHIP 或 DEPARTMENT")
+    try:
+        value = Decimal(str(score)).quantize(Decimal("0.01"))
+    except InvalidOperation as exc:
+        raise BadInput("分数格式错误") from exc
+    if not Decimal(0) <= value <= Decimal(100):
+        raise RuleViolation("SCORE_OUT_OF_RANGE", "分数须在 0 到 100 之间")
+    if (await _flow(session, cycle_id, member.department_id)).status != "SCORING":
+        raise RuleViolation("SCORING_CLOSED", "该部门已入围评定，评分已锁定")
+    column = "township_score" if side == "TOWNSHIP" else "department_score"
+    before = getattr(member, column)
+    setattr(member, column, value)
+    await audit.record(session, actor=principal, action="score.set", entity_type="CycleMember",
+                       entity_id=f"{cycle_id}:{cadre_id}", before={column: before}, after={column: value}, reason=reason)
+    return member
+
+
+async def make_shortlist(session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID,
+                         department_id: uuid.UUID) -> DepartmentFlow:
+    _department_admin(principal, department_id)
+    cycle = await session.get(Cycle, cycle_id)
+    flow = await _flow(session, cycle_id, department_id)
+    if flow.status != "SCORING":
+        raise RuleViolation("FLOW_OUT_OF_ORDER", "入围名单已产生")
+    members = (await session.scalars(select(Member).where(Member.cycle_id == cycle_id,
+                                                          Member.department_id == department_id,
+                                                          Member.excused.is_(False)))).all()
+    missing = [m for m in members if m.township_score is None or m.department_score is None]
+    if missing:
+        raise RuleViolation("MISSING_SCORES", f"尚有 {len(missing)} 人缺少评分", missing=[str(m.cadre_id) for m in missing[:50]])
+    s = settings_of(cycle)
+    for m in members:
+        m.total = ex.combine(m.township_score, m.department_score, s)
+    sl = ex.shortlist({m.cadre_id: m.total for m in members}, s, {m.cadre_id: m.township_score for m in members})
+    for m in members:
+        m.shortlisted = m.cadre_id in sl.members
+    flow.status, flow.shortlist_quota, flow.round1_quota = "SHORTLISTED", sl.size_quota, sl.round1_quota
+    # Round-2 quotas per township, on the department's assessed people stationed there.
+    per_town: dict[uuid.UUID, int] = {}
+    for m in members:
+        per_town[m.township_id] = per_town.get(m.township_id, 0) + 1
+    session.add_all([TownshipRound(cycle_id=cycle_id, department_id=department_id, township_id=t,
+                                   quota=ex.round2_quota(n, s)) for t, n in per_town.items()])
+    await audit.record(session, actor=principal, action="excellence.shortlist", entity_type="DepartmentFlow",
+                       entity_id=f"{cycle_id}:{department_id}",
+                       after={"shortlisted": len(sl.members), "quota": sl.size_quota, "round1_quota": sl.round1_quota})
+    return flow
+
+
+def _department_admin(principal: Principal, department_id: uuid.UUID) -> None:
+    if principal.is_service or not principal.has_role(Role.DEPARTMENT_ADMIN, str(department_id)):
+        raise Forbidden("由派驻部门办理")
+
+
+def _pick_error(err: ex.PickError) -> RuleViolation:
+    return RuleViolation(err.rule, err.message)
+
+
+async def submit_round1(session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID, department_id: uuid.UUID,
+                        cadre_ids: set[uuid.UUID]) -> DepartmentFlow:
+    _department_admin(principal, department_id)
+    flow = await _flow(session, cycle_id, department_id)
+    if flow.status != "SHORTLISTED":
+        raise RuleViolation("FLOW_OUT_OF_ORDER", "须先产生入围名单，且第一轮只提交一次")
+    shortlisted = set((await session.scalars(select(Member.cadre_id).where(
+        Member.cycle_id == cycle_id, Member.department_id == department_id, Member.shortlisted.is_(True)))).all())
+    try:
+        ex.check_round1(cadre_ids, ex.Shortlist(frozenset(shortlisted), flow.shortlist_quota, flow.round1_quota))
+    except ex.PickError as err:
+        raise _pick_error(err) from err
+    await session.execute(update(Member).where(Member.cycle_id == cycle_id, Member.cadre_id.in_(cadre_ids))
+                          .values(excellent_round=1))
+    flow.status = "ROUND1_SENT"
+    await audit.record(session, actor=principal, action="excellence.round1", entity_type="DepartmentFlow",
+                       entity_id=f"{cycle_id}:{department_id}", after={"excellent": sorted(map(str, cadre_ids))})
+    return flow
+
+
+async def submit_round2(session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID, department_id: uuid.UUID,
+                        township_id: uuid.UUID, cadre_ids: set[uuid.UUID]) -> TownshipRound:
+    if principal.is_service or not principal.has_role(Role.TOWNSHIP_ADMIN, str(township_id)):
+        raise Forbidden("第二轮由乡镇(街道)评定")
+    flow = await _flow(session, cycle_id, department_id)
+    if flow.status != "ROUND1_SENT":
+        raise RuleViolation("FLOW_OUT_OF_ORDER", "须在部门第一轮评定并函告乡镇后进行")
+    township_round = await session.get(TownshipRound, (cycle_id, department_id, township_id), with_for_update=True)
+    if township_round is None:
+        raise NotFound("本乡镇没有该部门的参评人员")
+    if township_round.submitted:
+        raise RuleViolation("ROUND2_ALREADY_SUBMITTED", "本乡镇已报送第二轮结果")
+    rows = (await session.execute(select(Member.cadre_id, Member.township_id, Member.shortlisted, Member.excellent_round)
+                                  .where(Member.cycle_id == cycle_id, Member.department_id == department_id))).all()
+    shortlisted = frozenset(r.cadre_id for r in rows if r.shortlisted)
+    round1 = {r.cadre_id for r in rows if r.excellent_round == 1}
+    in_township = {r.cadre_id for r in rows if r.township_id == township_id}
+    try:
+        ex.check_round2(cadre_ids, ex.Shortlist(shortlisted, flow.shortlist_quota, flow.round1_quota), round1,
+                        in_township, township_round.quota)
+    except ex.PickError as err:
+        raise _pick_error(err) from err
+    await session.execute(update(Member).where(Member.cycle_id == cycle_id, Member.cadre_id.in_(cadre_ids))
+                          .values(excellent_round=2))
+    township_round.submitted = True
+    await session.flush()
+    pending = await session.scalar(select(func.count()).select_from(TownshipRound).where(
+        TownshipRound.cycle_id == cycle_id, TownshipRound.department_id == department_id,
+        TownshipRound.submitted.is_(False)))
+    if pending == 0:
+        flow.status = "ROUND2_DONE"
+        await outbox.emit(session, "excellence.decided", aggregate_type="DepartmentFlow",
+                          aggregate_id=f"{cycle_id}:{department_id}",
+                          payload={"cycle_id": str(cycle_id), "department_id": str(department_id)})
+    await audit.record(session, actor=principal, action="excellence.round2", entity_type="TownshipRound",
+                       entity_id=f"{cycle_id}:{department_id}:{township_id}",
+                       after={"excellent": sorted(map(str, cadre_ids))})
+    return township_round
+
+
+def member_visibility(principal: Principal):
+    """Before publication, results are seen only by the assessors concerned (and the organisation department)."""
+    if principal.is_service:
+        raise Forbidden("服务客户端无权查看考核结果")
+    if principal.has_role(Role.ORG_DEPARTMENT):
+        return None
+    conditions = []
+    if ids := visibility.uuids(principal.scope_ids(Role.DEPARTMENT_ADMIN)):
+        conditions.append(Member.department_id.in_(ids))
+    if ids := visibility.uuids(principal.scope_ids(Role.TOWNSHIP_ADMIN)):
+        conditions.append(Member.township_id.in_(ids))
+    if not conditions:
+        raise Forbidden("考核结果公示前仅对考核双方可见")
+    return or_(*conditions)

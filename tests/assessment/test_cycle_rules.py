@@ -1,0 +1,160 @@
+"""The annual cycle end to end, and each rule of it broken once."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from servicekit.errors import Forbidden, RuleViolation
+
+from assessment import cycles
+from assessment.models import DepartmentFlow, Member, TownshipRound
+from conftest import DEPARTMENTS, ORG, PEOPLE_PER_UNIT, TOWNSHIPS, cadre_id, dept, town
+
+
+async def _open(session, **kw):
+    return await cycles.open_cycle(session, ORG, year=2026, township_weight_percent=kw.get("weight", 60),
+                                   rounding=kw.get("rounding", "FLOOR"), ties=kw.get("ties", "EXCLUDE_TIED"))
+
+
+async def _score_all(session, cycle, d=0):
+    for t in range(len(TOWNSHIPS)):
+        for n in range(PEOPLE_PER_UNIT):
+            c = cadre_id(d, t, n)
+            await cycles.set_score(session, town(t), cycle_id=cycle.id, cadre_id=c, side="TOWNSHIP",
+                                   score=Decimal(60 + t * 5 + n * 3), reason=None)
+            await cycles.set_score(session, dept(d), cycle_id=cycle.id, cadre_id=c, side="DEPARTMENT",
+                                   score=Decimal(72 + n * 2 + t), reason=None)
+
+
+async def test_the_annual_flow_in_the_reports_order(session):
+    cycle = await _open(session)
+    await _score_all(session, cycle)
+    flow = await cycles.make_shortlist(session, dept(0), cycle_id=cycle.id, department_id=DEPARTMENTS[0])
+    assert (flow.shortlist_quota, flow.round1_quota) == (9, 3)  # 24 people: 40% → 9, 12.5% → 3
+    members = (await session.scalars(select(Member).where(Member.cycle_id == cycle.id,
+                                                          Member.department_id == DEPARTMENTS[0]))).all()
+    shortlisted = sorted((m for m in members if m.shortlisted), key=lambda m: m.total, reverse=True)
+    assert len(shortlisted) <= 9
+    m = members[0]
+    assert m.total == (Decimal("0.6") * m.township_score + Decimal("0.4") * m.department_score).quantize(Decimal("0.01"))
+    round1 = {m.cadre_id for m in shortlisted[:3]}
+    await cycles.submit_round1(session, dept(0), cycle_id=cycle.id, department_id=DEPARTMENTS[0], cadre_ids=round1)
+    for t, township in enumerate(TOWNSHIPS):
+        r = await session.get(TownshipRound, (cycle.id, DEPARTMENTS[0], township))
+        assert r.quota == 1  # 8 people in the township: 12.5% → 1
+        remaining = [m.cadre_id for m in shortlisted if m.township_id == township and m.cadre_id not in round1]
+        await cycles.submit_round2(session, town(t), cycle_id=cycle.id, department_id=DEPARTMENTS[0],
+                                   township_id=township, cadre_ids=set(remaining[:1]))
+    flow = await session.get(DepartmentFlow, (cycle.id, DEPARTMENTS[0]))
+    assert flow.status == "ROUND2_DONE"
+    excellent = [m for m in members if m.excellent_round]
+    assert all(m.shortlisted for m in excellent) and len(excellent) <= 3 + 3
+
+
+async def test_rule_cycle_exists(session):
+    await _open(session)
+    with pytest.raises(RuleViolation) as err:
+        await _open(session)
+    assert err.value.rule == "CYCLE_EXISTS"
+
+
+async def test_rule_score_out_of_range(session):
+    cycle = await _open(session)
+    with pytest.raises(RuleViolation) as err:
+        await cycles.set_score(session, town(0), cycle_id=cycle.id, cadre_id=cadre_id(0, 0, 0), side="TOWNSHIP",
+                               score="101", reason=None)
+    assert err.value.rule == "SCORE_OUT_OF_RANGE"
+
+
+async def test_each_side_scores_only_its_own_cadres(session):
+    cycle = await _open(session)
+    with pytest.raises(Forbidden):
+        await cycles.set_score(session, town(1), cycle_id=cycle.id, cadre_id=cadre_id(0, 0, 0), side="TOWNSHIP",
+                               score="80", reason=None)
+    with pytest.raises(Forbidden):
+        await cycles.set_score(session, dept(1), cycle_id=cycle.id, cadre_id=cadre_id(0, 0, 0), side="DEPARTMENT",
+                               score="80", reason=None)
+    with pytest.raises(Forbidden):  # a township does not give the department's score
+        await cycles.set_score(session, town(0), cycle_id=cycle.id, cadre_id=cadre_id(0, 0, 0), side="DEPARTMENT",
+                               score="80", reason=None)
+
+
+async def test_rule_missing_scores(session):
+    cycle = await _open(session)
+    await cycles.set_score(session, town(0), cycle_id=cycle.id, cadre_id=cadre_id(0, 0, 0), side="TOWNSHIP",
+                           score="80", reason=None)
+    with pytest.raises(RuleViolation) as err:
+        await cycles.make_shortlist(session, dept(0), cycle_id=cycle.id, department_id=DEPARTMENTS[0])
+    assert err.value.rule == "MISSING_SCORES"
+
+
+async def test_rule_scoring_closed_after_the_shortlist(session):
+    cycle = await _open(session)
+    await _score_all(session, cycle)
+    await cycles.make_shortlist(session, dept(0), cycle_id=cycle.id, department_id=DEPARTMENTS[0])
+    with pytest.raises(RuleViolation) as err:
+        await cycles.set_score(session, town(0), cycle_id=cycle.id, cadre_id=cadre_id(0, 0, 0), side="TOWNSHIP",
+                               score="99", reason="改分")
+    assert err.value.rule == "SCORING_CLOSED"
+
+
+async def _to_round2(session):
+    cycle = await _open(session)
+    await _score_all(session, cycle)
+    await cycles.make_shortlist(session, dept(0), cycle_id=cycle.id, department_id=DEPARTMENTS[0])
+    members = (await session.scalars(select(Member).where(Member.cycle_id == cycle.id, Member.shortlisted.is_(True),
+                                                          Member.department_id == DEPARTMENTS[0]))).all()
+    best = sorted(members, key=lambda m: m.total, reverse=True)
+    return cycle, best
+
+
+async def test_rule_flow_out_of_order(session):
+    cycle, best = await _to_round2(session)
+    with pytest.raises(RuleViolation) as err:  # round 2 before the department has named round 1
+        await cycles.submit_round2(session, town(0), cycle_id=cycle.id, department_id=DEPARTMENTS[0],
+                                   township_id=TOWNSHIPS[0], cadre_ids=set())
+    assert err.value.rule == "FLOW_OUT_OF_ORDER"
+
+
+async def test_rule_excellence_quota_exceeded(session):
+    cycle, best = await _to_round2(session)
+    with pytest.raises(RuleViolation) as err:
+        await cycles.submit_round1(session, dept(0), cycle_id=cycle.id, department_id=DEPARTMENTS[0],
+                                   cadre_ids={m.cadre_id for m in best[:4]})
+    assert err.value.rule == "EXCELLENCE_QUOTA_EXCEEDED"
+
+
+async def test_rules_of_round_two(session):
+    cycle, best = await _to_round2(session)
+    round1 = {m.cadre_id for m in best[:3]}
+    await cycles.submit_round1(session, dept(0), cycle_id=cycle.id, department_id=DEPARTMENTS[0], cadre_ids=round1)
+    first = best[0]
+    t = TOWNSHIPS.index(first.township_id)
+    with pytest.raises(RuleViolation) as err:
+        await cycles.submit_round2(session, town(t), cycle_id=cycle.id, department_id=DEPARTMENTS[0],
+                                   township_id=first.township_id, cadre_ids={first.cadre_id})
+    assert err.value.rule == "ALREADY_EXCELLENT"
+    elsewhere = next(m for m in best[3:] if m.township_id != first.township_id)
+    with pytest.raises(RuleViolation) as err:
+        await cycles.submit_round2(session, town(t), cycle_id=cycle.id, department_id=DEPARTMENTS[0],
+                                   township_id=first.township_id, cadre_ids={elsewhere.cadre_id})
+    assert err.value.rule == "PICK_OUTSIDE_TOWNSHIP"
+    await cycles.submit_round2(session, town(t), cycle_id=cycle.id, department_id=DEPARTMENTS[0],
+                               township_id=first.township_id, cadre_ids=set())
+    with pytest.raises(RuleViolation) as err:
+        await cycles.submit_round2(session, town(t), cycle_id=cycle.id, department_id=DEPARTMENTS[0],
+                                   township_id=first.township_id, cadre_ids=set())
+    assert err.value.rule == "ROUND2_ALREADY_SUBMITTED"
+    with pytest.raises(Forbidden):  # another township cannot report for it
+        await cycles.submit_round2(session, town((t + 1) % 3), cycle_id=cycle.id, department_id=DEPARTMENTS[0],
+                                   township_id=first.township_id, cadre_ids=set())
+
+
+@pytest.mark.parametrize("who", [dept(0), town(0)])
+async def test_only_the_organisation_department_opens_a_cycle(session, who):
+    with pytest.raises(Forbidden):
+        await cycles.open_cycle(session, who, year=2026, township_weight_percent=60, rounding="FLOOR",
+                                ties="EXCLUDE_TIED")
