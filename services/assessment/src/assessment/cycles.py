@@ -13,11 +13,12 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import func, insert, literal, or_, select, update
+from sqlalchemy import func, insert, literal, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit import audit, outbox, visibility
 from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
+from servicekit.pagination import decode_cursor, make_page, page_size
 from servicekit.principal import Principal, Role
 
 from . import excellence as ex
@@ -216,3 +217,44 @@ def member_visibility(principal: Principal):
     if not conditions:
         raise Forbidden("考核结果公示前仅对考核双方可见")
     return or_(*conditions)
+
+
+async def list_members(session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID, first: int | None,
+                       after: str | None, department_id: uuid.UUID | None = None,
+                       township_id: uuid.UUID | None = None):
+    size = page_size(first)
+    stmt = (select(Member).where(Member.cycle_id == cycle_id).order_by(Member.name, Member.cadre_id).limit(size + 1))
+    if (cond := member_visibility(principal)) is not None:
+        stmt = stmt.where(cond)
+    if department_id:
+        stmt = stmt.where(Member.department_id == department_id)
+    if township_id:
+        stmt = stmt.where(Member.township_id == township_id)
+    if key := decode_cursor(after, 2):
+        try:
+            stmt = stmt.where(tuple_(Member.name, Member.cadre_id) > (str(key[0]), uuid.UUID(str(key[1]))))
+        except ValueError as exc:
+            raise BadInput("分页游标无效") from exc
+    return make_page((await session.scalars(stmt)).all(), size, lambda m: (m.name, str(m.cadre_id)))
+
+
+async def places(session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID, department_id: uuid.UUID):
+    """How many places remain in each round for one department's flow."""
+    if principal.is_service:
+        raise Forbidden("服务客户端无权查看")
+    member_visibility(principal)  # the same people who may see the results
+    flow = await session.get(DepartmentFlow, (cycle_id, department_id))
+    if flow is None:
+        raise NotFound("该部门不在本考核周期内")
+    used = dict((await session.execute(
+        select(Member.excellent_round, func.count()).where(Member.cycle_id == cycle_id,
+                                                           Member.department_id == department_id,
+                                                           Member.excellent_round.is_not(None))
+        .group_by(Member.excellent_round))).all())
+    rounds = (await session.scalars(select(TownshipRound).where(TownshipRound.cycle_id == cycle_id,
+                                                                TownshipRound.department_id == department_id)
+                                    .order_by(TownshipRound.township_id))).all()
+    round2_used = dict((await session.execute(
+        select(Member.township_id, func.count()).where(Member.cycle_id == cycle_id, Member.department_id == department_id,
+                                                       Member.excellent_round == 2).group_by(Member.township_id))).all())
+    return flow, used.get(1, 0), [(r, round2_used.get(r.township_id, 0)) for r in rounds]

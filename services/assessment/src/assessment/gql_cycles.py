@@ -1,0 +1,210 @@
+"""Assessment cycles and the excellence flow in GraphQL. Thin: inputs to ``cycles`` calls."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+import strawberry
+from sqlalchemy import select
+from strawberry.types import Info
+
+from servicekit import gql
+from servicekit.app import Context
+from servicekit.errors import BadInput
+
+from . import cycles, models
+from .gql_roster import Cadre
+
+
+def _uuid(value, what: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as exc:
+        raise BadInput(f"{what}编号格式错误") from exc
+
+
+@strawberry.type(description="部门评优进度")
+class DepartmentFlow:
+    department_id: strawberry.ID
+    status: str = strawberry.field(description="SCORING → SHORTLISTED → ROUND1_SENT → ROUND2_DONE")
+    shortlist_quota: int | None
+    round1_quota: int | None
+
+
+@strawberry.type(description="考核周期")
+class AssessmentCycle:
+    id: strawberry.ID
+    year: int
+    township_weight_percent: int
+    department_weight_percent: int
+    shortlist_percent: float
+    round1_percent: float
+    round2_percent: float
+    rounding: str = strawberry.field(description="名额取整: FLOOR / HALF_UP / CEIL")
+    ties: str = strawberry.field(description="并列处理: EXCLUDE_TIED / TOWNSHIP_SCORE_THEN_EXCLUDE")
+    assessed_where: str = strawberry.field(description="年内调动人员的考核地")
+
+    @strawberry.field
+    async def departments(self, info: Info[Context, None]) -> list[DepartmentFlow]:
+        rows = (await info.context.session.scalars(select(models.DepartmentFlow).where(
+            models.DepartmentFlow.cycle_id == uuid.UUID(self.id)).order_by(models.DepartmentFlow.department_id))).all()
+        return [DepartmentFlow(department_id=strawberry.ID(str(r.department_id)), status=r.status,
+                               shortlist_quota=r.shortlist_quota, round1_quota=r.round1_quota) for r in rows]
+
+    @staticmethod
+    def of(c: models.Cycle) -> "AssessmentCycle":
+        t = int(c.township_weight * 100)
+        return AssessmentCycle(id=strawberry.ID(str(c.id)), year=c.year, township_weight_percent=t,
+                               department_weight_percent=100 - t, shortlist_percent=float(c.shortlist_share * 100),
+                               round1_percent=float(c.round1_share * 100), round2_percent=float(c.round2_share * 100),
+                               rounding=c.rounding, ties=c.ties, assessed_where=c.assessed_where)
+
+
+@strawberry.type(description="参评人员 (公示前仅考核双方可见)")
+class CycleMember:
+    cadre: Cadre
+    township_id: strawberry.ID
+    department_id: strawberry.ID
+    township_score: Decimal | None
+    department_score: Decimal | None
+    total: Decimal | None
+    shortlisted: bool
+    excellent_round: int | None = strawberry.field(description="1: 部门评定 / 2: 乡镇评定")
+    excused: bool
+
+    @staticmethod
+    def of(m: models.Member) -> "CycleMember":
+        return CycleMember(cadre=Cadre(id=strawberry.ID(str(m.cadre_id))), township_id=strawberry.ID(str(m.township_id)),
+                           department_id=strawberry.ID(str(m.department_id)), township_score=m.township_score,
+                           department_score=m.department_score, total=m.total, shortlisted=m.shortlisted,
+                           excellent_round=m.excellent_round, excused=m.excused)
+
+
+@strawberry.type(description="第二轮: 某乡镇的名额")
+class TownshipPlaces:
+    township_id: strawberry.ID
+    quota: int
+    used: int
+    remaining: int
+    submitted: bool
+
+
+@strawberry.type(description="评优名额使用情况")
+class ExcellencePlaces:
+    status: str
+    round1_quota: int | None
+    round1_used: int
+    round1_remaining: int | None
+    townships: list[TownshipPlaces]
+
+
+@strawberry.input
+class OpenCycleInput:
+    year: int
+    township_weight_percent: int = 60
+    rounding: str = "FLOOR"
+    ties: str = "EXCLUDE_TIED"
+
+
+@strawberry.input
+class SetScoreInput:
+    cycle_id: strawberry.ID
+    cadre_id: strawberry.ID
+    side: str = strawberry.field(description="TOWNSHIP / DEPARTMENT")
+    score: Decimal
+    reason: str | None = None
+
+
+@strawberry.input
+class DepartmentFlowInput:
+    cycle_id: strawberry.ID
+    department_id: strawberry.ID
+
+
+@strawberry.input
+class Round1Input:
+    cycle_id: strawberry.ID
+    department_id: strawberry.ID
+    cadre_ids: list[strawberry.ID]
+
+
+@strawberry.input
+class Round2Input:
+    cycle_id: strawberry.ID
+    department_id: strawberry.ID
+    township_id: strawberry.ID
+    cadre_ids: list[strawberry.ID]
+
+
+@strawberry.type
+class CycleQuery:
+    @strawberry.federation.field(description="考核周期", requires_scopes=gql.PEOPLE)
+    async def assessment_cycles(self, info: Info[Context, None]) -> list[AssessmentCycle]:
+        rows = (await info.context.session.scalars(select(models.Cycle).order_by(models.Cycle.year.desc()))).all()
+        return [AssessmentCycle.of(c) for c in rows]
+
+    @strawberry.federation.field(description="参评人员及得分 (按权限范围)", requires_scopes=gql.PEOPLE)
+    async def cycle_members(self, info: Info[Context, None], cycle_id: strawberry.ID, first: int | None = None,
+                            after: str | None = None, department_id: strawberry.ID | None = None,
+                            township_id: strawberry.ID | None = None) -> gql.Connection[CycleMember]:
+        page = await cycles.list_members(
+            info.context.session, info.context.principal, cycle_id=_uuid(cycle_id, "周期"), first=first, after=after,
+            department_id=_uuid(department_id, "部门") if department_id else None,
+            township_id=_uuid(township_id, "乡镇") if township_id else None)
+        return gql.connection(page, CycleMember.of)
+
+    @strawberry.federation.field(description="各轮评优剩余名额", requires_scopes=gql.PEOPLE)
+    async def excellence_places(self, info: Info[Context, None], cycle_id: strawberry.ID,
+                                department_id: strawberry.ID) -> ExcellencePlaces:
+        flow, used1, rounds = await cycles.places(info.context.session, info.context.principal,
+                                                  cycle_id=_uuid(cycle_id, "周期"),
+                                                  department_id=_uuid(department_id, "部门"))
+        return ExcellencePlaces(
+            status=flow.status, round1_quota=flow.round1_quota, round1_used=used1,
+            round1_remaining=(flow.round1_quota - used1) if flow.round1_quota is not None else None,
+            townships=[TownshipPlaces(township_id=strawberry.ID(str(r.township_id)), quota=r.quota, used=u,
+                                      remaining=r.quota - u, submitted=r.submitted) for r, u in rounds])
+
+
+@strawberry.type
+class CycleMutation:
+    @strawberry.federation.mutation(description="组织部开启年度考核", requires_scopes=gql.PEOPLE)
+    async def open_assessment_cycle(self, info: Info[Context, None], input: OpenCycleInput) -> AssessmentCycle:
+        return AssessmentCycle.of(await cycles.open_cycle(
+            info.context.session, info.context.principal, year=input.year,
+            township_weight_percent=input.township_weight_percent, rounding=input.rounding, ties=input.ties))
+
+    @strawberry.federation.mutation(description="评分 (乡镇或部门, 各评本方人员)", requires_scopes=gql.PEOPLE)
+    async def set_assessment_score(self, info: Info[Context, None], input: SetScoreInput) -> CycleMember:
+        return CycleMember.of(await cycles.set_score(
+            info.context.session, info.context.principal, cycle_id=_uuid(input.cycle_id, "周期"),
+            cadre_id=_uuid(input.cadre_id, "人员"), side=input.side, score=input.score, reason=input.reason))
+
+    @strawberry.federation.mutation(description="部门产生入围名单 (前40%)", requires_scopes=gql.PEOPLE)
+    async def make_excellence_shortlist(self, info: Info[Context, None], input: DepartmentFlowInput) -> DepartmentFlow:
+        flow = await cycles.make_shortlist(info.context.session, info.context.principal,
+                                           cycle_id=_uuid(input.cycle_id, "周期"),
+                                           department_id=_uuid(input.department_id, "部门"))
+        return DepartmentFlow(department_id=strawberry.ID(str(flow.department_id)), status=flow.status,
+                              shortlist_quota=flow.shortlist_quota, round1_quota=flow.round1_quota)
+
+    @strawberry.federation.mutation(description="第一轮: 部门评定12.5%并函告乡镇", requires_scopes=gql.PEOPLE)
+    async def submit_excellence_round1(self, info: Info[Context, None], input: Round1Input) -> DepartmentFlow:
+        flow = await cycles.submit_round1(info.context.session, info.context.principal,
+                                          cycle_id=_uuid(input.cycle_id, "周期"),
+                                          department_id=_uuid(input.department_id, "部门"),
+                                          cadre_ids={_uuid(c, "人员") for c in input.cadre_ids})
+        return DepartmentFlow(department_id=strawberry.ID(str(flow.department_id)), status=flow.status,
+                              shortlist_quota=flow.shortlist_quota, round1_quota=flow.round1_quota)
+
+    @strawberry.federation.mutation(description="第二轮: 乡镇从剩余入围人员中评定12.5%并报送", requires_scopes=gql.PEOPLE)
+    async def submit_excellence_round2(self, info: Info[Context, None], input: Round2Input) -> TownshipPlaces:
+        r = await cycles.submit_round2(info.context.session, info.context.principal,
+                                       cycle_id=_uuid(input.cycle_id, "周期"),
+                                       department_id=_uuid(input.department_id, "部门"),
+                                       township_id=_uuid(input.township_id, "乡镇"),
+                                       cadre_ids={_uuid(c, "人员") for c in input.cadre_ids})
+        used = len(input.cadre_ids)
+        return TownshipPlaces(township_id=strawberry.ID(str(r.township_id)), quota=r.quota, used=used,
+                              remaining=r.quota - used, submitted=r.submitted)

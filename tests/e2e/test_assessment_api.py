@@ -1,0 +1,42 @@
+"""Assessment through the gateway: the organisation department opens the year, each side scores
+its own cadres, and results stay with the assessors before publication."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from helpers import error_codes, eventually, gql
+from stackutil import DEMO, db_conn
+
+DEMO_CADRE = next(u for u in DEMO["users"] if u["username"] == "cadre-demo")["cadre_id"]
+SCORE = "mutation($i: SetScoreInput!) { setAssessmentScore(input: $i) { township_score: townshipScore departmentScore } }"
+
+
+def test_open_score_and_read_within_scope(stack, gateway, user_token):
+    def projected() -> bool:
+        with db_conn(stack, "assessment") as conn:
+            return conn.execute("SELECT count(*) FROM roster_entry").fetchone()[0] == 566
+    eventually(projected, timeout=60)  # the assessment service has followed personnel's feed
+
+    year = dt.date.today().year
+    _, body = gql(gateway, "mutation($i: OpenCycleInput!) { openAssessmentCycle(input: $i) { id townshipWeightPercent departmentWeightPercent departments { status } } }",
+                  {"i": {"year": year}}, token=user_token("zuzhibu"))
+    cycle = body["data"]["openAssessmentCycle"]
+    assert (cycle["townshipWeightPercent"], cycle["departmentWeightPercent"]) == (60, 40)
+    assert len(cycle["departments"]) == 6 and {d["status"] for d in cycle["departments"]} == {"SCORING"}
+
+    score = {"cycleId": cycle["id"], "cadreId": DEMO_CADRE, "score": "91.5"}
+    _, body = gql(gateway, SCORE, {"i": {**score, "side": "TOWNSHIP"}}, token=user_token("diankou-admin"))
+    assert body["data"]["setAssessmentScore"]["township_score"] == "91.50"
+    _, body = gql(gateway, SCORE, {"i": {**score, "side": "TOWNSHIP"}}, token=user_token("fengqiao-admin"))
+    assert error_codes(body) == ["FORBIDDEN"]
+    _, body = gql(gateway, SCORE, {"i": {**score, "side": "DEPARTMENT", "score": "120"}}, token=user_token("sfj-admin"))
+    assert error_codes(body) == ["RULE_VIOLATION"] and body["errors"][0]["extensions"]["rule"] == "SCORE_OUT_OF_RANGE"
+
+    members = "query($c: ID!) { cycleMembers(cycleId: $c, first: 100) { nodes { cadre { id name township { code } } townshipScore } } }"
+    _, body = gql(gateway, members, {"c": cycle["id"]}, token=user_token("diankou-admin"))
+    nodes = body["data"]["cycleMembers"]["nodes"]
+    assert nodes and {n["cadre"]["township"]["code"] for n in nodes} == {"diankou"}
+    assert next(n for n in nodes if n["cadre"]["id"] == DEMO_CADRE)["townshipScore"] == "91.50"
+    _, body = gql(gateway, members, {"c": cycle["id"]}, token=user_token("leader"))
+    assert error_codes(body) == ["FORBIDDEN"]  # not published yet
