@@ -10,6 +10,7 @@ Rules (``extensions.rule``): ``CYCLE_EXISTS`` (one annual cycle a year), ``SCORE
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from decimal import Decimal, InvalidOperation
 
@@ -17,12 +18,13 @@ from sqlalchemy import func, insert, literal, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit import audit, outbox, visibility
+from servicekit.calendar import today
 from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
 from servicekit.pagination import decode_cursor, make_page, page_size
 from servicekit.principal import Principal, Role
 
 from . import excellence as ex
-from .models import Cycle, DepartmentFlow, Member, RosterEntry, TownshipRound
+from .models import Cycle, DepartmentFlow, Member, Objection, RosterEntry, TownshipRound
 
 OCCUPYING = ("IN_POST", "SECONDED", "ON_LEAVE")
 
@@ -203,13 +205,16 @@ async def submit_round2(session: AsyncSession, principal: Principal, *, cycle_id
     return township_round
 
 
-def member_visibility(principal: Principal):
-    """Before publication, results are seen only by the assessors concerned (and the organisation department)."""
+def member_visibility(principal: Principal, published: bool = False):
+    """Before publication, results are seen only by the assessors concerned (and the organisation
+    department); after it, leadership reads all and each cadre their own."""
     if principal.is_service:
         raise Forbidden("服务客户端无权查看考核结果")
-    if principal.has_role(Role.ORG_DEPARTMENT):
+    if principal.has_role(Role.ORG_DEPARTMENT) or (published and principal.has_role(Role.LEADERSHIP)):
         return None
     conditions = []
+    if published and (ids := visibility.uuids(principal.scope_ids(Role.CADRE))):
+        conditions.append(Member.cadre_id.in_(ids))
     if ids := visibility.uuids(principal.scope_ids(Role.DEPARTMENT_ADMIN)):
         conditions.append(Member.department_id.in_(ids))
     if ids := visibility.uuids(principal.scope_ids(Role.TOWNSHIP_ADMIN)):
@@ -223,8 +228,11 @@ async def list_members(session: AsyncSession, principal: Principal, *, cycle_id:
                        after: str | None, department_id: uuid.UUID | None = None,
                        township_id: uuid.UUID | None = None):
     size = page_size(first)
+    cycle = await session.get(Cycle, cycle_id)
+    if cycle is None:
+        raise NotFound("考核周期不存在")
     stmt = (select(Member).where(Member.cycle_id == cycle_id).order_by(Member.name, Member.cadre_id).limit(size + 1))
-    if (cond := member_visibility(principal)) is not None:
+    if (cond := member_visibility(principal, published=cycle.status != "OPEN")) is not None:
         stmt = stmt.where(cond)
     if department_id:
         stmt = stmt.where(Member.department_id == department_id)
@@ -258,3 +266,146 @@ async def places(session: AsyncSession, principal: Principal, *, cycle_id: uuid.
         select(Member.township_id, func.count()).where(Member.cycle_id == cycle_id, Member.department_id == department_id,
                                                        Member.excellent_round == 2).group_by(Member.township_id))).all())
     return flow, used.get(1, 0), [(r, round2_used.get(r.township_id, 0)) for r in rounds]
+
+
+# --- completeness, excuses, grades, publication, objections, approval -------------------------
+
+GRADES = ("EXCELLENT", "COMPETENT", "BASIC", "INCOMPETENT")  # 优秀 / 称职 / 基本称职 / 不称职
+# Grade rules: excellent = named in round 1 or 2; otherwise by total (county-set thresholds).
+COMPETENT_FROM = Decimal("70")
+BASIC_FROM = Decimal("60")
+
+
+def grade_for(total: Decimal | None, excellent: bool) -> str | None:
+    if total is None:
+        return None
+    if excellent:
+        return "EXCELLENT"
+    if total >= COMPETENT_FROM:
+        return "COMPETENT"
+    return "BASIC" if total >= BASIC_FROM else "INCOMPETENT"
+
+
+async def completeness(session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID) -> list[tuple]:
+    """Who still lacks which score: (member, missing sides), for the caller's scope."""
+    stmt = select(Member).where(Member.cycle_id == cycle_id, Member.excused.is_(False),
+                                or_(Member.township_score.is_(None), Member.department_score.is_(None)))
+    if (cond := member_visibility(principal)) is not None:
+        stmt = stmt.where(cond)
+    rows = (await session.scalars(stmt.order_by(Member.name, Member.cadre_id).limit(1000))).all()
+    return [(m, [s for s, v in (("TOWNSHIP", m.township_score), ("DEPARTMENT", m.department_score)) if v is None])
+            for m in rows]
+
+
+async def excuse(session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID, cadre_id: uuid.UUID,
+                 reason: str) -> Member:
+    if principal.is_service or not principal.has_role(Role.ORG_DEPARTMENT):
+        raise Forbidden("免于考核由组织部决定")
+    if not reason.strip():
+        raise BadInput("请说明理由")
+    member = await session.get(Member, (cycle_id, cadre_id), with_for_update=True)
+    if member is None:
+        raise NotFound("该人员不在本考核周期名单中")
+    if (await _flow(session, cycle_id, member.department_id)).status != "SCORING":
+        raise RuleViolation("SCORING_CLOSED", "该部门已入围评定")
+    member.excused = True
+    await audit.record(session, actor=principal, action="member.excuse", entity_type="CycleMember",
+                       entity_id=f"{cycle_id}:{cadre_id}", after={"excused": True}, reason=reason)
+    return member
+
+
+async def publish(session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID, objection_days: int) -> Cycle:
+    """公示: every department's flow must be complete; grades are set and an objection window opens."""
+    if principal.is_service or not principal.has_role(Role.ORG_DEPARTMENT):
+        raise Forbidden("由组织部公示")
+    cycle = await session.get(Cycle, cycle_id, with_for_update=True)
+    if cycle is None:
+        raise NotFound("考核周期不存在")
+    if cycle.status != "OPEN":
+        raise RuleViolation("FLOW_OUT_OF_ORDER", "已公示")
+    if not 1 <= objection_days <= 30:
+        raise BadInput("公示期须为 1 到 30 天")
+    unfinished = await session.scalar(select(func.count()).select_from(DepartmentFlow).where(
+        DepartmentFlow.cycle_id == cycle_id, DepartmentFlow.status != "ROUND2_DONE"))
+    if unfinished:
+        raise RuleViolation("FLOW_OUT_OF_ORDER", f"尚有 {unfinished} 个部门未完成评优")
+    members = (await session.scalars(select(Member).where(Member.cycle_id == cycle_id))).all()
+    for m in members:
+        m.grade = None if m.excused else grade_for(m.total, m.excellent_round is not None)
+    cycle.status, cycle.objection_deadline = "PUBLISHED", today() + dt.timedelta(days=objection_days)
+    await audit.record(session, actor=principal, action="cycle.publish", entity_type="Cycle", entity_id=cycle.id,
+                       after={"objection_deadline": cycle.objection_deadline.isoformat()})
+    return cycle
+
+
+async def file_objection(session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID, text: str) -> Objection:
+    cadre_ids = visibility.uuids(principal.scope_ids(Role.CADRE))
+    if principal.is_service or not cadre_ids:
+        raise Forbidden("由本人提出异议")
+    cycle = await session.get(Cycle, cycle_id)
+    if cycle is None:
+        raise NotFound("考核周期不存在")
+    if cycle.status != "PUBLISHED" or today() > cycle.objection_deadline:
+        raise RuleViolation("OBJECTION_WINDOW_CLOSED", "不在公示期内")
+    member = await session.get(Member, (cycle_id, cadre_ids[0]))
+    if member is None:
+        raise NotFound("本人不在本考核周期名单中")
+    if not text.strip():
+        raise BadInput("请写明异议")
+    objection = Objection(cycle_id=cycle_id, cadre_id=member.cadre_id, text=text.strip())
+    session.add(objection)
+    await session.flush()
+    await audit.record(session, actor=principal, action="objection.file", entity_type="Objection",
+                       entity_id=objection.id, after={"cadre_id": str(member.cadre_id)}, reason=text)
+    return objection
+
+
+async def resolve_objection(session: AsyncSession, principal: Principal, *, objection_id: uuid.UUID, resolution: str,
+                            new_grade: str | None = None) -> Objection:
+    if principal.is_service or not principal.has_role(Role.ORG_DEPARTMENT):
+        raise Forbidden("异议由组织部处理")
+    objection = await session.get(Objection, objection_id, with_for_update=True)
+    if objection is None:
+        raise NotFound("异议不存在")
+    if objection.resolution:
+        raise RuleViolation("OBJECTION_RESOLVED", "该异议已处理")
+    if not resolution.strip():
+        raise BadInput("请写明处理意见")
+    if new_grade is not None:
+        if new_grade not in GRADES:
+            raise BadInput(f"等次须为 {', '.join(GRADES)}")
+        member = await session.get(Member, (objection.cycle_id, objection.cadre_id), with_for_update=True)
+        before = member.grade
+        member.grade = new_grade
+        await audit.record(session, actor=principal, action="member.regrade", entity_type="CycleMember",
+                           entity_id=f"{member.cycle_id}:{member.cadre_id}", before={"grade": before},
+                           after={"grade": new_grade}, reason=resolution)
+    objection.resolution, objection.resolved_by = resolution.strip(), principal.subject
+    await audit.record(session, actor=principal, action="objection.resolve", entity_type="Objection",
+                       entity_id=objection.id, after={"resolution": objection.resolution}, reason=resolution)
+    return objection
+
+
+async def approve(session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID) -> Cycle:
+    """组织部审定: after the window, with every objection answered; results go out as an event."""
+    if principal.is_service or not principal.has_role(Role.ORG_DEPARTMENT):
+        raise Forbidden("由组织部审定")
+    cycle = await session.get(Cycle, cycle_id, with_for_update=True)
+    if cycle is None:
+        raise NotFound("考核周期不存在")
+    if cycle.status != "PUBLISHED":
+        raise RuleViolation("FLOW_OUT_OF_ORDER", "须先公示")
+    if today() <= cycle.objection_deadline:
+        raise RuleViolation("OBJECTION_WINDOW_OPEN", f"公示期至 {cycle.objection_deadline:%Y-%m-%d}")
+    pending = await session.scalar(select(func.count()).select_from(Objection).where(
+        Objection.cycle_id == cycle_id, Objection.resolution.is_(None)))
+    if pending:
+        raise RuleViolation("OBJECTIONS_PENDING", f"尚有 {pending} 件异议未处理")
+    cycle.status = "APPROVED"
+    results = (await session.execute(select(Member.cadre_id, Member.grade).where(Member.cycle_id == cycle_id))).all()
+    await outbox.emit(session, "assessment.results_approved", aggregate_type="Cycle", aggregate_id=cycle_id,
+                      payload={"cycle_id": str(cycle_id), "year": cycle.year,
+                               "results": [{"cadre_id": str(c), "grade": g} for c, g in results]})
+    await audit.record(session, actor=principal, action="cycle.approve", entity_type="Cycle", entity_id=cycle_id,
+                       after={"status": "APPROVED", "results": len(results)})
+    return cycle

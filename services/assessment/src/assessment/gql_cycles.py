@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from decimal import Decimal
 
@@ -41,6 +42,8 @@ class AssessmentCycle:
     shortlist_percent: float
     round1_percent: float
     round2_percent: float
+    status: str = strawberry.field(description="OPEN / PUBLISHED (公示) / APPROVED (审定)")
+    objection_deadline: dt.date | None
     rounding: str = strawberry.field(description="名额取整: FLOOR / HALF_UP / CEIL")
     ties: str = strawberry.field(description="并列处理: EXCLUDE_TIED / TOWNSHIP_SCORE_THEN_EXCLUDE")
     assessed_where: str = strawberry.field(description="年内调动人员的考核地")
@@ -58,7 +61,8 @@ class AssessmentCycle:
         return AssessmentCycle(id=strawberry.ID(str(c.id)), year=c.year, township_weight_percent=t,
                                department_weight_percent=100 - t, shortlist_percent=float(c.shortlist_share * 100),
                                round1_percent=float(c.round1_share * 100), round2_percent=float(c.round2_share * 100),
-                               rounding=c.rounding, ties=c.ties, assessed_where=c.assessed_where)
+                               rounding=c.rounding, ties=c.ties, assessed_where=c.assessed_where, status=c.status,
+                               objection_deadline=c.objection_deadline)
 
 
 @strawberry.type(description="参评人员 (公示前仅考核双方可见)")
@@ -71,6 +75,7 @@ class CycleMember:
     total: Decimal | None
     shortlisted: bool
     excellent_round: int | None = strawberry.field(description="1: 部门评定 / 2: 乡镇评定")
+    grade: str | None = strawberry.field(description="优秀 EXCELLENT / 称职 COMPETENT / 基本称职 BASIC / 不称职 INCOMPETENT")
     excused: bool
 
     @staticmethod
@@ -78,7 +83,7 @@ class CycleMember:
         return CycleMember(cadre=Cadre(id=strawberry.ID(str(m.cadre_id))), township_id=strawberry.ID(str(m.township_id)),
                            department_id=strawberry.ID(str(m.department_id)), township_score=m.township_score,
                            department_score=m.department_score, total=m.total, shortlisted=m.shortlisted,
-                           excellent_round=m.excellent_round, excused=m.excused)
+                           excellent_round=m.excellent_round, grade=m.grade, excused=m.excused)
 
 
 @strawberry.type(description="第二轮: 某乡镇的名额")
@@ -97,6 +102,45 @@ class ExcellencePlaces:
     round1_used: int
     round1_remaining: int | None
     townships: list[TownshipPlaces]
+
+
+@strawberry.type(description="缺评情况")
+class MissingScore:
+    cadre: Cadre
+    missing: list[str] = strawberry.field(description="TOWNSHIP / DEPARTMENT")
+
+
+@strawberry.type(description="异议")
+class Objection:
+    id: strawberry.ID
+    text: str
+    resolution: str | None
+
+
+@strawberry.input
+class ExcuseInput:
+    cycle_id: strawberry.ID
+    cadre_id: strawberry.ID
+    reason: str
+
+
+@strawberry.input
+class PublishInput:
+    cycle_id: strawberry.ID
+    objection_days: int = 5
+
+
+@strawberry.input
+class FileObjectionInput:
+    cycle_id: strawberry.ID
+    text: str
+
+
+@strawberry.input
+class ResolveObjectionInput:
+    objection_id: strawberry.ID
+    resolution: str
+    new_grade: str | None = None
 
 
 @strawberry.input
@@ -154,6 +198,11 @@ class CycleQuery:
             township_id=_uuid(township_id, "乡镇") if township_id else None)
         return gql.connection(page, CycleMember.of)
 
+    @strawberry.federation.field(description="缺评清单 (按权限范围)", requires_scopes=gql.PEOPLE)
+    async def missing_scores(self, info: Info[Context, None], cycle_id: strawberry.ID) -> list[MissingScore]:
+        rows = await cycles.completeness(info.context.session, info.context.principal, cycle_id=_uuid(cycle_id, "周期"))
+        return [MissingScore(cadre=Cadre(id=strawberry.ID(str(m.cadre_id))), missing=sides) for m, sides in rows]
+
     @strawberry.federation.field(description="各轮评优剩余名额", requires_scopes=gql.PEOPLE)
     async def excellence_places(self, info: Info[Context, None], cycle_id: strawberry.ID,
                                 department_id: strawberry.ID) -> ExcellencePlaces:
@@ -174,6 +223,36 @@ class CycleMutation:
         return AssessmentCycle.of(await cycles.open_cycle(
             info.context.session, info.context.principal, year=input.year,
             township_weight_percent=input.township_weight_percent, rounding=input.rounding, ties=input.ties))
+
+    @strawberry.federation.mutation(description="组织部决定免于考核", requires_scopes=gql.PEOPLE)
+    async def excuse_from_assessment(self, info: Info[Context, None], input: ExcuseInput) -> CycleMember:
+        return CycleMember.of(await cycles.excuse(info.context.session, info.context.principal,
+                                                  cycle_id=_uuid(input.cycle_id, "周期"),
+                                                  cadre_id=_uuid(input.cadre_id, "人员"), reason=input.reason))
+
+    @strawberry.federation.mutation(description="组织部公示考核结果", requires_scopes=gql.PEOPLE)
+    async def publish_assessment_results(self, info: Info[Context, None], input: PublishInput) -> AssessmentCycle:
+        return AssessmentCycle.of(await cycles.publish(info.context.session, info.context.principal,
+                                                       cycle_id=_uuid(input.cycle_id, "周期"),
+                                                       objection_days=input.objection_days))
+
+    @strawberry.federation.mutation(description="本人在公示期内提出异议", requires_scopes=gql.PEOPLE)
+    async def file_assessment_objection(self, info: Info[Context, None], input: FileObjectionInput) -> Objection:
+        o = await cycles.file_objection(info.context.session, info.context.principal,
+                                        cycle_id=_uuid(input.cycle_id, "周期"), text=input.text)
+        return Objection(id=strawberry.ID(str(o.id)), text=o.text, resolution=o.resolution)
+
+    @strawberry.federation.mutation(description="组织部处理异议", requires_scopes=gql.PEOPLE)
+    async def resolve_assessment_objection(self, info: Info[Context, None], input: ResolveObjectionInput) -> Objection:
+        o = await cycles.resolve_objection(info.context.session, info.context.principal,
+                                           objection_id=_uuid(input.objection_id, "异议"), resolution=input.resolution,
+                                           new_grade=input.new_grade)
+        return Objection(id=strawberry.ID(str(o.id)), text=o.text, resolution=o.resolution)
+
+    @strawberry.federation.mutation(description="组织部审定考核结果", requires_scopes=gql.PEOPLE)
+    async def approve_assessment_results(self, info: Info[Context, None], input: PublishInput) -> AssessmentCycle:
+        return AssessmentCycle.of(await cycles.approve(info.context.session, info.context.principal,
+                                                       cycle_id=_uuid(input.cycle_id, "周期")))
 
     @strawberry.federation.mutation(description="评分 (乡镇或部门, 各评本方人员)", requires_scopes=gql.PEOPLE)
     async def set_assessment_score(self, info: Info[Context, None], input: SetScoreInput) -> CycleMember:

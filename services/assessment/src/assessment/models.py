@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, Numeric, String, func
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, func
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -56,6 +56,9 @@ class Cycle(Base):
     ties: Mapped[str] = mapped_column(String(40))
     # Whose township assesses a cadre who moved during the year (stated rule).
     assessed_where: Mapped[str] = mapped_column(String(30), default="TOWNSHIP_AT_OPENING")
+    # OPEN → PUBLISHED (公示, objections may be filed until objection_deadline) → APPROVED (组织部审定)
+    status: Mapped[str] = mapped_column(String(12), default="OPEN")
+    objection_deadline: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     opened_by: Mapped[str] = mapped_column(String(64))
     opened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -79,6 +82,7 @@ class Member(Base):
     total: Mapped[Decimal | None] = mapped_column(Numeric(5, 2), nullable=True)
     shortlisted: Mapped[bool] = mapped_column(Boolean, default=False)
     excellent_round: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 1 | 2
+    grade: Mapped[str | None] = mapped_column(String(20), nullable=True)  # EXCELLENT | COMPETENT | BASIC | INCOMPETENT
 
     __table_args__ = (
         Index("ix_cycle_member_department", "cycle_id", "department_id", "township_id"),
@@ -109,3 +113,18 @@ class TownshipRound(Base):
     township_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     quota: Mapped[int] = mapped_column(Integer)
     submitted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Objection(Base):
+    """异议: a cadre objects to their result during the publication window; the organisation
+    department resolves it before final approval."""
+
+    __tablename__ = "objection"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    cycle_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"), index=True)
+    cadre_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    text: Mapped[str] = mapped_column(Text)
+    filed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    resolution: Mapped[str | None] = mapped_column(Text, nullable=True)
+    resolved_by: Mapped[str | None] = mapped_column(String(64), nullable=True)

@@ -1,10 +1,5 @@
-"""Business dates are in Asia/Shanghai (ARCHITECTURE.md)."""
+"""Business dates are in Asia/Shanghai; the clock lives in the kernel."""
 
-import datetime as dt
-from zoneinfo import ZoneInfo
+from servicekit.calendar import SHANGHAI, today
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def today() -> dt.date:
-    return dt.datetime.now(SHANGHAI).date()
+__all__ = ["SHANGHAI", "today"]

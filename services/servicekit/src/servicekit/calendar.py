@@ -1,0 +1,10 @@
+"""Business dates are in Asia/Shanghai (ARCHITECTURE.md)."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def today() -> dt.date:
+    return dt.datetime.now(SHANGHAI).date()

@@ -1,0 +1,99 @@
+"""公示 and 审定: grades, the objection window, objections resolved before final approval."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from servicekit.calendar import today
+from servicekit.errors import Forbidden, RuleViolation
+from servicekit.outbox import OutboxEvent
+from servicekit.principal import Role
+
+from assessment import cycles
+from assessment.models import Member, TownshipRound
+from conftest import DEPARTMENTS, ORG, TOWNSHIPS, dept, person, town
+from test_cycle_rules import _open, _score_all
+
+
+async def _complete(session):
+    cycle = await _open(session)
+    for d in range(len(DEPARTMENTS)):
+        await _score_all(session, cycle, d)
+        await cycles.make_shortlist(session, dept(d), cycle_id=cycle.id, department_id=DEPARTMENTS[d])
+        members = (await session.scalars(select(Member).where(Member.cycle_id == cycle.id, Member.shortlisted.is_(True),
+                                                              Member.department_id == DEPARTMENTS[d]))).all()
+        best = sorted(members, key=lambda m: m.total, reverse=True)
+        await cycles.submit_round1(session, dept(d), cycle_id=cycle.id, department_id=DEPARTMENTS[d],
+                                   cadre_ids={m.cadre_id for m in best[:1]})
+        for t, township in enumerate(TOWNSHIPS):
+            if await session.get(TownshipRound, (cycle.id, DEPARTMENTS[d], township)):
+                await cycles.submit_round2(session, town(t), cycle_id=cycle.id, department_id=DEPARTMENTS[d],
+                                           township_id=township, cadre_ids=set())
+    return cycle
+
+
+async def test_publication_grades_and_approval(session):
+    cycle = await _complete(session)
+    with pytest.raises(Forbidden):
+        await cycles.publish(session, dept(0), cycle_id=cycle.id, objection_days=5)
+    await cycles.publish(session, ORG, cycle_id=cycle.id, objection_days=5)
+    grades = {m.grade for m in (await session.scalars(select(Member).where(Member.cycle_id == cycle.id))).all()}
+    assert "EXCELLENT" in grades and grades <= set(cycles.GRADES)
+    member = (await session.scalars(select(Member).where(Member.cycle_id == cycle.id))).first()
+    me = person(Role.CADRE, member.cadre_id)
+    page = await cycles.list_members(session, me, cycle_id=cycle.id, first=10, after=None)
+    assert [m.cadre_id for m in page.items] == [member.cadre_id]  # a cadre sees their own result once published
+    objection = await cycles.file_objection(session, me, cycle_id=cycle.id, text="平时考核分数有误")
+    with pytest.raises(RuleViolation) as err:
+        await cycles.approve(session, ORG, cycle_id=cycle.id)
+    assert err.value.rule == "OBJECTION_WINDOW_OPEN"
+    cycle.objection_deadline = today() - dt.timedelta(days=1)  # the window passes
+    with pytest.raises(RuleViolation) as err:
+        await cycles.approve(session, ORG, cycle_id=cycle.id)
+    assert err.value.rule == "OBJECTIONS_PENDING"
+    await cycles.resolve_objection(session, ORG, objection_id=objection.id, resolution="经复核维持原等次")
+    await cycles.approve(session, ORG, cycle_id=cycle.id)
+    event = (await session.scalars(select(OutboxEvent).where(OutboxEvent.type == "assessment.results_approved"))).one()
+    assert len(event.payload["results"]) == 48
+
+
+async def test_rule_flow_out_of_order_publication_needs_every_department(session):
+    cycle = await _open(session)
+    with pytest.raises(RuleViolation) as err:
+        await cycles.publish(session, ORG, cycle_id=cycle.id, objection_days=5)
+    assert err.value.rule == "FLOW_OUT_OF_ORDER"
+
+
+async def test_rule_objection_window_closed(session):
+    cycle = await _complete(session)
+    member = (await session.scalars(select(Member).where(Member.cycle_id == cycle.id))).first()
+    with pytest.raises(RuleViolation) as err:  # not published yet
+        await cycles.file_objection(session, person(Role.CADRE, member.cadre_id), cycle_id=cycle.id, text="x")
+    assert err.value.rule == "OBJECTION_WINDOW_CLOSED"
+
+
+async def test_results_stay_with_the_assessors_before_publication(session):
+    cycle = await _open(session)
+    with pytest.raises(Forbidden):
+        await cycles.list_members(session, person(Role.LEADERSHIP), cycle_id=cycle.id, first=10, after=None)
+    page = await cycles.list_members(session, town(0), cycle_id=cycle.id, first=100, after=None)
+    assert page.items and all(m.township_id == TOWNSHIPS[0] for m in page.items)
+
+
+async def test_an_excused_cadre_does_not_block_the_shortlist(session):
+    cycle = await _open(session)
+    await _score_all(session, cycle, 0)
+    member = (await session.scalars(select(Member).where(Member.cycle_id == cycle.id,
+                                                         Member.department_id == DEPARTMENTS[0]))).first()
+    member.department_score = None
+    await session.flush()
+    missing = await cycles.completeness(session, dept(0), cycle_id=cycle.id)
+    assert [(m.cadre_id, sides) for m, sides in missing] == [(member.cadre_id, ["DEPARTMENT"])]
+    with pytest.raises(Forbidden):
+        await cycles.excuse(session, dept(0), cycle_id=cycle.id, cadre_id=member.cadre_id, reason="长期病假")
+    await cycles.excuse(session, ORG, cycle_id=cycle.id, cadre_id=member.cadre_id, reason="长期病假")
+    flow = await cycles.make_shortlist(session, dept(0), cycle_id=cycle.id, department_id=DEPARTMENTS[0])
+    assert flow.status == "SHORTLISTED"
