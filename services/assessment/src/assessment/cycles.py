@@ -177,8 +177,10 @@ async def submit_round2(session: AsyncSession, principal: Principal, *, cycle_id
         raise NotFound("本乡镇没有该部门的参评人员")
     if township_round.submitted:
         raise RuleViolation("ROUND2_ALREADY_SUBMITTED", "本乡镇已报送第二轮结果")
+    # Only the township's people and the picks matter to the checks: a page of rows, not the department.
     rows = (await session.execute(select(Member.cadre_id, Member.township_id, Member.shortlisted, Member.excellent_round)
-                                  .where(Member.cycle_id == cycle_id, Member.department_id == department_id))).all()
+                                  .where(Member.cycle_id == cycle_id, Member.department_id == department_id,
+                                         or_(Member.township_id == township_id, Member.cadre_id.in_(cadre_ids))))).all()
     shortlisted = frozenset(r.cadre_id for r in rows if r.shortlisted)
     round1 = {r.cadre_id for r in rows if r.excellent_round == 1}
     in_township = {r.cadre_id for r in rows if r.township_id == township_id}
