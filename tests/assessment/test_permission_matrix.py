@@ -1,0 +1,135 @@
+"""Every assessment mutation × every role: allowed where DOMAIN.md says so, FORBIDDEN elsewhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+
+from servicekit.calendar import today
+from servicekit.errors import AppError, Forbidden
+from servicekit.principal import Principal, Role
+
+from assessment import cycles
+from assessment.models import Cycle
+from conftest import DEPARTMENTS, ORG, TOWNSHIPS, cadre_id, dept, person, town
+from test_cycle_rules import _open, _score_all
+from test_publication_rules import _complete
+
+SUBJECT = cadre_id(0, 0, 0)  # department 0, township 0
+
+ROLES = {
+    "ORG_DEPARTMENT": ORG, "STAFFING_OFFICE": person(Role.STAFFING_OFFICE), "LEADERSHIP": person(Role.LEADERSHIP),
+    "DEPARTMENT_ADMIN(own)": dept(0), "DEPARTMENT_ADMIN(other)": dept(1),
+    "TOWNSHIP_ADMIN(own)": town(0), "TOWNSHIP_ADMIN(other)": town(1),
+    "AGENCY_HEAD": person(Role.AGENCY_HEAD, "00000000-0000-0000-0000-000000000300"),
+    "COMMAND_CENTRE": person(Role.COMMAND_CENTRE, TOWNSHIPS[0]), "GRID_WORKER": person(Role.GRID_WORKER, TOWNSHIPS[0]),
+    "CADRE(self)": person(Role.CADRE, SUBJECT),
+    "SERVICE": Principal(subject="s", kind="service", client_id="s", token_id="t", scopes=frozenset({"roster:read"})),
+}
+
+
+async def _opened(s):
+    return SimpleNamespace(cycle=await _open(s))
+
+
+async def _scored(s):
+    cycle = await _open(s)
+    await _score_all(s, cycle, 0)
+    return SimpleNamespace(cycle=cycle)
+
+
+async def _shortlisted(s):
+    st = await _scored(s)
+    await cycles.make_shortlist(s, dept(0), cycle_id=st.cycle.id, department_id=DEPARTMENTS[0])
+    return st
+
+
+async def _round1(s):
+    st = await _shortlisted(s)
+    await cycles.submit_round1(s, dept(0), cycle_id=st.cycle.id, department_id=DEPARTMENTS[0], cadre_ids=set())
+    return st
+
+
+async def _published(s):
+    cycle = await _complete(s)
+    await cycles.publish(s, ORG, cycle_id=cycle.id, objection_days=5)
+    return SimpleNamespace(cycle=cycle)
+
+
+async def _objected(s):
+    st = await _published(s)
+    st.objection = await cycles.file_objection(s, person(Role.CADRE, SUBJECT), cycle_id=st.cycle.id, text="x")
+    return st
+
+
+async def _window_passed(s):
+    st = await _published(s)
+    (await s.get(Cycle, st.cycle.id)).objection_deadline = today() - dt.timedelta(days=1)
+    return st
+
+
+async def _nothing(s):
+    return SimpleNamespace()
+
+
+OPERATIONS = {
+    "openAssessmentCycle": ({"ORG_DEPARTMENT"}, _nothing,
+                            lambda s, w, st: cycles.open_cycle(s, w, year=2040, township_weight_percent=60,
+                                                               rounding="FLOOR", ties="EXCLUDE_TIED")),
+    "setAssessmentScore(TOWNSHIP)": ({"TOWNSHIP_ADMIN(own)"}, _opened,
+                                     lambda s, w, st: cycles.set_score(s, w, cycle_id=st.cycle.id, cadre_id=SUBJECT,
+                                                                       side="TOWNSHIP", score=Decimal(88), reason=None)),
+    "setAssessmentScore(DEPARTMENT)": ({"DEPARTMENT_ADMIN(own)"}, _opened,
+                                       lambda s, w, st: cycles.set_score(s, w, cycle_id=st.cycle.id, cadre_id=SUBJECT,
+                                                                         side="DEPARTMENT", score=Decimal(88), reason=None)),
+    "makeExcellenceShortlist": ({"DEPARTMENT_ADMIN(own)"}, _scored,
+                                lambda s, w, st: cycles.make_shortlist(s, w, cycle_id=st.cycle.id,
+                                                                       department_id=DEPARTMENTS[0])),
+    "submitExcellenceRound1": ({"DEPARTMENT_ADMIN(own)"}, _shortlisted,
+                               lambda s, w, st: cycles.submit_round1(s, w, cycle_id=st.cycle.id,
+                                                                     department_id=DEPARTMENTS[0], cadre_ids=set())),
+    "submitExcellenceRound2": ({"TOWNSHIP_ADMIN(own)"}, _round1,
+                               lambda s, w, st: cycles.submit_round2(s, w, cycle_id=st.cycle.id,
+                                                                     department_id=DEPARTMENTS[0],
+                                                                     township_id=TOWNSHIPS[0], cadre_ids=set())),
+    "excuseFromAssessment": ({"ORG_DEPARTMENT"}, _opened,
+                             lambda s, w, st: cycles.excuse(s, w, cycle_id=st.cycle.id, cadre_id=SUBJECT, reason="病假")),
+    "publishAssessmentResults": ({"ORG_DEPARTMENT"}, lambda s: _complete_ns(s),
+                                 lambda s, w, st: cycles.publish(s, w, cycle_id=st.cycle.id, objection_days=5)),
+    "fileAssessmentObjection": ({"CADRE(self)"}, _published,
+                                lambda s, w, st: cycles.file_objection(s, w, cycle_id=st.cycle.id, text="异议")),
+    "resolveAssessmentObjection": ({"ORG_DEPARTMENT"}, _objected,
+                                   lambda s, w, st: cycles.resolve_objection(s, w, objection_id=st.objection.id,
+                                                                             resolution="维持")),
+    "approveAssessmentResults": ({"ORG_DEPARTMENT"}, _window_passed,
+                                 lambda s, w, st: cycles.approve(s, w, cycle_id=st.cycle.id)),
+}
+
+
+async def _complete_ns(s):
+    return SimpleNamespace(cycle=await _complete(s))
+
+
+@pytest.mark.parametrize("operation", sorted(OPERATIONS))
+async def test_assessment_permission_matrix(session, operation):
+    allowed, prepare, attempt = OPERATIONS[operation]
+    st = await prepare(session)
+    # Plain ids: savepoint rollbacks expire ORM objects.
+    for key, value in list(vars(st).items()):
+        setattr(st, key, SimpleNamespace(id=value.id))
+    outcomes = {}
+    for name, who in ROLES.items():
+        savepoint = await session.begin_nested()
+        try:
+            await attempt(session, who, st)
+            outcomes[name] = "ok"
+        except Forbidden:
+            outcomes[name] = "FORBIDDEN"
+        except AppError as exc:
+            outcomes[name] = exc.code
+        finally:
+            await savepoint.rollback()
+    assert outcomes == {name: ("ok" if name in allowed else "FORBIDDEN") for name in outcomes}
