@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from sqlalchemy.orm import sessionmaker
 
 from servicekit import db, logs
@@ -16,7 +18,6 @@ def build(settings: IdentitySettings | None = None):
     settings = settings or get_settings()
     if settings.environment != "prod":
         # Plain http on localhost in dev and tests; production terminates TLS at the ingress.
-        import os
         os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
     sync_engine = db.make_sync_engine(settings)
     session_factory = sessionmaker(sync_engine, expire_on_commit=False)

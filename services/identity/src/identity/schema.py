@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import enum
+import datetime as dt
 import uuid
 
 import strawberry
@@ -57,7 +57,6 @@ class User:
 
     @staticmethod
     def of(row: UserRow) -> "User":
-        import datetime as dt
         locked = bool(row.locked_until and row.locked_until > dt.datetime.now(dt.timezone.utc))
         return User(id=strawberry.ID(str(row.id)), username=row.username, display_name=row.display_name,
                     active=row.active, locked=locked)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
 from pathlib import Path
 from typing import Callable
 
-from . import audit, db, migrations
+from . import audit, db, logs, migrations
+from .app import ServiceRuntime
 from .settings import ServiceSettings
 
 
@@ -57,13 +59,8 @@ def exit_with(code: int) -> None:
 
 def consume_command(make_consumers):
     """``python -m <service> consume``: run the service's feed consumers until SIGTERM/SIGINT."""
-    import signal
-
-    from .app import ServiceRuntime
-    from .logs import configure
-
     def run(ns, settings: ServiceSettings) -> int:
-        configure(settings.service_name, settings.log_level, settings.log_json)
+        logs.configure(settings.service_name, settings.log_level, settings.log_json)
 
         async def main() -> None:
             runtime = ServiceRuntime(settings)

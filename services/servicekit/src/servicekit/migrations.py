@@ -7,6 +7,7 @@ container) never migrate at once.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from alembic import command, context
@@ -50,8 +51,6 @@ def pending(service_dir: str | Path, settings: ServiceSettings) -> tuple[str | N
 
 def wait_until_migrated(service_dir: str | Path, settings: ServiceSettings, timeout: float, interval: float = 2.0) -> bool:
     """For an init container: wait until the migration Job has brought the database to head."""
-    import time
-
     deadline = time.monotonic() + timeout
     while True:
         try:
