@@ -158,3 +158,17 @@ async def test_only_the_organisation_department_opens_a_cycle(session, who):
     with pytest.raises(Forbidden):
         await cycles.open_cycle(session, who, year=2026, township_weight_percent=60, rounding="FLOOR",
                                 ties="EXCLUDE_TIED")
+
+
+async def test_normalisation_evens_out_a_lenient_township(session):
+    cycle = await _open(session)
+    await _score_all(session, cycle)
+    # Township 2 is lenient: everyone gets 10 more. Normalised, its people are not ahead for it.
+    for n in range(PEOPLE_PER_UNIT):
+        m = await session.get(Member, (cycle.id, cadre_id(0, 2, n)))
+        m.township_score += 10
+    await session.flush()
+    ids = [cadre_id(0, t, 3) for t in range(3)]
+    normal = await cycles.normalized_totals(session, cycle.id, ids)
+    t_scores = [normal[i] for i in ids]
+    assert max(t_scores) - min(t_scores) < Decimal("5")  # same rank in each township → about the same T-score

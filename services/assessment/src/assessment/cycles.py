@@ -411,3 +411,26 @@ async def approve(session: AsyncSession, principal: Principal, *, cycle_id: uuid
     await audit.record(session, actor=principal, action="cycle.approve", entity_type="Cycle", entity_id=cycle_id,
                        after={"status": "APPROVED", "results": len(results)})
     return cycle
+
+
+async def normalized_totals(session: AsyncSession, cycle_id: uuid.UUID, cadre_ids: list[uuid.UUID]) -> dict:
+    """Per-assessor normalisation to counter lenient or strict assessors: each township's scores and
+    each department's scores become T-scores (50 + 10·z) within that assessor, then combine with the
+    cycle's weights. Shown beside the raw total; the flow itself uses the raw total."""
+    cycle = await session.get(Cycle, cycle_id)
+    t_mean = func.avg(Member.township_score).over(partition_by=Member.township_id)
+    t_sd = func.stddev_pop(Member.township_score).over(partition_by=Member.township_id)
+    d_mean = func.avg(Member.department_score).over(partition_by=Member.department_id)
+    d_sd = func.stddev_pop(Member.department_score).over(partition_by=Member.department_id)
+    scored = (select(Member.cadre_id, Member.township_score, Member.department_score, t_mean.label("tm"),
+                     t_sd.label("ts"), d_mean.label("dm"), d_sd.label("ds"))
+              .where(Member.cycle_id == cycle_id, Member.excused.is_(False),
+                     Member.township_score.is_not(None), Member.department_score.is_not(None)).subquery())
+    rows = (await session.execute(select(scored).where(scored.c.cadre_id.in_(cadre_ids)))).all()
+
+    def t_score(x, mean, sd):
+        return Decimal(50) if not sd else Decimal(50) + 10 * (Decimal(x) - Decimal(mean)) / Decimal(sd)
+
+    w = cycle.township_weight
+    return {r.cadre_id: (w * t_score(r.township_score, r.tm, r.ts) + (1 - w) * t_score(r.department_score, r.dm, r.ds))
+            .quantize(Decimal("0.01")) for r in rows}

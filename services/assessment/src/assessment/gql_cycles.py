@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import strawberry
 from sqlalchemy import select
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from servicekit import gql
@@ -65,9 +66,24 @@ class AssessmentCycle:
                                objection_deadline=c.objection_deadline)
 
 
+def _normalized(ctx: Context) -> DataLoader:
+    async def load(keys: list[tuple[uuid.UUID, uuid.UUID]]):
+        found: dict = {}
+        for cycle_id in {k[0] for k in keys}:
+            found[cycle_id] = await cycles.normalized_totals(ctx.session, cycle_id, [k[1] for k in keys if k[0] == cycle_id])
+        return [found[c].get(m) for c, m in keys]
+    return DataLoader(load_fn=load)
+
+
 @strawberry.type(description="参评人员 (公示前仅考核双方可见)")
 class CycleMember:
     cadre: Cadre
+    cycle_id: strawberry.Private[uuid.UUID]
+
+    @strawberry.field(description="按考核方标准化后的总分 (T分数, 与原始总分并列, 仅供参考)")
+    async def normalized_total(self, info: Info[Context, None]) -> Decimal | None:
+        return await info.context.loader("normalized", _normalized).load((self.cycle_id, uuid.UUID(self.cadre.id)))
+
     township_id: strawberry.ID
     department_id: strawberry.ID
     township_score: Decimal | None
@@ -80,7 +96,7 @@ class CycleMember:
 
     @staticmethod
     def of(m: models.Member) -> "CycleMember":
-        return CycleMember(cadre=Cadre(id=strawberry.ID(str(m.cadre_id))), township_id=strawberry.ID(str(m.township_id)),
+        return CycleMember(cadre=Cadre(id=strawberry.ID(str(m.cadre_id))), cycle_id=m.cycle_id, township_id=strawberry.ID(str(m.township_id)),
                            department_id=strawberry.ID(str(m.department_id)), township_score=m.township_score,
                            department_score=m.department_score, total=m.total, shortlisted=m.shortlisted,
                            excellent_round=m.excellent_round, grade=m.grade, excused=m.excused)
