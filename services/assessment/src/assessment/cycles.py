@@ -24,6 +24,7 @@ from servicekit.pagination import decode_cursor, make_page, page_size
 from servicekit.principal import Principal, Role
 
 from . import excellence as ex
+from . import schemes
 from .models import Cycle, DepartmentFlow, Member, Objection, RosterEntry, TownshipRound
 
 OCCUPYING = ("IN_POST", "SECONDED", "ON_LEAVE")
@@ -59,6 +60,7 @@ async def open_cycle(session: AsyncSession, principal: Principal, *, year: int, 
     await session.execute(insert(DepartmentFlow).from_select(
         ["cycle_id", "department_id"],
         select(literal(cycle.id), Member.department_id).where(Member.cycle_id == cycle.id).distinct()))
+    await schemes.attach_active(session, cycle)
     members = await session.scalar(select(func.count()).select_from(Member).where(Member.cycle_id == cycle.id))
     await audit.record(session, actor=principal, action="cycle.open", entity_type="Cycle", entity_id=cycle.id,
                        after={"year": year, "members": members, "township_weight": str(s.township_weight),
@@ -74,7 +76,10 @@ async def _flow(session: AsyncSession, cycle_id: uuid.UUID, department_id: uuid.
 
 
 async def set_score(session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID, cadre_id: uuid.UUID,
-                    side: str, score: str | Decimal, reason: str | None) -> Member:
+                    side: str, score: str | Decimal | None, reason: str | None,
+                    indicator_scores: dict[str, Decimal] | None = None) -> Member:
+    """A side's score for one of its own cadres: either a total, or per indicator of the side's
+    scheme recorded for the cycle (then the total is the weighted sum)."""
     member = await session.get(Member, (cycle_id, cadre_id), with_for_update=True)
     if member is None:
         raise NotFound("该人员不在本考核周期名单中")
@@ -88,6 +93,12 @@ async def set_score(session: AsyncSession, principal: Principal, *, cycle_id: uu
             raise Forbidden("派驻部门只为本部门人员评分")
     else:
         raise BadInput("评分方须为 TOWNSHIP 或 DEPARTMENT")
+    if indicator_scores is not None:
+        assessor = member.township_id if side == "TOWNSHIP" else member.department_id
+        scheme = await schemes.scheme_for(session, cycle_id, side, assessor)
+        if scheme is None:
+            raise BadInput("本考核周期没有该考核方的方案，请直接给出总分")
+        score = await schemes.weighted(session, scheme, indicator_scores)
     try:
         value = Decimal(str(score)).quantize(Decimal("0.01"))
     except InvalidOperation as exc:

@@ -15,7 +15,7 @@ from servicekit import gql
 from servicekit.app import Context
 from servicekit.errors import BadInput
 
-from . import cycles, models
+from . import cycles, models, schemes
 from .gql_roster import Cadre
 
 
@@ -168,12 +168,63 @@ class OpenCycleInput:
 
 
 @strawberry.input
+class IndicatorScoreInput:
+    code: str
+    score: Decimal
+
+
+@strawberry.input(description="给出总分 score，或按本方方案逐项评分 indicatorScores")
 class SetScoreInput:
     cycle_id: strawberry.ID
     cadre_id: strawberry.ID
     side: str = strawberry.field(description="TOWNSHIP / DEPARTMENT")
-    score: Decimal
+    score: Decimal | None = None
+    indicator_scores: list[IndicatorScoreInput] | None = None
     reason: str | None = None
+
+
+@strawberry.type(description="考核指标")
+class IndicatorType:
+    code: str
+    name: str
+    weight: int
+
+
+@strawberry.type(description="考核方案")
+class AssessmentScheme:
+    id: strawberry.ID
+    assessor_kind: str
+    assessor_id: strawberry.ID
+    period_type: str
+    version: int
+    status: str
+
+    @strawberry.field
+    async def indicators(self, info: Info[Context, None]) -> list[IndicatorType]:
+        rows = (await info.context.session.scalars(select(models.Indicator).where(
+            models.Indicator.scheme_id == uuid.UUID(self.id)).order_by(models.Indicator.code))).all()
+        return [IndicatorType(code=r.code, name=r.name, weight=r.weight) for r in rows]
+
+    @staticmethod
+    def of(r: models.Scheme) -> "AssessmentScheme":
+        return AssessmentScheme(id=strawberry.ID(str(r.id)), assessor_kind=r.assessor_kind,
+                                assessor_id=strawberry.ID(str(r.assessor_id)), period_type=r.period_type,
+                                version=r.version, status=r.status)
+
+
+@strawberry.input
+class IndicatorInput:
+    code: str
+    name: str
+    weight: int
+
+
+@strawberry.input
+class CreateSchemeInput:
+    assessor_kind: str
+    assessor_id: strawberry.ID
+    period_type: str
+    indicators: list[IndicatorInput]
 
 
 @strawberry.input
@@ -213,6 +264,13 @@ class CycleQuery:
             department_id=_uuid(department_id, "部门") if department_id else None,
             township_id=_uuid(township_id, "乡镇") if township_id else None)
         return gql.connection(page, CycleMember.of)
+
+    @strawberry.federation.field(description="现行考核方案", requires_scopes=gql.PEOPLE)
+    async def assessment_schemes(self, info: Info[Context, None], assessor_id: strawberry.ID) -> list[AssessmentScheme]:
+        rows = (await info.context.session.scalars(select(models.Scheme).where(
+            models.Scheme.assessor_id == _uuid(assessor_id, "考核方"), models.Scheme.status == "ACTIVE")
+            .order_by(models.Scheme.period_type))).all()
+        return [AssessmentScheme.of(r) for r in rows]
 
     @strawberry.federation.field(description="缺评清单 (按权限范围)", requires_scopes=gql.PEOPLE)
     async def missing_scores(self, info: Info[Context, None], cycle_id: strawberry.ID) -> list[MissingScore]:
@@ -272,9 +330,19 @@ class CycleMutation:
 
     @strawberry.federation.mutation(description="评分 (乡镇或部门, 各评本方人员)", requires_scopes=gql.PEOPLE)
     async def set_assessment_score(self, info: Info[Context, None], input: SetScoreInput) -> CycleMember:
+        if (input.score is None) == (input.indicator_scores is None):
+            raise BadInput("请给出总分或逐项评分 (二选一)")
         return CycleMember.of(await cycles.set_score(
             info.context.session, info.context.principal, cycle_id=_uuid(input.cycle_id, "周期"),
-            cadre_id=_uuid(input.cadre_id, "人员"), side=input.side, score=input.score, reason=input.reason))
+            cadre_id=_uuid(input.cadre_id, "人员"), side=input.side, score=input.score, reason=input.reason,
+            indicator_scores={i.code: i.score for i in input.indicator_scores} if input.indicator_scores else None))
+
+    @strawberry.federation.mutation(description="制定考核方案 (新版本)", requires_scopes=gql.PEOPLE)
+    async def create_assessment_scheme(self, info: Info[Context, None], input: CreateSchemeInput) -> AssessmentScheme:
+        return AssessmentScheme.of(await schemes.create(
+            info.context.session, info.context.principal, assessor_kind=input.assessor_kind,
+            assessor_id=_uuid(input.assessor_id, "考核方"), period_type=input.period_type,
+            indicators={i.code: (i.name, i.weight) for i in input.indicators}))
 
     @strawberry.federation.mutation(description="部门产生入围名单 (前40%)", requires_scopes=gql.PEOPLE)
     async def make_excellence_shortlist(self, info: Info[Context, None], input: DepartmentFlowInput) -> DepartmentFlow:

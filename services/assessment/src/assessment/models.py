@@ -128,3 +128,39 @@ class Objection(Base):
     filed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     resolution: Mapped[str | None] = mapped_column(Text, nullable=True)
     resolved_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class Scheme(Base):
+    """考核方案: one assessor's (a township's or a department's) indicators and weights for a period
+    type. Versioned: an active version never changes; a change is a new version."""
+
+    __tablename__ = "scheme"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    assessor_kind: Mapped[str] = mapped_column(String(12))  # TOWNSHIP | DEPARTMENT
+    assessor_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    period_type: Mapped[str] = mapped_column(String(10))  # ANNUAL | QUARTERLY | MONTHLY
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default="ACTIVE")  # ACTIVE | RETIRED
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    __table_args__ = (Index("uq_scheme_version", "assessor_kind", "assessor_id", "period_type", "version", unique=True),)
+
+
+class Indicator(Base):
+    __tablename__ = "indicator"
+
+    scheme_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("scheme.id", ondelete="CASCADE"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    weight: Mapped[int] = mapped_column(Integer)  # percent; a scheme's weights add up to 100
+
+
+class CycleScheme(Base):
+    """The scheme versions a cycle uses (fixed at opening, so they cannot change under it)."""
+
+    __tablename__ = "cycle_scheme"
+
+    cycle_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"), primary_key=True)
+    scheme_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("scheme.id"), primary_key=True)
