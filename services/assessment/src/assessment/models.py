@@ -164,3 +164,37 @@ class CycleScheme(Base):
 
     cycle_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"), primary_key=True)
     scheme_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("scheme.id"), primary_key=True)
+
+
+class Honour(Base):
+    """荣誉: 枫桥式派驻中队 (an agency) or 优秀派驻干部 (a cadre): nominated → approved → on the publicity list."""
+
+    __tablename__ = "honour"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    kind: Mapped[str] = mapped_column(String(20))  # MODEL_SQUAD | EXCELLENT_CADRE
+    year: Mapped[int] = mapped_column(Integer)
+    subject_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))  # agency or cadre
+    reasons: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="NOMINATED")  # NOMINATED | APPROVED | DECLINED
+    nominated_by: Mapped[str] = mapped_column(String(64))
+    decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    __table_args__ = (Index("uq_honour_subject_year", "kind", "subject_id", "year", unique=True),)
+
+
+class AgencyReport(Base):
+    """双报告: an agency head's plan, progress or major-issue report, seen by both sides."""
+
+    __tablename__ = "agency_report"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    agency_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    department_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    township_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    period: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(12))  # PLAN | PROGRESS | MAJOR_ISSUE
+    content: Mapped[str] = mapped_column(Text)
+    filed_by: Mapped[str] = mapped_column(String(64))
+    filed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -1,12 +1,13 @@
 """The ``assessment`` subgraph: the roster projection (``gql_roster``) and cycles with the
-excellence flow (``gql_cycles``)."""
+excellence flow (``gql_cycles``), honours and dual reports (``gql_honours``)."""
 
 from strawberry.tools import merge_types
 
 from servicekit import gql
 
 from .gql_cycles import CycleMutation, CycleQuery
+from .gql_honours import HonourMutation, HonourQuery
 from .gql_roster import Cadre, RosterQuery
 
-schema = gql.schema(query=merge_types("Query", (RosterQuery, CycleQuery)), mutation=merge_types("Mutation", (CycleMutation,)),
-                    types=[Cadre])
+schema = gql.schema(query=merge_types("Query", (RosterQuery, CycleQuery, HonourQuery)),
+                    mutation=merge_types("Mutation", (CycleMutation, HonourMutation)), types=[Cadre])
