@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -12,7 +13,7 @@ from servicekit.calendar import today
 from servicekit.errors import AppError, Forbidden
 from servicekit.principal import Principal, Role
 
-from assessment import cycles
+from assessment import cycles, honours
 from assessment.models import Cycle
 from conftest import DEPARTMENTS, ORG, TOWNSHIPS, cadre_id, dept, person, town
 from test_cycle_rules import _open, _score_all
@@ -106,7 +107,20 @@ OPERATIONS = {
                                                                              resolution="维持")),
     "approveAssessmentResults": ({"ORG_DEPARTMENT"}, _window_passed,
                                  lambda s, w, st: cycles.approve(s, w, cycle_id=st.cycle.id)),
+    "nominateHonour": ({"DEPARTMENT_ADMIN(own)", "TOWNSHIP_ADMIN(own)"}, _nothing,
+                       lambda s, w, st: honours.nominate(s, w, kind="MODEL_SQUAD", year=2026, subject_id=uuid.UUID(int=300),
+                                                         reasons="事迹")),
+    "decideHonour": ({"ORG_DEPARTMENT"}, _nominated,
+                     lambda s, w, st: honours.decide(s, w, honour_id=st.honour.id, approve=True)),
+    "fileAgencyReport": ({"AGENCY_HEAD"}, _nothing,
+                         lambda s, w, st: honours.file_report(s, w, agency_id=uuid.UUID(int=300), period="2026-Q4",
+                                                              kind="PLAN", content="计划")),
 }
+
+
+async def _nominated(s):
+    return SimpleNamespace(honour=await honours.nominate(s, dept(0), kind="MODEL_SQUAD", year=2026,
+                                                         subject_id=uuid.UUID(int=300), reasons="事迹"))
 
 
 async def _complete_ns(s):
