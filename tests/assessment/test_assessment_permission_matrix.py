@@ -76,6 +76,11 @@ async def _nothing(s):
     return SimpleNamespace()
 
 
+async def _nominated(s):
+    return SimpleNamespace(honour=await honours.nominate(s, dept(0), kind="MODEL_SQUAD", year=2026,
+                                                         subject_id=uuid.UUID(int=300), reasons="事迹"))
+
+
 OPERATIONS = {
     "openAssessmentCycle": ({"ORG_DEPARTMENT"}, _nothing,
                             lambda s, w, st: cycles.open_cycle(s, w, year=2040, township_weight_percent=60,
@@ -116,11 +121,6 @@ OPERATIONS = {
                          lambda s, w, st: honours.file_report(s, w, agency_id=uuid.UUID(int=300), period="2026-Q4",
                                                               kind="PLAN", content="计划")),
 }
-
-
-async def _nominated(s):
-    return SimpleNamespace(honour=await honours.nominate(s, dept(0), kind="MODEL_SQUAD", year=2026,
-                                                         subject_id=uuid.UUID(int=300), reasons="事迹"))
 
 
 async def _complete_ns(s):
