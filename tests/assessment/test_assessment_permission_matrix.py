@@ -25,7 +25,7 @@ ROLES = {
     "ORG_DEPARTMENT": ORG, "STAFFING_OFFICE": person(Role.STAFFING_OFFICE), "LEADERSHIP": person(Role.LEADERSHIP),
     "DEPARTMENT_ADMIN(own)": dept(0), "DEPARTMENT_ADMIN(other)": dept(1),
     "TOWNSHIP_ADMIN(own)": town(0), "TOWNSHIP_ADMIN(other)": town(1),
-    "AGENCY_HEAD": person(Role.AGENCY_HEAD, "00000000-0000-0000-0000-000000000300"),
+    "AGENCY_HEAD": person(Role.AGENCY_HEAD, uuid.UUID(int=300)),  # department 0 in township 0
     "COMMAND_CENTRE": person(Role.COMMAND_CENTRE, TOWNSHIPS[0]), "GRID_WORKER": person(Role.GRID_WORKER, TOWNSHIPS[0]),
     "CADRE(self)": person(Role.CADRE, SUBJECT),
     "SERVICE": Principal(subject="s", kind="service", client_id="s", token_id="t", scopes=frozenset({"roster:read"})),
