@@ -6,7 +6,7 @@ from sqlalchemy.orm import sessionmaker
 
 from servicekit import cli, db
 
-from . import seed
+from . import consumers, seed
 from .config import get_settings
 
 SERVICE_DIR = Path(__file__).resolve().parents[2]
@@ -33,4 +33,5 @@ def _generate(ns, settings):
         engine.dispose()
 
 
-cli.exit_with(cli.main(service_dir=SERVICE_DIR, settings_factory=get_settings, commands={"seed-demo": _seed, "generate": _generate}))
+cli.exit_with(cli.main(service_dir=SERVICE_DIR, settings_factory=get_settings, commands={"seed-demo": _seed, "generate": _generate,
+                                                                              "consume": cli.consume_command(consumers.consumers)}))

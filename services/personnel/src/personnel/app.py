@@ -2,13 +2,17 @@
 
 from servicekit import logs
 from servicekit.app import create_app
+from servicekit.outbox import consumer_hooks
+
+from . import consumers
 
 from .config import PersonnelSettings, get_settings
 from .schema import schema
 
 
 def build(settings: PersonnelSettings | None = None):
-    return create_app(settings=settings or get_settings(), schema=schema)
+    start, stop = consumer_hooks(consumers.consumers)
+    return create_app(settings=settings or get_settings(), schema=schema, startup=[start], shutdown=[stop])
 
 
 def app():

@@ -8,6 +8,7 @@ import uuid
 from typing import Optional
 
 import strawberry
+from sqlalchemy import select
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
@@ -185,6 +186,23 @@ def _postings(ctx: Context) -> DataLoader:
     return DataLoader(load_fn=load)
 
 
+def _results(ctx: Context) -> DataLoader:
+    async def load(ids: list[uuid.UUID]):
+        rows = (await ctx.session.scalars(select(models.AssessmentResult).where(
+            models.AssessmentResult.cadre_id.in_(ids)).order_by(models.AssessmentResult.year.desc()))).all()
+        out: dict = {i: [] for i in ids}
+        for r in rows:
+            out[r.cadre_id].append(r)
+        return [out[i] for i in ids]
+    return DataLoader(load_fn=load)
+
+
+@strawberry.type(description="年度考核结果")
+class AssessmentResultType:
+    year: int
+    grade: str | None = strawberry.field(description="EXCELLENT / COMPETENT / BASIC / INCOMPETENT")
+
+
 @strawberry.type(description="任职经历")
 class Posting:
     role: str = strawberry.field(description="HEAD 负责人 / DEPUTY 副职 / MEMBER 成员")
@@ -236,6 +254,11 @@ class Cadre:
     @strawberry.field(description="执法证有效期至")
     def enforcement_cert_expiry(self) -> dt.date | None:
         return self.row.enforcement_cert_expiry
+
+    @strawberry.field(description="年度考核结果 (来自考核服务的审定结果)")
+    async def assessment_results(self, info: Info[Context, None]) -> list[AssessmentResultType]:
+        rows = await info.context.loader("results", _results).load(self.row.id)
+        return [AssessmentResultType(year=r.year, grade=r.grade) for r in rows]
 
     @strawberry.field(description="任职经历")
     async def postings(self, info: Info[Context, None]) -> list[Posting]:

@@ -388,3 +388,14 @@ class MiddlePost(Base):
     proposed_by: Mapped[str] = mapped_column(String(64))
     consented_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     start_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+
+
+class AssessmentResult(Base):
+    """年度考核结果 in the cadre's file, recorded from the assessment service's approved results."""
+
+    __tablename__ = "assessment_result"
+
+    cadre_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cadre.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    grade: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    cycle_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))

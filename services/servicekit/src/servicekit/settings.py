@@ -37,9 +37,10 @@ class ServiceSettings(BaseSettings):
     service_client_id: str | None = None
     service_client_secret: str | None = None
 
-    # Where this service reads the personnel feed from, and whether the app runs its consumers
+    # Where this service reads other services' feeds from, and whether the app runs its consumers
     # itself (dev) or leaves them to a separate worker process (``python -m <service> consume``).
     personnel_url: str = "http://127.0.0.1:4002"
+    assessment_url: str = "http://127.0.0.1:4003"
     run_consumers: bool = True
     consumer_batch_size: int = 200
 
