@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import strawberry
 from strawberry.types import Info
@@ -10,7 +11,7 @@ from strawberry.types import Info
 from servicekit import gql
 from servicekit.app import Context
 
-from . import honours, models
+from . import honours, models, reviews
 from .gql_cycles import _uuid
 
 
@@ -42,6 +43,42 @@ class AgencyReport:
     def of(r: models.AgencyReport) -> "AgencyReport":
         return AgencyReport(id=strawberry.ID(str(r.id)), agency_id=strawberry.ID(str(r.agency_id)), period=r.period,
                             kind=r.kind, content=r.content, filed_at=r.filed_at)
+
+
+@strawberry.type(description="述职评议会")
+class ReviewMeeting:
+    id: strawberry.ID
+    year: int
+    held_on: dt.date
+    title: str
+    status: str
+
+
+@strawberry.type(description="述职评议结果")
+class ReviewOutcome:
+    agency_id: strawberry.ID
+    average: Decimal
+    scores: int
+    outcome: str = strawberry.field(description="GOOD 好 / FAIR 较好 / POOR 一般")
+
+
+@strawberry.input
+class ConveneReviewInput:
+    year: int
+    held_on: dt.date
+    title: str
+
+
+@strawberry.input
+class ReviewScoreInput:
+    meeting_id: strawberry.ID
+    agency_id: strawberry.ID
+    score: Decimal
+
+
+@strawberry.input
+class CloseReviewInput:
+    meeting_id: strawberry.ID
 
 
 @strawberry.input
@@ -92,6 +129,24 @@ class HonourMutation:
     async def decide_honour(self, info: Info[Context, None], input: DecideHonourInput) -> Honour:
         return Honour.of(await honours.decide(info.context.session, info.context.principal,
                                               honour_id=_uuid(input.honour_id, "荣誉"), approve=input.approve))
+
+    @strawberry.federation.mutation(description="组织部召集述职评议会", requires_scopes=gql.PEOPLE)
+    async def convene_review_meeting(self, info: Info[Context, None], input: ConveneReviewInput) -> ReviewMeeting:
+        m = await reviews.convene(info.context.session, info.context.principal, year=input.year, held_on=input.held_on,
+                                  title=input.title)
+        return ReviewMeeting(id=strawberry.ID(str(m.id)), year=m.year, held_on=m.held_on, title=m.title, status=m.status)
+
+    @strawberry.federation.mutation(description="评议打分 (乡镇、部门、县级机关)", requires_scopes=gql.PEOPLE)
+    async def score_agency_head(self, info: Info[Context, None], input: ReviewScoreInput) -> ReviewOutcome:
+        r = await reviews.score(info.context.session, info.context.principal, meeting_id=_uuid(input.meeting_id, "会议"),
+                                agency_id=_uuid(input.agency_id, "机构"), value=input.score)
+        return ReviewOutcome(agency_id=strawberry.ID(str(r.agency_id)), average=r.score, scores=1, outcome="PENDING")
+
+    @strawberry.federation.mutation(description="组织部确定评议结果", requires_scopes=gql.PEOPLE)
+    async def close_review_meeting(self, info: Info[Context, None], input: CloseReviewInput) -> list[ReviewOutcome]:
+        rows = await reviews.close(info.context.session, info.context.principal, meeting_id=_uuid(input.meeting_id, "会议"))
+        return [ReviewOutcome(agency_id=strawberry.ID(str(o.agency_id)), average=o.average, scores=o.scores,
+                              outcome=o.outcome) for o in rows]
 
     @strawberry.federation.mutation(description="派驻机构负责人报告 (双报告)", requires_scopes=gql.PEOPLE)
     async def file_agency_report(self, info: Info[Context, None], input: FileReportInput) -> AgencyReport:

@@ -22,7 +22,7 @@ from .models import AgencyReport, Cycle, Honour, Member, RosterEntry
 REPORT_KINDS = ("PLAN", "PROGRESS", "MAJOR_ISSUE")
 
 
-async def _unit_of(session: AsyncSession, *, agency_id: uuid.UUID | None = None, cadre_id: uuid.UUID | None = None):
+async def unit_of(session: AsyncSession, *, agency_id: uuid.UUID | None = None, cadre_id: uuid.UUID | None = None):
     """(department, township) of an agency or a cadre, from the roster projection."""
     stmt = select(RosterEntry.department_id, RosterEntry.township_id)
     stmt = stmt.where(RosterEntry.agency_id == agency_id) if agency_id else stmt.where(RosterEntry.cadre_id == cadre_id)
@@ -36,7 +36,7 @@ async def nominate(session: AsyncSession, principal: Principal, *, kind: str, ye
                    reasons: str) -> Honour:
     if kind not in ("MODEL_SQUAD", "EXCELLENT_CADRE"):
         raise BadInput("荣誉类型须为 MODEL_SQUAD 或 EXCELLENT_CADRE")
-    department, township = await _unit_of(session, **({"agency_id": subject_id} if kind == "MODEL_SQUAD"
+    department, township = await unit_of(session, **({"agency_id": subject_id} if kind == "MODEL_SQUAD"
                                                         else {"cadre_id": subject_id}))
     if principal.is_service or not (principal.has_role(Role.DEPARTMENT_ADMIN, str(department))
                                     or principal.has_role(Role.TOWNSHIP_ADMIN, str(township))):
@@ -87,7 +87,7 @@ async def file_report(session: AsyncSession, principal: Principal, *, agency_id:
         raise BadInput(f"报告类型须为 {', '.join(REPORT_KINDS)}")
     if not content.strip() or not period.strip():
         raise BadInput("请填写期间和内容")
-    department, township = await _unit_of(session, agency_id=agency_id)
+    department, township = await unit_of(session, agency_id=agency_id)
     report = AgencyReport(agency_id=agency_id, department_id=department, township_id=township, period=period.strip(),
                           kind=kind, content=content.strip(), filed_by=principal.subject)
     session.add(report)

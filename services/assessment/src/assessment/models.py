@@ -198,3 +198,36 @@ class AgencyReport(Base):
     content: Mapped[str] = mapped_column(Text)
     filed_by: Mapped[str] = mapped_column(String(64))
     filed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class ReviewMeeting(Base):
+    """述职评议会: the yearly joint review where agency heads report to both sides and are scored."""
+
+    __tablename__ = "review_meeting"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    year: Mapped[int] = mapped_column(Integer)
+    held_on: Mapped[dt.date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10), default="OPEN")  # OPEN | CLOSED
+    convened_by: Mapped[str] = mapped_column(String(64))
+
+
+class ReviewScore(Base):
+    __tablename__ = "review_score"
+
+    meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("review_meeting.id", ondelete="CASCADE"), primary_key=True)
+    agency_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    participant: Mapped[str] = mapped_column(String(64), primary_key=True)
+    side: Mapped[str] = mapped_column(String(20))  # TOWNSHIP | DEPARTMENT | COUNTY
+    score: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+
+
+class ReviewOutcome(Base):
+    __tablename__ = "review_outcome"
+
+    meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("review_meeting.id", ondelete="CASCADE"), primary_key=True)
+    agency_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    average: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    scores: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(20))  # GOOD | FAIR | POOR (bears on appointment and rewards)
