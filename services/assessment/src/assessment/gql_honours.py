@@ -62,6 +62,13 @@ class ReviewOutcome:
     outcome: str = strawberry.field(description="GOOD 好 / FAIR 较好 / POOR 一般")
 
 
+@strawberry.type(description="一项评议打分")
+class ReviewScore:
+    agency_id: strawberry.ID
+    side: str = strawberry.field(description="TOWNSHIP / DEPARTMENT / COUNTY")
+    score: Decimal
+
+
 @strawberry.input
 class ConveneReviewInput:
     year: int
@@ -137,10 +144,10 @@ class HonourMutation:
         return ReviewMeeting(id=strawberry.ID(str(m.id)), year=m.year, held_on=m.held_on, title=m.title, status=m.status)
 
     @strawberry.federation.mutation(description="评议打分 (乡镇、部门、县级机关)", requires_scopes=gql.PEOPLE)
-    async def score_agency_head(self, info: Info[Context, None], input: ReviewScoreInput) -> ReviewOutcome:
+    async def score_agency_head(self, info: Info[Context, None], input: ReviewScoreInput) -> ReviewScore:
         r = await reviews.score(info.context.session, info.context.principal, meeting_id=_uuid(input.meeting_id, "会议"),
                                 agency_id=_uuid(input.agency_id, "机构"), value=input.score)
-        return ReviewOutcome(agency_id=strawberry.ID(str(r.agency_id)), average=r.score, scores=1, outcome="PENDING")
+        return ReviewScore(agency_id=strawberry.ID(str(r.agency_id)), side=r.side, score=r.score)
 
     @strawberry.federation.mutation(description="组织部确定评议结果", requires_scopes=gql.PEOPLE)
     async def close_review_meeting(self, info: Info[Context, None], input: CloseReviewInput) -> list[ReviewOutcome]:
