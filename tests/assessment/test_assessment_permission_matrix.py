@@ -13,7 +13,7 @@ from servicekit.calendar import today
 from servicekit.errors import AppError, Forbidden
 from servicekit.principal import Principal, Role
 
-from assessment import cycles, honours
+from assessment import cycles, honours, reviews
 from assessment.models import Cycle
 from conftest import DEPARTMENTS, ORG, TOWNSHIPS, cadre_id, dept, person, town
 from test_cycle_rules import _open, _score_all
@@ -76,6 +76,16 @@ async def _nothing(s):
     return SimpleNamespace()
 
 
+async def _meeting(s):
+    return SimpleNamespace(meeting=await reviews.convene(s, ORG, year=2026, held_on=dt.date(2026, 12, 20), title="述职评议"))
+
+
+async def _scored_meeting(s):
+    st = await _meeting(s)
+    await reviews.score(s, ORG, meeting_id=st.meeting.id, agency_id=uuid.UUID(int=300), value=Decimal(90))
+    return st
+
+
 async def _nominated(s):
     return SimpleNamespace(honour=await honours.nominate(s, dept(0), kind="MODEL_SQUAD", year=2026,
                                                          subject_id=uuid.UUID(int=300), reasons="事迹"))
@@ -117,6 +127,13 @@ OPERATIONS = {
                                                          reasons="事迹")),
     "decideHonour": ({"ORG_DEPARTMENT"}, _nominated,
                      lambda s, w, st: honours.decide(s, w, honour_id=st.honour.id, approve=True)),
+    "conveneReviewMeeting": ({"ORG_DEPARTMENT"}, _nothing,
+                             lambda s, w, st: reviews.convene(s, w, year=2026, held_on=dt.date(2026, 12, 20), title="述职评议")),
+    "scoreAgencyHead": ({"TOWNSHIP_ADMIN(own)", "DEPARTMENT_ADMIN(own)", "ORG_DEPARTMENT", "STAFFING_OFFICE", "LEADERSHIP"},
+                        _meeting, lambda s, w, st: reviews.score(s, w, meeting_id=st.meeting.id, agency_id=uuid.UUID(int=300),
+                                                                 value=Decimal(88))),
+    "closeReviewMeeting": ({"ORG_DEPARTMENT"}, _scored_meeting,
+                           lambda s, w, st: reviews.close(s, w, meeting_id=st.meeting.id)),
     "fileAgencyReport": ({"AGENCY_HEAD"}, _nothing,
                          lambda s, w, st: honours.file_report(s, w, agency_id=uuid.UUID(int=300), period="2026-Q4",
                                                               kind="PLAN", content="计划")),
