@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from servicekit.errors import Forbidden, RuleViolation
+from servicekit.errors import BadInput, Forbidden, RuleViolation
 
 from assessment import cycles
 from assessment.models import DepartmentFlow, Member, TownshipRound
@@ -172,3 +172,22 @@ async def test_normalisation_evens_out_a_lenient_township(session):
     normal = await cycles.normalized_totals(session, cycle.id, ids)
     t_scores = [normal[i] for i in ids]
     assert max(t_scores) - min(t_scores) < Decimal("5")  # same rank in each township → about the same T-score
+
+
+async def test_regular_cycles_collect_scores_without_an_excellence_flow(session):
+    quarter = await cycles.open_cycle(session, ORG, year=2026, period="2026-Q4", township_weight_percent=60,
+                                      rounding="FLOOR", ties="EXCLUDE_TIED")
+    assert quarter.kind == "REGULAR"
+    annual = await _open(session)  # the annual cycle does not overlap the quarter
+    assert annual.kind == "ANNUAL"
+    with pytest.raises(RuleViolation) as err:
+        await cycles.open_cycle(session, ORG, year=2026, period="2026-Q4", township_weight_percent=60,
+                                rounding="FLOOR", ties="EXCLUDE_TIED")
+    assert err.value.rule == "CYCLE_EXISTS"
+    await _score_all(session, quarter)
+    with pytest.raises(RuleViolation) as err:
+        await cycles.make_shortlist(session, dept(0), cycle_id=quarter.id, department_id=DEPARTMENTS[0])
+    assert err.value.rule == "FLOW_OUT_OF_ORDER"
+    with pytest.raises(BadInput):
+        await cycles.open_cycle(session, ORG, year=2026, period="2025-Q4", township_weight_percent=60,
+                                rounding="FLOOR", ties="EXCLUDE_TIED")

@@ -11,6 +11,7 @@ Rules (``extensions.rule``): ``CYCLE_EXISTS`` (one annual cycle a year), ``SCORE
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from decimal import Decimal, InvalidOperation
 
@@ -36,8 +37,13 @@ def settings_of(c: Cycle) -> ex.Settings:
                        rounding=c.rounding, ties=c.ties)
 
 
+PERIOD = re.compile(r"^(\d{4})(-(Q[1-4]|0[1-9]|1[0-2]))?$")
+
+
 async def open_cycle(session: AsyncSession, principal: Principal, *, year: int, township_weight_percent: int,
-                     rounding: str, ties: str) -> Cycle:
+                     rounding: str, ties: str, period: str | None = None) -> Cycle:
+    """An annual cycle (``period`` = the year) runs the excellence flow; a regular cycle (平时考核,
+    ``period`` = 2026-Q4 or 2026-11) collects scores only."""
     if principal.is_service or not principal.has_role(Role.ORG_DEPARTMENT):
         raise Forbidden("考核周期由组织部开启")
     try:
@@ -45,9 +51,14 @@ async def open_cycle(session: AsyncSession, principal: Principal, *, year: int, 
                         department_weight=1 - Decimal(township_weight_percent) / 100, rounding=rounding, ties=ties)
     except ValueError as exc:
         raise BadInput("考核设置无效", detail=str(exc)) from exc
-    if await session.scalar(select(Cycle.id).where(Cycle.year == year, Cycle.kind == "ANNUAL")):
-        raise RuleViolation("CYCLE_EXISTS", f"{year} 年度考核已开启")
-    cycle = Cycle(year=year, township_weight=s.township_weight, shortlist_share=s.shortlist_share,
+    period = period or str(year)
+    match = PERIOD.match(period)
+    if not match or int(match.group(1)) != year:
+        raise BadInput("期间格式: 2026 (年度)、2026-Q4 (季度) 或 2026-11 (月度)，且与年度一致")
+    kind = "ANNUAL" if period == str(year) else "REGULAR"
+    if await session.scalar(select(Cycle.id).where(Cycle.kind == kind, Cycle.period == period)):
+        raise RuleViolation("CYCLE_EXISTS", f"{period} 考核已开启")
+    cycle = Cycle(year=year, kind=kind, period=period, township_weight=s.township_weight, shortlist_share=s.shortlist_share,
                   round1_share=s.round1_share, round2_share=s.round2_share, rounding=rounding, ties=ties,
                   opened_by=principal.subject)
     session.add(cycle)
@@ -119,6 +130,8 @@ async def make_shortlist(session: AsyncSession, principal: Principal, *, cycle_i
                          department_id: uuid.UUID) -> DepartmentFlow:
     _department_admin(principal, department_id)
     cycle = await session.get(Cycle, cycle_id)
+    if cycle is not None and cycle.kind != "ANNUAL":
+        raise RuleViolation("FLOW_OUT_OF_ORDER", "平时考核不评优")
     flow = await _flow(session, cycle_id, department_id)
     if flow.status != "SCORING":
         raise RuleViolation("FLOW_OUT_OF_ORDER", "入围名单已产生")
@@ -336,6 +349,8 @@ async def publish(session: AsyncSession, principal: Principal, *, cycle_id: uuid
         raise NotFound("考核周期不存在")
     if cycle.status != "OPEN":
         raise RuleViolation("FLOW_OUT_OF_ORDER", "已公示")
+    if cycle.kind != "ANNUAL":
+        raise RuleViolation("FLOW_OUT_OF_ORDER", "平时考核结果不公示评优")
     if not 1 <= objection_days <= 30:
         raise BadInput("公示期须为 1 到 30 天")
     unfinished = await session.scalar(select(func.count()).select_from(DepartmentFlow).where(

@@ -38,6 +38,8 @@ class DepartmentFlow:
 class AssessmentCycle:
     id: strawberry.ID
     year: int
+    kind: str = strawberry.field(description="ANNUAL 年度 / REGULAR 平时")
+    period: str
     township_weight_percent: int
     department_weight_percent: int
     shortlist_percent: float
@@ -59,7 +61,8 @@ class AssessmentCycle:
     @staticmethod
     def of(c: models.Cycle) -> "AssessmentCycle":
         t = int(c.township_weight * 100)
-        return AssessmentCycle(id=strawberry.ID(str(c.id)), year=c.year, township_weight_percent=t,
+        return AssessmentCycle(id=strawberry.ID(str(c.id)), year=c.year, kind=c.kind, period=c.period,
+                               township_weight_percent=t,
                                department_weight_percent=100 - t, shortlist_percent=float(c.shortlist_share * 100),
                                round1_percent=float(c.round1_share * 100), round2_percent=float(c.round2_share * 100),
                                rounding=c.rounding, ties=c.ties, assessed_where=c.assessed_where, status=c.status,
@@ -159,9 +162,10 @@ class ResolveObjectionInput:
     new_grade: str | None = None
 
 
-@strawberry.input
+@strawberry.input(description="年度考核: 不填 period; 平时考核: period 为 2026-Q4 或 2026-11")
 class OpenCycleInput:
     year: int
+    period: str | None = None
     township_weight_percent: int = 60
     rounding: str = "FLOOR"
     ties: str = "EXCLUDE_TIED"
@@ -295,7 +299,7 @@ class CycleMutation:
     @strawberry.federation.mutation(description="组织部开启年度考核", requires_scopes=gql.PEOPLE)
     async def open_assessment_cycle(self, info: Info[Context, None], input: OpenCycleInput) -> AssessmentCycle:
         return AssessmentCycle.of(await cycles.open_cycle(
-            info.context.session, info.context.principal, year=input.year,
+            info.context.session, info.context.principal, year=input.year, period=input.period,
             township_weight_percent=input.township_weight_percent, rounding=input.rounding, ties=input.ties))
 
     @strawberry.federation.mutation(description="组织部决定免于考核", requires_scopes=gql.PEOPLE)

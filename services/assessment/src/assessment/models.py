@@ -47,7 +47,8 @@ class Cycle(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     year: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(10), default="ANNUAL")
+    kind: Mapped[str] = mapped_column(String(10), default="ANNUAL")  # ANNUAL | REGULAR (平时考核)
+    period: Mapped[str] = mapped_column(String(10))  # 2026, 2026-Q4 or 2026-11
     township_weight: Mapped[Decimal] = mapped_column(Numeric(4, 3))
     shortlist_share: Mapped[Decimal] = mapped_column(Numeric(4, 3))
     round1_share: Mapped[Decimal] = mapped_column(Numeric(4, 3))
@@ -62,7 +63,8 @@ class Cycle(Base):
     opened_by: Mapped[str] = mapped_column(String(64))
     opened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
-    __table_args__ = (Index("uq_cycle_year_kind", "year", "kind", unique=True),)
+    # No overlapping cycles: one per kind and period.
+    __table_args__ = (Index("uq_cycle_kind_period", "kind", "period", unique=True),)
 
 
 class Member(Base):

@@ -68,9 +68,14 @@ async def create(session: AsyncSession, principal: Principal, *, assessor_kind: 
     return scheme
 
 
+def period_type(period: str) -> str:
+    return "ANNUAL" if "-" not in period else "QUARTERLY" if "-Q" in period else "MONTHLY"
+
+
 async def attach_active(session: AsyncSession, cycle: Cycle) -> None:
-    """At opening, the cycle records the active annual schemes; they cannot be retired under it."""
-    ids = (await session.scalars(select(Scheme.id).where(Scheme.status == "ACTIVE", Scheme.period_type == "ANNUAL"))).all()
+    """At opening, the cycle records the active schemes of its period type; they cannot be retired under it."""
+    ids = (await session.scalars(select(Scheme.id).where(Scheme.status == "ACTIVE",
+                                                         Scheme.period_type == period_type(cycle.period)))).all()
     session.add_all([CycleScheme(cycle_id=cycle.id, scheme_id=i) for i in ids])
 
 
