@@ -97,3 +97,22 @@ async def test_an_excused_cadre_does_not_block_the_shortlist(session):
     await cycles.excuse(session, ORG, cycle_id=cycle.id, cadre_id=member.cadre_id, reason="长期病假")
     flow = await cycles.make_shortlist(session, dept(0), cycle_id=cycle.id, department_id=DEPARTMENTS[0])
     assert flow.status == "SHORTLISTED"
+
+
+async def test_results_export_labels_units_and_ranks_within_department(session):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from assessment import export
+    from assessment.events import apply_unit
+
+    await apply_unit(session, {"type": "unit.upserted", "payload": {"id": str(DEPARTMENTS[0]), "kind": "DEPARTMENT",
+                                                                   "name": "诸暨市司法局"}})
+    cycle = await _complete(session)
+    rows = list(load_workbook(BytesIO(await export.results_workbook(session, dept(0), cycle.id))).active
+                .iter_rows(values_only=True))
+    assert rows[0][0] == "姓名" and len(rows) == 1 + 24
+    assert {r[1] for r in rows[1:]} == {"诸暨市司法局"}
+    ranks = [r[6] for r in rows[1:]]
+    assert ranks[0] == 1 and ranks == sorted(ranks)

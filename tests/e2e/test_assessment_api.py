@@ -15,7 +15,8 @@ SCORE = "mutation($i: SetScoreInput!) { setAssessmentScore(input: $i) { township
 def test_open_score_and_read_within_scope(stack, gateway, user_token):
     def projected() -> bool:
         with db_conn(stack, "assessment") as conn:
-            return conn.execute("SELECT count(*) FROM roster_entry").fetchone()[0] == 566
+            return conn.execute("SELECT (SELECT count(*) FROM roster_entry) = 566 AND "
+                                "(SELECT count(*) FROM unit_name) = 90").fetchone()[0]
     eventually(projected, timeout=60)  # the assessment service has followed personnel's feed
 
     year = dt.date.today().year
@@ -40,3 +41,14 @@ def test_open_score_and_read_within_scope(stack, gateway, user_token):
     assert next(n for n in nodes if n["cadre"]["id"] == DEMO_CADRE)["townshipScore"] == "91.50"
     _, body = gql(gateway, members, {"c": cycle["id"]}, token=user_token("leader"))
     assert error_codes(body) == ["FORBIDDEN"]  # not published yet
+
+    import base64
+    import io
+
+    from openpyxl import load_workbook
+
+    _, body = gql(gateway, "query($c: ID!) { exportAssessmentResults(cycleId: $c) { filename contentBase64 } }",
+                  {"c": cycle["id"]}, token=user_token("diankou-admin"))
+    rows = list(load_workbook(io.BytesIO(base64.b64decode(body["data"]["exportAssessmentResults"]["contentBase64"])))
+                .active.iter_rows(values_only=True))
+    assert {r[2] for r in rows[1:]} == {"店口镇"}  # unit names came with personnel's events

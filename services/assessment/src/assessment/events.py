@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.outbox import FeedConsumer
 
-from .models import RosterEntry
+from .models import RosterEntry, UnitName
 
 
 async def apply_cadre(session: AsyncSession, event: dict) -> None:
@@ -26,7 +26,14 @@ async def apply_cadre(session: AsyncSession, event: dict) -> None:
     ))
 
 
+async def apply_unit(session: AsyncSession, event: dict) -> None:
+    p = event["payload"]
+    stmt = insert(UnitName).values(id=uuid.UUID(p["id"]), kind=p["kind"], name=p["name"])
+    await session.execute(stmt.on_conflict_do_update(index_elements=[UnitName.id],
+                                                     set_={"name": stmt.excluded.name, "kind": stmt.excluded.kind}))
+
+
 def consumers(runtime) -> list[FeedConsumer]:
     return [FeedConsumer.following(runtime, name="personnel", base_url=runtime.settings.personnel_url, handlers={
         "cadre.stationed": apply_cadre, "cadre.updated": apply_cadre, "cadre.moved": apply_cadre,
-        "cadre.left": apply_cadre})]
+        "cadre.left": apply_cadre, "unit.upserted": apply_unit})]

@@ -15,7 +15,7 @@ from servicekit import gql
 from servicekit.app import Context
 from servicekit.errors import BadInput
 
-from . import cycles, models, schemes
+from . import cycles, export, models, schemes
 from .gql_roster import Cadre
 
 
@@ -275,6 +275,11 @@ class CycleQuery:
             models.Scheme.assessor_id == _uuid(assessor_id, "考核方"), models.Scheme.status == "ACTIVE")
             .order_by(models.Scheme.period_type))).all()
         return [AssessmentScheme.of(r) for r in rows]
+
+    @strawberry.federation.field(description="导出考核结果与排名 Excel (按权限范围)", requires_scopes=gql.PEOPLE)
+    async def export_assessment_results(self, info: Info[Context, None], cycle_id: strawberry.ID) -> gql.ExcelFile:
+        content = await export.results_workbook(info.context.session, info.context.principal, _uuid(cycle_id, "周期"))
+        return gql.ExcelFile.of("考核结果", content)
 
     @strawberry.federation.field(description="缺评清单 (按权限范围)", requires_scopes=gql.PEOPLE)
     async def missing_scores(self, info: Info[Context, None], cycle_id: strawberry.ID) -> list[MissingScore]:

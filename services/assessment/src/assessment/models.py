@@ -233,3 +233,14 @@ class ReviewOutcome(Base):
     average: Mapped[Decimal] = mapped_column(Numeric(5, 2))
     scores: Mapped[int] = mapped_column(Integer)
     outcome: Mapped[str] = mapped_column(String(20))  # GOOD | FAIR | POOR (bears on appointment and rewards)
+
+
+class UnitName(Base):
+    """Names of departments, townships and agencies (from personnel's ``unit.upserted`` events),
+    so that exports and screens can label the ids assessment keeps."""
+
+    __tablename__ = "unit_name"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    name: Mapped[str] = mapped_column(String(100))

@@ -10,6 +10,11 @@ CADRE_LEFT = "cadre.left"
 CADRE_MOVED = "cadre.moved"  # 调整到另一派驻机构
 AGENCY_HEAD_CHANGED = "agency.head_changed"
 QUOTA_CHANGED = "quota.changed"
+UNIT_UPSERTED = "unit.upserted"  # a department, township or agency and its name, for other services' labels
+
+
+def unit_payload(kind: str, row) -> dict:
+    return {"id": str(row.id), "kind": kind, "name": row.name}
 
 
 def cadre_payload(cadre: Cadre) -> dict:

@@ -288,17 +288,17 @@ class LedgerQuery:
         return gql.connection(page, TownshipRecommendation.of)
 
     @strawberry.federation.field(description="导出名单 Excel (按权限范围, 敏感字段同页面脱敏)", requires_scopes=gql.PEOPLE)
-    async def export_roster(self, info: Info[Context, None], filter: CadreFilter | None = None) -> ExcelFile:
+    async def export_roster(self, info: Info[Context, None], filter: CadreFilter | None = None) -> gql.ExcelFile:
         f = roster.CadreFilter(**vars(filter)) if filter else None
-        return ExcelFile.of("派驻人员名单", await excel.export_roster(info.context.session, info.context.principal, f))
+        return gql.ExcelFile.of("派驻人员名单", await excel.export_roster(info.context.session, info.context.principal, f))
 
     @strawberry.federation.field(description="导出员额表 Excel", requires_scopes=gql.PEOPLE)
-    async def export_quota_table(self, info: Info[Context, None]) -> ExcelFile:
-        return ExcelFile.of("员额表", await excel.export_quota_table(info.context.session, info.context.principal))
+    async def export_quota_table(self, info: Info[Context, None]) -> gql.ExcelFile:
+        return gql.ExcelFile.of("员额表", await excel.export_quota_table(info.context.session, info.context.principal))
 
     @strawberry.federation.field(description="导出缺额 Excel", requires_scopes=gql.PEOPLE)
-    async def export_vacancies(self, info: Info[Context, None]) -> ExcelFile:
-        return ExcelFile.of("缺额", await excel.export_vacancies(info.context.session, info.context.principal))
+    async def export_vacancies(self, info: Info[Context, None]) -> gql.ExcelFile:
+        return gql.ExcelFile.of("缺额", await excel.export_vacancies(info.context.session, info.context.principal))
 
     @strawberry.federation.field(description="即将到期或已过期的执法证 (按权限范围)", requires_scopes=gql.PEOPLE)
     async def expiring_enforcement_certificates(self, info: Info[Context, None], within_days: int = 90,
@@ -497,18 +497,6 @@ class DecideRecommendationInput:
     effective_date: dt.date | None = None
     to_agency_id: strawberry.ID | None = None
     tenure_exception_reason: str | None = None
-
-
-@strawberry.type(description="Excel 文件 (base64)")
-class ExcelFile:
-    filename: str
-    content_type: str
-    content_base64: str
-
-    @staticmethod
-    def of(name: str, content: bytes) -> "ExcelFile":
-        return ExcelFile(filename=f"{name}-{today():%Y%m%d}.xlsx", content_base64=base64.b64encode(content).decode(),
-                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @strawberry.type(description="导入错误 (行号从表头下一行的 2 开始)")

@@ -121,6 +121,10 @@ def seed_demo(session: Session, settings=None) -> dict:
                                 role="HEAD" if is_head else "MEMBER", start_date=cadre.posted_on))
             outbox.emit_sync(session, events.CADRE_STATIONED, aggregate_type="Cadre", aggregate_id=cadre.id,
                              payload=events.cadre_payload(cadre))
+    for kind, rows in (("DEPARTMENT", departments.values()), ("TOWNSHIP", townships.values()), ("AGENCY", agencies)):
+        for row in rows:
+            outbox.emit_sync(session, events.UNIT_UPSERTED, aggregate_type=kind.title(), aggregate_id=row.id,
+                             payload=events.unit_payload(kind, row))
     audit.record_sync(session, actor=None, action="demo.load", entity_type="Roster", entity_id="demo",
                       after={"departments": len(departments), "townships": len(townships), "agencies": len(agencies),
                              "quota": sum(a.quota for a in agencies), "in_post": n},

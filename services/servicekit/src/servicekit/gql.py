@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 from typing import Callable, Generic, Iterable, TypeVar
 
@@ -9,6 +10,7 @@ import strawberry
 from strawberry.federation import Schema as FederationSchema
 
 from .app import extensions
+from .calendar import today
 from .errors import AppError
 from .pagination import Page
 
@@ -46,6 +48,18 @@ class Connection(Generic[T]):
     @strawberry.field
     def nodes(self) -> list[T]:
         return [e.node for e in self.edges]
+
+
+@strawberry.federation.type(shareable=True, description="Excel 文件 (base64)")
+class ExcelFile:
+    filename: str
+    content_type: str
+    content_base64: str
+
+    @staticmethod
+    def of(name: str, content: bytes) -> "ExcelFile":
+        return ExcelFile(filename=f"{name}-{today():%Y%m%d}.xlsx", content_base64=base64.b64encode(content).decode(),
+                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 def connection(page: Page[N], convert: Callable[[N], T]) -> Connection[T]:
