@@ -1,4 +1,8 @@
-"""Test-run wide fixtures: one PostgreSQL server, a database prefix per run, cleanup at the end."""
+"""Test-run wide fixtures: one PostgreSQL server, a database prefix per run, cleanup at the end.
+
+Each test folder has its own ``conftest.py``; test modules import its helpers at module level
+(``from conftest import …``), never inside a function: at run time the name ``conftest`` points
+at whichever folder was collected last."""
 
 from __future__ import annotations
 

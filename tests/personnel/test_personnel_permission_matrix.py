@@ -16,7 +16,8 @@ from openpyxl import Workbook
 from servicekit.errors import AppError, Forbidden
 from servicekit.principal import Principal, Role, RoleBinding, ScopeKind
 
-from conftest import DEPT, LEADER, ORG_DEPT, STAFFING, TOWN, agency_id, cadre_in, dept_admin, other_agency_with_room, person
+from conftest import (DEPT, LEADER, ORG_DEPT, STAFFING, TOWN, agency_id, cadre_in, dept_admin, other_agency_with_room,
+                      person, with_room)
 from personnel import (adjustments, development, excel, profile, quotas, recommendations, regions, reminders, snapshots)
 from personnel.adjustments import Item
 from personnel.calendar import today
@@ -63,8 +64,6 @@ async def _transfer(s, cadre, reshuffle=False):
 
 
 async def _shift(s):
-    from conftest import with_room
-
     shrink = (await with_room(s, "sfj"))[0]
     grow = next(a for a in (agency_id("sfj", "diankou"), agency_id("sfj", "fengqiao")) if a != shrink)
     q = {a: (await s.get(Agency, a)).quota for a in (grow, shrink)}

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from servicekit.audit import AuditRecord
 from servicekit.errors import Forbidden, RuleViolation
 
-from conftest import DEPT, LEADER, ORG_DEPT, STAFFING, agency_id, dept_admin, township_admin, with_room
+from conftest import DEPT, LEADER, ORG_DEPT, STAFFING, TOWN, agency_id, dept_admin, township_admin, with_room
 from personnel import quotas, vacancies
 from personnel.models import Agency, Department, QuotaChangeRequest
 
@@ -142,7 +142,6 @@ async def test_the_dynamic_model_recommends_a_split_that_adds_up_and_becomes_a_r
                                                method="HUNTINGTON_HILL", minimum=2)
     assert total == 140 and sum(x.recommended for x in lines) == 140 and min(x.recommended for x in lines) >= 2
     by_town = {x.township_id: x.recommended for x in lines}
-    from conftest import TOWN
     assert by_town[TOWN["diankou"]] > by_town[TOWN["tongshan"]]  # 店口: many more people and firms
 
 

@@ -1,4 +1,4 @@
-"""The ``platform`` subgraph (foundation: the four platforms and stationed strength per township)."""
+"""The ``platform`` subgraph: the four platforms, stationed strength per township, grid events (``gql_dispatch``)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ import uuid
 import strawberry
 from sqlalchemy import func, select
 from strawberry.dataloader import DataLoader
+from strawberry.tools import merge_types
 from strawberry.types import Info
 
 from servicekit import gql, visibility
 from servicekit.app import Context
 from servicekit.errors import BadInput
 
+from .gql_dispatch import DispatchMutation, DispatchQuery
 from .models import Platform as PlatformRow
 from .models import StationedCadre
 
@@ -65,4 +67,5 @@ class Query:
 
 
 
-schema = gql.schema(query=Query, types=[Township])
+schema = gql.schema(query=merge_types("Query", (Query, DispatchQuery)), mutation=merge_types("Mutation", (DispatchMutation,)),
+                    types=[Township])
