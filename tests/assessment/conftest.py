@@ -7,13 +7,13 @@ import datetime as dt
 import uuid
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit import db, migrations
 from servicekit.principal import ROLE_SCOPE, Principal, Role, RoleBinding
 
 from assessment.config import AssessmentSettings
 from assessment.events import apply_cadre
+from dbutil import rolled_back
 from devstack import ROOT
 
 DEPARTMENTS = [uuid.UUID(int=100 + i) for i in range(2)]
@@ -45,16 +45,8 @@ async def assessment_settings(database_url, run_prefix) -> AssessmentSettings:
 
 @pytest.fixture
 async def session(assessment_settings):
-    engine = db.make_async_engine(assessment_settings)
-    async with engine.connect() as conn:
-        outer = await conn.begin()
-        s = AsyncSession(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
-        try:
-            yield s
-        finally:
-            await s.close()
-            await outer.rollback()
-    await engine.dispose()
+    async with rolled_back(assessment_settings) as s:
+        yield s
 
 
 def person(role: Role, scope_id=None) -> Principal:

@@ -9,12 +9,12 @@ import uuid
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import sessionmaker as sync_sessionmaker
 
 from servicekit import db, migrations
 from servicekit.principal import Principal, Role, RoleBinding
 
+from dbutil import rolled_back
 from devstack import ROOT
 from personnel import seed
 from personnel.calendar import today
@@ -44,16 +44,8 @@ def personnel_settings(database_url, run_prefix) -> PersonnelSettings:
 
 @pytest.fixture
 async def session(personnel_settings):
-    engine = db.make_async_engine(personnel_settings)
-    async with engine.connect() as conn:
-        outer = await conn.begin()
-        s = AsyncSession(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
-        try:
-            yield s
-        finally:
-            await s.close()
-            await outer.rollback()
-    await engine.dispose()
+    async with rolled_back(personnel_settings) as s:
+        yield s
 
 
 def person(role: Role, scope_id: uuid.UUID | str | None = None, subject: str = "u") -> Principal:

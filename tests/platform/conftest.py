@@ -7,11 +7,11 @@ import datetime as dt
 import uuid
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit import db, migrations
 from servicekit.principal import ROLE_SCOPE, Principal, Role, RoleBinding
 
+from dbutil import rolled_back
 from devstack import ROOT
 from platforms.config import PlatformSettings
 from platforms.events import apply_cadre
@@ -38,16 +38,8 @@ async def platform_settings(database_url, run_prefix) -> PlatformSettings:
 
 @pytest.fixture
 async def session(platform_settings):
-    engine = db.make_async_engine(platform_settings)
-    async with engine.connect() as conn:
-        outer = await conn.begin()
-        s = AsyncSession(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
-        try:
-            yield s
-        finally:
-            await s.close()
-            await outer.rollback()
-    await engine.dispose()
+    async with rolled_back(platform_settings) as s:
+        yield s
 
 
 def person(role: Role, scope_id) -> Principal:

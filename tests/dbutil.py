@@ -1,0 +1,24 @@
+"""A session inside a transaction that is rolled back at the end: each test sees the same data."""
+
+from __future__ import annotations
+
+import contextlib
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicekit import db
+
+
+@contextlib.asynccontextmanager
+async def rolled_back(settings):
+    engine = db.make_async_engine(settings)
+    async with engine.connect() as conn:
+        outer = await conn.begin()
+        # Code under test may commit or use savepoints; all of it stays inside the outer transaction.
+        session = AsyncSession(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        try:
+            yield session
+        finally:
+            await session.close()
+            await outer.rollback()
+    await engine.dispose()
