@@ -1,8 +1,8 @@
 """Test-run wide fixtures: one PostgreSQL server, a database prefix per run, cleanup at the end.
 
-Each test folder has its own ``conftest.py``; test modules import its helpers at module level
-(``from conftest import …``), never inside a function: at run time the name ``conftest`` points
-at whichever folder was collected last."""
+Each test folder keeps its data and helpers in a uniquely named module (``personnel_world``,
+``assessment_world``, ``platform_world``, ``stackutil``) that its ``conftest.py`` and its tests
+import: the name ``conftest`` itself is shared by every folder, so nothing imports it."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from servicekit.principal import Principal, Role
 
 from assessment import cycles, honours, reviews
 from assessment.models import Cycle
-from conftest import DEPARTMENTS, ORG, TOWNSHIPS, cadre_id, dept, person, town
+from assessment_world import DEPARTMENTS, ORG, TOWNSHIPS, cadre_id, dept, person, town
 from test_cycle_rules import _open, _score_all
 from test_publication_rules import _complete
 

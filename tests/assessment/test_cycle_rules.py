@@ -11,7 +11,7 @@ from servicekit.errors import BadInput, Forbidden, RuleViolation
 
 from assessment import cycles
 from assessment.models import DepartmentFlow, Member, TownshipRound
-from conftest import DEPARTMENTS, ORG, PEOPLE_PER_UNIT, TOWNSHIPS, cadre_id, dept, town
+from assessment_world import DEPARTMENTS, ORG, PEOPLE_PER_UNIT, TOWNSHIPS, cadre_id, dept, town
 
 
 async def _open(session, **kw):

@@ -14,7 +14,7 @@ from servicekit.principal import Role
 
 from assessment import cycles, honours
 from assessment.models import Cycle, Member
-from conftest import DEPARTMENTS, ORG, cadre_id, dept, person, town
+from assessment_world import DEPARTMENTS, ORG, cadre_id, dept, person, town
 from test_publication_rules import _complete
 
 AGENCY = uuid.UUID(int=300)  # department 0 in township 0

@@ -14,7 +14,7 @@ from servicekit.principal import Role
 
 from assessment import cycles
 from assessment.models import Member, TownshipRound
-from conftest import DEPARTMENTS, ORG, TOWNSHIPS, dept, person, town
+from assessment_world import DEPARTMENTS, ORG, TOWNSHIPS, dept, person, town
 from test_cycle_rules import _open, _score_all
 
 

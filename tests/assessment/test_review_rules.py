@@ -12,7 +12,7 @@ from servicekit.errors import Forbidden, RuleViolation
 from servicekit.principal import Role
 
 from assessment import reviews
-from conftest import ORG, dept, person, town
+from assessment_world import ORG, dept, person, town
 
 AGENCY = uuid.UUID(int=300)  # department 0 in township 0
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from servicekit.errors import Forbidden, RuleViolation
 from servicekit.outbox import OutboxEvent
 
-from conftest import (DEPT, LEADER, ORG_DEPT, STAFFING, agency_id, cadre_in, dept_admin, other_agency_with_room,
+from personnel_world import (DEPT, LEADER, ORG_DEPT, STAFFING, agency_id, cadre_in, dept_admin, other_agency_with_room,
                       township_admin, with_room)
 from personnel import adjustments as adj
 from personnel import vacancies

@@ -6,7 +6,7 @@ import uuid
 
 from sqlalchemy import func, select
 
-from conftest import cadre_in
+from personnel_world import cadre_in
 from personnel.consumers import record_results
 from personnel.models import AssessmentResult
 

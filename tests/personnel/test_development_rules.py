@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from servicekit.errors import Forbidden, RuleViolation
 
-from conftest import DEPT, ORG_DEPT, STAFFING, TOWN, dept_admin, township_admin
+from personnel_world import DEPT, ORG_DEPT, STAFFING, TOWN, dept_admin, township_admin
 from personnel import development as dev
 from personnel.calendar import today
 from personnel.models import Cadre, Township

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from servicekit.errors import BadInput, Forbidden
 from servicekit.outbox import OutboxEvent
 
-from conftest import LEADER, STAFFING, dept_admin, township_admin, with_room
+from personnel_world import LEADER, STAFFING, dept_admin, township_admin, with_room
 from personnel import excel
 from personnel.roster import id_check_digit
 from personnel.models import Agency, Cadre, Department, Township

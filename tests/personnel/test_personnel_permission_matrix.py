@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from servicekit.errors import AppError, Forbidden
 from servicekit.principal import Principal, Role, RoleBinding, ScopeKind
 
-from conftest import (DEPT, LEADER, ORG_DEPT, STAFFING, TOWN, agency_id, cadre_in, dept_admin, other_agency_with_room,
+from personnel_world import (DEPT, LEADER, ORG_DEPT, STAFFING, TOWN, agency_id, cadre_in, dept_admin, other_agency_with_room,
                       person, with_room)
 from personnel import (adjustments, development, excel, profile, quotas, recommendations, regions, reminders, snapshots)
 from personnel.adjustments import Item

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from servicekit.errors import BadInput, Forbidden, RuleViolation
 from servicekit.outbox import OutboxEvent
 
-from conftest import DEPT, LEADER, ORG_DEPT, STAFFING, cadre_in, dept_admin, other_agency_with_room, township_admin
+from personnel_world import DEPT, LEADER, ORG_DEPT, STAFFING, cadre_in, dept_admin, other_agency_with_room, township_admin
 from personnel import adjustments as adj
 from personnel import policy, profile
 from personnel.adjustments import Item

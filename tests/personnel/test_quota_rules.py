@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from servicekit.audit import AuditRecord
 from servicekit.errors import Forbidden, RuleViolation
 
-from conftest import DEPT, LEADER, ORG_DEPT, STAFFING, TOWN, agency_id, dept_admin, township_admin, with_room
+from personnel_world import DEPT, LEADER, ORG_DEPT, STAFFING, TOWN, agency_id, dept_admin, township_admin, with_room
 from personnel import quotas, vacancies
 from personnel.models import Agency, Department, QuotaChangeRequest
 

@@ -6,7 +6,7 @@ import pytest
 
 from servicekit.errors import Conflict, Forbidden, RuleViolation
 
-from conftest import ORG_DEPT, cadre_in, dept_admin, other_agency_with_room, township_admin
+from personnel_world import ORG_DEPT, cadre_in, dept_admin, other_agency_with_room, township_admin
 from personnel import recommendations
 from personnel.calendar import today
 from personnel.models import Adjustment, Township

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from servicekit.errors import Forbidden, RuleViolation
 
-from conftest import DEPT, STAFFING, TOWN, agency_id, dept_admin
+from personnel_world import DEPT, STAFFING, TOWN, agency_id, dept_admin
 from personnel import quotas, regions, vacancies
 from personnel.models import Agency
 

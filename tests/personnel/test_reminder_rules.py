@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from servicekit.errors import BadInput, Forbidden, RuleViolation
 
-from conftest import DEPT, LEADER, ORG_DEPT, STAFFING, dept_admin, person, township_admin, with_room
+from personnel_world import DEPT, LEADER, ORG_DEPT, STAFFING, dept_admin, person, township_admin, with_room
 from servicekit.principal import Role
 from personnel import adjustments as adj
 from personnel import reminders, vacancies

@@ -6,7 +6,7 @@ import pytest
 
 from servicekit.errors import Forbidden, RuleViolation
 
-from conftest import DEPT, ORG_DEPT, STAFFING, cadre_in, dept_admin, other_agency_with_room, township_admin
+from personnel_world import DEPT, ORG_DEPT, STAFFING, cadre_in, dept_admin, other_agency_with_room, township_admin
 from personnel import adjustments as adj
 from personnel import snapshots
 from personnel.adjustments import Item

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from servicekit.errors import BadInput, Forbidden, RuleViolation
 from servicekit.principal import Role
 
-from conftest import CENTRE, CITY_OFFICER, ELSEWHERE, GRID, MEDIATOR, OTHER_TOWN, SYSTEM, TOWN, person
+from platform_world import CENTRE, CITY_OFFICER, ELSEWHERE, GRID, MEDIATOR, OTHER_TOWN, SYSTEM, TOWN, person
 from platforms import dispatch
 from platforms.models import EventTransition, GridEvent
 
