@@ -206,6 +206,18 @@ class FeedConsumer:
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
         stop = stop or asyncio.Event()
+        if self.client is None:
+            # One connection pool for the life of the loop, not one per poll.
+            async with httpx.AsyncClient(timeout=10.0) as client:
+                self.client = client
+                try:
+                    await self._loop(stop)
+                finally:
+                    self.client = None
+        else:
+            await self._loop(stop)
+
+    async def _loop(self, stop: asyncio.Event) -> None:
         backoff = self.idle_seconds
         while not stop.is_set():
             try:
