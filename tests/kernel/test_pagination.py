@@ -27,3 +27,16 @@ def test_make_page_reports_the_next_page_from_the_extra_row():
     page = make_page([1, 2, 3], 2, lambda x: (x,))
     assert page.items == [1, 2] and page.has_next and decode_cursor(page.cursors[-1], 1) == [2]
     assert not make_page([1, 2], 2, lambda x: (x,)).has_next
+
+
+def test_typed_keys_round_trip_and_forged_ones_are_bad_input():
+    import datetime as dt
+    import uuid
+
+    from servicekit.pagination import decode_key
+
+    at, ident = dt.datetime(2026, 11, 27, 8, 30, tzinfo=dt.timezone.utc), uuid.uuid4()
+    assert decode_key(encode_cursor([at.isoformat(), str(ident)]), dt.datetime, uuid.UUID) == (at, ident)
+    for forged in (["not a date", str(ident)], [at.isoformat(), "not-a-uuid"], [42, str(ident)]):
+        with pytest.raises(BadInput):
+            decode_key(encode_cursor(forged), dt.datetime if forged[0] != 42 else str, uuid.UUID)

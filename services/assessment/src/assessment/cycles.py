@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from servicekit import audit, outbox, visibility
 from servicekit.calendar import today
 from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
-from servicekit.pagination import decode_cursor, make_page, page_size
+from servicekit.pagination import decode_key, make_page, page_size
 from servicekit.principal import Principal, Role
 
 from . import excellence as ex
@@ -264,11 +264,8 @@ async def list_members(session: AsyncSession, principal: Principal, *, cycle_id:
         stmt = stmt.where(Member.department_id == department_id)
     if township_id:
         stmt = stmt.where(Member.township_id == township_id)
-    if key := decode_cursor(after, 2):
-        try:
-            stmt = stmt.where(tuple_(Member.name, Member.cadre_id) > (str(key[0]), uuid.UUID(str(key[1]))))
-        except ValueError as exc:
-            raise BadInput("分页游标无效") from exc
+    if key := decode_key(after, str, uuid.UUID):
+        stmt = stmt.where(tuple_(Member.name, Member.cadre_id) > key)
     return make_page((await session.scalars(stmt)).all(), size, lambda m: (m.name, str(m.cadre_id)))
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit import audit, visibility
 from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
-from servicekit.pagination import decode_cursor, make_page, page_size
+from servicekit.pagination import decode_key, make_page, page_size
 from servicekit.principal import Principal, Role
 
 from .models import AgencyReport, Cycle, Honour, Member, RosterEntry
@@ -104,12 +104,8 @@ async def reports_for(session: AsyncSession, principal: Principal, *, agency_id:
         raise Forbidden("服务客户端无权查看")
     size = page_size(first)
     stmt = select(AgencyReport).order_by(AgencyReport.filed_at.desc(), AgencyReport.id.desc()).limit(size + 1)
-    if key := decode_cursor(after, 2):
-        try:
-            stmt = stmt.where(tuple_(AgencyReport.filed_at, AgencyReport.id)
-                              < (dt.datetime.fromisoformat(str(key[0])), uuid.UUID(str(key[1]))))
-        except ValueError as exc:
-            raise BadInput("分页游标无效") from exc
+    if key := decode_key(after, dt.datetime, uuid.UUID):
+        stmt = stmt.where(tuple_(AgencyReport.filed_at, AgencyReport.id) < key)
     if agency_id:
         stmt = stmt.where(AgencyReport.agency_id == agency_id)
     if not any(principal.has_role(r) for r in visibility.COUNTY_READERS):

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit import visibility
 from servicekit.errors import BadInput
-from servicekit.pagination import Page, decode_cursor, make_page, page_size
+from servicekit.pagination import Page, decode_key, make_page, page_size
 from servicekit.principal import Principal
 
 from .models import RosterEntry
@@ -35,8 +35,8 @@ async def list_entries(session: AsyncSession, principal: Principal, *, first: in
         stmt = stmt.where(cond)
     if township_id:
         stmt = stmt.where(RosterEntry.township_id == parse_uuid(township_id, "乡镇"))
-    if key := decode_cursor(after, 2):
-        stmt = stmt.where(tuple_(RosterEntry.name, RosterEntry.cadre_id) > (key[0], parse_uuid(key[1], "游标")))
+    if key := decode_key(after, str, uuid.UUID):
+        stmt = stmt.where(tuple_(RosterEntry.name, RosterEntry.cadre_id) > key)
     return make_page((await session.scalars(stmt)).all(), size, lambda r: (r.name, str(r.cadre_id)))
 
 

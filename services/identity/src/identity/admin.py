@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit import audit
 from servicekit.errors import BadInput, Conflict, Forbidden, NotFound, RuleViolation
-from servicekit.pagination import Page, decode_cursor, make_page, page_size
+from servicekit.pagination import Page, decode_key, make_page, page_size
 from servicekit.principal import ROLE_SCOPE, Principal, Role, ScopeKind
 
 from . import oauth, passwords
@@ -55,9 +55,8 @@ async def list_users(session: AsyncSession, principal: Principal, *, first: int 
     require_admin(principal)
     size = page_size(first)
     stmt = select(User).order_by(User.username, User.id).limit(size + 1)
-    key = decode_cursor(after, 2)
-    if key:
-        stmt = stmt.where(tuple_(User.username, User.id) > (key[0], uuid.UUID(key[1])))
+    if key := decode_key(after, str, uuid.UUID):
+        stmt = stmt.where(tuple_(User.username, User.id) > key)
     if search:
         stmt = stmt.where(User.username.ilike(f"%{search}%") | User.display_name.ilike(f"%{search}%"))
     rows = (await session.scalars(stmt)).all()
@@ -174,8 +173,7 @@ async def list_clients(session: AsyncSession, principal: Principal, *, first: in
     require_admin(principal)
     size = page_size(first)
     stmt = select(OAuthClient).order_by(OAuthClient.client_id).limit(size + 1)
-    key = decode_cursor(after, 1)
-    if key:
+    if key := decode_key(after, str):
         stmt = stmt.where(OAuthClient.client_id > key[0])
     rows = (await session.scalars(stmt)).all()
     return make_page(rows, size, lambda c: (c.client_id,))

@@ -27,13 +27,12 @@ from sqlalchemy import extract, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit import audit, outbox
-from servicekit.pagination import decode_cursor, make_page, page_size
+from servicekit.pagination import decode_key, make_page, page_size
 from servicekit.errors import BadInput, Conflict, Forbidden, NotFound, RuleViolation
 from servicekit.principal import Principal, Role
 
 from . import events, policy, profile, reminders, vacancies
 from .calendar import today
-from .roster import parse_uuid
 from .models import Adjustment, Agency, Cadre, ReshuffleReview
 
 KINDS = ("IN", "OUT", "TRANSFER", "HEAD_CHANGE")
@@ -411,12 +410,8 @@ async def list_adjustments(session: AsyncSession, principal: Principal, *, first
     if tenure_exceptions_only:
         # 例外报备: approved exceptions to the 2-year rule.
         stmt = stmt.where(Adjustment.tenure_exception_reason.is_not(None), Adjustment.org_review == "APPROVED")
-    if key := decode_cursor(after, 2):
-        try:
-            at = dt.datetime.fromisoformat(key[0])
-        except (TypeError, ValueError) as exc:
-            raise BadInput("分页游标无效") from exc
-        stmt = stmt.where(tuple_(Adjustment.requested_at, Adjustment.id) < (at, parse_uuid(key[1], "游标")))
+    if key := decode_key(after, dt.datetime, uuid.UUID):
+        stmt = stmt.where(tuple_(Adjustment.requested_at, Adjustment.id) < key)
     rows = (await session.scalars(stmt)).all()
     return make_page(rows, size, lambda r: (r.requested_at.isoformat(), str(r.id)))
 

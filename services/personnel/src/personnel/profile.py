@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit import audit, outbox
 from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
-from servicekit.pagination import Page, decode_cursor, make_page, page_size
+from servicekit.pagination import Page, decode_key, make_page, page_size
 from servicekit.principal import Principal, Role
 
 from . import events
@@ -135,11 +135,7 @@ async def expiring_certificates(session: AsyncSession, visible, within_days: int
             .order_by(Cadre.enforcement_cert_expiry, Cadre.id).limit(size + 1))
     if visible is not None:
         stmt = stmt.where(visible)
-    if key := decode_cursor(after, 2):
-        try:
-            expiry, cadre_id = dt.date.fromisoformat(str(key[0])), uuid.UUID(str(key[1]))
-        except (TypeError, ValueError) as exc:
-            raise BadInput("分页游标无效") from exc
-        stmt = stmt.where(tuple_(Cadre.enforcement_cert_expiry, Cadre.id) > (expiry, cadre_id))
+    if key := decode_key(after, dt.date, uuid.UUID):
+        stmt = stmt.where(tuple_(Cadre.enforcement_cert_expiry, Cadre.id) > key)
     rows = (await session.scalars(stmt)).all()
     return make_page(rows, size, lambda c: (c.enforcement_cert_expiry.isoformat(), str(c.id)))

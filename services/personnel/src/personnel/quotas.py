@@ -20,12 +20,11 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit import audit, outbox
-from servicekit.pagination import decode_cursor, make_page, page_size
+from servicekit.pagination import decode_key, make_page, page_size
 from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
 from servicekit.principal import Principal, Role
 
 from . import apportion, events, policy, reminders, vacancies
-from .roster import parse_uuid
 from .models import Agency, Department, QuotaChangeRequest, Township
 
 
@@ -155,9 +154,8 @@ async def list_requests(session: AsyncSession, principal: Principal, *, first: i
         stmt = stmt.where(cond)
     if status:
         stmt = stmt.where(QuotaChangeRequest.status == status)
-    if key := decode_cursor(after, 2):
-        stmt = stmt.where(tuple_(QuotaChangeRequest.requested_at, QuotaChangeRequest.id)
-                          < (dt.datetime.fromisoformat(key[0]), parse_uuid(key[1], "游标")))
+    if key := decode_key(after, dt.datetime, uuid.UUID):
+        stmt = stmt.where(tuple_(QuotaChangeRequest.requested_at, QuotaChangeRequest.id) < key)
     rows = (await session.scalars(stmt)).all()
     return make_page(rows, size, lambda r: (r.requested_at.isoformat(), str(r.id)))
 

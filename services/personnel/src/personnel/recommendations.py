@@ -14,12 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit import audit, visibility
 from servicekit.errors import BadInput, Conflict, Forbidden, NotFound, RuleViolation
-from servicekit.pagination import decode_cursor, make_page, page_size
+from servicekit.pagination import decode_key, make_page, page_size
 from servicekit.principal import Principal, Role
 
 from . import adjustments, vacancies
 from .models import Cadre, TownshipRecommendation
-from .roster import parse_uuid
 
 KINDS = ("DISMISS", "TRANSFER")
 
@@ -99,12 +98,7 @@ async def list_for(session: AsyncSession, principal: Principal, *, first: int | 
                               TownshipRecommendation.township_id.in_(townships)))
     if status:
         stmt = stmt.where(TownshipRecommendation.status == status)
-    if key := decode_cursor(after, 2):
-        try:
-            at = dt.datetime.fromisoformat(key[0])
-        except (TypeError, ValueError) as exc:
-            raise BadInput("分页游标无效") from exc
-        stmt = stmt.where(tuple_(TownshipRecommendation.recommended_at, TownshipRecommendation.id)
-                          < (at, parse_uuid(key[1], "游标")))
+    if key := decode_key(after, dt.datetime, uuid.UUID):
+        stmt = stmt.where(tuple_(TownshipRecommendation.recommended_at, TownshipRecommendation.id) < key)
     rows = (await session.scalars(stmt)).all()
     return make_page(rows, size, lambda r: (r.recommended_at.isoformat(), str(r.id)))

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit import audit, outbox
 from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
-from servicekit.pagination import Page, decode_cursor, make_page, page_size
+from servicekit.pagination import Page, decode_key, make_page, page_size
 from servicekit.principal import Principal, Role
 
 from . import vacancies
@@ -100,12 +100,8 @@ async def list_notices(session: AsyncSession, principal: Principal, *, overdue_o
     size = page_size(first)
     stmt = (select(ReminderNotice, ReminderBatch).join(ReminderBatch, ReminderBatch.id == ReminderNotice.batch_id)
             .order_by(ReminderBatch.issued_at.desc(), ReminderNotice.id.desc()).limit(size + 1))
-    if key := decode_cursor(after, 2):
-        try:
-            at, notice_id = dt.datetime.fromisoformat(key[0]), uuid.UUID(str(key[1]))
-        except (TypeError, ValueError) as exc:
-            raise BadInput("分页游标无效") from exc
-        stmt = stmt.where(tuple_(ReminderBatch.issued_at, ReminderNotice.id) < (at, notice_id))
+    if key := decode_key(after, dt.datetime, uuid.UUID):
+        stmt = stmt.where(tuple_(ReminderBatch.issued_at, ReminderNotice.id) < key)
     county = any(principal.has_role(r) for r in (Role.STAFFING_OFFICE, Role.ORG_DEPARTMENT, Role.LEADERSHIP))
     if principal.is_service:
         raise Forbidden("服务客户端无权查看提醒告知单")

@@ -10,7 +10,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.errors import BadInput
-from servicekit.pagination import Page, decode_cursor, make_page, page_size
+from servicekit.pagination import Page, decode_key, make_page, page_size
 from servicekit.principal import Principal
 
 from . import policy
@@ -51,9 +51,8 @@ async def list_cadres(session: AsyncSession, principal: Principal, *, first: int
                       filter: CadreFilter | None = None) -> Page[Cadre]:
     size = page_size(first)
     stmt = cadre_query(principal, filter).order_by(Cadre.name, Cadre.id).limit(size + 1)
-    key = decode_cursor(after, 2)
-    if key:
-        stmt = stmt.where(tuple_(Cadre.name, Cadre.id) > (key[0], parse_uuid(key[1], "游标")))
+    if key := decode_key(after, str, uuid.UUID):
+        stmt = stmt.where(tuple_(Cadre.name, Cadre.id) > key)
     rows = (await session.scalars(stmt)).all()
     return make_page(rows, size, lambda c: (c.name, str(c.id)))
 
@@ -73,8 +72,8 @@ async def by_ids(session: AsyncSession, model, ids: list[uuid.UUID]) -> dict:
 async def _by_code(session: AsyncSession, model, first: int | None, after: str | None) -> Page:
     size = page_size(first)
     stmt = select(model).order_by(model.code).limit(size + 1)
-    if key := decode_cursor(after, 1):
-        stmt = stmt.where(model.code > str(key[0]))
+    if key := decode_key(after, str):
+        stmt = stmt.where(model.code > key[0])
     return make_page((await session.scalars(stmt)).all(), size, lambda r: (r.code,))
 
 
@@ -99,9 +98,8 @@ async def list_agencies(session: AsyncSession, principal: Principal, *, first: i
         stmt = stmt.where(Agency.township_id == parse_uuid(township_id, "乡镇"))
     if department_id:
         stmt = stmt.where(Agency.department_id == parse_uuid(department_id, "部门"))
-    key = decode_cursor(after, 2)
-    if key:
-        stmt = stmt.where(tuple_(Agency.name, Agency.id) > (key[0], parse_uuid(key[1], "游标")))
+    if key := decode_key(after, str, uuid.UUID):
+        stmt = stmt.where(tuple_(Agency.name, Agency.id) > key)
     rows = (await session.scalars(stmt)).all()
     return make_page(rows, size, lambda a: (a.name, str(a.id)))
 

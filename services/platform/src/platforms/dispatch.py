@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from servicekit import audit, outbox
 from servicekit import visibility as vis
 from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
-from servicekit.pagination import decode_cursor, make_page, page_size
+from servicekit.pagination import decode_key, make_page, page_size
 from servicekit.principal import Principal, Role
 
 from . import lifecycle as lc
@@ -167,10 +167,6 @@ async def list_events(session: AsyncSession, principal: Principal, *, first: int
         stmt = stmt.where(GridEvent.state == state)
     if township_id:
         stmt = stmt.where(GridEvent.township_id == township_id)
-    if key := decode_cursor(after, 2):
-        try:
-            stmt = stmt.where(tuple_(GridEvent.reported_at, GridEvent.id)
-                              < (dt.datetime.fromisoformat(str(key[0])), uuid.UUID(str(key[1]))))
-        except ValueError as exc:
-            raise BadInput("分页游标无效") from exc
+    if key := decode_key(after, dt.datetime, uuid.UUID):
+        stmt = stmt.where(tuple_(GridEvent.reported_at, GridEvent.id) < key)
     return make_page((await session.scalars(stmt)).all(), size, lambda e: (e.reported_at.isoformat(), str(e.id)))

@@ -8,7 +8,9 @@ whatever the page number.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
+import uuid
 from dataclasses import dataclass
 from typing import Any, Generic, Sequence, TypeVar
 
@@ -36,6 +38,30 @@ def decode_cursor(cursor: str | None, arity: int) -> list[Any] | None:
     if not isinstance(key, list) or len(key) != arity:
         raise BadInput("分页游标无效", detail="cursor does not belong to this list")
     return key
+
+
+def _convert(value: Any, kind: type) -> Any:
+    if kind is dt.datetime:
+        return dt.datetime.fromisoformat(str(value))
+    if kind is dt.date:
+        return dt.date.fromisoformat(str(value))
+    if kind is uuid.UUID:
+        return uuid.UUID(str(value))
+    if kind is str and not isinstance(value, str):
+        raise ValueError("expected a string")
+    return kind(value)
+
+
+def decode_key(cursor: str | None, *kinds: type) -> tuple | None:
+    """The typed sort key of a cursor (e.g. ``decode_key(after, dt.datetime, uuid.UUID)``); a cursor
+    that does not decode to these types is the caller's bad input, never a server error."""
+    key = decode_cursor(cursor, len(kinds))
+    if key is None:
+        return None
+    try:
+        return tuple(_convert(v, k) for v, k in zip(key, kinds))
+    except (TypeError, ValueError) as exc:
+        raise BadInput("分页游标无效", detail="cursor does not belong to this list") from exc
 
 
 def page_size(first: int | None) -> int:
