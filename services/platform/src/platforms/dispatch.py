@@ -1,17 +1,21 @@
 """Event intake and handling (指挥室): report (idempotent for department systems), then every state
-change through the lifecycle table, with 专业人做专业事 enforced at dispatch.
+change through the lifecycle table, with routing, 专业人做专业事, clocks and call-backs.
 
-Rules: ``ILLEGAL_TRANSITION``, ``REASON_REQUIRED``, ``OUTSIDE_PROFESSIONAL_LINE`` (dispatching to a
-stationed cadre outside their line needs an override reason, which is recorded and visible to
-the cadre's department), ``ASSIGNEE_NOT_IN_TOWNSHIP``, ``CLOSING_REASON_REQUIRED``.
+Rules: ``ILLEGAL_TRANSITION``, ``REASON_REQUIRED``, ``OUTSIDE_PROFESSIONAL_LINE`` (dispatching or
+assigning to a stationed cadre outside the matter's line needs an override reason, recorded and
+visible to the cadre's department), ``ASSIGNEE_NOT_IN_TOWNSHIP``, ``ASSIGNEE_NOT_IN_UNIT`` (a person
+is assigned within the lead unit: an agency's own cadre, or a holder of one of the office's posts),
+``UNIT_NOT_IN_TOWNSHIP``, ``CLOSING_REASON_REQUIRED``, ``CALLBACK_REQUIRED`` (a hotline event is
+closed only after the reporter was called back: 回访).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 
-from sqlalchemy import or_, select, tuple_
+from sqlalchemy import func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit import audit, outbox
@@ -20,26 +24,46 @@ from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
 from servicekit.pagination import decode_key, make_page, page_size
 from servicekit.principal import Principal, Role
 
+from . import deadlines, policy, routing
 from . import lifecycle as lc
-from .models import EventTransition, GridEvent, MatterType, StationedCadre
+from .models import (Callback, EventTransition, Grid, GridEvent, GridMember, MatterType, Post, PostDuty, PostHolder,
+                     StationedCadre, Unit)
 
-PRIORITIES = ("URGENT", "HIGH", "NORMAL")
+PRIORITIES = lc.PRIORITIES
+ACTIVE = ("IN_POST", "SECONDED")
+OPEN_STATES = (lc.DISPATCHED, lc.SIGNED, lc.IN_PROGRESS, lc.FEEDBACK)
+MAX_ATTACHMENTS = 20
 
 
-def _centre(principal: Principal, township_id: uuid.UUID) -> bool:
-    return not principal.is_service and (principal.has_role(Role.COMMAND_CENTRE, str(township_id))
-                                         or principal.has_role(Role.TOWNSHIP_ADMIN, str(township_id)))
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _clean_attachments(items: list[dict] | None) -> list[dict]:
+    items = items or []
+    if len(items) > MAX_ATTACHMENTS:
+        raise BadInput(f"附件不能超过 {MAX_ATTACHMENTS} 个")
+    out = []
+    for a in items:
+        name, ref = (a.get("name") or "").strip(), (a.get("ref") or "").strip()
+        size = a.get("size")
+        if not name or not ref or len(name) > 200 or len(ref) > 500:
+            raise BadInput("附件须有名称和存储引用")
+        if size is not None and not 0 <= size <= 200 * 1024 * 1024:
+            raise BadInput("附件大小不合理")
+        out.append({"name": name, "ref": ref, "contentType": a.get("contentType"), "size": size})
+    return out
 
 
 async def report(session: AsyncSession, principal: Principal, *, township_id: uuid.UUID, matter_type: str,
-                 priority: str, description: str, location: str | None,
-                 idempotency_key: str | None = None) -> tuple[GridEvent, bool]:
+                 priority: str, description: str, location: str | None, idempotency_key: str | None = None,
+                 grid_id: uuid.UUID | None = None, attachments: list[dict] | None = None) -> tuple[GridEvent, bool]:
     """Returns (event, created). A department system repeating a key gets its first event back."""
     if principal.is_service:
         if not principal.has_scope("events:report"):
             raise Forbidden("该服务客户端无权上报事件", detail="scope events:report required")
-        if not idempotency_key:
-            raise BadInput("系统上报须带幂等键 (idempotencyKey)")
+        if not idempotency_key or len(idempotency_key) > 100:
+            raise BadInput("系统上报须带幂等键 (idempotencyKey, 不超过 100 字符)")
         existing = await session.scalar(select(GridEvent).where(GridEvent.client_id == principal.client_id,
                                                                 GridEvent.idempotency_key == idempotency_key))
         if existing is not None:
@@ -47,7 +71,7 @@ async def report(session: AsyncSession, principal: Principal, *, township_id: uu
         source = "SYSTEM"
     elif principal.has_role(Role.GRID_WORKER, str(township_id)):
         source = "GRID"
-    elif _centre(principal, township_id):
+    elif policy.is_centre(principal, township_id):
         source = "HOTLINE"
     else:
         raise Forbidden("只能向本乡镇(街道)上报事件")
@@ -55,12 +79,19 @@ async def report(session: AsyncSession, principal: Principal, *, township_id: uu
         raise BadInput(f"优先级须为 {', '.join(PRIORITIES)}")
     if await session.get(MatterType, matter_type) is None:
         raise BadInput("事项类型不存在")
-    if not description.strip():
-        raise BadInput("请描述事件")
+    if not description.strip() or len(description) > 4000:
+        raise BadInput("请描述事件 (不超过 4000 字)")
+    if location is not None and len(location) > 200:
+        raise BadInput("地点不能超过 200 字")
+    if grid_id is not None:
+        grid = await session.get(Grid, grid_id)
+        if grid is None or grid.township_id != township_id:
+            raise BadInput("网格不属于该乡镇(街道)")
     event = GridEvent(township_id=township_id, matter_type=matter_type, priority=priority, description=description.strip(),
-                      location=location, reported_by=principal.subject, source=source,
+                      location=location, reported_by=principal.subject, source=source, grid_id=grid_id,
+                      attachments=_clean_attachments(attachments),
                       client_id=principal.client_id if principal.is_service else None,
-                      idempotency_key=idempotency_key if principal.is_service else None)
+                      idempotency_key=idempotency_key if principal.is_service else None, reported_at=_now())
     session.add(event)
     await session.flush()
     await outbox.emit(session, "event.reported", aggregate_type="GridEvent", aggregate_id=event.id,
@@ -70,9 +101,19 @@ async def report(session: AsyncSession, principal: Principal, *, township_id: uu
     return event, True
 
 
+@dataclass
+class CallbackInput:
+    reached: bool
+    satisfaction: str | None = None
+    note: str | None = None
+
+
 async def act(session: AsyncSession, principal: Principal, *, event_id: uuid.UUID, action: str,
               reason: str | None = None, assignee_cadre_id: uuid.UUID | None = None,
-              closing_reason: str | None = None, duplicate_of: uuid.UUID | None = None) -> GridEvent:
+              lead_unit_id: uuid.UUID | None = None, assisting_unit_ids: list[uuid.UUID] | None = None,
+              closing_reason: str | None = None, duplicate_of: uuid.UUID | None = None,
+              callback: CallbackInput | None = None, now: dt.datetime | None = None) -> GridEvent:
+    now = now or _now()
     event = await session.get(GridEvent, event_id, with_for_update=True)
     if event is None:
         raise NotFound("事件不存在")
@@ -81,44 +122,128 @@ async def act(session: AsyncSession, principal: Principal, *, event_id: uuid.UUI
     except lc.IllegalTransition as exc:
         raise RuleViolation("ILLEGAL_TRANSITION", f"当前状态 {event.state} 不能执行 {action}",
                             allowed=lc.actions_from(event.state)) from exc
-    if t.actor == lc.CENTRE and not _centre(principal, event.township_id):
-        raise Forbidden("由本乡镇(街道)指挥室办理")
-    if t.actor == lc.ASSIGNEE and (principal.is_service or event.assignee_cadre_id is None
-                                   or not principal.has_role(Role.CADRE, str(event.assignee_cadre_id))):
-        raise Forbidden("由承办人本人办理")
+    _may_act(principal, event, t)
     if t.needs_reason and not (reason or "").strip():
         raise RuleViolation("REASON_REQUIRED", "请说明理由")
     if action == "dispatch":
-        await _assign(session, event, assignee_cadre_id, reason)
-    if action == "verify_pass":
-        if closing_reason not in lc.CLOSING_REASONS:
-            raise RuleViolation("CLOSING_REASON_REQUIRED", f"办结原因须为 {', '.join(lc.CLOSING_REASONS)}")
-        event.closing_reason = closing_reason
-    if action == "mark_duplicate":
+        await _dispatch(session, event, lead_unit_id, assignee_cadre_id, assisting_unit_ids or [], reason)
+        event.first_dispatched_at = event.first_dispatched_at or now
+    elif action == "assign":
+        if assignee_cadre_id is None:
+            raise BadInput("请指定承办人")
+        await _assign_person(session, event, await session.get(Unit, event.lead_unit_id), assignee_cadre_id, reason)
+    elif action in ("verify_pass", "verify_fail"):
+        if action == "verify_pass":
+            if closing_reason not in lc.CLOSING_REASONS:
+                raise RuleViolation("CLOSING_REASON_REQUIRED", f"办结原因须为 {', '.join(lc.CLOSING_REASONS)}")
+            if event.source == "HOTLINE" and callback is None and not await _called_back(session, event.id):
+                raise RuleViolation("CALLBACK_REQUIRED", "热线事件办结前须回访反映人")
+            event.closing_reason, event.closed_at = closing_reason, now
+        if callback is not None:
+            await _record_callback(session, principal, event, callback, now)
+    elif action == "mark_duplicate":
         original = await session.get(GridEvent, duplicate_of) if duplicate_of else None
-        if original is None or original.id == event.id or original.township_id != event.township_id:
+        if original is None or original.id == event.id or original.township_id != event.township_id \
+                or original.state == lc.DUPLICATE:
             raise BadInput("请指定本乡镇的原始事件")
         event.duplicate_of = original.id
-    session.add(EventTransition(event_id=event.id, action=action, source=event.state, target=t.target,
-                                actor=principal.subject, reason=reason))
+    elif action == "reopen":
+        event.closing_reason = None
     before = event.state
+    ended = await deadlines.enter(session, event, t.target, now, restart=action == "verify_fail")
+    if t.target in (lc.ACCEPTED, lc.RETURNED, lc.REOPENED):
+        await recommend(session, event)
+    session.add(deadlines.transition_row(event, action, before, t.target, principal.subject, reason, now, ended))
     event.state = t.target
     await session.flush()
-    await outbox.emit(session, f"event.{t.target.lower()}", aggregate_type="GridEvent", aggregate_id=event.id,
-                      payload={"township_id": str(event.township_id), "state": t.target,
-                               "assignee_cadre_id": str(event.assignee_cadre_id) if event.assignee_cadre_id else None,
-                               "outside_line": event.outside_line_reason is not None})
+    await outbox.emit(session, f"event.{action}", aggregate_type="GridEvent", aggregate_id=event.id,
+                      payload=_payload(event))
+    if action == "verify_pass":
+        await outbox.emit(session, "task.closed", aggregate_type="GridEvent", aggregate_id=event.id,
+                          payload=await _closed_payload(session, event))
     await audit.record(session, actor=principal, action=f"event.{action}", entity_type="GridEvent", entity_id=event.id,
-                       before={"state": before}, after={"state": t.target}, reason=reason)
+                       before={"state": before}, after={"state": t.target, "assignee": str(event.assignee_cadre_id)
+                                                        if event.assignee_cadre_id else None}, reason=reason)
     return event
 
 
-async def _assign(session: AsyncSession, event: GridEvent, cadre_id: uuid.UUID | None, reason: str | None) -> None:
-    if cadre_id is None:
-        raise BadInput("请指定承办人")
+def _may_act(principal: Principal, event: GridEvent, t: lc.Transition) -> None:
+    if t.actor == lc.CENTRE:
+        policy.require_centre(principal, event.township_id)
+    elif t.actor == lc.ASSIGNEE:
+        if not (policy.is_cadre(principal, event.assignee_cadre_id) or policy.heads_unit(principal, event.lead_unit_id)):
+            raise Forbidden("由承办人本人或承办单位负责人办理")
+    elif t.actor == lc.UNIT_HEAD:
+        if not (policy.heads_unit(principal, event.lead_unit_id) or policy.is_centre(principal, event.township_id)):
+            raise Forbidden("由承办单位负责人在本单位内指派")
+
+
+def _payload(event: GridEvent) -> dict:
+    return {"township_id": str(event.township_id), "state": event.state,
+            "assignee_cadre_id": str(event.assignee_cadre_id) if event.assignee_cadre_id else None,
+            "lead_unit_id": str(event.lead_unit_id) if event.lead_unit_id else None,
+            "outside_line": event.outside_line_reason is not None}
+
+
+async def _closed_payload(session: AsyncSession, event: GridEvent) -> dict:
+    """``task.closed`` for the assessment's evidence: who closed what, and whether on time."""
+    rows = (await session.execute(select(EventTransition.action, EventTransition.overdue)
+                                  .where(EventTransition.event_id == event.id))).all()
+    return {**_payload(event), "matter_type": event.matter_type, "priority": event.priority,
+            "closing_reason": event.closing_reason, "closed_at": event.closed_at.isoformat(),
+            "returns": sum(1 for a, _ in rows if a == "return"),
+            "verify_failed": sum(1 for a, _ in rows if a == "verify_fail"),
+            "overdue_phases": sum(1 for _, o in rows if o),
+            "hours": round((event.closed_at - (event.first_dispatched_at or event.reported_at)).total_seconds() / 3600, 2)}
+
+
+async def _unit_in_township(session: AsyncSession, unit_id: uuid.UUID, township_id: uuid.UUID) -> Unit:
+    unit = await session.get(Unit, unit_id)
+    if unit is None:
+        raise BadInput("单位不存在")
+    if unit.township_id != township_id:
+        raise RuleViolation("UNIT_NOT_IN_TOWNSHIP", "承办和协办单位须在本乡镇(街道)")
+    return unit
+
+
+async def _dispatch(session: AsyncSession, event: GridEvent, lead_unit_id: uuid.UUID | None,
+                    cadre_id: uuid.UUID | None, assisting: list[uuid.UUID], reason: str | None) -> None:
+    if lead_unit_id is None and cadre_id is None:
+        raise BadInput("请指定承办单位或承办人")
+    unit = None
+    if lead_unit_id is not None:
+        unit = await _unit_in_township(session, lead_unit_id, event.township_id)
+    elif cadre_id is not None:
+        cadre = await _cadre_in_township(session, event, cadre_id)
+        unit = await session.get(Unit, cadre.agency_id)  # the cadre's own agency leads
+    assisting = list(dict.fromkeys(assisting))
+    if unit is not None and unit.id in assisting:
+        raise BadInput("协办单位不能是承办单位")
+    for a in assisting:
+        await _unit_in_township(session, a, event.township_id)
+    event.lead_unit_id = unit.id if unit else None
+    event.assisting_unit_ids = assisting
+    event.assignee_cadre_id, event.outside_line_reason = None, None
+    if cadre_id is not None:
+        await _assign_person(session, event, unit, cadre_id, reason)
+
+
+async def _cadre_in_township(session: AsyncSession, event: GridEvent, cadre_id: uuid.UUID) -> StationedCadre:
     cadre = await session.get(StationedCadre, cadre_id)
-    if cadre is None or cadre.status not in ("IN_POST", "SECONDED") or cadre.township_id != event.township_id:
+    if cadre is None or cadre.status not in ACTIVE or cadre.township_id != event.township_id:
         raise RuleViolation("ASSIGNEE_NOT_IN_TOWNSHIP", "承办人须为本乡镇(街道)在岗的派驻干部")
+    return cadre
+
+
+async def _assign_person(session: AsyncSession, event: GridEvent, unit: Unit | None, cadre_id: uuid.UUID,
+                         reason: str | None) -> None:
+    cadre = await _cadre_in_township(session, event, cadre_id)
+    if unit is not None:
+        in_unit = cadre.agency_id == unit.id if unit.kind == "AGENCY" else await session.scalar(
+            select(PostHolder.cadre_id).join(Post, Post.id == PostHolder.post_id)
+            .where(Post.unit_id == unit.id, PostHolder.cadre_id == cadre_id).limit(1)) is not None
+        if not in_unit:
+            raise RuleViolation("ASSIGNEE_NOT_IN_UNIT", "承办人须为承办单位的人员 (派驻机构干部或站所岗位人员)")
     matter = await session.get(MatterType, event.matter_type)
     if cadre.professional_line != matter.professional_line:
         if not (reason or "").strip():
@@ -131,10 +256,73 @@ async def _assign(session: AsyncSession, event: GridEvent, cadre_id: uuid.UUID |
     event.assignee_cadre_id = cadre_id
 
 
+async def _called_back(session: AsyncSession, event_id: uuid.UUID) -> bool:
+    return await session.scalar(select(Callback.id).where(Callback.event_id == event_id).limit(1)) is not None
+
+
+async def _record_callback(session: AsyncSession, principal: Principal, event: GridEvent, cb: CallbackInput,
+                           now: dt.datetime) -> None:
+    if cb.reached and cb.satisfaction not in lc.SATISFACTION:
+        raise BadInput(f"回访满意度须为 {', '.join(lc.SATISFACTION)}")
+    if not cb.reached and cb.satisfaction is not None:
+        raise BadInput("未联系上反映人时不填满意度")
+    session.add(Callback(event_id=event.id, township_id=event.township_id, reached=cb.reached,
+                         satisfaction=cb.satisfaction, note=(cb.note or "").strip() or None, by=principal.subject, at=now))
+
+
+async def record_callback(session: AsyncSession, principal: Principal, *, event_id: uuid.UUID,
+                          callback: CallbackInput) -> GridEvent:
+    """回访 recorded on its own (before verification, or after closing)."""
+    event = await session.get(GridEvent, event_id)
+    if event is None:
+        raise NotFound("事件不存在")
+    policy.require_centre(principal, event.township_id)
+    if event.state not in (lc.FEEDBACK, lc.CLOSED):
+        raise RuleViolation("ILLEGAL_TRANSITION", "办理反馈后才能回访", allowed=[])
+    await _record_callback(session, principal, event, callback, _now())
+    await session.flush()
+    await audit.record(session, actor=principal, action="event.callback", entity_type="GridEvent", entity_id=event.id,
+                       after={"reached": callback.reached, "satisfaction": callback.satisfaction})
+    return event
+
+
+# ---- routing ---------------------------------------------------------------------------------
+
+async def recommend(session: AsyncSession, event: GridEvent) -> routing.Recommendation:
+    """定事 → 定岗 → 定人, then the grid, then the line; stored on the event with its reason."""
+    matter = await session.get(MatterType, event.matter_type)
+    duty_posts = select(PostDuty.post_id).where(PostDuty.matter_type == event.matter_type)
+    holders = set((await session.scalars(
+        select(PostHolder.cadre_id).join(Post, Post.id == PostHolder.post_id)
+        .where(PostHolder.post_id.in_(duty_posts), Post.township_id == event.township_id))).all())
+    in_grid = set((await session.scalars(select(GridMember.cadre_id).where(
+        GridMember.grid_id == event.grid_id, GridMember.cadre_id.is_not(None))).all()) if event.grid_id else set())
+    open_tasks = (select(GridEvent.assignee_cadre_id, func.count().label("n"))
+                  .where(GridEvent.township_id == event.township_id, GridEvent.state.in_(OPEN_STATES))
+                  .group_by(GridEvent.assignee_cadre_id).subquery())
+    rows = (await session.execute(
+        select(StationedCadre, func.coalesce(open_tasks.c.n, 0))
+        .outerjoin(open_tasks, open_tasks.c.assignee_cadre_id == StationedCadre.cadre_id)
+        .where(StationedCadre.township_id == event.township_id, StationedCadre.status.in_(ACTIVE),
+               StationedCadre.professional_line == matter.professional_line))).all()
+    candidates = [routing.Candidate(cadre_id=c.cadre_id, unit_id=c.agency_id, name=c.name or str(c.cadre_id),
+                                    line=c.professional_line, open_tasks=n, holds_post=c.cadre_id in holders,
+                                    in_grid=c.cadre_id in in_grid) for c, n in rows]
+    post_units = list((await session.scalars(select(Post.unit_id).where(
+        Post.id.in_(duty_posts), Post.township_id == event.township_id))).all())
+    rec = routing.recommend(matter.professional_line, candidates, post_units)
+    known_unit = rec.unit_id is not None and await session.get(Unit, rec.unit_id) is not None
+    event.recommended_unit_id = rec.unit_id if known_unit else None
+    event.recommended_cadre_id, event.recommendation_reason, event.recommendation_note = rec.cadre_id, rec.reason, rec.note
+    return rec
+
+
+# ---- reading ---------------------------------------------------------------------------------
+
 def visibility(principal: Principal):
-    """Township: its events; department: read-only supervision of events assigned to its cadres in
-    every township (dual management); cadre: their own tasks; grid worker and department system:
-    what they reported."""
+    """Township: its events; department: read-only supervision of events led by its agencies or
+    assigned to its cadres in every township (dual management); unit head: the unit's events;
+    cadre: own tasks; grid worker and department system: what they reported."""
     if principal.is_service:
         if not principal.has_scope("events:status"):
             raise Forbidden("该服务客户端无权查看事件", detail="scope events:status required")
@@ -148,6 +336,9 @@ def visibility(principal: Principal):
     if departments := vis.uuids(principal.scope_ids(Role.DEPARTMENT_ADMIN)):
         conditions.append(GridEvent.assignee_cadre_id.in_(
             select(StationedCadre.cadre_id).where(StationedCadre.department_id.in_(departments))))
+        conditions.append(GridEvent.lead_unit_id.in_(select(Unit.id).where(Unit.department_id.in_(departments))))
+    if units := vis.uuids(principal.scope_ids(Role.AGENCY_HEAD)):
+        conditions.append(GridEvent.lead_unit_id.in_(units))
     if cadres := vis.uuids(principal.scope_ids(Role.CADRE)):
         conditions.append(GridEvent.assignee_cadre_id.in_(cadres))
     if principal.scope_ids(Role.GRID_WORKER):
@@ -157,16 +348,60 @@ def visibility(principal: Principal):
     return or_(*conditions)
 
 
+async def get_event(session: AsyncSession, principal: Principal, event_id: uuid.UUID) -> GridEvent:
+    stmt = select(GridEvent).where(GridEvent.id == event_id)
+    if (cond := visibility(principal)) is not None:
+        stmt = stmt.where(cond)
+    event = await session.scalar(stmt)
+    if event is None:
+        raise NotFound("事件不存在或无权查看")
+    return event
+
+
 async def list_events(session: AsyncSession, principal: Principal, *, first: int | None, after: str | None,
-                      state: str | None = None, township_id: uuid.UUID | None = None):
+                      state: str | None = None, township_id: uuid.UUID | None = None, overdue: bool | None = None,
+                      assignee_cadre_id: uuid.UUID | None = None, lead_unit_id: uuid.UUID | None = None):
     size = page_size(first)
     stmt = select(GridEvent).order_by(GridEvent.reported_at.desc(), GridEvent.id.desc()).limit(size + 1)
     if (cond := visibility(principal)) is not None:
         stmt = stmt.where(cond)
     if state:
+        if state not in lc.STATES:
+            raise BadInput(f"状态须为 {', '.join(lc.STATES)}")
         stmt = stmt.where(GridEvent.state == state)
     if township_id:
         stmt = stmt.where(GridEvent.township_id == township_id)
+    if overdue is not None:
+        stmt = stmt.where(GridEvent.overdue.is_(overdue))
+    if assignee_cadre_id:
+        stmt = stmt.where(GridEvent.assignee_cadre_id == assignee_cadre_id)
+    if lead_unit_id:
+        stmt = stmt.where(GridEvent.lead_unit_id == lead_unit_id)
     if key := decode_key(after, dt.datetime, uuid.UUID):
         stmt = stmt.where(tuple_(GridEvent.reported_at, GridEvent.id) < key)
     return make_page((await session.scalars(stmt)).all(), size, lambda e: (e.reported_at.isoformat(), str(e.id)))
+
+
+MAX_WINDOW_HOURS = 24 * 30
+
+
+async def duplicate_candidates(session: AsyncSession, principal: Principal, *, event_id: uuid.UUID,
+                               window_hours: int = 72, limit: int = 10) -> list[GridEvent]:
+    """Likely originals of an event: same township and matter type, same grid when both name one,
+    reported within the window either side; nearest in time first."""
+    if not 0 < window_hours <= MAX_WINDOW_HOURS:
+        raise BadInput(f"时间窗须为 1–{MAX_WINDOW_HOURS} 小时")
+    event = await session.get(GridEvent, event_id)
+    if event is None:
+        raise NotFound("事件不存在")
+    policy.require_centre(principal, event.township_id)
+    window = dt.timedelta(hours=window_hours)
+    stmt = (select(GridEvent).where(
+        GridEvent.township_id == event.township_id, GridEvent.matter_type == event.matter_type,
+        GridEvent.id != event.id, GridEvent.state.not_in((lc.DUPLICATE, lc.REFUSED)),
+        GridEvent.reported_at.between(event.reported_at - window, event.reported_at + window))
+        .order_by(func.abs(func.extract("epoch", GridEvent.reported_at - event.reported_at)), GridEvent.id)
+        .limit(min(limit, 50)))
+    if event.grid_id is not None:
+        stmt = stmt.where(or_(GridEvent.grid_id == event.grid_id, GridEvent.grid_id.is_(None)))
+    return list((await session.scalars(stmt)).all())

@@ -1,4 +1,4 @@
-"""Grid events in GraphQL: report, act through the lifecycle, list by scope."""
+"""Grid events in GraphQL: report, act through the lifecycle, read by scope, duplicates, statistics."""
 
 from __future__ import annotations
 
@@ -7,21 +7,32 @@ import enum
 import uuid
 
 import strawberry
+from sqlalchemy import select
 from strawberry.types import Info
 
 from servicekit import gql
 from servicekit.app import Context
 from servicekit.errors import BadInput
 
-from . import dispatch
+from . import dispatch, stats
+from .models import Callback as CallbackRow
+from .models import EventTransition
 from .models import GridEvent as GridEventRow
 
 
-def _uuid(value, what: str) -> uuid.UUID:
+def parse_id(value, what: str) -> uuid.UUID:
     try:
         return uuid.UUID(str(value))
     except ValueError as exc:
         raise BadInput(f"{what}编号格式错误") from exc
+
+
+def opt_id(value, what: str) -> uuid.UUID | None:
+    return parse_id(value, what) if value is not None else None
+
+
+def _sid(v) -> strawberry.ID | None:
+    return strawberry.ID(str(v)) if v is not None else None
 
 
 @strawberry.enum(description="事件处置动作")
@@ -30,6 +41,7 @@ class EventAction(enum.Enum):
     REFUSE = "refuse"
     MARK_DUPLICATE = "mark_duplicate"
     DISPATCH = "dispatch"
+    ASSIGN = strawberry.enum_value("assign", description="承办单位负责人在本单位内指派")
     RETURN = "return"
     SIGN = "sign"
     START = "start"
@@ -39,30 +51,199 @@ class EventAction(enum.Enum):
     REOPEN = "reopen"
 
 
+@strawberry.type(description="附件 (元数据; 文件存于对象存储)")
+class Attachment:
+    name: str
+    ref: str
+    content_type: str | None
+    size: int | None
+
+
+@strawberry.type(description="派单推荐及其理由")
+class RoutingRecommendation:
+    unit_id: strawberry.ID | None
+    cadre_id: strawberry.ID | None
+    reason: str = strawberry.field(description="POST_AND_GRID | POST | GRID_LINE | LINE | POST_UNIT | NONE")
+    note: str
+
+
+@strawberry.type(description="当前环节的时限")
+class Deadline:
+    phase: str = strawberry.field(description="SIGN 签收 | HANDLE 办理 | VERIFY 核查")
+    started_at: dt.datetime
+    warn_at: dt.datetime
+    due_at: dt.datetime
+    escalate_at: dt.datetime
+    warned: bool
+    overdue: bool
+    escalation_level: int = strawberry.field(description="督办级别: 0 无, 1 指挥室督办, 2 乡镇领导督办")
+
+
+@strawberry.type(description="处置记录 (每个状态的时间)")
+class EventStep:
+    action: str
+    source: str
+    target: str
+    actor: str
+    reason: str | None
+    at: dt.datetime
+    overdue: bool | None = strawberry.field(description="该步结束的环节是否超时 (结束时冻结)")
+
+
+@strawberry.type(description="回访")
+class CallbackRecord:
+    reached: bool
+    satisfaction: str | None
+    note: str | None
+    at: dt.datetime
+
+
+@strawberry.type(description="原始事件的办理结果 (重复事件的反映人可见)")
+class OriginalOutcome:
+    event_id: strawberry.ID
+    state: str
+    closing_reason: str | None
+    closed_at: dt.datetime | None
+
+
+def _history(ctx: Context):
+    return gql.rows_loader(lambda ids: select(EventTransition).where(EventTransition.event_id.in_(ids))
+                           .order_by(EventTransition.id), lambda r: r.event_id, many=True)(ctx)
+
+
+def _callbacks(ctx: Context):
+    return gql.rows_loader(lambda ids: select(CallbackRow).where(CallbackRow.event_id.in_(ids)).order_by(CallbackRow.id),
+                           lambda r: r.event_id, many=True)(ctx)
+
+
+def _events(ctx: Context):
+    return gql.rows_loader(lambda ids: select(GridEventRow).where(GridEventRow.id.in_(ids)), lambda r: r.id, many=False)(ctx)
+
+
 @strawberry.type(description="网格事件")
 class GridEvent:
-    id: strawberry.ID
-    township_id: strawberry.ID
-    matter_type: str
-    priority: str
-    description: str
-    location: str | None
-    state: str
-    source: str
-    reported_at: dt.datetime
-    assignee_cadre_id: strawberry.ID | None
-    outside_line_reason: str | None = strawberry.field(description="派给非本条线人员的理由 (派驻部门可见)")
-    closing_reason: str | None
-    duplicate_of: strawberry.ID | None
+    row: strawberry.Private[GridEventRow]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.id))
+
+    @strawberry.field
+    def township_id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.township_id))
+
+    @strawberry.field
+    def matter_type(self) -> str:
+        return self.row.matter_type
+
+    @strawberry.field
+    def priority(self) -> str:
+        return self.row.priority
+
+    @strawberry.field
+    def description(self) -> str:
+        return self.row.description
+
+    @strawberry.field
+    def location(self) -> str | None:
+        return self.row.location
+
+    @strawberry.field
+    def grid_id(self) -> strawberry.ID | None:
+        return _sid(self.row.grid_id)
+
+    @strawberry.field
+    def state(self) -> str:
+        return self.row.state
+
+    @strawberry.field
+    def source(self) -> str:
+        return self.row.source
+
+    @strawberry.field
+    def reported_at(self) -> dt.datetime:
+        return self.row.reported_at
+
+    @strawberry.field
+    def closed_at(self) -> dt.datetime | None:
+        return self.row.closed_at
+
+    @strawberry.field
+    def attachments(self) -> list[Attachment]:
+        return [Attachment(name=a["name"], ref=a["ref"], content_type=a.get("contentType"), size=a.get("size"))
+                for a in self.row.attachments or []]
+
+    @strawberry.field(description="承办单位")
+    def lead_unit_id(self) -> strawberry.ID | None:
+        return _sid(self.row.lead_unit_id)
+
+    @strawberry.field(description="协办单位")
+    def assisting_unit_ids(self) -> list[strawberry.ID]:
+        return [strawberry.ID(str(u)) for u in self.row.assisting_unit_ids or []]
+
+    @strawberry.field(description="承办人")
+    def assignee_cadre_id(self) -> strawberry.ID | None:
+        return _sid(self.row.assignee_cadre_id)
+
+    @strawberry.field(description="派给非本条线人员的理由 (派驻部门可见)")
+    def outside_line_reason(self) -> str | None:
+        return self.row.outside_line_reason
+
+    @strawberry.field
+    def closing_reason(self) -> str | None:
+        return self.row.closing_reason
+
+    @strawberry.field
+    def duplicate_of(self) -> strawberry.ID | None:
+        return _sid(self.row.duplicate_of)
+
+    @strawberry.field(description="派单推荐 (受理、退回、重开时计算)")
+    def recommendation(self) -> RoutingRecommendation | None:
+        r = self.row
+        if r.recommendation_reason is None:
+            return None
+        return RoutingRecommendation(unit_id=_sid(r.recommended_unit_id), cadre_id=_sid(r.recommended_cadre_id),
+                                     reason=r.recommendation_reason, note=r.recommendation_note or "")
+
+    @strawberry.field(description="当前环节的时限 (无计时环节时为空)")
+    def deadline(self) -> Deadline | None:
+        r = self.row
+        if r.phase is None:
+            return None
+        return Deadline(phase=r.phase, started_at=r.phase_started_at, warn_at=r.warn_at, due_at=r.due_at,
+                        escalate_at=r.escalate_at, warned=r.warned, overdue=r.overdue,
+                        escalation_level=r.escalation_level)
+
+    @strawberry.field(description="处置记录")
+    async def history(self, info: Info[Context, None]) -> list[EventStep]:
+        rows = await info.context.loader("event_history", _history).load(self.row.id)
+        return [EventStep(action=t.action, source=t.source, target=t.target, actor=t.actor, reason=t.reason, at=t.at,
+                          overdue=t.overdue) for t in rows]
+
+    @strawberry.field(description="回访记录")
+    async def callbacks(self, info: Info[Context, None]) -> list[CallbackRecord]:
+        rows = await info.context.loader("event_callbacks", _callbacks).load(self.row.id)
+        return [CallbackRecord(reached=c.reached, satisfaction=c.satisfaction, note=c.note, at=c.at) for c in rows]
+
+    @strawberry.field(description="重复事件: 原始事件的办理结果")
+    async def original_outcome(self, info: Info[Context, None]) -> OriginalOutcome | None:
+        if self.row.duplicate_of is None:
+            return None
+        o = await info.context.loader("events_by_id", _events).load(self.row.duplicate_of)
+        return OriginalOutcome(event_id=strawberry.ID(str(o.id)), state=o.state, closing_reason=o.closing_reason,
+                               closed_at=o.closed_at) if o else None
 
     @staticmethod
     def of(e: GridEventRow) -> "GridEvent":
-        opt = lambda v: strawberry.ID(str(v)) if v else None  # noqa: E731
-        return GridEvent(id=strawberry.ID(str(e.id)), township_id=strawberry.ID(str(e.township_id)),
-                         matter_type=e.matter_type, priority=e.priority, description=e.description, location=e.location,
-                         state=e.state, source=e.source, reported_at=e.reported_at,
-                         assignee_cadre_id=opt(e.assignee_cadre_id), outside_line_reason=e.outside_line_reason,
-                         closing_reason=e.closing_reason, duplicate_of=opt(e.duplicate_of))
+        return GridEvent(row=e)
+
+
+@strawberry.input(description="附件元数据")
+class AttachmentInput:
+    name: str
+    ref: str = strawberry.field(description="对象存储中的引用")
+    content_type: str | None = None
+    size: int | None = None
 
 
 @strawberry.input
@@ -72,7 +253,19 @@ class ReportEventInput:
     description: str
     priority: str = "NORMAL"
     location: str | None = None
+    grid_id: strawberry.ID | None = None
+    attachments: list[AttachmentInput] | None = None
     idempotency_key: str | None = strawberry.field(default=None, description="部门系统上报必填; 重复提交返回首次的事件")
+
+
+@strawberry.input(description="回访")
+class CallbackInput:
+    reached: bool
+    satisfaction: str | None = strawberry.field(default=None, description="SATISFIED | BASIC | UNSATISFIED")
+    note: str | None = None
+
+    def value(self) -> dispatch.CallbackInput:
+        return dispatch.CallbackInput(reached=self.reached, satisfaction=self.satisfaction, note=self.note)
 
 
 @strawberry.input
@@ -80,15 +273,54 @@ class EventActionInput:
     event_id: strawberry.ID
     action: EventAction
     reason: str | None = None
-    assignee_cadre_id: strawberry.ID | None = None
+    lead_unit_id: strawberry.ID | None = strawberry.field(default=None, description="派遣: 承办单位")
+    assignee_cadre_id: strawberry.ID | None = strawberry.field(default=None, description="派遣/指派: 承办人")
+    assisting_unit_ids: list[strawberry.ID] | None = strawberry.field(default=None, description="派遣: 协办单位")
     closing_reason: str | None = None
     duplicate_of: strawberry.ID | None = None
+    callback: CallbackInput | None = strawberry.field(default=None, description="核查时的回访")
 
 
 @strawberry.type
 class ReportEventPayload:
     event: GridEvent
     created: bool = strawberry.field(description="false: 幂等键重复, 返回的是首次上报的事件")
+
+
+@strawberry.enum(description="统计口径")
+class StatisticsGroup(enum.Enum):
+    TOWNSHIP = "TOWNSHIP"
+    UNIT = "UNIT"
+    CADRE = "CADRE"
+
+
+@strawberry.type(description="事件办理统计 (按冻结的处置记录计算)")
+class EventStatistics:
+    key: strawberry.ID = strawberry.field(description="乡镇、单位或干部编号")
+    dispatched: int
+    signed: int
+    signed_on_time: int
+    handled: int
+    handled_on_time: int
+    closed: int
+    returned: int
+    verify_failed: int
+    overdue_phases: int
+    outside_line: int = strawberry.field(description="非本条线派单 (例外理由) 次数")
+    on_time_rate: float | None
+    avg_sign_hours: float | None
+    avg_handle_hours: float | None
+    callbacks: int
+    satisfied: int
+
+    @staticmethod
+    def of(r: stats.Row) -> "EventStatistics":
+        return EventStatistics(key=strawberry.ID(str(r.key)), dispatched=r.dispatched, signed=r.signed,
+                               signed_on_time=r.signed_on_time, handled=r.handled, handled_on_time=r.handled_on_time,
+                               closed=r.closed, returned=r.returned, verify_failed=r.verify_failed,
+                               overdue_phases=r.overdue_phases, outside_line=r.outside_line,
+                               on_time_rate=r.on_time_rate, avg_sign_hours=r.avg_sign_hours,
+                               avg_handle_hours=r.avg_handle_hours, callbacks=r.callbacks, satisfied=r.satisfied)
 
 
 EVENT_REPORTERS = [["api"], ["events:report"]]
@@ -99,10 +331,32 @@ EVENT_READERS = [["api"], ["events:status"]]
 class DispatchQuery:
     @strawberry.federation.field(description="网格事件 (按权限范围)", requires_scopes=EVENT_READERS)
     async def grid_events(self, info: Info[Context, None], first: int | None = None, after: str | None = None,
-                          state: str | None = None, township_id: strawberry.ID | None = None) -> gql.Connection[GridEvent]:
-        page = await dispatch.list_events(info.context.session, info.context.principal, first=first, after=after,
-                                          state=state, township_id=_uuid(township_id, "乡镇") if township_id else None)
+                          state: str | None = None, township_id: strawberry.ID | None = None,
+                          overdue: bool | None = None, assignee_cadre_id: strawberry.ID | None = None,
+                          lead_unit_id: strawberry.ID | None = None) -> gql.Connection[GridEvent]:
+        page = await dispatch.list_events(
+            info.context.session, info.context.principal, first=first, after=after, state=state,
+            township_id=opt_id(township_id, "乡镇"), overdue=overdue,
+            assignee_cadre_id=opt_id(assignee_cadre_id, "人员"), lead_unit_id=opt_id(lead_unit_id, "单位"))
         return gql.connection(page, GridEvent.of)
+
+    @strawberry.federation.field(description="一个网格事件", requires_scopes=EVENT_READERS)
+    async def grid_event(self, info: Info[Context, None], id: strawberry.ID) -> GridEvent:
+        return GridEvent.of(await dispatch.get_event(info.context.session, info.context.principal, parse_id(id, "事件")))
+
+    @strawberry.federation.field(description="疑似重复事件 (同乡镇、同类、同网格、时间窗内)", requires_scopes=gql.PEOPLE)
+    async def duplicate_candidates(self, info: Info[Context, None], event_id: strawberry.ID,
+                                   window_hours: int = 72) -> list[GridEvent]:
+        rows = await dispatch.duplicate_candidates(info.context.session, info.context.principal,
+                                                   event_id=parse_id(event_id, "事件"), window_hours=window_hours)
+        return [GridEvent.of(r) for r in rows]
+
+    @strawberry.federation.field(description="事件办理统计 (按乡镇、单位或干部)", requires_scopes=gql.PEOPLE)
+    async def event_statistics(self, info: Info[Context, None], group_by: StatisticsGroup, start: dt.datetime,
+                               end: dt.datetime, township_id: strawberry.ID | None = None) -> list[EventStatistics]:
+        rows = await stats.statistics(info.context.session, info.context.principal, group_by=group_by.value,
+                                      start=start, end=end, township_id=opt_id(township_id, "乡镇"))
+        return [EventStatistics.of(r) for r in rows]
 
 
 @strawberry.type
@@ -110,16 +364,28 @@ class DispatchMutation:
     @strawberry.federation.mutation(description="上报事件", requires_scopes=EVENT_REPORTERS)
     async def report_event(self, info: Info[Context, None], input: ReportEventInput) -> ReportEventPayload:
         event, created = await dispatch.report(
-            info.context.session, info.context.principal, township_id=_uuid(input.township_id, "乡镇"),
+            info.context.session, info.context.principal, township_id=parse_id(input.township_id, "乡镇"),
             matter_type=input.matter_type, priority=input.priority, description=input.description,
-            location=input.location, idempotency_key=input.idempotency_key)
+            location=input.location, idempotency_key=input.idempotency_key, grid_id=opt_id(input.grid_id, "网格"),
+            attachments=[{"name": a.name, "ref": a.ref, "contentType": a.content_type, "size": a.size}
+                         for a in input.attachments or []])
         return ReportEventPayload(event=GridEvent.of(event), created=created)
 
-    @strawberry.federation.mutation(description="事件处置 (受理、派遣、签收、办理、反馈、核查、重开…)", requires_scopes=gql.PEOPLE)
+    @strawberry.federation.mutation(description="事件处置 (受理、派遣、指派、签收、办理、反馈、核查、重开…)",
+                                    requires_scopes=gql.PEOPLE)
     async def act_on_event(self, info: Info[Context, None], input: EventActionInput) -> GridEvent:
         event = await dispatch.act(
-            info.context.session, info.context.principal, event_id=_uuid(input.event_id, "事件"), action=input.action.value,
-            reason=input.reason, assignee_cadre_id=_uuid(input.assignee_cadre_id, "人员") if input.assignee_cadre_id else None,
-            closing_reason=input.closing_reason,
-            duplicate_of=_uuid(input.duplicate_of, "事件") if input.duplicate_of else None)
+            info.context.session, info.context.principal, event_id=parse_id(input.event_id, "事件"),
+            action=input.action.value, reason=input.reason,
+            assignee_cadre_id=opt_id(input.assignee_cadre_id, "人员"), lead_unit_id=opt_id(input.lead_unit_id, "单位"),
+            assisting_unit_ids=[parse_id(u, "单位") for u in input.assisting_unit_ids or []],
+            closing_reason=input.closing_reason, duplicate_of=opt_id(input.duplicate_of, "事件"),
+            callback=input.callback.value() if input.callback else None)
+        return GridEvent.of(event)
+
+    @strawberry.federation.mutation(description="回访反映人", requires_scopes=gql.PEOPLE)
+    async def record_callback(self, info: Info[Context, None], event_id: strawberry.ID,
+                              callback: CallbackInput) -> GridEvent:
+        event = await dispatch.record_callback(info.context.session, info.context.principal,
+                                               event_id=parse_id(event_id, "事件"), callback=callback.value())
         return GridEvent.of(event)

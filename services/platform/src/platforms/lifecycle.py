@@ -2,8 +2,10 @@
 (from, to)). Plain data and functions; the service layer checks who may act and writes the history.
 
 reported → accepted (or refused) → dispatched → signed → in progress → feedback → closed when
-verification passes (back to in progress when it fails); a unit may return a dispatched event to
-the command centre; a closed event may be reopened; a reported event may be marked a duplicate.
+verification passes (back to in progress when it fails, with a new handling time limit: 重办); a
+unit may return a dispatched event to the command centre; the head of the lead unit may assign a
+person within the unit while it is being handled; a closed event may be reopened; a reported
+event may be marked a duplicate.
 Anything else is ``ILLEGAL_TRANSITION``.
 """
 
@@ -16,8 +18,12 @@ DISPATCHED, RETURNED, SIGNED, IN_PROGRESS = "DISPATCHED", "RETURNED", "SIGNED", 
 FEEDBACK, CLOSED, REOPENED = "FEEDBACK", "CLOSED", "REOPENED"
 STATES = (REPORTED, ACCEPTED, REFUSED, DUPLICATE, DISPATCHED, RETURNED, SIGNED, IN_PROGRESS, FEEDBACK, CLOSED, REOPENED)
 
-# Who acts: the command centre (COMMAND_CENTRE / TOWNSHIP_ADMIN of the township) or the assignee.
-CENTRE, ASSIGNEE = "CENTRE", "ASSIGNEE"
+# Who acts: the command centre (COMMAND_CENTRE / TOWNSHIP_ADMIN of the township); the handler (the
+# assigned cadre, or the head of the lead unit acting for it); the head of the lead unit alone.
+CENTRE, ASSIGNEE, UNIT_HEAD = "CENTRE", "ASSIGNEE", "UNIT_HEAD"
+
+# The clock that runs in each state (see ``sla``): signing for, handling up to feedback, verifying.
+PHASE_OF = {DISPATCHED: "SIGN", SIGNED: "HANDLE", IN_PROGRESS: "HANDLE", FEEDBACK: "VERIFY"}
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,10 @@ TRANSITIONS = {t.action + ":" + t.source: t for t in (
     Transition("dispatch", RETURNED, DISPATCHED, CENTRE),
     Transition("dispatch", REOPENED, DISPATCHED, CENTRE),
     Transition("return", DISPATCHED, RETURNED, ASSIGNEE, needs_reason=True),
+    # 单位内指派: the head of the lead unit names (or changes) the person; the state does not change.
+    Transition("assign", DISPATCHED, DISPATCHED, UNIT_HEAD),
+    Transition("assign", SIGNED, SIGNED, UNIT_HEAD),
+    Transition("assign", IN_PROGRESS, IN_PROGRESS, UNIT_HEAD),
     Transition("sign", DISPATCHED, SIGNED, ASSIGNEE),
     Transition("start", SIGNED, IN_PROGRESS, ASSIGNEE),
     Transition("feedback", IN_PROGRESS, FEEDBACK, ASSIGNEE),
@@ -45,6 +55,8 @@ TRANSITIONS = {t.action + ":" + t.source: t for t in (
     Transition("reopen", CLOSED, REOPENED, CENTRE, needs_reason=True),
 )}
 
+PRIORITIES = ("URGENT", "HIGH", "NORMAL")
+SATISFACTION = ("SATISFIED", "BASIC", "UNSATISFIED")  # 满意 / 基本满意 / 不满意
 CLOSING_REASONS = ("RESOLVED", "NOT_WITHIN_REMIT", "NO_CASE_FOUND", "MERGED")  # 办结 / 非职责范围 / 查无实据 / 合并办理
 
 

@@ -1,4 +1,5 @@
-"""The ``platform`` subgraph: the four platforms, stationed strength per township, grid events (``gql_dispatch``)."""
+"""The ``platform`` subgraph: the four platforms, stationed strength per township, grid events
+(``gql_dispatch``), the township's set-up and the county's deadlines (``gql_org``)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from servicekit.app import Context
 from servicekit.errors import BadInput
 
 from .gql_dispatch import DispatchMutation, DispatchQuery
+from .gql_org import OrgMutation, OrgQuery
 from .models import Platform as PlatformRow
 from .models import StationedCadre
 
@@ -65,7 +67,5 @@ class Query:
         return [Platform(code=r.code, name=r.name) for r in rows]
 
 
-
-
-schema = gql.schema(query=merge_types("Query", (Query, DispatchQuery)), mutation=merge_types("Mutation", (DispatchMutation,)),
-                    types=[Township])
+schema = gql.schema(query=merge_types("Query", (Query, DispatchQuery, OrgQuery)),
+                    mutation=merge_types("Mutation", (DispatchMutation, OrgMutation)), types=[Township])

@@ -62,6 +62,25 @@ class ExcelFile:
                          content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
+def rows_loader(query: Callable[[list], object], key: Callable[[object], object], *, many: bool):
+    """A DataLoader factory for ``Context.loader``: ``query(keys)`` selects the ORM rows of a batch
+    in one statement, ``key(row)`` says which key a row answers; ``many`` gives a list per key."""
+    from strawberry.dataloader import DataLoader
+
+    def factory(ctx):
+        async def load(keys: list) -> list:
+            rows = (await ctx.session.scalars(query(keys))).all()
+            if many:
+                grouped: dict = {}
+                for row in rows:
+                    grouped.setdefault(key(row), []).append(row)
+                return [grouped.get(k, []) for k in keys]
+            found = {key(row): row for row in rows}
+            return [found.get(k) for k in keys]
+        return DataLoader(load_fn=load)
+    return factory
+
+
 def connection(page: Page[N], convert: Callable[[N], T]) -> Connection[T]:
     edges = [Edge(cursor=c, node=convert(item)) for item, c in zip(page.items, page.cursors)]
     return Connection(edges=edges,

@@ -1,0 +1,378 @@
+"""The township's platform set-up in GraphQL: units on platforms, grids and members, team visits,
+posts (定岗定责定人), and the county's working calendar and SLA policies."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+
+import strawberry
+from sqlalchemy import select
+from strawberry.types import Info
+
+from servicekit import gql
+from servicekit.app import Context
+from servicekit.errors import BadInput
+
+from . import deadlines, org, sla
+from .gql_dispatch import opt_id, parse_id
+from .models import CalendarDay as CalendarDayRow
+from .models import Grid as GridRow
+from .models import GridMember as GridMemberRow
+from .models import MatterType as MatterTypeRow
+from .models import Post as PostRow
+from .models import PostDuty, PostHolder
+from .models import SlaPolicy as SlaPolicyRow
+from .models import TeamVisit as TeamVisitRow
+from .models import Unit as UnitRow
+
+
+def _sid(v) -> strawberry.ID | None:
+    return strawberry.ID(str(v)) if v is not None else None
+
+
+@strawberry.type(description="事项类型 (定事)")
+class MatterType:
+    code: str
+    name: str
+    professional_line: str
+    platform_code: str
+
+
+@strawberry.type(description="入驻平台的单位: 派驻机构或乡镇站所")
+class PlatformUnit:
+    id: strawberry.ID
+    township_id: strawberry.ID
+    kind: str = strawberry.field(description="AGENCY 派驻机构 | OFFICE 乡镇站所")
+    name: str
+    department_id: strawberry.ID | None
+    head_cadre_id: strawberry.ID | None
+    platform_code: str | None
+
+    @staticmethod
+    def of(u: UnitRow) -> "PlatformUnit":
+        return PlatformUnit(id=strawberry.ID(str(u.id)), township_id=strawberry.ID(str(u.township_id)), kind=u.kind,
+                            name=u.name, department_id=_sid(u.department_id), head_cadre_id=_sid(u.head_cadre_id),
+                            platform_code=u.platform_code)
+
+
+@strawberry.type(description="网格成员")
+class GridMember:
+    id: strawberry.ID
+    kind: str = strawberry.field(description="CADRE 派驻干部 | STAFF 乡镇干部 | GRID_WORKER 网格员")
+    cadre_id: strawberry.ID | None
+    name: str
+    duty: str = strawberry.field(description="LEADER 网格长 | MEMBER")
+
+
+def _members(ctx: Context):
+    return gql.rows_loader(lambda ids: select(GridMemberRow).where(GridMemberRow.grid_id.in_(ids))
+                           .order_by(GridMemberRow.duty, GridMemberRow.name), lambda m: m.grid_id, many=True)(ctx)
+
+
+@strawberry.type(description="网格")
+class Grid:
+    row: strawberry.Private[GridRow]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.id))
+
+    @strawberry.field
+    def township_id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.township_id))
+
+    @strawberry.field
+    def code(self) -> str:
+        return self.row.code
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.row.name
+
+    @strawberry.field
+    def village(self) -> str | None:
+        return self.row.village
+
+    @strawberry.field
+    async def members(self, info: Info[Context, None]) -> list[GridMember]:
+        rows = await info.context.loader("grid_members", _members).load(self.row.id)
+        return [GridMember(id=strawberry.ID(str(m.id)), kind=m.kind, cadre_id=_sid(m.cadre_id), name=m.name, duty=m.duty)
+                for m in rows]
+
+
+@strawberry.type(description="组团式进村入户走访")
+class TeamVisit:
+    id: strawberry.ID
+    township_id: strawberry.ID
+    grid_id: strawberry.ID
+    visited_on: dt.date
+    place: str
+    findings: str
+    cadre_ids: list[strawberry.ID]
+    staff_names: list[str]
+
+    @staticmethod
+    def of(v: TeamVisitRow) -> "TeamVisit":
+        return TeamVisit(id=strawberry.ID(str(v.id)), township_id=strawberry.ID(str(v.township_id)),
+                         grid_id=strawberry.ID(str(v.grid_id)), visited_on=v.visited_on, place=v.place,
+                         findings=v.findings, cadre_ids=[strawberry.ID(str(c)) for c in v.cadre_ids],
+                         staff_names=list(v.staff_names))
+
+
+@strawberry.type(description="岗位职责 (定责)")
+class PostDutyType:
+    matter_type: str
+    responsibility: str | None
+
+
+def _duties(ctx: Context):
+    return gql.rows_loader(lambda ids: select(PostDuty).where(PostDuty.post_id.in_(ids)).order_by(PostDuty.matter_type),
+                           lambda d: d.post_id, many=True)(ctx)
+
+
+def _holders(ctx: Context):
+    return gql.rows_loader(lambda ids: select(PostHolder).where(PostHolder.post_id.in_(ids)).order_by(PostHolder.cadre_id),
+                           lambda h: h.post_id, many=True)(ctx)
+
+
+@strawberry.type(description="岗位 (定岗), 其职责 (定责) 与人员 (定人)")
+class Post:
+    row: strawberry.Private[PostRow]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.id))
+
+    @strawberry.field
+    def unit_id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.unit_id))
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.row.name
+
+    @strawberry.field
+    async def duties(self, info: Info[Context, None]) -> list[PostDutyType]:
+        rows = await info.context.loader("post_duties", _duties).load(self.row.id)
+        return [PostDutyType(matter_type=d.matter_type, responsibility=d.responsibility) for d in rows]
+
+    @strawberry.field
+    async def holder_cadre_ids(self, info: Info[Context, None]) -> list[strawberry.ID]:
+        rows = await info.context.loader("post_holders", _holders).load(self.row.id)
+        return [strawberry.ID(str(h.cadre_id)) for h in rows]
+
+
+@strawberry.enum(description="时限单位")
+class LimitUnit(enum.Enum):
+    HOURS = "HOURS"
+    WORKING_DAYS = "WORKING_DAYS"
+
+
+@strawberry.type(description="时限")
+class LimitType:
+    amount: int
+    unit: LimitUnit
+
+
+@strawberry.type(description="办理时限 (按事项类型和优先级; 事项类型为空即县级默认)")
+class SlaPolicy:
+    matter_type: str | None
+    priority: str
+    sign: LimitType
+    handle: LimitType
+    verify: LimitType
+    warn_share: Decimal
+    escalate_share: Decimal
+
+    @staticmethod
+    def of(r: SlaPolicyRow) -> "SlaPolicy":
+        lim = lambda a, u: LimitType(amount=a, unit=LimitUnit(u))  # noqa: E731
+        return SlaPolicy(matter_type=r.matter_type, priority=r.priority, sign=lim(r.sign_limit, r.sign_unit),
+                         handle=lim(r.handle_limit, r.handle_unit), verify=lim(r.verify_limit, r.verify_unit),
+                         warn_share=r.warn_share, escalate_share=r.escalate_share)
+
+
+@strawberry.type(description="工作日历的例外日 (节假日或调休上班)")
+class CalendarDay:
+    day: dt.date
+    working: bool
+    note: str | None
+
+
+@strawberry.input
+class LimitInput:
+    amount: int
+    unit: LimitUnit
+
+    def value(self) -> sla.Limit:
+        return sla.Limit(self.amount, self.unit.value)
+
+
+@strawberry.input
+class SlaPolicyInput:
+    matter_type: str | None = None
+    priority: str
+    sign: LimitInput
+    handle: LimitInput
+    verify: LimitInput
+    warn_share: Decimal = Decimal("0.75")
+    escalate_share: Decimal = Decimal("1.5")
+
+
+@strawberry.input
+class CalendarDayInput:
+    day: dt.date
+    working: bool
+    note: str | None = None
+
+
+@strawberry.input
+class DutyInput:
+    matter_type: str
+    responsibility: str | None = None
+
+
+@strawberry.input
+class TeamVisitInput:
+    grid_id: strawberry.ID
+    visited_on: dt.date
+    place: str
+    findings: str
+    cadre_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
+    staff_names: list[str] = strawberry.field(default_factory=list)
+
+
+MAX_CALENDAR_DAYS = 400
+
+
+@strawberry.type
+class OrgQuery:
+    @strawberry.federation.field(description="事项类型 (定事)", authenticated=True)
+    async def matter_types(self, info: Info[Context, None]) -> list[MatterType]:
+        rows = (await info.context.session.scalars(select(MatterTypeRow).order_by(MatterTypeRow.code))).all()
+        return [MatterType(code=r.code, name=r.name, professional_line=r.professional_line,
+                           platform_code=r.platform_code) for r in rows]
+
+    @strawberry.federation.field(description="本乡镇入驻平台的单位", requires_scopes=gql.PEOPLE)
+    async def platform_units(self, info: Info[Context, None], township_id: strawberry.ID) -> list[PlatformUnit]:
+        rows = await org.list_units(info.context.session, info.context.principal, parse_id(township_id, "乡镇"))
+        return [PlatformUnit.of(u) for u in rows]
+
+    @strawberry.federation.field(description="本乡镇的网格", requires_scopes=gql.PEOPLE)
+    async def grids(self, info: Info[Context, None], township_id: strawberry.ID) -> list[Grid]:
+        rows = await org.list_grids(info.context.session, info.context.principal, parse_id(township_id, "乡镇"))
+        return [Grid(row=g) for g in rows]
+
+    @strawberry.federation.field(description="组团式走访记录", requires_scopes=gql.PEOPLE)
+    async def team_visits(self, info: Info[Context, None], township_id: strawberry.ID | None = None,
+                          cadre_id: strawberry.ID | None = None, first: int | None = None,
+                          after: str | None = None) -> gql.Connection[TeamVisit]:
+        page = await org.list_visits(info.context.session, info.context.principal,
+                                     township_id=opt_id(township_id, "乡镇"), cadre_id=opt_id(cadre_id, "人员"),
+                                     first=first, after=after)
+        return gql.connection(page, TeamVisit.of)
+
+    @strawberry.federation.field(description="本乡镇的岗位 (定岗定责定人)", requires_scopes=gql.PEOPLE)
+    async def posts(self, info: Info[Context, None], township_id: strawberry.ID) -> list[Post]:
+        rows = await org.list_posts(info.context.session, info.context.principal, parse_id(township_id, "乡镇"))
+        return [Post(row=p) for p in rows]
+
+    @strawberry.federation.field(description="办理时限", authenticated=True)
+    async def sla_policies(self, info: Info[Context, None]) -> list[SlaPolicy]:
+        rows = (await info.context.session.scalars(
+            select(SlaPolicyRow).order_by(SlaPolicyRow.matter_type.nullsfirst(), SlaPolicyRow.priority))).all()
+        return [SlaPolicy.of(r) for r in rows]
+
+    @strawberry.federation.field(description="工作日历中的例外日", authenticated=True)
+    async def work_calendar(self, info: Info[Context, None], start: dt.date, end: dt.date) -> list[CalendarDay]:
+        if not start <= end or (end - start).days > MAX_CALENDAR_DAYS:
+            raise BadInput(f"区间须在 {MAX_CALENDAR_DAYS} 天以内")
+        rows = (await info.context.session.scalars(select(CalendarDayRow).where(
+            CalendarDayRow.day >= start, CalendarDayRow.day <= end).order_by(CalendarDayRow.day))).all()
+        return [CalendarDay(day=r.day, working=r.working, note=r.note) for r in rows]
+
+
+@strawberry.type
+class OrgMutation:
+    @strawberry.federation.mutation(description="新增乡镇站所 (派驻机构由人事同步)", requires_scopes=gql.PEOPLE)
+    async def create_office(self, info: Info[Context, None], township_id: strawberry.ID, name: str,
+                            platform_code: str | None = None) -> PlatformUnit:
+        return PlatformUnit.of(await org.create_office(info.context.session, info.context.principal,
+                                                       township_id=parse_id(township_id, "乡镇"), name=name,
+                                                       platform_code=platform_code))
+
+    @strawberry.federation.mutation(description="单位入驻平台", requires_scopes=gql.PEOPLE)
+    async def attach_unit_to_platform(self, info: Info[Context, None], unit_id: strawberry.ID,
+                                      platform_code: str) -> PlatformUnit:
+        return PlatformUnit.of(await org.attach_unit(info.context.session, info.context.principal,
+                                                     unit_id=parse_id(unit_id, "单位"), platform_code=platform_code))
+
+    @strawberry.federation.mutation(description="设置综合信息指挥室名称", requires_scopes=gql.PEOPLE)
+    async def set_command_centre(self, info: Info[Context, None], township_id: strawberry.ID, name: str) -> str:
+        town = await org.set_command_centre(info.context.session, info.context.principal,
+                                            township_id=parse_id(township_id, "乡镇"), name=name)
+        return town.command_centre_name
+
+    @strawberry.federation.mutation(description="新建网格", requires_scopes=gql.PEOPLE)
+    async def create_grid(self, info: Info[Context, None], township_id: strawberry.ID, code: str, name: str,
+                          village: str | None = None) -> Grid:
+        return Grid(row=await org.create_grid(info.context.session, info.context.principal,
+                                              township_id=parse_id(township_id, "乡镇"), code=code, name=name,
+                                              village=village))
+
+    @strawberry.federation.mutation(description="网格增加成员 (派驻干部下沉、乡镇干部、网格员)", requires_scopes=gql.PEOPLE)
+    async def add_grid_member(self, info: Info[Context, None], grid_id: strawberry.ID, kind: str,
+                              cadre_id: strawberry.ID | None = None, name: str | None = None,
+                              duty: str = "MEMBER") -> Grid:
+        member = await org.add_member(info.context.session, info.context.principal, grid_id=parse_id(grid_id, "网格"),
+                                      kind=kind, cadre_id=opt_id(cadre_id, "人员"), name=name, duty=duty)
+        return Grid(row=await info.context.session.get(GridRow, member.grid_id))
+
+    @strawberry.federation.mutation(description="移出网格成员", requires_scopes=gql.PEOPLE)
+    async def remove_grid_member(self, info: Info[Context, None], member_id: strawberry.ID) -> Grid:
+        return Grid(row=await org.remove_member(info.context.session, info.context.principal,
+                                                member_id=parse_id(member_id, "成员")))
+
+    @strawberry.federation.mutation(description="登记组团式走访", requires_scopes=gql.PEOPLE)
+    async def log_team_visit(self, info: Info[Context, None], input: TeamVisitInput) -> TeamVisit:
+        return TeamVisit.of(await org.log_visit(
+            info.context.session, info.context.principal, grid_id=parse_id(input.grid_id, "网格"),
+            visited_on=input.visited_on, place=input.place, findings=input.findings,
+            cadre_ids=[parse_id(c, "人员") for c in input.cadre_ids], staff_names=input.staff_names))
+
+    @strawberry.federation.mutation(description="设岗 (定岗)", requires_scopes=gql.PEOPLE)
+    async def create_post(self, info: Info[Context, None], unit_id: strawberry.ID, name: str) -> Post:
+        return Post(row=await org.create_post(info.context.session, info.context.principal,
+                                              unit_id=parse_id(unit_id, "单位"), name=name))
+
+    @strawberry.federation.mutation(description="岗位职责 (定责, 整体替换)", requires_scopes=gql.PEOPLE)
+    async def set_post_duties(self, info: Info[Context, None], post_id: strawberry.ID, duties: list[DutyInput]) -> Post:
+        return Post(row=await org.set_duties(info.context.session, info.context.principal,
+                                             post_id=parse_id(post_id, "岗位"),
+                                             duties=[(d.matter_type, d.responsibility) for d in duties]))
+
+    @strawberry.federation.mutation(description="岗位人员 (定人, 整体替换)", requires_scopes=gql.PEOPLE)
+    async def set_post_holders(self, info: Info[Context, None], post_id: strawberry.ID,
+                               cadre_ids: list[strawberry.ID]) -> Post:
+        return Post(row=await org.set_holders(info.context.session, info.context.principal,
+                                              post_id=parse_id(post_id, "岗位"),
+                                              cadre_ids=[parse_id(c, "人员") for c in cadre_ids]))
+
+    @strawberry.federation.mutation(description="设置办理时限 (县级)", requires_scopes=gql.PEOPLE)
+    async def set_sla_policy(self, info: Info[Context, None], input: SlaPolicyInput) -> SlaPolicy:
+        return SlaPolicy.of(await deadlines.set_policy(
+            info.context.session, info.context.principal, matter_type=input.matter_type, priority=input.priority,
+            limits={"sign": input.sign.value(), "handle": input.handle.value(), "verify": input.verify.value()},
+            warn_share=input.warn_share, escalate_share=input.escalate_share))
+
+    @strawberry.federation.mutation(description="设置工作日历 (节假日、调休; clear 恢复默认)", requires_scopes=gql.PEOPLE)
+    async def set_work_calendar(self, info: Info[Context, None], days: list[CalendarDayInput],
+                                clear: list[dt.date] | None = None) -> int:
+        if len(days) + len(clear or []) > MAX_CALENDAR_DAYS:
+            raise BadInput(f"一次最多设置 {MAX_CALENDAR_DAYS} 天")
+        await deadlines.set_calendar(info.context.session, info.context.principal,
+                                     days=[(d.day, d.working, d.note) for d in days], clear=clear or [])
+        return len(days) + len(clear or [])
+

@@ -1,0 +1,69 @@
+"""Who may do what on the platforms (双重管理 on the township's side of the work).
+
+- command centre (指挥室值班员): intake, triage, dispatch, verify, close, call-backs — own township;
+- township admin: everything in the township, including grids, posts and units;
+- unit head (AGENCY_HEAD bound to a platform unit: a stationed agency or a township office):
+  assigns within the unit and handles the unit's tasks;
+- cadre: signs for and handles own tasks; grid worker: reports and follows own reports;
+- department admin: reads its agencies' and cadres' tasks and overrides everywhere, changes nothing;
+- county (organisation department): the working-day calendar and the SLA policies, which are
+  county-wide settings; county offices and leadership read everything.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from servicekit import visibility as vis
+from servicekit.errors import Forbidden
+from servicekit.principal import Principal, Role
+
+
+def _user(principal: Principal) -> bool:
+    return not principal.is_service
+
+
+def is_centre(principal: Principal, township_id: uuid.UUID) -> bool:
+    return _user(principal) and (principal.has_role(Role.COMMAND_CENTRE, str(township_id))
+                                 or principal.has_role(Role.TOWNSHIP_ADMIN, str(township_id)))
+
+
+def is_township_admin(principal: Principal, township_id: uuid.UUID) -> bool:
+    return _user(principal) and principal.has_role(Role.TOWNSHIP_ADMIN, str(township_id))
+
+
+def heads_unit(principal: Principal, unit_id: uuid.UUID | None) -> bool:
+    return unit_id is not None and _user(principal) and principal.has_role(Role.AGENCY_HEAD, str(unit_id))
+
+
+def is_cadre(principal: Principal, cadre_id: uuid.UUID | None) -> bool:
+    return cadre_id is not None and _user(principal) and principal.has_role(Role.CADRE, str(cadre_id))
+
+
+def require_centre(principal: Principal, township_id: uuid.UUID) -> None:
+    if not is_centre(principal, township_id):
+        raise Forbidden("由本乡镇(街道)指挥室办理")
+
+
+def require_township_admin(principal: Principal, township_id: uuid.UUID) -> None:
+    if not is_township_admin(principal, township_id):
+        raise Forbidden("由本乡镇(街道)管理员维护")
+
+
+def require_county_settings(principal: Principal) -> None:
+    if not (_user(principal) and principal.has_role(Role.ORG_DEPARTMENT)):
+        raise Forbidden("工作日历和办理时限由县级统一设置")
+
+
+def may_log_visit(principal: Principal, township_id: uuid.UUID) -> bool:
+    return _user(principal) and any(principal.has_role(r, str(township_id)) for r in vis.TOWNSHIP_ROLES)
+
+
+def township_scope(principal: Principal) -> list[uuid.UUID] | None:
+    """Townships whose platform records (grids, posts, visits, statistics) a user reads; ``None``
+    is the whole county. Department admins read via their agencies, not here."""
+    if principal.is_service:
+        raise Forbidden("服务客户端无权查看平台台账")
+    if any(principal.has_role(r) for r in vis.COUNTY_READERS):
+        return None
+    return vis.uuids(set().union(*(principal.scope_ids(r) for r in vis.TOWNSHIP_ROLES)))
