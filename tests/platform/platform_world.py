@@ -26,25 +26,29 @@ CADRES = {  # cadre: (township, agency, department, line)
 }
 
 
+async def seed_world(session) -> None:
+    """The townships, agencies and cadres, fed through the real handlers of personnel's events."""
+    for town, name in ((TOWN, "店口镇"), (OTHER_TOWN, "枫桥镇")):
+        await apply_unit(session, {"type": "unit.upserted", "payload": {"id": str(town), "kind": "TOWNSHIP", "name": name}})
+    for agency, town, dept, name in ((SFS, TOWN, JUSTICE, "店口司法所"), (SQUAD, TOWN, ENFORCEMENT, "店口执法中队"),
+                                     (SFS_ELSEWHERE, OTHER_TOWN, JUSTICE, "枫桥司法所")):
+        await apply_unit(session, {"type": "unit.upserted", "payload": {
+            "id": str(agency), "kind": "AGENCY", "name": name, "township_id": str(town),
+            "department_id": str(dept), "head_cadre_id": None}})
+    for cadre, (town, agency, dept, line) in CADRES.items():
+        await apply_cadre(session, {"type": "cadre.stationed", "payload": {
+            "cadre_id": str(cadre), "name": f"干部{cadre.int}", "department_id": str(dept),
+            "township_id": str(town), "agency_id": str(agency), "professional_line": line,
+            "is_enforcement": False, "status": "IN_POST", "posted_on": dt.date(2022, 1, 1).isoformat()}})
+
+
 @pytest.fixture(scope="session")
 async def platform_settings(database_url, run_prefix) -> PlatformSettings:
     settings = PlatformSettings(database_url=database_url, db_prefix=f"{run_prefix}pl_", log_json=False)
     migrations.upgrade(ROOT / "services" / "platform", settings)
     engine = db.make_async_engine(settings)
     async with db.make_sessionmaker(engine)() as session, session.begin():
-        # Fed through the real handlers of personnel's events, as in production.
-        for town, name in ((TOWN, "店口镇"), (OTHER_TOWN, "枫桥镇")):
-            await apply_unit(session, {"type": "unit.upserted", "payload": {"id": str(town), "kind": "TOWNSHIP", "name": name}})
-        for agency, town, dept, name in ((SFS, TOWN, JUSTICE, "店口司法所"), (SQUAD, TOWN, ENFORCEMENT, "店口执法中队"),
-                                         (SFS_ELSEWHERE, OTHER_TOWN, JUSTICE, "枫桥司法所")):
-            await apply_unit(session, {"type": "unit.upserted", "payload": {
-                "id": str(agency), "kind": "AGENCY", "name": name, "township_id": str(town),
-                "department_id": str(dept), "head_cadre_id": None}})
-        for cadre, (town, agency, dept, line) in CADRES.items():
-            await apply_cadre(session, {"type": "cadre.stationed", "payload": {
-                "cadre_id": str(cadre), "name": f"干部{cadre.int}", "department_id": str(dept),
-                "township_id": str(town), "agency_id": str(agency), "professional_line": line,
-                "is_enforcement": False, "status": "IN_POST", "posted_on": dt.date(2022, 1, 1).isoformat()}})
+        await seed_world(session)
     await engine.dispose()
     return settings
 

@@ -296,7 +296,7 @@ async def recommend(session: AsyncSession, event: GridEvent) -> routing.Recommen
         select(PostHolder.cadre_id).join(Post, Post.id == PostHolder.post_id)
         .where(PostHolder.post_id.in_(duty_posts), Post.township_id == event.township_id))).all())
     in_grid = set((await session.scalars(select(GridMember.cadre_id).where(
-        GridMember.grid_id == event.grid_id, GridMember.cadre_id.is_not(None))).all()) if event.grid_id else set())
+        GridMember.grid_id == event.grid_id, GridMember.cadre_id.is_not(None)))).all()) if event.grid_id else set()
     open_tasks = (select(GridEvent.assignee_cadre_id, func.count().label("n"))
                   .where(GridEvent.township_id == event.township_id, GridEvent.state.in_(OPEN_STATES))
                   .group_by(GridEvent.assignee_cadre_id).subquery())
