@@ -3,10 +3,16 @@ triages and dispatches, 专业人做专业事 holds."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 
+import httpx
+from sqlalchemy import event as sa_event
+
 from helpers import client_token, error_codes, eventually, gql
+from platforms.app import build
+from platforms.config import PlatformSettings
 from stackutil import db_conn, demo_path
 
 ORG = json.loads((demo_path() / "org.json").read_text(encoding="utf-8"))
@@ -52,3 +58,115 @@ def test_report_triage_and_dispatch(stack, gateway, identity_url, user_token):
     # The system that reported it can follow its status; the department supervising the assignee reads it too.
     _, body = gql(gateway, "{ gridEvents(first: 5) { nodes { id state } } }", token=system)
     assert {n["id"] for n in body["data"]["gridEvents"]["nodes"]} == {event_id}
+
+
+DEMO_CADRE = "86d41125-d5d8-5de2-b0dd-8c0f570851f7"  # 杨明, 店口司法所, 人民调解
+SFS_HEAD_AGENCY = "0ba39986-6093-5659-8c3b-0ada132d7188"  # 店口司法所 (diankou-sfs-head)
+EVENT = """query($id: ID!) { gridEvent(id: $id) { state leadUnitId assigneeCadreId assistingUnitIds
+  recommendation { reason cadreId unitId note } deadline { phase dueAt overdue escalationLevel }
+  attachments { name ref } history { action target overdue } callbacks { reached satisfaction } } }"""
+
+
+def _ok(body: dict) -> dict:
+    assert not body.get("errors"), body
+    return body["data"]
+
+
+def test_posts_grids_routing_unit_assignment_and_statistics(stack, gateway, user_token):
+    admin, centre, grid_worker = user_token("diankou-admin"), user_token("diankou-cc"), user_token("diankou-grid")
+
+    def seated() -> bool:
+        with db_conn(stack, "platform") as conn:
+            return conn.execute("SELECT count(*) FROM unit WHERE id = %s", (SFS_HEAD_AGENCY,)).fetchone()[0] == 1
+    eventually(seated, timeout=60)
+
+    # 定岗定责定人 and the grid, by the township.
+    code = f"DK-{uuid.uuid4().hex[:6]}"
+    grid = _ok(gql(gateway, "mutation($t: ID!, $c: String!) { createGrid(townshipId: $t, code: $c, name: \"店口一网格\") { id } }",
+                   {"t": DIANKOU, "c": code}, token=admin)[1])["createGrid"]["id"]
+    _ok(gql(gateway, "mutation($g: ID!, $c: ID!) { addGridMember(gridId: $g, kind: \"CADRE\", cadreId: $c) { members { cadreId } } }",
+            {"g": grid, "c": DEMO_CADRE}, token=admin)[1])
+    post = _ok(gql(gateway, "mutation($u: ID!) { createPost(unitId: $u, name: \"矛盾纠纷调处岗\") { id } }",
+                   {"u": SFS_HEAD_AGENCY}, token=admin)[1])["createPost"]["id"]
+    _ok(gql(gateway, "mutation($p: ID!) { setPostDuties(postId: $p, duties: [{matterType: \"NEIGHBOUR_DISPUTE\"}]) { id } }",
+            {"p": post}, token=admin)[1])
+    held = _ok(gql(gateway, "mutation($p: ID!, $c: ID!) { setPostHolders(postId: $p, cadreIds: [$c]) { holderCadreIds duties { matterType } } }",
+                   {"p": post, "c": DEMO_CADRE}, token=admin)[1])["setPostHolders"]
+    assert held == {"holderCadreIds": [DEMO_CADRE], "duties": [{"matterType": "NEIGHBOUR_DISPUTE"}]}
+    _, body = gql(gateway, "mutation($p: ID!) { setPostDuties(postId: $p, duties: []) { id } }", {"p": post},
+                  token=user_token("sfj-admin"))
+    assert error_codes(body) == ["FORBIDDEN"]
+
+    # A grid worker reports with an attachment; the centre accepts and sees the recommendation and why.
+    report = {"i": {"townshipId": DIANKOU, "matterType": "NEIGHBOUR_DISPUTE", "description": "两户因排水沟发生争执",
+                    "gridId": grid, "attachments": [{"name": "现场.jpg", "ref": "oss://events/1.jpg", "size": 1024}]}}
+    event_id = _ok(gql(gateway, REPORT, report, token=grid_worker)[1])["reportEvent"]["event"]["id"]
+    _ok(gql(gateway, ACT, {"i": {"eventId": event_id, "action": "ACCEPT"}}, token=centre)[1])
+    event = _ok(gql(gateway, EVENT, {"id": event_id}, token=centre)[1])["gridEvent"]
+    assert event["recommendation"]["reason"] == "POST_AND_GRID" and event["recommendation"]["cadreId"] == DEMO_CADRE
+    assert event["attachments"] == [{"name": "现场.jpg", "ref": "oss://events/1.jpg"}]
+
+    # Dispatched to the unit; its head names the person; the clock runs.
+    _ok(gql(gateway, ACT, {"i": {"eventId": event_id, "action": "DISPATCH", "leadUnitId": SFS_HEAD_AGENCY}}, token=centre)[1])
+    _, body = gql(gateway, ACT, {"i": {"eventId": event_id, "action": "ASSIGN", "assigneeCadreId": DEMO_CADRE}},
+                  token=user_token("fengqiao-admin"))
+    assert error_codes(body) == ["FORBIDDEN"]
+    _ok(gql(gateway, ACT, {"i": {"eventId": event_id, "action": "ASSIGN", "assigneeCadreId": DEMO_CADRE}},
+            token=user_token("diankou-sfs-head"))[1])
+    event = _ok(gql(gateway, EVENT, {"id": event_id}, token=centre)[1])["gridEvent"]
+    assert (event["state"], event["assigneeCadreId"], event["deadline"]["phase"]) == ("DISPATCHED", DEMO_CADRE, "SIGN")
+    cadre = user_token("cadre-demo")
+    for action in ("SIGN", "START", "FEEDBACK"):
+        _ok(gql(gateway, ACT, {"i": {"eventId": event_id, "action": action}}, token=cadre)[1])
+    _, body = gql(gateway, ACT, {"i": {"eventId": event_id, "action": "VERIFY_PASS", "closingReason": "RESOLVED",
+                                       "callback": {"reached": True, "satisfaction": "SATISFIED"}}}, token=centre)
+    assert _ok(body)["actOnEvent"]["state"] == "CLOSED"
+    event = _ok(gql(gateway, EVENT, {"id": event_id}, token=cadre)[1])["gridEvent"]
+    assert [h["action"] for h in event["history"]] == ["accept", "dispatch", "assign", "sign", "start", "feedback",
+                                                       "verify_pass"]
+    assert event["deadline"] is None and event["callbacks"] == [{"reached": True, "satisfaction": "SATISFIED"}]
+
+    # The department supervises (reads, never changes) and counts; another township does not see it.
+    stats_q = """query($s: DateTime!, $e: DateTime!) { eventStatistics(groupBy: CADRE, start: $s, end: $e) {
+      key closed signed signedOnTime onTimeRate callbacks satisfied } }"""
+    window = {"s": "2020-01-01T00:00:00+08:00", "e": "2020-12-31T00:00:00+08:00"}
+    _, body = gql(gateway, stats_q, window, token=user_token("sfj-admin"))
+    assert _ok(body)["eventStatistics"] == []
+    now = dt.datetime.now(dt.timezone.utc)
+    window = {"s": (now - dt.timedelta(days=1)).isoformat(), "e": (now + dt.timedelta(days=1)).isoformat()}
+    rows = _ok(gql(gateway, stats_q, window, token=user_token("sfj-admin"))[1])["eventStatistics"]
+    mine = next(r for r in rows if r["key"] == DEMO_CADRE)
+    assert (mine["closed"], mine["signed"], mine["callbacks"], mine["satisfied"]) == (1, 1, 1, 1)
+    _, body = gql(gateway, EVENT, {"id": event_id}, token=user_token("fengqiao-admin"))
+    assert error_codes(body) == ["NOT_FOUND"]
+    _, body = gql(gateway, ACT, {"i": {"eventId": event_id, "action": "REOPEN", "reason": "x"}},
+                  token=user_token("sfj-admin"))
+    assert error_codes(body) == ["FORBIDDEN"]
+
+
+async def test_a_task_list_page_costs_a_constant_number_of_statements(stack, gateway, identity_url, user_token):
+    system = client_token(identity_url, "sfj-system", "sfj-system-demo-secret", "events:report")["access_token"]
+    for i in range(25):
+        _, body = gql(gateway, REPORT, {"i": {
+            "townshipId": DIANKOU, "matterType": "WAGE_ARREARS", "description": f"欠薪 {i}",
+            "idempotencyKey": f"page-{uuid.uuid4().hex}"}}, token=system)
+        assert not body.get("errors"), body
+    settings = PlatformSettings(database_url=stack.database_url, db_prefix=stack.db_prefix, run_consumers=False,
+                                identity_url=stack.url("identity"), issuer=stack.url("identity"), log_json=False)
+    app = build(settings)
+    runtime = app.state.runtime
+    statements: list[str] = []
+    sa_event.listen(runtime.engine.sync_engine, "before_cursor_execute", lambda conn, cursor, sql, *a: statements.append(sql))
+    query = """query($n: Int) { gridEvents(first: $n) { nodes { id state recommendation { reason } deadline { dueAt }
+      history { action at } callbacks { reached } originalOutcome { state } attachments { name } } } }"""
+    token = user_token("zuzhibu")
+    counts = {}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://platform") as client:
+        for n in (1, 5, 25):
+            statements.clear()
+            resp = await client.post("/graphql", json={"query": query, "variables": {"n": n}},
+                                     headers={"authorization": f"Bearer {token}"})
+            assert resp.status_code == 200 and len(resp.json()["data"]["gridEvents"]["nodes"]) == n, resp.text
+            counts[n] = len(statements)
+    await runtime.engine.dispose()
+    assert counts[1] == counts[5] == counts[25], counts

@@ -106,6 +106,8 @@ def seed_demo(session: Session, settings=None) -> dict:
                 posted_on=today - dt.timedelta(days=rng.randint(30, 8 * 365)),
                 status="IN_POST",
             )
+            if is_demo:  # the demo cadre mediates, so the demo's dispute events route to them
+                cadre.professional_line = "人民调解"
             cadre.political_status = rng.choice(("中共党员", "中共党员", "共青团员", "群众"))
             cadre.education = rng.choice(("大学本科", "大学本科", "研究生", "大学专科"))
             cadre.rank = rng.choice(("一级科员", "四级主任科员", "三级主任科员", "二级主任科员", "一级主任科员"))
