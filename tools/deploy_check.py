@@ -251,10 +251,11 @@ REQUIRED = [("ingress-controller", "gateway", 4000), ("ingress-controller", "ide
             *[("gateway", s, p) for s, p in zip(SERVICES, (4001, 4002, 4003, 4004))],
             *[(s, "identity", 4001) for s in ("personnel", "assessment", "platform")],
             ("assessment", "personnel", 4002), ("platform", "personnel", 4002), ("personnel", "assessment", 4003),
+            ("personnel", "platform", 4004), ("assessment", "platform", 4004),
             *[(s, "postgres", 5432) for s in SERVICES],
             *[(f"{s}-migrate", "postgres", 5432) for s in SERVICES]]
 FORBIDDEN = [("ingress-controller", "personnel", 4002), ("ingress-controller", "postgres", 5432),
-             ("gateway", "postgres", 5432), ("assessment", "platform", 4004), ("platform", "assessment", 4003),
+             ("gateway", "postgres", 5432), ("platform", "assessment", 4003),
              ("identity", "assessment", 4003), ("identity", "personnel", 4002),
              *[(f"{s}-migrate", "identity", 4001) for s in SERVICES]]
 

@@ -57,7 +57,8 @@ class Stack:
         env = {**os.environ,
                "DATABASE_URL": self.database_url, "DB_PREFIX": self.db_prefix, "ENVIRONMENT": self.environment,
                "IDENTITY_URL": self.url("identity"), "ISSUER": self.url("identity"),
-               "PERSONNEL_URL": self.url("personnel"), "ASSESSMENT_URL": self.url("assessment"), "LOG_JSON": "true"}
+               "PERSONNEL_URL": self.url("personnel"), "ASSESSMENT_URL": self.url("assessment"),
+               "PLATFORM_URL": self.url("platform"), "LOG_JSON": "true"}
         for sname, _, _ in SERVICES:
             env[f"{sname.upper()}_GRAPHQL_URL"] = f"{self.url(sname)}/graphql"
         if name:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from joserfc import jws
 
-from stackutil import subgraph
+import json
+import uuid
+
+from stackutil import db_conn, demo_path, subgraph
 from helpers import client_token, eventually, gql
 
 SUBGRAPHS = ["identity", "personnel", "assessment", "platform"]
@@ -38,3 +41,19 @@ def test_key_rotation_keeps_old_tokens_valid_until_the_old_key_is_retired(stack,
     stack.manage("identity", "retire-key", _kid(old))
     eventually(lambda: _refused(stack, old))
     assert _accepted(stack, new)
+
+    # The services' feed consumers held tokens signed by the retired key: they fetch new ones and
+    # carry on at once (assessment follows the platform's feed).
+    def position() -> str | None:
+        with db_conn(stack, "assessment") as conn:
+            row = conn.execute("SELECT position FROM consumer_cursor WHERE name = 'platform'").fetchone()
+            return row[0] if row else None
+
+    before = position()
+    town = json.loads((demo_path() / "org.json").read_text(encoding="utf-8"))["townships"][0]["id"]
+    system = client_token(identity_url, "sfj-system", "sfj-system-demo-secret", "events:report")["access_token"]
+    _, body = gql(stack.gateway_url, "mutation($i: ReportEventInput!) { reportEvent(input: $i) { created } }",
+                  {"i": {"townshipId": town, "matterType": "POLLUTION", "description": "河道异味",
+                         "idempotencyKey": f"rotation-{uuid.uuid4().hex}"}}, token=system)
+    assert body["data"]["reportEvent"]["created"] is True
+    eventually(lambda: position() not in (None, before), timeout=20)

@@ -1,4 +1,5 @@
-"""Events assessment consumes: personnel's roster changes, applied idempotently to ``roster_entry``."""
+"""Events assessment consumes: personnel's roster changes, applied idempotently to ``roster_entry``;
+the platform service's monthly per-cadre summaries, kept as evidence for the assessors."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.outbox import FeedConsumer
 
-from .models import RosterEntry, UnitName
+from .models import PlatformEvidence, RosterEntry, UnitName
 
 
 async def apply_cadre(session: AsyncSession, event: dict) -> None:
@@ -33,7 +34,18 @@ async def apply_unit(session: AsyncSession, event: dict) -> None:
                                                      set_={"name": stmt.excluded.name, "kind": stmt.excluded.kind}))
 
 
+async def apply_monthly_summary(session: AsyncSession, event: dict) -> None:
+    p = event["payload"]
+    figures = {k: v for k, v in p.items() if k not in ("cadre_id", "period")}
+    stmt = insert(PlatformEvidence).values(cadre_id=uuid.UUID(p["cadre_id"]), period=p["period"], figures=figures)
+    await session.execute(stmt.on_conflict_do_update(
+        index_elements=[PlatformEvidence.cadre_id, PlatformEvidence.period],
+        set_={"figures": stmt.excluded.figures, "received_at": func.now()}))
+
+
 def consumers(runtime) -> list[FeedConsumer]:
     return [FeedConsumer.following(runtime, name="personnel", base_url=runtime.settings.personnel_url, handlers={
         "cadre.stationed": apply_cadre, "cadre.updated": apply_cadre, "cadre.moved": apply_cadre,
-        "cadre.left": apply_cadre, "unit.upserted": apply_unit})]
+        "cadre.left": apply_cadre, "unit.upserted": apply_unit}),
+        FeedConsumer.following(runtime, name="platform", base_url=runtime.settings.platform_url,
+                               handlers={"cadre.monthly_summary": apply_monthly_summary})]

@@ -15,7 +15,7 @@ from servicekit import gql
 from servicekit.app import Context
 from servicekit.errors import BadInput
 
-from . import cycles, export, models, schemes
+from . import cycles, evidence, export, models, schemes
 from .gql_roster import Cadre
 
 
@@ -78,6 +78,44 @@ def _normalized(ctx: Context) -> DataLoader:
     return DataLoader(load_fn=load)
 
 
+@strawberry.type(description="平台履职数据 (考核周期内各月合计, 作为评分依据, 不直接计分)")
+class PlatformEvidence:
+    months: list[str] = strawberry.field(description="已收到数据的月份")
+    dispatched: int
+    closed: int
+    returned: int
+    overdue_phases: int
+    outside_line: int = strawberry.field(description="非本条线派单次数")
+    team_visits: int = strawberry.field(description="组团式走访次数")
+    callbacks: int
+    satisfied: int
+    on_time_rate: float | None
+    satisfaction_rate: float | None
+
+    @staticmethod
+    def of(e: evidence.Evidence) -> "PlatformEvidence":
+        return PlatformEvidence(months=e.months, dispatched=e.dispatched, closed=e.closed, returned=e.returned,
+                                overdue_phases=e.overdue_phases, outside_line=e.outside_line,
+                                team_visits=e.team_visits, callbacks=e.callbacks, satisfied=e.satisfied,
+                                on_time_rate=e.on_time_rate, satisfaction_rate=e.satisfaction_rate)
+
+
+def _evidence(ctx: Context) -> DataLoader:
+    async def load(keys: list[tuple[uuid.UUID, uuid.UUID]]):
+        periods = dict((await ctx.session.execute(select(models.Cycle.id, models.Cycle.period).where(
+            models.Cycle.id.in_({c for c, _ in keys})))).all())
+        months = {c: evidence.months_of(p) for c, p in periods.items()}
+        rows = (await ctx.session.scalars(select(models.PlatformEvidence).where(
+            models.PlatformEvidence.cadre_id.in_({m for _, m in keys}),
+            models.PlatformEvidence.period.in_({m for ms in months.values() for m in ms})))).all()
+        by_cadre: dict = {}
+        for r in rows:
+            by_cadre.setdefault(r.cadre_id, {})[r.period] = r.figures
+        return [evidence.add_up({p: f for p, f in by_cadre.get(m, {}).items() if p in months.get(c, ())})
+                for c, m in keys]
+    return DataLoader(load_fn=load)
+
+
 @strawberry.type(description="参评人员 (公示前仅考核双方可见)")
 class CycleMember:
     cadre: Cadre
@@ -86,6 +124,11 @@ class CycleMember:
     @strawberry.field(description="按考核方标准化后的总分 (T分数, 与原始总分并列, 仅供参考)")
     async def normalized_total(self, info: Info[Context, None]) -> Decimal | None:
         return await info.context.loader("normalized", _normalized).load((self.cycle_id, uuid.UUID(self.cadre.id)))
+
+    @strawberry.field(description="平台履职数据 (与考核指标并列展示)")
+    async def platform_evidence(self, info: Info[Context, None]) -> PlatformEvidence:
+        e = await info.context.loader("platform_evidence", _evidence).load((self.cycle_id, uuid.UUID(self.cadre.id)))
+        return PlatformEvidence.of(e)
 
     township_id: strawberry.ID
     department_id: strawberry.ID

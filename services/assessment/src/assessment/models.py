@@ -7,7 +7,7 @@ import uuid
 from decimal import Decimal
 
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, func
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from servicekit.db import make_metadata
@@ -244,3 +244,15 @@ class UnitName(Base):
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     kind: Mapped[str] = mapped_column(String(12))
     name: Mapped[str] = mapped_column(String(100))
+
+
+class PlatformEvidence(Base):
+    """A cadre's month on the platforms (tasks, timeliness, returns, overrides, team visits), as the
+    platform service published it; shown beside the indicators as evidence, never scored by itself."""
+
+    __tablename__ = "platform_evidence"
+
+    cadre_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM
+    figures: Mapped[dict] = mapped_column(JSONB)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -1,16 +1,19 @@
-"""Events personnel consumes: the assessment service's approved results go into the cadre's file."""
+"""Events personnel consumes: the assessment service's approved results go into the cadre's file;
+the platform service's monthly workload per township feeds the quota model's workload factor."""
 
 from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.outbox import FeedConsumer
 
-from .models import AssessmentResult, Cadre
+from .models import AssessmentResult, Cadre, Township, TownshipWorkload
+
+WORKLOAD_MONTHS = 12
 
 
 async def record_results(session: AsyncSession, event: dict) -> None:
@@ -27,6 +30,26 @@ async def record_results(session: AsyncSession, event: dict) -> None:
         set_={"grade": stmt.excluded.grade, "cycle_id": stmt.excluded.cycle_id}))
 
 
+async def record_workload(session: AsyncSession, event: dict) -> None:
+    """A month's events of a township; the factor is the sum of the latest twelve months, so one
+    busy or quiet month does not swing a quota proposal."""
+    p = event["payload"]
+    township_id = uuid.UUID(p["township_id"])
+    if await session.get(Township, township_id) is None:
+        return
+    stmt = insert(TownshipWorkload).values(township_id=township_id, period=p["period"], events=p["events"],
+                                           per_cadre=p.get("per_cadre"))
+    await session.execute(stmt.on_conflict_do_update(
+        index_elements=[TownshipWorkload.township_id, TownshipWorkload.period],
+        set_={"events": stmt.excluded.events, "per_cadre": stmt.excluded.per_cadre}))
+    latest = (select(TownshipWorkload.events).where(TownshipWorkload.township_id == township_id)
+              .order_by(TownshipWorkload.period.desc()).limit(WORKLOAD_MONTHS).subquery())
+    await session.execute(update(Township).where(Township.id == township_id)
+                          .values(workload=select(func.coalesce(func.sum(latest.c.events), 0)).scalar_subquery()))
+
+
 def consumers(runtime) -> list[FeedConsumer]:
     return [FeedConsumer.following(runtime, name="assessment", base_url=runtime.settings.assessment_url,
-                                   handlers={"assessment.results_approved": record_results})]
+                                   handlers={"assessment.results_approved": record_results}),
+            FeedConsumer.following(runtime, name="platform", base_url=runtime.settings.platform_url,
+                                   handlers={"township.workload": record_workload})]

@@ -43,7 +43,19 @@ class Township(Base):
     population: Mapped[int] = mapped_column(Integer, default=0)
     area_km2: Mapped[float] = mapped_column(Float, default=0.0)
     enterprises: Mapped[int] = mapped_column(Integer, default=0)
-    workload: Mapped[float] = mapped_column(Float, default=0.0)  # fed by the platform service's event statistics
+    # Events reported in the township over the last twelve published months (platform's statistics).
+    workload: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class TownshipWorkload(Base):
+    """One month of a township's grid events, as the platform service published it."""
+
+    __tablename__ = "township_workload"
+
+    township_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("township.id", ondelete="CASCADE"), primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM
+    events: Mapped[int] = mapped_column(Integer)
+    per_cadre: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class Region(Base):

@@ -180,8 +180,11 @@ async def publish_month(session: AsyncSession, period: str) -> bool:
 def _figures(r: Row | None) -> dict:
     if r is None:
         return {"dispatched": 0, "closed": 0, "returned": 0, "overdue_phases": 0, "outside_line": 0,
-                "on_time_rate": None, "avg_handle_hours": None, "satisfied": 0, "callbacks": 0}
+                "timed_steps": 0, "on_time_steps": 0, "on_time_rate": None, "avg_handle_hours": None,
+                "satisfied": 0, "callbacks": 0}
+    # Counts as well as the rate, so a consumer can add months up.
     return {"dispatched": r.dispatched, "closed": r.closed, "returned": r.returned, "overdue_phases": r.overdue_phases,
-            "outside_line": r.outside_line, "on_time_rate": r.on_time_rate, "avg_handle_hours": r.avg_handle_hours,
-            "satisfied": r.satisfied, "callbacks": r.callbacks}
+            "outside_line": r.outside_line, "timed_steps": r.signed + r.handled,
+            "on_time_steps": r.signed_on_time + r.handled_on_time, "on_time_rate": r.on_time_rate,
+            "avg_handle_hours": r.avg_handle_hours, "satisfied": r.satisfied, "callbacks": r.callbacks}
 

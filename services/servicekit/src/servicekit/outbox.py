@@ -169,11 +169,15 @@ class FeedConsumer:
         try:
             async with self.sessionmaker() as session:
                 after = await self.position(session)
-            resp = await client.get(
-                self.feed_url,
-                params={"after": after, "limit": self.batch_size},
-                headers={"Authorization": f"Bearer {await self.token()}"},
-            )
+            params = {"after": after, "limit": self.batch_size}
+            resp = await client.get(self.feed_url, params=params,
+                                    headers={"Authorization": f"Bearer {await self.token()}"})
+            if resp.status_code == 401 and hasattr(self.token, "invalidate"):
+                # The cached token was revoked or signed with a retired key: get a new one now
+                # rather than stalling until it would have expired.
+                self.token.invalidate()
+                resp = await client.get(self.feed_url, params=params,
+                                        headers={"Authorization": f"Bearer {await self.token()}"})
             resp.raise_for_status()
             page = resp.json()
         finally:
@@ -241,6 +245,9 @@ class ClientCredentials:
         self._token: str | None = None
         self._expires = 0.0
         self._lock = asyncio.Lock()
+
+    def invalidate(self) -> None:
+        self._token = None
 
     async def __call__(self) -> str:
         loop = asyncio.get_running_loop()

@@ -41,6 +41,7 @@ class ServiceSettings(BaseSettings):
     # itself (dev) or leaves them to a separate worker process (``python -m <service> consume``).
     personnel_url: str = "http://127.0.0.1:4002"
     assessment_url: str = "http://127.0.0.1:4003"
+    platform_url: str = "http://127.0.0.1:4004"
     run_consumers: bool = True
     consumer_batch_size: int = 200
 
