@@ -38,10 +38,12 @@ test: install deploy-check
 deploy-check: $(PY_STAMP)
 	$(PY) tools/deploy_check.py
 
-## Speed figures (not part of make test): roster pages and the annual excellence flow at province size.
+## Speed figures (not part of make test): roster pages and the annual excellence flow at province size,
+## grid-event intake and the dispatch round trip through the real gateway.
 bench: $(PY_STAMP)
 	$(PY) benchmarks/roster_page.py
 	$(PY) benchmarks/excellence_flow.py
+	$(PY) benchmarks/dispatch_round_trip.py
 
 ## Build the service images where a Docker engine runs (the gateway uses the official Hive Gateway image).
 images:
