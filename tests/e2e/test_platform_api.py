@@ -179,3 +179,31 @@ async def test_a_task_list_page_costs_a_constant_number_of_statements(stack, gat
             counts[n] = len(statements)
     await runtime.engine.dispose()
     assert counts[1] == counts[5] == counts[25], counts
+
+
+def test_bad_input_is_answered_precisely_and_changes_nothing(stack, gateway, user_token):
+    centre = user_token("diankou-cc")
+    cases = {
+        '{ gridEvent(id: "not-a-uuid") { id } }': "BAD_USER_INPUT",
+        "{ gridEvents(first: 1000) { nodes { id } } }": "BAD_USER_INPUT",
+        '{ gridEvents(after: "Zm9yZ2Vk") { nodes { id } } }': "BAD_USER_INPUT",
+        '{ gridEvents(state: "FLYING") { nodes { id } } }': "BAD_USER_INPUT",
+        '{ eventStatistics(groupBy: CADRE, start: "2026-02-01T00:00:00+08:00", end: "2026-01-01T00:00:00+08:00") { key } }':
+            "BAD_USER_INPUT",
+        '{ gridEvent(id: "00000000-0000-0000-0000-000000000000") { id } }': "NOT_FOUND",
+        '{ workCalendar(start: "2026-01-01", end: "2030-01-01") { day } }': "BAD_USER_INPUT",
+    }
+    for query, code in cases.items():
+        status, body = gql(gateway, query, token=centre)
+        assert status == 200 and error_codes(body) == [code], (query, body)
+    with db_conn(stack, "platform") as conn:
+        before = conn.execute("SELECT count(*) FROM grid_event").fetchone()[0]
+    for bad in ({"townshipId": "x", "matterType": "POLLUTION", "description": "x"},
+                {"townshipId": DIANKOU, "matterType": "NO_SUCH", "description": "x"},
+                {"townshipId": DIANKOU, "matterType": "POLLUTION", "description": "x", "priority": "ASAP"},
+                {"townshipId": DIANKOU, "matterType": "POLLUTION", "description": "x",
+                 "attachments": [{"name": "a", "ref": ""}]}):
+        _, body = gql(gateway, REPORT, {"i": bad}, token=centre)
+        assert error_codes(body) == ["BAD_USER_INPUT"], body
+    with db_conn(stack, "platform") as conn:
+        assert conn.execute("SELECT count(*) FROM grid_event").fetchone()[0] == before

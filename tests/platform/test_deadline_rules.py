@@ -157,3 +157,22 @@ async def test_a_restarted_worker_loses_nothing_and_repeats_nothing(worker_setti
                        (await session.scalars(select(GridEvent).where(GridEvent.id.in_(ids)))).all())
     finally:
         await engine.dispose()
+
+
+async def test_the_alert_list_shows_a_township_its_own_escalations(session):
+    from platform_world import OTHER_TOWN
+    event = await _dispatched(session)
+    await deadlines.sweep(session, at(28))
+    page = await deadlines.list_alerts(session, ADMIN, township_id=None, min_level=2, first=10, after=None)
+    assert [(a.event_id, a.kind) for a in page.items] == [(event.id, "ESCALATION")]
+    everything = await deadlines.list_alerts(session, ORG, township_id=None, min_level=0, first=2, after=None)
+    rest = await deadlines.list_alerts(session, ORG, township_id=None, min_level=0, first=2, after=everything.cursors[-1])
+    assert [a.kind for a in everything.items + rest.items] == ["ESCALATION", "OVERDUE", "WARNING"]
+    elsewhere = await deadlines.list_alerts(session, person(Role.COMMAND_CENTRE, OTHER_TOWN), township_id=None,
+                                            min_level=0, first=10, after=None)
+    assert elsewhere.items == []
+    with pytest.raises(BadInput):
+        await deadlines.list_alerts(session, ORG, township_id=None, min_level=0, first=10, after="bm90LWEtY3Vyc29y")
+    with pytest.raises(Forbidden):
+        await deadlines.list_alerts(session, person(Role.DEPARTMENT_ADMIN, TOWN), township_id=None, min_level=0,
+                                    first=10, after=None)

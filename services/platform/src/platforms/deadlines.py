@@ -13,14 +13,16 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import uuid
 from decimal import Decimal
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from servicekit import audit, outbox
-from servicekit.errors import BadInput
+from servicekit.errors import BadInput, Forbidden
+from servicekit.pagination import decode_key, make_page, page_size
 from servicekit.principal import Principal
 
 from . import lifecycle as lc
@@ -223,3 +225,22 @@ def transition_row(event: GridEvent, action: str, source: str, target: str, acto
                            cadre_id=event.assignee_cadre_id, outside_line=event.outside_line_reason is not None
                            and action in ("dispatch", "assign"), **ended)
 
+
+
+async def list_alerts(session: AsyncSession, principal: Principal, *, township_id: uuid.UUID | None,
+                      min_level: int, first: int | None, after: str | None):
+    """督办 list: the warnings, overdue notices and escalations of the townships a user runs (the
+    county reads all), newest first."""
+    size = page_size(first)
+    stmt = (select(EventAlert).where(EventAlert.level >= min_level)
+            .order_by(EventAlert.raised_at.desc(), EventAlert.id.desc()).limit(size + 1))
+    scope = policy.township_scope(principal)
+    if scope == []:
+        raise Forbidden("督办清单由乡镇(街道)和县级查看; 部门在任务清单中查看超时任务")
+    if scope is not None:
+        stmt = stmt.where(EventAlert.township_id.in_(scope))
+    if township_id is not None:
+        stmt = stmt.where(EventAlert.township_id == township_id)
+    if key := decode_key(after, dt.datetime, int):
+        stmt = stmt.where(tuple_(EventAlert.raised_at, EventAlert.id) < key)
+    return make_page((await session.scalars(stmt)).all(), size, lambda a: (a.raised_at.isoformat(), a.id))

@@ -18,6 +18,7 @@ from servicekit.errors import BadInput
 from . import deadlines, org, sla
 from .gql_dispatch import opt_id, parse_id
 from .models import CalendarDay as CalendarDayRow
+from .models import EventAlert as EventAlertRow
 from .models import Grid as GridRow
 from .models import GridMember as GridMemberRow
 from .models import MatterType as MatterTypeRow
@@ -247,6 +248,22 @@ class TeamVisitInput:
 MAX_CALENDAR_DAYS = 400
 
 
+@strawberry.type(description="预警、超时与督办")
+class EventAlert:
+    event_id: strawberry.ID
+    township_id: strawberry.ID
+    phase: str
+    kind: str = strawberry.field(description="WARNING 预警 | OVERDUE 超时 (督办一级) | ESCALATION 升级督办 (二级)")
+    level: int
+    due_at: dt.datetime
+    raised_at: dt.datetime
+
+    @staticmethod
+    def of(a: EventAlertRow) -> "EventAlert":
+        return EventAlert(event_id=strawberry.ID(str(a.event_id)), township_id=strawberry.ID(str(a.township_id)),
+                          phase=a.phase, kind=a.kind, level=a.level, due_at=a.due_at, raised_at=a.raised_at)
+
+
 @strawberry.type
 class OrgQuery:
     @strawberry.federation.field(description="事项类型 (定事)", authenticated=True)
@@ -285,6 +302,15 @@ class OrgQuery:
             select(SlaPolicyRow).order_by(SlaPolicyRow.matter_type.nullsfirst(), SlaPolicyRow.priority))).all()
         return [SlaPolicy.of(r) for r in rows]
 
+    @strawberry.federation.field(description="督办清单 (本乡镇的预警、超时和升级督办)", requires_scopes=gql.PEOPLE)
+    async def event_alerts(self, info: Info[Context, None], township_id: strawberry.ID | None = None,
+                           min_level: int = 0, first: int | None = None,
+                           after: str | None = None) -> gql.Connection[EventAlert]:
+        page = await deadlines.list_alerts(info.context.session, info.context.principal,
+                                           township_id=opt_id(township_id, "乡镇"), min_level=min_level,
+                                           first=first, after=after)
+        return gql.connection(page, EventAlert.of)
+
     @strawberry.federation.field(description="工作日历中的例外日", authenticated=True)
     async def work_calendar(self, info: Info[Context, None], start: dt.date, end: dt.date) -> list[CalendarDay]:
         if not start <= end or (end - start).days > MAX_CALENDAR_DAYS:
@@ -296,6 +322,19 @@ class OrgQuery:
 
 @strawberry.type
 class OrgMutation:
+    @strawberry.federation.mutation(description="设置平台 (县级; 默认四平台)", requires_scopes=gql.PEOPLE)
+    async def set_platform(self, info: Info[Context, None], code: str, name: str, position: int) -> str:
+        return (await org.set_platform(info.context.session, info.context.principal, code=code, name=name,
+                                       position=position)).code
+
+    @strawberry.federation.mutation(description="设置事项类型 (定事, 县级)", requires_scopes=gql.PEOPLE)
+    async def set_matter_type(self, info: Info[Context, None], code: str, name: str, professional_line: str,
+                              platform_code: str) -> MatterType:
+        r = await org.set_matter_type(info.context.session, info.context.principal, code=code, name=name,
+                                      professional_line=professional_line, platform_code=platform_code)
+        return MatterType(code=r.code, name=r.name, professional_line=r.professional_line,
+                          platform_code=r.platform_code)
+
     @strawberry.federation.mutation(description="新增乡镇站所 (派驻机构由人事同步)", requires_scopes=gql.PEOPLE)
     async def create_office(self, info: Info[Context, None], township_id: strawberry.ID, name: str,
                             platform_code: str | None = None) -> PlatformUnit:

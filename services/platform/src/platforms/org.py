@@ -302,3 +302,45 @@ async def list_posts(session: AsyncSession, principal: Principal, township_id: u
         raise Forbidden("只能查看本乡镇(街道)的岗位")
     return list((await session.scalars(select(Post).where(Post.township_id == township_id)
                                        .order_by(Post.name, Post.id))).all())
+
+
+# ---- county settings: the platforms and the matter types (定事) ----------------------------------
+
+async def set_platform(session: AsyncSession, principal: Principal, *, code: str, name: str, position: int) -> Platform:
+    """The four platforms are the default; the county may rename them or add one."""
+    policy.require_county_settings(principal)
+    code = _text(code, "平台代码", 32).upper()
+    row = await session.get(Platform, code)
+    before = {"name": row.name, "position": row.position} if row else None
+    if row is None:
+        row = Platform(code=code, name=_text(name, "平台名称", 50), position=position)
+        session.add(row)
+    else:
+        row.name, row.position = _text(name, "平台名称", 50), position
+    await session.flush()
+    await audit.record(session, actor=principal, action="platform.set", entity_type="Platform", entity_id=code,
+                       before=before, after={"name": row.name, "position": position})
+    return row
+
+
+async def set_matter_type(session: AsyncSession, principal: Principal, *, code: str, name: str,
+                          professional_line: str, platform_code: str) -> MatterType:
+    """定事: a matter type, the professional line that handles it and its platform. Events already
+    reported keep their type; routing reads the new line from the next acceptance on."""
+    policy.require_county_settings(principal)
+    code = _text(code, "事项代码", 40).upper()
+    await _platform(session, platform_code)
+    row = await session.get(MatterType, code)
+    before = {"name": row.name, "line": row.professional_line, "platform": row.platform_code} if row else None
+    values = {"name": _text(name, "事项名称", 100), "professional_line": _text(professional_line, "业务条线", 40),
+              "platform_code": platform_code}
+    if row is None:
+        row = MatterType(code=code, **values)
+        session.add(row)
+    else:
+        for k, v in values.items():
+            setattr(row, k, v)
+    await session.flush()
+    await audit.record(session, actor=principal, action="matter_type.set", entity_type="MatterType", entity_id=code,
+                       before=before, after={"name": row.name, "line": row.professional_line, "platform": platform_code})
+    return row
