@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -191,3 +193,50 @@ async def test_regular_cycles_collect_scores_without_an_excellence_flow(session)
     with pytest.raises(BadInput):
         await cycles.open_cycle(session, ORG, year=2026, period="2025-Q4", township_weight_percent=60,
                                 rounding="FLOOR", ties="EXCLUDE_TIED")
+
+
+async def _move(session, cadre, to_township: int, on: dt.date):
+    from assessment.events import apply_cadre
+    await apply_cadre(session, {"type": "cadre.moved", "occurred_at": f"{on.isoformat()}T09:00:00+08:00", "payload": {
+        "cadre_id": str(cadre), "name": "调动干部", "department_id": str(DEPARTMENTS[0]),
+        "township_id": str(TOWNSHIPS[to_township]), "agency_id": str(uuid.UUID(int=300 + to_township)),
+        "status": "IN_POST", "professional_line": "x", "is_enforcement": True, "posted_on": on.isoformat(),
+        "effective_date": on.isoformat()}})
+
+
+async def test_rule_moved_cadre_is_assessed_where_the_cycle_says(session):
+    """年内调动: moved from township 0 to township 1 on 1 October — the township at opening is 1,
+    the longest stay of the year is 0."""
+    from assessment.models import Member
+    mover = cadre_id(0, 0, 0)
+    await _move(session, mover, 1, dt.date(2026, 10, 1))
+    await _move(session, mover, 1, dt.date(2026, 10, 1))  # redelivered: nothing changes
+    at_opening = await cycles.open_cycle(session, ORG, year=2026, period="2026-Q3", township_weight_percent=60,
+                                         rounding="FLOOR", ties="EXCLUDE_TIED")
+    longest = await cycles.open_cycle(session, ORG, year=2026, township_weight_percent=60, rounding="FLOOR",
+                                      ties="EXCLUDE_TIED", assessed_where="LONGEST_STAY")
+    assert (await session.get(Member, (at_opening.id, mover))).township_id == TOWNSHIPS[1]
+    member = await session.get(Member, (longest.id, mover))
+    assert (member.township_id, member.agency_id) == (TOWNSHIPS[0], uuid.UUID(int=300))
+    assert longest.assessed_where == "LONGEST_STAY"
+    # So township 0 scores them in that cycle, and township 1 may not.
+    with pytest.raises(Forbidden):
+        await cycles.set_score(session, town(1), cycle_id=longest.id, cadre_id=mover, side="TOWNSHIP",
+                               score=Decimal(90), reason=None)
+    await cycles.set_score(session, town(0), cycle_id=longest.id, cadre_id=mover, side="TOWNSHIP",
+                           score=Decimal(90), reason=None)
+    with pytest.raises(BadInput):
+        await cycles.open_cycle(session, ORG, year=2026, period="2026-Q2", township_weight_percent=60,
+                                rounding="FLOOR", ties="EXCLUDE_TIED", assessed_where="WHEREVER")
+
+
+def test_the_longest_stay_counts_days_in_the_period_and_a_tie_goes_to_the_later_stay():
+    from assessment import stays
+    a, b = uuid.UUID(int=1), uuid.UUID(int=2)
+    start, end = stays.period_bounds("2026-Q4")
+    assert (start, end) == (dt.date(2026, 10, 1), dt.date(2027, 1, 1))
+    assert stays.period_bounds("2026-02") == (dt.date(2026, 2, 1), dt.date(2026, 3, 1))
+    split = [stays.Stay(a, a, dt.date(2020, 1, 1), dt.date(2026, 11, 16)), stays.Stay(b, b, dt.date(2026, 11, 16), None)]
+    assert stays.longest(split, start, end).township_id == b  # 46 days against 46: the later stay wins
+    assert stays.longest(split, dt.date(2026, 10, 1), dt.date(2026, 12, 31)).township_id == a  # 46 against 45
+    assert stays.longest(split, dt.date(2026, 10, 2), dt.date(2027, 1, 1)).township_id == b  # 45 against 46

@@ -25,7 +25,7 @@ from servicekit.pagination import decode_key, make_page, page_size
 from servicekit.principal import Principal, Role
 
 from . import excellence as ex
-from . import schemes
+from . import schemes, stays
 from .models import Cycle, DepartmentFlow, Member, Objection, RosterEntry, TownshipRound
 
 OCCUPYING = ("IN_POST", "SECONDED", "ON_LEAVE")
@@ -41,7 +41,8 @@ PERIOD = re.compile(r"^(\d{4})(-(Q[1-4]|0[1-9]|1[0-2]))?$")
 
 
 async def open_cycle(session: AsyncSession, principal: Principal, *, year: int, township_weight_percent: int,
-                     rounding: str, ties: str, period: str | None = None) -> Cycle:
+                     rounding: str, ties: str, period: str | None = None,
+                     assessed_where: str = "TOWNSHIP_AT_OPENING") -> Cycle:
     """An annual cycle (``period`` = the year) runs the excellence flow; a regular cycle (平时考核,
     ``period`` = 2026-Q4 or 2026-11) collects scores only."""
     if principal.is_service or not principal.has_role(Role.ORG_DEPARTMENT):
@@ -51,6 +52,8 @@ async def open_cycle(session: AsyncSession, principal: Principal, *, year: int, 
                         department_weight=1 - Decimal(township_weight_percent) / 100, rounding=rounding, ties=ties)
     except ValueError as exc:
         raise BadInput("考核设置无效", detail=str(exc)) from exc
+    if assessed_where not in stays.RULES:
+        raise BadInput(f"调动人员考核地规则须为 {', '.join(stays.RULES)}")
     period = period or str(year)
     match = PERIOD.match(period)
     if not match or int(match.group(1)) != year:
@@ -60,7 +63,7 @@ async def open_cycle(session: AsyncSession, principal: Principal, *, year: int, 
         raise RuleViolation("CYCLE_EXISTS", f"{period} 考核已开启")
     cycle = Cycle(year=year, kind=kind, period=period, township_weight=s.township_weight, shortlist_share=s.shortlist_share,
                   round1_share=s.round1_share, round2_share=s.round2_share, rounding=rounding, ties=ties,
-                  opened_by=principal.subject)
+                  assessed_where=assessed_where, opened_by=principal.subject)
     session.add(cycle)
     await session.flush()
     # Roster snapshot from the personnel projection, in one statement.
@@ -68,6 +71,9 @@ async def open_cycle(session: AsyncSession, principal: Principal, *, year: int, 
         ["cycle_id", "cadre_id", "name", "department_id", "township_id", "agency_id"],
         select(literal(cycle.id), RosterEntry.cadre_id, RosterEntry.name, RosterEntry.department_id,
                RosterEntry.township_id, RosterEntry.agency_id).where(RosterEntry.status.in_(OCCUPYING))))
+    moved = 0
+    if assessed_where == "LONGEST_STAY":
+        moved = await stays.assign_longest_stay(session, cycle.id, period, today(), Member)
     await session.execute(insert(DepartmentFlow).from_select(
         ["cycle_id", "department_id"],
         select(literal(cycle.id), Member.department_id).where(Member.cycle_id == cycle.id).distinct()))
@@ -75,7 +81,8 @@ async def open_cycle(session: AsyncSession, principal: Principal, *, year: int, 
     members = await session.scalar(select(func.count()).select_from(Member).where(Member.cycle_id == cycle.id))
     await audit.record(session, actor=principal, action="cycle.open", entity_type="Cycle", entity_id=cycle.id,
                        after={"year": year, "members": members, "township_weight": str(s.township_weight),
-                              "rounding": rounding, "ties": ties})
+                              "rounding": rounding, "ties": ties, "assessed_where": assessed_where,
+                              "assessed_elsewhere": moved})
     return cycle
 
 

@@ -11,10 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.outbox import FeedConsumer
 
+from . import stays
 from .models import PlatformEvidence, RosterEntry, UnitName
 
 
 async def apply_cadre(session: AsyncSession, event: dict) -> None:
+    await stays.record(session, event)
     p = event["payload"]
     values = dict(cadre_id=uuid.UUID(p["cadre_id"]), name=p["name"], department_id=uuid.UUID(p["department_id"]),
                   township_id=uuid.UUID(p["township_id"]), agency_id=uuid.UUID(p["agency_id"]),

@@ -212,6 +212,8 @@ class OpenCycleInput:
     township_weight_percent: int = 60
     rounding: str = "FLOOR"
     ties: str = "EXCLUDE_TIED"
+    assessed_where: str = strawberry.field(default="TOWNSHIP_AT_OPENING",
+                                           description="年内调动人员的考核地: TOWNSHIP_AT_OPENING | LONGEST_STAY")
 
 
 @strawberry.input
@@ -348,7 +350,8 @@ class CycleMutation:
     async def open_assessment_cycle(self, info: Info[Context, None], input: OpenCycleInput) -> AssessmentCycle:
         return AssessmentCycle.of(await cycles.open_cycle(
             info.context.session, info.context.principal, year=input.year, period=input.period,
-            township_weight_percent=input.township_weight_percent, rounding=input.rounding, ties=input.ties))
+            township_weight_percent=input.township_weight_percent, rounding=input.rounding, ties=input.ties,
+            assessed_where=input.assessed_where))
 
     @strawberry.federation.mutation(description="组织部决定免于考核", requires_scopes=gql.PEOPLE)
     async def excuse_from_assessment(self, info: Info[Context, None], input: ExcuseInput) -> CycleMember:

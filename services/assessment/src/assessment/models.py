@@ -256,3 +256,18 @@ class PlatformEvidence(Base):
     period: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM
     figures: Mapped[dict] = mapped_column(JSONB)
     received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class RosterStay(Base):
+    """One township stay of a cadre (from personnel's events), for the moved-cadre rule."""
+
+    __tablename__ = "roster_stay"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    cadre_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    township_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    agency_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    start: Mapped[dt.date] = mapped_column(Date)
+    end: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # exclusive
+
+    __table_args__ = (Index("uq_roster_stay_open", "cadre_id", unique=True, postgresql_where="\"end\" IS NULL"),)

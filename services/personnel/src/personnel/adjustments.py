@@ -356,7 +356,7 @@ async def _apply(session: AsyncSession, principal: Principal, r: Adjustment, age
         if agencies[r.from_agency_id].head_cadre_id == cadre.id:
             agencies[r.from_agency_id].head_cadre_id = None
         await outbox.emit(session, events.CADRE_LEFT, aggregate_type="Cadre", aggregate_id=cadre.id,
-                          payload=events.cadre_payload(cadre))
+                          payload={**events.cadre_payload(cadre), "effective_date": r.effective_date.isoformat()})
     elif r.kind == "TRANSFER":
         to = agencies[r.to_agency_id]
         if agencies[r.from_agency_id].head_cadre_id == cadre.id:
@@ -367,7 +367,8 @@ async def _apply(session: AsyncSession, principal: Principal, r: Adjustment, age
         await profile.close_posting(session, cadre.id, r.effective_date)
         await profile.open_posting(session, cadre, r.effective_date)
         await outbox.emit(session, events.CADRE_MOVED, aggregate_type="Cadre", aggregate_id=cadre.id,
-                          payload={**events.cadre_payload(cadre), "from": before})
+                          payload={**events.cadre_payload(cadre), "from": before,
+                                   "effective_date": r.effective_date.isoformat()})
     elif r.kind == "HEAD_CHANGE":
         previous = agencies[r.to_agency_id].head_cadre_id
         if previous and previous != cadre.id:
