@@ -134,10 +134,21 @@ OPERATIONS = {
                                                                  value=Decimal(88))),
     "closeReviewMeeting": ({"ORG_DEPARTMENT"}, _scored_meeting,
                            lambda s, w, st: reviews.close(s, w, meeting_id=st.meeting.id)),
+    # Each side turns its own excellent results into nominations, so another department or township
+    # acts on its own people, never on these.
+    "nominateExcellentCadres": ({"DEPARTMENT_ADMIN(own)", "DEPARTMENT_ADMIN(other)", "TOWNSHIP_ADMIN(own)",
+                                 "TOWNSHIP_ADMIN(other)"}, lambda s: _approved(s),
+                                lambda s, w, st: honours.nominate_excellent(s, w, cycle_id=st.cycle.id)),
     "fileAgencyReport": ({"AGENCY_HEAD"}, _nothing,
                          lambda s, w, st: honours.file_report(s, w, agency_id=uuid.UUID(int=300), period="2026-Q4",
                                                               kind="PLAN", content="计划")),
 }
+
+
+async def _approved(s):
+    st = await _window_passed(s)
+    await cycles.approve(s, ORG, cycle_id=st.cycle.id)
+    return st
 
 
 async def _complete_ns(s):

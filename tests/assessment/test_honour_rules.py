@@ -62,3 +62,24 @@ async def test_dual_reports_are_seen_by_both_sides(session):
         assert [r.id for r in (await honours.reports_for(session, who)).items] == [report.id]
     assert (await honours.reports_for(session, town(1))).items == []
     assert (await honours.reports_for(session, dept(1))).items == []
+
+
+async def test_rule_results_not_approved_then_excellent_results_become_nominations_at_once(session):
+    cycle = await _complete(session)
+    with pytest.raises(RuleViolation) as err:
+        await honours.nominate_excellent(session, dept(0), cycle_id=cycle.id)
+    assert err.value.rule == "RESULTS_NOT_APPROVED"
+    await cycles.publish(session, ORG, cycle_id=cycle.id, objection_days=1)
+    (await session.get(Cycle, cycle.id)).objection_deadline = today() - dt.timedelta(days=1)
+    await cycles.approve(session, ORG, cycle_id=cycle.id)
+    excellent = set((await session.scalars(select(Member.cadre_id).where(
+        Member.cycle_id == cycle.id, Member.grade == "EXCELLENT", Member.department_id == DEPARTMENTS[0]))).all())
+    assert excellent
+    one = sorted(excellent)[0]
+    await honours.nominate(session, dept(0), kind="EXCELLENT_CADRE", year=2026, subject_id=one, reasons="事迹突出")
+    created = await honours.nominate_excellent(session, dept(0), cycle_id=cycle.id)
+    assert {h.subject_id for h in created} == excellent - {one}  # the one already nominated is skipped
+    assert await honours.nominate_excellent(session, dept(0), cycle_id=cycle.id) == []
+    for who in (ORG, person(Role.CADRE, one), person(Role.LEADERSHIP)):
+        with pytest.raises(Forbidden):
+            await honours.nominate_excellent(session, who, cycle_id=cycle.id)

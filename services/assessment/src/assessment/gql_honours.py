@@ -132,6 +132,13 @@ class HonourMutation:
                                                 year=input.year, subject_id=_uuid(input.subject_id, "对象"),
                                                 reasons=input.reasons))
 
+    @strawberry.federation.mutation(description="将本方年度考核优秀人员一次转为优秀派驻干部推荐 (已推荐的跳过)",
+                                    requires_scopes=gql.PEOPLE)
+    async def nominate_excellent_cadres(self, info: Info[Context, None], cycle_id: strawberry.ID) -> list[Honour]:
+        rows = await honours.nominate_excellent(info.context.session, info.context.principal,
+                                                cycle_id=_uuid(cycle_id, "考核周期"))
+        return [Honour.of(h) for h in rows]
+
     @strawberry.federation.mutation(description="组织部审定荣誉", requires_scopes=gql.PEOPLE)
     async def decide_honour(self, info: Info[Context, None], input: DecideHonourInput) -> Honour:
         return Honour.of(await honours.decide(info.context.session, info.context.principal,

@@ -1,7 +1,8 @@
 """Honours (枫桥式派驻中队, 优秀派驻干部) and dual reports (双报告).
 
 Rules: ``HONOUR_NEEDS_EXCELLENT_RESULT`` (an excellent-cadre honour follows an approved EXCELLENT
-result of that year), ``HONOUR_EXISTS``, ``HONOUR_DECIDED``.
+result of that year), ``HONOUR_EXISTS``, ``HONOUR_DECIDED``, ``RESULTS_NOT_APPROVED`` (excellent
+results become honour nominations only once the organisation department approved the cycle).
 """
 
 from __future__ import annotations
@@ -57,6 +58,36 @@ async def nominate(session: AsyncSession, principal: Principal, *, kind: str, ye
     await audit.record(session, actor=principal, action="honour.nominate", entity_type="Honour", entity_id=honour.id,
                        after={"kind": kind, "year": year, "subject": str(subject_id)}, reason=reasons)
     return honour
+
+
+async def nominate_excellent(session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID) -> list[Honour]:
+    """Turn a year's approved EXCELLENT results into excellent-cadre nominations in one step: a
+    department for its own cadres, a township for those it assessed; people already nominated for
+    that year are skipped. The organisation department then decides each as usual."""
+    if principal.is_service:
+        raise Forbidden("服务客户端不能推荐")
+    departments = visibility.uuids(principal.scope_ids(Role.DEPARTMENT_ADMIN))
+    townships = visibility.uuids(principal.scope_ids(Role.TOWNSHIP_ADMIN))
+    if not departments and not townships:
+        raise Forbidden("由派驻部门或所在乡镇(街道)推荐")
+    cycle = await session.get(Cycle, cycle_id)
+    if cycle is None:
+        raise NotFound("考核周期不存在")
+    if cycle.kind != "ANNUAL" or cycle.status != "APPROVED":
+        raise RuleViolation("RESULTS_NOT_APPROVED", "年度考核结果经组织部审定后才能转为评优推荐")
+    mine = or_(Member.department_id.in_(departments), Member.township_id.in_(townships))
+    already = select(Honour.subject_id).where(Honour.kind == "EXCELLENT_CADRE", Honour.year == cycle.year)
+    excellent = (await session.scalars(select(Member.cadre_id).where(
+        Member.cycle_id == cycle_id, Member.grade == "EXCELLENT", mine, Member.cadre_id.not_in(already))
+        .order_by(Member.cadre_id))).all()
+    reasons = f"{cycle.year} 年度考核优秀"
+    honours = [Honour(kind="EXCELLENT_CADRE", year=cycle.year, subject_id=c, reasons=reasons,
+                      nominated_by=principal.subject) for c in excellent]
+    session.add_all(honours)
+    await session.flush()
+    await audit.record(session, actor=principal, action="honour.nominate_excellent", entity_type="Cycle",
+                       entity_id=cycle_id, after={"nominated": [str(c) for c in excellent]}, reason=reasons)
+    return honours
 
 
 async def decide(session: AsyncSession, principal: Principal, *, honour_id: uuid.UUID, approve: bool) -> Honour:
