@@ -243,18 +243,12 @@ def member_visibility(principal: Principal, published: bool = False):
     department); after it, leadership reads all and each cadre their own."""
     if principal.is_service:
         raise Forbidden("服务客户端无权查看考核结果")
-    if principal.has_role(Role.ORG_DEPARTMENT) or (published and principal.has_role(Role.LEADERSHIP)):
-        return None
-    conditions = []
-    if published and (ids := visibility.uuids(principal.scope_ids(Role.CADRE))):
-        conditions.append(Member.cadre_id.in_(ids))
-    if ids := visibility.uuids(principal.scope_ids(Role.DEPARTMENT_ADMIN)):
-        conditions.append(Member.department_id.in_(ids))
-    if ids := visibility.uuids(principal.scope_ids(Role.TOWNSHIP_ADMIN)):
-        conditions.append(Member.township_id.in_(ids))
-    if not conditions:
-        raise Forbidden("考核结果公示前仅对考核双方可见")
-    return or_(*conditions)
+    readers = {Role.DEPARTMENT_ADMIN: lambda ids: Member.department_id.in_(ids),
+               Role.TOWNSHIP_ADMIN: lambda ids: Member.township_id.in_(ids)}
+    if published:
+        readers[Role.CADRE] = lambda ids: Member.cadre_id.in_(ids)
+    return visibility.scoped(principal, readers, denied="考核结果公示前仅对考核双方可见",
+                             county=(Role.ORG_DEPARTMENT, Role.LEADERSHIP) if published else (Role.ORG_DEPARTMENT,))
 
 
 async def list_members(session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID, first: int | None,

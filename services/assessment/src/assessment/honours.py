@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import or_, select, tuple_
+from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit import audit, visibility
@@ -66,16 +66,14 @@ async def nominate_excellent(session: AsyncSession, principal: Principal, *, cyc
     that year are skipped. The organisation department then decides each as usual."""
     if principal.is_service:
         raise Forbidden("服务客户端不能推荐")
-    departments = visibility.uuids(principal.scope_ids(Role.DEPARTMENT_ADMIN))
-    townships = visibility.uuids(principal.scope_ids(Role.TOWNSHIP_ADMIN))
-    if not departments and not townships:
-        raise Forbidden("由派驻部门或所在乡镇(街道)推荐")
+    mine = visibility.scoped(principal, {Role.DEPARTMENT_ADMIN: lambda ids: Member.department_id.in_(ids),
+                                         Role.TOWNSHIP_ADMIN: lambda ids: Member.township_id.in_(ids)},
+                             denied="由派驻部门或所在乡镇(街道)推荐", county=())
     cycle = await session.get(Cycle, cycle_id)
     if cycle is None:
         raise NotFound("考核周期不存在")
     if cycle.kind != "ANNUAL" or cycle.status != "APPROVED":
         raise RuleViolation("RESULTS_NOT_APPROVED", "年度考核结果经组织部审定后才能转为评优推荐")
-    mine = or_(Member.department_id.in_(departments), Member.township_id.in_(townships))
     already = select(Honour.subject_id).where(Honour.kind == "EXCELLENT_CADRE", Honour.year == cycle.year)
     excellent = (await session.scalars(select(Member.cadre_id).where(
         Member.cycle_id == cycle_id, Member.grade == "EXCELLENT", mine, Member.cadre_id.not_in(already))
@@ -139,15 +137,11 @@ async def reports_for(session: AsyncSession, principal: Principal, *, agency_id:
         stmt = stmt.where(tuple_(AgencyReport.filed_at, AgencyReport.id) < key)
     if agency_id:
         stmt = stmt.where(AgencyReport.agency_id == agency_id)
-    if not any(principal.has_role(r) for r in visibility.COUNTY_READERS):
-        conditions = []
-        if ids := visibility.uuids(principal.scope_ids(Role.DEPARTMENT_ADMIN)):
-            conditions.append(AgencyReport.department_id.in_(ids))
-        if ids := visibility.uuids(principal.scope_ids(Role.TOWNSHIP_ADMIN)):
-            conditions.append(AgencyReport.township_id.in_(ids))
-        if ids := visibility.uuids(principal.scope_ids(Role.AGENCY_HEAD)):
-            conditions.append(AgencyReport.agency_id.in_(ids))
-        if not conditions:
-            raise Forbidden("无权查看")
-        stmt = stmt.where(or_(*conditions))
+    cond = visibility.scoped(principal, {
+        Role.DEPARTMENT_ADMIN: lambda ids: AgencyReport.department_id.in_(ids),
+        Role.TOWNSHIP_ADMIN: lambda ids: AgencyReport.township_id.in_(ids),
+        Role.AGENCY_HEAD: lambda ids: AgencyReport.agency_id.in_(ids),
+    }, denied="无权查看")
+    if cond is not None:
+        stmt = stmt.where(cond)
     return make_page((await session.scalars(stmt)).all(), size, lambda r: (r.filed_at.isoformat(), str(r.id)))

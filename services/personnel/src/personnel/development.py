@@ -227,9 +227,8 @@ async def list_plans(session: AsyncSession, principal: Principal, year: int) -> 
     stmt = select(TrainingPlan).where(TrainingPlan.year == year).order_by(TrainingPlan.owner_kind, TrainingPlan.filed_at)
     if principal.is_service:
         raise Forbidden("服务客户端无权查看")
-    if not any(principal.has_role(r) for r in visibility.COUNTY_READERS):
-        owners = visibility.uuids(principal.scope_ids(Role.DEPARTMENT_ADMIN) | principal.scope_ids(Role.TOWNSHIP_ADMIN))
-        if not owners:
-            raise Forbidden("无权查看培训计划")
-        stmt = stmt.where(TrainingPlan.owner_id.in_(owners))
+    cond = visibility.scoped(principal, {(Role.DEPARTMENT_ADMIN, Role.TOWNSHIP_ADMIN):
+                                         lambda ids: TrainingPlan.owner_id.in_(ids)}, denied="无权查看培训计划")
+    if cond is not None:
+        stmt = stmt.where(cond)
     return list((await session.scalars(stmt)).all())

@@ -42,27 +42,19 @@ def adjustment_visibility(principal: Principal):
     """Adjustments: the county offices see all; a department its own; a township those touching it."""
     if principal.is_service:
         raise Forbidden("服务客户端无权查看人事调整")
-    if any(principal.has_role(r) for r in visibility.COUNTY_READERS):
-        return None
-    conditions = []
-    if ids := visibility.uuids(principal.scope_ids(Role.DEPARTMENT_ADMIN)):
-        conditions.append(Adjustment.department_id.in_(ids))
-    if ids := visibility.uuids(principal.scope_ids(Role.TOWNSHIP_ADMIN)):
+    def touching(ids):
         in_township = select(Agency.id).where(Agency.township_id.in_(ids))
-        conditions.append(or_(Adjustment.from_agency_id.in_(in_township), Adjustment.to_agency_id.in_(in_township)))
-    if not conditions:
-        raise Forbidden("无权查看人事调整")
-    return or_(*conditions)
+        return or_(Adjustment.from_agency_id.in_(in_township), Adjustment.to_agency_id.in_(in_township))
+
+    return visibility.scoped(principal, {Role.DEPARTMENT_ADMIN: lambda ids: Adjustment.department_id.in_(ids),
+                                         Role.TOWNSHIP_ADMIN: touching}, denied="无权查看人事调整")
 
 
 def quota_request_visibility(principal: Principal):
     if principal.is_service:
         raise Forbidden("服务客户端无权查看员额调整")
-    if any(principal.has_role(r) for r in visibility.COUNTY_READERS):
-        return None
-    if ids := visibility.uuids(principal.scope_ids(Role.DEPARTMENT_ADMIN)):
-        return QuotaChangeRequest.department_id.in_(ids)
-    raise Forbidden("无权查看员额调整")
+    return visibility.scoped(principal, {Role.DEPARTMENT_ADMIN: lambda ids: QuotaChangeRequest.department_id.in_(ids)},
+                             denied="无权查看员额调整")
 
 
 def agency_visibility(principal: Principal):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import or_, select, tuple_
+from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit import audit, visibility
@@ -89,13 +89,11 @@ async def list_for(session: AsyncSession, principal: Principal, *, first: int | 
     size = page_size(first)
     stmt = (select(TownshipRecommendation)
             .order_by(TownshipRecommendation.recommended_at.desc(), TownshipRecommendation.id.desc()).limit(size + 1))
-    if not any(principal.has_role(r) for r in visibility.COUNTY_READERS):
-        departments = visibility.uuids(principal.scope_ids(Role.DEPARTMENT_ADMIN))
-        townships = visibility.uuids(principal.scope_ids(Role.TOWNSHIP_ADMIN))
-        if not departments and not townships:
-            raise Forbidden("无权查看")
-        stmt = stmt.where(or_(TownshipRecommendation.department_id.in_(departments),
-                              TownshipRecommendation.township_id.in_(townships)))
+    cond = visibility.scoped(principal, {
+        Role.DEPARTMENT_ADMIN: lambda ids: TownshipRecommendation.department_id.in_(ids),
+        Role.TOWNSHIP_ADMIN: lambda ids: TownshipRecommendation.township_id.in_(ids)}, denied="无权查看")
+    if cond is not None:
+        stmt = stmt.where(cond)
     if status:
         stmt = stmt.where(TownshipRecommendation.status == status)
     if key := decode_key(after, dt.datetime, uuid.UUID):

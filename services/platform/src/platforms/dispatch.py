@@ -327,25 +327,16 @@ def visibility(principal: Principal):
         if not principal.has_scope("events:status"):
             raise Forbidden("该服务客户端无权查看事件", detail="scope events:status required")
         return GridEvent.client_id == principal.client_id
-    if any(principal.has_role(r) for r in vis.COUNTY_READERS):
-        return None
-    conditions = []
-    towns = vis.uuids(principal.scope_ids(Role.COMMAND_CENTRE) | principal.scope_ids(Role.TOWNSHIP_ADMIN))
-    if towns:
-        conditions.append(GridEvent.township_id.in_(towns))
-    if departments := vis.uuids(principal.scope_ids(Role.DEPARTMENT_ADMIN)):
-        conditions.append(GridEvent.assignee_cadre_id.in_(
-            select(StationedCadre.cadre_id).where(StationedCadre.department_id.in_(departments))))
-        conditions.append(GridEvent.lead_unit_id.in_(select(Unit.id).where(Unit.department_id.in_(departments))))
-    if units := vis.uuids(principal.scope_ids(Role.AGENCY_HEAD)):
-        conditions.append(GridEvent.lead_unit_id.in_(units))
-    if cadres := vis.uuids(principal.scope_ids(Role.CADRE)):
-        conditions.append(GridEvent.assignee_cadre_id.in_(cadres))
-    if principal.scope_ids(Role.GRID_WORKER):
-        conditions.append(GridEvent.reported_by == principal.subject)
-    if not conditions:
-        raise Forbidden("无权查看事件")
-    return or_(*conditions)
+    return vis.scoped(principal, {
+        (Role.COMMAND_CENTRE, Role.TOWNSHIP_ADMIN): lambda ids: GridEvent.township_id.in_(ids),
+        Role.DEPARTMENT_ADMIN: [
+            lambda ids: GridEvent.assignee_cadre_id.in_(
+                select(StationedCadre.cadre_id).where(StationedCadre.department_id.in_(ids))),
+            lambda ids: GridEvent.lead_unit_id.in_(select(Unit.id).where(Unit.department_id.in_(ids)))],
+        Role.AGENCY_HEAD: lambda ids: GridEvent.lead_unit_id.in_(ids),
+        Role.CADRE: lambda ids: GridEvent.assignee_cadre_id.in_(ids),
+        Role.GRID_WORKER: lambda _: GridEvent.reported_by == principal.subject,
+    }, denied="无权查看事件")
 
 
 async def get_event(session: AsyncSession, principal: Principal, event_id: uuid.UUID) -> GridEvent:

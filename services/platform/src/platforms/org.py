@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import delete, func, or_, select, true, tuple_
+from sqlalchemy import delete, func, select, true, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit import audit, calendar
@@ -222,21 +222,14 @@ async def list_visits(session: AsyncSession, principal: Principal, *, township_i
 def visit_visibility(principal: Principal):
     if principal.is_service:
         raise Forbidden("服务客户端无权查看走访记录")
-    if any(principal.has_role(r) for r in vis.COUNTY_READERS):
-        return true()
-    conditions = []
-    if towns := vis.uuids(set().union(*(principal.scope_ids(r) for r in vis.TOWNSHIP_ROLES))):
-        conditions.append(TeamVisit.township_id.in_(towns))
-    cadres = vis.uuids(principal.scope_ids(Role.CADRE))
-    if departments := vis.uuids(principal.scope_ids(Role.DEPARTMENT_ADMIN)):
-        conditions.append(TeamVisit.cadre_ids.overlap(
-            select(func.array_agg(StationedCadre.cadre_id)).where(StationedCadre.department_id.in_(departments))
-            .scalar_subquery()))
-    if cadres:
-        conditions.append(TeamVisit.cadre_ids.overlap(cadres))
-    if not conditions:
-        raise Forbidden("无权查看走访记录")
-    return or_(*conditions)
+    cond = vis.scoped(principal, {
+        vis.TOWNSHIP_ROLES: lambda ids: TeamVisit.township_id.in_(ids),
+        Role.DEPARTMENT_ADMIN: lambda ids: TeamVisit.cadre_ids.overlap(
+            select(func.array_agg(StationedCadre.cadre_id)).where(StationedCadre.department_id.in_(ids))
+            .scalar_subquery()),
+        Role.CADRE: lambda ids: TeamVisit.cadre_ids.overlap(ids),
+    }, denied="无权查看走访记录")
+    return true() if cond is None else cond
 
 
 # ---- posts: 定岗、定责、定人 ------------------------------------------------------------------

@@ -10,7 +10,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, cast, func, or_, select
+from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -54,22 +54,15 @@ def transition_visibility(principal: Principal):
     """Which history rows a user's statistics may count (same reach as the event lists)."""
     if principal.is_service:
         raise Forbidden("服务客户端无权查看统计")
-    if any(principal.has_role(r) for r in vis.COUNTY_READERS):
-        return None
-    conditions = []
-    if towns := vis.uuids(set().union(*(principal.scope_ids(r) for r in vis.TOWNSHIP_ROLES))):
-        conditions.append(EventTransition.township_id.in_(towns))
-    if departments := vis.uuids(principal.scope_ids(Role.DEPARTMENT_ADMIN)):
-        conditions.append(EventTransition.unit_id.in_(select(Unit.id).where(Unit.department_id.in_(departments))))
-        conditions.append(EventTransition.cadre_id.in_(
-            select(StationedCadre.cadre_id).where(StationedCadre.department_id.in_(departments))))
-    if units := vis.uuids(principal.scope_ids(Role.AGENCY_HEAD)):
-        conditions.append(EventTransition.unit_id.in_(units))
-    if cadres := vis.uuids(principal.scope_ids(Role.CADRE)):
-        conditions.append(EventTransition.cadre_id.in_(cadres))
-    if not conditions:
-        raise Forbidden("无权查看统计")
-    return or_(*conditions)
+    t = EventTransition
+    return vis.scoped(principal, {
+        vis.TOWNSHIP_ROLES: lambda ids: t.township_id.in_(ids),
+        Role.DEPARTMENT_ADMIN: [
+            lambda ids: t.unit_id.in_(select(Unit.id).where(Unit.department_id.in_(ids))),
+            lambda ids: t.cadre_id.in_(select(StationedCadre.cadre_id).where(StationedCadre.department_id.in_(ids)))],
+        Role.AGENCY_HEAD: lambda ids: t.unit_id.in_(ids),
+        Role.CADRE: lambda ids: t.cadre_id.in_(ids),
+    }, denied="无权查看统计")
 
 
 def _count(cond) -> object:

@@ -8,6 +8,7 @@ it to its own columns. ``None`` means the whole county.
 from __future__ import annotations
 
 import uuid
+from typing import Callable, Iterable, Mapping
 
 from sqlalchemy import or_
 from sqlalchemy.sql.elements import ColumnElement
@@ -29,6 +30,27 @@ def uuids(values: set[str]) -> list[uuid.UUID]:
     return out
 
 
+Condition = Callable[[list[uuid.UUID]], ColumnElement[bool]]
+
+
+def scoped(principal: Principal, by_role: Mapping[Role | tuple[Role, ...], Condition | list[Condition]], *,
+           denied: str, county: Iterable[Role] = COUNTY_READERS) -> ColumnElement[bool] | None:
+    """The one shape of every "which rows may this user see" rule: ``None`` (everything) for the
+    ``county`` roles; otherwise the OR of what each role the user holds sees, given the ids the role
+    is bound to; ``Forbidden(denied)`` when no role applies. Service tokens are each list's own
+    business (their scopes differ) and are settled before calling this."""
+    if any(principal.has_role(r) for r in county):
+        return None
+    conditions: list[ColumnElement[bool]] = []
+    for roles, make in by_role.items():
+        roles = roles if isinstance(roles, tuple) else (roles,)
+        if ids := uuids(set().union(*(principal.scope_ids(r) for r in roles))):
+            conditions += [m(ids) for m in (make if isinstance(make, list) else [make])]
+    if not conditions:
+        raise Forbidden(denied)
+    return or_(*conditions) if len(conditions) > 1 else conditions[0]
+
+
 def cadre_rows(principal: Principal, *, department, township, agency, cadre,
                service_scope: str = "roster:read") -> ColumnElement[bool] | None:
     if principal.is_service:
@@ -36,17 +58,9 @@ def cadre_rows(principal: Principal, *, department, township, agency, cadre,
             raise Forbidden("该服务客户端无权读取人员信息", detail=f"scope {service_scope} required")
         # A department system sees its own department's people only.
         return department == uuid.UUID(principal.department_id) if principal.department_id else None
-    if any(principal.has_role(r) for r in COUNTY_READERS):
-        return None
-    conditions: list[ColumnElement[bool]] = []
-    if ids := uuids(principal.scope_ids(Role.DEPARTMENT_ADMIN)):
-        conditions.append(department.in_(ids))
-    if ids := uuids(set().union(*(principal.scope_ids(r) for r in TOWNSHIP_ROLES))):
-        conditions.append(township.in_(ids))
-    if ids := uuids(principal.scope_ids(Role.AGENCY_HEAD)):
-        conditions.append(agency.in_(ids))
-    if ids := uuids(principal.scope_ids(Role.CADRE)):
-        conditions.append(cadre.in_(ids))
-    if not conditions:
-        raise Forbidden("无权查看人员信息")
-    return or_(*conditions) if len(conditions) > 1 else conditions[0]
+    return scoped(principal, {
+        Role.DEPARTMENT_ADMIN: lambda ids: department.in_(ids),
+        TOWNSHIP_ROLES: lambda ids: township.in_(ids),
+        Role.AGENCY_HEAD: lambda ids: agency.in_(ids),
+        Role.CADRE: lambda ids: cadre.in_(ids),
+    }, denied="无权查看人员信息")
