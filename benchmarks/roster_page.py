@@ -13,7 +13,6 @@ import os
 import statistics
 import sys
 import time
-import uuid
 from pathlib import Path
 
 from sqlalchemy import event, text

@@ -82,6 +82,7 @@ class Stack:
         if demo:
             self.manage("identity", "seed-demo")
             self.manage("personnel", "seed-demo")
+            self.manage("platforms", "seed-demo")
         else:
             self.manage("identity", "bootstrap")
 

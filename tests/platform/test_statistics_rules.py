@@ -100,3 +100,13 @@ async def test_the_month_is_published_once_with_summaries_and_workload(session):
     assert stats.previous_month(dt.datetime(2027, 1, 1, 3, tzinfo=SHANGHAI)) == "2026-12"
     with pytest.raises(BadInput):
         stats.month_bounds("2026-13")
+
+
+async def test_a_worker_down_over_month_ends_publishes_every_missed_month(session):
+    assert stats.months_between("2026-10", "2027-01") == ["2026-11", "2026-12", "2027-01"]
+    assert stats.months_between("2026-10", "2026-10") == []
+    assert len(stats.months_between("2020-01", "2026-10")) == stats.MAX_CATCH_UP
+    now = dt.datetime(2027, 1, 5, tzinfo=SHANGHAI)
+    assert await stats.due_months(session, now) == ["2026-12"]  # first run: the month just ended
+    await stats.publish_month(session, "2026-10")
+    assert await stats.due_months(session, now) == ["2026-11", "2026-12"]

@@ -1,13 +1,25 @@
-"""``python -m platforms migrate|consume|verify-audit``."""
+"""``python -m platforms migrate|seed-demo|consume|verify-audit|wait-migrated``."""
 
 from pathlib import Path
 
-from servicekit import cli
+from sqlalchemy.orm import sessionmaker
 
-from . import events
+from servicekit import cli, db
+
+from . import events, seed
 from .config import get_settings
 
 SERVICE_DIR = Path(__file__).resolve().parents[2]
 
+
+def _seed(ns, settings):
+    engine = db.make_sync_engine(settings)
+    try:
+        with sessionmaker(engine)() as session, session.begin():
+            print(seed.seed_demo(session))
+    finally:
+        engine.dispose()
+
+
 cli.exit_with(cli.main(service_dir=SERVICE_DIR, settings_factory=get_settings,
-                       commands={"consume": cli.consume_command(events.consumers)}))
+                       commands={"seed-demo": _seed, "consume": cli.consume_command(events.consumers)}))

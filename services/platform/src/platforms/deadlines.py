@@ -201,8 +201,11 @@ class DeadlineWorker:
             raised += n
             if n == 0:
                 break
-        async with self.sessionmaker() as session, session.begin():
-            await stats.publish_month(session, stats.previous_month(now))
+        async with self.sessionmaker() as session:
+            due = await stats.due_months(session, now)
+        for period in due:  # one transaction per month: a failure keeps the months before it
+            async with self.sessionmaker() as session, session.begin():
+                await stats.publish_month(session, period)
         return raised
 
     async def run(self, stop: asyncio.Event | None = None) -> None:

@@ -116,6 +116,8 @@ class GridEvent(Base):
         Index("ix_grid_event_reporter", "reported_by", "reported_at"),
         Index("ix_grid_event_duplicates", "township_id", "matter_type", "reported_at"),
         Index("ix_grid_event_next_check", "next_check_at", postgresql_where="next_check_at IS NOT NULL"),
+        Index("ix_grid_event_state", "state", "reported_at"),
+        Index("ix_grid_event_overdue", "township_id", "reported_at", postgresql_where="overdue"),
     )
 
 

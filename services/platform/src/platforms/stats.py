@@ -135,6 +135,30 @@ def previous_month(now: dt.datetime) -> str:
     return (first - dt.timedelta(days=1)).strftime("%Y-%m")
 
 
+MAX_CATCH_UP = 12
+
+
+def months_between(last: str, target: str) -> list[str]:
+    """The months after ``last`` up to and including ``target`` (YYYY-MM), at most a year of them."""
+    y, m = (int(x) for x in last.split("-"))
+    out: list[str] = []
+    while len(out) < MAX_CATCH_UP:
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        period = f"{y:04d}-{m:02d}"
+        if period > target:
+            break
+        out.append(period)
+    return out
+
+
+async def due_months(session: AsyncSession, now: dt.datetime) -> list[str]:
+    """Every completed month not yet published: a worker that was down over a month's end catches
+    up; the very first run publishes the month just ended."""
+    target = previous_month(now)
+    last = await session.scalar(select(func.max(SummaryRun.period)))
+    return [target] if last is None else months_between(last, target)
+
+
 async def publish_month(session: AsyncSession, period: str) -> bool:
     """Publish ``period``'s summaries once: the first replica to claim the month does it, in the
     same transaction as the claim (a crash publishes nothing and the next tick retries)."""
