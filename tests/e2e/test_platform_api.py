@@ -207,3 +207,14 @@ def test_bad_input_is_answered_precisely_and_changes_nothing(stack, gateway, use
         assert error_codes(body) == ["BAD_USER_INPUT"], body
     with db_conn(stack, "platform") as conn:
         assert conn.execute("SELECT count(*) FROM grid_event").fetchone()[0] == before
+
+
+def test_several_root_fields_in_one_query(gateway, user_token):
+    """Front-ends ask for a whole screen at once: the root fields of one query share one session."""
+    admin = user_token("diankou-admin")
+    query = """query($t: ID!) { grids(townshipId: $t) { code } posts(townshipId: $t) { name }
+      platformUnits(townshipId: $t) { name } gridEvents(first: 3) { nodes { id } } eventAlerts { nodes { kind } }
+      matterTypes { code } slaPolicies { priority } }"""
+    for _ in range(3):
+        _, body = gql(gateway, query, {"t": DIANKOU}, token=admin)
+        assert _ok(body)["grids"] and _ok(body)["matterTypes"], body

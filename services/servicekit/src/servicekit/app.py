@@ -63,6 +63,12 @@ class Context:
 class RequestTransaction(SchemaExtension):
     """A successful mutation commits; anything else rolls back, so a failed mutation writes nothing."""
 
+    async def on_execute(self) -> AsyncIterator[None]:
+        # A query's root fields resolve concurrently; a session cannot open its connection from two
+        # tasks at once, so open it before they start (statements then queue on the connection).
+        await self.execution_context.context.session.connection()
+        yield
+
     async def on_operation(self) -> AsyncIterator[None]:
         yield
         ctx = self.execution_context.context
