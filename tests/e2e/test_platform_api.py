@@ -112,6 +112,13 @@ def test_posts_grids_routing_unit_assignment_and_statistics(stack, gateway, user
                   token=user_token("sfj-admin"))
     assert error_codes(body) == ["FORBIDDEN"]
 
+    # The command centre's name, set by the township, joins personnel's township through the gateway.
+    _ok(gql(gateway, "mutation($t: ID!) { setCommandCentre(townshipId: $t, name: \"店口镇政务110指挥室\") }",
+            {"t": DIANKOU}, token=admin)[1])
+    towns = _ok(gql(gateway, "{ townships(first: 100) { nodes { id name commandCentreName } } }", token=admin)[1])
+    mine = next(t for t in towns["townships"]["nodes"] if t["id"] == DIANKOU)
+    assert (mine["name"], mine["commandCentreName"]) == ("店口镇", "店口镇政务110指挥室")
+
     # A grid worker reports with an attachment; the centre accepts and sees the recommendation and why.
     report = {"i": {"townshipId": DIANKOU, "matterType": "NEIGHBOUR_DISPUTE", "description": "两户因排水沟发生争执",
                     "gridId": grid, "attachments": [{"name": "现场.jpg", "ref": "oss://events/1.jpg", "size": 1024}]}}

@@ -19,6 +19,7 @@ from .gql_dispatch import DispatchMutation, DispatchQuery
 from .gql_org import OrgMutation, OrgQuery
 from .models import Platform as PlatformRow
 from .models import StationedCadre
+from .models import Township as TownshipRow
 
 
 @strawberry.type(description="基层治理平台")
@@ -42,17 +43,29 @@ def _counts(ctx: Context) -> DataLoader:
     return DataLoader(load_fn=load)
 
 
+def _township_id(value) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as exc:
+        raise BadInput("乡镇编号格式错误") from exc
+
+
+def _townships(ctx: Context):
+    return gql.rows_loader(lambda ids: select(TownshipRow).where(TownshipRow.id.in_(ids)), lambda t: t.id, many=False)(ctx)
+
+
 @strawberry.federation.type(keys=["id"], description="乡镇(街道) (平台侧字段)")
 class Township:
     id: strawberry.ID
 
     @strawberry.field(description="在岗派驻干部人数 (可见范围内)")
     async def stationed_cadre_count(self, info: Info[Context, None]) -> int:
-        try:
-            tid = uuid.UUID(str(self.id))
-        except ValueError as exc:
-            raise BadInput("乡镇编号格式错误") from exc
-        return await info.context.loader("counts", _counts).load(tid)
+        return await info.context.loader("counts", _counts).load(_township_id(self.id))
+
+    @strawberry.field(description="综合信息指挥室名称")
+    async def command_centre_name(self, info: Info[Context, None]) -> str | None:
+        row = await info.context.loader("townships", _townships).load(_township_id(self.id))
+        return row.command_centre_name if row else None
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> "Township":
