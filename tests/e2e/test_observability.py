@@ -22,6 +22,14 @@ def test_health_readiness_and_metrics_on_every_service(stack, name):
     assert metrics.status_code == 200 and "http_requests_total" in metrics.text
 
 
+def test_feed_consumers_and_the_deadline_worker_are_measured(stack):
+    def measured() -> bool:
+        text = httpx.get(f"{stack.url('platform')}/metrics").text
+        return 'feed_events_total{feed="personnel"}' in text and "deadline_sweep_seconds_count" in text
+    eventually(measured, timeout=30)
+    assert 'feed_events_total{feed="personnel"}' in httpx.get(f"{stack.url('assessment')}/metrics").text
+
+
 def test_gateway_health_and_metrics(stack):
     base = stack.gateway_url.rsplit("/", 1)[0]
     assert httpx.get(f"{base}/healthz").status_code == 200

@@ -13,9 +13,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 import uuid
 from decimal import Decimal
 
+from prometheus_client import Counter, Histogram
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -188,11 +190,18 @@ class DeadlineWorker:
     """Runs beside the feed consumers (``RUN_CONSUMERS``): sweeps deadlines and, once a month,
     publishes the previous month's statistics (``stats.publish_month``)."""
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], *, interval: float = 5.0):
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], *, interval: float = 5.0, registry=None):
         self.sessionmaker, self.interval = sessionmaker, interval
+        self.alerts = self.sweeps = None
+        if registry is not None:
+            self.alerts = Counter("deadline_alerts_total", "Warnings, overdue notices and escalations raised",
+                                  registry=registry)
+            self.sweeps = Histogram("deadline_sweep_seconds", "One deadline sweep with the monthly check",
+                                    registry=registry)
 
     async def tick(self, now: dt.datetime | None = None) -> int:
         from . import stats
+        started = time.perf_counter()
         now = now or dt.datetime.now(dt.timezone.utc)
         raised = 0
         while True:
@@ -206,6 +215,9 @@ class DeadlineWorker:
         for period in due:  # one transaction per month: a failure keeps the months before it
             async with self.sessionmaker() as session, session.begin():
                 await stats.publish_month(session, period)
+        if self.sweeps is not None:
+            self.sweeps.observe(time.perf_counter() - started)
+            self.alerts.inc(raised)
         return raised
 
     async def run(self, stop: asyncio.Event | None = None) -> None:

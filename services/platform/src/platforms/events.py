@@ -53,4 +53,5 @@ def consumers(runtime) -> list:
     return [FeedConsumer.following(runtime, name="personnel", base_url=runtime.settings.personnel_url, handlers={
         "cadre.stationed": apply_cadre, "cadre.updated": apply_cadre, "cadre.moved": apply_cadre,
         "cadre.left": apply_cadre, "unit.upserted": apply_unit, "agency.head_changed": apply_head}),
-        DeadlineWorker(runtime.sessionmaker, interval=runtime.settings.deadline_interval_seconds)]
+        DeadlineWorker(runtime.sessionmaker, interval=runtime.settings.deadline_interval_seconds,
+                       registry=runtime.registry)]

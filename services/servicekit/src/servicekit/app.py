@@ -206,6 +206,10 @@ class ServiceRuntime:
                                      registry=self.registry)
         self.http_latency = Histogram("http_request_duration_seconds", "HTTP request latency", ["route"],
                                       registry=self.registry)
+        self.feed_events = Counter("feed_events_total", "Events received from another service's feed", ["feed"],
+                                   registry=self.registry)
+        self.feed_errors = Counter("feed_errors_total", "Feed polls that failed (the consumer backs off)", ["feed"],
+                                   registry=self.registry)
         self.known_paths: set[str] = set()
 
     async def principal(self, request: Request) -> Principal:

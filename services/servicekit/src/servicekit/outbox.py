@@ -151,13 +151,16 @@ class FeedConsumer:
     batch_size: int = 200
     idle_seconds: float = 0.5
     client: httpx.AsyncClient | None = None
+    received: Any = None  # prometheus counter children (``.inc(n)``), when the process exposes metrics
+    failed: Any = None
 
     @classmethod
     def following(cls, runtime, *, name: str, base_url: str, handlers: dict[str, Handler]) -> "FeedConsumer":
         """A consumer of the service at ``base_url``, with this service's own token and batch size."""
         s = runtime.settings
         return cls(name=name, feed_url=f"{base_url}/events", handlers=handlers, sessionmaker=runtime.sessionmaker,
-                   token=service_token(s), batch_size=s.consumer_batch_size)
+                   token=service_token(s), batch_size=s.consumer_batch_size,
+                   received=runtime.feed_events.labels(name), failed=runtime.feed_errors.labels(name))
 
     async def position(self, session: AsyncSession) -> str:
         cursor = await session.get(ConsumerCursor, self.name)
@@ -227,9 +230,13 @@ class FeedConsumer:
             try:
                 n = await self.poll_once()
                 backoff = self.idle_seconds
+                if n and self.received is not None:
+                    self.received.inc(n)
             except (httpx.HTTPError, OSError) as exc:
                 log.warning("feed %s unavailable: %s", self.feed_url, exc)
                 n, backoff = 0, min(backoff * 2, 30.0)
+                if self.failed is not None:
+                    self.failed.inc()
             if n == 0:
                 try:
                     await asyncio.wait_for(stop.wait(), timeout=backoff)
