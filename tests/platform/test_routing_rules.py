@@ -145,3 +145,11 @@ async def test_duplicates_are_suggested_and_the_reporter_learns_the_outcome(sess
     mine = await dispatch.get_event(session, GRID, copy.id)
     outcome = await session.get(GridEvent, mine.duplicate_of)
     assert (outcome.state, outcome.closing_reason) == ("CLOSED", "RESOLVED")
+
+
+async def test_rule_callback_before_feedback(session):
+    event = await _report(session)
+    with pytest.raises(RuleViolation) as err:
+        await dispatch.record_callback(session, CENTRE, event_id=event.id, callback=dispatch.CallbackInput(reached=False))
+    assert err.value.rule == "CALLBACK_BEFORE_FEEDBACK"
+    assert (await session.scalars(select(Callback).where(Callback.event_id == event.id))).all() == []

@@ -110,3 +110,16 @@ async def test_a_worker_down_over_month_ends_publishes_every_missed_month(sessio
     assert await stats.due_months(session, now) == ["2026-12"]  # first run: the month just ended
     await stats.publish_month(session, "2026-10")
     assert await stats.due_months(session, now) == ["2026-11", "2026-12"]
+
+
+async def test_an_assignment_within_the_unit_counts_for_the_person_not_twice_for_the_unit(session):
+    event, _ = await dispatch.report(session, GRID, township_id=TOWN, matter_type="NEIGHBOUR_DISPUTE",
+                                     priority="NORMAL", description="x", location=None)
+    await dispatch.act(session, CENTRE, event_id=event.id, action="accept", now=DAY)
+    await dispatch.act(session, CENTRE, event_id=event.id, action="dispatch", lead_unit_id=SFS, now=DAY)
+    await dispatch.act(session, person(Role.AGENCY_HEAD, SFS), event_id=event.id, action="assign",
+                       assignee_cadre_id=MEDIATOR, now=DAY)
+    units = {r.key: r.dispatched for r in await stats.compute(session, group_by="UNIT", start=MONTH[0], end=MONTH[1])}
+    cadres = {r.key: r.dispatched for r in await stats.compute(session, group_by="CADRE", start=MONTH[0], end=MONTH[1])}
+    towns = {r.key: r.dispatched for r in await stats.compute(session, group_by="TOWNSHIP", start=MONTH[0], end=MONTH[1])}
+    assert (units, cadres, towns) == ({SFS: 1}, {MEDIATOR: 1}, {TOWN: 1})

@@ -6,7 +6,7 @@ assigning to a stationed cadre outside the matter's line needs an override reaso
 visible to the cadre's department), ``ASSIGNEE_NOT_IN_TOWNSHIP``, ``ASSIGNEE_NOT_IN_UNIT`` (a person
 is assigned within the lead unit: an agency's own cadre, or a holder of one of the office's posts),
 ``UNIT_NOT_IN_TOWNSHIP``, ``CLOSING_REASON_REQUIRED``, ``CALLBACK_REQUIRED`` (a hotline event is
-closed only after the reporter was called back: 回访).
+closed only after the reporter was called back: 回访), ``CALLBACK_BEFORE_FEEDBACK``.
 """
 
 from __future__ import annotations
@@ -278,7 +278,7 @@ async def record_callback(session: AsyncSession, principal: Principal, *, event_
         raise NotFound("事件不存在")
     policy.require_centre(principal, event.township_id)
     if event.state not in (lc.FEEDBACK, lc.CLOSED):
-        raise RuleViolation("ILLEGAL_TRANSITION", "办理反馈后才能回访", allowed=[])
+        raise RuleViolation("CALLBACK_BEFORE_FEEDBACK", "承办单位反馈后才能回访")
     await _record_callback(session, principal, event, callback, _now())
     await session.flush()
     await audit.record(session, actor=principal, action="event.callback", entity_type="GridEvent", entity_id=event.id,

@@ -82,7 +82,8 @@ async def compute(session: AsyncSession, *, group_by: str, start: dt.datetime, e
     t = EventTransition
     on_time = t.overdue.is_(False)
     stmt = (select(key,
-                   _count(t.action == "dispatch") + _count(t.action == "assign"),
+                   # A person also receives tasks their unit head assigns; a unit or township only by dispatch.
+                   _count(t.action.in_(("dispatch", "assign") if group_by == "CADRE" else ("dispatch",))),
                    _count(t.action == "sign"), _count((t.action == "sign") & on_time),
                    _count(t.action == "feedback"), _count((t.action == "feedback") & on_time),
                    _count(t.action == "verify_pass"), _count(t.action == "return"), _count(t.action == "verify_fail"),
