@@ -120,11 +120,11 @@ def frozen(event: GridEvent, now: dt.datetime) -> dict:
             "elapsed_seconds": int((now - event.phase_started_at).total_seconds())}
 
 
-async def enter(session: AsyncSession, event: GridEvent, target: str, now: dt.datetime, *, restart: bool) -> dict:
+async def enter(session: AsyncSession, event: GridEvent, target: str, now: dt.datetime) -> dict:
     """Move the event's clock into ``target``'s phase; returns the frozen record of the phase that
     ended (empty when the same phase continues, e.g. signed → in progress)."""
     phase = lc.PHASE_OF.get(target)
-    if phase == event.phase and not restart:
+    if phase == event.phase:
         return {}
     ended = frozen(event, now)
     if phase is None:
@@ -174,7 +174,7 @@ async def sweep(session: AsyncSession, now: dt.datetime, *, batch: int = 200) ->
                                        "level": alert.level, "due_at": c.due_at.isoformat(),
                                        "assignee_cadre_id": str(event.assignee_cadre_id) if event.assignee_cadre_id else None,
                                        "lead_unit_id": str(event.lead_unit_id) if event.lead_unit_id else None})
-        # Flags caught up even where the alert already existed (a resumed phase): move on.
+        # The flags follow the clock even where an alert row already existed.
         event.warned = event.warned or now >= c.warn_at
         event.overdue = event.overdue or now >= c.due_at
         if now >= c.escalate_at:

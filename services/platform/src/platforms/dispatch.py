@@ -150,7 +150,7 @@ async def act(session: AsyncSession, principal: Principal, *, event_id: uuid.UUI
     elif action == "reopen":
         event.closing_reason = None
     before = event.state
-    ended = await deadlines.enter(session, event, t.target, now, restart=action == "verify_fail")
+    ended = await deadlines.enter(session, event, t.target, now)
     if t.target in (lc.ACCEPTED, lc.RETURNED, lc.REOPENED):
         await recommend(session, event)
     session.add(deadlines.transition_row(event, action, before, t.target, principal.subject, reason, now, ended))
