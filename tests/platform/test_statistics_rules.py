@@ -72,8 +72,9 @@ async def test_each_reader_sees_only_their_share(session):
     assert await keys(person(Role.AGENCY_HEAD, SFS), "UNIT") == {SFS}
     assert await keys(person(Role.CADRE, CITY_OFFICER)) == {CITY_OFFICER}
     assert await keys(person(Role.COMMAND_CENTRE, OTHER_TOWN)) == set()
-    with pytest.raises(Forbidden):
-        await keys(SYSTEM)
+    for outsider in (SYSTEM, GRID):  # a grid worker follows their own reports, not the figures
+        with pytest.raises(Forbidden):
+            await keys(outsider)
     with pytest.raises(BadInput):
         await stats.statistics(session, ORG, group_by="CADRE", start=MONTH[1], end=MONTH[0])
     with pytest.raises(BadInput):

@@ -56,7 +56,7 @@ def transition_visibility(principal: Principal):
         raise Forbidden("服务客户端无权查看统计")
     t = EventTransition
     return vis.scoped(principal, {
-        vis.TOWNSHIP_ROLES: lambda ids: t.township_id.in_(ids),
+        (Role.TOWNSHIP_ADMIN, Role.COMMAND_CENTRE): lambda ids: t.township_id.in_(ids),
         Role.DEPARTMENT_ADMIN: [
             lambda ids: t.unit_id.in_(select(Unit.id).where(Unit.department_id.in_(ids))),
             lambda ids: t.cadre_id.in_(select(StationedCadre.cadre_id).where(StationedCadre.department_id.in_(ids)))],
