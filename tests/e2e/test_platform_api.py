@@ -60,6 +60,10 @@ def test_report_triage_and_dispatch(stack, gateway, identity_url, user_token):
     _, body = gql(gateway, "{ gridEvents(first: 50) { nodes { id source } } }", token=system)
     nodes = body["data"]["gridEvents"]["nodes"]
     assert event_id in {n["id"] for n in nodes} and {n["source"] for n in nodes} == {"SYSTEM"}
+    # The enforcement bureau supervises the override on its cadre, wherever it happened.
+    _, body = gql(gateway, "{ gridEvents(first: 50, outsideLine: true) { nodes { id outsideLineReason } } }",
+                  token=user_token("zhzfj-admin"))
+    assert {"id": event_id, "outsideLineReason": "调解员外出"} in body["data"]["gridEvents"]["nodes"]
 
 
 DEMO_CADRE = "86d41125-d5d8-5de2-b0dd-8c0f570851f7"  # 杨明, 店口司法所, 人民调解

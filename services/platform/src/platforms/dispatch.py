@@ -351,7 +351,8 @@ async def get_event(session: AsyncSession, principal: Principal, event_id: uuid.
 
 async def list_events(session: AsyncSession, principal: Principal, *, first: int | None, after: str | None,
                       state: str | None = None, township_id: uuid.UUID | None = None, overdue: bool | None = None,
-                      assignee_cadre_id: uuid.UUID | None = None, lead_unit_id: uuid.UUID | None = None):
+                      assignee_cadre_id: uuid.UUID | None = None, lead_unit_id: uuid.UUID | None = None,
+                      outside_line: bool | None = None):
     size = page_size(first)
     stmt = select(GridEvent).order_by(GridEvent.reported_at.desc(), GridEvent.id.desc()).limit(size + 1)
     if (cond := visibility(principal)) is not None:
@@ -368,6 +369,9 @@ async def list_events(session: AsyncSession, principal: Principal, *, first: int
         stmt = stmt.where(GridEvent.assignee_cadre_id == assignee_cadre_id)
     if lead_unit_id:
         stmt = stmt.where(GridEvent.lead_unit_id == lead_unit_id)
+    if outside_line is not None:  # the department's view of overrides (专业人做专业事的例外)
+        stmt = stmt.where(GridEvent.outside_line_reason.is_not(None) if outside_line
+                          else GridEvent.outside_line_reason.is_(None))
     if key := decode_key(after, dt.datetime, uuid.UUID):
         stmt = stmt.where(tuple_(GridEvent.reported_at, GridEvent.id) < key)
     return make_page((await session.scalars(stmt)).all(), size, lambda e: (e.reported_at.isoformat(), str(e.id)))

@@ -333,11 +333,13 @@ class DispatchQuery:
     async def grid_events(self, info: Info[Context, None], first: int | None = None, after: str | None = None,
                           state: str | None = None, township_id: strawberry.ID | None = None,
                           overdue: bool | None = None, assignee_cadre_id: strawberry.ID | None = None,
-                          lead_unit_id: strawberry.ID | None = None) -> gql.Connection[GridEvent]:
+                          lead_unit_id: strawberry.ID | None = None,
+                          outside_line: bool | None = None) -> gql.Connection[GridEvent]:
         page = await dispatch.list_events(
             info.context.session, info.context.principal, first=first, after=after, state=state,
             township_id=opt_id(township_id, "乡镇"), overdue=overdue,
-            assignee_cadre_id=opt_id(assignee_cadre_id, "人员"), lead_unit_id=opt_id(lead_unit_id, "单位"))
+            assignee_cadre_id=opt_id(assignee_cadre_id, "人员"), lead_unit_id=opt_id(lead_unit_id, "单位"),
+            outside_line=outside_line)
         return gql.connection(page, GridEvent.of)
 
     @strawberry.federation.field(description="一个网格事件", requires_scopes=EVENT_READERS)

@@ -118,6 +118,8 @@ class GridEvent(Base):
         Index("ix_grid_event_next_check", "next_check_at", postgresql_where="next_check_at IS NOT NULL"),
         Index("ix_grid_event_state", "state", "reported_at"),
         Index("ix_grid_event_overdue", "township_id", "reported_at", postgresql_where="overdue"),
+        Index("ix_grid_event_outside_line", "assignee_cadre_id", "reported_at",
+              postgresql_where="outside_line_reason IS NOT NULL"),
     )
 
 
