@@ -141,6 +141,12 @@ def test_posts_grids_routing_unit_assignment_and_statistics(stack, gateway, user
             token=user_token("diankou-sfs-head"))[1])
     event = _ok(gql(gateway, EVENT, {"id": event_id}, token=centre)[1])["gridEvent"]
     assert (event["state"], event["assigneeCadreId"], event["deadline"]["phase"]) == ("DISPATCHED", DEMO_CADRE, "SIGN")
+    # One query for the screen: names come from personnel through the gateway, the load from the platform.
+    joined = _ok(gql(gateway, """query($id: ID!) { gridEvent(id: $id) { township { name commandCentreName }
+      leadUnit { name kind } assignee { name professionalLine openTaskCount } } }""", {"id": event_id}, token=centre)[1])
+    assert joined["gridEvent"]["township"] == {"name": "店口镇", "commandCentreName": "店口镇政务110指挥室"}
+    assert joined["gridEvent"]["leadUnit"] == {"name": "店口镇司法所", "kind": "AGENCY"}
+    assert joined["gridEvent"]["assignee"]["name"] == "杨明" and joined["gridEvent"]["assignee"]["openTaskCount"] >= 1
     cadre = user_token("cadre-demo")
     for action in ("SIGN", "START", "FEEDBACK"):
         _ok(gql(gateway, ACT, {"i": {"eventId": event_id, "action": action}}, token=cadre)[1])
@@ -166,11 +172,16 @@ def test_posts_grids_routing_unit_assignment_and_statistics(stack, gateway, user
 
 async def test_a_task_list_page_costs_a_constant_number_of_statements(stack, gateway, identity_url, user_token):
     system = client_token(identity_url, "sfj-system", "sfj-system-demo-secret", "events:report")["access_token"]
-    for i in range(25):
+    centre = user_token("diankou-cc")
+    for i in range(25):  # reported and dispatched, so every field of a page has something to load
         _, body = gql(gateway, REPORT, {"i": {
             "townshipId": DIANKOU, "matterType": "WAGE_ARREARS", "description": f"欠薪 {i}",
             "idempotencyKey": f"page-{uuid.uuid4().hex}"}}, token=system)
-        assert not body.get("errors"), body
+        event_id = body["data"]["reportEvent"]["event"]["id"]
+        for step in ({"action": "ACCEPT"}, {"action": "DISPATCH", "leadUnitId": SFS_HEAD_AGENCY,
+                                            "assigneeCadreId": DEMO_CADRE, "reason": "劳动监察员外出"}):
+            _, body = gql(gateway, ACT, {"i": {"eventId": event_id, **step}}, token=centre)
+            assert not body.get("errors"), body
     settings = PlatformSettings(database_url=stack.database_url, db_prefix=stack.db_prefix, run_consumers=False,
                                 identity_url=stack.url("identity"), issuer=stack.url("identity"), log_json=False)
     app = build(settings)
@@ -178,7 +189,8 @@ async def test_a_task_list_page_costs_a_constant_number_of_statements(stack, gat
     statements: list[str] = []
     sa_event.listen(runtime.engine.sync_engine, "before_cursor_execute", lambda conn, cursor, sql, *a: statements.append(sql))
     query = """query($n: Int) { gridEvents(first: $n) { nodes { id state recommendation { reason } deadline { dueAt }
-      history { action at } callbacks { reached } originalOutcome { state } attachments { name } } } }"""
+      history { action at } callbacks { reached } originalOutcome { state } attachments { name }
+      leadUnit { name } assistingUnits { name } assignee { openTaskCount } township { commandCentreName } } } }"""
     token = user_token("zuzhibu")
     counts = {}
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://platform") as client:

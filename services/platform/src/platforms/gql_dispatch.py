@@ -15,6 +15,7 @@ from servicekit.app import Context
 from servicekit.errors import BadInput
 
 from . import dispatch, stats
+from .gql_entities import Cadre, PlatformUnit, Township, units_loader
 from .models import Callback as CallbackRow
 from .models import EventTransition
 from .models import GridEvent as GridEventRow
@@ -173,9 +174,29 @@ class GridEvent:
         return [Attachment(name=a["name"], ref=a["ref"], content_type=a.get("contentType"), size=a.get("size"))
                 for a in self.row.attachments or []]
 
+    @strawberry.field(description="所在乡镇(街道)")
+    def township(self) -> Township:
+        return Township(id=strawberry.ID(str(self.row.township_id)))
+
     @strawberry.field(description="承办单位")
     def lead_unit_id(self) -> strawberry.ID | None:
         return _sid(self.row.lead_unit_id)
+
+    @strawberry.field(description="承办单位")
+    async def lead_unit(self, info: Info[Context, None]) -> PlatformUnit | None:
+        if self.row.lead_unit_id is None:
+            return None
+        row = await info.context.loader("units", units_loader).load(self.row.lead_unit_id)
+        return PlatformUnit.of(row) if row else None
+
+    @strawberry.field(description="协办单位")
+    async def assisting_units(self, info: Info[Context, None]) -> list[PlatformUnit]:
+        rows = await info.context.loader("units", units_loader).load_many(self.row.assisting_unit_ids or [])
+        return [PlatformUnit.of(r) for r in rows if r]
+
+    @strawberry.field(description="承办人 (人事服务的字段经网关合并)")
+    def assignee(self) -> Cadre | None:
+        return Cadre(id=strawberry.ID(str(self.row.assignee_cadre_id))) if self.row.assignee_cadre_id else None
 
     @strawberry.field(description="协办单位")
     def assisting_unit_ids(self) -> list[strawberry.ID]:

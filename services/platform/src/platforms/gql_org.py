@@ -17,6 +17,7 @@ from servicekit.errors import BadInput
 
 from . import deadlines, org, sla
 from .gql_dispatch import opt_id, parse_id
+from .gql_entities import Cadre, PlatformUnit
 from .models import CalendarDay as CalendarDayRow
 from .models import EventAlert as EventAlertRow
 from .models import Grid as GridRow
@@ -26,7 +27,6 @@ from .models import Post as PostRow
 from .models import PostDuty, PostHolder
 from .models import SlaPolicy as SlaPolicyRow
 from .models import TeamVisit as TeamVisitRow
-from .models import Unit as UnitRow
 
 
 def _sid(v) -> strawberry.ID | None:
@@ -41,23 +41,6 @@ class MatterType:
     platform_code: str
 
 
-@strawberry.type(description="入驻平台的单位: 派驻机构或乡镇站所")
-class PlatformUnit:
-    id: strawberry.ID
-    township_id: strawberry.ID
-    kind: str = strawberry.field(description="AGENCY 派驻机构 | OFFICE 乡镇站所")
-    name: str
-    department_id: strawberry.ID | None
-    head_cadre_id: strawberry.ID | None
-    platform_code: str | None
-
-    @staticmethod
-    def of(u: UnitRow) -> "PlatformUnit":
-        return PlatformUnit(id=strawberry.ID(str(u.id)), township_id=strawberry.ID(str(u.township_id)), kind=u.kind,
-                            name=u.name, department_id=_sid(u.department_id), head_cadre_id=_sid(u.head_cadre_id),
-                            platform_code=u.platform_code)
-
-
 @strawberry.type(description="网格成员")
 class GridMember:
     id: strawberry.ID
@@ -65,6 +48,10 @@ class GridMember:
     cadre_id: strawberry.ID | None
     name: str
     duty: str = strawberry.field(description="LEADER 网格长 | MEMBER")
+
+    @strawberry.field(description="派驻干部 (人事服务的字段经网关合并; 无权查看时为空)")
+    def cadre(self) -> Cadre | None:
+        return Cadre(id=self.cadre_id) if self.cadre_id else None
 
 
 def _members(ctx: Context):

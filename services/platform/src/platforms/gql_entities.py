@@ -1,0 +1,119 @@
+"""The entities the platform shares with the other subgraphs (federation): ``Township`` and
+``Cadre`` keyed by id, with the fields only the platform knows; and the platform's units."""
+
+from __future__ import annotations
+
+import uuid
+
+import strawberry
+from sqlalchemy import func, select
+from strawberry.dataloader import DataLoader
+from strawberry.types import Info
+
+from servicekit import gql, visibility
+from servicekit.app import Context
+from servicekit.errors import BadInput
+
+from . import dispatch
+from .models import GridEvent as GridEventRow
+from .models import StationedCadre
+from .models import Township as TownshipRow
+from .models import Unit as UnitRow
+
+
+def _sid(v) -> strawberry.ID | None:
+    return strawberry.ID(str(v)) if v is not None else None
+
+
+def _counts(ctx: Context) -> DataLoader:
+    async def load(ids: list[uuid.UUID]):
+        stmt = (select(StationedCadre.township_id, func.count())
+                .where(StationedCadre.township_id.in_(ids), StationedCadre.status == "IN_POST")
+                .group_by(StationedCadre.township_id))
+        cond = visibility.cadre_rows(ctx.principal, department=StationedCadre.department_id,
+                                     township=StationedCadre.township_id, agency=StationedCadre.agency_id,
+                                     cadre=StationedCadre.cadre_id)
+        if cond is not None:
+            stmt = stmt.where(cond)
+        found = dict((await ctx.session.execute(stmt)).all())
+        return [found.get(i, 0) for i in ids]
+    return DataLoader(load_fn=load)
+
+
+def _township_id(value) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as exc:
+        raise BadInput("乡镇编号格式错误") from exc
+
+
+def _townships(ctx: Context):
+    return gql.rows_loader(lambda ids: select(TownshipRow).where(TownshipRow.id.in_(ids)), lambda t: t.id, many=False)(ctx)
+
+
+@strawberry.federation.type(keys=["id"], description="乡镇(街道) (平台侧字段)")
+class Township:
+    id: strawberry.ID
+
+    @strawberry.field(description="在岗派驻干部人数 (可见范围内)")
+    async def stationed_cadre_count(self, info: Info[Context, None]) -> int:
+        return await info.context.loader("counts", _counts).load(_township_id(self.id))
+
+    @strawberry.field(description="综合信息指挥室名称")
+    async def command_centre_name(self, info: Info[Context, None]) -> str | None:
+        row = await info.context.loader("townships", _townships).load(_township_id(self.id))
+        return row.command_centre_name if row else None
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID) -> "Township":
+        return Township(id=id)
+
+
+def _open_tasks(ctx: Context) -> DataLoader:
+    async def load(ids: list[uuid.UUID]):
+        stmt = (select(GridEventRow.assignee_cadre_id, func.count())
+                .where(GridEventRow.assignee_cadre_id.in_(ids), GridEventRow.state.in_(dispatch.OPEN_STATES))
+                .group_by(GridEventRow.assignee_cadre_id))
+        if (cond := dispatch.visibility(ctx.principal)) is not None:
+            stmt = stmt.where(cond)
+        found = dict((await ctx.session.execute(stmt)).all())
+        return [found.get(i, 0) for i in ids]
+    return DataLoader(load_fn=load)
+
+
+@strawberry.federation.type(keys=["id"], description="派驻干部 (平台侧字段)")
+class Cadre:
+    id: strawberry.ID
+
+    @strawberry.field(description="在办任务数 (已派遣未办结, 按可见范围)")
+    async def open_task_count(self, info: Info[Context, None]) -> int:
+        try:
+            cid = uuid.UUID(str(self.id))
+        except ValueError as exc:
+            raise BadInput("干部编号格式错误") from exc
+        return await info.context.loader("open_tasks", _open_tasks).load(cid)
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID) -> "Cadre":
+        return Cadre(id=id)
+
+
+@strawberry.type(description="入驻平台的单位: 派驻机构或乡镇站所")
+class PlatformUnit:
+    id: strawberry.ID
+    township_id: strawberry.ID
+    kind: str = strawberry.field(description="AGENCY 派驻机构 | OFFICE 乡镇站所")
+    name: str
+    department_id: strawberry.ID | None
+    head_cadre_id: strawberry.ID | None
+    platform_code: str | None
+
+    @staticmethod
+    def of(u: UnitRow) -> "PlatformUnit":
+        return PlatformUnit(id=strawberry.ID(str(u.id)), township_id=strawberry.ID(str(u.township_id)), kind=u.kind,
+                            name=u.name, department_id=_sid(u.department_id), head_cadre_id=_sid(u.head_cadre_id),
+                            platform_code=u.platform_code)
+
+
+def units_loader(ctx: Context):
+    return gql.rows_loader(lambda ids: select(UnitRow).where(UnitRow.id.in_(ids)), lambda u: u.id, many=False)(ctx)
