@@ -61,7 +61,7 @@ def test_report_triage_and_dispatch(stack, gateway, identity_url, user_token):
     nodes = body["data"]["gridEvents"]["nodes"]
     assert event_id in {n["id"] for n in nodes} and {n["source"] for n in nodes} == {"SYSTEM"}
     # The enforcement bureau supervises the override on its cadre, wherever it happened.
-    _, body = gql(gateway, "{ gridEvents(first: 50, outsideLine: true) { nodes { id outsideLineReason } } }",
+    _, body = gql(gateway, "{ gridEvents(first: 50, filter: {outsideLine: true}) { nodes { id outsideLineReason } } }",
                   token=user_token("zhzfj-admin"))
     assert {"id": event_id, "outsideLineReason": "调解员外出"} in body["data"]["gridEvents"]["nodes"]
 
@@ -101,23 +101,23 @@ def test_posts_grids_routing_unit_assignment_and_statistics(stack, gateway, user
 
     # 定岗定责定人 and the grid, by the township.
     code = f"DK-{uuid.uuid4().hex[:6]}"
-    grid = _ok(gql(gateway, "mutation($t: ID!, $c: String!) { createGrid(townshipId: $t, code: $c, name: \"店口一网格\") { id } }",
+    grid = _ok(gql(gateway, "mutation($t: ID!, $c: String!) { createGrid(input: {townshipId: $t, code: $c, name: \"店口一网格\"}) { id } }",
                    {"t": DIANKOU, "c": code}, token=admin)[1])["createGrid"]["id"]
-    _ok(gql(gateway, "mutation($g: ID!, $c: ID!) { addGridMember(gridId: $g, kind: \"CADRE\", cadreId: $c) { members { cadreId } } }",
+    _ok(gql(gateway, "mutation($g: ID!, $c: ID!) { addGridMember(input: {gridId: $g, kind: \"CADRE\", cadreId: $c}) { members { cadreId } } }",
             {"g": grid, "c": DEMO_CADRE}, token=admin)[1])
-    post = _ok(gql(gateway, "mutation($u: ID!) { createPost(unitId: $u, name: \"矛盾纠纷调处岗\") { id } }",
+    post = _ok(gql(gateway, "mutation($u: ID!) { createPost(input: {unitId: $u, name: \"矛盾纠纷调处岗\"}) { id } }",
                    {"u": SFS_HEAD_AGENCY}, token=admin)[1])["createPost"]["id"]
-    _ok(gql(gateway, "mutation($p: ID!) { setPostDuties(postId: $p, duties: [{matterType: \"NEIGHBOUR_DISPUTE\"}]) { id } }",
+    _ok(gql(gateway, "mutation($p: ID!) { setPostDuties(input: {postId: $p, duties: [{matterType: \"NEIGHBOUR_DISPUTE\"}]}) { id } }",
             {"p": post}, token=admin)[1])
-    held = _ok(gql(gateway, "mutation($p: ID!, $c: ID!) { setPostHolders(postId: $p, cadreIds: [$c]) { holderCadreIds duties { matterType } } }",
+    held = _ok(gql(gateway, "mutation($p: ID!, $c: ID!) { setPostHolders(input: {postId: $p, cadreIds: [$c]}) { holderCadreIds duties { matterType } } }",
                    {"p": post, "c": DEMO_CADRE}, token=admin)[1])["setPostHolders"]
     assert held == {"holderCadreIds": [DEMO_CADRE], "duties": [{"matterType": "NEIGHBOUR_DISPUTE"}]}
-    _, body = gql(gateway, "mutation($p: ID!) { setPostDuties(postId: $p, duties: []) { id } }", {"p": post},
+    _, body = gql(gateway, "mutation($p: ID!) { setPostDuties(input: {postId: $p, duties: []}) { id } }", {"p": post},
                   token=user_token("sfj-admin"))
     assert error_codes(body) == ["FORBIDDEN"]
 
     # The command centre's name, set by the township, joins personnel's township through the gateway.
-    _ok(gql(gateway, "mutation($t: ID!) { setCommandCentre(townshipId: $t, name: \"店口镇政务110指挥室\") }",
+    _ok(gql(gateway, "mutation($t: ID!) { setCommandCentre(input: {townshipId: $t, name: \"店口镇政务110指挥室\"}) { id } }",
             {"t": DIANKOU}, token=admin)[1])
     towns = _ok(gql(gateway, "{ townships(first: 100) { nodes { id name commandCentreName } } }", token=admin)[1])
     mine = next(t for t in towns["townships"]["nodes"] if t["id"] == DIANKOU)
@@ -210,7 +210,7 @@ def test_bad_input_is_answered_precisely_and_changes_nothing(stack, gateway, use
         '{ gridEvent(id: "not-a-uuid") { id } }': "BAD_USER_INPUT",
         "{ gridEvents(first: 1000) { nodes { id } } }": "BAD_USER_INPUT",
         '{ gridEvents(after: "Zm9yZ2Vk") { nodes { id } } }': "BAD_USER_INPUT",
-        '{ gridEvents(state: "FLYING") { nodes { id } } }': "BAD_USER_INPUT",
+        '{ gridEvents(filter: {state: "FLYING"}) { nodes { id } } }': "BAD_USER_INPUT",
         '{ eventStatistics(groupBy: CADRE, start: "2026-02-01T00:00:00+08:00", end: "2026-01-01T00:00:00+08:00") { key } }':
             "BAD_USER_INPUT",
         '{ gridEvent(id: "00000000-0000-0000-0000-000000000000") { id } }': "NOT_FOUND",
@@ -241,3 +241,59 @@ def test_several_root_fields_in_one_query(gateway, user_token):
     for _ in range(3):
         _, body = gql(gateway, query, {"t": DIANKOU}, token=admin)
         assert _ok(body)["grids"] and _ok(body)["matterTypes"], body
+
+
+def test_county_settings_and_township_records_through_the_gateway(gateway, user_token):
+    org, admin, centre, cadre = (user_token(u) for u in ("zuzhibu", "diankou-admin", "diankou-cc", "cadre-demo"))
+
+    # The county: calendar, time limits, platforms, matter types.
+    cal = _ok(gql(gateway, """mutation { setWorkCalendar(input: {days: [{day: "2027-01-01", working: false, note: "元旦"},
+      {day: "2027-02-07", working: true, note: "调休上班"}]}) { changed days { day working } } }""", token=org)[1])
+    assert cal["setWorkCalendar"]["changed"] == 2
+    days = _ok(gql(gateway, '{ workCalendar(start: "2027-01-01", end: "2027-02-28") { day working note } }', token=centre)[1])
+    assert {(d["day"], d["working"]) for d in days["workCalendar"]} >= {("2027-01-01", False), ("2027-02-07", True)}
+    sla = _ok(gql(gateway, """mutation { setSlaPolicy(input: {matterType: "FOOD_SAFETY", priority: "HIGH",
+      sign: {amount: 2, unit: HOURS}, handle: {amount: 2, unit: WORKING_DAYS}, verify: {amount: 1, unit: WORKING_DAYS},
+      warnShare: "0.8", escalateShare: "2"}) { matterType priority sign { amount unit } warnShare } }""", token=org)[1])
+    assert sla["setSlaPolicy"] == {"matterType": "FOOD_SAFETY", "priority": "HIGH", "sign": {"amount": 2, "unit": "HOURS"},
+                                   "warnShare": "0.8"}
+    _, body = gql(gateway, """mutation { setSlaPolicy(input: {priority: "HIGH", sign: {amount: 2, unit: HOURS},
+      handle: {amount: 2, unit: WORKING_DAYS}, verify: {amount: 1, unit: WORKING_DAYS}}) { priority } }""", token=admin)
+    assert error_codes(body) == ["FORBIDDEN"]
+    assert _ok(gql(gateway, 'mutation { setPlatform(input: {code: "PARTY_BUILDING", name: "党建统领平台", position: 1}) { code name } }',
+                   token=org)[1])["setPlatform"] == {"code": "PARTY_BUILDING", "name": "党建统领平台"}
+    _ok(gql(gateway, """mutation { setMatterType(input: {code: "ROAD_DAMAGE", name: "道路破损", professionalLine: "城市管理",
+      platformCode: "PUBLIC_SERVICE"}) { code } }""", token=org)[1])
+    assert "ROAD_DAMAGE" in {m["code"] for m in _ok(gql(gateway, "{ matterTypes { code } }", token=centre)[1])["matterTypes"]}
+
+    # The township: an office on a platform, a visit, a grid member removed.
+    office = _ok(gql(gateway, """mutation($t: ID!) { createOffice(input: {townshipId: $t, name: "店口镇应急管理站"}) { id kind } }""",
+                     {"t": DIANKOU}, token=admin)[1])["createOffice"]
+    assert office["kind"] == "OFFICE"
+    _ok(gql(gateway, """mutation($u: ID!) { attachUnitToPlatform(input: {unitId: $u, platformCode: "SAFETY_RULE_OF_LAW"}) { platformCode } }""",
+            {"u": office["id"]}, token=admin)[1])
+    grid = _ok(gql(gateway, """mutation($t: ID!, $c: String!) { createGrid(input: {townshipId: $t, code: $c, name: "临时网格"}) { id } }""",
+                   {"t": DIANKOU, "c": f"T-{uuid.uuid4().hex[:6]}"}, token=admin)[1])["createGrid"]["id"]
+    member = _ok(gql(gateway, """mutation($g: ID!) { addGridMember(input: {gridId: $g, kind: "STAFF", name: "李乡干"}) { members { id } } }""",
+                     {"g": grid}, token=admin)[1])["addGridMember"]["members"][0]["id"]
+    today = dt.date.today().isoformat()
+    _ok(gql(gateway, """mutation($g: ID!, $c: ID!, $d: Date!) { logTeamVisit(input: {gridId: $g, visitedOn: $d, place: "某村3组",
+      findings: "独居老人家中电线老化", cadreIds: [$c], staffNames: ["李乡干"]}) { id } }""",
+            {"g": grid, "c": DEMO_CADRE, "d": today}, token=user_token("diankou-grid"))[1])
+    visits = _ok(gql(gateway, """query($c: ID!) { teamVisits(first: 5, filter: {cadreId: $c}) { nodes { place } } }""",
+                     {"c": DEMO_CADRE}, token=user_token("sfj-admin"))[1])["teamVisits"]["nodes"]
+    assert {"place": "某村3组"} in visits
+    assert _ok(gql(gateway, """mutation($m: ID!) { removeGridMember(input: {memberId: $m}) { members { id } } }""",
+                   {"m": member}, token=admin)[1])["removeGridMember"]["members"] == []
+
+    # A call-back on its own, after feedback; the 督办 list answers with its filter.
+    event_id = _ok(gql(gateway, REPORT, {"i": {"townshipId": DIANKOU, "matterType": "NEIGHBOUR_DISPUTE",
+                                               "description": "热线: 噪音纠纷"}}, token=centre)[1])["reportEvent"]["event"]["id"]
+    for token, step in ((centre, {"action": "ACCEPT"}), (centre, {"action": "DISPATCH", "assigneeCadreId": DEMO_CADRE}),
+                        (cadre, {"action": "SIGN"}), (cadre, {"action": "START"}), (cadre, {"action": "FEEDBACK"})):
+        _ok(gql(gateway, ACT, {"i": {"eventId": event_id, **step}}, token=token)[1])
+    called = _ok(gql(gateway, """mutation($e: ID!) { recordCallback(input: {eventId: $e, callback: {reached: true,
+      satisfaction: "BASIC"}}) { callbacks { satisfaction } } }""", {"e": event_id}, token=centre)[1])
+    assert called["recordCallback"]["callbacks"] == [{"satisfaction": "BASIC"}]
+    _ok(gql(gateway, ACT, {"i": {"eventId": event_id, "action": "VERIFY_PASS", "closingReason": "RESOLVED"}}, token=centre)[1])
+    _ok(gql(gateway, "{ eventAlerts(first: 5, filter: {minLevel: 1}) { nodes { kind level } } }", token=centre)[1])

@@ -124,6 +124,11 @@ class HonourQuery:
         return gql.connection(page, AgencyReport.of)
 
 
+@strawberry.input
+class NominateExcellentInput:
+    cycle_id: strawberry.ID
+
+
 @strawberry.type
 class HonourMutation:
     @strawberry.federation.mutation(description="推荐荣誉", requires_scopes=gql.PEOPLE)
@@ -134,9 +139,10 @@ class HonourMutation:
 
     @strawberry.federation.mutation(description="将本方年度考核优秀人员一次转为优秀派驻干部推荐 (已推荐的跳过)",
                                     requires_scopes=gql.PEOPLE)
-    async def nominate_excellent_cadres(self, info: Info[Context, None], cycle_id: strawberry.ID) -> list[Honour]:
+    async def nominate_excellent_cadres(self, info: Info[Context, None],
+                                        input: NominateExcellentInput) -> list[Honour]:
         rows = await honours.nominate_excellent(info.context.session, info.context.principal,
-                                                cycle_id=_uuid(cycle_id, "考核周期"))
+                                                cycle_id=_uuid(input.cycle_id, "考核周期"))
         return [Honour.of(h) for h in rows]
 
     @strawberry.federation.mutation(description="组织部审定荣誉", requires_scopes=gql.PEOPLE)

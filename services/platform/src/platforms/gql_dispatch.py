@@ -344,23 +344,37 @@ class EventStatistics:
                                avg_handle_hours=r.avg_handle_hours, callbacks=r.callbacks, satisfied=r.satisfied)
 
 
+@strawberry.input(description="事件筛选")
+class GridEventFilter:
+    state: str | None = None
+    township_id: strawberry.ID | None = None
+    overdue: bool | None = strawberry.field(default=None, description="当前环节是否已超时")
+    assignee_cadre_id: strawberry.ID | None = None
+    lead_unit_id: strawberry.ID | None = None
+    outside_line: bool | None = strawberry.field(default=None, description="是否为非本条线派单 (例外)")
+
+
+@strawberry.input
+class RecordCallbackInput:
+    event_id: strawberry.ID
+    callback: CallbackInput
+
+
 EVENT_REPORTERS = [["api"], ["events:report"]]
 EVENT_READERS = [["api"], ["events:status"]]
 
 
 @strawberry.type
 class DispatchQuery:
-    @strawberry.federation.field(description="网格事件 (按权限范围)", requires_scopes=EVENT_READERS)
+    @strawberry.federation.field(description="网格事件 (按权限范围, 新的在前)", requires_scopes=EVENT_READERS)
     async def grid_events(self, info: Info[Context, None], first: int | None = None, after: str | None = None,
-                          state: str | None = None, township_id: strawberry.ID | None = None,
-                          overdue: bool | None = None, assignee_cadre_id: strawberry.ID | None = None,
-                          lead_unit_id: strawberry.ID | None = None,
-                          outside_line: bool | None = None) -> gql.Connection[GridEvent]:
+                          filter: GridEventFilter | None = None) -> gql.Connection[GridEvent]:
+        f = filter or GridEventFilter()
         page = await dispatch.list_events(
-            info.context.session, info.context.principal, first=first, after=after, state=state,
-            township_id=opt_id(township_id, "乡镇"), overdue=overdue,
-            assignee_cadre_id=opt_id(assignee_cadre_id, "人员"), lead_unit_id=opt_id(lead_unit_id, "单位"),
-            outside_line=outside_line)
+            info.context.session, info.context.principal, first=first, after=after, state=f.state,
+            township_id=opt_id(f.township_id, "乡镇"), overdue=f.overdue,
+            assignee_cadre_id=opt_id(f.assignee_cadre_id, "人员"), lead_unit_id=opt_id(f.lead_unit_id, "单位"),
+            outside_line=f.outside_line)
         return gql.connection(page, GridEvent.of)
 
     @strawberry.federation.field(description="一个网格事件", requires_scopes=EVENT_READERS)
@@ -407,8 +421,7 @@ class DispatchMutation:
         return GridEvent.of(event)
 
     @strawberry.federation.mutation(description="回访反映人", requires_scopes=gql.PEOPLE)
-    async def record_callback(self, info: Info[Context, None], event_id: strawberry.ID,
-                              callback: CallbackInput) -> GridEvent:
+    async def record_callback(self, info: Info[Context, None], input: RecordCallbackInput) -> GridEvent:
         event = await dispatch.record_callback(info.context.session, info.context.principal,
-                                               event_id=parse_id(event_id, "事件"), callback=callback.value())
+                                               event_id=parse_id(input.event_id, "事件"), callback=input.callback.value())
         return GridEvent.of(event)

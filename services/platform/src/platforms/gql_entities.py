@@ -21,6 +21,12 @@ from .models import Township as TownshipRow
 from .models import Unit as UnitRow
 
 
+@strawberry.type(description="基层治理平台")
+class Platform:
+    code: str
+    name: str
+
+
 def _sid(v) -> strawberry.ID | None:
     return strawberry.ID(str(v)) if v is not None else None
 

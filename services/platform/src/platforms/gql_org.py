@@ -17,7 +17,7 @@ from servicekit.errors import BadInput
 
 from . import deadlines, org, sla
 from .gql_dispatch import opt_id, parse_id
-from .gql_entities import Cadre, PlatformUnit
+from .gql_entities import Cadre, Platform, PlatformUnit, Township
 from .models import CalendarDay as CalendarDayRow
 from .models import EventAlert as EventAlertRow
 from .models import Grid as GridRow
@@ -232,6 +232,18 @@ class TeamVisitInput:
     staff_names: list[str] = strawberry.field(default_factory=list)
 
 
+@strawberry.input(description="走访筛选")
+class TeamVisitFilter:
+    township_id: strawberry.ID | None = None
+    cadre_id: strawberry.ID | None = strawberry.field(default=None, description="某派驻干部参加的走访")
+
+
+@strawberry.input(description="督办筛选")
+class EventAlertFilter:
+    township_id: strawberry.ID | None = None
+    min_level: int = strawberry.field(default=0, description="0 含预警, 1 超时起, 2 仅升级督办")
+
+
 MAX_CALENDAR_DAYS = 400
 
 
@@ -270,11 +282,11 @@ class OrgQuery:
         return [Grid(row=g) for g in rows]
 
     @strawberry.federation.field(description="组团式走访记录", requires_scopes=gql.PEOPLE)
-    async def team_visits(self, info: Info[Context, None], township_id: strawberry.ID | None = None,
-                          cadre_id: strawberry.ID | None = None, first: int | None = None,
-                          after: str | None = None) -> gql.Connection[TeamVisit]:
+    async def team_visits(self, info: Info[Context, None], first: int | None = None, after: str | None = None,
+                          filter: TeamVisitFilter | None = None) -> gql.Connection[TeamVisit]:
+        f = filter or TeamVisitFilter()
         page = await org.list_visits(info.context.session, info.context.principal,
-                                     township_id=opt_id(township_id, "乡镇"), cadre_id=opt_id(cadre_id, "人员"),
+                                     township_id=opt_id(f.township_id, "乡镇"), cadre_id=opt_id(f.cadre_id, "人员"),
                                      first=first, after=after)
         return gql.connection(page, TeamVisit.of)
 
@@ -290,11 +302,11 @@ class OrgQuery:
         return [SlaPolicy.of(r) for r in rows]
 
     @strawberry.federation.field(description="督办清单 (本乡镇的预警、超时和升级督办)", requires_scopes=gql.PEOPLE)
-    async def event_alerts(self, info: Info[Context, None], township_id: strawberry.ID | None = None,
-                           min_level: int = 0, first: int | None = None,
-                           after: str | None = None) -> gql.Connection[EventAlert]:
+    async def event_alerts(self, info: Info[Context, None], first: int | None = None, after: str | None = None,
+                           filter: EventAlertFilter | None = None) -> gql.Connection[EventAlert]:
+        f = filter or EventAlertFilter()
         page = await deadlines.list_alerts(info.context.session, info.context.principal,
-                                           township_id=opt_id(township_id, "乡镇"), min_level=min_level,
+                                           township_id=opt_id(f.township_id, "乡镇"), min_level=f.min_level,
                                            first=first, after=after)
         return gql.connection(page, EventAlert.of)
 
@@ -307,59 +319,142 @@ class OrgQuery:
         return [CalendarDay(day=r.day, working=r.working, note=r.note) for r in rows]
 
 
+@strawberry.input
+class SetPlatformInput:
+    code: str
+    name: str
+    position: int
+
+
+@strawberry.input
+class SetMatterTypeInput:
+    code: str
+    name: str
+    professional_line: str
+    platform_code: str
+
+
+@strawberry.input
+class CreateOfficeInput:
+    township_id: strawberry.ID
+    name: str
+    platform_code: str | None = None
+
+
+@strawberry.input
+class AttachUnitInput:
+    unit_id: strawberry.ID
+    platform_code: str
+
+
+@strawberry.input
+class SetCommandCentreInput:
+    township_id: strawberry.ID
+    name: str
+
+
+@strawberry.input
+class CreateGridInput:
+    township_id: strawberry.ID
+    code: str
+    name: str
+    village: str | None = None
+
+
+@strawberry.input
+class AddGridMemberInput:
+    grid_id: strawberry.ID
+    kind: str = strawberry.field(description="CADRE | STAFF | GRID_WORKER")
+    cadre_id: strawberry.ID | None = None
+    name: str | None = strawberry.field(default=None, description="乡镇干部和网格员的姓名")
+    duty: str = "MEMBER"
+
+
+@strawberry.input
+class RemoveGridMemberInput:
+    member_id: strawberry.ID
+
+
+@strawberry.input
+class CreatePostInput:
+    unit_id: strawberry.ID
+    name: str
+
+
+@strawberry.input
+class SetPostDutiesInput:
+    post_id: strawberry.ID
+    duties: list[DutyInput]
+
+
+@strawberry.input
+class SetPostHoldersInput:
+    post_id: strawberry.ID
+    cadre_ids: list[strawberry.ID]
+
+
+@strawberry.input
+class SetWorkCalendarInput:
+    days: list[CalendarDayInput] = strawberry.field(default_factory=list)
+    clear: list[dt.date] = strawberry.field(default_factory=list, description="恢复为周一至周五默认的日期")
+
+
+@strawberry.type
+class WorkCalendarPayload:
+    changed: int
+    days: list[CalendarDay] = strawberry.field(description="设置后的例外日 (本次涉及的日期)")
+
+
 @strawberry.type
 class OrgMutation:
     @strawberry.federation.mutation(description="设置平台 (县级; 默认四平台)", requires_scopes=gql.PEOPLE)
-    async def set_platform(self, info: Info[Context, None], code: str, name: str, position: int) -> str:
-        return (await org.set_platform(info.context.session, info.context.principal, code=code, name=name,
-                                       position=position)).code
+    async def set_platform(self, info: Info[Context, None], input: SetPlatformInput) -> Platform:
+        r = await org.set_platform(info.context.session, info.context.principal, code=input.code, name=input.name,
+                                   position=input.position)
+        return Platform(code=r.code, name=r.name)
 
     @strawberry.federation.mutation(description="设置事项类型 (定事, 县级)", requires_scopes=gql.PEOPLE)
-    async def set_matter_type(self, info: Info[Context, None], code: str, name: str, professional_line: str,
-                              platform_code: str) -> MatterType:
-        r = await org.set_matter_type(info.context.session, info.context.principal, code=code, name=name,
-                                      professional_line=professional_line, platform_code=platform_code)
+    async def set_matter_type(self, info: Info[Context, None], input: SetMatterTypeInput) -> MatterType:
+        r = await org.set_matter_type(info.context.session, info.context.principal, code=input.code, name=input.name,
+                                      professional_line=input.professional_line, platform_code=input.platform_code)
         return MatterType(code=r.code, name=r.name, professional_line=r.professional_line,
                           platform_code=r.platform_code)
 
     @strawberry.federation.mutation(description="新增乡镇站所 (派驻机构由人事同步)", requires_scopes=gql.PEOPLE)
-    async def create_office(self, info: Info[Context, None], township_id: strawberry.ID, name: str,
-                            platform_code: str | None = None) -> PlatformUnit:
+    async def create_office(self, info: Info[Context, None], input: CreateOfficeInput) -> PlatformUnit:
         return PlatformUnit.of(await org.create_office(info.context.session, info.context.principal,
-                                                       township_id=parse_id(township_id, "乡镇"), name=name,
-                                                       platform_code=platform_code))
+                                                       township_id=parse_id(input.township_id, "乡镇"),
+                                                       name=input.name, platform_code=input.platform_code))
 
     @strawberry.federation.mutation(description="单位入驻平台", requires_scopes=gql.PEOPLE)
-    async def attach_unit_to_platform(self, info: Info[Context, None], unit_id: strawberry.ID,
-                                      platform_code: str) -> PlatformUnit:
+    async def attach_unit_to_platform(self, info: Info[Context, None], input: AttachUnitInput) -> PlatformUnit:
         return PlatformUnit.of(await org.attach_unit(info.context.session, info.context.principal,
-                                                     unit_id=parse_id(unit_id, "单位"), platform_code=platform_code))
+                                                     unit_id=parse_id(input.unit_id, "单位"),
+                                                     platform_code=input.platform_code))
 
     @strawberry.federation.mutation(description="设置综合信息指挥室名称", requires_scopes=gql.PEOPLE)
-    async def set_command_centre(self, info: Info[Context, None], township_id: strawberry.ID, name: str) -> str:
+    async def set_command_centre(self, info: Info[Context, None], input: SetCommandCentreInput) -> Township:
         town = await org.set_command_centre(info.context.session, info.context.principal,
-                                            township_id=parse_id(township_id, "乡镇"), name=name)
-        return town.command_centre_name
+                                            township_id=parse_id(input.township_id, "乡镇"), name=input.name)
+        return Township(id=strawberry.ID(str(town.id)))
 
     @strawberry.federation.mutation(description="新建网格", requires_scopes=gql.PEOPLE)
-    async def create_grid(self, info: Info[Context, None], township_id: strawberry.ID, code: str, name: str,
-                          village: str | None = None) -> Grid:
+    async def create_grid(self, info: Info[Context, None], input: CreateGridInput) -> Grid:
         return Grid(row=await org.create_grid(info.context.session, info.context.principal,
-                                              township_id=parse_id(township_id, "乡镇"), code=code, name=name,
-                                              village=village))
+                                              township_id=parse_id(input.township_id, "乡镇"), code=input.code,
+                                              name=input.name, village=input.village))
 
     @strawberry.federation.mutation(description="网格增加成员 (派驻干部下沉、乡镇干部、网格员)", requires_scopes=gql.PEOPLE)
-    async def add_grid_member(self, info: Info[Context, None], grid_id: strawberry.ID, kind: str,
-                              cadre_id: strawberry.ID | None = None, name: str | None = None,
-                              duty: str = "MEMBER") -> Grid:
-        member = await org.add_member(info.context.session, info.context.principal, grid_id=parse_id(grid_id, "网格"),
-                                      kind=kind, cadre_id=opt_id(cadre_id, "人员"), name=name, duty=duty)
+    async def add_grid_member(self, info: Info[Context, None], input: AddGridMemberInput) -> Grid:
+        member = await org.add_member(info.context.session, info.context.principal,
+                                      grid_id=parse_id(input.grid_id, "网格"), kind=input.kind,
+                                      cadre_id=opt_id(input.cadre_id, "人员"), name=input.name, duty=input.duty)
         return Grid(row=await info.context.session.get(GridRow, member.grid_id))
 
     @strawberry.federation.mutation(description="移出网格成员", requires_scopes=gql.PEOPLE)
-    async def remove_grid_member(self, info: Info[Context, None], member_id: strawberry.ID) -> Grid:
+    async def remove_grid_member(self, info: Info[Context, None], input: RemoveGridMemberInput) -> Grid:
         return Grid(row=await org.remove_member(info.context.session, info.context.principal,
-                                                member_id=parse_id(member_id, "成员")))
+                                                member_id=parse_id(input.member_id, "成员")))
 
     @strawberry.federation.mutation(description="登记组团式走访", requires_scopes=gql.PEOPLE)
     async def log_team_visit(self, info: Info[Context, None], input: TeamVisitInput) -> TeamVisit:
@@ -369,22 +464,21 @@ class OrgMutation:
             cadre_ids=[parse_id(c, "人员") for c in input.cadre_ids], staff_names=input.staff_names))
 
     @strawberry.federation.mutation(description="设岗 (定岗)", requires_scopes=gql.PEOPLE)
-    async def create_post(self, info: Info[Context, None], unit_id: strawberry.ID, name: str) -> Post:
+    async def create_post(self, info: Info[Context, None], input: CreatePostInput) -> Post:
         return Post(row=await org.create_post(info.context.session, info.context.principal,
-                                              unit_id=parse_id(unit_id, "单位"), name=name))
+                                              unit_id=parse_id(input.unit_id, "单位"), name=input.name))
 
     @strawberry.federation.mutation(description="岗位职责 (定责, 整体替换)", requires_scopes=gql.PEOPLE)
-    async def set_post_duties(self, info: Info[Context, None], post_id: strawberry.ID, duties: list[DutyInput]) -> Post:
+    async def set_post_duties(self, info: Info[Context, None], input: SetPostDutiesInput) -> Post:
         return Post(row=await org.set_duties(info.context.session, info.context.principal,
-                                             post_id=parse_id(post_id, "岗位"),
-                                             duties=[(d.matter_type, d.responsibility) for d in duties]))
+                                             post_id=parse_id(input.post_id, "岗位"),
+                                             duties=[(d.matter_type, d.responsibility) for d in input.duties]))
 
     @strawberry.federation.mutation(description="岗位人员 (定人, 整体替换)", requires_scopes=gql.PEOPLE)
-    async def set_post_holders(self, info: Info[Context, None], post_id: strawberry.ID,
-                               cadre_ids: list[strawberry.ID]) -> Post:
+    async def set_post_holders(self, info: Info[Context, None], input: SetPostHoldersInput) -> Post:
         return Post(row=await org.set_holders(info.context.session, info.context.principal,
-                                              post_id=parse_id(post_id, "岗位"),
-                                              cadre_ids=[parse_id(c, "人员") for c in cadre_ids]))
+                                              post_id=parse_id(input.post_id, "岗位"),
+                                              cadre_ids=[parse_id(c, "人员") for c in input.cadre_ids]))
 
     @strawberry.federation.mutation(description="设置办理时限 (县级)", requires_scopes=gql.PEOPLE)
     async def set_sla_policy(self, info: Info[Context, None], input: SlaPolicyInput) -> SlaPolicy:
@@ -394,11 +488,10 @@ class OrgMutation:
             warn_share=input.warn_share, escalate_share=input.escalate_share))
 
     @strawberry.federation.mutation(description="设置工作日历 (节假日、调休; clear 恢复默认)", requires_scopes=gql.PEOPLE)
-    async def set_work_calendar(self, info: Info[Context, None], days: list[CalendarDayInput],
-                                clear: list[dt.date] | None = None) -> int:
-        if len(days) + len(clear or []) > MAX_CALENDAR_DAYS:
+    async def set_work_calendar(self, info: Info[Context, None], input: SetWorkCalendarInput) -> WorkCalendarPayload:
+        if len(input.days) + len(input.clear) > MAX_CALENDAR_DAYS:
             raise BadInput(f"一次最多设置 {MAX_CALENDAR_DAYS} 天")
         await deadlines.set_calendar(info.context.session, info.context.principal,
-                                     days=[(d.day, d.working, d.note) for d in days], clear=clear or [])
-        return len(days) + len(clear or [])
-
+                                     days=[(d.day, d.working, d.note) for d in input.days], clear=input.clear)
+        return WorkCalendarPayload(changed=len(input.days) + len(input.clear),
+                                   days=[CalendarDay(day=d.day, working=d.working, note=d.note) for d in input.days])

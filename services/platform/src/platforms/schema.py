@@ -12,15 +12,9 @@ from servicekit import gql
 from servicekit.app import Context
 
 from .gql_dispatch import DispatchMutation, DispatchQuery
-from .gql_entities import Cadre, Township
+from .gql_entities import Cadre, Platform, Township
 from .gql_org import OrgMutation, OrgQuery
 from .models import Platform as PlatformRow
-
-
-@strawberry.type(description="基层治理平台")
-class Platform:
-    code: str
-    name: str
 
 
 @strawberry.type
