@@ -78,14 +78,14 @@ def _ok(body: dict) -> dict:
     return body["data"]
 
 
-STATS = """query($s: DateTime!, $e: DateTime!) { eventStatistics(groupBy: CADRE, start: $s, end: $e) {
-  key closed signed callbacks satisfied } }"""
+STATS = """query($s: DateTime!, $e: DateTime!) { eventStatistics(first: 100, filter: {groupBy: CADRE, start: $s, end: $e}) {
+  nodes { key closed signed callbacks satisfied } } }"""
 
 
 def _demo_figures(gateway, user_token) -> Counter:
     now = dt.datetime.now(dt.timezone.utc)
     window = {"s": (now - dt.timedelta(days=1)).isoformat(), "e": (now + dt.timedelta(days=1)).isoformat()}
-    rows = _ok(gql(gateway, STATS, window, token=user_token("sfj-admin"))[1])["eventStatistics"]
+    rows = _ok(gql(gateway, STATS, window, token=user_token("sfj-admin"))[1])["eventStatistics"]["nodes"]
     mine = next((r for r in rows if r["key"] == DEMO_CADRE), {})
     return Counter({k: v for k, v in mine.items() if k != "key"})
 
@@ -161,7 +161,7 @@ def test_posts_grids_routing_unit_assignment_and_statistics(stack, gateway, user
     # The department supervises (reads, never changes) and counts; another township does not see it.
     _, body = gql(gateway, STATS, {"s": "2020-01-01T00:00:00+08:00", "e": "2020-12-31T00:00:00+08:00"},
                   token=user_token("sfj-admin"))
-    assert _ok(body)["eventStatistics"] == []
+    assert _ok(body)["eventStatistics"]["nodes"] == []
     assert _demo_figures(gateway, user_token) - before == Counter(closed=1, signed=1, callbacks=1, satisfied=1)
     _, body = gql(gateway, EVENT, {"id": event_id}, token=user_token("fengqiao-admin"))
     assert error_codes(body) == ["NOT_FOUND"]
@@ -211,7 +211,7 @@ def test_bad_input_is_answered_precisely_and_changes_nothing(stack, gateway, use
         "{ gridEvents(first: 1000) { nodes { id } } }": "BAD_USER_INPUT",
         '{ gridEvents(after: "Zm9yZ2Vk") { nodes { id } } }': "BAD_USER_INPUT",
         '{ gridEvents(filter: {state: "FLYING"}) { nodes { id } } }': "BAD_USER_INPUT",
-        '{ eventStatistics(groupBy: CADRE, start: "2026-02-01T00:00:00+08:00", end: "2026-01-01T00:00:00+08:00") { key } }':
+        '{ eventStatistics(filter: {groupBy: CADRE, start: "2026-02-01T00:00:00+08:00", end: "2026-01-01T00:00:00+08:00"}) { nodes { key } } }':
             "BAD_USER_INPUT",
         '{ gridEvent(id: "00000000-0000-0000-0000-000000000000") { id } }': "NOT_FOUND",
         '{ workCalendar(start: "2026-01-01", end: "2030-01-01") { day } }': "BAD_USER_INPUT",

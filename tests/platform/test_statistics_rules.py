@@ -63,7 +63,8 @@ async def test_each_reader_sees_only_their_share(session):
     await _closed(session, CITY_OFFICER, reason="调解员均外出")
 
     async def keys(who, group="CADRE"):
-        return {r.key for r in await stats.statistics(session, who, group_by=group, start=MONTH[0], end=MONTH[1])}
+        page = await stats.statistics(session, who, group_by=group, start=MONTH[0], end=MONTH[1], first=100)
+        return {r.key for r in page.items}
 
     assert await keys(CENTRE) == {MEDIATOR, CITY_OFFICER}
     assert await keys(ORG) == {MEDIATOR, CITY_OFFICER}
@@ -79,6 +80,13 @@ async def test_each_reader_sees_only_their_share(session):
         await stats.statistics(session, ORG, group_by="CADRE", start=MONTH[1], end=MONTH[0])
     with pytest.raises(BadInput):
         await stats.statistics(session, ORG, group_by="CADRE", start=MONTH[0], end=MONTH[0] + dt.timedelta(days=400))
+    # Pages of groups in id order, one statement pair per page.
+    first = await stats.statistics(session, ORG, group_by="CADRE", start=MONTH[0], end=MONTH[1], first=1)
+    rest = await stats.statistics(session, ORG, group_by="CADRE", start=MONTH[0], end=MONTH[1], first=1,
+                                  after=first.cursors[-1])
+    assert (first.has_next, [r.key for r in first.items + rest.items]) == (True, sorted([MEDIATOR, CITY_OFFICER]))
+    with pytest.raises(BadInput):
+        await stats.statistics(session, ORG, group_by="CADRE", start=MONTH[0], end=MONTH[1], first=101)
 
 
 async def test_the_month_is_published_once_with_summaries_and_workload(session):

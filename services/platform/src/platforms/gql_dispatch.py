@@ -360,6 +360,14 @@ class RecordCallbackInput:
     callback: CallbackInput
 
 
+@strawberry.input(description="统计口径与区间")
+class StatisticsFilter:
+    group_by: StatisticsGroup
+    start: dt.datetime
+    end: dt.datetime = strawberry.field(description="不含; 区间不超过一年")
+    township_id: strawberry.ID | None = None
+
+
 EVENT_REPORTERS = [["api"], ["events:report"]]
 EVENT_READERS = [["api"], ["events:status"]]
 
@@ -388,12 +396,13 @@ class DispatchQuery:
                                                    event_id=parse_id(event_id, "事件"), window_hours=window_hours)
         return [GridEvent.of(r) for r in rows]
 
-    @strawberry.federation.field(description="事件办理统计 (按乡镇、单位或干部)", requires_scopes=gql.PEOPLE)
-    async def event_statistics(self, info: Info[Context, None], group_by: StatisticsGroup, start: dt.datetime,
-                               end: dt.datetime, township_id: strawberry.ID | None = None) -> list[EventStatistics]:
-        rows = await stats.statistics(info.context.session, info.context.principal, group_by=group_by.value,
-                                      start=start, end=end, township_id=opt_id(township_id, "乡镇"))
-        return [EventStatistics.of(r) for r in rows]
+    @strawberry.federation.field(description="事件办理统计 (按乡镇、单位或干部; 按编号分页)", requires_scopes=gql.PEOPLE)
+    async def event_statistics(self, info: Info[Context, None], filter: StatisticsFilter, first: int | None = None,
+                               after: str | None = None) -> gql.Connection[EventStatistics]:
+        page = await stats.statistics(info.context.session, info.context.principal, group_by=filter.group_by.value,
+                                      start=filter.start, end=filter.end,
+                                      township_id=opt_id(filter.township_id, "乡镇"), first=first, after=after)
+        return gql.connection(page, EventStatistics.of)
 
 
 @strawberry.type

@@ -18,6 +18,7 @@ from servicekit import outbox
 from servicekit import visibility as vis
 from servicekit.calendar import SHANGHAI
 from servicekit.errors import BadInput, Forbidden
+from servicekit.pagination import decode_key, make_page, page_size
 from servicekit.principal import Principal, Role
 
 from .models import Callback, EventTransition, GridEvent, StationedCadre, SummaryRun, TeamVisit, Unit
@@ -70,8 +71,10 @@ def _count(cond) -> object:
 
 
 async def compute(session: AsyncSession, *, group_by: str, start: dt.datetime, end: dt.datetime,
-                  condition=None, keys: list[uuid.UUID] | None = None) -> list[Row]:
-    """Two statements whatever the number of groups: the history aggregate and the call-backs."""
+                  condition=None, keys: list[uuid.UUID] | None = None, after: uuid.UUID | None = None,
+                  limit: int | None = None) -> list[Row]:
+    """Two statements whatever the number of groups: the history aggregate and the call-backs.
+    Groups come in key order, so ``after``/``limit`` page through them."""
     if group_by not in GROUPS:
         raise BadInput(f"分组须为 {', '.join(GROUPS)}")
     # A time without a zone is a county (Asia/Shanghai) time.
@@ -95,6 +98,10 @@ async def compute(session: AsyncSession, *, group_by: str, start: dt.datetime, e
         stmt = stmt.where(condition)
     if keys is not None:
         stmt = stmt.where(key.in_(keys))
+    if after is not None:
+        stmt = stmt.where(key > after)
+    if limit is not None:
+        stmt = stmt.limit(limit)
     rows = (await session.execute(stmt)).all()
     # Call-backs belong to the unit and person who closed the event.
     closer = {"TOWNSHIP": GridEvent.township_id, "UNIT": GridEvent.lead_unit_id, "CADRE": GridEvent.assignee_cadre_id}[group_by]
@@ -111,12 +118,18 @@ def _hours(v) -> float | None:
 
 
 async def statistics(session: AsyncSession, principal: Principal, *, group_by: str, start: dt.datetime,
-                     end: dt.datetime, township_id: uuid.UUID | None = None) -> list[Row]:
+                     end: dt.datetime, township_id: uuid.UUID | None = None, first: int | None = None,
+                     after: str | None = None):
+    """A page of groups (keyset on the group's id) within the reader's reach."""
     cond = transition_visibility(principal)
     if township_id is not None:
         own = EventTransition.township_id == township_id
         cond = own if cond is None else cond & own
-    return await compute(session, group_by=group_by, start=start, end=end, condition=cond)
+    size = page_size(first)
+    key = decode_key(after, uuid.UUID)
+    rows = await compute(session, group_by=group_by, start=start, end=end, condition=cond,
+                         after=key[0] if key else None, limit=size + 1)
+    return make_page(rows, size, lambda r: (str(r.key),))
 
 
 # ---- monthly publication ---------------------------------------------------------------------
