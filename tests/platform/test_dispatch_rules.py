@@ -112,3 +112,10 @@ async def test_a_duplicate_links_to_its_original(session):
     copy = await _report(session)
     await dispatch.act(session, CENTRE, event_id=copy.id, action="mark_duplicate", duplicate_of=original.id)
     assert (copy.state, copy.duplicate_of) == ("DUPLICATE", original.id)
+
+
+async def test_an_oversized_reason_is_bad_input_and_changes_nothing(session):
+    event = await _report(session)
+    with pytest.raises(BadInput):
+        await dispatch.act(session, CENTRE, event_id=event.id, action="refuse", reason="理" * 2001)
+    assert event.state == "REPORTED"

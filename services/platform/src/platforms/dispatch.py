@@ -33,6 +33,7 @@ PRIORITIES = lc.PRIORITIES
 ACTIVE = ("IN_POST", "SECONDED")
 OPEN_STATES = (lc.DISPATCHED, lc.SIGNED, lc.IN_PROGRESS, lc.FEEDBACK)
 MAX_ATTACHMENTS = 20
+MAX_TEXT = 2000
 
 
 def _now() -> dt.datetime:
@@ -123,6 +124,10 @@ async def act(session: AsyncSession, principal: Principal, *, event_id: uuid.UUI
         raise RuleViolation("ILLEGAL_TRANSITION", f"当前状态 {event.state} 不能执行 {action}",
                             allowed=lc.actions_from(event.state)) from exc
     _may_act(principal, event, t)
+    if reason is not None and len(reason) > MAX_TEXT:
+        raise BadInput(f"理由不能超过 {MAX_TEXT} 字")
+    if callback is not None and callback.note is not None and len(callback.note) > MAX_TEXT:
+        raise BadInput(f"回访记录不能超过 {MAX_TEXT} 字")
     if t.needs_reason and not (reason or "").strip():
         raise RuleViolation("REASON_REQUIRED", "请说明理由")
     if action == "dispatch":
@@ -277,6 +282,8 @@ async def record_callback(session: AsyncSession, principal: Principal, *, event_
     if event is None:
         raise NotFound("事件不存在")
     policy.require_centre(principal, event.township_id)
+    if callback.note is not None and len(callback.note) > MAX_TEXT:
+        raise BadInput(f"回访记录不能超过 {MAX_TEXT} 字")
     if event.state not in (lc.FEEDBACK, lc.CLOSED):
         raise RuleViolation("CALLBACK_BEFORE_FEEDBACK", "承办单位反馈后才能回访")
     await _record_callback(session, principal, event, callback, _now())
