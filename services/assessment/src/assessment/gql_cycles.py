@@ -14,16 +14,10 @@ from strawberry.types import Info
 from servicekit import gql
 from servicekit.app import Context
 from servicekit.errors import BadInput
+from servicekit.ids import parse_id as _uuid
 
 from . import cycles, evidence, export, models, schemes
 from .gql_roster import Cadre
-
-
-def _uuid(value, what: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError as exc:
-        raise BadInput(f"{what}编号格式错误") from exc
 
 
 @strawberry.type(description="部门评优进度")

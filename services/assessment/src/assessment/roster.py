@@ -8,7 +8,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit import visibility
-from servicekit.errors import BadInput
+from servicekit.ids import parse_id as parse_uuid  # noqa: F401  (the package's name for it)
 from servicekit.pagination import Page, decode_key, make_page, page_size
 from servicekit.principal import Principal
 
@@ -18,13 +18,6 @@ from .models import RosterEntry
 def _visible(principal: Principal):
     return visibility.cadre_rows(principal, department=RosterEntry.department_id, township=RosterEntry.township_id,
                                  agency=RosterEntry.agency_id, cadre=RosterEntry.cadre_id)
-
-
-def parse_uuid(value: str, what: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError as exc:
-        raise BadInput(f"{what}编号格式错误") from exc
 
 
 async def list_entries(session: AsyncSession, principal: Principal, *, first: int | None, after: str | None,

@@ -9,19 +9,12 @@ from dataclasses import dataclass
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from servicekit.errors import BadInput
+from servicekit.ids import parse_id as parse_uuid  # noqa: F401  (the package's name for it)
 from servicekit.pagination import Page, decode_key, make_page, page_size
 from servicekit.principal import Principal
 
 from . import policy
 from .models import Agency, Cadre, Department, Township
-
-
-def parse_uuid(value: str, what: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError as exc:
-        raise BadInput(f"{what}编号格式错误", detail=f"{what} id must be a UUID") from exc
 
 
 @dataclass

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import uuid
 
 import strawberry
 from sqlalchemy import select
@@ -12,24 +11,14 @@ from strawberry.types import Info
 
 from servicekit import gql
 from servicekit.app import Context
-from servicekit.errors import BadInput
+from servicekit.ids import optional_id as opt_id
+from servicekit.ids import parse_id
 
 from . import dispatch, stats
 from .gql_entities import Cadre, PlatformUnit, Township, units_loader
 from .models import Callback as CallbackRow
 from .models import EventTransition
 from .models import GridEvent as GridEventRow
-
-
-def parse_id(value, what: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError as exc:
-        raise BadInput(f"{what}编号格式错误") from exc
-
-
-def opt_id(value, what: str) -> uuid.UUID | None:
-    return parse_id(value, what) if value is not None else None
 
 
 def _sid(v) -> strawberry.ID | None:

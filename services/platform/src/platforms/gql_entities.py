@@ -12,7 +12,7 @@ from strawberry.types import Info
 
 from servicekit import gql, visibility
 from servicekit.app import Context
-from servicekit.errors import BadInput
+from servicekit.ids import parse_id
 
 from . import dispatch
 from .models import GridEvent as GridEventRow
@@ -47,10 +47,7 @@ def _counts(ctx: Context) -> DataLoader:
 
 
 def _township_id(value) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError as exc:
-        raise BadInput("乡镇编号格式错误") from exc
+    return parse_id(value, "乡镇")
 
 
 def _townships(ctx: Context):
@@ -93,11 +90,7 @@ class Cadre:
 
     @strawberry.field(description="在办任务数 (已派遣未办结, 按可见范围)")
     async def open_task_count(self, info: Info[Context, None]) -> int:
-        try:
-            cid = uuid.UUID(str(self.id))
-        except ValueError as exc:
-            raise BadInput("干部编号格式错误") from exc
-        return await info.context.loader("open_tasks", _open_tasks).load(cid)
+        return await info.context.loader("open_tasks", _open_tasks).load(parse_id(self.id, "干部"))
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> "Cadre":
