@@ -21,10 +21,6 @@ from .models import EventTransition
 from .models import GridEvent as GridEventRow
 
 
-def _sid(v) -> strawberry.ID | None:
-    return strawberry.ID(str(v)) if v is not None else None
-
-
 @strawberry.enum(description="事件处置动作")
 class EventAction(enum.Enum):
     ACCEPT = "accept"
@@ -140,7 +136,7 @@ class GridEvent:
 
     @strawberry.field
     def grid_id(self) -> strawberry.ID | None:
-        return _sid(self.row.grid_id)
+        return gql.gid(self.row.grid_id)
 
     @strawberry.field
     def state(self) -> str:
@@ -169,7 +165,7 @@ class GridEvent:
 
     @strawberry.field(description="承办单位")
     def lead_unit_id(self) -> strawberry.ID | None:
-        return _sid(self.row.lead_unit_id)
+        return gql.gid(self.row.lead_unit_id)
 
     @strawberry.field(description="承办单位")
     async def lead_unit(self, info: Info[Context, None]) -> PlatformUnit | None:
@@ -193,7 +189,7 @@ class GridEvent:
 
     @strawberry.field(description="承办人")
     def assignee_cadre_id(self) -> strawberry.ID | None:
-        return _sid(self.row.assignee_cadre_id)
+        return gql.gid(self.row.assignee_cadre_id)
 
     @strawberry.field(description="派给非本条线人员的理由 (派驻部门可见)")
     def outside_line_reason(self) -> str | None:
@@ -205,14 +201,14 @@ class GridEvent:
 
     @strawberry.field
     def duplicate_of(self) -> strawberry.ID | None:
-        return _sid(self.row.duplicate_of)
+        return gql.gid(self.row.duplicate_of)
 
     @strawberry.field(description="派单推荐 (受理、退回、重开时计算)")
     def recommendation(self) -> RoutingRecommendation | None:
         r = self.row
         if r.recommendation_reason is None:
             return None
-        return RoutingRecommendation(unit_id=_sid(r.recommended_unit_id), cadre_id=_sid(r.recommended_cadre_id),
+        return RoutingRecommendation(unit_id=gql.gid(r.recommended_unit_id), cadre_id=gql.gid(r.recommended_cadre_id),
                                      reason=r.recommendation_reason, note=r.recommendation_note or "")
 
     @strawberry.field(description="当前环节的时限 (无计时环节时为空)")

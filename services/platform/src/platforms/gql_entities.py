@@ -27,10 +27,6 @@ class Platform:
     name: str
 
 
-def _sid(v) -> strawberry.ID | None:
-    return strawberry.ID(str(v)) if v is not None else None
-
-
 def _counts(ctx: Context) -> DataLoader:
     async def load(ids: list[uuid.UUID]):
         stmt = (select(StationedCadre.township_id, func.count())
@@ -110,7 +106,7 @@ class PlatformUnit:
     @staticmethod
     def of(u: UnitRow) -> "PlatformUnit":
         return PlatformUnit(id=strawberry.ID(str(u.id)), township_id=strawberry.ID(str(u.township_id)), kind=u.kind,
-                            name=u.name, department_id=_sid(u.department_id), head_cadre_id=_sid(u.head_cadre_id),
+                            name=u.name, department_id=gql.gid(u.department_id), head_cadre_id=gql.gid(u.head_cadre_id),
                             platform_code=u.platform_code)
 
 

@@ -29,10 +29,6 @@ from .models import SlaPolicy as SlaPolicyRow
 from .models import TeamVisit as TeamVisitRow
 
 
-def _sid(v) -> strawberry.ID | None:
-    return strawberry.ID(str(v)) if v is not None else None
-
-
 @strawberry.type(description="事项类型 (定事)")
 class MatterType:
     code: str
@@ -86,7 +82,7 @@ class Grid:
     @strawberry.field
     async def members(self, info: Info[Context, None]) -> list[GridMember]:
         rows = await info.context.loader("grid_members", _members).load(self.row.id)
-        return [GridMember(id=strawberry.ID(str(m.id)), kind=m.kind, cadre_id=_sid(m.cadre_id), name=m.name, duty=m.duty)
+        return [GridMember(id=strawberry.ID(str(m.id)), kind=m.kind, cadre_id=gql.gid(m.cadre_id), name=m.name, duty=m.duty)
                 for m in rows]
 
 

@@ -62,6 +62,11 @@ class ExcelFile:
                          content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
+def gid(value) -> strawberry.ID | None:
+    """A database id (UUID or int) as a GraphQL ``ID``; ``None`` stays ``None``."""
+    return strawberry.ID(str(value)) if value is not None else None
+
+
 def rows_loader(query: Callable[[list], object], key: Callable[[object], object], *, many: bool):
     """A DataLoader factory for ``Context.loader``: ``query(keys)`` selects the ORM rows of a batch
     in one statement, ``key(row)`` says which key a row answers; ``many`` gives a list per key."""
