@@ -148,6 +148,8 @@ def test_posts_grids_routing_unit_assignment_and_statistics(stack, gateway, user
     assert joined["gridEvent"]["leadUnit"] == {"name": "店口镇司法所", "kind": "AGENCY"}
     assert joined["gridEvent"]["assignee"]["name"] == "杨明" and joined["gridEvent"]["assignee"]["openTaskCount"] >= 1
     cadre = user_token("cadre-demo")
+    buttons = _ok(gql(gateway, "query($id: ID!) { gridEvent(id: $id) { allowedActions } }", {"id": event_id}, token=cadre)[1])
+    assert buttons["gridEvent"]["allowedActions"] == ["RETURN", "SIGN"]
     for action in ("SIGN", "START", "FEEDBACK"):
         _ok(gql(gateway, ACT, {"i": {"eventId": event_id, "action": action}}, token=cadre)[1])
     _, body = gql(gateway, ACT, {"i": {"eventId": event_id, "action": "VERIFY_PASS", "closingReason": "RESOLVED",

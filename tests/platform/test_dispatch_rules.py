@@ -119,3 +119,14 @@ async def test_an_oversized_reason_is_bad_input_and_changes_nothing(session):
     with pytest.raises(BadInput):
         await dispatch.act(session, CENTRE, event_id=event.id, action="refuse", reason="理" * 2001)
     assert event.state == "REPORTED"
+
+
+async def test_allowed_actions_follow_the_table_and_the_role(session):
+    event = await _report(session)
+    assert dispatch.allowed_actions(CENTRE, event) == ["accept", "mark_duplicate", "refuse"]
+    assert dispatch.allowed_actions(GRID, event) == []
+    await dispatch.act(session, CENTRE, event_id=event.id, action="accept")
+    await dispatch.act(session, CENTRE, event_id=event.id, action="dispatch", assignee_cadre_id=MEDIATOR)
+    assert dispatch.allowed_actions(person(Role.CADRE, MEDIATOR), event) == ["return", "sign"]
+    assert dispatch.allowed_actions(CENTRE, event) == ["assign"]
+    assert dispatch.allowed_actions(person(Role.CADRE, CITY_OFFICER), event) == []

@@ -183,6 +183,19 @@ def _may_act(principal: Principal, event: GridEvent, t: lc.Transition) -> None:
             raise Forbidden("由承办单位负责人在本单位内指派")
 
 
+def allowed_actions(principal: Principal, event: GridEvent) -> list[str]:
+    """What this user may do with the event now (the buttons a front-end shows); the rules that
+    need input — a reason, a person in the unit, a call-back — are checked when the action is taken."""
+    out = []
+    for action in lc.actions_from(event.state):
+        try:
+            _may_act(principal, event, lc.transition(action, event.state))
+        except Forbidden:
+            continue
+        out.append(action)
+    return out
+
+
 def _payload(event: GridEvent) -> dict:
     return {"township_id": str(event.township_id), "state": event.state,
             "assignee_cadre_id": str(event.assignee_cadre_id) if event.assignee_cadre_id else None,

@@ -203,6 +203,10 @@ class GridEvent:
     def duplicate_of(self) -> strawberry.ID | None:
         return gql.gid(self.row.duplicate_of)
 
+    @strawberry.field(description="当前用户现在可执行的处置动作")
+    def allowed_actions(self, info: Info[Context, None]) -> list[EventAction]:
+        return [EventAction(a) for a in dispatch.allowed_actions(info.context.principal, self.row)]
+
     @strawberry.field(description="派单推荐 (受理、退回、重开时计算)")
     def recommendation(self) -> RoutingRecommendation | None:
         r = self.row
