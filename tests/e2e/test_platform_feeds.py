@@ -54,6 +54,11 @@ async def test_a_closed_task_becomes_evidence_and_workload(stack, gateway, ident
             return evidence == 1 and workload > 0
     eventually(arrived, timeout=60)
 
+    towns = gql(gateway, "{ townships(first: 100) { nodes { id factors { workload } workloadMonths { period events } } } }",
+                token=user_token("bianban"))[1]["data"]["townships"]["nodes"]
+    diankou = next(t for t in towns if t["id"] == DIANKOU)
+    assert diankou["workloadMonths"][0]["period"] == period and diankou["factors"]["workload"] >= 1
+
     _, body = gql(gateway, "mutation($i: OpenCycleInput!) { openAssessmentCycle(input: $i) { id } }",
                   {"i": {"year": today().year, "period": period}}, token=user_token("zuzhibu"))
     cycle = body["data"]["openAssessmentCycle"]["id"]

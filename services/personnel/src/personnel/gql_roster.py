@@ -50,6 +50,26 @@ class Department:
         return Department.of(row) if row else None
 
 
+@strawberry.type(description="员额测算因素 (工作量为平台近 12 个月的事件数)")
+class TownshipFactors:
+    population: int
+    area_km2: float
+    enterprises: int
+    workload: float
+
+
+@strawberry.type(description="平台发布的月度工作量")
+class TownshipWorkloadMonth:
+    period: str
+    events: int
+    per_cadre: float | None = strawberry.field(description="每名在岗派驻干部的事件数")
+
+
+def _workload_months(ctx: Context):
+    return gql.rows_loader(lambda ids: select(models.TownshipWorkload).where(models.TownshipWorkload.township_id.in_(ids))
+                           .order_by(models.TownshipWorkload.period.desc()), lambda w: w.township_id, many=True)(ctx)
+
+
 @strawberry.federation.type(keys=["id"], description="乡镇(街道)")
 class Township:
     id: strawberry.ID
@@ -57,11 +77,19 @@ class Township:
     name: str
     kind: TownshipKind
     township_class: str = strawberry.field(description="分类管理等级")
+    factors: TownshipFactors
+
+    @strawberry.field(description="平台发布的月度工作量 (新的在前, 最多 12 个月)")
+    async def workload_months(self, info: Info[Context, None]) -> list[TownshipWorkloadMonth]:
+        rows = await info.context.loader("workload_months", _workload_months).load(uuid.UUID(str(self.id)))
+        return [TownshipWorkloadMonth(period=w.period, events=w.events, per_cadre=w.per_cadre) for w in rows[:12]]
 
     @staticmethod
     def of(row: models.Township) -> "Township":
         return Township(id=strawberry.ID(str(row.id)), code=row.code, name=row.name,
-                        kind=TownshipKind(row.kind), township_class=row.township_class)
+                        kind=TownshipKind(row.kind), township_class=row.township_class,
+                        factors=TownshipFactors(population=row.population, area_km2=row.area_km2,
+                                                enterprises=row.enterprises, workload=row.workload))
 
     @classmethod
     async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> "Township | None":
