@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 
@@ -109,63 +110,50 @@ def _events(ctx: Context):
 @strawberry.type(description="网格事件")
 class GridEvent:
     row: strawberry.Private[GridEventRow]
+    id: strawberry.ID
+    township_id: strawberry.ID
+    matter_type: str
+    priority: str
+    description: str
+    location: str | None
+    grid_id: strawberry.ID | None
+    state: str
+    source: str
+    reported_at: dt.datetime
+    closed_at: dt.datetime | None
+    attachments: list[Attachment]
+    lead_unit_id: strawberry.ID | None = strawberry.field(description="承办单位")
+    assisting_unit_ids: list[strawberry.ID] = strawberry.field(description="协办单位")
+    assignee_cadre_id: strawberry.ID | None = strawberry.field(description="承办人")
+    outside_line_reason: str | None = strawberry.field(description="派给非本条线人员的理由 (派驻部门可见)")
+    closing_reason: str | None
+    duplicate_of: strawberry.ID | None
+    recommendation: RoutingRecommendation | None = strawberry.field(description="派单推荐 (受理、退回、重开时计算)")
+    deadline: Deadline | None = strawberry.field(description="当前环节的时限 (无计时环节时为空)")
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.row.id))
-
-    @strawberry.field
-    def township_id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.row.township_id))
-
-    @strawberry.field
-    def matter_type(self) -> str:
-        return self.row.matter_type
-
-    @strawberry.field
-    def priority(self) -> str:
-        return self.row.priority
-
-    @strawberry.field
-    def description(self) -> str:
-        return self.row.description
-
-    @strawberry.field
-    def location(self) -> str | None:
-        return self.row.location
-
-    @strawberry.field
-    def grid_id(self) -> strawberry.ID | None:
-        return gql.gid(self.row.grid_id)
-
-    @strawberry.field
-    def state(self) -> str:
-        return self.row.state
-
-    @strawberry.field
-    def source(self) -> str:
-        return self.row.source
-
-    @strawberry.field
-    def reported_at(self) -> dt.datetime:
-        return self.row.reported_at
-
-    @strawberry.field
-    def closed_at(self) -> dt.datetime | None:
-        return self.row.closed_at
-
-    @strawberry.field
-    def attachments(self) -> list[Attachment]:
-        return [Attachment(name=a["name"], ref=a["ref"], content_type=a.get("contentType"), size=a.get("size"))
-                for a in self.row.attachments or []]
+    @staticmethod
+    def of(e: GridEventRow) -> "GridEvent":
+        recommendation = None if e.recommendation_reason is None else RoutingRecommendation(
+            unit_id=gql.gid(e.recommended_unit_id), cadre_id=gql.gid(e.recommended_cadre_id),
+            reason=e.recommendation_reason, note=e.recommendation_note or "")
+        deadline = None if e.phase is None else Deadline(
+            phase=e.phase, started_at=e.phase_started_at, warn_at=e.warn_at, due_at=e.due_at,
+            escalate_at=e.escalate_at, warned=e.warned, overdue=e.overdue, escalation_level=e.escalation_level)
+        return GridEvent(
+            row=e, id=strawberry.ID(str(e.id)), township_id=strawberry.ID(str(e.township_id)),
+            matter_type=e.matter_type, priority=e.priority, description=e.description, location=e.location,
+            grid_id=gql.gid(e.grid_id), state=e.state, source=e.source, reported_at=e.reported_at,
+            closed_at=e.closed_at,
+            attachments=[Attachment(name=a["name"], ref=a["ref"], content_type=a.get("contentType"), size=a.get("size"))
+                         for a in e.attachments or []],
+            lead_unit_id=gql.gid(e.lead_unit_id), assisting_unit_ids=[gql.gid(u) for u in e.assisting_unit_ids or []],
+            assignee_cadre_id=gql.gid(e.assignee_cadre_id), outside_line_reason=e.outside_line_reason,
+            closing_reason=e.closing_reason, duplicate_of=gql.gid(e.duplicate_of),
+            recommendation=recommendation, deadline=deadline)
 
     @strawberry.field(description="所在乡镇(街道)")
     def township(self) -> Township:
         return Township(id=strawberry.ID(str(self.row.township_id)))
-
-    @strawberry.field(description="承办单位")
-    def lead_unit_id(self) -> strawberry.ID | None:
-        return gql.gid(self.row.lead_unit_id)
 
     @strawberry.field(description="承办单位")
     async def lead_unit(self, info: Info[Context, None]) -> PlatformUnit | None:
@@ -183,46 +171,9 @@ class GridEvent:
     def assignee(self) -> Cadre | None:
         return Cadre(id=strawberry.ID(str(self.row.assignee_cadre_id))) if self.row.assignee_cadre_id else None
 
-    @strawberry.field(description="协办单位")
-    def assisting_unit_ids(self) -> list[strawberry.ID]:
-        return [strawberry.ID(str(u)) for u in self.row.assisting_unit_ids or []]
-
-    @strawberry.field(description="承办人")
-    def assignee_cadre_id(self) -> strawberry.ID | None:
-        return gql.gid(self.row.assignee_cadre_id)
-
-    @strawberry.field(description="派给非本条线人员的理由 (派驻部门可见)")
-    def outside_line_reason(self) -> str | None:
-        return self.row.outside_line_reason
-
-    @strawberry.field
-    def closing_reason(self) -> str | None:
-        return self.row.closing_reason
-
-    @strawberry.field
-    def duplicate_of(self) -> strawberry.ID | None:
-        return gql.gid(self.row.duplicate_of)
-
     @strawberry.field(description="当前用户现在可执行的处置动作")
     def allowed_actions(self, info: Info[Context, None]) -> list[EventAction]:
         return [EventAction(a) for a in dispatch.allowed_actions(info.context.principal, self.row)]
-
-    @strawberry.field(description="派单推荐 (受理、退回、重开时计算)")
-    def recommendation(self) -> RoutingRecommendation | None:
-        r = self.row
-        if r.recommendation_reason is None:
-            return None
-        return RoutingRecommendation(unit_id=gql.gid(r.recommended_unit_id), cadre_id=gql.gid(r.recommended_cadre_id),
-                                     reason=r.recommendation_reason, note=r.recommendation_note or "")
-
-    @strawberry.field(description="当前环节的时限 (无计时环节时为空)")
-    def deadline(self) -> Deadline | None:
-        r = self.row
-        if r.phase is None:
-            return None
-        return Deadline(phase=r.phase, started_at=r.phase_started_at, warn_at=r.warn_at, due_at=r.due_at,
-                        escalate_at=r.escalate_at, warned=r.warned, overdue=r.overdue,
-                        escalation_level=r.escalation_level)
 
     @strawberry.field(description="处置记录")
     async def history(self, info: Info[Context, None]) -> list[EventStep]:
@@ -242,10 +193,6 @@ class GridEvent:
         o = await info.context.loader("events_by_id", _events).load(self.row.duplicate_of)
         return OriginalOutcome(event_id=strawberry.ID(str(o.id)), state=o.state, closing_reason=o.closing_reason,
                                closed_at=o.closed_at) if o else None
-
-    @staticmethod
-    def of(e: GridEventRow) -> "GridEvent":
-        return GridEvent(row=e)
 
 
 @strawberry.input(description="附件元数据")
@@ -325,12 +272,9 @@ class EventStatistics:
 
     @staticmethod
     def of(r: stats.Row) -> "EventStatistics":
-        return EventStatistics(key=strawberry.ID(str(r.key)), dispatched=r.dispatched, signed=r.signed,
-                               signed_on_time=r.signed_on_time, handled=r.handled, handled_on_time=r.handled_on_time,
-                               closed=r.closed, returned=r.returned, verify_failed=r.verify_failed,
-                               overdue_phases=r.overdue_phases, outside_line=r.outside_line,
-                               on_time_rate=r.on_time_rate, avg_sign_hours=r.avg_sign_hours,
-                               avg_handle_hours=r.avg_handle_hours, callbacks=r.callbacks, satisfied=r.satisfied)
+        # The same figures as ``stats.Row``, with the group's id as a GraphQL ID and the derived rate.
+        return EventStatistics(**{**dataclasses.asdict(r), "key": strawberry.ID(str(r.key)),
+                                  "on_time_rate": r.on_time_rate})
 
 
 @strawberry.input(description="事件筛选")

@@ -57,31 +57,20 @@ def _members(ctx: Context):
 
 @strawberry.type(description="网格")
 class Grid:
-    row: strawberry.Private[GridRow]
+    id: strawberry.ID
+    township_id: strawberry.ID
+    code: str
+    name: str
+    village: str | None
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.row.id))
-
-    @strawberry.field
-    def township_id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.row.township_id))
-
-    @strawberry.field
-    def code(self) -> str:
-        return self.row.code
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.row.name
-
-    @strawberry.field
-    def village(self) -> str | None:
-        return self.row.village
+    @staticmethod
+    def of(g: GridRow) -> "Grid":
+        return Grid(id=strawberry.ID(str(g.id)), township_id=strawberry.ID(str(g.township_id)), code=g.code,
+                    name=g.name, village=g.village)
 
     @strawberry.field
     async def members(self, info: Info[Context, None]) -> list[GridMember]:
-        rows = await info.context.loader("grid_members", _members).load(self.row.id)
+        rows = await info.context.loader("grid_members", _members).load(parse_id(self.id, "网格"))
         return [GridMember(id=strawberry.ID(str(m.id)), kind=m.kind, cadre_id=gql.gid(m.cadre_id), name=m.name, duty=m.duty)
                 for m in rows]
 
@@ -123,28 +112,22 @@ def _holders(ctx: Context):
 
 @strawberry.type(description="岗位 (定岗), 其职责 (定责) 与人员 (定人)")
 class Post:
-    row: strawberry.Private[PostRow]
+    id: strawberry.ID
+    unit_id: strawberry.ID
+    name: str
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.row.id))
-
-    @strawberry.field
-    def unit_id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.row.unit_id))
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.row.name
+    @staticmethod
+    def of(p: PostRow) -> "Post":
+        return Post(id=strawberry.ID(str(p.id)), unit_id=strawberry.ID(str(p.unit_id)), name=p.name)
 
     @strawberry.field
     async def duties(self, info: Info[Context, None]) -> list[PostDutyType]:
-        rows = await info.context.loader("post_duties", _duties).load(self.row.id)
+        rows = await info.context.loader("post_duties", _duties).load(parse_id(self.id, "岗位"))
         return [PostDutyType(matter_type=d.matter_type, responsibility=d.responsibility) for d in rows]
 
     @strawberry.field
     async def holder_cadre_ids(self, info: Info[Context, None]) -> list[strawberry.ID]:
-        rows = await info.context.loader("post_holders", _holders).load(self.row.id)
+        rows = await info.context.loader("post_holders", _holders).load(parse_id(self.id, "岗位"))
         return [strawberry.ID(str(h.cadre_id)) for h in rows]
 
 
@@ -275,7 +258,7 @@ class OrgQuery:
     @strawberry.federation.field(description="本乡镇的网格", requires_scopes=gql.PEOPLE)
     async def grids(self, info: Info[Context, None], township_id: strawberry.ID) -> list[Grid]:
         rows = await org.list_grids(info.context.session, info.context.principal, parse_id(township_id, "乡镇"))
-        return [Grid(row=g) for g in rows]
+        return [Grid.of(g) for g in rows]
 
     @strawberry.federation.field(description="组团式走访记录", requires_scopes=gql.PEOPLE)
     async def team_visits(self, info: Info[Context, None], first: int | None = None, after: str | None = None,
@@ -289,7 +272,7 @@ class OrgQuery:
     @strawberry.federation.field(description="本乡镇的岗位 (定岗定责定人)", requires_scopes=gql.PEOPLE)
     async def posts(self, info: Info[Context, None], township_id: strawberry.ID) -> list[Post]:
         rows = await org.list_posts(info.context.session, info.context.principal, parse_id(township_id, "乡镇"))
-        return [Post(row=p) for p in rows]
+        return [Post.of(p) for p in rows]
 
     @strawberry.federation.field(description="办理时限", authenticated=True)
     async def sla_policies(self, info: Info[Context, None]) -> list[SlaPolicy]:
@@ -436,7 +419,7 @@ class OrgMutation:
 
     @strawberry.federation.mutation(description="新建网格", requires_scopes=gql.PEOPLE)
     async def create_grid(self, info: Info[Context, None], input: CreateGridInput) -> Grid:
-        return Grid(row=await org.create_grid(info.context.session, info.context.principal,
+        return Grid.of(await org.create_grid(info.context.session, info.context.principal,
                                               township_id=parse_id(input.township_id, "乡镇"), code=input.code,
                                               name=input.name, village=input.village))
 
@@ -445,11 +428,11 @@ class OrgMutation:
         member = await org.add_member(info.context.session, info.context.principal,
                                       grid_id=parse_id(input.grid_id, "网格"), kind=input.kind,
                                       cadre_id=opt_id(input.cadre_id, "人员"), name=input.name, duty=input.duty)
-        return Grid(row=await info.context.session.get(GridRow, member.grid_id))
+        return Grid.of(await info.context.session.get(GridRow, member.grid_id))
 
     @strawberry.federation.mutation(description="移出网格成员", requires_scopes=gql.PEOPLE)
     async def remove_grid_member(self, info: Info[Context, None], input: RemoveGridMemberInput) -> Grid:
-        return Grid(row=await org.remove_member(info.context.session, info.context.principal,
+        return Grid.of(await org.remove_member(info.context.session, info.context.principal,
                                                 member_id=parse_id(input.member_id, "成员")))
 
     @strawberry.federation.mutation(description="登记组团式走访", requires_scopes=gql.PEOPLE)
@@ -461,18 +444,18 @@ class OrgMutation:
 
     @strawberry.federation.mutation(description="设岗 (定岗)", requires_scopes=gql.PEOPLE)
     async def create_post(self, info: Info[Context, None], input: CreatePostInput) -> Post:
-        return Post(row=await org.create_post(info.context.session, info.context.principal,
+        return Post.of(await org.create_post(info.context.session, info.context.principal,
                                               unit_id=parse_id(input.unit_id, "单位"), name=input.name))
 
     @strawberry.federation.mutation(description="岗位职责 (定责, 整体替换)", requires_scopes=gql.PEOPLE)
     async def set_post_duties(self, info: Info[Context, None], input: SetPostDutiesInput) -> Post:
-        return Post(row=await org.set_duties(info.context.session, info.context.principal,
+        return Post.of(await org.set_duties(info.context.session, info.context.principal,
                                              post_id=parse_id(input.post_id, "岗位"),
                                              duties=[(d.matter_type, d.responsibility) for d in input.duties]))
 
     @strawberry.federation.mutation(description="岗位人员 (定人, 整体替换)", requires_scopes=gql.PEOPLE)
     async def set_post_holders(self, info: Info[Context, None], input: SetPostHoldersInput) -> Post:
-        return Post(row=await org.set_holders(info.context.session, info.context.principal,
+        return Post.of(await org.set_holders(info.context.session, info.context.principal,
                                               post_id=parse_id(input.post_id, "岗位"),
                                               cadre_ids=[parse_id(c, "人员") for c in input.cadre_ids]))
 
