@@ -349,10 +349,8 @@ def visibility(principal: Principal):
         return GridEvent.client_id == principal.client_id
     return vis.scoped(principal, {
         (Role.COMMAND_CENTRE, Role.TOWNSHIP_ADMIN): lambda ids: GridEvent.township_id.in_(ids),
-        Role.DEPARTMENT_ADMIN: [
-            lambda ids: GridEvent.assignee_cadre_id.in_(
-                select(StationedCadre.cadre_id).where(StationedCadre.department_id.in_(ids))),
-            lambda ids: GridEvent.lead_unit_id.in_(select(Unit.id).where(Unit.department_id.in_(ids)))],
+        Role.DEPARTMENT_ADMIN: [lambda ids: GridEvent.assignee_cadre_id.in_(policy.department_cadres(ids)),
+                                lambda ids: GridEvent.lead_unit_id.in_(policy.department_units(ids))],
         Role.AGENCY_HEAD: lambda ids: GridEvent.lead_unit_id.in_(ids),
         Role.CADRE: lambda ids: GridEvent.assignee_cadre_id.in_(ids),
         Role.GRID_WORKER: lambda _: GridEvent.reported_by == principal.subject,

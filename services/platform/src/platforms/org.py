@@ -94,9 +94,7 @@ async def attach_unit(session: AsyncSession, principal: Principal, *, unit_id: u
 
 
 async def list_units(session: AsyncSession, principal: Principal, township_id: uuid.UUID) -> list[Unit]:
-    scope = policy.township_scope(principal)
-    if scope is not None and township_id not in scope:
-        raise Forbidden("只能查看本乡镇(街道)的单位")
+    policy.require_township_reader(principal, township_id, "单位")
     return list((await session.scalars(select(Unit).where(Unit.township_id == township_id)
                                        .order_by(Unit.kind, Unit.name, Unit.id))).all())
 
@@ -170,9 +168,7 @@ async def remove_member(session: AsyncSession, principal: Principal, *, member_i
 
 
 async def list_grids(session: AsyncSession, principal: Principal, township_id: uuid.UUID) -> list[Grid]:
-    scope = policy.township_scope(principal)
-    if scope is not None and township_id not in scope:
-        raise Forbidden("只能查看本乡镇(街道)的网格")
+    policy.require_township_reader(principal, township_id, "网格")
     return list((await session.scalars(select(Grid).where(Grid.township_id == township_id)
                                        .order_by(Grid.code))).all())
 
@@ -290,9 +286,7 @@ async def set_holders(session: AsyncSession, principal: Principal, *, post_id: u
 
 
 async def list_posts(session: AsyncSession, principal: Principal, township_id: uuid.UUID) -> list[Post]:
-    scope = policy.township_scope(principal)
-    if scope is not None and township_id not in scope:
-        raise Forbidden("只能查看本乡镇(街道)的岗位")
+    policy.require_township_reader(principal, township_id, "岗位")
     return list((await session.scalars(select(Post).where(Post.township_id == township_id)
                                        .order_by(Post.name, Post.id))).all())
 

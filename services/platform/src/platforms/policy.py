@@ -14,9 +14,13 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy import select
+
 from servicekit import visibility as vis
 from servicekit.errors import Forbidden
 from servicekit.principal import Principal, Role
+
+from .models import StationedCadre, Unit
 
 
 def _user(principal: Principal) -> bool:
@@ -67,3 +71,18 @@ def township_scope(principal: Principal) -> list[uuid.UUID] | None:
     if any(principal.has_role(r) for r in vis.COUNTY_READERS):
         return None
     return vis.uuids(set().union(*(principal.scope_ids(r) for r in vis.TOWNSHIP_ROLES)))
+
+
+def department_units(department_ids: list[uuid.UUID]):
+    """The department's agencies (dual management: the department supervises their tasks)."""
+    return select(Unit.id).where(Unit.department_id.in_(department_ids))
+
+
+def department_cadres(department_ids: list[uuid.UUID]):
+    return select(StationedCadre.cadre_id).where(StationedCadre.department_id.in_(department_ids))
+
+
+def require_township_reader(principal: Principal, township_id: uuid.UUID, what: str) -> None:
+    scope = township_scope(principal)
+    if scope is not None and township_id not in scope:
+        raise Forbidden(f"只能查看本乡镇(街道)的{what}")

@@ -21,7 +21,8 @@ from servicekit.errors import BadInput, Forbidden
 from servicekit.pagination import decode_key, make_page, page_size
 from servicekit.principal import Principal, Role
 
-from .models import Callback, EventTransition, GridEvent, StationedCadre, SummaryRun, TeamVisit, Unit
+from . import policy
+from .models import Callback, EventTransition, GridEvent, StationedCadre, SummaryRun, TeamVisit
 
 GROUPS = {"TOWNSHIP": EventTransition.township_id, "UNIT": EventTransition.unit_id, "CADRE": EventTransition.cadre_id}
 MAX_SPAN = dt.timedelta(days=366)
@@ -58,9 +59,8 @@ def transition_visibility(principal: Principal):
     t = EventTransition
     return vis.scoped(principal, {
         (Role.TOWNSHIP_ADMIN, Role.COMMAND_CENTRE): lambda ids: t.township_id.in_(ids),
-        Role.DEPARTMENT_ADMIN: [
-            lambda ids: t.unit_id.in_(select(Unit.id).where(Unit.department_id.in_(ids))),
-            lambda ids: t.cadre_id.in_(select(StationedCadre.cadre_id).where(StationedCadre.department_id.in_(ids)))],
+        Role.DEPARTMENT_ADMIN: [lambda ids: t.unit_id.in_(policy.department_units(ids)),
+                                lambda ids: t.cadre_id.in_(policy.department_cadres(ids))],
         Role.AGENCY_HEAD: lambda ids: t.unit_id.in_(ids),
         Role.CADRE: lambda ids: t.cadre_id.in_(ids),
     }, denied="无权查看统计")
