@@ -22,3 +22,23 @@ async def rolled_back(settings):
             await session.close()
             await outer.rollback()
     await engine.dispose()
+
+
+async def each_role(session, roles: dict, attempt) -> dict[str, str]:
+    """Permission matrices: every role tries ``attempt(principal)`` once, inside a savepoint rolled
+    back afterwards, and the outcome is "ok", "FORBIDDEN" or the error's code."""
+    from servicekit.errors import AppError, Forbidden
+
+    outcomes = {}
+    for name, who in roles.items():
+        savepoint = await session.begin_nested()
+        try:
+            await attempt(who)
+            outcomes[name] = "ok"
+        except Forbidden:
+            outcomes[name] = "FORBIDDEN"
+        except AppError as exc:
+            outcomes[name] = exc.code
+        finally:
+            await savepoint.rollback()
+    return outcomes

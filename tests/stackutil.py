@@ -43,3 +43,36 @@ def demo_user(username: str) -> dict:
 
 def demo_path() -> Path:
     return ROOT / "demo"
+
+
+async def statements_per_page(stack, service: str, query: str, *, token: str, sizes, variables, nodes) -> dict[int, int]:
+    """The SQL statements one GraphQL call costs, per page size: the service's app runs in-process
+    on the stack's databases with a statement counter on its engine. ``variables(n)`` gives a call's
+    variables, ``nodes(data)`` the page it returned (checked to hold ``n`` items)."""
+    import importlib
+
+    import httpx
+    from sqlalchemy import event
+
+    package, settings_class = {"personnel": ("personnel", "PersonnelSettings"),
+                               "assessment": ("assessment", "AssessmentSettings"),
+                               "platform": ("platforms", "PlatformSettings")}[service]
+    settings = getattr(importlib.import_module(f"{package}.config"), settings_class)(
+        database_url=stack.database_url, db_prefix=stack.db_prefix, run_consumers=False,
+        identity_url=stack.url("identity"), issuer=stack.url("identity"), log_json=False)
+    app = importlib.import_module(f"{package}.app").build(settings)
+    runtime = app.state.runtime
+    statements: list[str] = []
+    event.listen(runtime.engine.sync_engine, "before_cursor_execute", lambda conn, cursor, sql, *a: statements.append(sql))
+    counts = {}
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{service}") as client:
+            for n in sizes:
+                statements.clear()
+                resp = await client.post("/graphql", json={"query": query, "variables": variables(n)},
+                                         headers={"authorization": f"Bearer {token}"})
+                assert resp.status_code == 200 and len(nodes(resp.json()["data"])) == n, resp.text
+                counts[n] = len(statements)
+    finally:
+        await runtime.engine.dispose()
+    return counts

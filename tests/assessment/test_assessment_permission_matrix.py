@@ -10,11 +10,11 @@ from types import SimpleNamespace
 import pytest
 
 from servicekit.calendar import today
-from servicekit.errors import AppError, Forbidden
 from servicekit.principal import Principal, Role
 
 from assessment import cycles, honours, reviews
 from assessment.models import Cycle
+from dbutil import each_role
 from assessment_world import DEPARTMENTS, ORG, TOWNSHIPS, cadre_id, dept, person, town
 from test_cycle_rules import _open, _score_all
 from test_publication_rules import _complete
@@ -162,16 +162,5 @@ async def test_assessment_permission_matrix(session, operation):
     # Plain ids: savepoint rollbacks expire ORM objects.
     for key, value in list(vars(st).items()):
         setattr(st, key, SimpleNamespace(id=value.id))
-    outcomes = {}
-    for name, who in ROLES.items():
-        savepoint = await session.begin_nested()
-        try:
-            await attempt(session, who, st)
-            outcomes[name] = "ok"
-        except Forbidden:
-            outcomes[name] = "FORBIDDEN"
-        except AppError as exc:
-            outcomes[name] = exc.code
-        finally:
-            await savepoint.rollback()
+    outcomes = await each_role(session, ROLES, lambda who: attempt(session, who, st))
     assert outcomes == {name: ("ok" if name in allowed else "FORBIDDEN") for name in outcomes}

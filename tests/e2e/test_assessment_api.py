@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from helpers import error_codes, eventually, gql
-from stackutil import DEMO, db_conn
+from stackutil import DEMO, db_conn, statements_per_page
 
 DEMO_CADRE = next(u for u in DEMO["users"] if u["username"] == "cadre-demo")["cadre_id"]
 SCORE = "mutation($i: SetScoreInput!) { setAssessmentScore(input: $i) { township_score: townshipScore departmentScore } }"
@@ -57,31 +57,12 @@ def test_open_score_and_read_within_scope(stack, gateway, user_token):
 async def test_a_cycle_member_page_costs_a_constant_number_of_statements(stack, gateway, user_token):
     """Scores, the normalised total and the platform's evidence beside them: one page, the same
     statements whatever its size."""
-    import httpx
-    from sqlalchemy import event
-
-    from assessment.app import build
-    from assessment.config import AssessmentSettings
-
     org = user_token("zuzhibu")
     _, body = gql(gateway, "mutation($i: OpenCycleInput!) { openAssessmentCycle(input: $i) { id } }",
                   {"i": {"year": dt.date.today().year, "period": f"{dt.date.today().year}-Q1"}}, token=org)
     cycle = body["data"]["openAssessmentCycle"]["id"]
-    settings = AssessmentSettings(database_url=stack.database_url, db_prefix=stack.db_prefix, run_consumers=False,
-                                  identity_url=stack.url("identity"), issuer=stack.url("identity"), log_json=False)
-    app = build(settings)
-    runtime = app.state.runtime
-    statements: list[str] = []
-    event.listen(runtime.engine.sync_engine, "before_cursor_execute", lambda conn, cursor, sql, *a: statements.append(sql))
     query = """query($c: ID!, $n: Int) { cycleMembers(cycleId: $c, first: $n) { nodes { cadre { id } townshipScore
       departmentScore total normalizedTotal platformEvidence { months closed onTimeRate } } } }"""
-    counts = {}
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://assessment") as client:
-        for n in (1, 10, 80):
-            statements.clear()
-            resp = await client.post("/graphql", json={"query": query, "variables": {"c": cycle, "n": n}},
-                                     headers={"authorization": f"Bearer {org}"})
-            assert resp.status_code == 200 and len(resp.json()["data"]["cycleMembers"]["nodes"]) == n, resp.text
-            counts[n] = len(statements)
-    await runtime.engine.dispose()
+    counts = await statements_per_page(stack, "assessment", query, token=org, sizes=(1, 10, 80),
+                                       variables=lambda n: {"c": cycle, "n": n}, nodes=lambda d: d["cycleMembers"]["nodes"])
     assert counts[1] == counts[10] == counts[80], counts

@@ -8,13 +8,8 @@ import json
 import uuid
 from collections import Counter
 
-import httpx
-from sqlalchemy import event as sa_event
-
 from helpers import client_token, error_codes, eventually, gql
-from platforms.app import build
-from platforms.config import PlatformSettings
-from stackutil import db_conn, demo_path
+from stackutil import db_conn, demo_path, statements_per_page
 
 ORG = json.loads((demo_path() / "org.json").read_text(encoding="utf-8"))
 DIANKOU = next(t["id"] for t in ORG["townships"] if t["code"] == "diankou")
@@ -184,25 +179,11 @@ async def test_a_task_list_page_costs_a_constant_number_of_statements(stack, gat
                                             "assigneeCadreId": DEMO_CADRE, "reason": "劳动监察员外出"}):
             _, body = gql(gateway, ACT, {"i": {"eventId": event_id, **step}}, token=centre)
             assert not body.get("errors"), body
-    settings = PlatformSettings(database_url=stack.database_url, db_prefix=stack.db_prefix, run_consumers=False,
-                                identity_url=stack.url("identity"), issuer=stack.url("identity"), log_json=False)
-    app = build(settings)
-    runtime = app.state.runtime
-    statements: list[str] = []
-    sa_event.listen(runtime.engine.sync_engine, "before_cursor_execute", lambda conn, cursor, sql, *a: statements.append(sql))
     query = """query($n: Int) { gridEvents(first: $n) { nodes { id state recommendation { reason } deadline { dueAt }
       history { action at } callbacks { reached } originalOutcome { state } attachments { name }
       leadUnit { name } assistingUnits { name } assignee { openTaskCount } township { commandCentreName } } } }"""
-    token = user_token("zuzhibu")
-    counts = {}
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://platform") as client:
-        for n in (1, 5, 25):
-            statements.clear()
-            resp = await client.post("/graphql", json={"query": query, "variables": {"n": n}},
-                                     headers={"authorization": f"Bearer {token}"})
-            assert resp.status_code == 200 and len(resp.json()["data"]["gridEvents"]["nodes"]) == n, resp.text
-            counts[n] = len(statements)
-    await runtime.engine.dispose()
+    counts = await statements_per_page(stack, "platform", query, token=user_token("zuzhibu"), sizes=(1, 5, 25),
+                                       variables=lambda n: {"n": n}, nodes=lambda d: d["gridEvents"]["nodes"])
     assert counts[1] == counts[5] == counts[25], counts
 
 

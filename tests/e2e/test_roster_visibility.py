@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import json
 
-import httpx
 import pytest
-from sqlalchemy import event
 
-from stackutil import DEMO, demo_path
+from stackutil import DEMO, demo_path, statements_per_page
 from helpers import error_codes, gql
 
 ORG = json.loads((demo_path() / "org.json").read_text(encoding="utf-8"))
@@ -72,25 +70,9 @@ def test_service_client_without_roster_scope_is_forbidden_at_the_gateway_and_the
 
 
 async def test_a_roster_page_costs_a_constant_number_of_statements(stack, service_token):
-    from personnel.app import build
-    from personnel.config import PersonnelSettings
-
-    settings = PersonnelSettings(database_url=stack.database_url, db_prefix=stack.db_prefix,
-                                 identity_url=stack.url("identity"), issuer=stack.url("identity"), log_json=False)
-    app = build(settings)
-    runtime = app.state.runtime
-    statements: list[str] = []
-    event.listen(runtime.engine.sync_engine, "before_cursor_execute",
-                 lambda conn, cursor, sql, *a: statements.append(sql))
     query = "query($n: Int) { cadres(first: $n) { nodes { name department { name } township { name } agency { name quota department { code } } } } }"
-    counts = {}
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://personnel") as client:
-        for n in (1, 10, 80):  # the sfj-system token sees its own department (92 people)
-            statements.clear()
-            resp = await client.post("/graphql", json={"query": query, "variables": {"n": n}},
-                                     headers={"authorization": f"Bearer {service_token}"})
-            assert resp.status_code == 200 and len(resp.json()["data"]["cadres"]["nodes"]) == n
-            counts[n] = len(statements)
-    await runtime.engine.dispose()
+    # the sfj-system token sees its own department (92 people)
+    counts = await statements_per_page(stack, "personnel", query, token=service_token, sizes=(1, 10, 80),
+                                       variables=lambda n: {"n": n}, nodes=lambda d: d["cadres"]["nodes"])
     assert counts[1] == counts[10] == counts[80], counts
     assert counts[80] <= 4, counts  # page + departments + townships + agencies

@@ -13,9 +13,9 @@ from types import SimpleNamespace
 import pytest
 from openpyxl import Workbook
 
-from servicekit.errors import AppError, Forbidden
 from servicekit.principal import Principal, Role, RoleBinding, ScopeKind
 
+from dbutil import each_role
 from personnel_world import (DEPT, LEADER, ORG_DEPT, STAFFING, TOWN, agency_id, cadre_in, dept_admin, other_agency_with_room,
                       person, with_room)
 from personnel import (adjustments, development, excel, profile, quotas, recommendations, regions, reminders, snapshots)
@@ -206,17 +206,6 @@ async def test_personnel_permission_matrix(session, operation):
     # Savepoint rollbacks expire ORM objects; the attempts work from plain copies of the ids.
     cadre = SimpleNamespace(id=row.id, agency_id=row.agency_id, township_id=row.township_id,
                             department_id=row.department_id)
-    outcomes = {}
-    for name, who in roles(cadre, cadre.agency_id).items():
-        savepoint = await session.begin_nested()
-        try:
-            await attempt(session, who, cadre, state)
-            outcomes[name] = "ok"
-        except Forbidden:
-            outcomes[name] = "FORBIDDEN"
-        except AppError as exc:
-            outcomes[name] = exc.code
-        finally:
-            await savepoint.rollback()
+    outcomes = await each_role(session, roles(cadre, cadre.agency_id), lambda who: attempt(session, who, cadre, state))
     expected = {name: ("ok" if name in allowed else "FORBIDDEN") for name in outcomes}
     assert outcomes == expected

@@ -10,9 +10,9 @@ from types import SimpleNamespace
 import pytest
 
 from servicekit.calendar import today
-from servicekit.errors import AppError, Forbidden
 from servicekit.principal import Principal, Role
 
+from dbutil import each_role
 from platform_world import (ADMIN, CENTRE, ENFORCEMENT, GRID, JUSTICE, MEDIATOR, MEDIATOR_2, ORG, OTHER_TOWN, SFS,
                             SQUAD, TOWN, person)
 from platforms import deadlines, dispatch, org, sla
@@ -134,16 +134,5 @@ async def test_platform_permission_matrix(session, operation):
     st = await prepare(session)
     for key, value in list(vars(st).items()):  # plain ids: savepoint rollbacks expire ORM objects
         setattr(st, key, SimpleNamespace(id=value.id))
-    outcomes = {}
-    for name, who in ROLES.items():
-        savepoint = await session.begin_nested()
-        try:
-            await attempt(session, who, st)
-            outcomes[name] = "ok"
-        except Forbidden:
-            outcomes[name] = "FORBIDDEN"
-        except AppError as exc:
-            outcomes[name] = exc.code
-        finally:
-            await savepoint.rollback()
+    outcomes = await each_role(session, ROLES, lambda who: attempt(session, who, st))
     assert outcomes == {name: ("ok" if name in allowed else "FORBIDDEN") for name in outcomes}
