@@ -51,9 +51,10 @@ def authorize_url(identity_url: str, challenge: str | None, state: str = "st-1",
     return f"{identity_url}/oauth/authorize?{urllib.parse.urlencode(params)}"
 
 
-def submit_login(identity_url: str, username: str, password: str, challenge: str) -> httpx.Response:
+def submit_login(identity_url: str, username: str, password: str, challenge: str,
+                 headers: dict | None = None) -> httpx.Response:
     """Drive the login page like a browser: GET the form, POST it back to its action."""
-    with httpx.Client(timeout=30) as client:
+    with httpx.Client(timeout=30, headers=headers) as client:
         page = client.get(authorize_url(identity_url, challenge))
         assert page.status_code == 200, page.text
         action = re.search(r'<form method="post" action="([^"]+)"', page.text).group(1)

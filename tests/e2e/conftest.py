@@ -23,6 +23,8 @@ def stack(database_url, run_prefix):
             # Short cache lifetimes so revocation and key retirement show within a test.
             "REVOCATION_REFRESH_SECONDS": "0.3", "JWKS_CACHE_SECONDS": "1", "JWKS_MIN_REFRESH_SECONDS": "0.2",
             "LOCKOUT_THRESHOLD": "3", "LOCKOUT_MINUTES": "10", "GATEWAY_MAX_DEPTH": "5",
+            # Tests stand in for clients at other addresses through X-Forwarded-For.
+            "TRUSTED_PROXIES": "127.0.0.1/32", "LOGIN_IP_MAX_FAILURES": "20",
         },
     )
     s.prepare(demo=True)

@@ -210,25 +210,37 @@ def test_refresh_rotates_and_reuse_of_a_rotated_token_revokes_the_family(stack, 
 # --- lockout -----------------------------------------------------------------------------------
 
 
-def test_lockout_after_repeated_failed_logins(stack, identity_url, user_token):
+def test_lockout_after_repeated_failed_logins_is_per_address(stack, identity_url, user_token):
     username = f"lock{uuid.uuid4().hex[:8]}"
     status, body = gql(stack.gateway_url, """mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }""",
                        {"i": {"username": username, "displayName": "锁定测试", "password": "Correct-Horse-1"}},
                        token=user_token("bianban"))
     assert status == 200 and not body.get("errors"), body
     _, challenge = pkce_pair()
+    attacker = {"x-forwarded-for": "203.0.113.7"}  # the test stack trusts 127.0.0.1 as its proxy
     for _ in range(3):  # LOCKOUT_THRESHOLD=3 in the test stack
-        assert submit_login(identity_url, username, "wrong-password", challenge).status_code == 401
-    locked = submit_login(identity_url, username, "Correct-Horse-1", challenge)
-    assert locked.status_code == 401 and "锁定" in locked.text
+        failed = submit_login(identity_url, username, "wrong-password", challenge, headers=attacker)
+        assert failed.status_code == 401 and "用户名或密码错误" in failed.text
+    locked = submit_login(identity_url, username, "Correct-Horse-1", challenge, headers=attacker)
+    assert locked.status_code == 429 and "过于频繁" in locked.text and int(locked.headers["retry-after"]) > 0
+    # An unknown account gets exactly the same answers: nothing tells the two apart.
+    ghost = f"ghost{uuid.uuid4().hex[:8]}"
+    for _ in range(3):
+        assert submit_login(identity_url, ghost, "wrong-password", challenge, headers=attacker).status_code == 401
+    assert submit_login(identity_url, ghost, "Correct-Horse-1", challenge, headers=attacker).status_code == 429
+    # The lock holds that address only: the owner, elsewhere, is not shut out.
+    assert submit_login(identity_url, username, "Correct-Horse-1", challenge,
+                        headers={"x-forwarded-for": "198.51.100.20"}).status_code == 302
     with db_conn(stack, "identity") as conn:
         reasons = [r[0] for r in conn.execute(
             "SELECT a.reason FROM audit_log a JOIN user_account u ON a.entity_id = u.id::text "
             "WHERE u.username = %s AND a.action = 'login.failure' ORDER BY a.seq", (username,))]
-    assert reasons[-2:] == ["wrong password; account locked", "account locked"]
-    # An administrator can unlock; then the right password works again.
+    assert reasons[-1] == "wrong password; address locked out of this account from 203.0.113.7"
+    # An administrator can unlock; then the right password works again from that address too.
     user_id = body["data"]["createUser"]["user"]["id"]
+    for _ in range(3):
+        submit_login(identity_url, username, "wrong-password", challenge, headers=attacker)
     status, body = gql(stack.gateway_url, "mutation($i: UnlockUserInput!) { unlockUser(input: $i) { user { locked } } }",
                        {"i": {"userId": user_id, "reason": "本人来电核实"}}, token=user_token("bianban"))
     assert body["data"]["unlockUser"]["user"]["locked"] is False
-    assert submit_login(identity_url, username, "Correct-Horse-1", challenge).status_code == 302
+    assert submit_login(identity_url, username, "Correct-Horse-1", challenge, headers=attacker).status_code == 302

@@ -1,6 +1,8 @@
-"""``python -m identity migrate|seed-demo|bootstrap|rotate-key|retire-key KID|generate-key|verify-audit|wait-migrated``."""
+"""``python -m identity migrate|seed-demo|bootstrap|bootstrap-admin USER ROLE|rotate-key|retire-key KID|generate-key|verify-audit|wait-migrated``."""
 
+import getpass
 import json
+import os
 from pathlib import Path
 
 from sqlalchemy.orm import sessionmaker
@@ -41,6 +43,15 @@ def _bootstrap(session, settings):
     return "signing key and internal service clients ready"
 
 
+def _bootstrap_admin(session, settings, username, role, display_name=None):
+    """The audited way in for a county office's first account (no one can grant it from the API
+    before someone holds it): ``BOOTSTRAP_ADMIN_PASSWORD=… python -m identity bootstrap-admin
+    USERNAME STAFFING_OFFICE|ORG_DEPARTMENT [DISPLAY_NAME]``. The operator's login name is audited."""
+    password = os.environ.get("BOOTSTRAP_ADMIN_PASSWORD", "")
+    return seed.bootstrap_admin(session, settings, username=username, role=role, password=password,
+                                display_name=display_name or username, operator=getpass.getuser())
+
+
 def _generate_key(ns, settings):
     print(json.dumps(keys.generate_private_jwk()))
 
@@ -48,6 +59,7 @@ def _generate_key(ns, settings):
 cli.exit_with(cli.main(service_dir=SERVICE_DIR, settings_factory=get_settings, commands={
     "seed-demo": _with_session(seed.seed_demo),
     "bootstrap": _with_session(_bootstrap),
+    "bootstrap-admin": _with_session(_bootstrap_admin),
     "rotate-key": _with_session(_rotate),
     "retire-key": _with_session(_retire),
     "generate-key": _generate_key,

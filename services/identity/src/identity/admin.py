@@ -11,6 +11,7 @@ import secrets
 import uuid
 
 from sqlalchemy import select, tuple_
+from starlette.concurrency import run_in_threadpool
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit import audit
@@ -18,12 +19,16 @@ from servicekit.errors import BadInput, Conflict, Forbidden, NotFound, RuleViola
 from servicekit.pagination import Page, decode_key, make_page, page_size
 from servicekit.principal import ROLE_SCOPE, Principal, Role, ScopeKind
 
-from . import oauth, passwords
+from . import login, oauth, passwords
 from .models import OAuthClient, RoleBindingRow, User
 
 ADMIN_ROLES = (Role.STAFFING_OFFICE, Role.ORG_DEPARTMENT)
+# The county offices' own roles: each is handed on only by that office (separation of duties) —
+# or, for the very first holder, by an operator with `python -m identity bootstrap-admin`, audited.
+COUNTY_OFFICE_ROLES = ADMIN_ROLES
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,63}$")
 MIN_PASSWORD = 10
+NOT_FOR_DEPARTMENT_SYSTEMS = ("api", "offline_access", "events:read")
 
 
 def require_admin(principal: Principal) -> None:
@@ -95,7 +100,7 @@ async def create_user(session: AsyncSession, principal: Principal, *, username: 
         raise BadInput("姓名不能为空且不超过 100 字")
     if await session.scalar(select(User.id).where(User.username == username)):
         raise Conflict("用户名已存在", detail="username taken")
-    user = User(username=username, display_name=display_name.strip(), password_hash=passwords.hash_password(password))
+    user = User(username=username, display_name=display_name.strip(), password_hash=await run_in_threadpool(passwords.hash_password, password))
     session.add(user)
     await session.flush()
     await audit.record(session, actor=principal, action="user.create", entity_type="User", entity_id=user.id,
@@ -103,11 +108,21 @@ async def create_user(session: AsyncSession, principal: Principal, *, username: 
     return user
 
 
+def check_separation_of_duties(principal: Principal, user_id: uuid.UUID, role: Role) -> None:
+    """No one changes their own roles; a county office's role is granted or revoked only by that office."""
+    if str(user_id) == principal.subject:
+        raise RuleViolation("NO_SELF_ROLE_CHANGE", "不能变更自己的角色", detail="no one grants or revokes their own roles")
+    if role in COUNTY_OFFICE_ROLES and not principal.has_role(role):
+        raise RuleViolation("COUNTY_OFFICE_ROLE_BY_ITS_OFFICE", f"{role.value} 角色只能由本机关授予或撤销",
+                            detail=f"only a holder of {role.value} grants or revokes {role.value}")
+
+
 async def grant_role(session: AsyncSession, principal: Principal, *, user_id: str, role: Role,
                      scope_kind: ScopeKind, scope_id: str | None, reason: str | None) -> RoleBindingRow:
     require_admin(principal)
     _validate_binding(role, scope_kind, scope_id)
     user = await get_user(session, user_id)
+    check_separation_of_duties(principal, user.id, role)
     existing = await session.scalar(select(RoleBindingRow).where(
         RoleBindingRow.user_id == user.id, RoleBindingRow.role == role.value,
         RoleBindingRow.scope_kind == scope_kind.value, RoleBindingRow.scope_id.is_not_distinct_from(scope_id)))
@@ -130,6 +145,7 @@ async def revoke_role(session: AsyncSession, principal: Principal, *, binding_id
     row = await session.get(RoleBindingRow, bid)
     if row is None:
         raise NotFound("角色绑定不存在")
+    check_separation_of_duties(principal, row.user_id, Role(row.role))
     await session.delete(row)
     await audit.record(session, actor=principal, action="role.revoke", entity_type="User", entity_id=row.user_id,
                        before={"role": row.role, "scope": row.scope_kind, "id": row.scope_id}, reason=reason)
@@ -141,6 +157,7 @@ async def unlock_user(session: AsyncSession, principal: Principal, *, user_id: s
     user = await get_user(session, user_id)
     before = {"locked_until": user.locked_until, "failed_logins": user.failed_logins}
     user.locked_until, user.failed_logins = None, 0
+    await session.run_sync(lambda sync: login.clear_locks(sync, user.username))
     await audit.record(session, actor=principal, action="user.unlock", entity_type="User", entity_id=user.id,
                        before=before, after={"locked_until": None, "failed_logins": 0}, reason=reason)
     return user
@@ -152,13 +169,15 @@ async def create_service_client(session: AsyncSession, principal: Principal, *, 
     require_admin(principal)
     if not USERNAME.match(client_id):
         raise BadInput("客户端编号须为 3–64 位小写字母、数字或 ._-")
-    unknown = [s for s in scopes if s not in oauth.SCOPES or s in ("api", "offline_access")]
+    # api/offline_access act for a person; events:read opens every service's feed and belongs to
+    # the internal service clients only (made at start-up, see seed.ensure_internal_clients).
+    unknown = [s for s in scopes if s not in oauth.SCOPES or s in NOT_FOR_DEPARTMENT_SYSTEMS]
     if unknown or not scopes:
-        raise BadInput("服务客户端权限范围无效", detail=f"unknown or user-only scopes: {unknown}")
+        raise BadInput("服务客户端权限范围无效", detail=f"unknown, user-only or internal scopes: {unknown}")
     if await session.get(OAuthClient, client_id):
         raise Conflict("客户端编号已存在")
     secret = secrets.token_urlsafe(32)
-    row = OAuthClient(client_id=client_id, name=name, secret_hash=passwords.hash_password(secret),
+    row = OAuthClient(client_id=client_id, name=name, secret_hash=await run_in_threadpool(passwords.hash_password, secret),
                       redirect_uris=[], grant_types=["client_credentials"], scopes=scopes,
                       department_id=department_id, active=True)
     session.add(row)

@@ -9,9 +9,18 @@ class IdentitySettings(ServiceSettings):
     refresh_token_seconds: int = 14 * 24 * 3600
     authorization_code_seconds: int = 300
     # 登录失败锁定: after this many consecutive failures the account is locked for a while.
+    # Failed sign-ins (login.py): an address locked out of one account after `lockout_threshold`
+    # failures within `login_window_minutes`; an address turned away altogether after
+    # `login_ip_max_failures` (a county office's NAT is one address: keep this well above one
+    # person's typos).
     lockout_enabled: bool = True
     lockout_threshold: int = 5
     lockout_minutes: int = 15
+    login_window_minutes: int = 15
+    login_ip_max_failures: int = 50
+    # Addresses of the ingress / proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-
+    # separated). Anyone else's header is ignored and the peer address is the client's.
+    trusted_proxies: str = ""
     # A mounted Secret with the signing keys (see keys.py); unset: keys live in the database.
     signing_keys_file: str | None = None
 

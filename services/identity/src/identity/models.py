@@ -130,3 +130,17 @@ class SigningKey(Base):
     __table_args__ = (
         Index("uq_signing_key_one_active", "status", unique=True, postgresql_where="status = 'active'"),
     )
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins counted per client address (``ip:…``) and per account and address
+    (``pair:…``), in the database so that every replica counts the same attempts."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    blocked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    __table_args__ = (Index("ix_login_throttle_window", "window_started_at"),)

@@ -22,7 +22,8 @@ from authlib.oauth2.rfc6749 import ClientMixin, OAuth2Request, grants
 from authlib.oauth2.rfc6749.requests import JsonRequest, OAuth2Payload
 from authlib.oauth2.rfc7009 import RevocationEndpoint as _RevocationEndpoint
 from authlib.oauth2.rfc7636 import CodeChallenge
-from authlib.oauth2.rfc6749.errors import InvalidRequestError
+from authlib.oauth2.rfc6749.errors import InvalidRequestError, InvalidScopeError
+from authlib.oauth2.rfc6749.util import scope_to_list
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint as _IntrospectionEndpoint
 from joserfc import jws, jwt
 from joserfc.errors import JoseError
@@ -34,7 +35,7 @@ from servicekit import audit
 from servicekit.audit import Actor
 from servicekit.principal import RoleBinding, Role, ScopeKind
 
-from . import keys, passwords
+from . import keys, login, passwords
 from .config import IdentitySettings
 from .models import (
     AuthorizationCode, IssuedAccessToken, OAuthClient, RefreshToken, RoleBindingRow, SigningKey, User,
@@ -51,6 +52,9 @@ SCOPES: dict[str, str] = {
 }
 
 _session: contextvars.ContextVar[Session] = contextvars.ContextVar("identity_session")
+# The caller's address (see web.client_address), for throttling failed client authentication.
+_settings: contextvars.ContextVar[IdentitySettings] = contextvars.ContextVar("identity_settings")
+client_address: contextvars.ContextVar[str] = contextvars.ContextVar("client_address", default="unknown")
 
 
 def db() -> Session:
@@ -92,7 +96,17 @@ class Client(ClientMixin):
         return redirect_uri in self.row.redirect_uris
 
     def check_client_secret(self, client_secret):
-        return self.row.secret_hash is not None and passwords.verify_password(self.row.secret_hash, client_secret)
+        session, address = db(), client_address.get()
+        # An address that keeps failing is refused before any hashing (see login.py).
+        if self.row.secret_hash is None or login.address_blocked(session, address):
+            ok = False
+        else:
+            ok = passwords.verify_password(self.row.secret_hash, client_secret)
+        if not ok:
+            login.note_client_failure(session, _settings.get(), address)
+            audit.record_sync(session, actor=Actor(self.row.client_id, "client"), action="client.auth_failure",
+                              entity_type="OAuthClient", entity_id=self.row.client_id, reason=f"from {address}")
+        return ok
 
     def check_endpoint_auth_method(self, method, endpoint):
         if self.row.secret_hash is None:
@@ -177,6 +191,22 @@ def revoke_family(session: Session, family_id: uuid.UUID, *, reason: str) -> Non
 # --- grants ----------------------------------------------------------------------------------------
 
 
+def check_registered_scope(client: "Client", scope: str | None) -> None:
+    """A client gets only scopes it is registered for; asking for more is ``invalid_scope``, not a
+    silent grant (Authlib's own check knows only the server's list)."""
+    extra = set(scope_to_list(scope) or []) - set(client.row.scopes)
+    if extra:
+        raise InvalidScopeError(f"scope not registered for this client: {' '.join(sorted(extra))}")
+
+
+class RegisteredScopes:
+    """Mixed into every grant: requested scopes ⊆ the client's registered scopes."""
+
+    def validate_requested_scope(self):
+        super().validate_requested_scope()
+        check_registered_scope(self.request.client, self.request.payload.scope)
+
+
 class S256Only(CodeChallenge):
     """PKCE with S256, always: a code request without a challenge is refused."""
 
@@ -192,7 +222,7 @@ class S256Only(CodeChallenge):
         return super().validate_code_challenge(grant, redirect_uri)
 
 
-class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
+class AuthorizationCodeGrant(RegisteredScopes, grants.AuthorizationCodeGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
 
     def save_authorization_code(self, code, request):
@@ -250,7 +280,7 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
         refresh_token.row.rotated_at = now()
 
 
-class ClientCredentialsGrant(grants.ClientCredentialsGrant):
+class ClientCredentialsGrant(RegisteredScopes, grants.ClientCredentialsGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
 
 
@@ -402,6 +432,9 @@ class AuthorizationServer(_AuthorizationServer):
     def generate_bearer_token(self, grant_type, client, user=None, scope=None, expires_in=None,
                               include_refresh_token=True):
         session = db()
+        if scope is None and user is None:
+            scope = " ".join(client.row.scopes)  # RFC 6749 §3.3: the registered scopes are the default
+        check_registered_scope(client, scope)  # never reached with more: every grant checked already
         issued = int(now().timestamp())
         lifetime = expires_in or self.settings.access_token_seconds
         claims: dict[str, Any] = {
@@ -442,6 +475,7 @@ class AuthorizationServer(_AuthorizationServer):
     def run(self, session_factory, fn, *args):
         session: Session = session_factory()
         token = _session.set(session)
+        _settings.set(self.settings)
         try:
             result = fn(*args)
             session.commit()

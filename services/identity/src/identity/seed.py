@@ -72,3 +72,29 @@ def seed_demo(session: Session, settings: IdentitySettings, path: Path = DEMO) -
                               entity_id=spec["client_id"], after={"scopes": spec["scopes"]}, reason="demo data")
     ensure_internal_clients(session, settings, data["service_clients"])
     return {"users": created}
+
+
+def bootstrap_admin(session: Session, settings: IdentitySettings, *, username: str, role: str, password: str,
+                    display_name: str, operator: str) -> str:
+    """Create (or re-bind) a county office's account from the command line, audited as the operator."""
+    from .admin import COUNTY_OFFICE_ROLES, MIN_PASSWORD, USERNAME
+
+    if role not in {r.value for r in COUNTY_OFFICE_ROLES}:
+        raise SystemExit(f"role must be one of {', '.join(r.value for r in COUNTY_OFFICE_ROLES)}")
+    if not USERNAME.match(username):
+        raise SystemExit("username: 3–64 lower-case letters, digits or ._-")
+    user = session.scalars(select(User).where(User.username == username)).first()
+    if user is None:
+        if len(password) < MIN_PASSWORD:
+            raise SystemExit(f"set BOOTSTRAP_ADMIN_PASSWORD (at least {MIN_PASSWORD} characters)")
+        user = User(username=username, display_name=display_name, password_hash=passwords.hash_password(password))
+        session.add(user)
+        session.flush()
+    exists = session.scalars(select(RoleBindingRow).where(RoleBindingRow.user_id == user.id,
+                                                          RoleBindingRow.role == role)).first()
+    if exists is None:
+        session.add(RoleBindingRow(user_id=user.id, role=role, scope_kind="COUNTY", scope_id=None))
+    audit.record_sync(session, actor=audit.Actor(f"cli:{operator}", "operator"), action="role.bootstrap",
+                      entity_type="User", entity_id=user.id, after={"username": username, "role": role},
+                      reason="bootstrap-admin command")
+    return f"{username} holds {role}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import ipaddress
 from typing import Any
 
 from authlib.oauth2 import OAuth2Error
@@ -11,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from . import keys, login, oauth
+from . import keys, login, oauth, passwords
 from .config import IdentitySettings
 
 LOGIN_PAGE = """<!doctype html>
@@ -58,9 +59,51 @@ def _to_response(result: tuple[int, Any, list]) -> Response:
     return Response(body or "", status_code=status, headers=headers)
 
 
+def _networks(spec: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    return [ipaddress.ip_network(part.strip(), strict=False) for part in spec.split(",") if part.strip()]
+
+
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def client_address(request: Request, trusted: list) -> str:
+    """The caller's address: the peer, or — when the peer is a trusted proxy — the nearest
+    X-Forwarded-For hop that is not one (a client cannot pick its own address by sending the header)."""
+    peer = _ip(request.client.host) if request.client else None
+    if peer is None:
+        return "unknown"
+    if not any(peer in net for net in trusted):
+        return str(peer)
+    for hop in reversed(request.headers.get("x-forwarded-for", "").split(",")):
+        addr = _ip(hop)
+        if addr is None:
+            break
+        if not any(addr in net for net in trusted):
+            return str(addr)
+    return str(peer)
+
+
+def busy() -> Response:
+    """Every password-hashing slot stayed taken (passwords.Busy): retry shortly."""
+    return JSONResponse({"error": "temporarily_unavailable", "error_description": "busy, retry shortly"},
+                        status_code=503, headers={"Retry-After": "1", "Cache-Control": "no-store"})
+
+
 def routes(server: oauth.AuthorizationServer, settings: IdentitySettings, session_factory) -> list[Route]:
-    def run(fn, *args):
-        return run_in_threadpool(server.run, session_factory, fn, *args)
+    trusted = _networks(settings.trusted_proxies)
+
+    async def run(fn, *args, request: Request | None = None):
+        address = client_address(request, trusted) if request is not None else "unknown"
+
+        def call():
+            oauth.client_address.set(address)
+            return fn(*args)
+
+        return await run_in_threadpool(server.run, session_factory, call)
 
     def _login_page(req, client_name: str, error: str | None = None, username: str = "", status=200):
         return HTMLResponse(
@@ -96,27 +139,43 @@ def routes(server: oauth.AuthorizationServer, settings: IdentitySettings, sessio
             if request.method == "GET":
                 return _login_page(req, client_name)
             username = req.form.get("username", "")
-            result = login.authenticate(oauth.db(), settings, username, req.form.get("password", ""))
+            result = login.authenticate(oauth.db(), settings, username, req.form.get("password", ""),
+                                        oauth.client_address.get())
             if result.user is None:
-                return _login_page(req, client_name, result.error, username, status=401)
+                page = _login_page(req, client_name, result.error, username[:64], status=result.status)
+                if result.retry_after:
+                    page.headers["Retry-After"] = str(result.retry_after)
+                return page
             req.user = result.user
             return _to_response(server.create_authorization_response(req, grant_user=result.user, grant=grant))
 
-        return await run(flow)
+        try:
+            return await run(flow, request=request)
+        except passwords.Busy:
+            return busy()
 
     async def token(request: Request) -> Response:
         req = await _oauth_request(request)
-        response = _to_response(await run(server.create_token_response, req))
+        try:
+            response = _to_response(await run(server.create_token_response, req, request=request))
+        except passwords.Busy:
+            return busy()
         response.headers["Cache-Control"] = "no-store"
         return response
 
     async def introspect(request: Request) -> Response:
         req = await _oauth_request(request)
-        return _to_response(await run(server.create_endpoint_response, "introspection", req))
+        try:
+            return _to_response(await run(server.create_endpoint_response, "introspection", req, request=request))
+        except passwords.Busy:
+            return busy()
 
     async def revoke(request: Request) -> Response:
         req = await _oauth_request(request)
-        return _to_response(await run(server.create_endpoint_response, "revocation", req))
+        try:
+            return _to_response(await run(server.create_endpoint_response, "revocation", req, request=request))
+        except passwords.Busy:
+            return busy()
 
     async def jwks(request: Request) -> Response:
         body = await run(lambda: keys.public_jwks(oauth.db(), settings))
