@@ -5,6 +5,7 @@ import {
   defineConfig,
   extractFromHeader,
 } from '@graphql-hive/gateway';
+import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { createGraphQLError } from '@graphql-tools/utils';
 import { generateKeyPairSync } from 'node:crypto';
 
@@ -52,6 +53,12 @@ function useTokenPolicy() {
     async onExecute({ args }) {
       const jwt = args.contextValue.jwt;
       if (!jwt?.payload) throw unauthenticated('缺少访问凭证', 'missing token');
+      // The claims every subgraph requires: a token the subgraphs would refuse stops here.
+      for (const claim of ['exp', 'jti', 'sub', 'client_id']) {
+        if (jwt.payload[claim] === undefined || jwt.payload[claim] === null || jwt.payload[claim] === '') {
+          throw unauthenticated('凭证无效', `missing claim ${claim}`);
+        }
+      }
       const header = JSON.parse(Buffer.from(jwt.token.value.split('.')[0], 'base64url').toString());
       if (String(header.typ).toLowerCase() !== 'at+jwt') {
         throw unauthenticated('凭证类型错误', 'not an RFC 9068 access token');
@@ -115,6 +122,36 @@ function useErrorCodes() {
   };
 }
 
+// What one request may cost. Depth and tokens are limited by the gateway's own options below;
+// aliases are not, and without a limit 640 aliased exports fit under the token limit (~60 s of CPU).
+// Fields that build a whole file (Excel exports) are allowed `expensivePerRequest` times per request.
+const maxAliases = Number(env.GATEWAY_MAX_ALIASES ?? '15');
+const expensiveFields = new Set(
+  (env.GATEWAY_EXPENSIVE_FIELDS ?? 'exportRoster exportQuotaTable exportVacancies exportAssessmentResults').split(/\s+/),
+);
+const expensivePerRequest = Number(env.GATEWAY_EXPENSIVE_PER_REQUEST ?? '1');
+function useExpensiveFieldLimit() {
+  return {
+    onValidate({ addValidationRule }) {
+      addValidationRule((context) => {
+        let count = 0;
+        return {
+          Field(node) {
+            if (expensiveFields.has(node.name.value) && ++count === expensivePerRequest + 1) {
+              context.reportError(
+                createGraphQLError(`至多请求 ${expensivePerRequest} 个导出字段`, {
+                  nodes: [node],
+                  extensions: { code: 'BAD_USER_INPUT', detail: `at most ${expensivePerRequest} export field(s) per request` },
+                }),
+              );
+            }
+          },
+        };
+      });
+    },
+  };
+}
+
 // JWKS of the identity service. An unknown `kid` (a forged token, or a retired key) is an
 // authentication failure, not a server error.
 const remoteJwks = createRemoteJwksSigningKeyProvider({
@@ -172,7 +209,15 @@ export const gatewayConfig = defineConfig({
     extractScopes: (user) => String(user.scope ?? '').split(' ').filter(Boolean),
     rejectUnauthenticated: true,
   },
-  plugins: () => [useTokenPolicy(), useErrorCodes()],
+  plugins: () => [
+    useTokenPolicy(),
+    maxAliasesPlugin({ n: maxAliases, exposeLimits: true }),
+    useExpensiveFieldLimit(),
+    useErrorCodes(),
+  ],
+  // The schema is published as SDL in the repository (gateway/supergraph.graphql) and in GraphiQL in
+  // dev; a production gateway does not hand its map to whoever asks.
+  disableIntrospection: dev ? undefined : { disableIf: () => true },
   // Every subgraph verifies the token again (defense in depth): pass it on.
   propagateHeaders: {
     fromClientToSubgraphs: ({ request }) => ({ authorization: request.headers.get('authorization') }),

@@ -175,14 +175,18 @@ def test_a_revoked_token_is_refused(stack, identity_url):
     eventually(lambda: gql(stack.gateway_url, "{ me { subject } }", token=token)[0] == 401)
     eventually(lambda: all(gql(subgraph(stack, n), "{ __typename }", token=token)[0] == 401 for n in SUBGRAPHS))
     intro = httpx.post(f"{identity_url}/oauth/introspect", data={"token": token},
-                       auth=("sfj-system", "sfj-system-demo-secret")).json()
+                       auth=("svc-personnel", "dev-svc-personnel-secret")).json()
     assert intro == {"active": False}
 
 
-def test_introspection_describes_an_active_token(identity_url, service_token):
+def test_introspection_describes_an_active_token_to_internal_services_only(identity_url, service_token):
     intro = httpx.post(f"{identity_url}/oauth/introspect", data={"token": service_token},
-                       auth=("sfj-system", "sfj-system-demo-secret")).json()
+                       auth=("svc-personnel", "dev-svc-personnel-secret")).json()
     assert intro["active"] is True and intro["client_id"] == "sfj-system" and intro["scope"] == "roster:read"
+    # A department system is not a resource server: not even its own token.
+    refused = httpx.post(f"{identity_url}/oauth/introspect", data={"token": service_token},
+                         auth=("sfj-system", "sfj-system-demo-secret"))
+    assert refused.json() == {"active": False}
 
 
 # --- refresh tokens ----------------------------------------------------------------------------

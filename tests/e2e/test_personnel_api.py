@@ -13,7 +13,7 @@ from stackutil import DEMO, db_conn, demo_path
 ORG = json.loads((demo_path() / "org.json").read_text(encoding="utf-8"))
 DEPT = {d["code"]: d["id"] for d in ORG["departments"]}
 DEMO_CADRE = next(u for u in DEMO["users"] if u["username"] == "cadre-demo")["cadre_id"]
-SENSITIVE = '{ cadre(id: "%s") { name idNumber phone birthDate age sensitiveVisible } }' % DEMO_CADRE
+SENSITIVE = '{ cadre(id: "%s") { name idNumber phone birthDate age ageBand sensitiveVisible } }' % DEMO_CADRE
 
 
 @pytest.mark.parametrize("username, visible", [
@@ -23,11 +23,13 @@ SENSITIVE = '{ cadre(id: "%s") { name idNumber phone birthDate age sensitiveVisi
 def test_sensitive_fields_are_masked_for_those_who_do_not_manage_the_person(gateway, user_token, username, visible):
     _, body = gql(gateway, SENSITIVE, token=user_token(username))
     cadre = body["data"]["cadre"]
-    assert cadre["sensitiveVisible"] is visible and cadre["age"] > 18
+    assert cadre["sensitiveVisible"] is visible and cadre["ageBand"] in ("YOUNG", "MIDDLE", "OLD")
     if visible:
-        assert "*" not in cadre["idNumber"] and "*" not in cadre["phone"] and cadre["birthDate"]
+        assert "*" not in cadre["idNumber"] and "*" not in cadre["phone"] and cadre["birthDate"] and cadre["age"] > 18
     else:
-        assert "*" in cadre["idNumber"] and "****" in cadre["phone"] and cadre["birthDate"] is None
+        # Nothing of the birth date: only the region code of the ID number, an age band, no age.
+        assert cadre["idNumber"][6:] == "*" * 12 and "****" in cadre["phone"] and cadre["birthDate"] is None
+        assert cadre["age"] is None
 
 
 def test_service_clients_never_see_sensitive_fields(gateway, service_token):

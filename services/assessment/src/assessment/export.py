@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import uuid
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from servicekit import spreadsheet
 from servicekit.errors import NotFound
 from servicekit.principal import Principal
 
@@ -30,16 +28,8 @@ async def results_workbook(session: AsyncSession, principal: Principal, cycle_id
         stmt = stmt.where(cond)
     rows = (await session.execute(stmt.order_by(Member.department_id, Member.total.desc().nulls_last(), Member.name))).all()
     names = dict((await session.execute(select(UnitName.id, UnitName.name))).all())
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f"{cycle.period}考核结果"
-    ws.append(HEADER)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for m, r in rows:
-        ws.append([m.name, names.get(m.department_id, str(m.department_id)), names.get(m.township_id, str(m.township_id)),
-                   m.township_score, m.department_score, m.total, r if m.total is not None else None,
-                   "是" if m.shortlisted else "", m.excellent_round or "", GRADE_NAMES.get(m.grade or "", "")])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return spreadsheet.workbook(f"{cycle.period}考核结果", HEADER, (
+        [m.name, names.get(m.department_id, str(m.department_id)), names.get(m.township_id, str(m.township_id)),
+         m.township_score, m.department_score, m.total, r if m.total is not None else None,
+         "是" if m.shortlisted else "", m.excellent_round or "", GRADE_NAMES.get(m.grade or "", "")]
+        for m, r in rows))

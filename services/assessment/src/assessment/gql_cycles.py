@@ -11,7 +11,7 @@ from sqlalchemy import select
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
-from servicekit import gql
+from servicekit import audit, gql
 from servicekit.app import Context
 from servicekit.errors import BadInput
 from servicekit.ids import parse_id as _uuid
@@ -318,6 +318,8 @@ class CycleQuery:
     @strawberry.federation.field(description="导出考核结果与排名 Excel (按权限范围)", requires_scopes=gql.PEOPLE)
     async def export_assessment_results(self, info: Info[Context, None], cycle_id: strawberry.ID) -> gql.ExcelFile:
         content = await export.results_workbook(info.context.session, info.context.principal, _uuid(cycle_id, "周期"))
+        await audit.record_read(info.context.sessionmaker, actor=info.context.principal, action="results.export",
+                                entity_type="Cycle", entity_id=str(cycle_id))
         return gql.ExcelFile.of("考核结果", content)
 
     @strawberry.federation.field(description="缺评清单 (按权限范围)", requires_scopes=gql.PEOPLE)

@@ -10,7 +10,7 @@ import re
 import secrets
 import uuid
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select, tuple_, update
 from starlette.concurrency import run_in_threadpool
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,7 +20,7 @@ from servicekit.pagination import Page, decode_key, make_page, page_size
 from servicekit.principal import ROLE_SCOPE, Principal, Role, ScopeKind
 
 from . import login, oauth, passwords
-from .models import OAuthClient, RoleBindingRow, User
+from .models import IssuedAccessToken, OAuthClient, RefreshToken, RoleBindingRow, User
 
 ADMIN_ROLES = (Role.STAFFING_OFFICE, Role.ORG_DEPARTMENT)
 # The county offices' own roles: each is handed on only by that office (separation of duties) —
@@ -163,6 +163,29 @@ async def unlock_user(session: AsyncSession, principal: Principal, *, user_id: s
     return user
 
 
+async def deactivate_user(session: AsyncSession, principal: Principal, *, user_id: str, reason: str) -> User:
+    """Ends an account: no sign-in, no refresh, and every token already issued is revoked (the
+    gateway and the subgraphs refuse them within their revocation refresh)."""
+    require_admin(principal)
+    if not reason or not reason.strip():
+        raise BadInput("请说明停用原因")
+    user = await get_user(session, user_id)
+    bindings = (await session.scalars(select(RoleBindingRow).where(RoleBindingRow.user_id == user.id))).all()
+    for binding in bindings:  # the same separation of duties as revoking each of their roles
+        check_separation_of_duties(principal, user.id, Role(binding.role))
+    if str(user.id) == principal.subject:
+        raise RuleViolation("NO_SELF_ROLE_CHANGE", "不能停用自己的账号")
+    user.active = False
+    at = oauth.now()
+    await session.execute(update(RefreshToken).where(RefreshToken.user_id == user.id,
+                                                     RefreshToken.revoked_at.is_(None)).values(revoked_at=at))
+    await session.execute(update(IssuedAccessToken).where(IssuedAccessToken.subject == str(user.id),
+                                                          IssuedAccessToken.revoked_at.is_(None)).values(revoked_at=at))
+    await audit.record(session, actor=principal, action="user.deactivate", entity_type="User", entity_id=user.id,
+                       before={"active": True}, after={"active": False}, reason=reason.strip())
+    return user
+
+
 async def create_service_client(session: AsyncSession, principal: Principal, *, client_id: str, name: str,
                                 scopes: list[str], department_id: str | None, reason: str | None) -> tuple[OAuthClient, str]:
     """A department system's client (client credentials). The secret is returned once, stored hashed."""
@@ -174,6 +197,13 @@ async def create_service_client(session: AsyncSession, principal: Principal, *, 
     unknown = [s for s in scopes if s not in oauth.SCOPES or s in NOT_FOR_DEPARTMENT_SYSTEMS]
     if unknown or not scopes:
         raise BadInput("服务客户端权限范围无效", detail=f"unknown, user-only or internal scopes: {unknown}")
+    if department_id is not None:
+        # Identity does not hold the organisation (personnel does); it holds the id to its form, so
+        # a typo cannot leave a department system bound to nothing (its token then reads nothing).
+        try:
+            department_id = str(uuid.UUID(department_id))
+        except ValueError as exc:
+            raise BadInput("部门编号格式错误", detail="departmentId must be a department's UUID") from exc
     if await session.get(OAuthClient, client_id):
         raise Conflict("客户端编号已存在")
     secret = secrets.token_urlsafe(32)

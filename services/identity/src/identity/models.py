@@ -77,6 +77,10 @@ class AuthorizationCode(Base):
     code_challenge: Mapped[str] = mapped_column(String(128))
     code_challenge_method: Mapped[str] = mapped_column(String(10))
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # A code is spent, not deleted, so that presenting it again (RFC 6749 §4.1.2: a sign of theft)
+    # can revoke the tokens it issued (their refresh-token family).
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    family_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), nullable=True)
 
 
 class RefreshToken(Base):

@@ -22,7 +22,7 @@ from authlib.oauth2.rfc6749 import ClientMixin, OAuth2Request, grants
 from authlib.oauth2.rfc6749.requests import JsonRequest, OAuth2Payload
 from authlib.oauth2.rfc7009 import RevocationEndpoint as _RevocationEndpoint
 from authlib.oauth2.rfc7636 import CodeChallenge
-from authlib.oauth2.rfc6749.errors import InvalidRequestError, InvalidScopeError
+from authlib.oauth2.rfc6749.errors import InvalidGrantError, InvalidRequestError, InvalidScopeError
 from authlib.oauth2.rfc6749.util import scope_to_list
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint as _IntrospectionEndpoint
 from joserfc import jws, jwt
@@ -50,6 +50,9 @@ SCOPES: dict[str, str] = {
     "events:status": "查询本系统上报事件的办理状态",
     "events:read": "读取各服务的领域事件流(内部服务)",
 }
+
+# The scope only the internal service clients hold (seed.ensure_internal_clients); it marks them.
+INTERNAL_SCOPE = "events:read"
 
 _session: contextvars.ContextVar[Session] = contextvars.ContextVar("identity_session")
 # The caller's address (see web.client_address), for throttling failed client authentication.
@@ -221,6 +224,14 @@ class S256Only(CodeChallenge):
             raise InvalidRequestError("'code_challenge_method' must be S256")
         return super().validate_code_challenge(grant, redirect_uri)
 
+    def validate_code_verifier(self, grant, result):
+        try:
+            return super().validate_code_verifier(grant, result)
+        except (InvalidRequestError, InvalidGrantError):
+            # One wrong verifier and the code is spent: no guessing at it (RFC 9700 §2.1.1).
+            grant.request.authorization_code.row.used_at = now()
+            raise
+
 
 class AuthorizationCodeGrant(RegisteredScopes, grants.AuthorizationCodeGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
@@ -239,15 +250,25 @@ class AuthorizationCodeGrant(RegisteredScopes, grants.AuthorizationCodeGrant):
         ))
 
     def query_authorization_code(self, code, client):
-        row = db().get(AuthorizationCode, token_hash(code))
-        if row and row.client_id == client.get_client_id():
-            code_obj = Code(row)
-            if not code_obj.is_expired():
-                return code_obj
-        return None
+        session = db()
+        row = session.get(AuthorizationCode, token_hash(code), with_for_update=True)
+        if row is None or row.client_id != client.get_client_id():
+            return None
+        if row.used_at is not None:
+            # Presented twice: someone else holds a copy. What the first use issued is revoked.
+            if row.family_id is not None:
+                revoke_family(session, row.family_id, reason="authorization code reused")
+            return None
+        code_obj = Code(row)
+        return None if code_obj.is_expired() else code_obj
 
     def delete_authorization_code(self, authorization_code):
-        db().delete(authorization_code.row)
+        authorization_code.row.used_at = now()
+
+    def save_token(self, token):
+        super().save_token(token)
+        # The family the code started, so a later reuse of the code can end it.
+        self.request.authorization_code.row.family_id = self.request.family_id
 
     def authenticate_user(self, authorization_code):
         user = db().get(User, authorization_code.row.user_id)
@@ -306,8 +327,10 @@ class IntrospectionEndpoint(_IntrospectionEndpoint):
         return find_token(self.server, token_string, token_type_hint)
 
     def check_permission(self, token, client, request):
-        # Resource servers (confidential clients) may introspect any token; others only their own.
-        return client.row.secret_hash is not None or token.check_client(client)
+        # Only the services inside the cluster (the internal clients, which alone hold events:read)
+        # introspect; a department system learns nothing about anyone's tokens, not even its own
+        # (it has the token's expiry from the token response).
+        return INTERNAL_SCOPE in client.row.scopes
 
     def introspect_token(self, token):
         if isinstance(token, Access):
@@ -413,6 +436,7 @@ class AuthorizationServer(_AuthorizationServer):
             family_id = request.refresh_token.row.family_id
         elif "refresh_token" in token:
             family_id = uuid.uuid4()
+        request.family_id = family_id
         if "refresh_token" in token:
             session.add(RefreshToken(
                 token_hash=token_hash(token["refresh_token"]), family_id=family_id,

@@ -142,6 +142,12 @@ class RevokeRoleInput:
     reason: str | None = None
 
 
+@strawberry.input(description="停用账号")
+class DeactivateUserInput:
+    user_id: strawberry.ID = strawberry.field(description="要停用的账号")
+    reason: str = strawberry.field(description="停用原因 (记入审计)")
+
+
 @strawberry.input
 class UnlockUserInput:
     user_id: strawberry.ID
@@ -200,6 +206,12 @@ class Mutation:
     async def unlock_user(self, info: Info[Context, None], input: UnlockUserInput) -> UserPayload:
         row = await admin.unlock_user(info.context.session, info.context.principal, user_id=input.user_id,
                                       reason=input.reason)
+        return UserPayload(user=User.of(row))
+
+    @strawberry.federation.mutation(description="停用账号 (离职、调出): 不能再登录或刷新，已发的令牌全部作废；编办或组织部办理", requires_scopes=gql.PEOPLE)
+    async def deactivate_user(self, info: Info[Context, None], input: DeactivateUserInput) -> UserPayload:
+        row = await admin.deactivate_user(info.context.session, info.context.principal, user_id=input.user_id,
+                                          reason=input.reason)
         return UserPayload(user=User.of(row))
 
     @strawberry.federation.mutation(description="登记部门系统 (服务客户端)", requires_scopes=gql.PEOPLE)

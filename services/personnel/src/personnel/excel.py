@@ -12,16 +12,15 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
+from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from servicekit import audit, outbox
+from servicekit import audit, outbox, spreadsheet
 from servicekit.errors import BadInput, Forbidden
 from servicekit.principal import Principal, Role
 
-from . import events, policy, profile, roster, vacancies
+from . import analytics, events, policy, profile, roster, vacancies
 from .models import Agency, Cadre, Department, Township
 
 ROSTER_COLUMNS = ["姓名", "性别", "出生日期", "身份证号", "手机", "业务条线", "部门代码", "乡镇代码", "到岗日期"]
@@ -44,17 +43,7 @@ class RowError:
 
 
 def _workbook_bytes(title: str, header: list[str], rows: list[list]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return spreadsheet.workbook(title, header, rows)
 
 
 def _date(value) -> dt.date | None:
@@ -75,7 +64,8 @@ async def import_roster(session: AsyncSession, principal: Principal, content: by
     if len(content) > MAX_BYTES:
         raise BadInput(f"文件超过 {MAX_BYTES // 1024 // 1024} MB")
     try:
-        ws = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+        # data_only=False: a formula comes back as its text and is kept as text, never evaluated.
+        ws = load_workbook(io.BytesIO(content), read_only=True, data_only=False).active
         rows = list(ws.iter_rows(values_only=True))
     except Exception as exc:  # noqa: BLE001 - any unreadable file is the caller's input
         raise BadInput("无法读取 Excel 文件 (.xlsx)", detail=type(exc).__name__) from exc
@@ -121,8 +111,8 @@ async def import_roster(session: AsyncSession, principal: Principal, content: by
         if phone and not PHONE.match(phone):
             bad("手机", "手机号应为11位")
         line = str(cells["业务条线"]).strip()
-        if not line:
-            bad("业务条线", "业务条线不能为空")
+        if not line or len(line) > 40:
+            bad("业务条线", "业务条线不能为空且不超过40字")
         department = departments.get(str(cells["部门代码"]).strip())
         township = townships.get(str(cells["乡镇代码"]).strip())
         if department is None:
@@ -165,8 +155,9 @@ async def import_roster(session: AsyncSession, principal: Principal, content: by
 MAX_EXPORT = 20000
 
 
-async def export_roster(session: AsyncSession, principal: Principal, filter: roster.CadreFilter | None) -> bytes:
-    """The visible roster, sensitive fields masked as on screen."""
+async def export_roster(session: AsyncSession, principal: Principal,
+                        filter: roster.CadreFilter | None) -> tuple[bytes, int]:
+    """The visible roster, sensitive fields masked as on screen; and how many people it holds."""
     stmt = roster.cadre_query(principal, filter).order_by(Cadre.name, Cadre.id).limit(MAX_EXPORT + 1)
     rows = (await session.scalars(stmt)).all()
     if len(rows) > MAX_EXPORT:
@@ -176,11 +167,18 @@ async def export_roster(session: AsyncSession, principal: Principal, filter: ros
     def mask(c: Cadre, field: str):
         return roster.shown(getattr(c, field), field, policy.manages(principal, c))
 
+    def age(c: Cadre):
+        # Those who may not see the birth date get the 老中青 band, as on screen.
+        years = roster.age(c.birth_date)
+        if policy.manages(principal, c):
+            return years
+        return "35岁以下" if years < analytics.YOUNG_BELOW else "50岁及以上" if years >= analytics.OLD_FROM else "35–49岁"
+
     header = ["姓名", "性别", "年龄", "身份证号", "手机", "业务条线", "执法人员", "部门", "乡镇(街道)", "派驻机构", "到岗日期", "状态"]
     return _workbook_bytes("派驻人员名单", header, [
-        [c.name, "男" if c.gender == "MALE" else "女", roster.age(c.birth_date), mask(c, "id_number"), mask(c, "phone"),
+        [c.name, "男" if c.gender == "MALE" else "女", age(c), mask(c, "id_number"), mask(c, "phone"),
          c.professional_line, "是" if c.is_enforcement else "否", names[c.department_id], names[c.township_id],
-         names[c.agency_id], c.posted_on, c.status] for c in rows])
+         names[c.agency_id], c.posted_on, c.status] for c in rows]), len(rows)
 
 
 def export_table(title: str, header: list[str], rows: list[list]) -> bytes:

@@ -11,7 +11,7 @@ import uuid
 import strawberry
 from strawberry.types import Info
 
-from servicekit import gql
+from servicekit import audit, gql
 from servicekit.app import Context
 from servicekit.errors import BadInput
 
@@ -290,7 +290,10 @@ class LedgerQuery:
     @strawberry.federation.field(description="导出名单 Excel (按权限范围, 敏感字段同页面脱敏)", requires_scopes=gql.PEOPLE)
     async def export_roster(self, info: Info[Context, None], filter: CadreFilter | None = None) -> gql.ExcelFile:
         f = roster.CadreFilter(**vars(filter)) if filter else None
-        return gql.ExcelFile.of("派驻人员名单", await excel.export_roster(info.context.session, info.context.principal, f))
+        content, rows = await excel.export_roster(info.context.session, info.context.principal, f)
+        await audit.record_read(info.context.sessionmaker, actor=info.context.principal, action="roster.export",
+                                entity_type="Roster", entity_id="export", after={"rows": rows})
+        return gql.ExcelFile.of("派驻人员名单", content)
 
     @strawberry.federation.field(description="导出员额表 Excel", requires_scopes=gql.PEOPLE)
     async def export_quota_table(self, info: Info[Context, None]) -> gql.ExcelFile:

@@ -33,6 +33,19 @@ class TownshipKind(enum.Enum):
     SUBDISTRICT = "SUBDISTRICT"
 
 
+@strawberry.enum(description="年龄段 (老中青搭配的口径)")
+class AgeBand(enum.Enum):
+    YOUNG = strawberry.enum_value("YOUNG", description="青: 35 岁以下")
+    MIDDLE = strawberry.enum_value("MIDDLE", description="中: 35–49 岁")
+    OLD = strawberry.enum_value("OLD", description="老: 50 岁及以上")
+
+    @staticmethod
+    def of(age: int) -> "AgeBand":
+        from .analytics import OLD_FROM, YOUNG_BELOW
+
+        return AgeBand.YOUNG if age < YOUNG_BELOW else AgeBand.OLD if age >= OLD_FROM else AgeBand.MIDDLE
+
+
 @strawberry.federation.type(keys=["id"], description="派驻部门")
 class Department:
     id: strawberry.ID
@@ -283,8 +296,10 @@ class Cadre:
     def enforcement_cert_expiry(self) -> dt.date | None:
         return self.row.enforcement_cert_expiry
 
-    @strawberry.field(description="年度考核结果 (来自考核服务的审定结果)")
-    async def assessment_results(self, info: Info[Context, None]) -> list[AssessmentResultType]:
+    @strawberry.field(description="年度考核结果 (来自考核服务的审定结果)。敏感: 仅组织部、县领导、本人所属部门和乡镇的管理员及本人可见，其他人为 null")
+    async def assessment_results(self, info: Info[Context, None]) -> list[AssessmentResultType] | None:
+        if not policy.sees_grades(info.context.principal, self.row):
+            return None
         rows = await info.context.loader("results", _results).load(self.row.id)
         return [AssessmentResultType(year=r.year, grade=r.grade) for r in rows]
 
@@ -293,9 +308,15 @@ class Cadre:
         rows = await info.context.loader("postings", _postings).load(self.row.id)
         return [Posting(role=r.role, start_date=r.start_date, end_date=r.end_date, agency_id=r.agency_id) for r in rows]
 
-    @strawberry.field(description="年龄")
-    def age(self) -> int:
+    @strawberry.field(description="年龄 (周岁)。敏感: 与出生日期同一范围可见 (编办、组织部、本人所属部门和乡镇、本人)，其他人为 null，请用 ageBand")
+    def age(self, info: Info[Context, None]) -> int | None:
+        if not policy.manages(info.context.principal, self.row):
+            return None
         return roster.age(self.row.birth_date)
+
+    @strawberry.field(description="年龄段 (老中青): 所有可见此人者均可见")
+    def age_band(self) -> AgeBand:
+        return AgeBand.of(roster.age(self.row.birth_date))
 
     @strawberry.field(description="出生日期 (敏感: 非管理方为空)")
     def birth_date(self, info: Info[Context, None]) -> dt.date | None:

@@ -38,6 +38,18 @@ def manages(principal: Principal, cadre: Cadre) -> bool:
             or principal.has_role(Role.CADRE, str(cadre.id)))
 
 
+def sees_grades(principal: Principal, cadre: Cadre) -> bool:
+    """Approved assessment grades (年度考核等次): the same audience as the assessment service's
+    published results — the organisation department and leadership, the person's department and
+    township, and the person. Not the command centre, grid workers, agency heads or service tokens."""
+    if principal.is_service:
+        return False
+    return (principal.has_role(Role.ORG_DEPARTMENT) or principal.has_role(Role.LEADERSHIP)
+            or principal.has_role(Role.DEPARTMENT_ADMIN, str(cadre.department_id))
+            or principal.has_role(Role.TOWNSHIP_ADMIN, str(cadre.township_id))
+            or principal.has_role(Role.CADRE, str(cadre.id)))
+
+
 def adjustment_visibility(principal: Principal):
     """Adjustments: the county offices see all; a department its own; a township those touching it."""
     if principal.is_service:

@@ -27,6 +27,11 @@ from servicekit.principal import Principal, Role
 from . import apportion, events, policy, reminders, vacancies
 from .models import Agency, Department, QuotaChangeRequest, Township
 
+# A county's departments count their staff in hundreds; anything near these is a typo or a probe.
+MAX_QUOTA = 100_000
+# Weights are relative (only their ratio matters); a bound keeps the arithmetic exact.
+MAX_WEIGHT = 1_000_000.0
+
 
 def _can_propose(principal: Principal, department_id: uuid.UUID) -> bool:
     return principal.has_role(Role.STAFFING_OFFICE) or principal.has_role(Role.DEPARTMENT_ADMIN, str(department_id))
@@ -43,8 +48,9 @@ async def propose(session: AsyncSession, principal: Principal, *, department_id:
         raise NotFound("部门不存在")
     if not reason.strip():
         raise BadInput("请说明调整理由")
-    if any(q < 0 for q in agency_quotas.values()) or (new_total is not None and new_total < 0):
-        raise BadInput("员额不能为负数")
+    if any(not 0 <= q <= MAX_QUOTA for q in agency_quotas.values()) or (
+            new_total is not None and not 0 <= new_total <= MAX_QUOTA):
+        raise BadInput(f"员额须在 0–{MAX_QUOTA} 之间", detail=f"quotas must be 0..{MAX_QUOTA}")
     agencies = {a.id: a for a in (await session.scalars(
         select(Agency).where(Agency.department_id == department_id))).all()}
     foreign = [str(a) for a in agency_quotas if a not in agencies]
@@ -183,8 +189,13 @@ async def model_proposal(session: AsyncSession, principal: Principal, *, departm
                                     or principal.has_role(Role.DEPARTMENT_ADMIN, str(department_id))):
         raise Forbidden("无权测算该部门员额", detail="STAFFING_OFFICE, ORG_DEPARTMENT, LEADERSHIP or the department")
     unknown = set(weights) - set(FACTORS)
-    if unknown or any(w < 0 for w in weights.values()) or not sum(weights.values()) > 0:
-        raise BadInput("权重须为人口、面积、企业数、工作量的非负数且不全为0", detail=f"factors: {FACTORS}")
+    if unknown or any(not 0 <= w <= MAX_WEIGHT for w in weights.values()) or not sum(weights.values()) > 0:
+        raise BadInput(f"权重须为人口、面积、企业数、工作量的 0–{MAX_WEIGHT} 之间的数且不全为0",
+                       detail=f"factors: {FACTORS}, each 0..{MAX_WEIGHT}")
+    if not 0 <= minimum <= MAX_QUOTA:
+        raise BadInput(f"每机构最少员额须在 0–{MAX_QUOTA} 之间", detail=f"minimumPerAgency must be 0..{MAX_QUOTA}")
+    if total is not None and not 0 <= total <= MAX_QUOTA:
+        raise BadInput(f"员额总量须在 0–{MAX_QUOTA} 之间", detail=f"total must be 0..{MAX_QUOTA}")
     department = await session.get(Department, department_id)
     if department is None:
         raise NotFound("部门不存在")

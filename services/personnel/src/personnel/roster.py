@@ -108,7 +108,9 @@ def shown(value: str | None, field: str, full: bool) -> str | None:
         return value
     if field == "phone":
         return value[:3] + "****" + value[-4:]
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+    # Only the region code (first six): the birth date (digits 7–14) and the sequence and check
+    # digits that narrow it down (with the age, the last four left ~33 candidate dates) stay hidden.
+    return value[:6] + "*" * (len(value) - 6)
 
 
 async def unit_names(session: AsyncSession) -> dict[uuid.UUID, str]:

@@ -12,6 +12,7 @@ closed only after the reporter was called back: 回访), ``CALLBACK_BEFORE_FEEDB
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -34,6 +35,9 @@ ACTIVE = ("IN_POST", "SECONDED")
 OPEN_STATES = (lc.DISPATCHED, lc.SIGNED, lc.IN_PROGRESS, lc.FEEDBACK)
 MAX_ATTACHMENTS = 20
 MAX_TEXT = 2000
+# Attachments are uploaded to the county's object store first; an event only keeps the reference.
+# Anything else (http://, javascript:, file:) would turn the dispatch board into a link to anywhere.
+ATTACHMENT_REF = re.compile(r"^(oss|s3)://[A-Za-z0-9][A-Za-z0-9._-]{0,62}/[^\s]{1,400}$")
 
 
 def _now() -> dt.datetime:
@@ -50,6 +54,9 @@ def _clean_attachments(items: list[dict] | None) -> list[dict]:
         size = a.get("size")
         if not name or not ref or len(name) > 200 or len(ref) > 500:
             raise BadInput("附件须有名称和存储引用")
+        if not ATTACHMENT_REF.match(ref):
+            raise BadInput("附件引用须为对象存储地址 (oss://桶/路径 或 s3://桶/路径)",
+                           detail="ref must be oss://bucket/key or s3://bucket/key")
         if size is not None and not 0 <= size <= 200 * 1024 * 1024:
             raise BadInput("附件大小不合理")
         out.append({"name": name, "ref": ref, "contentType": a.get("contentType"), "size": size})
@@ -65,6 +72,10 @@ async def report(session: AsyncSession, principal: Principal, *, township_id: uu
             raise Forbidden("该服务客户端无权上报事件", detail="scope events:report required")
         if not idempotency_key or len(idempotency_key) > 100:
             raise BadInput("系统上报须带幂等键 (idempotencyKey, 不超过 100 字符)")
+        # Concurrent retries with one key queue here until the first commits, then find its event
+        # (without the lock both inserted and all but one hit the unique index: a 500).
+        await session.execute(select(func.pg_advisory_xact_lock(
+            func.hashtextextended(f"{principal.client_id}\x1f{idempotency_key}", 0))))
         existing = await session.scalar(select(GridEvent).where(GridEvent.client_id == principal.client_id,
                                                                 GridEvent.idempotency_key == idempotency_key))
         if existing is not None:
@@ -115,9 +126,17 @@ async def act(session: AsyncSession, principal: Principal, *, event_id: uuid.UUI
               closing_reason: str | None = None, duplicate_of: uuid.UUID | None = None,
               callback: CallbackInput | None = None, now: dt.datetime | None = None) -> GridEvent:
     now = now or _now()
-    event = await session.get(GridEvent, event_id, with_for_update=True)
+    # Who may not see the event learns nothing: not whether it exists, nor its state (the same
+    # answer as for an id that does not exist, before any transition is looked at).
+    stmt = select(GridEvent).where(GridEvent.id == event_id).with_for_update()
+    if (cond := visibility(principal)) is not None:
+        stmt = stmt.where(cond)
+    event = await session.scalar(stmt)
     if event is None:
-        raise NotFound("事件不存在")
+        raise NotFound("事件不存在或无权查看")
+    if not (policy.is_centre(principal, event.township_id) or policy.is_cadre(principal, event.assignee_cadre_id)
+            or policy.heads_unit(principal, event.lead_unit_id)):
+        raise Forbidden("只有本乡镇指挥室、承办人或承办单位负责人可以处置事件")
     try:
         t = lc.transition(action, event.state)
     except lc.IllegalTransition as exc:

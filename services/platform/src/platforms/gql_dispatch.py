@@ -198,7 +198,7 @@ class GridEvent:
 @strawberry.input(description="附件元数据")
 class AttachmentInput:
     name: str
-    ref: str = strawberry.field(description="对象存储中的引用")
+    ref: str = strawberry.field(description="对象存储中的引用: oss://桶/路径 或 s3://桶/路径 (先上传, 再上报)")
     content_type: str | None = None
     size: int | None = None
 

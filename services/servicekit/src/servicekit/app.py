@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable, Sequence
 
 from graphql import GraphQLError
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -29,7 +31,7 @@ from strawberry.types.graphql import OperationType
 
 from . import db, logs, outbox
 from .auth import TokenVerifier, bearer_token
-from .errors import INTERNAL, AppError, BadInput, Forbidden, Unauthenticated
+from .errors import INTERNAL, AppError, BadInput, Conflict, Forbidden, Unauthenticated
 from .principal import Principal
 from .settings import ServiceSettings
 
@@ -79,7 +81,17 @@ class RequestTransaction(SchemaExtension):
         ok = result is not None and not getattr(result, "errors", None)
         try:
             if ok and self.execution_context.operation_type == OperationType.MUTATION:
-                await session.commit()
+                try:
+                    await session.commit()
+                except DBAPIError as exc:
+                    # Refused at commit (a deferred check, a concurrent duplicate): nothing was
+                    # written, and the caller hears why instead of a 500.
+                    await session.rollback()
+                    shaped = _data_error(exc)
+                    if shaped is None:
+                        raise
+                    result.data = None
+                    result.errors = [GraphQLError(shaped.message, extensions=shaped.extensions())]
             else:
                 await session.rollback()
         finally:
@@ -94,10 +106,12 @@ class ErrorCodes(SchemaExtension):
         result = self.execution_context.result
         if result is None or not getattr(result, "errors", None):
             return
-        result.errors = [self._shape(e) for e in result.errors]
+        dev = getattr(self.execution_context.context, "settings", None)
+        dev = getattr(dev, "environment", "dev") == "dev"
+        result.errors = [self._shape(e, suggestions=dev) for e in result.errors]
 
     @staticmethod
-    def _shape(error: GraphQLError) -> GraphQLError:
+    def _shape(error: GraphQLError, *, suggestions: bool = True) -> GraphQLError:
         original = error.original_error
         if isinstance(original, AppError):
             return GraphQLError(original.message, nodes=error.nodes, path=error.path,
@@ -106,13 +120,38 @@ class ErrorCodes(SchemaExtension):
             # Parse and validation errors, wrong variable types: the caller's input is at fault.
             ext = dict(error.extensions or {})
             ext.setdefault("code", "BAD_USER_INPUT")
-            return GraphQLError(error.message, nodes=error.nodes, path=error.path, extensions=ext)
+            message = error.message if suggestions else _SUGGESTION.sub("", error.message)
+            return GraphQLError(message, nodes=error.nodes, path=error.path, extensions=ext)
+        if (data_error := _data_error(original)) is not None:
+            return GraphQLError(data_error.message, nodes=error.nodes, path=error.path,
+                                extensions=data_error.extensions())
         return GraphQLError("服务器内部错误", nodes=error.nodes, path=error.path,
                             extensions={"code": INTERNAL})
 
 
+# Outside dev, graphql-core's "Did you mean …?" would list field names to a prober.
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+
+
+def _data_error(exc: BaseException) -> AppError | None:
+    """A value the database refused (SQLSTATE class 22: too long for its column, out of range, bad
+    text) is the caller's input; a unique violation (23505) is a conflict with an existing row. The
+    request's transaction rolls back either way, so nothing is written."""
+    if not isinstance(exc, DBAPIError):
+        return None
+    state = getattr(exc.orig, "sqlstate", None) or ""
+    diag = getattr(getattr(exc.orig, "diag", None), "message_primary", None) or ""
+    if state.startswith("22"):
+        return BadInput("输入值超出允许的长度或范围", detail=f"rejected by the database: {diag}"[:300])
+    if state == "23505":
+        return Conflict("与现有数据重复", detail=f"duplicate: {getattr(exc.orig.diag, 'constraint_name', '')}")
+    return None
+
+
 def extensions() -> list:
-    return [RequestTransaction, ErrorCodes]
+    from .guard import RequestGuard
+
+    return [RequestGuard, RequestTransaction, ErrorCodes]
 
 
 class _GraphQLView(GraphQL):

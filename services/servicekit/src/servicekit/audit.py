@@ -118,6 +118,15 @@ async def record(session: AsyncSession, *, actor: Actor | Principal | None, acti
     return row
 
 
+async def record_read(sessionmaker, *, actor: Actor | Principal | None, action: str, entity_type: str,
+                      entity_id: Any, after: Any = None, reason: str | None = None) -> None:
+    """Audit a read (a bulk export of personal data) in its own transaction: a query's own
+    transaction is rolled back at the end of the request, and the record must stay."""
+    async with sessionmaker() as session, session.begin():
+        await record(session, actor=actor, action=action, entity_type=entity_type, entity_id=entity_id,
+                     after=after, reason=reason)
+
+
 def record_sync(session: Session, *, actor: Actor | Principal | None, action: str,
                 entity_type: str, entity_id: Any, before: Any = None, after: Any = None,
                 reason: str | None = None) -> AuditRecord:

@@ -27,17 +27,38 @@ def encode_cursor(key: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+MAX_CURSOR = 1000  # characters; a real cursor is a few dozen
+
+
 def decode_cursor(cursor: str | None, arity: int) -> list[Any] | None:
+    """The sort key inside a cursor. Whatever arrives — NUL bytes, lone surrogates, JSON nested a
+    thousand deep, objects where scalars belong — is the caller's bad input, never a server error."""
     if cursor is None:
         return None
+    malformed = BadInput("分页游标无效", detail="malformed cursor")
+    if len(cursor) > MAX_CURSOR:
+        raise malformed
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        key = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadInput("分页游标无效", detail="malformed cursor") from exc
+        key = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+    except (ValueError, UnicodeError, RecursionError) as exc:
+        raise malformed from exc
     if not isinstance(key, list) or len(key) != arity:
         raise BadInput("分页游标无效", detail="cursor does not belong to this list")
+    for value in key:
+        if isinstance(value, (list, dict)) or (isinstance(value, str) and not _clean(value)):
+            raise malformed
     return key
+
+
+def _clean(text: str) -> bool:
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _convert(value: Any, kind: type) -> Any:

@@ -49,6 +49,11 @@ class ServiceSettings(BaseSettings):
     # (container images); in a checkout they are found next to ``src/``.
     migrations_dir: str | None = None
 
+    # What one GraphQL request may ask for (guard.py); the gateway holds callers to tighter limits,
+    # these stop a direct call inside the cluster. Gateway query plans stay well within them.
+    graphql_max_depth: int = 15
+    graphql_max_aliases: int = 30
+
     log_level: str = "INFO"
     log_json: bool = True
 
