@@ -152,6 +152,49 @@ function useExpensiveFieldLimit() {
   };
 }
 
+// The gateway sends each root field of a mutation to its subgraph as a request of its own, and each
+// commits on its own: `mutation { a b }` with b refused would keep a. A request therefore carries
+// one mutation field, and the promise "one request, one transaction" holds end to end. Several
+// changes at once go through the batch mutations (e.g. setAssessmentScores).
+function rootFields(context, selectionSet, seen = new Set()) {
+  const fields = [];
+  for (const sel of selectionSet.selections) {
+    if (sel.kind === 'Field') {
+      if (sel.name.value !== '__typename') fields.push(sel);
+    } else if (sel.kind === 'InlineFragment') {
+      fields.push(...rootFields(context, sel.selectionSet, seen));
+    } else if (sel.kind === 'FragmentSpread' && !seen.has(sel.name.value)) {
+      seen.add(sel.name.value);
+      const fragment = context.getFragment(sel.name.value);
+      if (fragment) fields.push(...rootFields(context, fragment.selectionSet, seen));
+    }
+  }
+  return fields;
+}
+function useOneMutationPerRequest() {
+  return {
+    onValidate({ addValidationRule }) {
+      addValidationRule((context) => ({
+        OperationDefinition(node) {
+          if (node.operation !== 'mutation') return;
+          const fields = rootFields(context, node.selectionSet);
+          if (fields.length > 1) {
+            context.reportError(
+              createGraphQLError('每个请求只能包含一个变更字段 (多项变更请用批量变更)', {
+                nodes: fields,
+                extensions: {
+                  code: 'BAD_USER_INPUT',
+                  detail: 'one mutation field per request: each would commit on its own in its subgraph',
+                },
+              }),
+            );
+          }
+        },
+      }));
+    },
+  };
+}
+
 // JWKS of the identity service. An unknown `kid` (a forged token, or a retired key) is an
 // authentication failure, not a server error.
 const remoteJwks = createRemoteJwksSigningKeyProvider({
@@ -213,6 +256,7 @@ export const gatewayConfig = defineConfig({
     useTokenPolicy(),
     maxAliasesPlugin({ n: maxAliases, exposeLimits: true }),
     useExpensiveFieldLimit(),
+    useOneMutationPerRequest(),
     useErrorCodes(),
   ],
   // The schema is published as SDL in the repository (gateway/supergraph.graphql) and in GraphiQL in

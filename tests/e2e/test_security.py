@@ -280,3 +280,155 @@ def _row_counts(stack) -> dict:
         with db_conn(stack, service) as conn:
             out[(service, table)] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     return out
+
+
+# --- one request, one transaction ---------------------------------------------------------------
+
+def test_a_document_of_mutations_commits_whole_or_not_at_all(stack, gateway, user_token):
+    token = user_token("bianban")
+    _, body = gql(gateway, "query($d: ID!) { agencies(first: 1, departmentId: $d) { nodes { id quota } } }", {"d": SFJ},
+                  token=token)
+    agency = body["data"]["agencies"]["nodes"][0]
+    _, body = gql(gateway, "{ departments(first: 50) { nodes { id quotaTotal } } }", token=token)
+    total = next(d["quotaTotal"] for d in body["data"]["departments"]["nodes"] if d["id"] == SFJ)
+    document = """mutation($p: ProposeQuotaChangeInput!, $d: DecideQuotaChangeInput!) {
+      proposeQuotaChange(input: $p) { request { id } }
+      decideQuotaChange(input: $d) { request { id } } }"""
+    variables = {"p": {"departmentId": SFJ, "newTotal": total + 1, "reason": "整体提交测试",
+                       "agencyQuotas": [{"agencyId": agency["id"], "quota": agency["quota"] + 1}]},
+                 "d": {"requestId": str(uuid.uuid4()), "approve": True}}
+
+    def requests() -> int:
+        with db_conn(stack, "personnel") as conn:
+            return conn.execute("SELECT count(*) FROM quota_change_request").fetchone()[0]
+
+    before = requests()
+    # Directly, the subgraph runs both in one transaction: the refused second undoes the first.
+    _, body = gql(f"{stack.url('personnel')}/graphql", document, variables, token=token)
+    assert "NOT_FOUND" in error_codes(body) and requests() == before, body
+    # The gateway would send each field as a request of its own (each committing on its own), so it
+    # takes one mutation field per request.
+    _, body = gql(gateway, document, variables, token=token)
+    assert error_codes(body) == ["BAD_USER_INPUT"] and body.get("data") is None, body
+    assert requests() == before
+
+
+# --- who sees what ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("username, sees", [
+    ("zuzhibu", True), ("leader", True), ("sfj-admin", True), ("diankou-admin", True), ("cadre-demo", True),
+    ("diankou-cc", False), ("diankou-grid", False), ("diankou-sfs-head", False), ("bianban", False),
+])
+def test_grades_only_for_the_assessment_audience(gateway, user_token, username, sees):
+    _, body = gql(gateway, '{ cadre(id: "%s") { name assessmentResults { year grade } } }' % DEMO_CADRE,
+                  token=user_token(username))
+    cadre = body["data"]["cadre"]
+    assert cadre is not None and (cadre["assessmentResults"] is not None) is sees, body
+
+
+def test_grades_are_not_for_service_tokens(gateway, service_token):
+    _, body = gql(gateway, '{ cadres(first: 3) { nodes { assessmentResults { grade } } } }', token=service_token)
+    assert all(n["assessmentResults"] is None for n in body["data"]["cadres"]["nodes"]), body
+
+
+def test_concurrent_retries_with_one_idempotency_key_return_the_first_event(stack, gateway, identity_url):
+    system = client_token(identity_url, "sfj-system", "sfj-system-demo-secret", "events:report")["access_token"]
+    variables = {"i": {"townshipId": DIANKOU, "matterType": "NEIGHBOUR_DISPUTE", "description": "并发重试",
+                       "idempotencyKey": f"race-{uuid.uuid4().hex}"}}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda _: gql(gateway, REPORT, variables, token=system), range(4)))
+    assert all(status == 200 and not body.get("errors") for status, body in answers), answers
+    events = {body["data"]["reportEvent"]["event"]["id"] for _, body in answers}
+    created = [body["data"]["reportEvent"]["created"] for _, body in answers]
+    assert len(events) == 1 and created.count(True) == 1, answers
+
+
+def test_acting_on_another_townships_event_reveals_nothing(gateway, user_token):
+    _, body = gql(gateway, REPORT, {"i": {"townshipId": DIANKOU, "matterType": "NEIGHBOUR_DISPUTE",
+                                          "description": "他镇事件"}}, token=user_token("diankou-grid"))
+    event = body["data"]["reportEvent"]["event"]["id"]
+    act = "mutation($i: EventActionInput!) { actOnEvent(input: $i) { state } }"
+    answers = []
+    for target in (event, str(uuid.uuid4())):
+        for action in ("ACCEPT", "SIGN", "VERIFY_PASS"):
+            _, body = gql(gateway, act, {"i": {"eventId": target, "action": action}}, token=user_token("fengqiao-admin"))
+            answers.append((error_codes(body), body["errors"][0]["message"], body["errors"][0]["extensions"].get("allowed")))
+    # The same answer for a real event in any state-dependent action and for an id that does not exist.
+    assert len(set(map(repr, answers))) == 1 and answers[0][0] == ["NOT_FOUND"], answers
+
+
+# --- accounts and codes ---------------------------------------------------------------------------
+
+def test_a_deactivated_user_cannot_sign_in_or_refresh_and_their_tokens_die(stack, gateway, identity_url, user_token):
+    from helpers import eventually, login, refresh
+
+    admin = user_token("bianban")
+    username = f"leave{uuid.uuid4().hex[:8]}"
+    _, body = gql(gateway, "mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }",
+                  {"i": {"username": username, "displayName": "离职测试", "password": "Leaving-Pass-2026"}}, token=admin)
+    user_id = body["data"]["createUser"]["user"]["id"]
+    tokens = login(identity_url, username, "Leaving-Pass-2026")
+    assert gql(gateway, "{ me { subject } }", token=tokens["access_token"])[0] == 200
+    _, body = gql(gateway, "mutation($i: DeactivateUserInput!) { deactivateUser(input: $i) { user { active } } }",
+                  {"i": {"userId": user_id, "reason": "调出本县"}}, token=admin)
+    assert body["data"]["deactivateUser"]["user"]["active"] is False, body
+    assert refresh(identity_url, tokens["refresh_token"]).status_code == 400
+    eventually(lambda: gql(gateway, "{ me { subject } }", token=tokens["access_token"])[0] == 401)
+    _, challenge = pkce_pair()
+    assert submit_login(identity_url, username, "Leaving-Pass-2026", challenge).status_code == 401
+
+
+def _code(identity_url: str) -> tuple[str, str]:
+    import urllib.parse
+
+    verifier, challenge = pkce_pair()
+    resp = submit_login(identity_url, "leader", "Demo-2026-county", challenge)
+    return urllib.parse.parse_qs(urllib.parse.urlparse(resp.headers["location"]).query)["code"][0], verifier
+
+
+def _exchange(identity_url: str, code: str, verifier: str) -> httpx.Response:
+    from helpers import REDIRECT
+
+    return httpx.post(f"{identity_url}/oauth/token", data={
+        "grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT,
+        "client_id": "county-web", "code_verifier": verifier})
+
+
+def test_a_code_dies_after_a_failed_pkce_attempt(identity_url):
+    code, verifier = _code(identity_url)
+    assert _exchange(identity_url, code, pkce_pair()[0]).status_code == 400
+    again = _exchange(identity_url, code, verifier)
+    assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
+
+
+def test_reuse_of_a_code_revokes_what_it_issued(stack, identity_url):
+    from helpers import eventually, refresh
+
+    code, verifier = _code(identity_url)
+    first = _exchange(identity_url, code, verifier)
+    assert first.status_code == 200
+    tokens = first.json()
+    assert _exchange(identity_url, code, verifier).json()["error"] == "invalid_grant"
+    assert refresh(identity_url, tokens["refresh_token"]).status_code == 400
+    eventually(lambda: gql(stack.gateway_url, "{ me { subject } }", token=tokens["access_token"])[0] == 401)
+
+
+def test_a_bulk_export_of_personal_data_is_audited(stack, gateway, user_token):
+    def exports() -> int:
+        with db_conn(stack, "personnel") as conn:
+            return conn.execute("SELECT count(*) FROM audit_log WHERE action = 'roster.export'").fetchone()[0]
+
+    before = exports()
+    _, body = gql(gateway, "{ exportRoster { filename } }", token=user_token("sfj-admin"))
+    assert body["data"]["exportRoster"]["filename"]
+    assert exports() == before + 1
+
+
+def test_a_failed_client_authentication_is_audited(stack, identity_url):
+    resp = httpx.post(f"{identity_url}/oauth/token", data={"grant_type": "client_credentials"},
+                      auth=("sfj-system", "not-the-secret"), headers={"x-forwarded-for": "198.51.100.99"})
+    assert resp.status_code == 401
+    with db_conn(stack, "identity") as conn:
+        row = conn.execute("SELECT reason FROM audit_log WHERE action = 'client.auth_failure' "
+                           "ORDER BY seq DESC LIMIT 1").fetchone()
+    assert row == ("from 198.51.100.99",)
