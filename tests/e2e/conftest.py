@@ -10,14 +10,14 @@ from helpers import client_token, login
 from stackutil import PASSWORD, free_port
 
 
-@pytest.fixture(scope="session")
-def stack(database_url, run_prefix):
-    s = Stack(
+def new_stack(database_url: str, prefix: str) -> Stack:
+    """A whole system on free ports with demo data, in databases named ``prefix…``."""
+    return Stack(
         database_url=database_url,
-        db_prefix=run_prefix,
+        db_prefix=prefix,
         gateway_port=free_port(),
         ports={name: free_port() for name, _, _ in SERVICES},
-        log_dir=ROOT / ".data" / "test-logs" / run_prefix.rstrip("_"),
+        log_dir=ROOT / ".data" / "test-logs" / prefix.rstrip("_"),
         environment="test",
         extra_env={
             # Short cache lifetimes so revocation and key retirement show within a test.
@@ -27,6 +27,11 @@ def stack(database_url, run_prefix):
             "TRUSTED_PROXIES": "127.0.0.1/32", "LOGIN_IP_MAX_FAILURES": "20",
         },
     )
+
+
+@pytest.fixture(scope="session")
+def stack(database_url, run_prefix):
+    s = new_stack(database_url, run_prefix)
     s.prepare(demo=True)
     s.start()
     yield s

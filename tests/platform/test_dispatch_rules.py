@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from servicekit.errors import BadInput, Forbidden, RuleViolation
+from servicekit.errors import NotFound, BadInput, Forbidden, RuleViolation
 from servicekit.principal import Role
 
 from platform_world import CENTRE, CITY_OFFICER, ELSEWHERE, GRID, MEDIATOR, OTHER_TOWN, SYSTEM, TOWN, person
@@ -94,13 +94,13 @@ async def test_rules_reason_and_closing_reason_required(session):
 
 async def test_who_may_act(session):
     event = await _report(session)
-    with pytest.raises(Forbidden):  # another township's command centre
+    with pytest.raises(NotFound):  # another township's command centre: as if there were no such event
         await dispatch.act(session, person(Role.COMMAND_CENTRE, OTHER_TOWN), event_id=event.id, action="accept")
     with pytest.raises(Forbidden):  # a grid worker reports but does not triage
         await dispatch.act(session, GRID, event_id=event.id, action="accept")
     await dispatch.act(session, person(Role.TOWNSHIP_ADMIN, TOWN), event_id=event.id, action="accept")
     await dispatch.act(session, CENTRE, event_id=event.id, action="dispatch", assignee_cadre_id=MEDIATOR)
-    with pytest.raises(Forbidden):  # only the assignee signs for it
+    with pytest.raises(NotFound):  # only the assignee signs for it; another cadre does not even see it
         await dispatch.act(session, person(Role.CADRE, CITY_OFFICER), event_id=event.id, action="sign")
     with pytest.raises(Forbidden):
         await dispatch.report(session, person(Role.GRID_WORKER, OTHER_TOWN), township_id=TOWN,

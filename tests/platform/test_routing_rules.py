@@ -8,7 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from servicekit.errors import BadInput, Forbidden, RuleViolation
+from servicekit.errors import NotFound, BadInput, Forbidden, RuleViolation
 from servicekit.principal import Role
 
 from platform_world import (ADMIN, CENTRE, CITY_OFFICER, GRID, MEDIATOR, MEDIATOR_2, OTHER_TOWN, SFS, SFS_ELSEWHERE,
@@ -65,7 +65,7 @@ async def test_dispatch_to_a_unit_with_assisting_units_then_the_head_assigns_wit
     await dispatch.act(session, CENTRE, event_id=event.id, action="dispatch", lead_unit_id=SFS,
                        assisting_unit_ids=[SQUAD])
     assert (event.lead_unit_id, event.assisting_unit_ids, event.assignee_cadre_id) == (SFS, [SQUAD], None)
-    with pytest.raises(Forbidden):  # the head of another unit
+    with pytest.raises(NotFound):  # the head of another unit (an assisting one) does not lead it
         await dispatch.act(session, person(Role.AGENCY_HEAD, SQUAD), event_id=event.id, action="assign",
                            assignee_cadre_id=CITY_OFFICER)
     with pytest.raises(RuleViolation) as err:
@@ -79,7 +79,7 @@ async def test_dispatch_to_a_unit_with_assisting_units_then_the_head_assigns_wit
     await dispatch.act(session, person(Role.CADRE, MEDIATOR), event_id=event.id, action="start")
     await dispatch.act(session, HEAD, event_id=event.id, action="assign", assignee_cadre_id=MEDIATOR_2)
     assert (event.state, event.assignee_cadre_id) == ("IN_PROGRESS", MEDIATOR_2)
-    with pytest.raises(Forbidden):  # no longer theirs
+    with pytest.raises(NotFound):  # no longer theirs: out of their sight altogether
         await dispatch.act(session, person(Role.CADRE, MEDIATOR), event_id=event.id, action="feedback")
 
 

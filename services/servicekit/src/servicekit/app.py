@@ -116,8 +116,9 @@ class ErrorCodes(SchemaExtension):
         if isinstance(original, AppError):
             return GraphQLError(original.message, nodes=error.nodes, path=error.path,
                                 extensions=original.extensions())
-        if original is None:
-            # Parse and validation errors, wrong variable types: the caller's input is at fault.
+        if original is None or isinstance(original, GraphQLError):
+            # Parse and validation errors, wrong variable types, a scalar literal that does not
+            # parse (a Date of "", a Decimal of "þ"): the caller's input is at fault.
             ext = dict(error.extensions or {})
             ext.setdefault("code", "BAD_USER_INPUT")
             message = error.message if suggestions else _SUGGESTION.sub("", error.message)

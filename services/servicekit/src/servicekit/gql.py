@@ -7,6 +7,7 @@ import logging
 from typing import Callable, Generic, Iterable, TypeVar
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.federation import Schema as FederationSchema
 
 from .app import extensions
@@ -98,7 +99,7 @@ class Schema(FederationSchema):
         # Rule violations and bad input are answers, not failures: log them without a stack trace.
         for error in errors:
             original = error.original_error
-            if original is None or isinstance(original, AppError):
+            if original is None or isinstance(original, (AppError, GraphQLError)):
                 log.info("graphql error: %s", error.message,
                          extra={"fields": {"code": getattr(original, "code", "BAD_USER_INPUT")}})
             else:
