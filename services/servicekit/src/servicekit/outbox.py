@@ -232,8 +232,10 @@ class FeedConsumer:
                 backoff = self.idle_seconds
                 if n and self.received is not None:
                     self.received.inc(n)
-            except (httpx.HTTPError, OSError) as exc:
-                log.warning("feed %s unavailable: %s", self.feed_url, exc)
+            except Exception as exc:  # noqa: BLE001 - the producer or our own database is away
+                # Any failure — the feed unreachable, our database restarting — backs off and tries
+                # again; before, a database error ended the consumer for the life of the process.
+                log.warning("feed %s: poll failed (%s: %s)", self.feed_url, type(exc).__name__, exc)
                 n, backoff = 0, min(backoff * 2, 30.0)
                 if self.failed is not None:
                     self.failed.inc()
