@@ -11,7 +11,7 @@ SERVICES   := servicekit identity personnel assessment platform
 VERSION    ?= 0.1.0
 IMAGES     := identity personnel assessment platform
 
-.PHONY: install run test supergraph supergraph-check deploy-check images bench clean
+.PHONY: install run test supergraph supergraph-check deploy-check images bench chaos clean
 
 install: $(PY_STAMP) $(NODE_STAMP)
 
@@ -44,6 +44,11 @@ bench: $(PY_STAMP)
 	$(PY) benchmarks/roster_page.py
 	$(PY) benchmarks/excellence_flow.py
 	$(PY) benchmarks/dispatch_round_trip.py
+
+## Faults under load on a stack of its own (embedded PostgreSQL in .data/pg-chaos, really restarted):
+## kill -9 platform, kill -9 personnel, database restart; prints what was refused and how fast it recovered.
+chaos: $(PY_STAMP) $(NODE_STAMP)
+	$(PY) tools/chaos.py
 
 ## Build the service images where a Docker engine runs (the gateway uses the official Hive Gateway image).
 images:

@@ -18,8 +18,9 @@ class IdentitySettings(ServiceSettings):
     lockout_minutes: int = 15
     login_window_minutes: int = 15
     login_ip_max_failures: int = 50
-    # Addresses of the ingress / proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-
-    # separated). Anyone else's header is ignored and the peer address is the client's.
+    # Addresses of proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated); anyone
+    # else's header is ignored. Under uvicorn, FORWARDED_ALLOW_IPS has already put the ingress's
+    # client address in place (deploy/base/county-config), so this is for other front proxies.
     trusted_proxies: str = ""
     # A mounted Secret with the signing keys (see keys.py); unset: keys live in the database.
     signing_keys_file: str | None = None
