@@ -6,6 +6,10 @@ VENV       := .venv
 PY         := $(VENV)/bin/python
 PY_STAMP   := $(VENV)/.installed
 NODE_STAMP := gateway/node_modules/.installed
+BROWSER_STAMP := tests/browser/node_modules/.installed
+# Browser tests drive the distribution's Chromium (no tool may download a browser here).
+CHROMIUM   := $(shell command -v chromium || echo /usr/bin/chromium)
+SUDO       := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 SERVICES   := servicekit identity personnel assessment platform
 
 VERSION    ?= 0.1.0
@@ -25,14 +29,21 @@ $(NODE_STAMP): gateway/package-lock.json
 	cd gateway && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+$(BROWSER_STAMP): tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium
+
 ## Start PostgreSQL (embedded unless DATABASE_URL is set), migrate, load demo data, start
 ## identity :4001, personnel :4002, assessment :4003, platform :4004 and the gateway :4000.
 run: install
 	$(PY) tools/devstack.py
 
 ## The whole suite: deployment checks, kernel, services, end-to-end through the real gateway.
-test: install deploy-check
-	$(PY) -m pytest $(PYTEST_ARGS)
+test: install $(BROWSER_STAMP) $(CHROMIUM) deploy-check
+	CHROMIUM=$(CHROMIUM) $(PY) -m pytest $(PYTEST_ARGS)
 
 ## Render every kustomize overlay, validate it strictly, hold it to the deployment policy, lint Dockerfiles.
 deploy-check: $(PY_STAMP)
@@ -66,4 +77,4 @@ supergraph-check: $(PY_STAMP) $(NODE_STAMP)
 	cd gateway && node compose.mjs --check
 
 clean:
-	rm -rf .data $(VENV) gateway/node_modules
+	rm -rf .data $(VENV) gateway/node_modules tests/browser/node_modules

@@ -18,7 +18,7 @@ const revocationTtlMs = Number(env.REVOCATION_REFRESH_SECONDS ?? '2') * 1000;
 const jwksCacheMs = Number(env.JWKS_CACHE_SECONDS ?? '300') * 1000;
 // Scopes the identity service can grant; a token carrying any other scope is refused.
 const knownScopes = new Set(
-  (env.KNOWN_SCOPES ?? 'api offline_access roster:read events:report events:status events:read').split(/\s+/),
+  (env.KNOWN_SCOPES ?? 'openid profile api offline_access roster:read events:report events:status events:read').split(/\s+/),
 );
 
 function unauthenticated(message, detail) {
@@ -222,6 +222,28 @@ async function signingKey(kid) {
   }
 }
 
+// Browser apps allowed to call the API (CORS), as an allow-list: comma-separated origins in
+// CORS_ORIGINS; in dev the web console's. Any other origin gets no CORS headers at all (the default
+// of the server library would reflect any origin).
+const corsOrigins = new Set(
+  (env.CORS_ORIGINS ?? (dev ? 'http://127.0.0.1:5173,http://localhost:5173' : ''))
+    .split(',')
+    .map((o) => o.trim().replace(/\/$/, ''))
+    .filter(Boolean),
+);
+function corsFor(request) {
+  const origin = request.headers.get('origin');
+  if (!origin || !corsOrigins.has(origin)) return false;
+  return {
+    origin: [origin],
+    methods: ['POST', 'GET', 'OPTIONS'],
+    allowedHeaders: ['authorization', 'content-type', 'x-request-id'],
+    exposedHeaders: ['x-request-id'],
+    credentials: false,
+    maxAge: 600,
+  };
+}
+
 const subgraphUrl = (name, port) => env[`${name.toUpperCase()}_GRAPHQL_URL`] ?? `http://127.0.0.1:${port}/graphql`;
 
 export const gatewayConfig = defineConfig({
@@ -232,6 +254,7 @@ export const gatewayConfig = defineConfig({
   healthCheckEndpoint: '/healthz',
   readinessCheckEndpoint: '/readyz',
   landingPage: false,
+  cors: corsFor,
   graphiql: dev,
   transportEntries: {
     identity: { location: subgraphUrl('identity', 4001) },

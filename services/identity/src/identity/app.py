@@ -26,8 +26,10 @@ def build(settings: IdentitySettings | None = None):
     async def dispose(runtime):
         sync_engine.dispose()
 
-    return create_app(settings=settings, schema=schema, routes=web.routes(server, settings, session_factory),
-                      shutdown=[dispose])
+    app = create_app(settings=settings, schema=schema, routes=web.routes(server, settings, session_factory),
+                     shutdown=[dispose])
+    app.add_middleware(web.BrowserCors, session_factory=session_factory, extra=settings.cors_origins)
+    return app
 
 
 def app():

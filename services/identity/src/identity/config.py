@@ -8,6 +8,7 @@ class IdentitySettings(ServiceSettings):
     access_token_seconds: int = 600
     refresh_token_seconds: int = 14 * 24 * 3600
     authorization_code_seconds: int = 300
+    id_token_seconds: int = 600
     # 登录失败锁定: after this many consecutive failures the account is locked for a while.
     # Failed sign-ins (login.py): an address locked out of one account after `lockout_threshold`
     # failures within `login_window_minutes`; an address turned away altogether after
@@ -22,6 +23,8 @@ class IdentitySettings(ServiceSettings):
     # else's header is ignored. Under uvicorn, FORWARDED_ALLOW_IPS has already put the ingress's
     # client address in place (deploy/base/county-config), so this is for other front proxies.
     trusted_proxies: str = ""
+    # Browser origins allowed beside those of registered redirect URIs (comma-separated).
+    cors_origins: str = ""
     # A mounted Secret with the signing keys (see keys.py); unset: keys live in the database.
     signing_keys_file: str | None = None
 

@@ -59,6 +59,8 @@ class OAuthClient(Base):
     # NULL for public clients (browser front-ends), which must use PKCE.
     secret_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
     redirect_uris: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
+    # Where RP-initiated logout may send the browser back to (OpenID Connect RP-Initiated Logout).
+    post_logout_redirect_uris: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
     grant_types: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
     scopes: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
     department_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -81,6 +83,9 @@ class AuthorizationCode(Base):
     # can revoke the tokens it issued (their refresh-token family).
     used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     family_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), nullable=True)
+    # OpenID Connect: echoed in the id_token; when the user signed in.
+    nonce: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    auth_time: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class RefreshToken(Base):

@@ -25,6 +25,7 @@ from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oauth2.rfc6749.errors import InvalidGrantError, InvalidRequestError, InvalidScopeError
 from authlib.oauth2.rfc6749.util import scope_to_list
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint as _IntrospectionEndpoint
+from authlib.oidc.core.grants import OpenIDCode as _OpenIDCode
 from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
@@ -43,6 +44,8 @@ from .models import (
 
 # Scopes a token may carry. The gateway refuses tokens with any other scope.
 SCOPES: dict[str, str] = {
+    "openid": "登录身份 (OpenID Connect: 签发 id_token)",
+    "profile": "姓名与用户名",
     "api": "以本人身份调用业务接口",
     "offline_access": "保持登录(刷新令牌)",
     "roster:read": "读取派驻人员名单(不含敏感字段)",
@@ -137,6 +140,19 @@ class Code:
 
     def is_expired(self):
         return self.row.expires_at < now()
+
+    # OpenID Connect (authlib.oidc.core.AuthorizationCodeMixin)
+    def get_nonce(self):
+        return self.row.nonce
+
+    def get_auth_time(self):
+        return int(self.row.auth_time.timestamp()) if self.row.auth_time else None
+
+    def get_acr(self):
+        return None
+
+    def get_amr(self):
+        return ["pwd"]
 
 
 class Refresh:
@@ -247,6 +263,8 @@ class AuthorizationCodeGrant(RegisteredScopes, grants.AuthorizationCodeGrant):
             code_challenge=data.get("code_challenge"),
             code_challenge_method=data.get("code_challenge_method"),
             expires_at=now() + dt.timedelta(seconds=self.server.settings.authorization_code_seconds),
+            nonce=(data.get("nonce") or None) and data["nonce"][:255],
+            auth_time=now(),  # the code is issued right after the password was checked
         ))
 
     def query_authorization_code(self, code, client):
@@ -273,6 +291,54 @@ class AuthorizationCodeGrant(RegisteredScopes, grants.AuthorizationCodeGrant):
     def authenticate_user(self, authorization_code):
         user = db().get(User, authorization_code.row.user_id)
         return user if user and user.active else None
+
+
+class OpenIDCode(_OpenIDCode):
+    """OpenID Connect Core on the authorization code flow: with scope ``openid`` the token response
+    carries an ``id_token`` (RS256, the access tokens' keys and ``kid``; ``iss``, ``sub``, ``aud`` =
+    the client, ``exp``, ``iat``, ``auth_time``, ``nonce``, ``at_hash``, ``sid`` = the session's
+    refresh-token family, and with ``profile`` the person's ``name`` and ``preferred_username``)."""
+
+    def exists_nonce(self, nonce, request):
+        # A nonce already used with this client is a replayed request.
+        return db().scalar(select(AuthorizationCode.code_hash).where(
+            AuthorizationCode.client_id == request.payload.client_id, AuthorizationCode.nonce == nonce)) is not None
+
+    def resolve_client_private_key(self, client):
+        return keys.active_key(db(), _settings.get())
+
+    def get_client_algorithm(self, client):
+        return "RS256"
+
+    def get_encode_header(self, client):
+        return {"alg": "RS256", "typ": "JWT", "kid": keys.active_key(db(), _settings.get()).kid}
+
+    def get_client_claims(self, client):
+        settings = _settings.get()
+        return {"iss": settings.issuer, "aud": [client.get_client_id()],
+                "exp": int(now().timestamp()) + settings.id_token_seconds}
+
+    def get_authorization_code_claims(self, authorization_code):
+        claims = super().get_authorization_code_claims(authorization_code)
+        if authorization_code.row.family_id is not None:
+            claims["sid"] = str(authorization_code.row.family_id)
+        return claims
+
+    def generate_user_info(self, user, scope):
+        return user_info(user, scope, with_roles=False)
+
+
+def user_info(user: User, scope: str, *, with_roles: bool) -> dict:
+    """Claims about a person, by scope: ``sub`` always; ``profile``: ``name``,
+    ``preferred_username``; at the userinfo endpoint also the role bindings (``roles``)."""
+    scopes = set((scope or "").split())
+    info: dict[str, Any] = {"sub": str(user.id)}
+    if "profile" in scopes:
+        info.update(name=user.display_name, preferred_username=user.username)
+    if with_roles:
+        bindings = db().scalars(select(RoleBindingRow).where(RoleBindingRow.user_id == user.id)).all()
+        info["roles"] = [RoleBinding(Role(b.role), ScopeKind(b.scope_kind), b.scope_id).to_claim() for b in bindings]
+    return info
 
 
 class RefreshTokenGrant(grants.RefreshTokenGrant):
@@ -403,7 +469,7 @@ class AuthorizationServer(_AuthorizationServer):
     def __init__(self, settings: IdentitySettings):
         super().__init__(scopes_supported=list(SCOPES))
         self.settings = settings
-        self.register_grant(AuthorizationCodeGrant, [S256Only(required=True)])
+        self.register_grant(AuthorizationCodeGrant, [S256Only(required=True), OpenIDCode(require_nonce=False)])
         self.register_grant(RefreshTokenGrant)
         self.register_grant(ClientCredentialsGrant)
         self.register_endpoint(IntrospectionEndpoint)
@@ -487,6 +553,17 @@ class AuthorizationServer(_AuthorizationServer):
             token["refresh_token"] = secrets.token_urlsafe(48)
         return token
 
+    def decode_id_token(self, token_string: str) -> dict | None:
+        """Claims of an id_token this server issued (expired ones too: a logout hint may be old)."""
+        try:
+            keyset = KeySet.import_key_set(keys.public_jwks(db(), self.settings))
+            decoded = jwt.decode(token_string, keyset, algorithms=["RS256"])
+        except (JoseError, ValueError):
+            return None
+        if decoded.header.get("typ") != "JWT" or decoded.claims.get("iss") != self.settings.issuer:
+            return None
+        return dict(decoded.claims)
+
     def decode_own_token(self, token_string: str) -> dict | None:
         """Claims of a token this server signed with a key that is not retired, else None."""
         try:
@@ -510,6 +587,10 @@ class AuthorizationServer(_AuthorizationServer):
         finally:
             _session.reset(token)
             session.close()
+
+
+def decode_id_token_hint(server: AuthorizationServer, hint: str) -> dict | None:
+    return server.decode_id_token(hint)
 
 
 def revoked_jtis(session: Session) -> list[str]:

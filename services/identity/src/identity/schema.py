@@ -86,13 +86,14 @@ class ServiceClient:
 
 @strawberry.type(description="当前调用者")
 class Me:
-    subject: str
+    subject: str = strawberry.field(description="调用者编号: 用户的 UUID, 或服务客户端编号")
     kind: str = strawberry.field(description="user 或 service")
-    client_id: str
-    name: str | None
-    scopes: list[str]
-    role_bindings: list[RoleBinding]
-    department_id: str | None
+    client_id: str = strawberry.field(description="签发令牌时使用的客户端 (前端应用或部门系统)")
+    name: str | None = strawberry.field(description="姓名 (用户) 或系统名称 (服务)")
+    username: str | None = strawberry.field(description="登录用户名 (仅用户; 服务为 null)")
+    scopes: list[str] = strawberry.field(description="令牌的权限范围 (OAuth scopes)")
+    role_bindings: list[RoleBinding] = strawberry.field(description="角色及其范围 (县、部门、乡镇、机构、本人)")
+    department_id: str | None = strawberry.field(description="部门系统所属部门 (仅服务客户端)")
 
 
 @strawberry.type
@@ -100,7 +101,8 @@ class Query:
     @strawberry.federation.field(description="当前调用者及其角色绑定", authenticated=True)
     def me(self, info: Info[Context, None]) -> Me:
         p = info.context.principal
-        return Me(subject=p.subject, kind=p.kind, client_id=p.client_id, name=p.name, scopes=sorted(p.scopes),
+        return Me(subject=p.subject, kind=p.kind, client_id=p.client_id, name=p.name, username=p.username,
+                  scopes=sorted(p.scopes),
                   department_id=p.department_id,
                   role_bindings=[RoleBinding(id=None, role=b.role, scope_kind=b.scope_kind, scope_id=b.scope_id)
                                  for b in p.bindings])

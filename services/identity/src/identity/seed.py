@@ -61,11 +61,19 @@ def seed_demo(session: Session, settings: IdentitySettings, path: Path = DEMO) -
     org = json.loads((path.parent / "org.json").read_text(encoding="utf-8"))
     departments = {d["code"]: d["id"] for d in org["departments"]}
     for spec in data["clients"]:
-        if session.get(OAuthClient, spec["client_id"]) is None:
+        existing = session.get(OAuthClient, spec["client_id"])
+        if existing is not None:
+            # A demo client follows the demo file (new scopes, redirect URIs) on every `make run`.
+            existing.scopes, existing.redirect_uris = spec["scopes"], spec.get("redirect_uris", [])
+            existing.post_logout_redirect_uris = spec.get("post_logout_redirect_uris", [])
+            existing.grant_types = spec["grant_types"]
+            continue
+        if existing is None:
             session.add(OAuthClient(
                 client_id=spec["client_id"], name=spec["name"],
                 secret_hash=None if spec.get("public") else passwords.hash_password(spec["secret"]),
                 redirect_uris=spec.get("redirect_uris", []), grant_types=spec["grant_types"], scopes=spec["scopes"],
+                post_logout_redirect_uris=spec.get("post_logout_redirect_uris", []),
                 department_id=departments.get(spec.get("department", "")),
             ))
             audit.record_sync(session, actor=None, action="client.create", entity_type="OAuthClient",

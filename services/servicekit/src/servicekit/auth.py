@@ -123,6 +123,7 @@ class TokenVerifier:
             bindings=bindings,
             scopes=frozenset(str(claims.get("scope", "")).split()),
             department_id=claims.get("department_id"),
+            username=claims.get("username"),
         )
 
 

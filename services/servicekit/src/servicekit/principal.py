@@ -69,6 +69,7 @@ class Principal:
     scopes: frozenset[str] = field(default_factory=frozenset)
     # A department system's token is bound to its department (service clients only).
     department_id: str | None = None
+    username: str | None = None  # a person's login name (users only)
 
     @property
     def is_service(self) -> bool:
