@@ -71,6 +71,7 @@ images:
 supergraph: $(PY_STAMP) $(NODE_STAMP)
 	$(PY) tools/export_sdl.py
 	cd gateway && node compose.mjs
+	$(PY) tools/deploy_check.py --sync
 
 supergraph-check: $(PY_STAMP) $(NODE_STAMP)
 	$(PY) tools/export_sdl.py --check

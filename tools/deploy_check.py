@@ -30,10 +30,32 @@ WORKLOADS = {"Deployment", "StatefulSet", "DaemonSet", "Job"}
 SECRETISH = re.compile(r"PASSWORD|SECRET|TOKEN|PRIVATE|CREDENTIAL", re.I)
 
 
+# What the gateway's ConfigMap is generated from: copies inside deploy/ (kustomize's default load
+# restrictor refuses files outside the kustomization's tree), kept identical to the originals.
+GATEWAY_FILES = ["gateway.config.js", "supergraph.graphql"]
+GATEWAY_COPIES = ROOT / "deploy" / "base" / "gateway" / "files"
+
+
+def sync_gateway_files(check: bool) -> list[str]:
+    """Copy gateway/ files into deploy/ (``check=False``) or name the stale copies (``check=True``)."""
+    stale = []
+    for name in GATEWAY_FILES:
+        original, copy = ROOT / "gateway" / name, GATEWAY_COPIES / name
+        if not copy.exists() or copy.read_bytes() != original.read_bytes():
+            if check:
+                stale.append(f"deploy/base/gateway/files/{name} differs from gateway/{name}: run `make supergraph`")
+            else:
+                GATEWAY_COPIES.mkdir(parents=True, exist_ok=True)
+                copy.write_bytes(original.read_bytes())
+    return stale
+
+
 def render(overlay: str) -> list[dict]:
-    out = subprocess.run(
-        ["kubectl", "kustomize", "--load-restrictor", "LoadRestrictionsNone", str(ROOT / "deploy" / "overlays" / overlay)],
-        capture_output=True, text=True, check=True)
+    # The default load restrictor, as `kubectl apply -k`, Argo CD and Flux use it.
+    out = subprocess.run(["kubectl", "kustomize", str(ROOT / "deploy" / "overlays" / overlay)],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"kubectl kustomize deploy/overlays/{overlay} failed:\n{out.stderr}")
     return [d for d in yaml.safe_load_all(out.stdout) if d]
 
 
@@ -305,7 +327,10 @@ def lint_dockerfiles() -> list[str]:
 
 
 def main() -> int:
-    problems = lint_dockerfiles()
+    if "--sync" in sys.argv:  # `make supergraph`: refresh the copies the gateway ConfigMap is built from
+        sync_gateway_files(check=False)
+        return 0
+    problems = lint_dockerfiles() + sync_gateway_files(check=True)
     for overlay in OVERLAYS:
         objects = render(overlay)
         found = check(objects, overlay)

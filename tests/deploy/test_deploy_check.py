@@ -107,3 +107,26 @@ def test_the_dockerfile_lint_catches(tmp_path, edit, expected):
     path = tmp_path / "Dockerfile"
     path.write_text(edit(text))
     assert any(expected in p for p in dc.lint_dockerfile(path))
+
+
+def test_overlays_build_with_the_default_load_restrictor():
+    """What Argo CD, Flux and `kubectl apply -k` do: no --load-restrictor flag."""
+    import subprocess
+
+    for overlay in dc.OVERLAYS:
+        out = subprocess.run(["kubectl", "kustomize", str(dc.ROOT / "deploy" / "overlays" / overlay)],
+                             capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+        assert "kind: ConfigMap" in out.stdout and "supergraph.graphql" in out.stdout
+
+
+def test_a_stale_gateway_copy_is_caught(tmp_path, monkeypatch):
+    assert dc.sync_gateway_files(check=True) == []
+    copies = tmp_path / "files"
+    copies.mkdir()
+    for name in dc.GATEWAY_FILES:
+        (copies / name).write_bytes((dc.GATEWAY_COPIES / name).read_bytes())
+    (copies / "supergraph.graphql").write_text("# an older supergraph\n")
+    monkeypatch.setattr(dc, "GATEWAY_COPIES", copies)
+    assert dc.sync_gateway_files(check=True) == [
+        "deploy/base/gateway/files/supergraph.graphql differs from gateway/supergraph.graphql: run `make supergraph`"]
