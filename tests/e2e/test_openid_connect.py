@@ -142,3 +142,11 @@ def test_the_login_page_may_return_to_the_app_and_cannot_be_framed(identity_url)
 def test_me_says_who_is_signed_in(gateway, user_token):
     _, body = gql(gateway, "{ me { username name } }", token=user_token("zuzhibu"))
     assert body["data"]["me"]["username"] == "zuzhibu" and body["data"]["me"]["name"]
+
+
+def test_token_errors_keep_the_code_and_explain_in_chinese(identity_url):
+    resp = httpx.post(f"{identity_url}/oauth/token", data={
+        "grant_type": "authorization_code", "code": "no-such-code", "redirect_uri": REDIRECT,
+        "client_id": "county-web", "code_verifier": pkce_pair()[0]})
+    body = resp.json()
+    assert resp.status_code == 400 and body["error"] == "invalid_grant" and "请重新登录" in body["error_description"]

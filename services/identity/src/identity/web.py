@@ -48,6 +48,8 @@ ERRORS_ZH = {
     "access_denied": "访问被拒绝。",
     "unsupported_response_type": "应用请求的登录方式不受支持。",
     "invalid_grant": "授权已失效，请重新登录。",
+    "unsupported_grant_type": "不支持该授权方式。",
+    "temporarily_unavailable": "服务繁忙，请稍后再试。",
 }
 
 LOGGED_OUT_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>已退出登录</title></head>
@@ -81,6 +83,10 @@ def _to_response(result: tuple[int, Any, list]) -> Response:
     headers = dict(headers or [])
     if status in (301, 302, 303):
         return RedirectResponse(headers.pop("Location"), status_code=302, headers=headers)
+    if isinstance(body, dict) and body.get("error") in ERRORS_ZH:
+        # `error` stays the OAuth code programs switch on; the description is for the person.
+        english = body.get("error_description")
+        body = {**body, "error_description": ERRORS_ZH[body["error"]] + (f" ({english})" if english else "")}
     if isinstance(body, (dict, list)):
         return JSONResponse(body, status_code=status, headers=headers)
     return Response(body or "", status_code=status, headers=headers)
