@@ -10,6 +10,8 @@ BROWSER_STAMP := tests/browser/node_modules/.installed
 # Browser tests drive the distribution's Chromium (no tool may download a browser here).
 CHROMIUM   := $(shell command -v chromium || echo /usr/bin/chromium)
 SUDO       := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+# Load comes from wrk (C, from the distribution), never from the interpreter being measured.
+WRK        := $(shell command -v wrk || echo /usr/bin/wrk)
 SERVICES   := servicekit identity personnel assessment platform
 
 VERSION    ?= 0.1.0
@@ -36,13 +38,16 @@ $(BROWSER_STAMP): tests/browser/package-lock.json
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium
 
+$(WRK):
+	$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends wrk
+
 ## Start PostgreSQL (embedded unless DATABASE_URL is set), migrate, load demo data, start
 ## identity :4001, personnel :4002, assessment :4003, platform :4004 and the gateway :4000.
 run: install
 	$(PY) tools/devstack.py
 
 ## The whole suite: deployment checks, kernel, services, end-to-end through the real gateway.
-test: install $(BROWSER_STAMP) $(CHROMIUM) deploy-check
+test: install $(BROWSER_STAMP) $(CHROMIUM) $(WRK) deploy-check
 	CHROMIUM=$(CHROMIUM) $(PY) -m pytest $(PYTEST_ARGS)
 
 ## Render every kustomize overlay, validate it strictly, hold it to the deployment policy, lint Dockerfiles.
@@ -51,7 +56,8 @@ deploy-check: $(PY_STAMP)
 
 ## Speed figures (not part of make test): roster pages and the annual excellence flow at province size,
 ## grid-event intake and the dispatch round trip through the real gateway.
-bench: $(PY_STAMP)
+bench: $(PY_STAMP) $(NODE_STAMP) $(WRK)
+	$(PY) benchmarks/page_under_load.py
 	$(PY) benchmarks/roster_page.py
 	$(PY) benchmarks/excellence_flow.py
 	$(PY) benchmarks/dispatch_round_trip.py
