@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import httpx
@@ -52,8 +53,8 @@ end
 """
 
 
-def wrk(url: str, script: Path, connections: int) -> dict:
-    out = subprocess.run([shutil.which("wrk") or "wrk", "-t", "1", "-c", str(connections), "-d", f"{SECONDS}s",
+def wrk(url: str, script: Path, connections: int, seconds: float) -> dict:
+    out = subprocess.run([shutil.which("wrk") or "wrk", "-t", "1", "-c", str(connections), "-d", f"{max(1, round(seconds))}s",
                           "--timeout", "10s", "-s", str(script), url], capture_output=True, text=True, check=True)
     line = next(ln for ln in out.stdout.splitlines() if ln.startswith("RESULT"))
     p50, p95, p99, rps, errors, requests = line.split()[1:]
@@ -65,10 +66,11 @@ def lua_string(text: str) -> str:
     return json.dumps(text)  # a JSON string literal is a valid Lua string literal for this text
 
 
-def run(stack: Stack, *, out=print) -> dict:
+def run(stack: Stack, *, seconds: float = SECONDS, connections: list[int] = CONNECTIONS, token_count: int = TOKENS,
+        out=print) -> dict:
     identity = stack.url("identity")
     tokens = [client_token(identity, "sfj-system", "sfj-system-demo-secret", "roster:read")["access_token"]
-              for _ in range(TOKENS)]
+              for _ in range(token_count)]
     body = json.dumps({"query": PAGE})
     for url in (stack.gateway_url, f"{stack.url('personnel')}/graphql"):
         check = httpx.post(url, content=body, headers={"content-type": "application/json",
@@ -92,24 +94,23 @@ def run(stack: Stack, *, out=print) -> dict:
                     break
             except httpx.HTTPError:
                 pass
-            import time
             time.sleep(0.1)
         with tempfile.TemporaryDirectory() as tmp:
             script = Path(tmp) / "page.lua"
             script.write_text(LUA % {"tokens": "{" + ",".join(lua_string(t) for t in tokens) + "}",
                                      "body": lua_string(body)})
             for name, url in targets.items():
-                wrk(url, script, 1)  # warm-up: connections, caches, the query plan
-                for c in CONNECTIONS:
-                    results[(name, c)] = wrk(url, script, c)
+                wrk(url, script, 1, seconds)  # warm-up: connections, caches, the query plan
+                for c in connections:
+                    results[(name, c)] = wrk(url, script, c, seconds)
     finally:
         unfrozen.terminate()
         unfrozen.wait(timeout=10)
-    lines = [f"roster page, {PAGE[:60]}…; {os.cpu_count()} cores, {SECONDS:g} s per cell, wrk",
+    lines = [f"roster page, {PAGE[:60]}…; {os.cpu_count()} cores, {seconds:g} s per cell, wrk",
              f"{'path':<34} {'clients':>7} {'rps':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}"]
     for (name, c), r in results.items():
         lines.append(f"{name:<34} {c:>7} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['p99']:>8.1f} {r['errors']:>6}")
-    one = CONNECTIONS[0]
+    one = connections[0]
     direct, unf, gw = (results[(n, one)] for n in targets)
     ratios = {"p99/p50 direct (goal ≤ 3)": direct["p99"] / direct["p50"],
               "p99/p50 direct, GC not frozen": unf["p99"] / unf["p50"],
@@ -126,10 +127,15 @@ def main() -> int:
                   environment="test")
     stack.prepare(demo=True)
     stack.start()
+    lines: list[str] = []
     try:
-        run(stack)
+        run(stack, out=lambda text: (print(text), lines.append(text)))
     finally:
         stack.stop()
+    (ROOT / "benchmarks" / "RESULTS.md").write_text(
+        "# make bench: the latest run on the development machine\n\n"
+        "`benchmarks/page_under_load.py` (goals: issue \"Performance\"; figures, never asserted):\n\n"
+        "```\n" + "\n".join(lines) + "\n```\n", encoding="utf-8")
     return 0
 
 
