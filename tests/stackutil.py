@@ -8,9 +8,8 @@ import socket
 from pathlib import Path
 
 import psycopg
-from sqlalchemy.engine import make_url
 
-from devstack import ROOT
+from devstack import ROOT, connect
 
 DEMO = json.loads((ROOT / "demo" / "identities.json").read_text(encoding="utf-8"))
 PASSWORD = DEMO["password"]
@@ -27,14 +26,7 @@ def subgraph(stack, name: str) -> str:
 
 
 def db_conn(stack, service: str) -> psycopg.Connection:
-    url = make_url(stack.database_url)
-    kw = {"dbname": f"{stack.db_prefix}{service}", "autocommit": True, "user": url.username or "postgres"}
-    if url.host:
-        kw["host"] = url.host
-    if url.port:
-        kw["port"] = url.port
-    kw.update(dict(url.query.items()))
-    return psycopg.connect(**kw)
+    return connect(stack.database_url, f"{stack.db_prefix}{service}")
 
 
 def demo_user(username: str) -> dict:

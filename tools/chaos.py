@@ -26,10 +26,9 @@ from pathlib import Path
 
 import httpx
 import psycopg
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from devstack import ROOT, Stack  # noqa: E402
+from devstack import ROOT, Stack, connect  # noqa: E402
 
 REPORT = "mutation($i: ReportEventInput!) { reportEvent(input: $i) { created event { id } } }"
 # (consumer, producer): who follows whose feed.
@@ -89,14 +88,7 @@ class Load:
 
 
 def _admin(stack: Stack, dbname: str = "postgres") -> psycopg.Connection:
-    url = make_url(stack.database_url)
-    kw = {"dbname": dbname, "autocommit": True, "user": url.username or "postgres"}
-    if url.host:
-        kw["host"] = url.host
-    if url.port:
-        kw["port"] = url.port
-    kw.update(dict(url.query.items()))
-    return psycopg.connect(**kw)
+    return connect(stack.database_url, dbname)
 
 
 def cut_databases(stack: Stack, seconds: float) -> None:

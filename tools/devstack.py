@@ -27,6 +27,21 @@ SERVICES = [  # (name, python package, default port)
 ]
 
 
+def connect(database_url: str, dbname: str):
+    """A psycopg connection (autocommit) to database ``dbname`` on the server of ``database_url``."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    kw = {"dbname": dbname, "autocommit": True, "user": url.username or "postgres"}
+    if url.host:
+        kw["host"] = url.host
+    if url.port:
+        kw["port"] = url.port
+    kw.update(dict(url.query.items()))
+    return psycopg.connect(**kw)
+
+
 def embedded_database(datadir: Path) -> str:
     sys.path.insert(0, str(ROOT / "services" / "servicekit" / "src"))
     from servicekit import embedded_pg

@@ -27,15 +27,20 @@ def org_reader(principal: Principal) -> None:
         raise Forbidden("该服务客户端无权读取组织信息", detail="scope roster:read required")
 
 
+def _the_persons_own(principal: Principal, cadre: Cadre) -> bool:
+    """The person's department, the person's township, or the person."""
+    return (principal.has_role(Role.DEPARTMENT_ADMIN, str(cadre.department_id))
+            or principal.has_role(Role.TOWNSHIP_ADMIN, str(cadre.township_id))
+            or principal.has_role(Role.CADRE, str(cadre.id)))
+
+
 def manages(principal: Principal, cadre: Cadre) -> bool:
     """Who may see a person's sensitive fields (ID number, phone, birth date): the county offices,
     the person's department and township, and the person."""
     if principal.is_service:
         return False
     return (principal.has_role(Role.STAFFING_OFFICE) or principal.has_role(Role.ORG_DEPARTMENT)
-            or principal.has_role(Role.DEPARTMENT_ADMIN, str(cadre.department_id))
-            or principal.has_role(Role.TOWNSHIP_ADMIN, str(cadre.township_id))
-            or principal.has_role(Role.CADRE, str(cadre.id)))
+            or _the_persons_own(principal, cadre))
 
 
 def sees_grades(principal: Principal, cadre: Cadre) -> bool:
@@ -45,9 +50,7 @@ def sees_grades(principal: Principal, cadre: Cadre) -> bool:
     if principal.is_service:
         return False
     return (principal.has_role(Role.ORG_DEPARTMENT) or principal.has_role(Role.LEADERSHIP)
-            or principal.has_role(Role.DEPARTMENT_ADMIN, str(cadre.department_id))
-            or principal.has_role(Role.TOWNSHIP_ADMIN, str(cadre.township_id))
-            or principal.has_role(Role.CADRE, str(cadre.id)))
+            or _the_persons_own(principal, cadre))
 
 
 def adjustment_visibility(principal: Principal):
