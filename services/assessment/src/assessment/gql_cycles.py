@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import uuid
 from decimal import Decimal
 
@@ -20,10 +21,57 @@ from . import cycles, evidence, export, models, schemes
 from .gql_roster import Cadre
 
 
+@strawberry.enum(description="部门评优进度 (联动化评优的环节)")
+class FlowStatus(enum.Enum):
+    SCORING = strawberry.enum_value("SCORING", description="评分中")
+    SHORTLISTED = strawberry.enum_value("SHORTLISTED", description="已按 40% 入围")
+    ROUND1_SENT = strawberry.enum_value("ROUND1_SENT", description="部门已定 12.5% 优秀并函告乡镇")
+    ROUND2_DONE = strawberry.enum_value("ROUND2_DONE", description="乡镇已定第二个 12.5%")
+
+
+@strawberry.enum(description="考核类型")
+class CycleKind(enum.Enum):
+    ANNUAL = strawberry.enum_value("ANNUAL", description="年度考核")
+    REGULAR = strawberry.enum_value("REGULAR", description="平时考核 (季度或月度)")
+
+
+@strawberry.enum(description="考核周期状态")
+class CycleStatus(enum.Enum):
+    OPEN = strawberry.enum_value("OPEN", description="进行中: 评分与评优")
+    PUBLISHED = strawberry.enum_value("PUBLISHED", description="公示中: 异议期内可提出异议")
+    APPROVED = strawberry.enum_value("APPROVED", description="组织部已审定, 结果生效")
+
+
+@strawberry.enum(description="名额取整方式 (百分比名额不是整数时)")
+class Rounding(enum.Enum):
+    FLOOR = strawberry.enum_value("FLOOR", description="向下取整 (默认, 名额绝不超比例)")
+    HALF_UP = strawberry.enum_value("HALF_UP", description="四舍五入")
+    CEIL = strawberry.enum_value("CEIL", description="向上取整")
+
+
+@strawberry.enum(description="名额线上并列的处理")
+class Ties(enum.Enum):
+    EXCLUDE_TIED = strawberry.enum_value("EXCLUDE_TIED", description="并列者均不入 (默认)")
+    TOWNSHIP_SCORE_THEN_EXCLUDE = strawberry.enum_value(
+        "TOWNSHIP_SCORE_THEN_EXCLUDE", description="先比乡镇评分, 仍并列者均不入")
+
+
+@strawberry.enum(description="年内调动人员由哪个乡镇考核")
+class AssessedWhere(enum.Enum):
+    TOWNSHIP_AT_OPENING = strawberry.enum_value("TOWNSHIP_AT_OPENING", description="开评时所在乡镇 (默认)")
+    LONGEST_STAY = strawberry.enum_value("LONGEST_STAY", description="考核期内在岗天数最多的乡镇")
+
+
+@strawberry.enum(description="评分方")
+class AssessmentSide(enum.Enum):
+    TOWNSHIP = strawberry.enum_value("TOWNSHIP", description="乡镇 (权重 60%)")
+    DEPARTMENT = strawberry.enum_value("DEPARTMENT", description="派驻部门 (权重 40%)")
+
+
 @strawberry.type(description="部门评优进度")
 class DepartmentFlow:
     department_id: strawberry.ID
-    status: str = strawberry.field(description="SCORING → SHORTLISTED → ROUND1_SENT → ROUND2_DONE")
+    status: FlowStatus = strawberry.field(description="SCORING → SHORTLISTED → ROUND1_SENT → ROUND2_DONE")
     shortlist_quota: int | None
     round1_quota: int | None
 
@@ -32,18 +80,18 @@ class DepartmentFlow:
 class AssessmentCycle:
     id: strawberry.ID
     year: int
-    kind: str = strawberry.field(description="ANNUAL 年度 / REGULAR 平时")
+    kind: CycleKind = strawberry.field(description="ANNUAL 年度 / REGULAR 平时")
     period: str
     township_weight_percent: int
     department_weight_percent: int
     shortlist_percent: float
     round1_percent: float
     round2_percent: float
-    status: str = strawberry.field(description="OPEN / PUBLISHED (公示) / APPROVED (审定)")
+    status: CycleStatus = strawberry.field(description="OPEN / PUBLISHED (公示) / APPROVED (审定)")
     objection_deadline: dt.date | None
-    rounding: str = strawberry.field(description="名额取整: FLOOR / HALF_UP / CEIL")
-    ties: str = strawberry.field(description="并列处理: EXCLUDE_TIED / TOWNSHIP_SCORE_THEN_EXCLUDE")
-    assessed_where: str = strawberry.field(description="年内调动人员的考核地")
+    rounding: Rounding = strawberry.field(description="名额取整: FLOOR / HALF_UP / CEIL")
+    ties: Ties = strawberry.field(description="并列处理: EXCLUDE_TIED / TOWNSHIP_SCORE_THEN_EXCLUDE")
+    assessed_where: AssessedWhere = strawberry.field(description="年内调动人员的考核地")
 
     @strawberry.field
     async def departments(self, info: Info[Context, None]) -> list[DepartmentFlow]:
@@ -204,10 +252,10 @@ class OpenCycleInput:
     year: int
     period: str | None = None
     township_weight_percent: int = 60
-    rounding: str = "FLOOR"
-    ties: str = "EXCLUDE_TIED"
-    assessed_where: str = strawberry.field(default="TOWNSHIP_AT_OPENING",
-                                           description="年内调动人员的考核地: TOWNSHIP_AT_OPENING | LONGEST_STAY")
+    rounding: Rounding = Rounding.FLOOR
+    ties: Ties = Ties.EXCLUDE_TIED
+    assessed_where: AssessedWhere = strawberry.field(default=AssessedWhere.TOWNSHIP_AT_OPENING,
+                                                     description="年内调动人员的考核地")
 
 
 @strawberry.input
@@ -220,7 +268,7 @@ class IndicatorScoreInput:
 class SetScoreInput:
     cycle_id: strawberry.ID
     cadre_id: strawberry.ID
-    side: str = strawberry.field(description="TOWNSHIP / DEPARTMENT")
+    side: AssessmentSide = strawberry.field(description="评分方: 乡镇或派驻部门, 各评本方的人")
     score: Decimal | None = None
     indicator_scores: list[IndicatorScoreInput] | None = None
     reason: str | None = None
@@ -346,8 +394,8 @@ class CycleMutation:
     async def open_assessment_cycle(self, info: Info[Context, None], input: OpenCycleInput) -> AssessmentCycle:
         return AssessmentCycle.of(await cycles.open_cycle(
             info.context.session, info.context.principal, year=input.year, period=input.period,
-            township_weight_percent=input.township_weight_percent, rounding=input.rounding, ties=input.ties,
-            assessed_where=input.assessed_where))
+            township_weight_percent=input.township_weight_percent, rounding=input.rounding.value, ties=input.ties.value,
+            assessed_where=input.assessed_where.value))
 
     @strawberry.federation.mutation(description="组织部决定免于考核", requires_scopes=gql.PEOPLE)
     async def excuse_from_assessment(self, info: Info[Context, None], input: ExcuseInput) -> CycleMember:
@@ -385,7 +433,7 @@ class CycleMutation:
             raise BadInput("请给出总分或逐项评分 (二选一)")
         return CycleMember.of(await cycles.set_score(
             info.context.session, info.context.principal, cycle_id=_uuid(input.cycle_id, "周期"),
-            cadre_id=_uuid(input.cadre_id, "人员"), side=input.side, score=input.score, reason=input.reason,
+            cadre_id=_uuid(input.cadre_id, "人员"), side=input.side.value, score=input.score, reason=input.reason,
             indicator_scores={i.code: i.score for i in input.indicator_scores} if input.indicator_scores else None))
 
     @strawberry.federation.mutation(description="制定考核方案 (新版本)", requires_scopes=gql.PEOPLE)

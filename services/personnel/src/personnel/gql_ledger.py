@@ -18,7 +18,7 @@ from servicekit.errors import BadInput
 from . import (adjustments, analytics, excel, models, policy, profile, quotas, recommendations, regions, reminders,
                roster, snapshots, vacancies)
 from .calendar import today
-from .gql_roster import (Agency, Cadre, CadreFilter, Department, Region, Township, _visible_cadres, agency_of,
+from .gql_roster import (Agency, Cadre, CadreFilter, CadreStatus, Department, Region, Township, _visible_cadres, agency_of,
                          department_of, township_of)
 
 
@@ -526,7 +526,7 @@ class ImportRosterInput:
 @strawberry.input(description="日常管理信息 (乡镇维护)")
 class UpdateDailyManagementInput:
     cadre_id: strawberry.ID
-    status: str | None = strawberry.field(default=None, description="IN_POST / ON_LEAVE / SECONDED")
+    status: CadreStatus | None = strawberry.field(default=None, description="在岗、请假或借调 (离开只能经人事调整)")
     phone: str | None = None
     political_status: str | None = None
     reason: str | None = None
@@ -756,7 +756,8 @@ class LedgerMutation:
     @strawberry.federation.mutation(description="乡镇(街道)维护日常管理信息", requires_scopes=gql.PEOPLE)
     async def update_daily_management(self, info: Info[Context, None], input: UpdateDailyManagementInput) -> Cadre:
         row = await profile.update_daily(info.context.session, info.context.principal,
-                                         cadre_id=roster.parse_uuid(input.cadre_id, "人员"), status=input.status,
+                                         cadre_id=roster.parse_uuid(input.cadre_id, "人员"),
+                                         status=input.status.value if input.status else None,
                                          phone=input.phone, political_status=input.political_status, reason=input.reason)
         return Cadre.of(row)
 

@@ -33,6 +33,14 @@ class TownshipKind(enum.Enum):
     SUBDISTRICT = "SUBDISTRICT"
 
 
+@strawberry.enum(description="派驻人员状态")
+class CadreStatus(enum.Enum):
+    IN_POST = strawberry.enum_value("IN_POST", description="在岗")
+    ON_LEAVE = strawberry.enum_value("ON_LEAVE", description="请假 (仍占员额)")
+    SECONDED = strawberry.enum_value("SECONDED", description="借调 (仍占员额)")
+    LEFT = strawberry.enum_value("LEFT", description="已离开派驻岗位 (只能经人事调整)")
+
+
 @strawberry.enum(description="年龄段 (老中青搭配的口径)")
 class AgeBand(enum.Enum):
     YOUNG = strawberry.enum_value("YOUNG", description="青: 35 岁以下")
@@ -269,7 +277,7 @@ class Cadre:
     name: str
     professional_line: str = strawberry.field(description="业务条线")
     is_enforcement: bool = strawberry.field(description="执法人员")
-    status: str
+    status: CadreStatus = strawberry.field(description="在岗、请假、借调或已离开")
     posted_on: dt.date = strawberry.field(description="到本乡镇(街道)任职日期")
     department_id: strawberry.Private[uuid.UUID]
     township_id: strawberry.Private[uuid.UUID]

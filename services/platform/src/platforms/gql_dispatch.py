@@ -16,10 +16,26 @@ from servicekit.ids import optional_id as opt_id
 from servicekit.ids import parse_id
 
 from . import dispatch, stats
+from . import lifecycle as lc
 from .gql_entities import Cadre, PlatformUnit, Township, units_loader
 from .models import Callback as CallbackRow
 from .models import EventTransition
 from .models import GridEvent as GridEventRow
+
+
+@strawberry.enum(description="网格事件状态 (lifecycle.py 的状态)")
+class EventState(enum.Enum):
+    REPORTED = strawberry.enum_value(lc.REPORTED, description="已上报, 待指挥室受理")
+    ACCEPTED = strawberry.enum_value(lc.ACCEPTED, description="已受理, 待派遣")
+    REFUSED = strawberry.enum_value(lc.REFUSED, description="不予受理 (附理由)")
+    DUPLICATE = strawberry.enum_value(lc.DUPLICATE, description="重复事件, 关联原事件")
+    DISPATCHED = strawberry.enum_value(lc.DISPATCHED, description="已派遣到承办单位 (或个人), 待签收")
+    RETURNED = strawberry.enum_value(lc.RETURNED, description="承办单位退回指挥室")
+    SIGNED = strawberry.enum_value(lc.SIGNED, description="已签收")
+    IN_PROGRESS = strawberry.enum_value(lc.IN_PROGRESS, description="办理中")
+    FEEDBACK = strawberry.enum_value(lc.FEEDBACK, description="已反馈, 待核查")
+    CLOSED = strawberry.enum_value(lc.CLOSED, description="核查通过, 已办结")
+    REOPENED = strawberry.enum_value(lc.REOPENED, description="办结后重新打开")
 
 
 @strawberry.enum(description="事件处置动作")
@@ -88,7 +104,7 @@ class CallbackRecord:
 @strawberry.type(description="原始事件的办理结果 (重复事件的反映人可见)")
 class OriginalOutcome:
     event_id: strawberry.ID
-    state: str
+    state: EventState
     closing_reason: str | None
     closed_at: dt.datetime | None
 
@@ -117,7 +133,7 @@ class GridEvent:
     description: str
     location: str | None
     grid_id: strawberry.ID | None
-    state: str
+    state: EventState
     source: str
     reported_at: dt.datetime
     closed_at: dt.datetime | None
@@ -279,7 +295,7 @@ class EventStatistics:
 
 @strawberry.input(description="事件筛选")
 class GridEventFilter:
-    state: str | None = None
+    state: EventState | None = None
     township_id: strawberry.ID | None = None
     overdue: bool | None = strawberry.field(default=None, description="当前环节是否已超时")
     assignee_cadre_id: strawberry.ID | None = None
@@ -312,7 +328,7 @@ class DispatchQuery:
                           filter: GridEventFilter | None = None) -> gql.Connection[GridEvent]:
         f = filter or GridEventFilter()
         page = await dispatch.list_events(
-            info.context.session, info.context.principal, first=first, after=after, state=f.state,
+            info.context.session, info.context.principal, first=first, after=after, state=f.state.value if f.state else None,
             township_id=opt_id(f.township_id, "乡镇"), overdue=f.overdue,
             assignee_cadre_id=opt_id(f.assignee_cadre_id, "人员"), lead_unit_id=opt_id(f.lead_unit_id, "单位"),
             outside_line=f.outside_line)
