@@ -17,7 +17,7 @@ SERVICES   := servicekit identity personnel assessment platform
 VERSION    ?= 0.1.0
 IMAGES     := identity personnel assessment platform
 
-.PHONY: install run test supergraph supergraph-check deploy-check images bench chaos clean
+.PHONY: install run test lint supergraph supergraph-check deploy-check images bench chaos clean
 
 install: $(PY_STAMP) $(NODE_STAMP)
 
@@ -47,8 +47,12 @@ run: install
 	$(PY) tools/devstack.py
 
 ## The whole suite: deployment checks, kernel, services, end-to-end through the real gateway.
-test: install $(BROWSER_STAMP) $(CHROMIUM) $(WRK) deploy-check
+test: install $(BROWSER_STAMP) $(CHROMIUM) $(WRK) lint deploy-check
 	CHROMIUM=$(CHROMIUM) $(PY) -m pytest $(PYTEST_ARGS)
+
+## Lint (ruff.toml): pyflakes, whitespace, import order, bugbear.
+lint: $(PY_STAMP)
+	$(PY) -m ruff check services tools tests benchmarks
 
 ## Render every kustomize overlay, validate it strictly, hold it to the deployment policy, lint Dockerfiles.
 deploy-check: $(PY_STAMP)

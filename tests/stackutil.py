@@ -8,7 +8,6 @@ import socket
 from pathlib import Path
 
 import psycopg
-
 from devstack import ROOT, connect
 
 DEMO = json.loads((ROOT / "demo" / "identities.json").read_text(encoding="utf-8"))

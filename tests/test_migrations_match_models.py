@@ -9,12 +9,11 @@ import importlib
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from devstack import ROOT
 from sqlalchemy import MetaData
 
 from servicekit import db, migrations
 from servicekit.db import Base as KernelBase
-
-from devstack import ROOT
 
 SERVICES = {  # directory: (package, settings class)
     "identity": ("identity", "IdentitySettings"),

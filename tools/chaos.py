@@ -210,6 +210,7 @@ def run(stack: Stack, *, phase_seconds: float = 3.0, db_fault=None, workers: int
 
 def main() -> int:
     from devstack import SERVICES
+
     from servicekit import embedded_pg
 
     datadir = ROOT / ".data" / "pg-chaos"

@@ -7,14 +7,13 @@ import datetime as dt
 import uuid
 
 import pytest
-
-from servicekit import db, migrations
-from servicekit.principal import ROLE_SCOPE, Principal, Role, RoleBinding
+from dbutil import rolled_back
+from devstack import ROOT
 
 from assessment.config import AssessmentSettings
 from assessment.events import apply_cadre
-from dbutil import rolled_back
-from devstack import ROOT
+from servicekit import db, migrations
+from servicekit.principal import ROLE_SCOPE, Principal, Role, RoleBinding
 
 DEPARTMENTS = [uuid.UUID(int=100 + i) for i in range(2)]
 TOWNSHIPS = [uuid.UUID(int=200 + i) for i in range(3)]

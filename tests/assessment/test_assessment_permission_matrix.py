@@ -8,16 +8,15 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-
-from servicekit.calendar import today
-from servicekit.principal import Principal, Role
+from assessment_world import DEPARTMENTS, ORG, TOWNSHIPS, cadre_id, dept, person, town
+from dbutil import each_role
+from test_cycle_rules import _open, _score_all
+from test_publication_rules import _complete
 
 from assessment import cycles, honours, reviews
 from assessment.models import Cycle
-from dbutil import each_role
-from assessment_world import DEPARTMENTS, ORG, TOWNSHIPS, cadre_id, dept, person, town
-from test_cycle_rules import _open, _score_all
-from test_publication_rules import _complete
+from servicekit.calendar import today
+from servicekit.principal import Principal, Role
 
 SUBJECT = cadre_id(0, 0, 0)  # department 0, township 0
 

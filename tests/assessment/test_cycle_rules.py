@@ -7,13 +7,12 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from assessment_world import DEPARTMENTS, ORG, PEOPLE_PER_UNIT, TOWNSHIPS, cadre_id, dept, town
 from sqlalchemy import select
-
-from servicekit.errors import BadInput, Forbidden, RuleViolation
 
 from assessment import cycles
 from assessment.models import DepartmentFlow, Member, TownshipRound
-from assessment_world import DEPARTMENTS, ORG, PEOPLE_PER_UNIT, TOWNSHIPS, cadre_id, dept, town
+from servicekit.errors import BadInput, Forbidden, RuleViolation
 
 
 async def _open(session, **kw):

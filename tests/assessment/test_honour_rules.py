@@ -6,16 +6,15 @@ import datetime as dt
 import uuid
 
 import pytest
+from assessment_world import DEPARTMENTS, ORG, cadre_id, dept, person, town
 from sqlalchemy import select
-
-from servicekit.calendar import today
-from servicekit.errors import Forbidden, RuleViolation
-from servicekit.principal import Role
+from test_publication_rules import _complete
 
 from assessment import cycles, honours
 from assessment.models import Cycle, Member
-from assessment_world import DEPARTMENTS, ORG, cadre_id, dept, person, town
-from test_publication_rules import _complete
+from servicekit.calendar import today
+from servicekit.errors import Forbidden, RuleViolation
+from servicekit.principal import Role
 
 AGENCY = uuid.UUID(int=300)  # department 0 in township 0
 

@@ -4,12 +4,12 @@ cycle's period."""
 
 from __future__ import annotations
 
+from assessment_world import cadre_id
 from sqlalchemy import select
 
 from assessment import evidence
 from assessment.events import apply_monthly_summary
 from assessment.models import PlatformEvidence
-from assessment_world import cadre_id
 
 
 def test_a_cycle_period_covers_its_months():

@@ -5,17 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from assessment_world import DEPARTMENTS, ORG, TOWNSHIPS, dept, person, town
 from sqlalchemy import select
+from test_cycle_rules import _open, _score_all
 
+from assessment import cycles
+from assessment.models import Member, TownshipRound
 from servicekit.calendar import today
 from servicekit.errors import Forbidden, RuleViolation
 from servicekit.outbox import OutboxEvent
 from servicekit.principal import Role
-
-from assessment import cycles
-from assessment.models import Member, TownshipRound
-from assessment_world import DEPARTMENTS, ORG, TOWNSHIPS, dept, person, town
-from test_cycle_rules import _open, _score_all
 
 
 async def _complete(session):

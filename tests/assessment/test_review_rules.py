@@ -7,12 +7,11 @@ import uuid
 from decimal import Decimal
 
 import pytest
-
-from servicekit.errors import Forbidden, RuleViolation
-from servicekit.principal import Role
+from assessment_world import ORG, dept, person, town
 
 from assessment import reviews
-from assessment_world import ORG, dept, person, town
+from servicekit.errors import Forbidden, RuleViolation
+from servicekit.principal import Role
 
 AGENCY = uuid.UUID(int=300)  # department 0 in township 0
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-
-from servicekit.errors import Forbidden, RuleViolation
+from assessment_world import DEPARTMENTS, ORG, TOWNSHIPS, cadre_id, dept, town
 
 from assessment import cycles, schemes
-from assessment_world import DEPARTMENTS, ORG, TOWNSHIPS, cadre_id, dept, town
+from servicekit.errors import Forbidden, RuleViolation
 
 TOWNSHIP_SCHEME = {"CONDUCT": ("思想作风", 20), "RESULTS": ("工作实绩", 30), "ABILITY": ("业务能力", 10),
                    "PUBLIC_RESPONSE": ("社会反响", 10), "POST_MANAGEMENT": ("岗位管理", 15), "GRID_WORK": ("网格工作", 15)}

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import copy
 
-import pytest
-
 import deploy_check as dc
+import pytest
 
 
 @pytest.fixture(scope="module")

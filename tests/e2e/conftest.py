@@ -4,7 +4,6 @@ real identity service, real subgraphs, real Hive Gateway."""
 from __future__ import annotations
 
 import pytest
-
 from devstack import ROOT, SERVICES, Stack
 from helpers import client_token, login
 from stackutil import PASSWORD, db_conn, free_port

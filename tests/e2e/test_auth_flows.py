@@ -7,12 +7,10 @@ import time
 import uuid
 
 import httpx
-import pytest
+from helpers import authorize_url, client_token, error_codes, eventually, gql, login, pkce_pair, refresh, submit_login
 from joserfc import jwt
 from joserfc.jwk import RSAKey
-
 from stackutil import db_conn, demo_user, subgraph
-from helpers import authorize_url, client_token, error_codes, eventually, gql, login, pkce_pair, refresh, submit_login
 
 ME = "{ me { subject kind scopes departmentId roleBindings { role scopeKind scopeId } } }"
 SUBGRAPHS = ["identity", "personnel", "assessment", "platform"]

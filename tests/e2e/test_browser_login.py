@@ -16,10 +16,9 @@ import urllib.parse
 
 import httpx
 import pytest
-from playwright.sync_api import sync_playwright
-
 from devstack import ROOT
 from helpers import eventually, gql
+from playwright.sync_api import sync_playwright
 from stackutil import PASSWORD
 
 BROWSER_DIR = ROOT / "tests" / "browser"

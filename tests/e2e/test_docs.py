@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from devstack import ROOT
 from helpers import client_token, gql
 

@@ -5,9 +5,8 @@ deadline worker sweeps again. On a stack of its own."""
 
 from __future__ import annotations
 
-import pytest
-
 import chaos
+import pytest
 from conftest import new_stack
 
 

@@ -14,13 +14,12 @@ import os
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from schemathesis.graphql import nodes
-
 from conftest import new_stack
 from devstack import ROOT
 from helpers import client_token, login
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis.graphql import nodes
 from stackutil import PASSWORD
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))

@@ -5,9 +5,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
-
-from stackutil import DEMO, db_conn, subgraph
-from helpers import client_token, error_codes, gql
+from helpers import error_codes, gql
+from stackutil import DEMO, db_conn
 
 ADMINS = {"bianban", "zuzhibu"}
 USERS = [u["username"] for u in DEMO["users"]]

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from joserfc import jws
-
 import json
 import uuid
 
-from stackutil import db_conn, demo_path, subgraph
 from helpers import client_token, eventually, gql
+from joserfc import jws
+from stackutil import db_conn, demo_path, subgraph
 
 SUBGRAPHS = ["identity", "personnel", "assessment", "platform"]
 

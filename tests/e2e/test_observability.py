@@ -7,7 +7,6 @@ import uuid
 
 import httpx
 import pytest
-
 from helpers import error_codes, eventually, gql
 
 SERVICES = ["identity", "personnel", "assessment", "platform"]

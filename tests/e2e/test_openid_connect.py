@@ -10,10 +10,9 @@ import urllib.parse
 import httpx
 import pytest
 from authlib.oidc.core import CodeIDToken
+from helpers import REDIRECT, gql, pkce_pair
 from joserfc import jwt
 from joserfc.jwk import KeySet
-
-from helpers import REDIRECT, gql, pkce_pair
 from stackutil import PASSWORD
 
 FOREIGN = "https://evil.example"

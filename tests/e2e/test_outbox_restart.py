@@ -7,9 +7,9 @@ import signal
 import subprocess
 import time
 
-from stackutil import db_conn
 from devstack import PYTHON, ROOT
 from helpers import eventually
+from stackutil import db_conn
 
 
 def test_consumer_killed_mid_stream_loses_and_doubles_nothing(stack, run_prefix):

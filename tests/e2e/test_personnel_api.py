@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from helpers import error_codes, gql
 from stackutil import DEMO, db_conn, demo_path
 

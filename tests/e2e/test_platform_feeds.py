@@ -8,11 +8,12 @@ import json
 import uuid
 
 from helpers import client_token, eventually, gql
+from stackutil import DEMO, db_conn, demo_path
+
 from platforms import stats
 from platforms.config import PlatformSettings
 from servicekit import db
 from servicekit.calendar import today
-from stackutil import DEMO, db_conn, demo_path
 
 DEMO_ORG = json.loads((demo_path() / "org.json").read_text(encoding="utf-8"))
 DIANKOU = next(t["id"] for t in DEMO_ORG["townships"] if t["code"] == "diankou")

@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from stackutil import DEMO, demo_path, statements_per_page
 from helpers import error_codes, gql
+from stackutil import DEMO, demo_path, statements_per_page
 
 ORG = json.loads((demo_path() / "org.json").read_text(encoding="utf-8"))
 DEPT = {d["code"]: d["id"] for d in ORG["departments"]}
@@ -57,8 +56,8 @@ def test_malformed_ids_are_bad_input(gateway, service_token):
 
 
 def test_service_client_without_roster_scope_is_forbidden_at_the_gateway_and_the_subgraph(stack, gateway, identity_url):
-    from stackutil import subgraph
     from helpers import client_token
+    from stackutil import subgraph
 
     token = client_token(identity_url, "sfj-system", "sfj-system-demo-secret", "events:report")["access_token"]
     _, body = gql(gateway, "{ cadres(first: 1) { nodes { name } } }", token=token)

@@ -10,7 +10,6 @@ import uuid
 
 import httpx
 import pytest
-
 from helpers import authorize_url, client_token, error_codes, gql, pkce_pair, submit_login
 from stackutil import DEMO, db_conn, demo_path
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
+import servicekit.audit  # noqa: F401  (registers the kernel tables)
+import servicekit.outbox  # noqa: F401
 from servicekit import db
 from servicekit.db import Base as KernelBase
 from servicekit.settings import ServiceSettings
-
-import servicekit.audit  # noqa: F401  (registers the kernel tables)
-import servicekit.outbox  # noqa: F401
 
 
 @pytest.fixture(scope="session")

@@ -8,18 +8,17 @@ import json
 import uuid
 
 import pytest
+from dbutil import rolled_back
+from devstack import ROOT
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker as sync_sessionmaker
 
-from servicekit import db, migrations
-from servicekit.principal import Principal, Role, RoleBinding
-
-from dbutil import rolled_back
-from devstack import ROOT
 from personnel import seed
 from personnel.calendar import today
-from personnel.models import Cadre
 from personnel.config import PersonnelSettings
+from personnel.models import Cadre
+from servicekit import db, migrations
+from servicekit.principal import Principal, Role, RoleBinding
 
 ORG = json.loads((ROOT / "demo" / "org.json").read_text(encoding="utf-8"))
 NS = uuid.UUID(ORG["namespace"])

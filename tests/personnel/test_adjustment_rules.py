@@ -6,18 +6,27 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from personnel_world import (
+    DEPT,
+    LEADER,
+    ORG_DEPT,
+    STAFFING,
+    agency_id,
+    cadre_in,
+    dept_admin,
+    other_agency_with_room,
+    township_admin,
+    with_room,
+)
 from sqlalchemy import func, select
 
-from servicekit.errors import Forbidden, RuleViolation
-from servicekit.outbox import OutboxEvent
-
-from personnel_world import (DEPT, LEADER, ORG_DEPT, STAFFING, agency_id, cadre_in, dept_admin, other_agency_with_room,
-                      township_admin, with_room)
 from personnel import adjustments as adj
 from personnel import vacancies
 from personnel.adjustments import Item
 from personnel.calendar import today
 from personnel.models import Adjustment, Agency, Cadre
+from servicekit.errors import Forbidden, RuleViolation
+from servicekit.outbox import OutboxEvent
 
 TODAY = today()
 NEXT_YEAR = dt.date(TODAY.year + 1, 3, 1)

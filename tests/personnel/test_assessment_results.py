@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 
+from personnel_world import cadre_in
 from sqlalchemy import func, select
 
-from personnel_world import cadre_in
 from personnel.consumers import record_results
 from personnel.models import AssessmentResult
 
@@ -25,9 +25,10 @@ async def test_approved_results_are_recorded_once_per_cadre_and_year(session):
 
 
 async def test_the_workload_factor_is_the_platforms_last_twelve_months(session):
+    from personnel_world import TOWN
+
     from personnel.consumers import record_workload
     from personnel.models import Township
-    from personnel_world import TOWN
 
     town = TOWN["diankou"]
 

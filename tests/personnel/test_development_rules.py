@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from personnel_world import DEPT, ORG_DEPT, STAFFING, TOWN, dept_admin, township_admin
 from sqlalchemy import select
 
-from servicekit.errors import Forbidden, RuleViolation
-
-from personnel_world import DEPT, ORG_DEPT, STAFFING, TOWN, dept_admin, township_admin
 from personnel import development as dev
 from personnel.calendar import today
 from personnel.models import Cadre, Township
+from servicekit.errors import Forbidden, RuleViolation
 
 YEAR = today().year
 

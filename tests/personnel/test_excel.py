@@ -7,15 +7,14 @@ import io
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from personnel_world import LEADER, STAFFING, dept_admin, township_admin, with_room
 from sqlalchemy import func, select
 
+from personnel import excel
+from personnel.models import Agency, Cadre, Department, Township
+from personnel.roster import id_check_digit
 from servicekit.errors import BadInput, Forbidden
 from servicekit.outbox import OutboxEvent
-
-from personnel_world import LEADER, STAFFING, dept_admin, township_admin, with_room
-from personnel import excel
-from personnel.roster import id_check_digit
-from personnel.models import Agency, Cadre, Department, Township
 
 
 def _id_number(prefix17: str) -> str:

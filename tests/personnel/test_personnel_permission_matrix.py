@@ -11,17 +11,27 @@ import uuid
 from types import SimpleNamespace
 
 import pytest
-from openpyxl import Workbook
-
-from servicekit.principal import Principal, Role, RoleBinding, ScopeKind
-
 from dbutil import each_role
-from personnel_world import (DEPT, LEADER, ORG_DEPT, STAFFING, TOWN, agency_id, cadre_in, dept_admin, other_agency_with_room,
-                      person, with_room)
-from personnel import (adjustments, development, excel, profile, quotas, recommendations, regions, reminders, snapshots)
+from openpyxl import Workbook
+from personnel_world import (
+    DEPT,
+    LEADER,
+    ORG_DEPT,
+    STAFFING,
+    TOWN,
+    agency_id,
+    cadre_in,
+    dept_admin,
+    other_agency_with_room,
+    person,
+    with_room,
+)
+
+from personnel import adjustments, development, excel, profile, quotas, recommendations, regions, reminders, snapshots
 from personnel.adjustments import Item
 from personnel.calendar import today
 from personnel.models import Agency, Cadre
+from servicekit.principal import Principal, Role, RoleBinding, ScopeKind
 
 SERVICE = Principal(subject="sfj-system", kind="service", client_id="sfj-system", token_id="t",
                     scopes=frozenset({"roster:read"}), department_id=str(DEPT["sfj"]))

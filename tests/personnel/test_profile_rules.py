@@ -6,17 +6,25 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from personnel_world import (
+    DEPT,
+    LEADER,
+    ORG_DEPT,
+    STAFFING,
+    cadre_in,
+    dept_admin,
+    other_agency_with_room,
+    township_admin,
+)
 from sqlalchemy import select
 
-from servicekit.errors import BadInput, Forbidden, RuleViolation
-from servicekit.outbox import OutboxEvent
-
-from personnel_world import DEPT, LEADER, ORG_DEPT, STAFFING, cadre_in, dept_admin, other_agency_with_room, township_admin
 from personnel import adjustments as adj
 from personnel import policy, profile
 from personnel.adjustments import Item
 from personnel.calendar import today
 from personnel.models import Agency, Posting, Township
+from servicekit.errors import BadInput, Forbidden, RuleViolation
+from servicekit.outbox import OutboxEvent
 
 
 async def _town(session, cadre) -> str:

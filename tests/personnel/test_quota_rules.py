@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from personnel_world import DEPT, LEADER, ORG_DEPT, STAFFING, TOWN, agency_id, dept_admin, township_admin, with_room
 from sqlalchemy import func, select
 
-from servicekit.audit import AuditRecord
-from servicekit.errors import Forbidden, RuleViolation
-
-from personnel_world import DEPT, LEADER, ORG_DEPT, STAFFING, TOWN, agency_id, dept_admin, township_admin, with_room
 from personnel import quotas, vacancies
 from personnel.models import Agency, Department, QuotaChangeRequest
+from servicekit.audit import AuditRecord
+from servicekit.errors import Forbidden, RuleViolation
 
 
 async def _quota(session, dept, town) -> int:

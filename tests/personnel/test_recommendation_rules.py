@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
-
-from servicekit.errors import Conflict, Forbidden, RuleViolation
-
 from personnel_world import ORG_DEPT, cadre_in, dept_admin, other_agency_with_room, township_admin
+
 from personnel import recommendations
 from personnel.calendar import today
 from personnel.models import Adjustment, Township
+from servicekit.errors import Conflict, Forbidden, RuleViolation
 
 
 async def _township_code(session, cadre) -> str:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from personnel_world import DEPT, STAFFING, TOWN, agency_id, dept_admin
 from sqlalchemy import select
 
-from servicekit.errors import Forbidden, RuleViolation
-
-from personnel_world import DEPT, STAFFING, TOWN, agency_id, dept_admin
 from personnel import quotas, regions, vacancies
 from personnel.models import Agency
+from servicekit.errors import Forbidden, RuleViolation
 
 
 async def test_a_region_makes_the_hub_agencies_regional(session):

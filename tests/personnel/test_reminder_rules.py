@@ -6,15 +6,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from servicekit.errors import BadInput, Forbidden, RuleViolation
-
 from personnel_world import DEPT, LEADER, ORG_DEPT, STAFFING, dept_admin, person, township_admin, with_room
-from servicekit.principal import Role
+
 from personnel import adjustments as adj
 from personnel import reminders, vacancies
 from personnel.adjustments import Item
 from personnel.calendar import today
 from personnel.models import ReminderBatch
+from servicekit.errors import BadInput, Forbidden, RuleViolation
+from servicekit.principal import Role
 
 NEWCOMER = {"name": "许嘉言", "birth_date": "1996-09-01", "professional_line": "城市管理"}
 

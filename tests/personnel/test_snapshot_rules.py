@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
-
-from servicekit.errors import Forbidden, RuleViolation
-
 from personnel_world import DEPT, ORG_DEPT, STAFFING, cadre_in, dept_admin, other_agency_with_room, township_admin
+
 from personnel import adjustments as adj
 from personnel import snapshots
 from personnel.adjustments import Item
 from personnel.calendar import today
+from servicekit.errors import Forbidden, RuleViolation
 
 
 async def test_a_locked_roster_matches_the_live_one_until_something_changes(session):

@@ -7,14 +7,13 @@ import datetime as dt
 import uuid
 
 import pytest
-
-from servicekit import db, migrations
-from servicekit.principal import ROLE_SCOPE, Principal, Role, RoleBinding
-
 from dbutil import rolled_back
 from devstack import ROOT
+
 from platforms.config import PlatformSettings
 from platforms.events import apply_cadre, apply_unit
+from servicekit import db, migrations
+from servicekit.principal import ROLE_SCOPE, Principal, Role, RoleBinding
 
 TOWN, OTHER_TOWN = uuid.UUID(int=200), uuid.UUID(int=201)
 JUSTICE, ENFORCEMENT = uuid.UUID(int=100), uuid.UUID(int=101)  # 司法局, 综合执法局

@@ -7,18 +7,17 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from devstack import ROOT
+from platform_world import ADMIN, CENTRE, GRID, MEDIATOR, ORG, TOWN, person
 from sqlalchemy import func, select
 
+from platforms import deadlines, dispatch, sla
+from platforms.config import PlatformSettings
+from platforms.models import EventAlert, EventTransition, GridEvent
 from servicekit import db, migrations
 from servicekit.calendar import SHANGHAI
 from servicekit.errors import BadInput, Forbidden
 from servicekit.outbox import OutboxEvent
-
-from devstack import ROOT
-from platform_world import ADMIN, CENTRE, GRID, MEDIATOR, ORG, TOWN, person
-from platforms import deadlines, dispatch, sla
-from platforms.config import PlatformSettings
-from platforms.models import EventAlert, EventTransition, GridEvent
 from servicekit.principal import Role
 
 THURSDAY_9 = dt.datetime(2026, 11, 26, 9, tzinfo=SHANGHAI)

@@ -4,14 +4,13 @@ history, 专业人做专业事 at dispatch, and who may act."""
 from __future__ import annotations
 
 import pytest
+from platform_world import CENTRE, CITY_OFFICER, ELSEWHERE, GRID, MEDIATOR, OTHER_TOWN, SYSTEM, TOWN, person
 from sqlalchemy import func, select
 
-from servicekit.errors import NotFound, BadInput, Forbidden, RuleViolation
-from servicekit.principal import Role
-
-from platform_world import CENTRE, CITY_OFFICER, ELSEWHERE, GRID, MEDIATOR, OTHER_TOWN, SYSTEM, TOWN, person
 from platforms import dispatch
 from platforms.models import EventTransition, GridEvent
+from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
+from servicekit.principal import Role
 
 
 async def _report(session, who=GRID, matter="NEIGHBOUR_DISPUTE", key=None):

@@ -6,16 +6,27 @@ import datetime as dt
 import uuid
 
 import pytest
+from platform_world import (
+    ADMIN,
+    CENTRE,
+    CITY_OFFICER,
+    ELSEWHERE,
+    GRID,
+    JUSTICE,
+    MEDIATOR,
+    MEDIATOR_2,
+    SFS,
+    SQUAD,
+    TOWN,
+    person,
+)
 from sqlalchemy import func, select
 
+from platforms import org
+from platforms.models import GridMember, Post, PostHolder, TeamVisit, Unit
 from servicekit.calendar import today
 from servicekit.errors import BadInput, Conflict, Forbidden, RuleViolation
 from servicekit.principal import Role
-
-from platform_world import (ADMIN, CENTRE, CITY_OFFICER, ELSEWHERE, GRID, JUSTICE, MEDIATOR, MEDIATOR_2, SFS, SQUAD,
-                            TOWN, person)
-from platforms import org
-from platforms.models import GridMember, Post, PostHolder, TeamVisit, Unit
 
 
 async def test_a_township_adds_its_office_to_a_platform_and_seats_agencies(session):

@@ -8,14 +8,26 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from dbutil import each_role
+from platform_world import (
+    ADMIN,
+    CENTRE,
+    ENFORCEMENT,
+    GRID,
+    JUSTICE,
+    MEDIATOR,
+    MEDIATOR_2,
+    ORG,
+    OTHER_TOWN,
+    SFS,
+    SQUAD,
+    TOWN,
+    person,
+)
 
+from platforms import deadlines, dispatch, org, sla
 from servicekit.calendar import today
 from servicekit.principal import Principal, Role
-
-from dbutil import each_role
-from platform_world import (ADMIN, CENTRE, ENFORCEMENT, GRID, JUSTICE, MEDIATOR, MEDIATOR_2, ORG, OTHER_TOWN, SFS,
-                            SQUAD, TOWN, person)
-from platforms import deadlines, dispatch, org, sla
 
 ROLES = {
     "ORG_DEPARTMENT": ORG, "STAFFING_OFFICE": person(Role.STAFFING_OFFICE, None),

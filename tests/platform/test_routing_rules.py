@@ -6,15 +6,26 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from platform_world import (
+    ADMIN,
+    CENTRE,
+    CITY_OFFICER,
+    GRID,
+    MEDIATOR,
+    MEDIATOR_2,
+    OTHER_TOWN,
+    SFS,
+    SFS_ELSEWHERE,
+    SQUAD,
+    TOWN,
+    person,
+)
 from sqlalchemy import select
 
-from servicekit.errors import NotFound, BadInput, Forbidden, RuleViolation
-from servicekit.principal import Role
-
-from platform_world import (ADMIN, CENTRE, CITY_OFFICER, GRID, MEDIATOR, MEDIATOR_2, OTHER_TOWN, SFS, SFS_ELSEWHERE,
-                            SQUAD, TOWN, person)
 from platforms import dispatch, org, routing
 from platforms.models import Callback, GridEvent
+from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
+from servicekit.principal import Role
 
 HEAD = person(Role.AGENCY_HEAD, SFS)
 

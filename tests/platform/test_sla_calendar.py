@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from servicekit.calendar import SHANGHAI
 from platforms import sla
+from servicekit.calendar import SHANGHAI
 
 PLAIN = sla.WorkCalendar({})
 # 2026: National Day holiday 1–7 October, Sunday 27 September and Saturday 10 October are worked.

@@ -6,16 +6,28 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from platform_world import (
+    CENTRE,
+    CITY_OFFICER,
+    ENFORCEMENT,
+    GRID,
+    JUSTICE,
+    MEDIATOR,
+    ORG,
+    OTHER_TOWN,
+    SFS,
+    SQUAD,
+    SYSTEM,
+    TOWN,
+    person,
+)
 from sqlalchemy import select
 
+from platforms import deadlines, dispatch, org, stats
 from servicekit.calendar import SHANGHAI
 from servicekit.errors import BadInput, Forbidden
 from servicekit.outbox import OutboxEvent
 from servicekit.principal import Role
-
-from platform_world import (CENTRE, CITY_OFFICER, ENFORCEMENT, GRID, JUSTICE, MEDIATOR, ORG, OTHER_TOWN, SFS, SQUAD,
-                            SYSTEM, TOWN, person)
-from platforms import deadlines, dispatch, org, stats
 
 DAY = dt.datetime(2026, 10, 12, 9, tzinfo=SHANGHAI)  # a Monday in October
 MONTH = (dt.datetime(2026, 10, 1, tzinfo=SHANGHAI), dt.datetime(2026, 11, 1, tzinfo=SHANGHAI))

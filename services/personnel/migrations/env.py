@@ -1,9 +1,8 @@
-from servicekit.db import Base as KernelBase
-from servicekit.migrations import run_env
-
 import servicekit.audit  # noqa: F401  (registers kernel tables)
 import servicekit.outbox  # noqa: F401
 from personnel.config import get_settings
 from personnel.models import Base
+from servicekit.db import Base as KernelBase
+from servicekit.migrations import run_env
 
 run_env([Base.metadata, KernelBase.metadata], get_settings)

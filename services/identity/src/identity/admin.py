@@ -11,8 +11,8 @@ import secrets
 import uuid
 
 from sqlalchemy import select, tuple_, update
-from starlette.concurrency import run_in_threadpool
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.concurrency import run_in_threadpool
 
 from servicekit import audit
 from servicekit.errors import BadInput, Conflict, Forbidden, NotFound, RuleViolation

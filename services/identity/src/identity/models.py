@@ -6,7 +6,16 @@ import datetime as dt
 import uuid
 
 from sqlalchemy import (
-    ARRAY, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func,
+    ARRAY,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column

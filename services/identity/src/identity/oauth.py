@@ -19,11 +19,11 @@ from typing import Any
 
 from authlib.oauth2 import AuthorizationServer as _AuthorizationServer
 from authlib.oauth2.rfc6749 import ClientMixin, OAuth2Request, grants
+from authlib.oauth2.rfc6749.errors import InvalidGrantError, InvalidRequestError, InvalidScopeError
 from authlib.oauth2.rfc6749.requests import JsonRequest, OAuth2Payload
+from authlib.oauth2.rfc6749.util import scope_to_list
 from authlib.oauth2.rfc7009 import RevocationEndpoint as _RevocationEndpoint
 from authlib.oauth2.rfc7636 import CodeChallenge
-from authlib.oauth2.rfc6749.errors import InvalidGrantError, InvalidRequestError, InvalidScopeError
-from authlib.oauth2.rfc6749.util import scope_to_list
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint as _IntrospectionEndpoint
 from authlib.oidc.core.grants import OpenIDCode as _OpenIDCode
 from joserfc import jws, jwt
@@ -34,12 +34,18 @@ from sqlalchemy.orm import Session
 
 from servicekit import audit
 from servicekit.audit import Actor
-from servicekit.principal import RoleBinding, Role, ScopeKind
+from servicekit.principal import Role, RoleBinding, ScopeKind
 
 from . import keys, login, passwords
 from .config import IdentitySettings
 from .models import (
-    AuthorizationCode, IssuedAccessToken, OAuthClient, RefreshToken, RoleBindingRow, SigningKey, User,
+    AuthorizationCode,
+    IssuedAccessToken,
+    OAuthClient,
+    RefreshToken,
+    RoleBindingRow,
+    SigningKey,
+    User,
 )
 
 # Scopes a token may carry. The gateway refuses tokens with any other scope.

@@ -16,7 +16,8 @@ from servicekit.principal import Role as KernelRole
 from servicekit.principal import ScopeKind as KernelScopeKind
 
 from . import admin
-from .models import OAuthClient, RoleBindingRow, User as UserRow
+from .models import OAuthClient, RoleBindingRow
+from .models import User as UserRow
 
 Role = strawberry.enum(KernelRole, description="角色")
 ScopeKind = strawberry.enum(KernelScopeKind, description="授权范围: 全县/部门/乡镇/机构/本人")

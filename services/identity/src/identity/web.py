@@ -18,8 +18,8 @@ from servicekit import audit
 from servicekit.audit import Actor
 
 from . import keys, login, oauth, passwords
-from .models import IssuedAccessToken, User
 from .config import IdentitySettings
+from .models import IssuedAccessToken, User
 
 LOGIN_PAGE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>县属乡用管理系统 · 登录</title>

@@ -27,8 +27,8 @@ from sqlalchemy import extract, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit import audit, outbox
-from servicekit.pagination import decode_key, make_page, page_size
 from servicekit.errors import BadInput, Conflict, Forbidden, NotFound, RuleViolation
+from servicekit.pagination import decode_key, make_page, page_size
 from servicekit.principal import Principal, Role
 
 from . import events, policy, profile, reminders, vacancies

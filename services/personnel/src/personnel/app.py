@@ -5,7 +5,6 @@ from servicekit.app import create_app
 from servicekit.outbox import consumer_hooks
 
 from . import consumers
-
 from .config import PersonnelSettings, get_settings
 from .schema import schema
 

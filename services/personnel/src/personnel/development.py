@@ -25,8 +25,16 @@ from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
 from servicekit.principal import Principal, Role
 
 from .calendar import today
-from .models import (Attendance, Cadre, CareerRecommendation, Department, MentoringPair, MiddlePost, TrainingPlan,
-                     TrainingSession)
+from .models import (
+    Attendance,
+    Cadre,
+    CareerRecommendation,
+    Department,
+    MentoringPair,
+    MiddlePost,
+    TrainingPlan,
+    TrainingSession,
+)
 
 SESSION_KINDS = ("ROTATION_TRAINING", "CASE_CONSULTATION", "OTHER")
 

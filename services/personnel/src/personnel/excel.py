@@ -89,7 +89,7 @@ async def import_roster(session: AsyncSession, principal: Principal, content: by
             continue
         row_errors = []
 
-        def bad(column, message):
+        def bad(column, message, row_errors=row_errors, n=n):  # this row's list, bound now
             row_errors.append(RowError(n, column, message))
 
         name = str(cells["姓名"]).strip()

@@ -15,11 +15,35 @@ from servicekit import audit, gql
 from servicekit.app import Context
 from servicekit.errors import BadInput
 
-from . import (adjustments, analytics, excel, models, policy, profile, quotas, recommendations, regions, reminders,
-               roster, snapshots, vacancies)
+from . import (
+    adjustments,
+    analytics,
+    excel,
+    models,
+    policy,
+    profile,
+    quotas,
+    recommendations,
+    regions,
+    reminders,
+    roster,
+    snapshots,
+    vacancies,
+)
 from .calendar import today
-from .gql_roster import (Agency, Cadre, CadreFilter, CadreStatus, Department, Region, Township, _visible_cadres, agency_of,
-                         department_of, township_of)
+from .gql_roster import (
+    Agency,
+    Cadre,
+    CadreFilter,
+    CadreStatus,
+    Department,
+    Region,
+    Township,
+    _visible_cadres,
+    agency_of,
+    department_of,
+    township_of,
+)
 
 
 @strawberry.enum(description="申请状态")

@@ -20,8 +20,8 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit import audit, outbox
-from servicekit.pagination import decode_key, make_page, page_size
 from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
+from servicekit.pagination import decode_key, make_page, page_size
 from servicekit.principal import Principal, Role
 
 from . import apportion, events, policy, reminders, vacancies

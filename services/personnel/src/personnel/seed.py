@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from servicekit import audit, outbox
 
 from . import events
-from .roster import id_check_digit
 from .models import Agency, Cadre, Department, Posting, Township
+from .roster import id_check_digit
 
 DEMO_DIR = Path(__file__).resolve().parents[4] / "demo"
 

@@ -27,8 +27,19 @@ from servicekit.principal import Principal, Role
 
 from . import deadlines, policy, routing
 from . import lifecycle as lc
-from .models import (Callback, EventTransition, Grid, GridEvent, GridMember, MatterType, Post, PostDuty, PostHolder,
-                     StationedCadre, Unit)
+from .models import (
+    Callback,
+    EventTransition,
+    Grid,
+    GridEvent,
+    GridMember,
+    MatterType,
+    Post,
+    PostDuty,
+    PostHolder,
+    StationedCadre,
+    Unit,
+)
 
 PRIORITIES = lc.PRIORITIES
 ACTIVE = ("IN_POST", "SECONDED")

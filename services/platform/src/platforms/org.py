@@ -21,8 +21,19 @@ from servicekit.pagination import decode_key, make_page, page_size
 from servicekit.principal import Principal, Role
 
 from . import policy
-from .models import (Grid, GridMember, MatterType, Platform, Post, PostDuty, PostHolder, StationedCadre, TeamVisit,
-                     Township, Unit)
+from .models import (
+    Grid,
+    GridMember,
+    MatterType,
+    Platform,
+    Post,
+    PostDuty,
+    PostHolder,
+    StationedCadre,
+    TeamVisit,
+    Township,
+    Unit,
+)
 
 ACTIVE = ("IN_POST", "SECONDED")
 MEMBER_KINDS = ("CADRE", "STAFF", "GRID_WORKER")

@@ -21,8 +21,16 @@ import math
 from typing import Any, Iterator
 
 from graphql import (
-    FieldNode, FloatValueNode, FragmentDefinitionNode, FragmentSpreadNode, GraphQLError, InlineFragmentNode,
-    OperationDefinitionNode, OperationType, StringValueNode, validate,
+    FieldNode,
+    FloatValueNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    StringValueNode,
+    validate,
 )
 from strawberry.extensions import SchemaExtension
 
