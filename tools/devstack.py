@@ -115,6 +115,9 @@ class Stack:
 
     def start_gateway(self) -> None:
         env = {**self.env(), "GATEWAY_PORT": str(self.gateway_port), "GATEWAY_HOST": self.host}
+        if endpoint := env.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
+            # Hive Gateway's own switch for its OpenTelemetry exporter (OTLP/HTTP, traces path).
+            env["OPENTELEMETRY"] = endpoint.rstrip("/") + "/v1/traces"
         self._spawn("gateway", ["node", "node_modules/.bin/hive-gateway", "supergraph"], env, ROOT / "gateway")
 
     def start(self, *, services: list[str] | None = None, gateway: bool = True) -> None:

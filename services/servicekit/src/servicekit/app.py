@@ -29,7 +29,7 @@ from strawberry.asgi import GraphQL
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from . import db, logs, outbox
+from . import db, logs, outbox, tracing
 from .auth import TokenVerifier, bearer_token
 from .errors import INTERNAL, AppError, BadInput, Conflict, Forbidden, Unauthenticated
 from .principal import Principal
@@ -340,6 +340,18 @@ def create_app(
     app = Starlette(routes=all_routes, lifespan=lifespan)
     app.state.runtime = runtime
     app.add_middleware(_Observed, service=runtime)
+    tracing.configure(settings.service_name)
+    if tracing.enabled():
+        # Outermost, so the request's server span (and its trace id) covers the logs below it.
+        app.add_middleware(_Traced, engine=runtime.engine.sync_engine)
     return app
+
+
+class _Traced:
+    def __init__(self, app: ASGIApp, engine):
+        self.app = tracing.instrument_app(app, engine)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
 
 

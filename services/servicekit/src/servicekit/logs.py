@@ -27,6 +27,10 @@ class JsonFormatter(logging.Formatter):
         rid = request_id_var.get()
         if rid:
             entry["request_id"] = rid
+        from .tracing import current_trace_id
+
+        if trace_id := current_trace_id():
+            entry["trace_id"] = trace_id
         for key, value in getattr(record, "fields", {}).items():
             entry[key] = value
         if record.exc_info:
