@@ -13,10 +13,9 @@ import threading
 import time
 
 import pytest
-from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
-
 from conftest import new_stack
 from helpers import gql, login
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from stackutil import PASSWORD, free_port
 
 
