@@ -12,6 +12,8 @@ CHROMIUM   := $(shell command -v chromium || echo /usr/bin/chromium)
 SUDO       := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 # Load comes from wrk (C, from the distribution), never from the interpreter being measured.
 WRK        := $(shell command -v wrk || echo /usr/bin/wrk)
+# `make deploy-check` runs the alert rules through promtool (Debian's prometheus package).
+PROMTOOL   := $(shell command -v promtool || echo /usr/bin/promtool)
 SERVICES   := servicekit identity personnel assessment platform
 
 VERSION    ?= 0.1.0
@@ -38,6 +40,9 @@ $(BROWSER_STAMP): tests/browser/package-lock.json
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium
 
+$(PROMTOOL):
+	$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends prometheus
+
 $(WRK):
 	$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends wrk
 
@@ -55,7 +60,7 @@ lint: $(PY_STAMP)
 	$(PY) -m ruff check services tools tests benchmarks
 
 ## Render every kustomize overlay, validate it strictly, hold it to the deployment policy, lint Dockerfiles.
-deploy-check: $(PY_STAMP)
+deploy-check: $(PY_STAMP) $(PROMTOOL)
 	$(PY) tools/deploy_check.py
 
 ## Speed figures (not part of make test): roster pages and the annual excellence flow at province size,

@@ -21,11 +21,12 @@ import kubernetes_validate
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-OVERLAYS = ["dev", "prod"]
+OVERLAYS = ["dev", "prod", "prod-monitoring"]
 K8S_VERSION = "1.32"
 SERVICES = ["identity", "personnel", "assessment", "platform"]
 CRD_KINDS = {("postgresql.cnpg.io/v1", "Cluster"), ("postgresql.cnpg.io/v1", "Database"),
-             ("postgresql.cnpg.io/v1", "ScheduledBackup")}
+             ("postgresql.cnpg.io/v1", "ScheduledBackup"), ("monitoring.coreos.com/v1", "ServiceMonitor"),
+             ("monitoring.coreos.com/v1", "PrometheusRule")}
 WORKLOADS = {"Deployment", "StatefulSet", "DaemonSet", "Job"}
 SECRETISH = re.compile(r"PASSWORD|SECRET|TOKEN|PRIVATE|CREDENTIAL", re.I)
 
@@ -200,7 +201,7 @@ def check_postgres(objects: list[dict], overlay: str) -> list[str]:
         return [f"expected one CloudNativePG Cluster, found {len(clusters)}"]
     cluster = clusters[0]
     spec = cluster["spec"]
-    if overlay == "prod":
+    if overlay.startswith("prod"):
         if spec.get("instances", 0) < 3:
             problems.append(f"{_name(cluster)}: production needs at least 3 instances")
         if not spec.get("backup"):
@@ -293,8 +294,40 @@ def check_network(objects: list[dict]) -> list[str]:
     return problems
 
 
+def check_alert_rules(objects: list[dict]) -> list[str]:
+    """Every PrometheusRule passes `promtool check rules` (Debian's prometheus package), and every
+    alert names a runbook section that exists in deploy/README.md."""
+    import shutil
+    import tempfile
+
+    rules = [o for o in objects if o.get("kind") == "PrometheusRule"]
+    if not rules:
+        return []
+    problems = []
+    promtool = shutil.which("promtool")
+    readme = (ROOT / "deploy" / "README.md").read_text(encoding="utf-8").lower()
+    for rule in rules:
+        for group in rule["spec"]["groups"]:
+            for alert in group["rules"]:
+                anchor = f"runbook: {alert['alert'].lower()}"
+                if anchor not in readme:
+                    problems.append(f"PrometheusRule/{rule['metadata']['name']}: {alert['alert']} has no "
+                                    f"'Runbook: {alert['alert']}' section in deploy/README.md")
+        if promtool is None:
+            problems.append("promtool not found (Debian package prometheus; `make deploy-check` installs it)")
+            continue
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml") as f:
+            yaml.safe_dump({"groups": rule["spec"]["groups"]}, f, allow_unicode=True)
+            f.flush()
+            out = subprocess.run([promtool, "check", "rules", f.name], capture_output=True, text=True)
+        if out.returncode:
+            problems.append(f"PrometheusRule/{rule['metadata']['name']}: promtool: {(out.stdout + out.stderr).strip()}")
+    return problems
+
+
 def check(objects: list[dict], overlay: str) -> list[str]:
-    problems = validate_schemas(objects) + check_namespace(objects) + check_deployments(objects)
+    problems = (validate_schemas(objects) + check_namespace(objects) + check_deployments(objects)
+                + check_alert_rules(objects))
     for obj in objects:
         if obj["kind"] in WORKLOADS:
             problems += check_containers(obj)

@@ -129,3 +129,37 @@ def test_a_stale_gateway_copy_is_caught(tmp_path, monkeypatch):
     monkeypatch.setattr(dc, "GATEWAY_COPIES", copies)
     assert dc.sync_gateway_files(check=True) == [
         "deploy/base/gateway/files/supergraph.graphql differs from gateway/supergraph.graphql: run `make supergraph`"]
+
+
+def test_alert_rules_pass_promtool_and_name_their_runbooks(rendered):
+    objects = rendered["prod-monitoring"]
+    assert [o for o in objects if o["kind"] == "PrometheusRule"] and dc.check_alert_rules(objects) == []
+    broken = copy.deepcopy(objects)
+    rule = next(o for o in broken if o["kind"] == "PrometheusRule")
+    rule["spec"]["groups"][0]["rules"][0]["expr"] = "sum by (job) (rate(http_requests_total[5m]"  # unbalanced
+    rule["spec"]["groups"][0]["rules"][1]["alert"] = "CountyAlertWithoutRunbook"
+    problems = dc.check_alert_rules(broken)
+    assert any("promtool" in p for p in problems), problems
+    assert any("CountyAlertWithoutRunbook has no" in p for p in problems), problems
+
+
+def test_the_restore_drill_renders_and_its_jobs_meet_the_policy():
+    import subprocess
+
+    import yaml
+
+    out = subprocess.run(["kubectl", "kustomize", str(dc.ROOT / "deploy" / "drills" / "restore")],
+                         capture_output=True, text=True, check=True)
+    objects = [d for d in yaml.safe_load_all(out.stdout) if d]
+    cluster = next(o for o in objects if o["kind"] == "Cluster")
+    assert cluster["metadata"]["name"] != "county-pg" and cluster["spec"]["bootstrap"]["recovery"]["source"] == "county-pg"
+    jobs = [o for o in objects if o["kind"] == "Job"]
+    assert len(jobs) == 4 and dc.validate_schemas(jobs) == []
+    assert [p for job in jobs for p in dc.check_containers(job)] == []
+    assert all("county-pg-restore-rw" in json_env(job) for job in jobs)
+
+
+def json_env(job: dict) -> str:
+    import json
+
+    return json.dumps(job["spec"]["template"]["spec"]["containers"][0]["env"])
