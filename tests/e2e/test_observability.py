@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
+import time
 import uuid
 
 import httpx
 import pytest
-from helpers import error_codes, eventually, gql
+from helpers import error_codes, eventually, gql, pkce_pair, submit_login
 
 SERVICES = ["identity", "personnel", "assessment", "platform"]
 
@@ -27,6 +29,13 @@ def test_feed_consumers_and_the_deadline_worker_are_measured(stack):
         return 'feed_events_total{feed="personnel"}' in text and "deadline_sweep_seconds_count" in text
     eventually(measured, timeout=30)
     assert 'feed_events_total{feed="personnel"}' in httpx.get(f"{stack.url('assessment')}/metrics").text
+    # What the lag alert reads: a recent successful poll, per feed.
+    def polled() -> float:
+        text = httpx.get(f"{stack.url('assessment')}/metrics").text
+        line = r'^feed_last_poll_success_timestamp_seconds\{feed="personnel"\} (\S+)$'
+        return float(re.search(line, text, re.M).group(1))
+
+    eventually(lambda: time.time() - polled() < 60, timeout=30)
 
 
 def test_gateway_health_and_metrics(stack):
@@ -67,3 +76,16 @@ def test_gateway_gives_no_field_suggestions_outside_dev(gateway, service_token):
     _, body = gql(gateway, "{ cadres { nodes { nam } } }", token=service_token)
     assert error_codes(body) == ["BAD_USER_INPUT"]
     assert "Did you mean" not in body["errors"][0]["message"]
+
+
+def test_identity_exposes_sign_in_failures_and_signing_key_age(stack, identity_url):
+    """What the CountySignInFailuresHigh and CountySigningKeyOld alerts read."""
+    def figure(name: str) -> float:
+        text = httpx.get(f"{identity_url}/metrics").text
+        return float(re.search(rf"^{name} (\S+)$", text, re.M).group(1))
+
+    before = figure("login_failures_total")
+    submit_login(identity_url, "bianban", "not-the-password", pkce_pair()[1],
+                 headers={"x-forwarded-for": "198.51.100.150"})
+    assert figure("login_failures_total") == before + 1
+    assert figure("signing_key_age_seconds") > 0

@@ -126,8 +126,41 @@ def busy() -> Response:
                         status_code=503, headers={"Retry-After": "1", "Cache-Control": "no-store"})
 
 
-def routes(server: oauth.AuthorizationServer, settings: IdentitySettings, session_factory) -> list[Route]:
+class SignInMetrics:
+    """Prometheus figures the alerts read (deploy/components/monitoring): failed and throttled
+    sign-ins, and the age of the active signing key. Bound to the process's registry at start-up."""
+
+    def __init__(self):
+        self.failures = self.throttled = None
+
+    def bind(self, registry, session_factory, settings: IdentitySettings) -> None:
+        from prometheus_client import Counter, Gauge
+
+        self.failures = Counter("login_failures_total", "Failed sign-ins on the login page", registry=registry)
+        self.throttled = Counter("login_throttled_total", "Sign-ins turned away by throttling (429)", registry=registry)
+
+        def key_age() -> float:
+            if settings.signing_keys_file:
+                return 0.0  # keys from a mounted Secret: their age is the Secret's, outside this process
+            from sqlalchemy import select
+
+            from .models import SigningKey
+
+            with session_factory() as session:
+                created = session.scalar(select(SigningKey.created_at).where(SigningKey.status == "active"))
+            return (oauth.now() - created).total_seconds() if created else 0.0
+
+        Gauge("signing_key_age_seconds", "Age of the active token-signing key", registry=registry).set_function(key_age)
+
+    def signed_in(self, result) -> None:
+        if result.user is None and self.failures is not None:
+            (self.throttled if result.status == 429 else self.failures).inc()
+
+
+def routes(server: oauth.AuthorizationServer, settings: IdentitySettings, session_factory,
+           metrics: SignInMetrics | None = None) -> list[Route]:
     trusted = _networks(settings.trusted_proxies)
+    metrics = metrics or SignInMetrics()
 
     async def run(fn, *args, request: Request | None = None):
         address = client_address(request, trusted) if request is not None else "unknown"
@@ -179,6 +212,7 @@ def routes(server: oauth.AuthorizationServer, settings: IdentitySettings, sessio
             username = req.form.get("username", "")
             result = login.authenticate(oauth.db(), settings, username, req.form.get("password", ""),
                                         oauth.client_address.get())
+            metrics.signed_in(result)
             if result.user is None:
                 page = _login_page(req, client_name, redirect_uri, result.error, username[:64], status=result.status)
                 if result.retry_after:

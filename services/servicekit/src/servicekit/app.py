@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, AsyncIterator, Awaitable, Callable, Sequence
 
 from graphql import GraphQLError
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
@@ -250,6 +250,9 @@ class ServiceRuntime:
                                    registry=self.registry)
         self.feed_errors = Counter("feed_errors_total", "Feed polls that failed (the consumer backs off)", ["feed"],
                                    registry=self.registry)
+        self.feed_polled = Gauge("feed_last_poll_success_timestamp_seconds",
+                                 "When the consumer last read the feed successfully (lag alert: now minus this)",
+                                 ["feed"], registry=self.registry)
         self.known_paths: set[str] = set()
 
     async def principal(self, request: Request) -> Principal:

@@ -153,6 +153,7 @@ class FeedConsumer:
     client: httpx.AsyncClient | None = None
     received: Any = None  # prometheus counter children (``.inc(n)``), when the process exposes metrics
     failed: Any = None
+    polled: Any = None  # gauge child: when the feed was last read successfully
 
     @classmethod
     def following(cls, runtime, *, name: str, base_url: str, handlers: dict[str, Handler]) -> "FeedConsumer":
@@ -160,7 +161,8 @@ class FeedConsumer:
         s = runtime.settings
         return cls(name=name, feed_url=f"{base_url}/events", handlers=handlers, sessionmaker=runtime.sessionmaker,
                    token=service_token(s), batch_size=s.consumer_batch_size,
-                   received=runtime.feed_events.labels(name), failed=runtime.feed_errors.labels(name))
+                   received=runtime.feed_events.labels(name), failed=runtime.feed_errors.labels(name),
+                   polled=runtime.feed_polled.labels(name))
 
     async def position(self, session: AsyncSession) -> str:
         cursor = await session.get(ConsumerCursor, self.name)
@@ -230,6 +232,8 @@ class FeedConsumer:
             try:
                 n = await self.poll_once()
                 backoff = self.idle_seconds
+                if self.polled is not None:
+                    self.polled.set_to_current_time()
                 if n and self.received is not None:
                     self.received.inc(n)
             except Exception as exc:  # noqa: BLE001 - the producer or our own database is away
