@@ -89,3 +89,12 @@ def test_identity_exposes_sign_in_failures_and_signing_key_age(stack, identity_u
                  headers={"x-forwarded-for": "198.51.100.150"})
     assert figure("login_failures_total") == before + 1
     assert figure("signing_key_age_seconds") > 0
+
+
+def test_the_platform_counts_events_on_the_boards(stack):
+    """The dashboard's events by state and overdue count come from the deadline worker."""
+    def counted() -> bool:
+        text = httpx.get(f"{stack.url('platform')}/metrics").text
+        return 'grid_events_open{state="REPORTED"}' in text and re.search(r"^grid_events_overdue \S+$", text, re.M)
+
+    eventually(counted, timeout=30)

@@ -17,7 +17,7 @@ import time
 import uuid
 from decimal import Decimal
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -186,14 +186,23 @@ async def sweep(session: AsyncSession, now: dt.datetime, *, batch: int = 200) ->
     return raised
 
 
+COUNT_EVERY_SECONDS = 60.0
+OPEN_BOARD_STATES = (lc.REPORTED, lc.ACCEPTED, lc.DISPATCHED, lc.RETURNED, lc.SIGNED, lc.IN_PROGRESS, lc.FEEDBACK,
+                     lc.REOPENED)
+
+
 class DeadlineWorker:
     """Runs beside the feed consumers (``RUN_CONSUMERS``): sweeps deadlines and, once a month,
     publishes the previous month's statistics (``stats.publish_month``)."""
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], *, interval: float = 5.0, registry=None):
         self.sessionmaker, self.interval = sessionmaker, interval
-        self.alerts = self.sweeps = None
+        self.alerts = self.sweeps = self.open_events = self.overdue_events = None
+        self._counted_at = 0.0
         if registry is not None:
+            self.open_events = Gauge("grid_events_open", "Events not yet closed, by state", ["state"], registry=registry)
+            self.overdue_events = Gauge("grid_events_overdue", "Events whose current phase is overdue",
+                                        registry=registry)
             self.alerts = Counter("deadline_alerts_total", "Warnings, overdue notices and escalations raised",
                                   registry=registry)
             self.sweeps = Histogram("deadline_sweep_seconds", "One deadline sweep with the monthly check",
@@ -218,7 +227,26 @@ class DeadlineWorker:
         if self.sweeps is not None:
             self.sweeps.observe(time.perf_counter() - started)
             self.alerts.inc(raised)
+            if time.monotonic() - self._counted_at > COUNT_EVERY_SECONDS:
+                await self._count_events()
         return raised
+
+    async def _count_events(self) -> None:
+        """The dashboard's events by state and overdue count, once a minute (indexed counts of the
+        open states only: closed events grow for ever and are not on anyone's board)."""
+        from sqlalchemy import func as f
+
+        from .models import GridEvent
+
+        async with self.sessionmaker() as session:
+            rows = dict((await session.execute(
+                select(GridEvent.state, f.count()).where(GridEvent.state.in_(OPEN_BOARD_STATES))
+                .group_by(GridEvent.state))).all())
+            overdue = await session.scalar(select(f.count()).select_from(GridEvent).where(GridEvent.overdue.is_(True)))
+        for state in OPEN_BOARD_STATES:
+            self.open_events.labels(state).set(rows.get(state, 0))
+        self.overdue_events.set(overdue or 0)
+        self._counted_at = time.monotonic()
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
         stop = stop or asyncio.Event()
