@@ -128,3 +128,23 @@ def test_an_import_with_bad_rows_reports_them_and_writes_nothing(stack, gateway,
     assert {(e["row"], e["column"]) for e in result["errors"]} >= {(2, "姓名"), (2, "身份证号")}
     with db_conn(stack, "personnel") as conn:
         assert conn.execute("SELECT count(*) FROM cadre").fetchone()[0] == before
+
+
+def test_one_quota_change_request_by_id(gateway, user_token):
+    token = user_token("bianban")
+    _, body = gql(gateway, "query($d: ID!) { agencies(first: 1, departmentId: $d) { nodes { id quota } } }",
+                  {"d": DEPT["zhzfj"]}, token=token)
+    agency = body["data"]["agencies"]["nodes"][0]
+    _, body = gql(gateway, "{ departments(first: 50) { nodes { id quotaTotal } } }", token=token)
+    total = next(d["quotaTotal"] for d in body["data"]["departments"]["nodes"] if d["id"] == DEPT["zhzfj"])
+    _, body = gql(gateway, PROPOSE, {"i": {"departmentId": DEPT["zhzfj"], "newTotal": total + 1, "reason": "查找测试",
+                                           "agencyQuotas": [{"agencyId": agency["id"], "quota": agency["quota"] + 1}]}},
+                  token=token)
+    request_id = body["data"]["proposeQuotaChange"]["request"]["id"]
+    one = "query($id: ID!) { quotaChangeRequest(id: $id) { id } }"
+    assert gql(gateway, one, {"id": request_id}, token=token)[1]["data"]["quotaChangeRequest"]["id"] == request_id
+    # Another department's request and one that does not exist answer alike; a township reads none.
+    for who, rid in (("sfj-admin", request_id), ("bianban", "00000000-0000-0000-0000-000000000000")):
+        _, body = gql(gateway, one, {"id": rid}, token=user_token(who))
+        assert error_codes(body) == ["NOT_FOUND"], (who, body)
+    assert error_codes(gql(gateway, one, {"id": request_id}, token=user_token("fengqiao-admin"))[1]) == ["FORBIDDEN"]

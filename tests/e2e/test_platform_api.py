@@ -280,3 +280,17 @@ def test_county_settings_and_township_records_through_the_gateway(gateway, user_
     assert called["recordCallback"]["callbacks"] == [{"satisfaction": "BASIC"}]
     _ok(gql(gateway, ACT, {"i": {"eventId": event_id, "action": "VERIFY_PASS", "closingReason": "RESOLVED"}}, token=centre)[1])
     _ok(gql(gateway, "{ eventAlerts(first: 5, filter: {minLevel: 1}) { nodes { kind level } } }", token=centre)[1])
+
+
+def test_a_department_system_finds_its_report_by_its_idempotency_key(gateway, identity_url, user_token):
+    system = client_token(identity_url, "sfj-system", "sfj-system-demo-secret", "events:report events:status")["access_token"]
+    key = f"lookup-{uuid.uuid4().hex[:8]}"
+    _, body = gql(gateway, REPORT, {"i": {"townshipId": DIANKOU, "matterType": "NEIGHBOUR_DISPUTE",
+                                          "description": "按幂等键查找", "idempotencyKey": key}}, token=system)
+    event_id = body["data"]["reportEvent"]["event"]["id"]
+    lookup = "query($k: String) { gridEvents(first: 5, filter: { idempotencyKey: $k }) { nodes { id state } } }"
+    _, body = gql(gateway, lookup, {"k": key}, token=system)
+    assert body["data"]["gridEvents"]["nodes"] == [{"id": event_id, "state": "REPORTED"}]
+    # The key is the system's own: the township, which sees the event, does not find it by another's key.
+    _, body = gql(gateway, lookup, {"k": key}, token=user_token("diankou-admin"))
+    assert body["data"]["gridEvents"]["nodes"] == []

@@ -7,6 +7,7 @@ import binascii
 import datetime as dt
 import enum
 import uuid
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -258,6 +259,13 @@ class LedgerQuery:
         page = await quotas.list_requests(info.context.session, info.context.principal, first=first, after=after,
                                           status=status.value if status else None)
         return gql.connection(page, QuotaChangeRequest.of)
+
+    @strawberry.federation.field(description="一个员额调整申请 (看不到或不存在: NOT_FOUND)", requires_scopes=gql.PEOPLE)
+    async def quota_change_request(self, info: Info[Context, None],
+                                   id: Annotated[strawberry.ID, strawberry.argument(description="申请编号")],
+                                   ) -> QuotaChangeRequest:
+        row = await quotas.get_request(info.context.session, info.context.principal, roster.parse_uuid(id, "申请"))
+        return QuotaChangeRequest.of(row)
 
     @strawberry.federation.field(description="人事调整 (按权限范围)", requires_scopes=gql.PEOPLE)
     async def adjustments(self, info: Info[Context, None], first: int | None = None, after: str | None = None,

@@ -166,6 +166,18 @@ async def list_requests(session: AsyncSession, principal: Principal, *, first: i
     return make_page(rows, size, lambda r: (r.requested_at.isoformat(), str(r.id)))
 
 
+async def get_request(session: AsyncSession, principal: Principal, request_id: uuid.UUID) -> QuotaChangeRequest:
+    """One request, for those who see it in the list; anyone else hears NOT_FOUND, as for an id
+    that does not exist."""
+    stmt = select(QuotaChangeRequest).where(QuotaChangeRequest.id == request_id)
+    if (cond := policy.quota_request_visibility(principal)) is not None:
+        stmt = stmt.where(cond)
+    request = await session.scalar(stmt)
+    if request is None:
+        raise NotFound("员额调整申请不存在或无权查看")
+    return request
+
+
 # --- dynamic quota model (动态调整员额) -------------------------------------------------------
 
 FACTORS = ("population", "area", "enterprises", "workload")

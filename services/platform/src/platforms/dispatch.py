@@ -400,7 +400,7 @@ async def get_event(session: AsyncSession, principal: Principal, event_id: uuid.
 async def list_events(session: AsyncSession, principal: Principal, *, first: int | None, after: str | None,
                       state: str | None = None, township_id: uuid.UUID | None = None, overdue: bool | None = None,
                       assignee_cadre_id: uuid.UUID | None = None, lead_unit_id: uuid.UUID | None = None,
-                      outside_line: bool | None = None):
+                      outside_line: bool | None = None, idempotency_key: str | None = None):
     size = page_size(first)
     stmt = select(GridEvent).order_by(GridEvent.reported_at.desc(), GridEvent.id.desc()).limit(size + 1)
     if (cond := visibility(principal)) is not None:
@@ -420,6 +420,9 @@ async def list_events(session: AsyncSession, principal: Principal, *, first: int
     if outside_line is not None:  # the department's view of overrides (专业人做专业事的例外)
         stmt = stmt.where(GridEvent.outside_line_reason.is_not(None) if outside_line
                           else GridEvent.outside_line_reason.is_(None))
+    if idempotency_key is not None:
+        # A department system looks up what it reported under its own key (uq_grid_event_idempotency).
+        stmt = stmt.where(GridEvent.client_id == principal.client_id, GridEvent.idempotency_key == idempotency_key)
     if key := decode_key(after, dt.datetime, uuid.UUID):
         stmt = stmt.where(tuple_(GridEvent.reported_at, GridEvent.id) < key)
     return make_page((await session.scalars(stmt)).all(), size, lambda e: (e.reported_at.isoformat(), str(e.id)))

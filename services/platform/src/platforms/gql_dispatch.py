@@ -301,6 +301,8 @@ class GridEventFilter:
     assignee_cadre_id: strawberry.ID | None = None
     lead_unit_id: strawberry.ID | None = None
     outside_line: bool | None = strawberry.field(default=None, description="是否为非本条线派单 (例外)")
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="部门系统按自己上报时的幂等键查找 (只找本系统上报的事件)")
 
 
 @strawberry.input
@@ -328,7 +330,8 @@ class DispatchQuery:
                           filter: GridEventFilter | None = None) -> gql.Connection[GridEvent]:
         f = filter or GridEventFilter()
         page = await dispatch.list_events(
-            info.context.session, info.context.principal, first=first, after=after, state=f.state.value if f.state else None,
+            info.context.session, info.context.principal, first=first, after=after,
+            state=f.state.value if f.state else None, idempotency_key=f.idempotency_key,
             township_id=opt_id(f.township_id, "乡镇"), overdue=f.overdue,
             assignee_cadre_id=opt_id(f.assignee_cadre_id, "人员"), lead_unit_id=opt_id(f.lead_unit_id, "单位"),
             outside_line=f.outside_line)
