@@ -148,3 +148,24 @@ def test_one_quota_change_request_by_id(gateway, user_token):
         _, body = gql(gateway, one, {"id": rid}, token=user_token(who))
         assert error_codes(body) == ["NOT_FOUND"], (who, body)
     assert error_codes(gql(gateway, one, {"id": request_id}, token=user_token("fengqiao-admin"))[1]) == ["FORBIDDEN"]
+
+
+def test_roster_filters_by_status_line_enforcement_and_tenure(gateway, user_token):
+    token = user_token("bianban")
+    q = """query($f: CadreFilter) { cadres(first: 100, filter: $f) {
+             nodes { status professionalLine isEnforcement postedOn nextMoveAllowedOn } } }"""
+
+    def nodes(f):
+        _, body = gql(gateway, q, {"f": f}, token=token)
+        assert not body.get("errors"), body
+        return body["data"]["cadres"]["nodes"]
+
+    enforcement = nodes({"isEnforcement": True, "status": "IN_POST"})
+    assert enforcement and all(n["isEnforcement"] and n["status"] == "IN_POST" for n in enforcement)
+    assert all(not n["isEnforcement"] for n in nodes({"isEnforcement": False}))
+    line = enforcement[0]["professionalLine"]
+    assert all(n["professionalLine"] == line for n in nodes({"professionalLine": line}))
+    settled = nodes({"postedBefore": "2024-01-01"})
+    assert settled and all(n["postedOn"] < "2024-01-01" for n in settled)
+    # Two years in the township before a move (MIN_TENURE_2Y), shown on each person.
+    assert all(n["nextMoveAllowedOn"] > n["postedOn"] for n in settled)

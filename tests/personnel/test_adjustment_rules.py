@@ -252,3 +252,15 @@ async def test_approved_arrivals_hold_their_places(session):
     await adj.org_review(session, ORG_DEPT, batch_id=rows[0].batch_id, approve=True, note=None)
     after = (await vacancies.occupancy(session, [target]))[target]
     assert (after.incoming, after.available) == (before.incoming + 1, before.available - 1)
+
+
+def test_min_tenure_2y_and_the_next_move_date_agree():
+    """Cadre.nextMoveAllowedOn is the first day MIN_TENURE_2Y lets a move through without an exception."""
+    import datetime as _dt
+
+    from personnel.adjustments import MIN_TENURE_YEARS, _years_between, earliest_move
+
+    for posted in (_dt.date(2024, 2, 29), _dt.date(2023, 1, 1), _dt.date(2025, 6, 30)):
+        first = earliest_move(posted)
+        assert _years_between(posted, first) >= MIN_TENURE_YEARS
+        assert _years_between(posted, first - _dt.timedelta(days=1)) < MIN_TENURE_YEARS

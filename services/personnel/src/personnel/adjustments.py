@@ -19,6 +19,7 @@ Rules (``extensions.rule``):
 from __future__ import annotations
 
 import datetime as dt
+import math
 import uuid
 from collections import Counter
 from dataclasses import dataclass
@@ -52,6 +53,11 @@ class Item:
 
 def _years_between(start: dt.date, end: dt.date) -> float:
     return (end - start).days / 365.2425
+
+
+def earliest_move(posted_on: dt.date) -> dt.date:
+    """The first day a cadre posted on ``posted_on`` may be moved without an exception (MIN_TENURE_2Y)."""
+    return posted_on + dt.timedelta(days=math.ceil(MIN_TENURE_YEARS * 365.2425))
 
 
 def _party_of(principal: Principal, townships: set[uuid.UUID]) -> list[str]:

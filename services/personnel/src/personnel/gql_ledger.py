@@ -321,7 +321,7 @@ class LedgerQuery:
 
     @strawberry.federation.field(description="导出名单 Excel (按权限范围, 敏感字段同页面脱敏)", requires_scopes=gql.PEOPLE)
     async def export_roster(self, info: Info[Context, None], filter: CadreFilter | None = None) -> gql.ExcelFile:
-        f = roster.CadreFilter(**vars(filter)) if filter else None
+        f = filter.rules() if filter else None
         content, rows = await excel.export_roster(info.context.session, info.context.principal, f)
         await audit.record_read(info.context.sessionmaker, actor=info.context.principal, action="roster.export",
                                 entity_type="Roster", entity_id="export", after={"rows": rows})

@@ -322,6 +322,12 @@ class Cadre:
             return None
         return roster.age(self.row.birth_date)
 
+    @strawberry.field(description="最早可调整日期: 在本乡镇满两年 (MIN_TENURE_2Y; 之前调整须说明例外理由)")
+    def next_move_allowed_on(self) -> dt.date:
+        from .adjustments import earliest_move
+
+        return earliest_move(self.row.posted_on)
+
     @strawberry.field(description="年龄段 (老中青): 所有可见此人者均可见")
     def age_band(self) -> AgeBand:
         return AgeBand.of(roster.age(self.row.birth_date))
@@ -371,6 +377,18 @@ class CadreFilter:
     department_id: strawberry.ID | None = None
     township_id: strawberry.ID | None = None
     agency_id: strawberry.ID | None = None
+    status: CadreStatus | None = strawberry.field(default=None, description="在岗、请假、借调或已离开")
+    professional_line: str | None = strawberry.field(default=None, description="业务条线 (全称, 如 人民调解)")
+    is_enforcement: bool | None = strawberry.field(default=None, description="是否执法人员")
+    posted_before: dt.date | None = strawberry.field(
+        default=None, description="在本乡镇任职始于该日之前 (任职年限: 满两年方可调整, 见 nextMoveAllowedOn)")
+
+    def rules(self) -> roster.CadreFilter:
+        """The plain filter the roster rules take."""
+        return roster.CadreFilter(department_id=self.department_id, township_id=self.township_id,
+                                  agency_id=self.agency_id, status=self.status.value if self.status else None,
+                                  professional_line=self.professional_line, is_enforcement=self.is_enforcement,
+                                  posted_before=self.posted_before)
 
 
 @strawberry.type
@@ -398,7 +416,7 @@ class RosterQuery:
     @strawberry.federation.field(description="派驻干部名单 (按权限范围过滤)", requires_scopes=gql.ROSTER_READERS)
     async def cadres(self, info: Info[Context, None], first: int | None = None, after: str | None = None,
                      filter: CadreFilter | None = None) -> gql.Connection[Cadre]:
-        f = roster.CadreFilter(**vars(filter)) if filter else None
+        f = filter.rules() if filter else None
         page = await roster.list_cadres(info.context.session, info.context.principal, first=first, after=after, filter=f)
         return gql.connection(page, Cadre.of)
 

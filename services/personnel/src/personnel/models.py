@@ -132,6 +132,10 @@ class Cadre(Base):
         Index("ix_cadre_department_name", "department_id", "name", "id"),
         Index("ix_cadre_township_name", "township_id", "name", "id"),
         Index("ix_cadre_agency_name", "agency_id", "name", "id"),
+        Index("ix_cadre_status_name", "status", "name", "id"),
+        Index("ix_cadre_line_name", "professional_line", "name", "id"),
+        Index("ix_cadre_enforcement_name", "is_enforcement", "name", "id"),
+        Index("ix_cadre_posted_on", "posted_on"),
     )
 
 

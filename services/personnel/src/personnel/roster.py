@@ -22,6 +22,10 @@ class CadreFilter:
     department_id: str | None = None
     township_id: str | None = None
     agency_id: str | None = None
+    status: str | None = None
+    professional_line: str | None = None
+    is_enforcement: bool | None = None
+    posted_before: dt.date | None = None  # in the township since before this date (tenure)
 
 
 def cadre_query(principal: Principal, filter: CadreFilter | None = None):
@@ -37,6 +41,14 @@ def cadre_query(principal: Principal, filter: CadreFilter | None = None):
         stmt = stmt.where(Cadre.township_id == parse_uuid(f.township_id, "乡镇"))
     if f.agency_id:
         stmt = stmt.where(Cadre.agency_id == parse_uuid(f.agency_id, "机构"))
+    if f.status:
+        stmt = stmt.where(Cadre.status == f.status)
+    if f.professional_line:
+        stmt = stmt.where(Cadre.professional_line == f.professional_line)
+    if f.is_enforcement is not None:
+        stmt = stmt.where(Cadre.is_enforcement.is_(f.is_enforcement))
+    if f.posted_before:
+        stmt = stmt.where(Cadre.posted_on < f.posted_before)
     return stmt
 
 
