@@ -169,3 +169,17 @@ def test_roster_filters_by_status_line_enforcement_and_tenure(gateway, user_toke
     assert settled and all(n["postedOn"] < "2024-01-01" for n in settled)
     # Two years in the township before a move (MIN_TENURE_2Y), shown on each person.
     assert all(n["nextMoveAllowedOn"] > n["postedOn"] for n in settled)
+
+
+def test_adjustments_filter_by_department_agency_cadre_and_year(gateway, user_token):
+    token = user_token("zuzhibu")
+    q = """query($d: ID, $a: ID, $c: ID, $y: Int) { adjustments(first: 50, departmentId: $d, agencyId: $a,
+             cadreId: $c, year: $y) { nodes { id fromAgency { department { id } } toAgency { department { id } } } } }"""
+    for variables in ({"d": DEPT["sfj"]}, {"y": 2026}, {"c": DEMO_CADRE}, {"a": "00000000-0000-0000-0000-000000000000"}):
+        _, body = gql(gateway, q, variables, token=token)
+        assert not body.get("errors"), (variables, body)
+        if "d" in variables:
+            assert all(DEPT["sfj"] in {(n[k] or {}).get("department", {}).get("id") for k in ("fromAgency", "toAgency")}
+                       for n in body["data"]["adjustments"]["nodes"])
+    _, body = gql(gateway, q, {"y": 99999}, token=token)
+    assert error_codes(body) == ["BAD_USER_INPUT"]

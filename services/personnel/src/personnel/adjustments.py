@@ -55,6 +55,10 @@ def _years_between(start: dt.date, end: dt.date) -> float:
     return (end - start).days / 365.2425
 
 
+MIN_YEAR, MAX_YEAR = 2000, 2100
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))  # business years are Asia/Shanghai's
+
+
 def earliest_move(posted_on: dt.date) -> dt.date:
     """The first day a cadre posted on ``posted_on`` may be moved without an exception (MIN_TENURE_2Y)."""
     return posted_on + dt.timedelta(days=math.ceil(MIN_TENURE_YEARS * 365.2425))
@@ -407,13 +411,26 @@ def snapshot(r: Adjustment) -> dict:
 
 
 async def list_adjustments(session: AsyncSession, principal: Principal, *, first: int | None, after: str | None,
-                           status: str | None = None, tenure_exceptions_only: bool = False):
+                           status: str | None = None, tenure_exceptions_only: bool = False,
+                           department_id: uuid.UUID | None = None, agency_id: uuid.UUID | None = None,
+                           cadre_id: uuid.UUID | None = None, year: int | None = None):
     size = page_size(first)
     stmt = select(Adjustment).order_by(Adjustment.requested_at.desc(), Adjustment.id.desc()).limit(size + 1)
     if (cond := policy.adjustment_visibility(principal)) is not None:
         stmt = stmt.where(cond)
     if status:
         stmt = stmt.where(Adjustment.status == status)
+    if department_id:
+        stmt = stmt.where(Adjustment.department_id == department_id)
+    if agency_id:  # into or out of the agency
+        stmt = stmt.where(or_(Adjustment.to_agency_id == agency_id, Adjustment.from_agency_id == agency_id))
+    if cadre_id:
+        stmt = stmt.where(Adjustment.cadre_id == cadre_id)
+    if year is not None:
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise BadInput(f"年度须在 {MIN_YEAR}–{MAX_YEAR} 之间")
+        start = dt.datetime(year, 1, 1, tzinfo=SHANGHAI)
+        stmt = stmt.where(Adjustment.requested_at >= start, Adjustment.requested_at < start.replace(year=year + 1))
     if tenure_exceptions_only:
         # 例外报备: approved exceptions to the 2-year rule.
         stmt = stmt.where(Adjustment.tenure_exception_reason.is_not(None), Adjustment.org_review == "APPROVED")

@@ -270,10 +270,19 @@ class LedgerQuery:
     @strawberry.federation.field(description="人事调整 (按权限范围)", requires_scopes=gql.PEOPLE)
     async def adjustments(self, info: Info[Context, None], first: int | None = None, after: str | None = None,
                           status: AdjustmentStatus | None = None,
-                          tenure_exceptions_only: bool = False) -> gql.Connection[Adjustment]:
-        page = await adjustments.list_adjustments(info.context.session, info.context.principal, first=first, after=after,
-                                                  status=status.value if status else None,
-                                                  tenure_exceptions_only=tenure_exceptions_only)
+                          tenure_exceptions_only: bool = False,
+                          department_id: Annotated[strawberry.ID | None, strawberry.argument(description="派驻部门")] = None,
+                          agency_id: Annotated[strawberry.ID | None, strawberry.argument(
+                              description="派驻机构 (调入或调出)")] = None,
+                          cadre_id: Annotated[strawberry.ID | None, strawberry.argument(description="人员")] = None,
+                          year: Annotated[int | None, strawberry.argument(description="申请年度 (2000–2100)")] = None,
+                          ) -> gql.Connection[Adjustment]:
+        page = await adjustments.list_adjustments(
+            info.context.session, info.context.principal, first=first, after=after,
+            status=status.value if status else None, tenure_exceptions_only=tenure_exceptions_only,
+            department_id=roster.parse_uuid(department_id, "部门") if department_id else None,
+            agency_id=roster.parse_uuid(agency_id, "机构") if agency_id else None,
+            cadre_id=roster.parse_uuid(cadre_id, "人员") if cadre_id else None, year=year)
         return gql.connection(page, Adjustment.of)
 
     @strawberry.federation.field(description="一批调整及其审批进度", requires_scopes=gql.PEOPLE)

@@ -200,6 +200,8 @@ class Adjustment(Base):
         Index("ix_adjustment_to_agency", "to_agency_id", "status"),
         Index("ix_adjustment_from_agency", "from_agency_id", "status"),
         Index("ix_adjustment_department", "department_id", "requested_at", "id"),
+        Index("ix_adjustment_cadre", "cadre_id", "requested_at"),
+        Index("ix_adjustment_requested", "requested_at", "id"),
     )
 
 
