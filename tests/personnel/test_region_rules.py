@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from personnel_world import DEPT, STAFFING, TOWN, agency_id, dept_admin
+from personnel_world import DEPT, STAFFING, TOWN, agency_id, dept_admin, with_room
 from sqlalchemy import select
 
 from personnel import quotas, regions, vacancies
@@ -44,13 +44,13 @@ async def test_only_the_staffing_office_sets_up_regions(session):
 
 async def test_moving_places_to_the_hub_keeps_the_total(session):
     """Satellites keep resident staff; the hub takes the places the satellites no longer need."""
-    hub, satellite = agency_id("zhzfj", "fengqiao"), agency_id("zhzfj", "wuxie")
-    occ = await vacancies.occupancy(session, [satellite])
-    spare = occ[satellite].available
-    if spare == 0:
-        pytest.skip("no spare place in the satellite in the demo data")
+    hub = agency_id("zhzfj", "fengqiao")
+    # The satellite: the department's agency with the most unused places (the demo data has 31 in all).
+    satellite = (await with_room(session, "zhzfj", exclude={hub}))[0]
+    spare = (await vacancies.occupancy(session, [satellite]))[satellite].available
+    assert spare > 0
     q = {a: (await session.get(Agency, a)).quota for a in (hub, satellite)}
     request = await quotas.propose(session, dept_admin("zhzfj"), department_id=DEPT["zhzfj"], new_total=None,
                                    agency_quotas={hub: q[hub] + spare, satellite: q[satellite] - spare},
-                                   reason="五泄并入枫桥片区", reorganisation=True)
+                                   reason="卫星乡镇并入枫桥片区", reorganisation=True)
     assert request.new_total == request.old_total
