@@ -3,12 +3,13 @@ modules import them by a unique name)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 from pathlib import Path
 
 import psycopg
-from devstack import ROOT, connect
+from devstack import ROOT, SERVICES, Stack, connect
 
 DEMO = json.loads((ROOT / "demo" / "identities.json").read_text(encoding="utf-8"))
 PASSWORD = DEMO["password"]
@@ -67,3 +68,51 @@ async def statements_per_page(stack, service: str, query: str, *, token: str, si
     finally:
         await runtime.engine.dispose()
     return counts
+
+
+def new_stack(database_url: str, prefix: str) -> Stack:
+    """A whole system on free ports with demo data, in databases named ``prefix…``. The browser
+    test's single-page app will be served from ``stack.spa_origin``: the gateway allows it (CORS)."""
+    spa_origin = f"http://127.0.0.1:{free_port()}"
+    stack = Stack(
+        database_url=database_url,
+        db_prefix=prefix,
+        gateway_port=free_port(),
+        ports={name: free_port() for name, _, _ in SERVICES},
+        log_dir=ROOT / ".data" / "test-logs" / prefix.rstrip("_"),
+        environment="test",
+        extra_env={
+            # Short cache lifetimes so revocation and key retirement show within a test.
+            "REVOCATION_REFRESH_SECONDS": "0.3", "JWKS_CACHE_SECONDS": "1", "JWKS_MIN_REFRESH_SECONDS": "0.2",
+            "LOCKOUT_THRESHOLD": "3", "LOCKOUT_MINUTES": "10", "GATEWAY_MAX_DEPTH": "5",
+            # Tests stand in for clients at other addresses through X-Forwarded-For.
+            "TRUSTED_PROXIES": "127.0.0.1/32", "LOGIN_IP_MAX_FAILURES": "20",
+            "CORS_ORIGINS": spa_origin,
+        },
+    )
+    stack.spa_origin = spa_origin
+    return stack
+
+
+def register_spa(stack: Stack) -> None:
+    """A front-end team registers its redirect URIs with the county-web client (test data, as an
+    administrator would): the identity service then allows its origin (CORS) and its logout return."""
+    with db_conn(stack, "identity") as conn:
+        conn.execute("UPDATE oauth_client SET redirect_uris = redirect_uris || %s::text[], "
+                     "post_logout_redirect_uris = post_logout_redirect_uris || %s::text[] WHERE client_id = 'county-web'",
+                     ([f"{stack.spa_origin}/callback.html"], [f"{stack.spa_origin}/"]))
+
+
+@contextlib.contextmanager
+def running_stack(database_url: str, prefix: str, *, extra_env: dict | None = None, spa: bool = False):
+    """A stack with demo data, started and, at the end, stopped. ``spa``: the browser test's app is registered."""
+    stack = new_stack(database_url, prefix)
+    stack.extra_env.update(extra_env or {})
+    stack.prepare(demo=True)
+    if spa:
+        register_spa(stack)
+    stack.start()
+    try:
+        yield stack
+    finally:
+        stack.stop()

@@ -7,17 +7,13 @@ from __future__ import annotations
 
 import chaos
 import pytest
-from conftest import new_stack
+from stackutil import running_stack
 
 
 @pytest.fixture(scope="module")
 def fault_stack(database_url, run_prefix):
-    s = new_stack(database_url, f"{run_prefix}ch_")
-    s.extra_env["DEADLINE_INTERVAL_SECONDS"] = "1"
-    s.prepare(demo=True)
-    s.start()
-    yield s
-    s.stop()
+    with running_stack(database_url, f"{run_prefix}ch_", extra_env={"DEADLINE_INTERVAL_SECONDS": "1"}) as s:
+        yield s
 
 
 def test_faults_under_load_lose_and_double_nothing(fault_stack):

@@ -14,13 +14,12 @@ import os
 
 import pytest
 import schemathesis
-from conftest import new_stack
 from devstack import ROOT
 from helpers import client_token, login
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.graphql import nodes
-from stackutil import PASSWORD
+from stackutil import PASSWORD, running_stack
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
 ROLES = ["bianban", "diankou-admin", "diankou-grid"]  # county office, township, least privileged
@@ -38,11 +37,8 @@ schemathesis.graphql.scalar("Decimal", st.decimals(allow_nan=False, allow_infini
 
 @pytest.fixture(scope="module")
 def fuzz_stack(database_url, run_prefix):
-    s = new_stack(database_url, f"{run_prefix}fz_")
-    s.prepare(demo=True)
-    s.start()
-    yield s
-    s.stop()
+    with running_stack(database_url, f"{run_prefix}fz_") as s:
+        yield s
 
 
 @pytest.fixture(scope="module")

@@ -13,10 +13,9 @@ import threading
 import time
 
 import pytest
-from conftest import new_stack
 from helpers import gql, login
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
-from stackutil import PASSWORD, free_port
+from stackutil import PASSWORD, free_port, running_stack
 
 
 class _Receiver(http.server.BaseHTTPRequestHandler):
@@ -79,12 +78,9 @@ def traced_stack(database_url, run_prefix):
     port = free_port()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _Receiver)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    s = new_stack(database_url, f"{run_prefix}tr_")
-    s.extra_env.update({"OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{port}", "OTEL_BSP_SCHEDULE_DELAY": "200"})
-    s.prepare(demo=True)
-    s.start()
-    yield s
-    s.stop()
+    otel = {"OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{port}", "OTEL_BSP_SCHEDULE_DELAY": "200"}
+    with running_stack(database_url, f"{run_prefix}tr_", extra_env=otel) as s:
+        yield s
     server.shutdown()
 
 

@@ -559,24 +559,25 @@ class AuthorizationServer(_AuthorizationServer):
             token["refresh_token"] = secrets.token_urlsafe(48)
         return token
 
-    def decode_id_token(self, token_string: str) -> dict | None:
-        """Claims of an id_token this server issued (expired ones too: a logout hint may be old)."""
+    def _verified(self, token_string: str):
+        """The token, if this server signed it with a key that is not retired (expiry not checked)."""
         try:
             keyset = KeySet.import_key_set(keys.public_jwks(db(), self.settings))
-            decoded = jwt.decode(token_string, keyset, algorithms=["RS256"])
+            return jwt.decode(token_string, keyset, algorithms=["RS256"])
         except (JoseError, ValueError):
             return None
-        if decoded.header.get("typ") != "JWT" or decoded.claims.get("iss") != self.settings.issuer:
+
+    def decode_id_token(self, token_string: str) -> dict | None:
+        """Claims of an id_token this server issued (expired ones too: a logout hint may be old)."""
+        decoded = self._verified(token_string)
+        if decoded is None or decoded.header.get("typ") != "JWT" or decoded.claims.get("iss") != self.settings.issuer:
             return None
         return dict(decoded.claims)
 
     def decode_own_token(self, token_string: str) -> dict | None:
         """Claims of a token this server signed with a key that is not retired, else None."""
-        try:
-            keyset = KeySet.import_key_set(keys.public_jwks(db(), self.settings))
-            return dict(jwt.decode(token_string, keyset, algorithms=["RS256"]).claims)
-        except (JoseError, ValueError):
-            return None
+        decoded = self._verified(token_string)
+        return None if decoded is None else dict(decoded.claims)
 
     # Our own entry point: run one Authlib call inside a session.
     def run(self, session_factory, fn, *args):
@@ -593,10 +594,6 @@ class AuthorizationServer(_AuthorizationServer):
         finally:
             _session.reset(token)
             session.close()
-
-
-def decode_id_token_hint(server: AuthorizationServer, hint: str) -> dict | None:
-    return server.decode_id_token(hint)
 
 
 def revoked_jtis(session: Session) -> list[str]:

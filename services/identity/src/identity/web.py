@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import ipaddress
+import time
 import urllib.parse
 import uuid
 from typing import Any
@@ -281,7 +282,7 @@ def routes(server: oauth.AuthorizationServer, settings: IdentitySettings, sessio
 
         def logout():
             hint = params.get("id_token_hint")
-            claims = oauth.decode_id_token_hint(server, hint) if hint else None
+            claims = server.decode_id_token(hint) if hint else None
             if hint and claims is None:
                 return error_page("invalid_request", "id_token_hint is not an id_token of this issuer", title="退出登录失败")
             client_id = params.get("client_id") or (claims or {}).get("aud")
@@ -393,8 +394,6 @@ class BrowserCors:
         return origins
 
     async def allowed(self, origin: str) -> bool:
-        import time
-
         if time.monotonic() - self._at > self.CACHE_SECONDS:
             self._origins, self._at = await run_in_threadpool(self._load), time.monotonic()
         return origin in self._origins

@@ -24,6 +24,11 @@ YOUNG_BELOW = 35
 OLD_FROM = 50
 
 
+def age_band(years: int) -> str:
+    """老中青: ``YOUNG`` under 35, ``MIDDLE`` 35–49, ``OLD`` 50 and over."""
+    return "YOUNG" if years < YOUNG_BELOW else "OLD" if years >= OLD_FROM else "MIDDLE"
+
+
 @dataclass(frozen=True)
 class Structure:
     key: uuid.UUID | None

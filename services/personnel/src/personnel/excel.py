@@ -153,6 +153,7 @@ async def import_roster(session: AsyncSession, principal: Principal, content: by
 
 
 MAX_EXPORT = 20000
+AGE_BAND_LABELS = {"YOUNG": "35岁以下", "MIDDLE": "35–49岁", "OLD": "50岁及以上"}
 
 
 async def export_roster(session: AsyncSession, principal: Principal,
@@ -170,9 +171,7 @@ async def export_roster(session: AsyncSession, principal: Principal,
     def age(c: Cadre):
         # Those who may not see the birth date get the 老中青 band, as on screen.
         years = roster.age(c.birth_date)
-        if policy.manages(principal, c):
-            return years
-        return "35岁以下" if years < analytics.YOUNG_BELOW else "50岁及以上" if years >= analytics.OLD_FROM else "35–49岁"
+        return years if policy.manages(principal, c) else AGE_BAND_LABELS[analytics.age_band(years)]
 
     header = ["姓名", "性别", "年龄", "身份证号", "手机", "业务条线", "执法人员", "部门", "乡镇(街道)", "派驻机构", "到岗日期", "状态"]
     return _workbook_bytes("派驻人员名单", header, [

@@ -15,7 +15,7 @@ from strawberry.types import Info
 from servicekit import gql
 from servicekit.app import Context
 
-from . import models, policy, profile, regions, roster, vacancies
+from . import adjustments, analytics, models, policy, profile, regions, roster, vacancies
 
 
 def _loader(model):
@@ -49,9 +49,7 @@ class AgeBand(enum.Enum):
 
     @staticmethod
     def of(age: int) -> "AgeBand":
-        from .analytics import OLD_FROM, YOUNG_BELOW
-
-        return AgeBand.YOUNG if age < YOUNG_BELOW else AgeBand.OLD if age >= OLD_FROM else AgeBand.MIDDLE
+        return AgeBand[analytics.age_band(age)]
 
 
 @strawberry.federation.type(keys=["id"], description="派驻部门")
@@ -324,9 +322,7 @@ class Cadre:
 
     @strawberry.field(description="最早可调整日期: 在本乡镇满两年 (MIN_TENURE_2Y; 之前调整须说明例外理由)")
     def next_move_allowed_on(self) -> dt.date:
-        from .adjustments import earliest_move
-
-        return earliest_move(self.row.posted_on)
+        return adjustments.earliest_move(self.row.posted_on)
 
     @strawberry.field(description="年龄段 (老中青): 所有可见此人者均可见")
     def age_band(self) -> AgeBand:

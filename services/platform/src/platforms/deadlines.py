@@ -18,7 +18,7 @@ import uuid
 from decimal import Decimal
 
 from prometheus_client import Counter, Gauge, Histogram
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import delete, func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -234,15 +234,11 @@ class DeadlineWorker:
     async def _count_events(self) -> None:
         """The dashboard's events by state and overdue count, once a minute (indexed counts of the
         open states only: closed events grow for ever and are not on anyone's board)."""
-        from sqlalchemy import func as f
-
-        from .models import GridEvent
-
         async with self.sessionmaker() as session:
             rows = dict((await session.execute(
-                select(GridEvent.state, f.count()).where(GridEvent.state.in_(OPEN_BOARD_STATES))
+                select(GridEvent.state, func.count()).where(GridEvent.state.in_(OPEN_BOARD_STATES))
                 .group_by(GridEvent.state))).all())
-            overdue = await session.scalar(select(f.count()).select_from(GridEvent).where(GridEvent.overdue.is_(True)))
+            overdue = await session.scalar(select(func.count()).select_from(GridEvent).where(GridEvent.overdue.is_(True)))
         for state in OPEN_BOARD_STATES:
             self.open_events.labels(state).set(rows.get(state, 0))
         self.overdue_events.set(overdue or 0)

@@ -8,6 +8,8 @@ import json
 import logging
 import sys
 
+from .tracing import current_trace_id
+
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 
 
@@ -27,8 +29,6 @@ class JsonFormatter(logging.Formatter):
         rid = request_id_var.get()
         if rid:
             entry["request_id"] = rid
-        from .tracing import current_trace_id
-
         if trace_id := current_trace_id():
             entry["trace_id"] = trace_id
         for key, value in getattr(record, "fields", {}).items():
