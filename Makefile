@@ -7,8 +7,13 @@ PY         := $(VENV)/bin/python
 PY_STAMP   := $(VENV)/.installed
 NODE_STAMP := gateway/node_modules/.installed
 BROWSER_STAMP := tests/browser/node_modules/.installed
+# The web console: npm packages from web/package-lock.json, built once into web/dist (served by `make run`).
+WEB_STAMP  := web/node_modules/.installed
+WEB_BUILD  := web/dist/index.html
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
 # Browser tests drive the distribution's Chromium (no tool may download a browser here).
 CHROMIUM   := $(shell command -v chromium || echo /usr/bin/chromium)
+CJK_FONT   := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 SUDO       := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 # Load comes from wrk (C, from the distribution), never from the interpreter being measured.
 WRK        := $(shell command -v wrk || echo /usr/bin/wrk)
@@ -19,7 +24,7 @@ SERVICES   := servicekit identity personnel assessment platform
 VERSION    ?= 0.1.0
 IMAGES     := identity personnel assessment platform
 
-.PHONY: install run test lint supergraph supergraph-check deploy-check images bench chaos clean
+.PHONY: install run test lint web-check supergraph supergraph-check deploy-check images bench chaos clean
 
 install: $(PY_STAMP) $(NODE_STAMP)
 
@@ -37,8 +42,19 @@ $(BROWSER_STAMP): tests/browser/package-lock.json
 	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+$(WEB_STAMP): web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(WEB_BUILD): $(WEB_STAMP) $(WEB_SOURCES)
+	cd web && npm run build --silent
+
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium
+
+# CJK fonts, so the console's screenshots (test artefacts, README) show Chinese, not boxes.
+$(CJK_FONT):
+	$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends fonts-noto-cjk
 
 $(PROMTOOL):
 	$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends prometheus
@@ -47,17 +63,22 @@ $(WRK):
 	$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends wrk
 
 ## Start PostgreSQL (embedded unless DATABASE_URL is set), migrate, load demo data, start
-## identity :4001, personnel :4002, assessment :4003, platform :4004 and the gateway :4000.
-run: install
+## identity :4001, personnel :4002, assessment :4003, platform :4004, the gateway :4000 and the web console :4080.
+run: install $(WEB_BUILD)
 	$(PY) tools/devstack.py
 
 ## The whole suite: deployment checks, kernel, services, end-to-end through the real gateway.
-test: install $(BROWSER_STAMP) $(CHROMIUM) $(WRK) lint deploy-check
+test: install $(BROWSER_STAMP) $(CHROMIUM) $(CJK_FONT) $(WRK) $(WEB_BUILD) lint web-check deploy-check
 	CHROMIUM=$(CHROMIUM) $(PY) -m pytest $(PYTEST_ARGS)
 
 ## Lint (ruff.toml): pyflakes, whitespace, import order, bugbear.
 lint: $(PY_STAMP)
 	$(PY) -m ruff check services tools tests benchmarks
+
+## The console's own checks: generated types match the schema (graphql-codegen --check), unit tests (Vitest).
+## Type checking runs in its build.
+web-check: $(WEB_STAMP)
+	cd web && npm run --silent codegen:check && npm test --silent
 
 ## Render every kustomize overlay, validate it strictly, hold it to the deployment policy, lint Dockerfiles.
 deploy-check: $(PY_STAMP) $(PROMTOOL)
@@ -93,4 +114,4 @@ supergraph-check: $(PY_STAMP) $(NODE_STAMP)
 	cd gateway && node compose.mjs --check
 
 clean:
-	rm -rf .data $(VENV) gateway/node_modules tests/browser/node_modules
+	rm -rf .data $(VENV) gateway/node_modules tests/browser/node_modules web/node_modules web/dist

@@ -39,7 +39,7 @@ def pkce_pair() -> tuple[str, str]:
     return verifier, challenge
 
 
-REDIRECT = "http://127.0.0.1:4000/callback"
+REDIRECT = "http://127.0.0.1:4080/callback"
 
 
 def authorize_url(identity_url: str, challenge: str | None, state: str = "st-1", client_id: str = "county-web",

@@ -100,7 +100,7 @@ def register_spa(stack: Stack) -> None:
     with db_conn(stack, "identity") as conn:
         conn.execute("UPDATE oauth_client SET redirect_uris = redirect_uris || %s::text[], "
                      "post_logout_redirect_uris = post_logout_redirect_uris || %s::text[] WHERE client_id = 'county-web'",
-                     ([f"{stack.spa_origin}/callback.html"], [f"{stack.spa_origin}/"]))
+                     ([f"{stack.spa_origin}/callback.html", f"{stack.spa_origin}/callback"], [f"{stack.spa_origin}/"]))
 
 
 @contextlib.contextmanager

@@ -55,6 +55,8 @@ class Stack:
     db_prefix: str = "county_"
     host: str = "127.0.0.1"
     gateway_port: int = 4000
+    # The web console (web/dist, built by `make run`), served as static files; None: not started.
+    console_port: int | None = None
     ports: dict[str, int] = field(default_factory=lambda: {n: p for n, _, p in SERVICES})
     log_dir: Path = ROOT / ".data" / "logs"
     extra_env: dict[str, str] = field(default_factory=dict)
@@ -120,15 +122,28 @@ class Stack:
             env["OPENTELEMETRY"] = endpoint.rstrip("/") + "/v1/traces"
         self._spawn("gateway", ["node", "node_modules/.bin/hive-gateway", "supergraph"], env, ROOT / "gateway")
 
+    @property
+    def console_url(self) -> str:
+        return f"http://{self.host}:{self.console_port}"
+
+    def start_console(self) -> None:
+        self._spawn("console", [PYTHON, str(ROOT / "tools" / "console_server.py"), "--host", self.host,
+                                "--port", str(self.console_port), "--authority", self.url("identity"),
+                                "--gateway", self.gateway_url], self.env(), ROOT)
+
     def start(self, *, services: list[str] | None = None, gateway: bool = True) -> None:
         for name in services or [n for n, _, _ in SERVICES]:
             self.start_service(name)
         if gateway:
             self.start_gateway()
+        if self.console_port:
+            self.start_console()
         self.wait_ready()
 
     def ready_urls(self) -> dict[str, str]:
-        urls = {name: f"{self.url(name)}/readyz" for name in self.processes if name != "gateway"}
+        urls = {name: f"{self.url(name)}/readyz" for name in self.processes if name not in ("gateway", "console")}
+        if "console" in self.processes:
+            urls["console"] = f"{self.console_url}/readyz"
         if "gateway" in self.processes:
             urls["gateway"] = f"http://{self.host}:{self.gateway_port}/readyz"
         return urls
@@ -185,6 +200,7 @@ def main() -> int:
         print(f"embedded PostgreSQL: {database_url}")
     stack = Stack(database_url=database_url, db_prefix=os.environ.get("DB_PREFIX", "county_"),
                   gateway_port=int(os.environ.get("GATEWAY_PORT", "4000")),
+                  console_port=int(os.environ.get("CONSOLE_PORT", "4080")),
                   ports={n: int(os.environ.get(f"{n.upper()}_PORT", p)) for n, _, p in SERVICES})
     print("migrating and loading demo data …")
     stack.prepare(demo=True)
@@ -199,6 +215,7 @@ def main() -> int:
     print(f"""
 县属乡用 is running.
 
+  Web console:       {stack.console_url}   (log in with a demo user below)
   GraphQL (gateway): {stack.gateway_url}
   Login page:        {identity}/oauth/authorize  (authorization code + PKCE, client county-web)
   Token endpoint:    {identity}/oauth/token

@@ -56,7 +56,7 @@ def test_code_exchange_with_the_wrong_verifier_is_refused(identity_url):
     resp = submit_login(identity_url, "leader", "Demo-2026-county", challenge)
     code = httpx.URL(resp.headers["location"]).params["code"]
     token = httpx.post(f"{identity_url}/oauth/token", data={
-        "grant_type": "authorization_code", "code": code, "redirect_uri": "http://127.0.0.1:4000/callback",
+        "grant_type": "authorization_code", "code": code, "redirect_uri": "http://127.0.0.1:4080/callback",
         "client_id": "county-web", "code_verifier": pkce_pair()[0]})
     assert token.status_code == 400 and token.json()["error"] == "invalid_grant"
 
@@ -73,7 +73,7 @@ def test_password_and_implicit_grants_do_not_exist(identity_url):
         "grant_type": "password", "username": "leader", "password": "Demo-2026-county", "client_id": "county-web"})
     assert resp.status_code == 400 and resp.json()["error"] == "unsupported_grant_type"
     resp = httpx.get(f"{identity_url}/oauth/authorize", params={
-        "response_type": "token", "client_id": "county-web", "redirect_uri": "http://127.0.0.1:4000/callback"},
+        "response_type": "token", "client_id": "county-web", "redirect_uri": "http://127.0.0.1:4080/callback"},
         follow_redirects=False)
     assert resp.status_code in (302, 400)
     assert "access_token" not in resp.headers.get("location", "")

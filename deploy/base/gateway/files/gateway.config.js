@@ -225,10 +225,10 @@ async function signingKey(kid) {
 }
 
 // Browser apps allowed to call the API (CORS), as an allow-list: comma-separated origins in
-// CORS_ORIGINS; in dev the web console's. Any other origin gets no CORS headers at all (the default
+// CORS_ORIGINS; in dev the web console's (built on :4080, `npm run dev` on :5173). Any other origin gets no CORS headers at all (the default
 // of the server library would reflect any origin).
 const corsOrigins = new Set(
-  (env.CORS_ORIGINS ?? (dev ? 'http://127.0.0.1:5173,http://localhost:5173' : ''))
+  (env.CORS_ORIGINS ?? (dev ? 'http://127.0.0.1:4080,http://localhost:4080,http://127.0.0.1:5173,http://localhost:5173' : ''))
     .split(',')
     .map((o) => o.trim().replace(/\/$/, ''))
     .filter(Boolean),

@@ -1,0 +1,94 @@
+/** How numbers, dates and states read on screen. Fractions (0–1) from the API become percentages
+ * here, with one decimal — the report's 71.9%. */
+
+export function percent(fraction: number | null | undefined, digits = 1): string {
+  if (fraction === null || fraction === undefined || Number.isNaN(fraction)) return '—';
+  return `${(fraction * 100).toFixed(digits)}%`;
+}
+
+export function date(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  return iso.slice(0, 10);
+}
+
+export function dateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  // The county works in Asia/Shanghai whatever the browser's zone.
+  return d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }).replace(/\//g, '-');
+}
+
+export const EVENT_STATES: Record<string, string> = {
+  REPORTED: '待受理',
+  ACCEPTED: '已受理',
+  REFUSED: '不予受理',
+  DUPLICATE: '重复件',
+  DISPATCHED: '已派遣',
+  RETURNED: '已退回',
+  SIGNED: '已签收',
+  IN_PROGRESS: '处置中',
+  FEEDBACK: '已反馈',
+  CLOSED: '已办结',
+  REOPENED: '已重启',
+};
+
+export const EVENT_ACTIONS: Record<string, string> = {
+  ACCEPT: '受理',
+  REFUSE: '不予受理',
+  MARK_DUPLICATE: '标记重复',
+  DISPATCH: '派遣',
+  ASSIGN: '指派到人',
+  RETURN: '退回',
+  SIGN: '签收',
+  START: '开始处置',
+  FEEDBACK: '反馈结果',
+  VERIFY_PASS: '核查通过',
+  VERIFY_FAIL: '核查不通过',
+  REOPEN: '重启',
+};
+
+/** Which extra input an event action needs before the API accepts it. */
+export type ActionNeed = 'reason' | 'leadUnit' | 'assignee' | 'closingReason' | 'duplicateOf' | 'none';
+
+export function actionNeeds(action: string): ActionNeed {
+  switch (action) {
+    case 'REFUSE':
+    case 'RETURN':
+    case 'VERIFY_FAIL':
+    case 'REOPEN':
+      return 'reason';
+    case 'DISPATCH':
+      return 'leadUnit';
+    case 'ASSIGN':
+      return 'assignee';
+    case 'FEEDBACK':
+      return 'closingReason';
+    case 'MARK_DUPLICATE':
+      return 'duplicateOf';
+    default:
+      return 'none';
+  }
+}
+
+/** The SLA flag an event shows: overdue beats warned; closed events carry none. */
+export function slaFlag(deadline: { warned: boolean; overdue: boolean } | null | undefined, state: string):
+  'overdue' | 'warning' | null {
+  if (!deadline || state === 'CLOSED' || state === 'REFUSED' || state === 'DUPLICATE') return null;
+  if (deadline.overdue) return 'overdue';
+  if (deadline.warned) return 'warning';
+  return null;
+}
+
+export const CLOSING_REASONS: Record<string, string> = {
+  RESOLVED: '办结',
+  NOT_WITHIN_REMIT: '非职责范围',
+  NO_CASE_FOUND: '查无实据',
+  MERGED: '合并办理',
+};
+
+/** Places left for a pick: the quota less what is used and what is ticked now, never below zero. */
+export function placesLeft(quota: number | null | undefined, used: number, ticked: number): number | null {
+  if (quota === null || quota === undefined) return null;
+  return Math.max(0, quota - used - ticked);
+}

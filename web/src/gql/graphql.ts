@@ -1,0 +1,1172 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type AdjustmentItemInput = {
+  cadreId?: string | null | undefined;
+  fromAgencyId?: string | null | undefined;
+  kind: AdjustmentKind;
+  newcomer?: NewcomerInput | null | undefined;
+  tenureExceptionReason?: string | null | undefined;
+  toAgencyId?: string | null | undefined;
+};
+
+/** 调整类型: 调入/调出/机构间调动/负责人调整 */
+export type AdjustmentKind =
+  | 'HEAD_CHANGE'
+  | 'IN'
+  | 'OUT'
+  | 'TRANSFER';
+
+/** 调整状态 */
+export type AdjustmentStatus =
+  | 'APPROVED'
+  | 'EFFECTIVE'
+  | 'REJECTED'
+  | 'SUBMITTED';
+
+/** 年龄段 (老中青搭配的口径) */
+export type AgeBand =
+  /** 中: 35–49 岁 */
+  | 'MIDDLE'
+  /** 老: 50 岁及以上 */
+  | 'OLD'
+  /** 青: 35 岁以下 */
+  | 'YOUNG';
+
+/** 年内调动人员由哪个乡镇考核 */
+export type AssessedWhere =
+  /** 考核期内在岗天数最多的乡镇 */
+  | 'LONGEST_STAY'
+  /** 开评时所在乡镇 (默认) */
+  | 'TOWNSHIP_AT_OPENING';
+
+/** 名单筛选 */
+export type CadreFilter = {
+  agencyId?: string | null | undefined;
+  departmentId?: string | null | undefined;
+  /** 是否执法人员 */
+  isEnforcement?: boolean | null | undefined;
+  /** 在本乡镇任职始于该日之前 (任职年限: 满两年方可调整, 见 nextMoveAllowedOn) */
+  postedBefore?: string | null | undefined;
+  /** 业务条线 (全称, 如 人民调解) */
+  professionalLine?: string | null | undefined;
+  /** 在岗、请假、借调或已离开 */
+  status?: CadreStatus | null | undefined;
+  townshipId?: string | null | undefined;
+};
+
+/** 派驻人员状态 */
+export type CadreStatus =
+  /** 在岗 */
+  | 'IN_POST'
+  /** 已离开派驻岗位 (只能经人事调整) */
+  | 'LEFT'
+  /** 请假 (仍占员额) */
+  | 'ON_LEAVE'
+  /** 借调 (仍占员额) */
+  | 'SECONDED';
+
+/** 回访 */
+export type CallbackInput = {
+  note?: string | null | undefined;
+  reached: boolean;
+  /** SATISFIED | BASIC | UNSATISFIED */
+  satisfaction?: string | null | undefined;
+};
+
+/** 考核类型 */
+export type CycleKind =
+  /** 年度考核 */
+  | 'ANNUAL'
+  /** 平时考核 (季度或月度) */
+  | 'REGULAR';
+
+/** 考核周期状态 */
+export type CycleStatus =
+  /** 组织部已审定, 结果生效 */
+  | 'APPROVED'
+  /** 进行中: 评分与评优 */
+  | 'OPEN'
+  /** 公示中: 异议期内可提出异议 */
+  | 'PUBLISHED';
+
+export type DecideQuotaChangeInput = {
+  approve: boolean;
+  note?: string | null | undefined;
+  requestId: string;
+};
+
+export type DepartmentFlowInput = {
+  cycleId: string;
+  departmentId: string;
+};
+
+/** 事件处置动作 */
+export type EventAction =
+  | 'ACCEPT'
+  /** 承办单位负责人在本单位内指派 */
+  | 'ASSIGN'
+  | 'DISPATCH'
+  | 'FEEDBACK'
+  | 'MARK_DUPLICATE'
+  | 'REFUSE'
+  | 'REOPEN'
+  | 'RETURN'
+  | 'SIGN'
+  | 'START'
+  | 'VERIFY_FAIL'
+  | 'VERIFY_PASS';
+
+export type EventActionInput = {
+  action: EventAction;
+  /** 派遣/指派: 承办人 */
+  assigneeCadreId?: string | null | undefined;
+  /** 派遣: 协办单位 */
+  assistingUnitIds?: Array<string> | null | undefined;
+  /** 核查时的回访 */
+  callback?: CallbackInput | null | undefined;
+  closingReason?: string | null | undefined;
+  duplicateOf?: string | null | undefined;
+  eventId: string;
+  /** 派遣: 承办单位 */
+  leadUnitId?: string | null | undefined;
+  reason?: string | null | undefined;
+};
+
+/** 网格事件状态 (lifecycle.py 的状态) */
+export type EventState =
+  /** 已受理, 待派遣 */
+  | 'ACCEPTED'
+  /** 核查通过, 已办结 */
+  | 'CLOSED'
+  /** 已派遣到承办单位 (或个人), 待签收 */
+  | 'DISPATCHED'
+  /** 重复事件, 关联原事件 */
+  | 'DUPLICATE'
+  /** 已反馈, 待核查 */
+  | 'FEEDBACK'
+  /** 办理中 */
+  | 'IN_PROGRESS'
+  /** 不予受理 (附理由) */
+  | 'REFUSED'
+  /** 办结后重新打开 */
+  | 'REOPENED'
+  /** 已上报, 待指挥室受理 */
+  | 'REPORTED'
+  /** 承办单位退回指挥室 */
+  | 'RETURNED'
+  /** 已签收 */
+  | 'SIGNED';
+
+/** 部门评优进度 (联动化评优的环节) */
+export type FlowStatus =
+  /** 部门已定 12.5% 优秀并函告乡镇 */
+  | 'ROUND1_SENT'
+  /** 乡镇已定第二个 12.5% */
+  | 'ROUND2_DONE'
+  /** 评分中 */
+  | 'SCORING'
+  /** 已按 40% 入围 */
+  | 'SHORTLISTED';
+
+/** 事件筛选 */
+export type GridEventFilter = {
+  assigneeCadreId?: string | null | undefined;
+  /** 部门系统按自己上报时的幂等键查找 (只找本系统上报的事件) */
+  idempotencyKey?: string | null | undefined;
+  leadUnitId?: string | null | undefined;
+  /** 是否为非本条线派单 (例外) */
+  outsideLine?: boolean | null | undefined;
+  /** 当前环节是否已超时 */
+  overdue?: boolean | null | undefined;
+  state?: EventState | null | undefined;
+  townshipId?: string | null | undefined;
+};
+
+export type ImportRosterInput = {
+  contentBase64: string;
+  /** true: 写入有效行, 返回错误行 */
+  partial?: boolean;
+};
+
+export type IssueRemindersInput = {
+  deadline: string;
+  departmentIds?: Array<string> | null | undefined;
+  note?: string | null | undefined;
+};
+
+export type MakeEffectiveInput = {
+  batchId: string;
+};
+
+/** 新派驻人员信息 (调入) */
+export type NewcomerInput = {
+  birthDate: string;
+  gender?: string;
+  idNumber?: string | null | undefined;
+  name: string;
+  phone?: string | null | undefined;
+  professionalLine: string;
+};
+
+/** 年度考核: 不填 period; 平时考核: period 为 2026-Q4 或 2026-11 */
+export type OpenCycleInput = {
+  /** 年内调动人员的考核地 */
+  assessedWhere?: AssessedWhere;
+  period?: string | null | undefined;
+  rounding?: Rounding;
+  ties?: Ties;
+  townshipWeightPercent?: number;
+  year: number;
+};
+
+export type PublishInput = {
+  cycleId: string;
+  objectionDays?: number;
+};
+
+/** 申请状态 */
+export type RequestStatus =
+  | 'APPROVED'
+  | 'PENDING'
+  | 'REJECTED';
+
+export type ReviewAdjustmentsInput = {
+  approve: boolean;
+  approveTenureException?: boolean;
+  batchId: string;
+  note?: string | null | undefined;
+};
+
+export type ReviewReshuffleInput = {
+  agree: boolean;
+  batchId: string;
+  note?: string | null | undefined;
+};
+
+/** 角色 */
+export type Role =
+  | 'AGENCY_HEAD'
+  | 'CADRE'
+  | 'COMMAND_CENTRE'
+  | 'DEPARTMENT_ADMIN'
+  | 'GRID_WORKER'
+  | 'LEADERSHIP'
+  | 'ORG_DEPARTMENT'
+  | 'STAFFING_OFFICE'
+  | 'TOWNSHIP_ADMIN';
+
+export type Round1Input = {
+  cadreIds: Array<string>;
+  cycleId: string;
+  departmentId: string;
+};
+
+export type Round2Input = {
+  cadreIds: Array<string>;
+  cycleId: string;
+  departmentId: string;
+  townshipId: string;
+};
+
+/** 名额取整方式 (百分比名额不是整数时) */
+export type Rounding =
+  /** 向上取整 */
+  | 'CEIL'
+  /** 向下取整 (默认, 名额绝不超比例) */
+  | 'FLOOR'
+  /** 四舍五入 */
+  | 'HALF_UP';
+
+/** 授权范围: 全县/部门/乡镇/机构/本人 */
+export type ScopeKind =
+  | 'AGENCY'
+  | 'COUNTY'
+  | 'DEPARTMENT'
+  | 'SELF'
+  | 'TOWNSHIP';
+
+/** 提交人事调整 (单项，或 reshuffle=true 的集中调整) */
+export type SubmitAdjustmentsInput = {
+  departmentId: string;
+  effectiveDate: string;
+  items: Array<AdjustmentItemInput>;
+  reason: string;
+  reshuffle?: boolean;
+};
+
+/** 名额线上并列的处理 */
+export type Ties =
+  /** 并列者均不入 (默认) */
+  | 'EXCLUDE_TIED'
+  /** 先比乡镇评分, 仍并列者均不入 */
+  | 'TOWNSHIP_SCORE_THEN_EXCLUDE';
+
+export type TownshipOpinionInput = {
+  adjustmentId: string;
+  agree: boolean;
+  note?: string | null | undefined;
+};
+
+export type MeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeQuery = { me: { subject: string, username: string | null, name: string | null, roleBindings: Array<{ role: Role, scopeKind: ScopeKind, scopeId: string | null }> } };
+
+export type CountyOverviewQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CountyOverviewQuery = { county: Array<{ quota: number, inPost: number, fillRate: number, enforcement: number, enforcementShare: number, young: number, middle: number, old: number, averageAge: number, tenureUnder1: number, tenure1To2: number, tenure2To5: number, tenure5Plus: number }>, byDepartment: Array<{ quota: number, inPost: number, incoming: number, vacancy: number, fillRate: number, department: { id: string, name: string } | null }>, reminderStatistics: { notices: number, closed: number, overdue: number, replenished: number }, reminderNotices: { nodes: Array<{ id: string, deadline: string, vacanciesAtIssue: number, replenished: number, overdue: boolean, status: string, issuedAt: string, department: { name: string } }> } };
+
+export type IssueRemindersMutationVariables = Exact<{
+  input: IssueRemindersInput;
+}>;
+
+
+export type IssueRemindersMutation = { issueReminders: { notices: Array<{ id: string, deadline: string, department: { name: string } }> } };
+
+export type QuotaScreenQueryVariables = Exact<{
+  departmentId?: string | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type QuotaScreenQuery = { departments: { nodes: Array<{ id: string, name: string, quotaTotal: number }> }, agencies: { nodes: Array<{ id: string, name: string, quota: number, inPost: number, incoming: number, available: number, vacancy: number, township: { name: string }, department: { id: string, name: string } }> }, quotaChangeRequests: { nodes: Array<{ id: string, status: RequestStatus, oldTotal: number, newTotal: number, reason: string, requestedBy: string, requestedAt: string, decidedAt: string | null, decisionNote: string | null, department: { name: string } }> }, adjustments: { nodes: Array<{ id: string, batchId: string, kind: AdjustmentKind, status: AdjustmentStatus, effectiveDate: string, reason: string, tenureExceptionReason: string | null, orgReview: string | null, orgReviewNote: string | null, townshipOpinion: string | null, townshipOpinionNote: string | null, requestedAt: string, newcomerName: string | null, cadre: { id: string, name: string } | null, fromAgency: { name: string, township: { name: string } } | null, toAgency: { name: string, township: { name: string } } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type AdjustmentBatchQueryVariables = Exact<{
+  batchId: string;
+}>;
+
+
+export type AdjustmentBatchQuery = { adjustmentBatch: { batchId: string, pendingSteps: Array<string>, reviews: Array<{ party: string, decision: string | null, decidedBy: string | null, note: string | null }> } };
+
+export type SubmitAdjustmentsMutationVariables = Exact<{
+  input: SubmitAdjustmentsInput;
+}>;
+
+
+export type SubmitAdjustmentsMutation = { submitAdjustments: { batch: { batchId: string, pendingSteps: Array<string>, adjustments: Array<{ id: string, status: AdjustmentStatus }> } } };
+
+export type ReviewAdjustmentsMutationVariables = Exact<{
+  input: ReviewAdjustmentsInput;
+}>;
+
+
+export type ReviewAdjustmentsMutation = { reviewAdjustments: { batch: { batchId: string, pendingSteps: Array<string> } } };
+
+export type TownshipOpinionMutationVariables = Exact<{
+  input: TownshipOpinionInput;
+}>;
+
+
+export type TownshipOpinionMutation = { giveTownshipOpinion: { batch: { batchId: string, pendingSteps: Array<string> } } };
+
+export type ReviewReshuffleMutationVariables = Exact<{
+  input: ReviewReshuffleInput;
+}>;
+
+
+export type ReviewReshuffleMutation = { reviewReshuffle: { batch: { batchId: string, pendingSteps: Array<string> } } };
+
+export type MakeEffectiveMutationVariables = Exact<{
+  input: MakeEffectiveInput;
+}>;
+
+
+export type MakeEffectiveMutation = { makeAdjustmentsEffective: { batch: { batchId: string, pendingSteps: Array<string> } } };
+
+export type DecideQuotaChangeMutationVariables = Exact<{
+  input: DecideQuotaChangeInput;
+}>;
+
+
+export type DecideQuotaChangeMutation = { decideQuotaChange: { request: { id: string, status: RequestStatus } } };
+
+export type RosterFiltersQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RosterFiltersQuery = { departments: { nodes: Array<{ id: string, name: string }> }, townships: { nodes: Array<{ id: string, name: string }> } };
+
+export type RosterPageQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+  filter?: CadreFilter | null | undefined;
+}>;
+
+
+export type RosterPageQuery = { cadres: { nodes: Array<{ id: string, name: string, professionalLine: string, isEnforcement: boolean, status: CadreStatus, postedOn: string, ageBand: AgeBand, idNumber: string | null, phone: string | null, sensitiveVisible: boolean, department: { name: string }, township: { name: string }, agency: { name: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type ExportRosterQueryVariables = Exact<{
+  filter?: CadreFilter | null | undefined;
+}>;
+
+
+export type ExportRosterQuery = { exportRoster: { filename: string, contentType: string, contentBase64: string } };
+
+export type ImportRosterMutationVariables = Exact<{
+  input: ImportRosterInput;
+}>;
+
+
+export type ImportRosterMutation = { importRoster: { ok: boolean, created: number, errors: Array<{ row: number, column: string | null, message: string }> } };
+
+export type DispatchBoardQueryVariables = Exact<{
+  filter?: GridEventFilter | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type DispatchBoardQuery = { matterTypes: Array<{ code: string, name: string }>, gridEvents: { nodes: Array<{ id: string, matterType: string, priority: string, description: string, location: string | null, state: EventState, source: string, reportedAt: string, allowedActions: Array<EventAction>, township: { id: string, name: string }, leadUnit: { id: string, name: string } | null, assignee: { id: string, name: string } | null, deadline: { phase: string, dueAt: string, warned: boolean, overdue: boolean, escalationLevel: number } | null, recommendation: { unitId: string | null, cadreId: string | null, reason: string, note: string } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type GridEventDetailQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type GridEventDetailQuery = { matterTypes: Array<{ code: string, name: string }>, gridEvent: { id: string, matterType: string, priority: string, description: string, location: string | null, state: EventState, source: string, reportedAt: string, closedAt: string | null, closingReason: string | null, allowedActions: Array<EventAction>, outsideLineReason: string | null, township: { id: string, name: string }, leadUnit: { id: string, name: string } | null, assignee: { id: string, name: string } | null, deadline: { phase: string, dueAt: string, warned: boolean, overdue: boolean, escalationLevel: number } | null, recommendation: { unitId: string | null, cadreId: string | null, reason: string, note: string } | null, history: Array<{ action: string, source: string, target: string, actor: string, reason: string | null, at: string, overdue: boolean | null }> } };
+
+export type PlatformUnitsQueryVariables = Exact<{
+  townshipId: string;
+}>;
+
+
+export type PlatformUnitsQuery = { platformUnits: Array<{ id: string, name: string, kind: string }> };
+
+export type DuplicateCandidatesQueryVariables = Exact<{
+  eventId: string;
+}>;
+
+
+export type DuplicateCandidatesQuery = { duplicateCandidates: Array<{ id: string, matterType: string, reportedAt: string, location: string | null }> };
+
+export type ActOnEventMutationVariables = Exact<{
+  input: EventActionInput;
+}>;
+
+
+export type ActOnEventMutation = { actOnEvent: { id: string, state: EventState, allowedActions: Array<EventAction> } };
+
+export type AssessmentCyclesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AssessmentCyclesQuery = { assessmentCycles: Array<{ id: string, year: number, kind: CycleKind, period: string, status: CycleStatus, townshipWeightPercent: number, departmentWeightPercent: number, shortlistPercent: number, round1Percent: number, round2Percent: number, objectionDeadline: string | null, rounding: Rounding, ties: Ties, departments: Array<{ departmentId: string, status: FlowStatus, shortlistQuota: number | null, round1Quota: number | null }> }>, departments: { nodes: Array<{ id: string, name: string }> }, townships: { nodes: Array<{ id: string, name: string }> } };
+
+export type OpenCycleMutationVariables = Exact<{
+  input: OpenCycleInput;
+}>;
+
+
+export type OpenCycleMutation = { openAssessmentCycle: { id: string, year: number, status: CycleStatus } };
+
+export type CycleMembersQueryVariables = Exact<{
+  cycleId: string;
+  departmentId?: string | null | undefined;
+  townshipId?: string | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type CycleMembersQuery = { cycleMembers: { nodes: Array<{ townshipId: string, departmentId: string, townshipScore: string | null, departmentScore: string | null, total: string | null, shortlisted: boolean, excellentRound: number | null, grade: string | null, excused: boolean, cadre: { id: string, name: string, township: { name: string }, department: { name: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type ExcellencePlacesQueryVariables = Exact<{
+  cycleId: string;
+  departmentId: string;
+}>;
+
+
+export type ExcellencePlacesQuery = { excellencePlaces: { status: string, round1Quota: number | null, round1Used: number, round1Remaining: number | null, townships: Array<{ townshipId: string, quota: number, used: number, remaining: number, submitted: boolean }> } };
+
+export type MakeShortlistMutationVariables = Exact<{
+  input: DepartmentFlowInput;
+}>;
+
+
+export type MakeShortlistMutation = { makeExcellenceShortlist: { departmentId: string, status: FlowStatus, shortlistQuota: number | null, round1Quota: number | null } };
+
+export type SubmitRound1MutationVariables = Exact<{
+  input: Round1Input;
+}>;
+
+
+export type SubmitRound1Mutation = { submitExcellenceRound1: { departmentId: string, status: FlowStatus, round1Quota: number | null } };
+
+export type SubmitRound2MutationVariables = Exact<{
+  input: Round2Input;
+}>;
+
+
+export type SubmitRound2Mutation = { submitExcellenceRound2: { townshipId: string, quota: number, used: number, remaining: number, submitted: boolean } };
+
+export type PublishResultsMutationVariables = Exact<{
+  input: PublishInput;
+}>;
+
+
+export type PublishResultsMutation = { publishAssessmentResults: { id: string, status: CycleStatus, objectionDeadline: string | null } };
+
+export type MyPageQueryVariables = Exact<{
+  cadreId: string;
+}>;
+
+
+export type MyPageQuery = { cadre: { id: string, name: string, professionalLine: string, isEnforcement: boolean, status: CadreStatus, postedOn: string, nextMoveAllowedOn: string, ageBand: AgeBand, idNumber: string | null, phone: string | null, politicalStatus: string | null, rank: string | null, education: string | null, enforcementCertNo: string | null, enforcementCertExpiry: string | null, department: { name: string }, township: { name: string }, agency: { name: string }, postings: Array<{ role: string, startDate: string, endDate: string | null, agency: { name: string, township: { name: string } } }>, assessmentResults: Array<{ year: number, grade: string | null }> | null } | null, gridEvents: { nodes: Array<{ id: string, matterType: string, state: EventState, reportedAt: string, deadline: { dueAt: string, overdue: boolean, warned: boolean } | null }> } };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+
+export const MeDocument = new TypedDocumentString(`
+    query Me {
+  me {
+    subject
+    username
+    name
+    roleBindings {
+      role
+      scopeKind
+      scopeId
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
+export const CountyOverviewDocument = new TypedDocumentString(`
+    query CountyOverview {
+  county: rosterStructure(by: COUNTY) {
+    quota
+    inPost
+    fillRate
+    enforcement
+    enforcementShare
+    young
+    middle
+    old
+    averageAge
+    tenureUnder1
+    tenure1To2
+    tenure2To5
+    tenure5Plus
+  }
+  byDepartment: vacancies(by: DEPARTMENT) {
+    department {
+      id
+      name
+    }
+    quota
+    inPost
+    incoming
+    vacancy
+    fillRate
+  }
+  reminderStatistics {
+    notices
+    closed
+    overdue
+    replenished
+  }
+  reminderNotices(openOnly: true, first: 50) {
+    nodes {
+      id
+      deadline
+      vacanciesAtIssue
+      replenished
+      overdue
+      status
+      issuedAt
+      department {
+        name
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CountyOverviewQuery, CountyOverviewQueryVariables>;
+export const IssueRemindersDocument = new TypedDocumentString(`
+    mutation IssueReminders($input: IssueRemindersInput!) {
+  issueReminders(input: $input) {
+    notices {
+      id
+      deadline
+      department {
+        name
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<IssueRemindersMutation, IssueRemindersMutationVariables>;
+export const QuotaScreenDocument = new TypedDocumentString(`
+    query QuotaScreen($departmentId: ID, $after: String) {
+  departments(first: 50) {
+    nodes {
+      id
+      name
+      quotaTotal
+    }
+  }
+  agencies(first: 100, departmentId: $departmentId) {
+    nodes {
+      id
+      name
+      quota
+      inPost
+      incoming
+      available
+      vacancy
+      township {
+        name
+      }
+      department {
+        id
+        name
+      }
+    }
+  }
+  quotaChangeRequests(first: 20) {
+    nodes {
+      id
+      status
+      oldTotal
+      newTotal
+      reason
+      requestedBy
+      requestedAt
+      decidedAt
+      decisionNote
+      department {
+        name
+      }
+    }
+  }
+  adjustments(first: 20, after: $after, departmentId: $departmentId) {
+    nodes {
+      id
+      batchId
+      kind
+      status
+      effectiveDate
+      reason
+      tenureExceptionReason
+      orgReview
+      orgReviewNote
+      townshipOpinion
+      townshipOpinionNote
+      requestedAt
+      newcomerName
+      cadre {
+        id
+        name
+      }
+      fromAgency {
+        name
+        township {
+          name
+        }
+      }
+      toAgency {
+        name
+        township {
+          name
+        }
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<QuotaScreenQuery, QuotaScreenQueryVariables>;
+export const AdjustmentBatchDocument = new TypedDocumentString(`
+    query AdjustmentBatch($batchId: ID!) {
+  adjustmentBatch(batchId: $batchId) {
+    batchId
+    pendingSteps
+    reviews {
+      party
+      decision
+      decidedBy
+      note
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AdjustmentBatchQuery, AdjustmentBatchQueryVariables>;
+export const SubmitAdjustmentsDocument = new TypedDocumentString(`
+    mutation SubmitAdjustments($input: SubmitAdjustmentsInput!) {
+  submitAdjustments(input: $input) {
+    batch {
+      batchId
+      pendingSteps
+      adjustments {
+        id
+        status
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SubmitAdjustmentsMutation, SubmitAdjustmentsMutationVariables>;
+export const ReviewAdjustmentsDocument = new TypedDocumentString(`
+    mutation ReviewAdjustments($input: ReviewAdjustmentsInput!) {
+  reviewAdjustments(input: $input) {
+    batch {
+      batchId
+      pendingSteps
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ReviewAdjustmentsMutation, ReviewAdjustmentsMutationVariables>;
+export const TownshipOpinionDocument = new TypedDocumentString(`
+    mutation TownshipOpinion($input: TownshipOpinionInput!) {
+  giveTownshipOpinion(input: $input) {
+    batch {
+      batchId
+      pendingSteps
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<TownshipOpinionMutation, TownshipOpinionMutationVariables>;
+export const ReviewReshuffleDocument = new TypedDocumentString(`
+    mutation ReviewReshuffle($input: ReviewReshuffleInput!) {
+  reviewReshuffle(input: $input) {
+    batch {
+      batchId
+      pendingSteps
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ReviewReshuffleMutation, ReviewReshuffleMutationVariables>;
+export const MakeEffectiveDocument = new TypedDocumentString(`
+    mutation MakeEffective($input: MakeEffectiveInput!) {
+  makeAdjustmentsEffective(input: $input) {
+    batch {
+      batchId
+      pendingSteps
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MakeEffectiveMutation, MakeEffectiveMutationVariables>;
+export const DecideQuotaChangeDocument = new TypedDocumentString(`
+    mutation DecideQuotaChange($input: DecideQuotaChangeInput!) {
+  decideQuotaChange(input: $input) {
+    request {
+      id
+      status
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DecideQuotaChangeMutation, DecideQuotaChangeMutationVariables>;
+export const RosterFiltersDocument = new TypedDocumentString(`
+    query RosterFilters {
+  departments(first: 50) {
+    nodes {
+      id
+      name
+    }
+  }
+  townships(first: 50) {
+    nodes {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RosterFiltersQuery, RosterFiltersQueryVariables>;
+export const RosterPageDocument = new TypedDocumentString(`
+    query RosterPage($first: Int!, $after: String, $filter: CadreFilter) {
+  cadres(first: $first, after: $after, filter: $filter) {
+    nodes {
+      id
+      name
+      professionalLine
+      isEnforcement
+      status
+      postedOn
+      ageBand
+      idNumber
+      phone
+      sensitiveVisible
+      department {
+        name
+      }
+      township {
+        name
+      }
+      agency {
+        name
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RosterPageQuery, RosterPageQueryVariables>;
+export const ExportRosterDocument = new TypedDocumentString(`
+    query ExportRoster($filter: CadreFilter) {
+  exportRoster(filter: $filter) {
+    filename
+    contentType
+    contentBase64
+  }
+}
+    `) as unknown as TypedDocumentString<ExportRosterQuery, ExportRosterQueryVariables>;
+export const ImportRosterDocument = new TypedDocumentString(`
+    mutation ImportRoster($input: ImportRosterInput!) {
+  importRoster(input: $input) {
+    ok
+    created
+    errors {
+      row
+      column
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ImportRosterMutation, ImportRosterMutationVariables>;
+export const DispatchBoardDocument = new TypedDocumentString(`
+    query DispatchBoard($filter: GridEventFilter, $after: String) {
+  matterTypes {
+    code
+    name
+  }
+  gridEvents(first: 50, after: $after, filter: $filter) {
+    nodes {
+      id
+      matterType
+      priority
+      description
+      location
+      state
+      source
+      reportedAt
+      allowedActions
+      township {
+        id
+        name
+      }
+      leadUnit {
+        id
+        name
+      }
+      assignee {
+        id
+        name
+      }
+      deadline {
+        phase
+        dueAt
+        warned
+        overdue
+        escalationLevel
+      }
+      recommendation {
+        unitId
+        cadreId
+        reason
+        note
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DispatchBoardQuery, DispatchBoardQueryVariables>;
+export const GridEventDetailDocument = new TypedDocumentString(`
+    query GridEventDetail($id: ID!) {
+  matterTypes {
+    code
+    name
+  }
+  gridEvent(id: $id) {
+    id
+    matterType
+    priority
+    description
+    location
+    state
+    source
+    reportedAt
+    closedAt
+    closingReason
+    allowedActions
+    outsideLineReason
+    township {
+      id
+      name
+    }
+    leadUnit {
+      id
+      name
+    }
+    assignee {
+      id
+      name
+    }
+    deadline {
+      phase
+      dueAt
+      warned
+      overdue
+      escalationLevel
+    }
+    recommendation {
+      unitId
+      cadreId
+      reason
+      note
+    }
+    history {
+      action
+      source
+      target
+      actor
+      reason
+      at
+      overdue
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<GridEventDetailQuery, GridEventDetailQueryVariables>;
+export const PlatformUnitsDocument = new TypedDocumentString(`
+    query PlatformUnits($townshipId: ID!) {
+  platformUnits(townshipId: $townshipId) {
+    id
+    name
+    kind
+  }
+}
+    `) as unknown as TypedDocumentString<PlatformUnitsQuery, PlatformUnitsQueryVariables>;
+export const DuplicateCandidatesDocument = new TypedDocumentString(`
+    query DuplicateCandidates($eventId: ID!) {
+  duplicateCandidates(eventId: $eventId) {
+    id
+    matterType
+    reportedAt
+    location
+  }
+}
+    `) as unknown as TypedDocumentString<DuplicateCandidatesQuery, DuplicateCandidatesQueryVariables>;
+export const ActOnEventDocument = new TypedDocumentString(`
+    mutation ActOnEvent($input: EventActionInput!) {
+  actOnEvent(input: $input) {
+    id
+    state
+    allowedActions
+  }
+}
+    `) as unknown as TypedDocumentString<ActOnEventMutation, ActOnEventMutationVariables>;
+export const AssessmentCyclesDocument = new TypedDocumentString(`
+    query AssessmentCycles {
+  assessmentCycles {
+    id
+    year
+    kind
+    period
+    status
+    townshipWeightPercent
+    departmentWeightPercent
+    shortlistPercent
+    round1Percent
+    round2Percent
+    objectionDeadline
+    rounding
+    ties
+    departments {
+      departmentId
+      status
+      shortlistQuota
+      round1Quota
+    }
+  }
+  departments(first: 50) {
+    nodes {
+      id
+      name
+    }
+  }
+  townships(first: 50) {
+    nodes {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AssessmentCyclesQuery, AssessmentCyclesQueryVariables>;
+export const OpenCycleDocument = new TypedDocumentString(`
+    mutation OpenCycle($input: OpenCycleInput!) {
+  openAssessmentCycle(input: $input) {
+    id
+    year
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<OpenCycleMutation, OpenCycleMutationVariables>;
+export const CycleMembersDocument = new TypedDocumentString(`
+    query CycleMembers($cycleId: ID!, $departmentId: ID, $townshipId: ID, $after: String) {
+  cycleMembers(
+    cycleId: $cycleId
+    first: 100
+    after: $after
+    departmentId: $departmentId
+    townshipId: $townshipId
+  ) {
+    nodes {
+      cadre {
+        id
+        name
+        township {
+          name
+        }
+        department {
+          name
+        }
+      }
+      townshipId
+      departmentId
+      townshipScore
+      departmentScore
+      total
+      shortlisted
+      excellentRound
+      grade
+      excused
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CycleMembersQuery, CycleMembersQueryVariables>;
+export const ExcellencePlacesDocument = new TypedDocumentString(`
+    query ExcellencePlaces($cycleId: ID!, $departmentId: ID!) {
+  excellencePlaces(cycleId: $cycleId, departmentId: $departmentId) {
+    status
+    round1Quota
+    round1Used
+    round1Remaining
+    townships {
+      townshipId
+      quota
+      used
+      remaining
+      submitted
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ExcellencePlacesQuery, ExcellencePlacesQueryVariables>;
+export const MakeShortlistDocument = new TypedDocumentString(`
+    mutation MakeShortlist($input: DepartmentFlowInput!) {
+  makeExcellenceShortlist(input: $input) {
+    departmentId
+    status
+    shortlistQuota
+    round1Quota
+  }
+}
+    `) as unknown as TypedDocumentString<MakeShortlistMutation, MakeShortlistMutationVariables>;
+export const SubmitRound1Document = new TypedDocumentString(`
+    mutation SubmitRound1($input: Round1Input!) {
+  submitExcellenceRound1(input: $input) {
+    departmentId
+    status
+    round1Quota
+  }
+}
+    `) as unknown as TypedDocumentString<SubmitRound1Mutation, SubmitRound1MutationVariables>;
+export const SubmitRound2Document = new TypedDocumentString(`
+    mutation SubmitRound2($input: Round2Input!) {
+  submitExcellenceRound2(input: $input) {
+    townshipId
+    quota
+    used
+    remaining
+    submitted
+  }
+}
+    `) as unknown as TypedDocumentString<SubmitRound2Mutation, SubmitRound2MutationVariables>;
+export const PublishResultsDocument = new TypedDocumentString(`
+    mutation PublishResults($input: PublishInput!) {
+  publishAssessmentResults(input: $input) {
+    id
+    status
+    objectionDeadline
+  }
+}
+    `) as unknown as TypedDocumentString<PublishResultsMutation, PublishResultsMutationVariables>;
+export const MyPageDocument = new TypedDocumentString(`
+    query MyPage($cadreId: ID!) {
+  cadre(id: $cadreId) {
+    id
+    name
+    professionalLine
+    isEnforcement
+    status
+    postedOn
+    nextMoveAllowedOn
+    ageBand
+    idNumber
+    phone
+    politicalStatus
+    rank
+    education
+    enforcementCertNo
+    enforcementCertExpiry
+    department {
+      name
+    }
+    township {
+      name
+    }
+    agency {
+      name
+    }
+    postings {
+      role
+      startDate
+      endDate
+      agency {
+        name
+        township {
+          name
+        }
+      }
+    }
+    assessmentResults {
+      year
+      grade
+    }
+  }
+  gridEvents(first: 20, filter: {assigneeCadreId: $cadreId}) {
+    nodes {
+      id
+      matterType
+      state
+      reportedAt
+      deadline {
+        dueAt
+        overdue
+        warned
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MyPageQuery, MyPageQueryVariables>;

@@ -1,0 +1,245 @@
+import { useMemo, useState } from 'react';
+import { useMutation, useQuery } from '../api/hooks';
+import {
+  AssessmentCyclesQuery, CycleMembersQuery, ExcellencePlacesQuery, MakeShortlistMutation, OpenCycleMutation,
+  PublishResultsMutation, Round1Mutation, Round2Mutation,
+} from '../api/operations';
+import { nextCursors, Pager } from '../components/Pager';
+import { Empty, ErrorBox, Guard } from '../components/State';
+import { date, placesLeft } from '../format';
+import type { AssessmentCyclesQuery as CyclesData, CycleMembersQuery as MembersData } from '../gql/graphql';
+import { scopeOf, type Binding } from '../roles';
+
+type Cycle = CyclesData['assessmentCycles'][number];
+type Member = MembersData['cycleMembers']['nodes'][number];
+
+const FLOW: Record<string, string> = { SCORING: '评分中', SHORTLISTED: '已定推荐名单', ROUND1_SENT: '第一轮已报', ROUND2_DONE: '第二轮完成' };
+const CYCLE: Record<string, string> = { OPEN: '进行中', PUBLISHED: '已公示', APPROVED: '已审定' };
+const GRADE: Record<string, string> = { EXCELLENT: '优秀', COMPETENT: '称职', BASIC: '基本称职', INCOMPETENT: '不称职' };
+
+/** 考核评优 — a cycle's members with both sides' scores (township 60% / department 40%) and the
+ * total, the shortlist, round-1 and round-2 picks with the places left, and publication. */
+export function AssessmentScreen({ bindings }: { bindings: Binding[] }) {
+  const cycles = useQuery(AssessmentCyclesQuery, {});
+  const [cycleId, setCycleId] = useState<string>();
+  const roles = new Set(bindings.map((b) => b.role));
+  return (
+    <section>
+      <h1>考核评优</h1>
+      <Guard state={cycles} what="考核周期">{(data) => {
+        const sorted = [...data.assessmentCycles].sort((a, b) => b.year - a.year || b.period.localeCompare(a.period));
+        const cycle = sorted.find((c) => c.id === cycleId) ?? sorted[0];
+        const names = {
+          department: new Map(data.departments.nodes.map((d) => [d.id, d.name])),
+          township: new Map(data.townships.nodes.map((t) => [t.id, t.name])),
+        };
+        return (
+          <>
+            <div className="toolbar">
+              {sorted.length > 0 && (
+                <label className="filter">考核周期<select id="cycle" value={cycle?.id} onChange={(e) => setCycleId(e.target.value)}>
+                  {sorted.map((c) => <option key={c.id} value={c.id}>{c.period}（{CYCLE[c.status] ?? c.status}）</option>)}
+                </select></label>
+              )}
+              {roles.has('ORG_DEPARTMENT') && <OpenCycle onDone={(id) => { setCycleId(id); cycles.reload(); }} />}
+            </div>
+            {!cycle ? <Empty>尚未开启考核周期。</Empty> : (
+              <CycleView key={cycle.id} cycle={cycle} bindings={bindings} names={names} onChange={cycles.reload} />
+            )}
+          </>
+        );
+      }}</Guard>
+    </section>
+  );
+}
+
+function OpenCycle({ onDone }: { onDone: (id: string) => void }) {
+  const [open, state] = useMutation(OpenCycleMutation);
+  const year = new Date().getFullYear();
+  return (
+    <span className="actions">
+      <button type="button" disabled={state.busy} onClick={async () => {
+        const r = await open({ input: { year } });
+        if (r) onDone(r.openAssessmentCycle.id);
+      }}>开启 {year} 年度考核</button>
+      {state.error ? <ErrorBox error={state.error} /> : null}
+    </span>
+  );
+}
+
+type Names = { department: Map<string, string>; township: Map<string, string> };
+
+function CycleView({ cycle, bindings, names, onChange }: { cycle: Cycle; bindings: Binding[]; names: Names; onChange: () => void }) {
+  const department = scopeOf(bindings, 'DEPARTMENT_ADMIN');
+  const township = scopeOf(bindings, 'TOWNSHIP_ADMIN');
+  const roles = new Set(bindings.map((b) => b.role));
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const page = cursors.length - 1;
+  const members = useQuery(CycleMembersQuery, {
+    cycleId: cycle.id, departmentId: department ?? null, townshipId: township ?? null, after: cursors[page] ?? null,
+  });
+  const reload = () => { members.reload(); onChange(); };
+  return (
+    <>
+      <div className="panel">
+        <h2>{cycle.period} <span className="badge">{CYCLE[cycle.status] ?? cycle.status}</span></h2>
+        <p>权重：乡镇 {cycle.townshipWeightPercent}% · 部门 {cycle.departmentWeightPercent}%；推荐名单 {cycle.shortlistPercent}%；
+          第一轮 {cycle.round1Percent}%、第二轮 {cycle.round2Percent}%
+          {cycle.objectionDeadline && <>；异议截止 {date(cycle.objectionDeadline)}</>}</p>
+        <table className="table" id="flows">
+          <thead><tr><th>部门</th><th>评优进度</th><th>推荐名单名额</th><th>第一轮名额</th></tr></thead>
+          <tbody>{cycle.departments.filter((d) => !department || d.departmentId === department).map((d) => (
+            <tr key={d.departmentId}><td>{names.department.get(d.departmentId) ?? d.departmentId}</td>
+              <td>{FLOW[d.status] ?? d.status}</td><td>{d.shortlistQuota ?? '—'}</td><td>{d.round1Quota ?? '—'}</td></tr>
+          ))}</tbody>
+        </table>
+        {roles.has('ORG_DEPARTMENT') && cycle.status === 'OPEN' && <Publish cycleId={cycle.id} onDone={onChange} />}
+      </div>
+      <Guard state={members} what="考核对象">{(data) => (
+        <>
+          {department && (
+            <Round1 cycle={cycle} departmentId={department} members={data.cycleMembers.nodes} onDone={reload} />
+          )}
+          {township && cycle.departments.filter((d) => d.status === 'ROUND1_SENT').map((d) => (
+            <Round2 key={d.departmentId} cycle={cycle} departmentId={d.departmentId} townshipId={township}
+              departmentName={names.department.get(d.departmentId) ?? ''}
+              members={data.cycleMembers.nodes.filter((m) => m.departmentId === d.departmentId)} onDone={reload} />
+          ))}
+          <Members rows={data.cycleMembers.nodes} />
+          <Pager page={page} hasNext={data.cycleMembers.pageInfo.hasNextPage}
+            onNext={() => setCursors(nextCursors(cursors, data.cycleMembers.pageInfo.endCursor))}
+            onPrev={() => setCursors(cursors.slice(0, -1))} />
+        </>
+      )}</Guard>
+    </>
+  );
+}
+
+function Members({ rows }: { rows: Member[] }) {
+  if (rows.length === 0) return <Empty>本周期没有您可查看的考核对象。</Empty>;
+  return (
+    <div className="panel table-wrap">
+      <table className="table" id="members">
+        <thead><tr><th>姓名</th><th>乡镇</th><th>部门</th><th>乡镇评分</th><th>部门评分</th><th>综合得分</th><th>推荐</th><th>优秀</th><th>等次</th></tr></thead>
+        <tbody>{rows.map((m) => (
+          <tr key={m.cadre.id} data-cadre={m.cadre.id}>
+            <td>{m.cadre.name}{m.excused && <span className="badge">免考</span>}</td>
+            <td>{m.cadre.township.name}</td><td>{m.cadre.department.name}</td>
+            <td>{m.townshipScore ?? '—'}</td><td>{m.departmentScore ?? '—'}</td><td>{m.total ?? '—'}</td>
+            <td>{m.shortlisted ? '✓' : ''}</td>
+            <td>{m.excellentRound ? `第${m.excellentRound === 1 ? '一' : '二'}轮` : ''}</td>
+            <td>{m.grade ? GRADE[m.grade] ?? m.grade : '—'}</td>
+          </tr>
+        ))}</tbody>
+      </table>
+    </div>
+  );
+}
+
+function Publish({ cycleId, onDone }: { cycleId: string; onDone: () => void }) {
+  const [publish, state] = useMutation(PublishResultsMutation);
+  const [days, setDays] = useState(5);
+  return (
+    <div className="actions">
+      <label className="inline">异议期（天）<input type="number" min={1} max={30} value={days} onChange={(e) => setDays(Number(e.target.value))} /></label>
+      <button type="button" disabled={state.busy} onClick={async () => {
+        if (await publish({ input: { cycleId, objectionDays: days } })) onDone();
+      }}>公示考核结果</button>
+      {state.error ? <ErrorBox error={state.error} /> : null}
+    </div>
+  );
+}
+
+function Round1({ cycle, departmentId, members, onDone }: { cycle: Cycle; departmentId: string; members: Member[]; onDone: () => void }) {
+  const flow = cycle.departments.find((d) => d.departmentId === departmentId);
+  const places = useQuery(ExcellencePlacesQuery, { cycleId: cycle.id, departmentId });
+  const [shortlist, shortlistState] = useMutation(MakeShortlistMutation);
+  const [submit, submitState] = useMutation(Round1Mutation);
+  const [picked, setPicked] = useState<Set<string>>(new Set());
+  const candidates = useMemo(() => members.filter((m) => m.shortlisted && !m.excellentRound)
+    .sort((a, b) => Number(b.total ?? 0) - Number(a.total ?? 0)), [members]);
+  if (!flow) return null;
+  const p = places.data?.excellencePlaces;
+  const left = placesLeft(p?.round1Quota, p?.round1Used ?? 0, picked.size);
+  return (
+    <div className="panel" id="round1">
+      <h2>部门评优 · 第一轮</h2>
+      {flow.status === 'SCORING' && (
+        <div className="actions">
+          <button type="button" id="make-shortlist" disabled={shortlistState.busy} onClick={async () => {
+            if (await shortlist({ input: { cycleId: cycle.id, departmentId } })) { places.reload(); onDone(); }
+          }}>按综合得分生成推荐名单</button>
+          {shortlistState.error ? <ErrorBox error={shortlistState.error} /> : null}
+        </div>
+      )}
+      {flow.status === 'SHORTLISTED' && (
+        <form onSubmit={async (e) => {
+          e.preventDefault();
+          if (await submit({ input: { cycleId: cycle.id, departmentId, cadreIds: [...picked] } })) {
+            setPicked(new Set());
+            places.reload();
+            onDone();
+          }
+        }}>
+          <p id="round1-places">第一轮名额 {p?.round1Quota ?? '—'} 名，已选 <b>{picked.size}</b> 名，剩余 <b>{left ?? '—'}</b> 名</p>
+          {candidates.length === 0 ? <Empty>推荐名单为空。</Empty> : (
+            <ul className="picks">{candidates.map((m) => (
+              <li key={m.cadre.id}><label><input type="checkbox" name="pick" value={m.cadre.id} checked={picked.has(m.cadre.id)}
+                onChange={(e) => {
+                  const next = new Set(picked);
+                  if (e.target.checked) next.add(m.cadre.id); else next.delete(m.cadre.id);
+                  setPicked(next);
+                }} />{m.cadre.name} · {m.cadre.township.name} · {m.total ?? '—'}</label></li>
+            ))}</ul>
+          )}
+          <button type="submit" className="primary" disabled={submitState.busy || picked.size === 0}>报送第一轮</button>
+          {submitState.error ? <ErrorBox error={submitState.error} /> : null}
+        </form>
+      )}
+      {(flow.status === 'ROUND1_SENT' || flow.status === 'ROUND2_DONE') && p && (
+        <p>第一轮已报送 {p.round1Used} 名（名额 {p.round1Quota}）。第二轮：
+          {p.townships.map((t) => `${t.remaining}/${t.quota}${t.submitted ? '（已报）' : ''}`).length} 个乡镇，
+          已报 {p.townships.filter((t) => t.submitted).length} 个。</p>
+      )}
+    </div>
+  );
+}
+
+function Round2({ cycle, departmentId, townshipId, departmentName, members, onDone }: {
+  cycle: Cycle; departmentId: string; townshipId: string; departmentName: string; members: Member[]; onDone: () => void;
+}) {
+  const places = useQuery(ExcellencePlacesQuery, { cycleId: cycle.id, departmentId });
+  const [submit, state] = useMutation(Round2Mutation);
+  const [picked, setPicked] = useState<Set<string>>(new Set());
+  const mine = places.data?.excellencePlaces.townships.find((t) => t.townshipId === townshipId);
+  const candidates = members.filter((m) => m.shortlisted && !m.excellentRound && m.townshipId === townshipId);
+  const left = placesLeft(mine?.quota, mine?.used ?? 0, picked.size);
+  return (
+    <div className="panel round2" data-department={departmentId}>
+      <h2>乡镇评优 · 第二轮（{departmentName}）</h2>
+      {!mine ? <Empty>本乡镇在该部门没有第二轮名额。</Empty> : mine.submitted ? <p>已报送 {mine.used} 名。</p> : (
+        <form onSubmit={async (e) => {
+          e.preventDefault();
+          if (await submit({ input: { cycleId: cycle.id, departmentId, townshipId, cadreIds: [...picked] } })) {
+            setPicked(new Set());
+            places.reload();
+            onDone();
+          }
+        }}>
+          <p>第二轮名额 {mine.quota} 名，已选 <b>{picked.size}</b> 名，剩余 <b>{left ?? '—'}</b> 名</p>
+          {candidates.length === 0 ? <Empty>本乡镇没有可评的推荐人选。</Empty> : (
+            <ul className="picks">{candidates.map((m) => (
+              <li key={m.cadre.id}><label><input type="checkbox" checked={picked.has(m.cadre.id)} onChange={(e) => {
+                const next = new Set(picked);
+                if (e.target.checked) next.add(m.cadre.id); else next.delete(m.cadre.id);
+                setPicked(next);
+              }} />{m.cadre.name} · {m.total ?? '—'}</label></li>
+            ))}</ul>
+          )}
+          <button type="submit" className="primary" disabled={state.busy}>报送第二轮</button>
+          {state.error ? <ErrorBox error={state.error} /> : null}
+        </form>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,75 @@
+import { useQuery } from '../api/hooks';
+import { MyPageQuery } from '../api/operations';
+import { Empty, ErrorBox, Guard } from '../components/State';
+import { date, dateTime, EVENT_STATES, slaFlag } from '../format';
+import { scopeOf, type Binding } from '../roles';
+
+const GRADE: Record<string, string> = { EXCELLENT: '优秀', COMPETENT: '称职', BASIC: '基本称职', INCOMPETENT: '不称职' };
+const OPEN = new Set(['DISPATCHED', 'SIGNED', 'IN_PROGRESS', 'RETURNED', 'REOPENED']);
+
+/** 我的 — a stationed cadre's own file, postings, results and open tasks. */
+export function MyPage({ bindings }: { bindings: Binding[] }) {
+  const cadreId = scopeOf(bindings, 'CADRE');
+  const state = useQuery(MyPageQuery, { cadreId: cadreId ?? '' }, { skip: !cadreId });
+  if (!cadreId) return <ErrorBox error={new Error('账号未关联干部档案')} />;
+  return (
+    <section>
+      <h1>我的</h1>
+      <Guard state={state} what="个人档案">{(data) => {
+        const c = data.cadre;
+        if (!c) return <Empty>未找到您的档案。</Empty>;
+        const tasks = data.gridEvents.nodes.filter((e) => OPEN.has(e.state));
+        return (
+          <>
+            <div className="panel" id="my-file">
+              <h2>{c.name}</h2>
+              <dl className="facts">
+                <dt>派驻部门</dt><dd>{c.department.name}</dd>
+                <dt>派驻乡镇</dt><dd>{c.township.name}</dd>
+                <dt>派驻机构</dt><dd>{c.agency.name}</dd>
+                <dt>专业条线</dt><dd>{c.professionalLine}{c.isEnforcement ? '（执法）' : ''}</dd>
+                <dt>派驻日期</dt><dd>{date(c.postedOn)}</dd>
+                <dt>最早可调整</dt><dd>{date(c.nextMoveAllowedOn)}</dd>
+                <dt>政治面貌</dt><dd>{c.politicalStatus ?? '—'}</dd>
+                <dt>职级</dt><dd>{c.rank ?? '—'}</dd>
+                <dt>学历</dt><dd>{c.education ?? '—'}</dd>
+                <dt>身份证号</dt><dd className="mono">{c.idNumber ?? '—'}</dd>
+                <dt>电话</dt><dd className="mono">{c.phone ?? '—'}</dd>
+                {c.enforcementCertNo && <><dt>执法证</dt><dd>{c.enforcementCertNo}（有效期至 {date(c.enforcementCertExpiry)}）</dd></>}
+              </dl>
+            </div>
+            <div className="grid-2">
+              <div className="panel">
+                <h2>派驻经历</h2>
+                {c.postings.length === 0 ? <Empty>没有记录。</Empty> : (
+                  <ol className="history">{c.postings.map((p, i) => (
+                    <li key={i}>{date(p.startDate)} — {p.endDate ? date(p.endDate) : '至今'} · {p.agency.township.name} · {p.agency.name}</li>
+                  ))}</ol>
+                )}
+              </div>
+              <div className="panel" id="my-results">
+                <h2>考核结果</h2>
+                {!c.assessmentResults?.length ? <Empty>暂无已公示的考核结果。</Empty> : (
+                  <ul>{c.assessmentResults.map((r) => <li key={r.year}>{r.year} 年：{r.grade ? GRADE[r.grade] ?? r.grade : '—'}</li>)}</ul>
+                )}
+              </div>
+            </div>
+            <div className="panel" id="my-tasks">
+              <h2>待办任务 <small>{tasks.length} 件</small></h2>
+              {tasks.length === 0 ? <Empty>没有待办任务。</Empty> : (
+                <ul className="event-list">{tasks.map((e) => {
+                  const flag = slaFlag(e.deadline, e.state);
+                  return (
+                    <li key={e.id}><a href="#/dispatch">{e.matterType}</a> · {EVENT_STATES[e.state] ?? e.state} · {dateTime(e.reportedAt)}
+                      {flag === 'overdue' && <span className="badge danger">超时</span>}
+                      {flag === 'warning' && <span className="badge warn">临期</span>}</li>
+                  );
+                })}</ul>
+              )}
+            </div>
+          </>
+        );
+      }}</Guard>
+    </section>
+  );
+}
