@@ -104,12 +104,16 @@ def register_spa(stack: Stack) -> None:
 
 
 @contextlib.contextmanager
-def running_stack(database_url: str, prefix: str, *, extra_env: dict | None = None, spa: bool = False):
-    """A stack with demo data, started and, at the end, stopped. ``spa``: the browser test's app is registered."""
+def running_stack(database_url: str, prefix: str, *, extra_env: dict | None = None, spa: bool = False,
+                  console: bool = False):
+    """A stack with demo data, started and, at the end, stopped. ``spa``: the browser test's app is
+    registered; ``console``: the built web console (web/dist) is served from ``stack.spa_origin``."""
     stack = new_stack(database_url, prefix)
     stack.extra_env.update(extra_env or {})
     stack.prepare(demo=True)
-    if spa:
+    if console:
+        stack.console_port = int(stack.spa_origin.rsplit(":", 1)[1])
+    if spa or console:
         register_spa(stack)
     stack.start()
     try:

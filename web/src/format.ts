@@ -15,9 +15,15 @@ export function dateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  // The county works in Asia/Shanghai whatever the browser's zone.
-  return d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }).replace(/\//g, '-');
+  const part = Object.fromEntries(SHANGHAI.formatToParts(d).map((p) => [p.type, p.value]));
+  return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}:${part.second}`;
 }
+
+// The county works in Asia/Shanghai whatever the browser's zone.
+const SHANGHAI = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit',
+  hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+});
 
 export const EVENT_STATES: Record<string, string> = {
   REPORTED: '待受理',
@@ -46,6 +52,18 @@ export const EVENT_ACTIONS: Record<string, string> = {
   VERIFY_PASS: '核查通过',
   VERIFY_FAIL: '核查不通过',
   REOPEN: '重启',
+};
+
+export const EVENT_SOURCES: Record<string, string> = { GRID: '网格上报', HOTLINE: '热线', SYSTEM: '部门系统推送' };
+
+/** Why the routing recommended whom it did (RoutingRecommendation.reason). */
+export const ROUTING_REASONS: Record<string, string> = {
+  POST_AND_GRID: '定岗且在本网格',
+  POST: '定岗',
+  GRID_LINE: '本网格本条线',
+  LINE: '本条线',
+  POST_UNIT: '定岗单位',
+  NONE: '无匹配，由指挥室研判',
 };
 
 /** Which extra input an event action needs before the API accepts it. */

@@ -4,7 +4,9 @@ import {
   ActOnEventMutation, DispatchBoardQuery, DuplicateCandidatesQuery, GridEventQuery, PlatformUnitsQuery, RosterPageQuery,
 } from '../api/operations';
 import { Empty, ErrorBox, Guard } from '../components/State';
-import { actionNeeds, CLOSING_REASONS, dateTime, EVENT_ACTIONS, EVENT_STATES, slaFlag } from '../format';
+import {
+  actionNeeds, CLOSING_REASONS, dateTime, EVENT_ACTIONS, EVENT_SOURCES, EVENT_STATES, ROUTING_REASONS, slaFlag,
+} from '../format';
 import type { EventAction, EventState, GridEventDetailQuery } from '../gql/graphql';
 
 /** The board refreshes itself while open. Polling, not a subscription: the gateway and the
@@ -85,7 +87,7 @@ function EventBody({ e, matter, onChanged }: { e: Detail; matter?: string; onCha
       <p>{e.description}</p>
       <dl className="facts">
         <dt>地点</dt><dd>{e.location ?? '—'}</dd>
-        <dt>来源</dt><dd>{e.source}</dd>
+        <dt>来源</dt><dd>{EVENT_SOURCES[e.source] ?? e.source}</dd>
         <dt>上报</dt><dd>{dateTime(e.reportedAt)}</dd>
         <dt>承办单位</dt><dd>{e.leadUnit?.name ?? '—'}</dd>
         <dt>承办人</dt><dd>{e.assignee?.name ?? '—'}</dd>
@@ -98,10 +100,11 @@ function EventBody({ e, matter, onChanged }: { e: Detail; matter?: string; onCha
       </dl>
       {e.recommendation && (
         <div className="recommendation" id="recommendation">
-          <strong>推荐派遣：</strong>{e.recommendation.reason}{e.recommendation.note && <span>（{e.recommendation.note}）</span>}
+          <strong>推荐派遣：</strong>{e.recommendation.note}
+          <span className="badge" data-reason={e.recommendation.reason}>{ROUTING_REASONS[e.recommendation.reason] ?? e.recommendation.reason}</span>
         </div>
       )}
-      <Actions e={e} onChanged={onChanged} />
+      <Actions key={`${e.id}:${e.state}`} e={e} onChanged={onChanged} />
       <h3>处置过程</h3>
       <ol className="history">
         {e.history.map((h, i) => (

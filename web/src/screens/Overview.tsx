@@ -3,7 +3,7 @@ import { useMutation, useQuery } from '../api/hooks';
 import { CountyOverviewQuery, IssueRemindersMutation } from '../api/operations';
 import { Chart, type ChartOption } from '../components/Chart';
 import { Empty, ErrorBox, Guard } from '../components/State';
-import { date, percent } from '../format';
+import { date, dateTime, percent } from '../format';
 import type { CountyOverviewQuery as Data } from '../gql/graphql';
 
 /** 全县概览 — for 编办, 组织部 and the county's leaders: quota against people in post. */
@@ -110,7 +110,7 @@ function OverviewBody({ data, reminders }: { data: Data; reminders: ReactNode })
             <tbody>
               {data.reminderNotices.nodes.map((n) => (
                 <tr key={n.id} className={n.overdue ? 'overdue' : ''}>
-                  <td>{n.department.name}</td><td>{date(n.issuedAt)}</td><td>{date(n.deadline)}</td>
+                  <td>{n.department.name}</td><td>{dateTime(n.issuedAt).slice(0, 10)}</td><td>{date(n.deadline)}</td>
                   <td>{n.vacanciesAtIssue}</td><td>{n.replenished}</td>
                   <td>{n.overdue ? <span className="badge danger">已逾期</span> : <span className="badge">办理中</span>}</td>
                 </tr>
