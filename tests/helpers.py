@@ -43,8 +43,8 @@ REDIRECT = "http://127.0.0.1:4080/callback"
 
 
 def authorize_url(identity_url: str, challenge: str | None, state: str = "st-1", client_id: str = "county-web",
-                  scope: str = "api offline_access", method: str = "S256") -> str:
-    params = {"response_type": "code", "client_id": client_id, "redirect_uri": REDIRECT, "scope": scope,
+                  scope: str = "api offline_access", method: str = "S256", redirect_uri: str = REDIRECT) -> str:
+    params = {"response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri, "scope": scope,
               "state": state}
     if challenge:
         params.update(code_challenge=challenge, code_challenge_method=method)

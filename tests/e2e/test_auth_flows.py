@@ -63,7 +63,7 @@ def test_code_exchange_with_the_wrong_verifier_is_refused(identity_url):
 
 def test_unknown_redirect_uri_shows_an_error_page_and_never_redirects(identity_url):
     _, challenge = pkce_pair()
-    url = authorize_url(identity_url, challenge).replace("127.0.0.1%3A4000", "evil.example")
+    url = authorize_url(identity_url, challenge, redirect_uri="http://evil.example/callback")
     resp = httpx.get(url, follow_redirects=False)
     assert resp.status_code == 400 and "location" not in resp.headers
 

@@ -133,7 +133,7 @@ def test_the_login_page_may_return_to_the_app_and_cannot_be_framed(identity_url)
               "state": "s", "code_challenge": challenge, "code_challenge_method": "S256"}
     page = httpx.get(f"{identity_url}/oauth/authorize?{urllib.parse.urlencode(params)}")
     csp = page.headers["content-security-policy"]
-    assert "form-action 'self' http://127.0.0.1:4000" in csp and "frame-ancestors 'none'" in csp
+    assert f"form-action 'self' {REDIRECT.rsplit('/', 1)[0]}" in csp and "frame-ancestors 'none'" in csp
     unknown = httpx.get(f"{identity_url}/oauth/authorize?{urllib.parse.urlencode({**params, 'client_id': 'nobody'})}")
     assert unknown.status_code == 400 and "未在本系统登记" in unknown.text and "invalid_client" in unknown.text
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 
 from devstack import PYTHON, ROOT
 from helpers import eventually
@@ -41,19 +40,24 @@ def test_consumer_killed_mid_stream_loses_and_doubles_nothing(stack, run_prefix)
     at_kill = count()
     assert 0 < at_kill < expected, f"consumer was not stopped mid-stream ({at_kill}/{expected})"
 
+    with db_conn(stack, "personnel") as conn:
+        last = conn.execute("SELECT txid, id FROM outbox_event ORDER BY txid DESC, id DESC LIMIT 1").fetchone()
+
+    def position() -> str | None:
+        with db_conn(scratch, "assessment") as conn:
+            row = conn.execute("SELECT position FROM consumer_cursor WHERE name = 'personnel'").fetchone()
+        return row[0] if row else None
+
     second = consume()
     try:
-        eventually(lambda: count() == expected, timeout=60)
-        time.sleep(1.0)  # let it poll again: a duplicate delivery would show up now
+        # Done when the cursor stands on the last event: everything after the kill was applied and
+        # acknowledged, so no later poll can deliver any of it again.
+        eventually(lambda: count() == expected and position() == f"{last[0]}:{last[1]}", timeout=60)
     finally:
         os.killpg(second.pid, signal.SIGTERM)
         second.wait(timeout=10)
 
     with db_conn(scratch, "assessment") as conn:
         rows = conn.execute("SELECT cadre_id::text, events_applied FROM roster_entry").fetchall()
-        position = conn.execute("SELECT position FROM consumer_cursor WHERE name = 'personnel'").fetchone()[0]
     assert {r[0] for r in rows} == cadre_ids
     assert all(applied == 1 for _, applied in rows), "an event was applied twice"
-    with db_conn(stack, "personnel") as conn:
-        last = conn.execute("SELECT txid, id FROM outbox_event ORDER BY txid DESC, id DESC LIMIT 1").fetchone()
-    assert position == f"{last[0]}:{last[1]}"

@@ -7,7 +7,7 @@ from personnel_world import DEPT, STAFFING, TOWN, agency_id, dept_admin, with_ro
 from sqlalchemy import select
 
 from personnel import quotas, regions, vacancies
-from personnel.models import Agency
+from personnel.models import Agency, Department
 from servicekit.errors import Forbidden, RuleViolation
 
 
@@ -50,7 +50,42 @@ async def test_moving_places_to_the_hub_keeps_the_total(session):
     spare = (await vacancies.occupancy(session, [satellite]))[satellite].available
     assert spare > 0
     q = {a: (await session.get(Agency, a)).quota for a in (hub, satellite)}
-    request = await quotas.propose(session, dept_admin("zhzfj"), department_id=DEPT["zhzfj"], new_total=None,
+    total = (await session.get(Department, DEPT["zhzfj"])).quota_total
+    request = await quotas.propose(session, dept_admin("zhzfj"), department_id=DEPT["zhzfj"], new_total=total,
                                    agency_quotas={hub: q[hub] + spare, satellite: q[satellite] - spare},
                                    reason="卫星乡镇并入枫桥片区", reorganisation=True)
-    assert request.new_total == request.old_total
+    await quotas.decide(session, STAFFING, request_id=request.id, approve=True, note=None)
+    after = {a.id: a.quota for a in (await session.scalars(
+        select(Agency).where(Agency.department_id == DEPT["zhzfj"]).execution_options(populate_existing=True))).all()}
+    assert (after[hub], after[satellite]) == (q[hub] + spare, q[satellite] - spare)
+    assert sum(after.values()) == total == (await session.get(Department, DEPT["zhzfj"])).quota_total
+
+
+async def test_rule_reorganisation_lowers_total(session):
+    """Moving places out of the county's total under the name of a reorganisation is refused."""
+    satellite = (await with_room(session, "zhzfj"))[0]
+    spare = (await vacancies.occupancy(session, [satellite]))[satellite].available
+    quota = (await session.get(Agency, satellite)).quota
+    total = (await session.get(Department, DEPT["zhzfj"])).quota_total
+    with pytest.raises(RuleViolation) as err:
+        await quotas.propose(session, dept_admin("zhzfj"), department_id=DEPT["zhzfj"], new_total=total - spare,
+                             agency_quotas={satellite: quota - spare}, reason="并入片区", reorganisation=True)
+    assert err.value.rule == "REORGANISATION_LOWERS_TOTAL"
+
+
+async def test_rule_quota_changed_since_request(session):
+    """Two requests against the same ledger: once one is approved, the other describes a ledger that
+    no longer exists and is refused, changing nothing."""
+    hub, satellite = agency_id("zhzfj", "fengqiao"), (await with_room(session, "zhzfj", exclude={agency_id("zhzfj", "fengqiao")}))[0]
+    q = {a: (await session.get(Agency, a)).quota for a in (hub, satellite)}
+    total = (await session.get(Department, DEPT["zhzfj"])).quota_total
+    first = await quotas.propose(session, dept_admin("zhzfj"), department_id=DEPT["zhzfj"], new_total=total,
+                                 agency_quotas={hub: q[hub] + 1, satellite: q[satellite] - 1}, reason="一")
+    second = await quotas.propose(session, dept_admin("zhzfj"), department_id=DEPT["zhzfj"], new_total=total + 1,
+                                  agency_quotas={hub: q[hub] + 1}, reason="二")
+    await quotas.decide(session, STAFFING, request_id=first.id, approve=True, note=None)
+    with pytest.raises(RuleViolation) as err:
+        await quotas.decide(session, STAFFING, request_id=second.id, approve=True, note=None)
+    assert err.value.rule == "QUOTA_CHANGED_SINCE_REQUEST"
+    assert (await session.get(Department, DEPT["zhzfj"])).quota_total == total
+    assert (await session.get(Agency, hub)).quota == q[hub] + 1

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from personnel_world import DEPT, ORG_DEPT, STAFFING, cadre_in, dept_admin, other_agency_with_room, township_admin
+from personnel_world import DEPT, ORG_DEPT, STAFFING, TOWN, cadre_in, dept_admin, other_agency_with_room, township_admin
+from sqlalchemy import select
 
 from personnel import adjustments as adj
 from personnel import snapshots
 from personnel.adjustments import Item
 from personnel.calendar import today
+from personnel.models import Cadre
 from servicekit.errors import Forbidden, RuleViolation
 
 
@@ -42,6 +44,17 @@ async def test_only_the_staffing_office_locks(session, who):
 
 
 async def test_a_township_compares_only_its_own_people(session):
+    """One person leaves 店口镇 and one 枫桥镇 after the lock: 店口镇 sees its own departure only;
+    the staffing office sees both."""
     snap = await snapshots.lock(session, STAFFING, period="2026-11", note=None)
+    leaving = {}
+    for town in ("diankou", "fengqiao"):
+        cadre = (await session.scalars(select(Cadre).where(Cadre.township_id == TOWN[town], Cadre.status == "IN_POST")
+                                       .order_by(Cadre.id).limit(1))).one()
+        cadre.status = "LEFT"
+        leaving[town] = cadre.id
+    await session.flush()
     diff = await snapshots.compare(session, township_admin("diankou"), snap.id)
-    assert diff.arrived == [] and diff.departed == []
+    assert diff.departed == [leaving["diankou"]] and diff.arrived == []
+    county = await snapshots.compare(session, STAFFING, snap.id)
+    assert sorted(county.departed) == sorted(leaving.values())

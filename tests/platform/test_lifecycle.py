@@ -37,17 +37,52 @@ def test_terminal_states_only_leave_by_reopening():
     assert lc.actions_from(lc.CLOSED) == ["reopen"]
 
 
-@given(st.lists(st.sampled_from(sorted({t.action for t in lc.TRANSITIONS.values()})), max_size=30))
-def test_any_sequence_of_actions_stays_inside_the_table(actions):
+# The lifecycle as the report describes it, written out independently of the module: (action, from)
+# → (to, who acts, needs a reason). The table in ``lifecycle`` must be exactly this.
+SPEC = {
+    ("accept", "REPORTED"): ("ACCEPTED", "CENTRE", False),
+    ("refuse", "REPORTED"): ("REFUSED", "CENTRE", True),
+    ("mark_duplicate", "REPORTED"): ("DUPLICATE", "CENTRE", False),
+    ("dispatch", "ACCEPTED"): ("DISPATCHED", "CENTRE", False),
+    ("dispatch", "RETURNED"): ("DISPATCHED", "CENTRE", False),
+    ("dispatch", "REOPENED"): ("DISPATCHED", "CENTRE", False),
+    ("return", "DISPATCHED"): ("RETURNED", "ASSIGNEE", True),
+    ("assign", "DISPATCHED"): ("DISPATCHED", "UNIT_HEAD", False),
+    ("assign", "SIGNED"): ("SIGNED", "UNIT_HEAD", False),
+    ("assign", "IN_PROGRESS"): ("IN_PROGRESS", "UNIT_HEAD", False),
+    ("sign", "DISPATCHED"): ("SIGNED", "ASSIGNEE", False),
+    ("start", "SIGNED"): ("IN_PROGRESS", "ASSIGNEE", False),
+    ("feedback", "IN_PROGRESS"): ("FEEDBACK", "ASSIGNEE", False),
+    ("verify_pass", "FEEDBACK"): ("CLOSED", "CENTRE", False),
+    ("verify_fail", "FEEDBACK"): ("IN_PROGRESS", "CENTRE", True),
+    ("reopen", "CLOSED"): ("REOPENED", "CENTRE", True),
+}
+ACTIONS = sorted({a for a, _ in SPEC})
+
+
+def test_the_transition_table_is_exactly_the_specification():
+    table = {(t.action, t.source): (t.target, t.actor, t.needs_reason) for t in lc.TRANSITIONS.values()}
+    assert table == SPEC
+
+
+@given(st.lists(st.sampled_from(ACTIONS), max_size=30))
+def test_any_sequence_of_actions_moves_as_the_specification_says(actions):
+    """Every action either moves the event where the specification says, or is refused when the
+    specification has no such move from the current state — never anything in between."""
     state = lc.REPORTED
     for action in actions:
-        try:
-            t = lc.transition(action, state)
-        except lc.IllegalTransition:
+        expected = SPEC.get((action, state))
+        if expected is None:
+            with pytest.raises(lc.IllegalTransition):
+                lc.transition(action, state)
             continue
-        assert (t.source, t.target) in {(x.source, x.target) for x in lc.TRANSITIONS.values()}
-        state = t.target
-    assert state in lc.STATES
+        assert lc.transition(action, state).target == expected[0]
+        state = expected[0]
+
+
+@pytest.mark.parametrize("state", lc.STATES)
+def test_the_actions_offered_from_each_state_are_the_specified_ones(state):
+    assert lc.actions_from(state) == sorted(a for a, s in SPEC if s == state)
 
 
 def test_every_state_but_the_start_is_reachable():

@@ -4,6 +4,7 @@ units; assignment within the unit by its head; call-backs; duplicates and their 
 from __future__ import annotations
 
 import uuid
+from types import SimpleNamespace
 
 import pytest
 from platform_world import (
@@ -23,7 +24,9 @@ from platform_world import (
 from sqlalchemy import select
 
 from platforms import dispatch, org, routing
-from platforms.models import Callback, GridEvent
+from platforms.gql_dispatch import GridEvent as ApiGridEvent
+from platforms.models import Callback
+from servicekit.app import Context
 from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
 from servicekit.principal import Role
 
@@ -152,10 +155,15 @@ async def test_duplicates_are_suggested_and_the_reporter_learns_the_outcome(sess
     await dispatch.act(session, CENTRE, event_id=copy.id, action="mark_duplicate", duplicate_of=original.id)
     await dispatch.act(session, CENTRE, event_id=original.id, action="verify_pass", closing_reason="RESOLVED",
                        callback=dispatch.CallbackInput(reached=False))
-    # The grid worker who reported the copy reads it, and through it the original's outcome.
+    # The grid worker who reported the copy reads it, and through the API's originalOutcome field
+    # (its resolver, on this session) the original's outcome.
     mine = await dispatch.get_event(session, GRID, copy.id)
-    outcome = await session.get(GridEvent, mine.duplicate_of)
-    assert (outcome.state, outcome.closing_reason) == ("CLOSED", "RESOLVED")
+    info = SimpleNamespace(context=Context(request=None, principal=GRID, settings=None, sessionmaker=None,
+                                           _session=session))
+    outcome = await ApiGridEvent.of(mine).original_outcome(info)
+    assert (outcome.event_id, outcome.state, outcome.closing_reason) == (str(original.id), "CLOSED", "RESOLVED")
+    assert outcome.closed_at is not None
+    assert await ApiGridEvent.of(original).original_outcome(info) is None  # an original has none
 
 
 async def test_rule_callback_before_feedback(session):

@@ -1,0 +1,135 @@
+"""Mutation testing of the rule and policy modules with mutmut (`make mutation`; slow, not in `make test`).
+
+mutmut finds sources only under `src/` of the directory it runs in, and the services live in
+`services/<name>/src`: so each service gets a workspace of its own (`.data/mutation/<service>`)
+holding its `src/`, the `tests/` tree and `pytest.ini`, and mutmut runs there against the
+in-process tests of that service only (real PostgreSQL, rolled-back sessions; no stack).
+
+    python tools/mutation.py                         # every listed module
+    python tools/mutation.py assessment.excellence   # one module (or several)
+
+Prints the kill rate per module and every survivor, and writes the summary to
+docs/mutation.md. Survivors that are equivalent mutants (no test could tell them apart) are
+listed in EQUIVALENT below with the reason; they count as killed in the rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / ".data" / "mutation"
+
+# service → (package, in-process test folder, modules under mutation)
+TARGETS: dict[str, tuple[str, str, list[str]]] = {
+    "personnel": ("personnel", "tests/personnel", ["quotas", "adjustments", "vacancies", "policy"]),
+    "assessment": ("assessment", "tests/assessment", ["excellence", "cycles"]),
+    "platform": ("platforms", "tests/platform", ["lifecycle", "dispatch", "sla", "policy"]),
+    "servicekit": ("servicekit", "tests/kernel", ["visibility", "auth"]),
+}
+
+# Mutant name → why no test can kill it (the behaviour is the same). Counted as killed.
+EQUIVALENT: dict[str, str] = {}
+
+GOAL = 0.90
+
+
+def workspace(service: str, modules: list[str]) -> Path:
+    package, tests, _ = TARGETS[service]
+    ws = WORK / service
+    if ws.exists():
+        shutil.rmtree(ws)
+    ws.mkdir(parents=True)
+    shutil.copytree(ROOT / "services" / service / "src", ws / "src",
+                    ignore=shutil.ignore_patterns("*.egg-info", "__pycache__"))
+    shutil.copytree(ROOT / "tests", ws / "tests", ignore=shutil.ignore_patterns("__pycache__", "e2e", "deploy"))
+    shutil.copy2(ROOT / "pytest.ini", ws / "pytest.ini")
+    sources = "\n    ".join(f"src/{package}/{m}.py" for m in modules)
+    (ws / "setup.cfg").write_text(f"""[mutmut]
+source_paths =
+    {sources}
+pytest_add_cli_args_test_selection =
+    {tests}
+pytest_add_cli_args =
+    -p no:cacheprovider
+    -q
+""", encoding="utf-8")
+    return ws
+
+
+def run(service: str, modules: list[str]) -> dict[str, dict[str, list[str]]]:
+    ws = workspace(service, modules)
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    if not env.get("DATABASE_URL"):
+        # One embedded server for every workspace (the tests' own fallback would start one per workspace).
+        sys.path.insert(0, str(ROOT / "services" / "servicekit" / "src"))
+        from servicekit import embedded_pg
+
+        env["DATABASE_URL"] = embedded_pg.start(ROOT / ".data" / "pg-test")
+    mutmut = [sys.executable, "-m", "mutmut"]
+    subprocess.run([*mutmut, "run", "--max-children", str(os.cpu_count() or 2)], cwd=ws, env=env, check=False)
+    out = subprocess.run([*mutmut, "results", "--all", "true"], cwd=ws, env=env, capture_output=True, text=True)
+    by_module: dict[str, dict[str, list[str]]] = collections.defaultdict(lambda: collections.defaultdict(list))
+    for line in out.stdout.splitlines():
+        m = re.match(r"\s*([\w.]+?)\.x[_ǁ]?[\w ǁ]*?__mutmut_\d+: (.+)$", line.strip())
+        name, status = (line.strip().rsplit(": ", 1) + [""])[:2]
+        if not status:
+            continue
+        module = name.split(".x")[0] if m is None else m.group(1)
+        by_module[module][status.strip()].append(name)
+    return by_module
+
+
+def summarise(results: dict[str, dict[str, dict[str, list[str]]]]) -> str:
+    lines = [f"# Mutation testing (`make mutation`, mutmut) — {dt.date.today().isoformat()}", "",
+             "| module | mutants | killed | equivalent | survived | no tests | timeout | kill rate |",
+             "|---|---|---|---|---|---|---|---|"]
+    survivors: list[str] = []
+    for service, modules in results.items():
+        for module, statuses in sorted(modules.items()):
+            killed = len(statuses.get("killed", []))
+            survived = [s for s in statuses.get("survived", []) if s not in EQUIVALENT]
+            equivalent = [s for s in statuses.get("survived", []) if s in EQUIVALENT]
+            untested = statuses.get("no tests", [])
+            timeout = len(statuses.get("timeout", []))
+            total = sum(len(v) for v in statuses.values())
+            rate = (killed + len(equivalent) + timeout) / total if total else 1.0
+            flag = "" if rate >= GOAL else " ✗"
+            lines.append(f"| {service}: `{module}` | {total} | {killed} | {len(equivalent)} | {len(survived)} | "
+                         f"{len(untested)} | {timeout} | {rate:.0%}{flag} |")
+            survivors += [f"- `{s}` (survived)" for s in survived] + [f"- `{s}` (no test reaches it)" for s in untested]
+    lines += ["", f"Goal: ≥ {GOAL:.0%} killed per module; equivalent mutants are listed in `tools/mutation.py`.", ""]
+    if survivors:
+        lines += ["## Survivors", "", "Show one with `cd .data/mutation/<service> && python -m mutmut show <name>`.", "",
+                  *survivors]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("only", nargs="*", help="service.module to run (default: all listed)")
+    args = parser.parse_args(argv)
+    wanted: dict[str, list[str]] = collections.defaultdict(list)
+    for service, (package, _, modules) in TARGETS.items():
+        for module in modules:
+            if not args.only or f"{service}.{module}" in args.only or f"{package}.{module}" in args.only:
+                wanted[service].append(module)
+    if not wanted:
+        parser.error(f"nothing matches {args.only}")
+    results = {service: run(service, modules) for service, modules in wanted.items()}
+    summary = summarise(results)
+    print(summary)
+    (ROOT / "docs" / "mutation.md").write_text(summary, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
