@@ -52,15 +52,27 @@ def workspace(service: str, modules: list[str]) -> Path:
                     ignore=shutil.ignore_patterns("*.egg-info", "__pycache__"))
     shutil.copytree(ROOT / "tests", ws / "tests", ignore=shutil.ignore_patterns("__pycache__", "e2e", "deploy"))
     shutil.copy2(ROOT / "pytest.ini", ws / "pytest.ini")
-    sources = "\n    ".join(f"src/{package}/{m}.py" for m in modules)
+    # What the tests reach through ROOT: tools/devstack.py, each service's migrations and demo data.
+    shutil.copytree(ROOT / "tools", ws / "tools", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "services", ws / "services", ignore=shutil.ignore_patterns("*.egg-info", "__pycache__"))
+    shutil.copytree(ROOT / "demo", ws / "demo")
+    # The whole package is copied (so the mutated copy is the package the tests import); only the
+    # listed modules are mutated.
+    only = "\n    ".join(f"src/{package}/{m}.py" for m in modules)
     (ws / "setup.cfg").write_text(f"""[mutmut]
 source_paths =
-    {sources}
+    src/{package}
+only_mutate =
+    {only}
 pytest_add_cli_args_test_selection =
     {tests}
 pytest_add_cli_args =
-    -p no:cacheprovider
-    -q
+    -pno:cacheprovider
+also_copy =
+    pytest.ini
+    tools
+    services
+    demo
 """, encoding="utf-8")
     return ws
 

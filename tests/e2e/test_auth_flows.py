@@ -12,6 +12,8 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 from stackutil import db_conn, demo_user, subgraph
 
+from identity.login import account_key
+
 ME = "{ me { subject kind scopes departmentId roleBindings { role scopeKind scopeId } } }"
 SUBGRAPHS = ["identity", "personnel", "assessment", "platform"]
 
@@ -209,7 +211,44 @@ def test_refresh_rotates_and_reuse_of_a_rotated_token_revokes_the_family(stack, 
     assert actions
 
 
+def test_revoking_a_refresh_token_ends_its_whole_family(stack, identity_url):
+    """A browser app logging out revokes its refresh token at /oauth/revoke (RFC 7009): the rotated
+    descendants and the access tokens issued from the family die with it."""
+    first = login(identity_url, "zuzhibu", "Demo-2026-county")
+    second = refresh(identity_url, first["refresh_token"]).json()
+    revoked = httpx.post(f"{identity_url}/oauth/revoke", data={
+        "token": second["refresh_token"], "token_type_hint": "refresh_token", "client_id": "county-web"})
+    assert revoked.status_code == 200
+    assert refresh(identity_url, second["refresh_token"]).status_code == 400
+    eventually(lambda: gql(stack.gateway_url, "{ me { subject } }", token=second["access_token"])[0] == 401)
+    # Another session of the same person is untouched.
+    other = login(identity_url, "zuzhibu", "Demo-2026-county")
+    assert refresh(identity_url, other["refresh_token"]).status_code == 200
+
+
 # --- lockout -----------------------------------------------------------------------------------
+
+
+def test_a_lockout_expires_on_its_own(stack, identity_url, user_token):
+    username = f"exp{uuid.uuid4().hex[:8]}"
+    status, body = gql(stack.gateway_url, "mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }",
+                       {"i": {"username": username, "displayName": "到期测试", "password": "Correct-Horse-1"}},
+                       token=user_token("bianban"))
+    assert status == 200 and not body.get("errors"), body
+    _, challenge = pkce_pair()
+    address = {"x-forwarded-for": "203.0.113.9"}
+    for _ in range(3):
+        submit_login(identity_url, username, "wrong-password", challenge, headers=address)
+    assert submit_login(identity_url, username, "Correct-Horse-1", challenge, headers=address).status_code == 429
+    with db_conn(stack, "identity") as conn:  # LOCKOUT_MINUTES pass
+        moved = conn.execute("UPDATE login_throttle SET blocked_until = now() - interval '1 second', "
+                             "window_started_at = now() - interval '1 hour' "
+                             "WHERE blocked_until IS NOT NULL AND key = %s",
+                             (f"pair:{account_key(username)}|203.0.113.9",)).rowcount
+    assert moved == 1
+    assert submit_login(identity_url, username, "Correct-Horse-1", challenge, headers=address).status_code == 302
+
+
 
 
 def test_lockout_after_repeated_failed_logins_is_per_address(stack, identity_url, user_token):

@@ -41,6 +41,32 @@ def test_identity_administration_is_forbidden_to_service_clients(gateway, servic
     assert error_codes(body) == ["FORBIDDEN"], body
 
 
+@pytest.mark.parametrize("username", USERS)
+def test_revoke_role_permission_matrix(stack, gateway, user_token, username):
+    """revokeRole × every role: only the county offices revoke, and a refused revocation leaves the
+    binding in place."""
+    admin = user_token("zuzhibu")
+    _, created = gql(gateway, "mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }",
+                     {"i": {"username": f"r{uuid.uuid4().hex[:10]}", "displayName": "撤销测试",
+                            "password": "Revoke-Pass-2026"}}, token=admin)
+    user_id = created["data"]["createUser"]["user"]["id"]
+    township = DEMO["users"][5]["roles"][0][2]
+    _, granted = gql(gateway, "mutation($i: GrantRoleInput!) { grantRole(input: $i) { binding { id } } }",
+                     {"i": {"userId": user_id, "role": "GRID_WORKER", "scopeKind": "TOWNSHIP", "scopeId": township}},
+                     token=admin)
+    binding = granted["data"]["grantRole"]["binding"]["id"]
+    _, body = gql(gateway, "mutation($i: RevokeRoleInput!) { revokeRole(input: $i) { user { roleBindings { id } } } }",
+                  {"i": {"bindingId": binding, "reason": "调离"}}, token=user_token(username))
+    with db_conn(stack, "identity") as conn:
+        left = conn.execute("SELECT count(*) FROM role_binding WHERE id = %s", (binding,)).fetchone()[0]
+    if username in ADMINS:
+        assert not body.get("errors") and body["data"]["revokeRole"]["user"]["roleBindings"] == [], body
+        assert left == 0
+    else:
+        assert error_codes(body) == ["FORBIDDEN"], body
+        assert left == 1
+
+
 def _audit_count(stack) -> int:
     with db_conn(stack, "identity") as conn:
         return conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]

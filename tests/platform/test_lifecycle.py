@@ -32,6 +32,13 @@ def test_rule_illegal_transition(action, state):
         lc.transition(action, state)
 
 
+def test_rule_illegal_transition_names_the_action_and_the_state():
+    with pytest.raises(lc.IllegalTransition) as err:
+        lc.transition("sign", lc.REPORTED)
+    assert (err.value.action, err.value.state) == ("sign", "REPORTED")
+    assert str(err.value) == "sign is not allowed from REPORTED"
+
+
 def test_terminal_states_only_leave_by_reopening():
     assert lc.actions_from(lc.REFUSED) == [] and lc.actions_from(lc.DUPLICATE) == []
     assert lc.actions_from(lc.CLOSED) == ["reopen"]
