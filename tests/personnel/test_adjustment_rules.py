@@ -62,6 +62,34 @@ async def test_a_transfer_takes_effect_after_review_and_moves_the_person(session
     assert event.type == "cadre.moved" and event.payload["from"]["agency_id"] == str(origin)
 
 
+async def test_rule_already_reviewed(session):
+    """A batch is reviewed once: a second review, either way, is refused and changes nothing."""
+    cadre = await cadre_in(session, "sfj", min_years=2.5)
+    rows = await transfer(session, cadre, await other_agency_with_room(session, "sfj", cadre))
+    await adj.org_review(session, ORG_DEPT, batch_id=rows[0].batch_id, approve=True, note="同意")
+    for approve in (False, True):
+        with pytest.raises(RuleViolation) as err:
+            await adj.org_review(session, ORG_DEPT, batch_id=rows[0].batch_id, approve=approve, note="再审")
+        assert err.value.rule == "ALREADY_REVIEWED"
+    assert (rows[0].status, rows[0].org_review, rows[0].org_review_note) == ("APPROVED", "APPROVED", "同意")
+
+
+async def test_rule_already_effective(session):
+    """Making a batch effective twice would move the person twice: the second time is refused."""
+    cadre = await cadre_in(session, "sfj", min_years=2.5)
+    to = await other_agency_with_room(session, "sfj", cadre)
+    rows = await transfer(session, cadre, to)
+    await adj.org_review(session, ORG_DEPT, batch_id=rows[0].batch_id, approve=True, note=None)
+    await adj.make_effective(session, dept_admin("sfj"), batch_id=rows[0].batch_id)
+    moves = (await session.scalars(select(OutboxEvent).where(OutboxEvent.aggregate_id == str(cadre.id),
+                                                             OutboxEvent.type == "cadre.moved"))).all()
+    with pytest.raises(RuleViolation) as err:
+        await adj.make_effective(session, ORG_DEPT, batch_id=rows[0].batch_id)
+    assert err.value.rule == "ALREADY_EFFECTIVE"
+    assert len((await session.scalars(select(OutboxEvent).where(OutboxEvent.aggregate_id == str(cadre.id),
+                                                                OutboxEvent.type == "cadre.moved"))).all()) == len(moves)
+
+
 async def test_rule_not_approved(session):
     cadre = await cadre_in(session, "sfj", min_years=2.5)
     rows = await transfer(session, cadre, await other_agency_with_room(session, "sfj", cadre))
