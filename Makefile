@@ -24,7 +24,7 @@ SERVICES   := servicekit identity personnel assessment platform
 VERSION    ?= 0.1.0
 IMAGES     := identity personnel assessment platform
 
-.PHONY: install run test lint web-check supergraph supergraph-check deploy-check images bench chaos clean
+.PHONY: install run test lint web-check mutation supergraph supergraph-check deploy-check images bench chaos clean
 
 install: $(PY_STAMP) $(NODE_STAMP)
 
@@ -91,6 +91,11 @@ bench: $(PY_STAMP) $(NODE_STAMP) $(WRK)
 	$(PY) benchmarks/roster_page.py
 	$(PY) benchmarks/excellence_flow.py
 	$(PY) benchmarks/dispatch_round_trip.py
+
+## Mutation testing (mutmut) of the rule and policy modules against each service's in-process tests;
+## slow, not part of make test. Prints the kill rate per module and the survivors; writes docs/mutation.md.
+mutation: $(PY_STAMP)
+	$(PY) tools/mutation.py $(MODULES)
 
 ## Faults under load on a stack of its own (embedded PostgreSQL in .data/pg-chaos, really restarted):
 ## kill -9 platform, kill -9 personnel, database restart; prints what was refused and how fast it recovered.
