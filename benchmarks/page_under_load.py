@@ -79,7 +79,7 @@ def run(stack: Stack, *, seconds: float = SECONDS, connections: list[int] = CONN
     unfrozen_port = free_port()
     env = {**stack.env("personnel"), "GC_FREEZE": "false", "RUN_CONSUMERS": "false"}
     unfrozen = subprocess.Popen([PYTHON, "-m", "uvicorn", "--factory", "personnel.app:app", "--host", stack.host,
-                                 "--port", str(unfrozen_port), "--no-access-log", "--log-level", "warning"],
+                                 "--port", str(unfrozen_port), "--no-access-log", "--log-level", "warning", "--timeout-keep-alive", "75"],
                                 env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     targets = {
         "personnel subgraph direct": f"{stack.url('personnel')}/graphql",

@@ -112,7 +112,9 @@ class Stack:
     def start_service(self, name: str) -> None:
         package = next(p for n, p, _ in SERVICES if n == name)
         self._spawn(name, [PYTHON, "-m", "uvicorn", "--factory", f"{package}.app:app", "--host", self.host,
-                           "--port", str(self.ports[name]), "--no-access-log", "--log-level", "warning"],
+                           "--port", str(self.ports[name]), "--no-access-log", "--log-level", "warning",
+                           # Longer than the gateway's idle keep-alive (4 s): it never reuses a closed socket.
+                           "--timeout-keep-alive", "75"],
                     self.env(name), ROOT)
 
     def start_gateway(self) -> None:
