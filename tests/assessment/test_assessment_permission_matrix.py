@@ -119,6 +119,8 @@ OPERATIONS = {
     "resolveAssessmentObjection": ({"ORG_DEPARTMENT"}, _objected,
                                    lambda s, w, st: cycles.resolve_objection(s, w, objection_id=st.objection.id,
                                                                              resolution="维持")),
+    "assessmentObjections (query)": ({"ORG_DEPARTMENT", "CADRE(self)"}, _objected,
+                                     lambda s, w, st: cycles.list_objections(s, w, cycle_id=st.cycle.id, open_only=False)),
     "approveAssessmentResults": ({"ORG_DEPARTMENT"}, _window_passed,
                                  lambda s, w, st: cycles.approve(s, w, cycle_id=st.cycle.id)),
     "nominateHonour": ({"DEPARTMENT_ADMIN(own)", "TOWNSHIP_ADMIN(own)"}, _nothing,

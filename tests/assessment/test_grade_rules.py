@@ -84,6 +84,23 @@ async def test_an_objection_can_regrade_and_is_resolved_once(session):
     assert member.grade == "COMPETENT"  # the second resolution changed nothing
 
 
+async def test_objections_are_listed_to_the_org_department_and_each_cadre_sees_only_their_own(session):
+    cycle = await _published(session)
+    a, b = (await session.scalars(select(Member.cadre_id).where(Member.cycle_id == cycle.id)
+                                  .order_by(Member.cadre_id).limit(2))).all()
+    first = await cycles.file_objection(session, person(Role.CADRE, a), cycle_id=cycle.id, text="甲的异议")
+    second = await cycles.file_objection(session, person(Role.CADRE, b), cycle_id=cycle.id, text="乙的异议")
+    # Filed in one transaction, they share a timestamp: the order between them is the id's.
+    assert {o.id for o in await cycles.list_objections(session, ORG, cycle_id=cycle.id, open_only=False)} == {
+        first.id, second.id}
+    assert [o.id for o in await cycles.list_objections(session, person(Role.CADRE, a), cycle_id=cycle.id,
+                                                       open_only=False)] == [first.id]
+    await cycles.resolve_objection(session, ORG, objection_id=first.id, resolution="维持")
+    assert [o.id for o in await cycles.list_objections(session, ORG, cycle_id=cycle.id, open_only=True)] == [second.id]
+    with pytest.raises(Forbidden):
+        await cycles.list_objections(session, person(Role.LEADERSHIP, None), cycle_id=cycle.id, open_only=False)
+
+
 async def test_leadership_sees_all_results_after_publication_and_none_before(session):
     leader = person(Role.LEADERSHIP, None)
     cycle = await _complete(session)

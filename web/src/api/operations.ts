@@ -230,6 +230,32 @@ export const PublishResultsMutation = graphql(`
   }
 `);
 
+export const ObjectionsQuery = graphql(`
+  query Objections($cycleId: ID!, $openOnly: Boolean!) {
+    assessmentObjections(cycleId: $cycleId, openOnly: $openOnly) {
+      id text filedAt resolution resolvedBy cadre { id name township { name } department { name } }
+    }
+  }
+`);
+
+export const FileObjectionMutation = graphql(`
+  mutation FileObjection($input: FileObjectionInput!) {
+    fileAssessmentObjection(input: $input) { id text resolution }
+  }
+`);
+
+export const ResolveObjectionMutation = graphql(`
+  mutation ResolveObjection($input: ResolveObjectionInput!) {
+    resolveAssessmentObjection(input: $input) { id resolution }
+  }
+`);
+
+export const ApproveResultsMutation = graphql(`
+  mutation ApproveResults($input: PublishInput!) {
+    approveAssessmentResults(input: $input) { id status }
+  }
+`);
+
 export const MyPageQuery = graphql(`
   query MyPage($cadreId: ID!) {
     cadre(id: $cadreId) {

@@ -43,6 +43,10 @@ type Documents = {
     "\n  mutation SubmitRound1($input: Round1Input!) {\n    submitExcellenceRound1(input: $input) { departmentId status round1Quota }\n  }\n": typeof types.SubmitRound1Document,
     "\n  mutation SubmitRound2($input: Round2Input!) {\n    submitExcellenceRound2(input: $input) { townshipId quota used remaining submitted }\n  }\n": typeof types.SubmitRound2Document,
     "\n  mutation PublishResults($input: PublishInput!) {\n    publishAssessmentResults(input: $input) { id status objectionDeadline }\n  }\n": typeof types.PublishResultsDocument,
+    "\n  query Objections($cycleId: ID!, $openOnly: Boolean!) {\n    assessmentObjections(cycleId: $cycleId, openOnly: $openOnly) {\n      id text filedAt resolution resolvedBy cadre { id name township { name } department { name } }\n    }\n  }\n": typeof types.ObjectionsDocument,
+    "\n  mutation FileObjection($input: FileObjectionInput!) {\n    fileAssessmentObjection(input: $input) { id text resolution }\n  }\n": typeof types.FileObjectionDocument,
+    "\n  mutation ResolveObjection($input: ResolveObjectionInput!) {\n    resolveAssessmentObjection(input: $input) { id resolution }\n  }\n": typeof types.ResolveObjectionDocument,
+    "\n  mutation ApproveResults($input: PublishInput!) {\n    approveAssessmentResults(input: $input) { id status }\n  }\n": typeof types.ApproveResultsDocument,
     "\n  query MyPage($cadreId: ID!) {\n    cadre(id: $cadreId) {\n      id name professionalLine isEnforcement status postedOn nextMoveAllowedOn ageBand idNumber phone\n      politicalStatus rank education enforcementCertNo enforcementCertExpiry\n      department { name } township { name } agency { name }\n      postings { role startDate endDate agency { name township { name } } }\n      assessmentResults { year grade }\n    }\n    gridEvents(first: 20, filter: { assigneeCadreId: $cadreId }) {\n      nodes { id matterType state reportedAt deadline { dueAt overdue warned } }\n    }\n  }\n": typeof types.MyPageDocument,
 };
 const documents: Documents = {
@@ -74,6 +78,10 @@ const documents: Documents = {
     "\n  mutation SubmitRound1($input: Round1Input!) {\n    submitExcellenceRound1(input: $input) { departmentId status round1Quota }\n  }\n": types.SubmitRound1Document,
     "\n  mutation SubmitRound2($input: Round2Input!) {\n    submitExcellenceRound2(input: $input) { townshipId quota used remaining submitted }\n  }\n": types.SubmitRound2Document,
     "\n  mutation PublishResults($input: PublishInput!) {\n    publishAssessmentResults(input: $input) { id status objectionDeadline }\n  }\n": types.PublishResultsDocument,
+    "\n  query Objections($cycleId: ID!, $openOnly: Boolean!) {\n    assessmentObjections(cycleId: $cycleId, openOnly: $openOnly) {\n      id text filedAt resolution resolvedBy cadre { id name township { name } department { name } }\n    }\n  }\n": types.ObjectionsDocument,
+    "\n  mutation FileObjection($input: FileObjectionInput!) {\n    fileAssessmentObjection(input: $input) { id text resolution }\n  }\n": types.FileObjectionDocument,
+    "\n  mutation ResolveObjection($input: ResolveObjectionInput!) {\n    resolveAssessmentObjection(input: $input) { id resolution }\n  }\n": types.ResolveObjectionDocument,
+    "\n  mutation ApproveResults($input: PublishInput!) {\n    approveAssessmentResults(input: $input) { id status }\n  }\n": types.ApproveResultsDocument,
     "\n  query MyPage($cadreId: ID!) {\n    cadre(id: $cadreId) {\n      id name professionalLine isEnforcement status postedOn nextMoveAllowedOn ageBand idNumber phone\n      politicalStatus rank education enforcementCertNo enforcementCertExpiry\n      department { name } township { name } agency { name }\n      postings { role startDate endDate agency { name township { name } } }\n      assessmentResults { year grade }\n    }\n    gridEvents(first: 20, filter: { assigneeCadreId: $cadreId }) {\n      nodes { id matterType state reportedAt deadline { dueAt overdue warned } }\n    }\n  }\n": types.MyPageDocument,
 };
 
@@ -189,6 +197,22 @@ export function graphql(source: "\n  mutation SubmitRound2($input: Round2Input!)
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation PublishResults($input: PublishInput!) {\n    publishAssessmentResults(input: $input) { id status objectionDeadline }\n  }\n"): typeof import('./graphql').PublishResultsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Objections($cycleId: ID!, $openOnly: Boolean!) {\n    assessmentObjections(cycleId: $cycleId, openOnly: $openOnly) {\n      id text filedAt resolution resolvedBy cadre { id name township { name } department { name } }\n    }\n  }\n"): typeof import('./graphql').ObjectionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation FileObjection($input: FileObjectionInput!) {\n    fileAssessmentObjection(input: $input) { id text resolution }\n  }\n"): typeof import('./graphql').FileObjectionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResolveObjection($input: ResolveObjectionInput!) {\n    resolveAssessmentObjection(input: $input) { id resolution }\n  }\n"): typeof import('./graphql').ResolveObjectionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ApproveResults($input: PublishInput!) {\n    approveAssessmentResults(input: $input) { id status }\n  }\n"): typeof import('./graphql').ApproveResultsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -161,6 +161,11 @@ export type EventState =
   /** 已签收 */
   | 'SIGNED';
 
+export type FileObjectionInput = {
+  cycleId: string;
+  text: string;
+};
+
 /** 部门评优进度 (联动化评优的环节) */
 export type FlowStatus =
   /** 部门已定 12.5% 优秀并函告乡镇 */
@@ -233,6 +238,12 @@ export type RequestStatus =
   | 'APPROVED'
   | 'PENDING'
   | 'REJECTED';
+
+export type ResolveObjectionInput = {
+  newGrade?: string | null | undefined;
+  objectionId: string;
+  resolution: string;
+};
 
 export type ReviewAdjustmentsInput = {
   approve: boolean;
@@ -506,6 +517,35 @@ export type PublishResultsMutationVariables = Exact<{
 
 
 export type PublishResultsMutation = { publishAssessmentResults: { id: string, status: CycleStatus, objectionDeadline: string | null } };
+
+export type ObjectionsQueryVariables = Exact<{
+  cycleId: string;
+  openOnly: boolean;
+}>;
+
+
+export type ObjectionsQuery = { assessmentObjections: Array<{ id: string, text: string, filedAt: string, resolution: string | null, resolvedBy: string | null, cadre: { id: string, name: string, township: { name: string }, department: { name: string } } }> };
+
+export type FileObjectionMutationVariables = Exact<{
+  input: FileObjectionInput;
+}>;
+
+
+export type FileObjectionMutation = { fileAssessmentObjection: { id: string, text: string, resolution: string | null } };
+
+export type ResolveObjectionMutationVariables = Exact<{
+  input: ResolveObjectionInput;
+}>;
+
+
+export type ResolveObjectionMutation = { resolveAssessmentObjection: { id: string, resolution: string | null } };
+
+export type ApproveResultsMutationVariables = Exact<{
+  input: PublishInput;
+}>;
+
+
+export type ApproveResultsMutation = { approveAssessmentResults: { id: string, status: CycleStatus } };
 
 export type MyPageQueryVariables = Exact<{
   cadreId: string;
@@ -1112,6 +1152,52 @@ export const PublishResultsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PublishResultsMutation, PublishResultsMutationVariables>;
+export const ObjectionsDocument = new TypedDocumentString(`
+    query Objections($cycleId: ID!, $openOnly: Boolean!) {
+  assessmentObjections(cycleId: $cycleId, openOnly: $openOnly) {
+    id
+    text
+    filedAt
+    resolution
+    resolvedBy
+    cadre {
+      id
+      name
+      township {
+        name
+      }
+      department {
+        name
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ObjectionsQuery, ObjectionsQueryVariables>;
+export const FileObjectionDocument = new TypedDocumentString(`
+    mutation FileObjection($input: FileObjectionInput!) {
+  fileAssessmentObjection(input: $input) {
+    id
+    text
+    resolution
+  }
+}
+    `) as unknown as TypedDocumentString<FileObjectionMutation, FileObjectionMutationVariables>;
+export const ResolveObjectionDocument = new TypedDocumentString(`
+    mutation ResolveObjection($input: ResolveObjectionInput!) {
+  resolveAssessmentObjection(input: $input) {
+    id
+    resolution
+  }
+}
+    `) as unknown as TypedDocumentString<ResolveObjectionMutation, ResolveObjectionMutationVariables>;
+export const ApproveResultsDocument = new TypedDocumentString(`
+    mutation ApproveResults($input: PublishInput!) {
+  approveAssessmentResults(input: $input) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<ApproveResultsMutation, ApproveResultsMutationVariables>;
 export const MyPageDocument = new TypedDocumentString(`
     query MyPage($cadreId: ID!) {
   cadre(id: $cadreId) {

@@ -1,12 +1,12 @@
 import { useMemo, useState } from 'react';
 import { useMutation, useQuery } from '../api/hooks';
 import {
-  AssessmentCyclesQuery, CycleMembersQuery, ExcellencePlacesQuery, MakeShortlistMutation, OpenCycleMutation,
-  PublishResultsMutation, Round1Mutation, Round2Mutation,
+  ApproveResultsMutation, AssessmentCyclesQuery, CycleMembersQuery, ExcellencePlacesQuery, MakeShortlistMutation,
+  ObjectionsQuery, OpenCycleMutation, PublishResultsMutation, ResolveObjectionMutation, Round1Mutation, Round2Mutation,
 } from '../api/operations';
 import { nextCursors, Pager } from '../components/Pager';
 import { Empty, ErrorBox, Guard } from '../components/State';
-import { date, placesLeft } from '../format';
+import { date, dateTime, placesLeft } from '../format';
 import type { AssessmentCyclesQuery as CyclesData, CycleMembersQuery as MembersData } from '../gql/graphql';
 import { scopeOf, type Binding } from '../roles';
 
@@ -95,6 +95,9 @@ function CycleView({ cycle, bindings, names, onChange }: { cycle: Cycle; binding
         </table>
         {roles.has('ORG_DEPARTMENT') && cycle.status === 'OPEN' && <Publish cycleId={cycle.id} onDone={onChange} />}
       </div>
+      {roles.has('ORG_DEPARTMENT') && cycle.status !== 'OPEN' && (
+        <Objections cycle={cycle} onChange={() => { members.reload(); onChange(); }} />
+      )}
       <Guard state={members} what="考核对象">{(data) => (
         <>
           {department && (
@@ -241,5 +244,59 @@ function Round2({ cycle, departmentId, townshipId, departmentName, members, onDo
         </form>
       )}
     </div>
+  );
+}
+
+/** 公示期异议: the organisation department answers each objection (optionally regrading), then
+ * approves the results once the window has passed and nothing is open. */
+function Objections({ cycle, onChange }: { cycle: Cycle; onChange: () => void }) {
+  const list = useQuery(ObjectionsQuery, { cycleId: cycle.id, openOnly: false });
+  const [approve, approveState] = useMutation(ApproveResultsMutation);
+  return (
+    <div className="panel" id="objections">
+      <h2>公示异议</h2>
+      <Guard state={list} what="异议">{(data) => data.assessmentObjections.length === 0 ? <Empty>公示期内没有异议。</Empty> : (
+        <table className="table">
+          <thead><tr><th>姓名</th><th>乡镇</th><th>异议</th><th>提出时间</th><th>处理</th></tr></thead>
+          <tbody>{data.assessmentObjections.map((o) => (
+            <tr key={o.id} data-objection={o.id}>
+              <td>{o.cadre.name}</td><td>{o.cadre.township.name}</td><td>{o.text}</td><td>{dateTime(o.filedAt)}</td>
+              <td>{o.resolution ? <>{o.resolution}<span className="badge">已处理</span></> : (
+                <Resolve objectionId={o.id} onDone={() => { list.reload(); onChange(); }} />
+              )}</td>
+            </tr>
+          ))}</tbody>
+        </table>
+      )}</Guard>
+      {cycle.status === 'PUBLISHED' && (
+        <div className="actions">
+          <button type="button" disabled={approveState.busy} onClick={async () => {
+            if (await approve({ input: { cycleId: cycle.id } })) onChange();
+          }}>审定考核结果</button>
+          {approveState.error ? <ErrorBox error={approveState.error} /> : null}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function Resolve({ objectionId, onDone }: { objectionId: string; onDone: () => void }) {
+  const [resolution, setResolution] = useState('');
+  const [grade, setGrade] = useState('');
+  const [resolve, state] = useMutation(ResolveObjectionMutation);
+  return (
+    <form className="form" onSubmit={async (e) => {
+      e.preventDefault();
+      if (await resolve({ input: { objectionId, resolution, newGrade: grade || null } })) onDone();
+    }}>
+      <input name="resolution" placeholder="处理意见" required maxLength={500} value={resolution}
+        onChange={(e) => setResolution(e.target.value)} />
+      <select name="grade" value={grade} onChange={(e) => setGrade(e.target.value)}>
+        <option value="">维持原等次</option>
+        {Object.entries(GRADE).map(([k, v]) => <option key={k} value={k}>改为{v}</option>)}
+      </select>
+      <button type="submit" disabled={state.busy}>处理</button>
+      {state.error ? <ErrorBox error={state.error} /> : null}
+    </form>
   );
 }

@@ -1,5 +1,6 @@
-import { useQuery } from '../api/hooks';
-import { MyPageQuery } from '../api/operations';
+import { useState } from 'react';
+import { useMutation, useQuery } from '../api/hooks';
+import { AssessmentCyclesQuery, CycleMembersQuery, FileObjectionMutation, MyPageQuery, ObjectionsQuery } from '../api/operations';
 import { Empty, ErrorBox, Guard } from '../components/State';
 import { date, dateTime, EVENT_STATES, slaFlag } from '../format';
 import { scopeOf, type Binding } from '../roles';
@@ -54,6 +55,7 @@ export function MyPage({ bindings }: { bindings: Binding[] }) {
                 )}
               </div>
             </div>
+            <MyPublication />
             <div className="panel" id="my-tasks">
               <h2>待办任务 <small>{tasks.length} 件</small></h2>
               {tasks.length === 0 ? <Empty>没有待办任务。</Empty> : (
@@ -71,5 +73,41 @@ export function MyPage({ bindings }: { bindings: Binding[] }) {
         );
       }}</Guard>
     </section>
+  );
+}
+
+/** 公示: during a published cycle's window, a cadre sees their own result and may object to it. */
+function MyPublication() {
+  const cycles = useQuery(AssessmentCyclesQuery, {});
+  const published = cycles.data?.assessmentCycles.find((c) => c.status === 'PUBLISHED');
+  if (!published) return null;
+  return <PublishedCycle cycleId={published.id} period={published.period} deadline={published.objectionDeadline} />;
+}
+
+function PublishedCycle({ cycleId, period, deadline }: { cycleId: string; period: string; deadline?: string | null }) {
+  const mine = useQuery(CycleMembersQuery, { cycleId, departmentId: null, townshipId: null, after: null });
+  const objections = useQuery(ObjectionsQuery, { cycleId, openOnly: false });
+  const [text, setText] = useState('');
+  const [file, state] = useMutation(FileObjectionMutation);
+  const me = mine.data?.cycleMembers.nodes[0];
+  return (
+    <div className="panel" id="my-publication">
+      <h2>{period} 考核公示 <small>异议截止 {date(deadline)}</small></h2>
+      {me ? <p>综合得分 {me.total ?? '—'}，等次 <b>{me.grade ? GRADE[me.grade] ?? me.grade : '—'}</b></p> : <Empty>不在本期考核名单中。</Empty>}
+      {objections.data?.assessmentObjections.map((o) => (
+        <p key={o.id} className="muted">我的异议：{o.text}{o.resolution ? ` — 处理意见：${o.resolution}` : '（待组织部处理）'}</p>
+      ))}
+      {me && (
+        <form className="actions" onSubmit={async (e) => {
+          e.preventDefault();
+          if (await file({ input: { cycleId, text } })) { setText(''); objections.reload(); }
+        }}>
+          <input name="objection" placeholder="对考核结果有异议，请写明理由" required maxLength={1000} value={text}
+            onChange={(e) => setText(e.target.value)} />
+          <button type="submit" disabled={state.busy}>提出异议</button>
+          {state.error ? <ErrorBox error={state.error} /> : null}
+        </form>
+      )}
+    </div>
   );
 }

@@ -386,6 +386,23 @@ async def file_objection(session: AsyncSession, principal: Principal, *, cycle_i
     return objection
 
 
+async def list_objections(session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID,
+                          open_only: bool) -> list[Objection]:
+    """A cycle's objections, oldest first: the organisation department sees them all, a cadre their
+    own; nobody else. A cycle has few (one per person at most in practice), so no paging."""
+    stmt = select(Objection).where(Objection.cycle_id == cycle_id).order_by(Objection.filed_at, Objection.id)
+    if principal.is_service:
+        raise Forbidden("异议由组织部处理")
+    if not principal.has_role(Role.ORG_DEPARTMENT):
+        own = visibility.uuids(principal.scope_ids(Role.CADRE))
+        if not own:
+            raise Forbidden("异议由组织部处理")
+        stmt = stmt.where(Objection.cadre_id.in_(own))
+    if open_only:
+        stmt = stmt.where(Objection.resolution.is_(None))
+    return list((await session.scalars(stmt)).all())
+
+
 async def resolve_objection(session: AsyncSession, principal: Principal, *, objection_id: uuid.UUID, resolution: str,
                             new_grade: str | None = None) -> Objection:
     if principal.is_service or not principal.has_role(Role.ORG_DEPARTMENT):

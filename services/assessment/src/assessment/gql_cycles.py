@@ -6,6 +6,7 @@ import datetime as dt
 import enum
 import uuid
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 from sqlalchemy import select
@@ -214,11 +215,19 @@ class MissingScore:
     missing: list[str] = strawberry.field(description="TOWNSHIP / DEPARTMENT")
 
 
-@strawberry.type(description="异议")
+@strawberry.type(description="异议: 干部在公示期内对本人考核结果提出, 组织部处理 (可改等次)")
 class Objection:
     id: strawberry.ID
-    text: str
-    resolution: str | None
+    text: str = strawberry.field(description="异议内容")
+    resolution: str | None = strawberry.field(description="处理意见; 未处理时为空")
+    cadre: Cadre = strawberry.field(description="提出异议的干部")
+    filed_at: dt.datetime = strawberry.field(description="提出时间")
+    resolved_by: str | None = strawberry.field(description="处理人 (账号标识); 未处理时为空")
+
+    @staticmethod
+    def of(o: models.Objection) -> "Objection":
+        return Objection(id=strawberry.ID(str(o.id)), text=o.text, resolution=o.resolution,
+                         cadre=Cadre(id=strawberry.ID(str(o.cadre_id))), filed_at=o.filed_at, resolved_by=o.resolved_by)
 
 
 @strawberry.input
@@ -370,6 +379,16 @@ class CycleQuery:
                                 entity_type="Cycle", entity_id=str(cycle_id))
         return gql.ExcelFile.of("考核结果", content)
 
+    @strawberry.federation.field(description="考核异议 (公示期提出): 组织部看全部, 干部看本人的; 其他角色 FORBIDDEN",
+                                 requires_scopes=gql.PEOPLE)
+    async def assessment_objections(
+        self, info: Info[Context, None], cycle_id: strawberry.ID,
+        open_only: Annotated[bool, strawberry.argument(description="只看未处理的")] = False,
+    ) -> list[Objection]:
+        rows = await cycles.list_objections(info.context.session, info.context.principal,
+                                            cycle_id=_uuid(cycle_id, "周期"), open_only=open_only)
+        return [Objection.of(o) for o in rows]
+
     @strawberry.federation.field(description="缺评清单 (按权限范围)", requires_scopes=gql.PEOPLE)
     async def missing_scores(self, info: Info[Context, None], cycle_id: strawberry.ID) -> list[MissingScore]:
         rows = await cycles.completeness(info.context.session, info.context.principal, cycle_id=_uuid(cycle_id, "周期"))
@@ -413,14 +432,14 @@ class CycleMutation:
     async def file_assessment_objection(self, info: Info[Context, None], input: FileObjectionInput) -> Objection:
         o = await cycles.file_objection(info.context.session, info.context.principal,
                                         cycle_id=_uuid(input.cycle_id, "周期"), text=input.text)
-        return Objection(id=strawberry.ID(str(o.id)), text=o.text, resolution=o.resolution)
+        return Objection.of(o)
 
     @strawberry.federation.mutation(description="组织部处理异议", requires_scopes=gql.PEOPLE)
     async def resolve_assessment_objection(self, info: Info[Context, None], input: ResolveObjectionInput) -> Objection:
         o = await cycles.resolve_objection(info.context.session, info.context.principal,
                                            objection_id=_uuid(input.objection_id, "异议"), resolution=input.resolution,
                                            new_grade=input.new_grade)
-        return Objection(id=strawberry.ID(str(o.id)), text=o.text, resolution=o.resolution)
+        return Objection.of(o)
 
     @strawberry.federation.mutation(description="组织部审定考核结果", requires_scopes=gql.PEOPLE)
     async def approve_assessment_results(self, info: Info[Context, None], input: PublishInput) -> AssessmentCycle:
