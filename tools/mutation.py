@@ -28,12 +28,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / ".data" / "mutation"
 
-# service → (package, in-process test folder, modules under mutation)
-TARGETS: dict[str, tuple[str, str, list[str]]] = {
-    "personnel": ("personnel", "tests/personnel", ["quotas", "adjustments", "vacancies", "policy"]),
-    "assessment": ("assessment", "tests/assessment", ["excellence", "cycles"]),
-    "platform": ("platforms", "tests/platform", ["lifecycle", "dispatch", "sla", "policy"]),
-    "servicekit": ("servicekit", "tests/kernel", ["visibility", "auth"]),
+# service → (package, in-process test folders, modules under mutation). The kernel's modules are
+# used by every service, so every service's tests count for them.
+TARGETS: dict[str, tuple[str, list[str], list[str]]] = {
+    "personnel": ("personnel", ["tests/personnel"], ["quotas", "adjustments", "vacancies", "policy"]),
+    "assessment": ("assessment", ["tests/assessment"], ["excellence", "cycles"]),
+    "platform": ("platforms", ["tests/platform"], ["lifecycle", "dispatch", "sla", "policy"]),
+    "servicekit": ("servicekit", ["tests/kernel", "tests/personnel", "tests/assessment", "tests/platform"],
+                   ["visibility", "auth"]),
 }
 
 # Mutant name → why no test can kill it (the behaviour is the same). Counted as killed.
@@ -56,16 +58,20 @@ def workspace(service: str, modules: list[str]) -> Path:
     shutil.copytree(ROOT / "tools", ws / "tools", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "services", ws / "services", ignore=shutil.ignore_patterns("*.egg-info", "__pycache__"))
     shutil.copytree(ROOT / "demo", ws / "demo")
+    # The personnel seed finds demo/ four levels above its own file: from mutants/src/personnel/
+    # that is .data/mutation/.
+    shutil.copytree(ROOT / "demo", WORK / "demo", dirs_exist_ok=True)
     # The whole package is copied (so the mutated copy is the package the tests import); only the
     # listed modules are mutated.
     only = "\n    ".join(f"src/{package}/{m}.py" for m in modules)
+    tests_list = "\n    ".join(tests)
     (ws / "setup.cfg").write_text(f"""[mutmut]
 source_paths =
     src/{package}
 only_mutate =
     {only}
 pytest_add_cli_args_test_selection =
-    {tests}
+    {tests_list}
 pytest_add_cli_args =
     -pno:cacheprovider
 also_copy =
