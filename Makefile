@@ -102,10 +102,11 @@ mutation: $(PY_STAMP)
 chaos: $(PY_STAMP) $(NODE_STAMP)
 	$(PY) tools/chaos.py
 
-## Build the service images where a Docker engine runs (the gateway uses the official Hive Gateway image).
+## Build the service images and the console's where a Docker engine runs (the gateway uses the official Hive Gateway image).
 images:
 	@if docker info >/dev/null 2>&1; then \
 	  for s in $(IMAGES); do docker build -f services/$$s/Dockerfile -t county/$$s:$(VERSION) . || exit 1; done; \
+	  docker build -f web/Dockerfile -t county/console:$(VERSION) . || exit 1; \
 	else echo "no Docker engine on this machine: images are built by the release pipeline; make deploy-check lints the Dockerfiles"; fi
 
 ## Regenerate the subgraph SDL files and the composed supergraph (commit both).

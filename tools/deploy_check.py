@@ -271,6 +271,7 @@ def can_connect(objects: list[dict], src: str, dst: str, port: int) -> bool:
 
 
 REQUIRED = [("ingress-controller", "gateway", 4000), ("ingress-controller", "identity", 4001),
+            ("ingress-controller", "console", 8080),
             *[("gateway", s, p) for s, p in zip(SERVICES, (4001, 4002, 4003, 4004))],
             *[(s, "identity", 4001) for s in ("personnel", "assessment", "platform")],
             ("assessment", "personnel", 4002), ("platform", "personnel", 4002), ("personnel", "assessment", 4003),
@@ -278,6 +279,8 @@ REQUIRED = [("ingress-controller", "gateway", 4000), ("ingress-controller", "ide
             *[(s, "postgres", 5432) for s in SERVICES],
             *[(f"{s}-migrate", "postgres", 5432) for s in SERVICES]]
 FORBIDDEN = [("ingress-controller", "personnel", 4002), ("ingress-controller", "postgres", 5432),
+             # The console only serves files: browsers call the API; the pod reaches nothing.
+             ("console", "gateway", 4000), ("console", "identity", 4001), ("console", "postgres", 5432),
              ("gateway", "postgres", 5432), ("platform", "assessment", 4003),
              ("identity", "assessment", 4003), ("identity", "personnel", 4002),
              *[(f"{s}-migrate", "identity", 4001) for s in SERVICES]]
@@ -356,7 +359,8 @@ def lint_dockerfile(dockerfile: Path) -> list[str]:
 
 
 def lint_dockerfiles() -> list[str]:
-    return [p for d in sorted(ROOT.glob("services/*/Dockerfile")) for p in lint_dockerfile(d)]
+    dockerfiles = [*sorted(ROOT.glob("services/*/Dockerfile")), ROOT / "web" / "Dockerfile"]
+    return [p for d in dockerfiles for p in lint_dockerfile(d)]
 
 
 def main() -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+import httpx
 import pytest
 from helpers import error_codes, gql
 from stackutil import DEMO, db_conn
@@ -140,3 +141,38 @@ def test_verify_audit_command_reports_an_intact_chain_after_real_traffic(stack, 
     # Logins, token issues, admin changes and demo loading have all written to these chains.
     out = stack.manage(package, "verify-audit")
     assert "audit chain intact" in out
+
+
+def test_bootstrap_registers_the_web_consoles_origin(stack, identity_url):
+    """`kubectl apply -k` runs `python -m identity bootstrap` with CONSOLE_ORIGIN from county-config:
+    afterwards the console's callback is a registered redirect of county-web (the other URIs stay),
+    once, audited; an origin that is not https is refused and changes nothing."""
+    import subprocess
+
+    from devstack import PYTHON, ROOT
+    from helpers import authorize_url, pkce_pair
+
+    def bootstrap(origin: str):
+        return subprocess.run([PYTHON, "-m", "identity", "bootstrap"], cwd=ROOT, capture_output=True, text=True,
+                              env={**stack.env("identity"), "CONSOLE_ORIGIN": origin})
+
+    def registered():
+        with db_conn(stack, "identity") as conn:
+            return conn.execute("SELECT redirect_uris, post_logout_redirect_uris FROM oauth_client "
+                                "WHERE client_id = 'county-web'").fetchone()
+
+    before = registered()
+    for _ in range(2):  # idempotent
+        done = bootstrap("https://console.county.example/")
+        assert done.returncode == 0 and "county-web: https://console.county.example/callback registered" in done.stdout
+    uris, logout = registered()
+    assert uris == [*before[0], "https://console.county.example/callback"]
+    assert logout == [*before[1], "https://console.county.example/"]
+    with db_conn(stack, "identity") as conn:
+        assert conn.execute("SELECT count(*) FROM audit_log WHERE action = 'client.web_origin'").fetchone()[0] == 1
+    _, challenge = pkce_pair()
+    page = httpx.get(authorize_url(identity_url, challenge, redirect_uri="https://console.county.example/callback"))
+    assert page.status_code == 200 and 'name="password"' in page.text
+
+    refused = bootstrap("http://console.example")
+    assert refused.returncode != 0 and registered() == (uris, logout)

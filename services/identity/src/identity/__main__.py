@@ -40,7 +40,10 @@ def _retire(session, settings, kid):
 def _bootstrap(session, settings):
     keys.active_key(session, settings)
     seed.ensure_internal_clients(session, settings, ["personnel", "assessment", "platform"])
-    return "signing key and internal service clients ready"
+    done = "signing key and internal service clients ready"
+    if settings.console_origin:
+        done += "; " + seed.ensure_web_client(session, settings.console_origin)
+    return done
 
 
 def _bootstrap_admin(session, settings, username, role, display_name=None):

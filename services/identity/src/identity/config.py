@@ -25,6 +25,9 @@ class IdentitySettings(ServiceSettings):
     trusted_proxies: str = ""
     # Browser origins allowed beside those of registered redirect URIs (comma-separated).
     cors_origins: str = ""
+    # The web console's public origin (e.g. https://console.county.example): `bootstrap` registers
+    # it with the county-web client, so the console can sign people in after `kubectl apply -k`.
+    console_origin: str | None = None
     # A mounted Secret with the signing keys (see keys.py); unset: keys live in the database.
     signing_keys_file: str | None = None
 

@@ -42,6 +42,35 @@ def ensure_internal_clients(session: Session, settings: IdentitySettings, names:
             row.secret_hash = secret_hash
 
 
+WEB_CLIENT = "county-web"
+WEB_SCOPES = ["openid", "profile", "api", "offline_access"]
+
+
+def ensure_web_client(session: Session, origin: str) -> str:
+    """The browser client ``county-web`` (public, PKCE) with ``origin``'s callback and logout return
+    registered. URIs already registered stay (a dev server, a second console); audited when it changes."""
+    origin = origin.strip().rstrip("/")
+    if not origin.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        raise ValueError(f"the console origin must be https (got {origin!r})")
+    redirect, logout = f"{origin}/callback", f"{origin}/"
+    row = session.get(OAuthClient, WEB_CLIENT)
+    if row is None:
+        row = OAuthClient(client_id=WEB_CLIENT, name="县属乡用管理端", secret_hash=None, redirect_uris=[],
+                          post_logout_redirect_uris=[], grant_types=["authorization_code", "refresh_token"],
+                          scopes=WEB_SCOPES)
+        session.add(row)
+    before = {"redirect_uris": list(row.redirect_uris or []), "post_logout_redirect_uris": list(row.post_logout_redirect_uris or [])}
+    if redirect not in before["redirect_uris"]:
+        row.redirect_uris = [*before["redirect_uris"], redirect]
+    if logout not in before["post_logout_redirect_uris"]:
+        row.post_logout_redirect_uris = [*before["post_logout_redirect_uris"], logout]
+    after = {"redirect_uris": list(row.redirect_uris), "post_logout_redirect_uris": list(row.post_logout_redirect_uris)}
+    if after != before:
+        audit.record_sync(session, actor=None, action="client.web_origin", entity_type="OAuthClient",
+                          entity_id=WEB_CLIENT, before=before, after=after, reason="bootstrap: CONSOLE_ORIGIN")
+    return f"{WEB_CLIENT}: {redirect} registered"
+
+
 def seed_demo(session: Session, settings: IdentitySettings, path: Path = DEMO) -> dict:
     data = json.loads(path.read_text(encoding="utf-8"))
     keys.active_key(session, settings)
