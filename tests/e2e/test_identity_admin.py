@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
 import uuid
 
 import httpx
 import pytest
-from helpers import error_codes, gql
+from devstack import PYTHON, ROOT
+from helpers import authorize_url, error_codes, gql, pkce_pair
 from stackutil import DEMO, db_conn
 
 ADMINS = {"bianban", "zuzhibu"}
@@ -147,11 +149,6 @@ def test_bootstrap_registers_the_web_consoles_origin(stack, identity_url):
     """`kubectl apply -k` runs `python -m identity bootstrap` with CONSOLE_ORIGIN from county-config:
     afterwards the console's callback is a registered redirect of county-web (the other URIs stay),
     once, audited; an origin that is not https is refused and changes nothing."""
-    import subprocess
-
-    from devstack import PYTHON, ROOT
-    from helpers import authorize_url, pkce_pair
-
     def bootstrap(origin: str):
         return subprocess.run([PYTHON, "-m", "identity", "bootstrap"], cwd=ROOT, capture_output=True, text=True,
                               env={**stack.env("identity"), "CONSOLE_ORIGIN": origin})

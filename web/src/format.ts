@@ -98,6 +98,20 @@ export function slaFlag(deadline: { warned: boolean; overdue: boolean } | null |
   return null;
 }
 
+/** 年度考核等次 (Member.grade / AssessmentResult.grade). */
+export const GRADES: Record<string, string> = { EXCELLENT: '优秀', COMPETENT: '称职', BASIC: '基本称职', INCOMPETENT: '不称职' };
+
+export function gradeName(grade: string | null | undefined): string {
+  return grade ? GRADES[grade] ?? grade : '—';
+}
+
+/** The set with ``id`` ticked or unticked (a new set, for React state). */
+export function toggled<T>(set: ReadonlySet<T>, id: T, on: boolean): Set<T> {
+  const next = new Set(set);
+  if (on) next.add(id); else next.delete(id);
+  return next;
+}
+
 export const CLOSING_REASONS: Record<string, string> = {
   RESOLVED: '办结',
   NOT_WITHIN_REMIT: '非职责范围',

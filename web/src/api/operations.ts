@@ -120,9 +120,15 @@ export const ImportRosterMutation = graphql(`
   }
 `);
 
+/** The matter types' names, once per visit of the board (they do not change while it polls). */
+export const MatterTypesQuery = graphql(`
+  query MatterTypes {
+    matterTypes { code name }
+  }
+`);
+
 export const DispatchBoardQuery = graphql(`
   query DispatchBoard($filter: GridEventFilter, $after: String) {
-    matterTypes { code name }
     gridEvents(first: 50, after: $after, filter: $filter) {
       nodes {
         id matterType priority description location state source reportedAt allowedActions
@@ -137,7 +143,6 @@ export const DispatchBoardQuery = graphql(`
 
 export const GridEventQuery = graphql(`
   query GridEventDetail($id: ID!) {
-    matterTypes { code name }
     gridEvent(id: $id) {
       id matterType priority description location state source reportedAt closedAt closingReason allowedActions
       outsideLineReason

@@ -424,20 +424,25 @@ export type ImportRosterMutationVariables = Exact<{
 
 export type ImportRosterMutation = { importRoster: { ok: boolean, created: number, errors: Array<{ row: number, column: string | null, message: string }> } };
 
+export type MatterTypesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MatterTypesQuery = { matterTypes: Array<{ code: string, name: string }> };
+
 export type DispatchBoardQueryVariables = Exact<{
   filter?: GridEventFilter | null | undefined;
   after?: string | null | undefined;
 }>;
 
 
-export type DispatchBoardQuery = { matterTypes: Array<{ code: string, name: string }>, gridEvents: { nodes: Array<{ id: string, matterType: string, priority: string, description: string, location: string | null, state: EventState, source: string, reportedAt: string, allowedActions: Array<EventAction>, township: { id: string, name: string }, leadUnit: { id: string, name: string } | null, assignee: { id: string, name: string } | null, deadline: { phase: string, dueAt: string, warned: boolean, overdue: boolean, escalationLevel: number } | null, recommendation: { unitId: string | null, cadreId: string | null, reason: string, note: string } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type DispatchBoardQuery = { gridEvents: { nodes: Array<{ id: string, matterType: string, priority: string, description: string, location: string | null, state: EventState, source: string, reportedAt: string, allowedActions: Array<EventAction>, township: { id: string, name: string }, leadUnit: { id: string, name: string } | null, assignee: { id: string, name: string } | null, deadline: { phase: string, dueAt: string, warned: boolean, overdue: boolean, escalationLevel: number } | null, recommendation: { unitId: string | null, cadreId: string | null, reason: string, note: string } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type GridEventDetailQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type GridEventDetailQuery = { matterTypes: Array<{ code: string, name: string }>, gridEvent: { id: string, matterType: string, priority: string, description: string, location: string | null, state: EventState, source: string, reportedAt: string, closedAt: string | null, closingReason: string | null, allowedActions: Array<EventAction>, outsideLineReason: string | null, township: { id: string, name: string }, leadUnit: { id: string, name: string } | null, assignee: { id: string, name: string } | null, deadline: { phase: string, dueAt: string, warned: boolean, overdue: boolean, escalationLevel: number } | null, recommendation: { unitId: string | null, cadreId: string | null, reason: string, note: string } | null, history: Array<{ action: string, source: string, target: string, actor: string, reason: string | null, at: string, overdue: boolean | null }> } };
+export type GridEventDetailQuery = { gridEvent: { id: string, matterType: string, priority: string, description: string, location: string | null, state: EventState, source: string, reportedAt: string, closedAt: string | null, closingReason: string | null, allowedActions: Array<EventAction>, outsideLineReason: string | null, township: { id: string, name: string }, leadUnit: { id: string, name: string } | null, assignee: { id: string, name: string } | null, deadline: { phase: string, dueAt: string, warned: boolean, overdue: boolean, escalationLevel: number } | null, recommendation: { unitId: string | null, cadreId: string | null, reason: string, note: string } | null, history: Array<{ action: string, source: string, target: string, actor: string, reason: string | null, at: string, overdue: boolean | null }> } };
 
 export type PlatformUnitsQueryVariables = Exact<{
   townshipId: string;
@@ -879,12 +884,16 @@ export const ImportRosterDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ImportRosterMutation, ImportRosterMutationVariables>;
-export const DispatchBoardDocument = new TypedDocumentString(`
-    query DispatchBoard($filter: GridEventFilter, $after: String) {
+export const MatterTypesDocument = new TypedDocumentString(`
+    query MatterTypes {
   matterTypes {
     code
     name
   }
+}
+    `) as unknown as TypedDocumentString<MatterTypesQuery, MatterTypesQueryVariables>;
+export const DispatchBoardDocument = new TypedDocumentString(`
+    query DispatchBoard($filter: GridEventFilter, $after: String) {
   gridEvents(first: 50, after: $after, filter: $filter) {
     nodes {
       id
@@ -931,10 +940,6 @@ export const DispatchBoardDocument = new TypedDocumentString(`
     `) as unknown as TypedDocumentString<DispatchBoardQuery, DispatchBoardQueryVariables>;
 export const GridEventDetailDocument = new TypedDocumentString(`
     query GridEventDetail($id: ID!) {
-  matterTypes {
-    code
-    name
-  }
   gridEvent(id: $id) {
     id
     matterType

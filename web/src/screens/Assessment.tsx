@@ -6,7 +6,7 @@ import {
 } from '../api/operations';
 import { nextCursors, Pager } from '../components/Pager';
 import { Empty, ErrorBox, Guard } from '../components/State';
-import { date, dateTime, placesLeft } from '../format';
+import { date, dateTime, gradeName, GRADES, placesLeft, toggled } from '../format';
 import type { AssessmentCyclesQuery as CyclesData, CycleMembersQuery as MembersData } from '../gql/graphql';
 import { scopeOf, type Binding } from '../roles';
 
@@ -15,7 +15,6 @@ type Member = MembersData['cycleMembers']['nodes'][number];
 
 const FLOW: Record<string, string> = { SCORING: '评分中', SHORTLISTED: '已定推荐名单', ROUND1_SENT: '第一轮已报', ROUND2_DONE: '第二轮完成' };
 const CYCLE: Record<string, string> = { OPEN: '进行中', PUBLISHED: '已公示', APPROVED: '已审定' };
-const GRADE: Record<string, string> = { EXCELLENT: '优秀', COMPETENT: '称职', BASIC: '基本称职', INCOMPETENT: '不称职' };
 
 /** 考核评优 — a cycle's members with both sides' scores (township 60% / department 40%) and the
  * total, the shortlist, round-1 and round-2 picks with the places left, and publication. */
@@ -131,7 +130,7 @@ function Members({ rows }: { rows: Member[] }) {
             <td>{m.townshipScore ?? '—'}</td><td>{m.departmentScore ?? '—'}</td><td>{m.total ?? '—'}</td>
             <td>{m.shortlisted ? '✓' : ''}</td>
             <td>{m.excellentRound ? `第${m.excellentRound === 1 ? '一' : '二'}轮` : ''}</td>
-            <td>{m.grade ? GRADE[m.grade] ?? m.grade : '—'}</td>
+            <td>{gradeName(m.grade)}</td>
           </tr>
         ))}</tbody>
       </table>
@@ -188,11 +187,7 @@ function Round1({ cycle, departmentId, members, onDone }: { cycle: Cycle; depart
           {candidates.length === 0 ? <Empty>推荐名单为空。</Empty> : (
             <ul className="picks">{candidates.map((m) => (
               <li key={m.cadre.id}><label><input type="checkbox" name="pick" value={m.cadre.id} checked={picked.has(m.cadre.id)}
-                onChange={(e) => {
-                  const next = new Set(picked);
-                  if (e.target.checked) next.add(m.cadre.id); else next.delete(m.cadre.id);
-                  setPicked(next);
-                }} />{m.cadre.name} · {m.cadre.township.name} · {m.total ?? '—'}</label></li>
+                onChange={(e) => setPicked(toggled(picked, m.cadre.id, e.target.checked))} />{m.cadre.name} · {m.cadre.township.name} · {m.total ?? '—'}</label></li>
             ))}</ul>
           )}
           <button type="submit" className="primary" disabled={submitState.busy || picked.size === 0}>报送第一轮</button>
@@ -201,7 +196,7 @@ function Round1({ cycle, departmentId, members, onDone }: { cycle: Cycle; depart
       )}
       {(flow.status === 'ROUND1_SENT' || flow.status === 'ROUND2_DONE') && p && (
         <p>第一轮已报送 {p.round1Used} 名（名额 {p.round1Quota}）。第二轮：
-          {p.townships.map((t) => `${t.remaining}/${t.quota}${t.submitted ? '（已报）' : ''}`).length} 个乡镇，
+          {p.townships.length} 个乡镇，
           已报 {p.townships.filter((t) => t.submitted).length} 个。</p>
       )}
     </div>
@@ -232,11 +227,7 @@ function Round2({ cycle, departmentId, townshipId, departmentName, members, onDo
           <p>第二轮名额 {mine.quota} 名，已选 <b>{picked.size}</b> 名，剩余 <b>{left ?? '—'}</b> 名</p>
           {candidates.length === 0 ? <Empty>本乡镇没有可评的推荐人选。</Empty> : (
             <ul className="picks">{candidates.map((m) => (
-              <li key={m.cadre.id}><label><input type="checkbox" checked={picked.has(m.cadre.id)} onChange={(e) => {
-                const next = new Set(picked);
-                if (e.target.checked) next.add(m.cadre.id); else next.delete(m.cadre.id);
-                setPicked(next);
-              }} />{m.cadre.name} · {m.total ?? '—'}</label></li>
+              <li key={m.cadre.id}><label><input type="checkbox" checked={picked.has(m.cadre.id)} onChange={(e) => setPicked(toggled(picked, m.cadre.id, e.target.checked))} />{m.cadre.name} · {m.total ?? '—'}</label></li>
             ))}</ul>
           )}
           <button type="submit" className="primary" disabled={state.busy}>报送第二轮</button>
@@ -293,7 +284,7 @@ function Resolve({ objectionId, onDone }: { objectionId: string; onDone: () => v
         onChange={(e) => setResolution(e.target.value)} />
       <select name="grade" value={grade} onChange={(e) => setGrade(e.target.value)}>
         <option value="">维持原等次</option>
-        {Object.entries(GRADE).map(([k, v]) => <option key={k} value={k}>改为{v}</option>)}
+        {Object.entries(GRADES).map(([k, v]) => <option key={k} value={k}>改为{v}</option>)}
       </select>
       <button type="submit" disabled={state.busy}>处理</button>
       {state.error ? <ErrorBox error={state.error} /> : null}

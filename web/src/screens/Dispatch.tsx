@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from '../api/hooks';
 import {
-  ActOnEventMutation, DispatchBoardQuery, DuplicateCandidatesQuery, GridEventQuery, PlatformUnitsQuery, RosterPageQuery,
+  ActOnEventMutation, DispatchBoardQuery, DuplicateCandidatesQuery, GridEventQuery, MatterTypesQuery, PlatformUnitsQuery,
+  RosterPageQuery,
 } from '../api/operations';
 import { Empty, ErrorBox, Guard } from '../components/State';
 import {
@@ -25,6 +26,8 @@ export function DispatchScreen() {
   const [selected, setSelected] = useState<string | null>(null);
   const filter = { ...(state ? { state } : {}), ...(overdue ? { overdue: true } : {}) };
   const board = useQuery(DispatchBoardQuery, { filter, after: null }, { pollMs: POLL_MS });
+  const types = useQuery(MatterTypesQuery, {});
+  const matterName = (code: string) => types.data?.matterTypes.find((m) => m.code === code)?.name ?? code;
   return (
     <section>
       <h1>指挥调度</h1>
@@ -41,12 +44,11 @@ export function DispatchScreen() {
         <Guard state={board} what="事件">{(data) => data.gridEvents.nodes.length === 0 ? <Empty>没有事件。</Empty> : (
           <ul className="event-list" id="events">
             {data.gridEvents.nodes.map((e) => {
-              const matter = data.matterTypes.find((m) => m.code === e.matterType)?.name ?? e.matterType;
               const flag = slaFlag(e.deadline, e.state);
               return (
                 <li key={e.id} data-event={e.id} data-state={e.state} className={selected === e.id ? 'selected' : ''}>
                   <button type="button" className="event" onClick={() => setSelected(e.id)}>
-                    <span className="event-title">{matter}</span>
+                    <span className="event-title">{matterName(e.matterType)}</span>
                     <span className={`badge state-${e.state.toLowerCase()}`}>{EVENT_STATES[e.state] ?? e.state}</span>
                     {flag === 'overdue' && <span className="badge danger">超时</span>}
                     {flag === 'warning' && <span className="badge warn">临期</span>}
@@ -58,7 +60,7 @@ export function DispatchScreen() {
             })}
           </ul>
         )}</Guard>
-        {selected && <EventDetail id={selected} onChanged={board.reload} onClose={() => setSelected(null)} />}
+        {selected && <EventDetail id={selected} matterName={matterName} onChanged={board.reload} onClose={() => setSelected(null)} />}
       </div>
     </section>
   );
@@ -66,24 +68,26 @@ export function DispatchScreen() {
 
 type Detail = GridEventDetailQuery['gridEvent'];
 
-export function EventDetail({ id, onChanged, onClose }: { id: string; onChanged: () => void; onClose: () => void }) {
+export function EventDetail({ id, matterName, onChanged, onClose }: {
+  id: string; matterName: (code: string) => string; onChanged: () => void; onClose: () => void;
+}) {
   const detail = useQuery(GridEventQuery, { id });
   return (
     <aside className="panel detail" id="event-detail">
       <button type="button" className="close" aria-label="关闭" onClick={onClose}>×</button>
       <Guard state={detail} what="事件详情">{(data) => (
-        <EventBody e={data.gridEvent} matter={data.matterTypes.find((m) => m.code === data.gridEvent.matterType)?.name}
+        <EventBody e={data.gridEvent} matter={matterName(data.gridEvent.matterType)}
           onChanged={() => { detail.reload(); onChanged(); }} />
       )}</Guard>
     </aside>
   );
 }
 
-function EventBody({ e, matter, onChanged }: { e: Detail; matter?: string; onChanged: () => void }) {
+function EventBody({ e, matter, onChanged }: { e: Detail; matter: string; onChanged: () => void }) {
   const flag = slaFlag(e.deadline, e.state);
   return (
     <>
-      <h2>{matter ?? e.matterType} <span className="badge" id="event-state" data-state={e.state}>{EVENT_STATES[e.state] ?? e.state}</span></h2>
+      <h2>{matter} <span className="badge" id="event-state" data-state={e.state}>{EVENT_STATES[e.state] ?? e.state}</span></h2>
       <p>{e.description}</p>
       <dl className="facts">
         <dt>地点</dt><dd>{e.location ?? '—'}</dd>

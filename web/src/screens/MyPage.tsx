@@ -2,10 +2,9 @@ import { useState } from 'react';
 import { useMutation, useQuery } from '../api/hooks';
 import { AssessmentCyclesQuery, CycleMembersQuery, FileObjectionMutation, MyPageQuery, ObjectionsQuery } from '../api/operations';
 import { Empty, ErrorBox, Guard } from '../components/State';
-import { date, dateTime, EVENT_STATES, slaFlag } from '../format';
+import { date, dateTime, EVENT_STATES, gradeName, slaFlag } from '../format';
 import { scopeOf, type Binding } from '../roles';
 
-const GRADE: Record<string, string> = { EXCELLENT: '优秀', COMPETENT: '称职', BASIC: '基本称职', INCOMPETENT: '不称职' };
 const OPEN = new Set(['DISPATCHED', 'SIGNED', 'IN_PROGRESS', 'RETURNED', 'REOPENED']);
 
 /** 我的 — a stationed cadre's own file, postings, results and open tasks. */
@@ -51,7 +50,7 @@ export function MyPage({ bindings }: { bindings: Binding[] }) {
               <div className="panel" id="my-results">
                 <h2>考核结果</h2>
                 {!c.assessmentResults?.length ? <Empty>暂无已公示的考核结果。</Empty> : (
-                  <ul>{c.assessmentResults.map((r) => <li key={r.year}>{r.year} 年：{r.grade ? GRADE[r.grade] ?? r.grade : '—'}</li>)}</ul>
+                  <ul>{c.assessmentResults.map((r) => <li key={r.year}>{r.year} 年：{gradeName(r.grade)}</li>)}</ul>
                 )}
               </div>
             </div>
@@ -93,7 +92,7 @@ function PublishedCycle({ cycleId, period, deadline }: { cycleId: string; period
   return (
     <div className="panel" id="my-publication">
       <h2>{period} 考核公示 <small>异议截止 {date(deadline)}</small></h2>
-      {me ? <p>综合得分 {me.total ?? '—'}，等次 <b>{me.grade ? GRADE[me.grade] ?? me.grade : '—'}</b></p> : <Empty>不在本期考核名单中。</Empty>}
+      {me ? <p>综合得分 {me.total ?? '—'}，等次 <b>{gradeName(me.grade)}</b></p> : <Empty>不在本期考核名单中。</Empty>}
       {objections.data?.assessmentObjections.map((o) => (
         <p key={o.id} className="muted">我的异议：{o.text}{o.resolution ? ` — 处理意见：${o.resolution}` : '（待组织部处理）'}</p>
       ))}

@@ -214,6 +214,11 @@ function BatchPanel({ a, bindings, onChange }: { a: Adjustment; bindings: Bindin
       setBusy(false);
     }
   };
+  // Each step's yes and no differ only in the answer.
+  const orgReview = (approve: boolean) => request(ReviewAdjustmentsMutation, { input: {
+    batchId: a.batchId, approve, note: note || null, approveTenureException: approve && exceptionOk } });
+  const opinion = (agree: boolean) => request(TownshipOpinionMutation, { input: { adjustmentId: a.id, agree, note: note || null } });
+  const threeParty = (agree: boolean) => request(ReviewReshuffleMutation, { input: { batchId: a.batchId, agree, note: note || null } });
   const pending = batch.data?.adjustmentBatch.pendingSteps ?? [];
   const offers = offeredSteps(pending, a, roles, batch.data);
   return (
@@ -228,16 +233,16 @@ function BatchPanel({ a, bindings, onChange }: { a: Adjustment; bindings: Bindin
               <label className="inline"><input type="checkbox" checked={exceptionOk} onChange={(e) => setExceptionOk(e.target.checked)} />
                 批准未满两年例外（{a.tenureExceptionReason}）</label>
             )}
-            <button type="button" disabled={busy} onClick={() => act(() => request(ReviewAdjustmentsMutation, { input: { batchId: a.batchId, approve: true, note: note || null, approveTenureException: exceptionOk } }))}>组织部审核通过</button>
-            <button type="button" disabled={busy} onClick={() => act(() => request(ReviewAdjustmentsMutation, { input: { batchId: a.batchId, approve: false, note: note || null, approveTenureException: false } }))}>不通过</button>
+            <button type="button" disabled={busy} onClick={() => act(() => orgReview(true))}>组织部审核通过</button>
+            <button type="button" disabled={busy} onClick={() => act(() => orgReview(false))}>不通过</button>
           </>}
           {offers.includes('TOWNSHIP_OPINION') && <>
-            <button type="button" disabled={busy} onClick={() => act(() => request(TownshipOpinionMutation, { input: { adjustmentId: a.id, agree: true, note: note || null } }))}>属地同意</button>
-            <button type="button" disabled={busy} onClick={() => act(() => request(TownshipOpinionMutation, { input: { adjustmentId: a.id, agree: false, note: note || null } }))}>属地不同意</button>
+            <button type="button" disabled={busy} onClick={() => act(() => opinion(true))}>属地同意</button>
+            <button type="button" disabled={busy} onClick={() => act(() => opinion(false))}>属地不同意</button>
           </>}
           {offers.includes('THREE_PARTY_REVIEW') && <>
-            <button type="button" disabled={busy} onClick={() => act(() => request(ReviewReshuffleMutation, { input: { batchId: a.batchId, agree: true, note: note || null } }))}>会审同意</button>
-            <button type="button" disabled={busy} onClick={() => act(() => request(ReviewReshuffleMutation, { input: { batchId: a.batchId, agree: false, note: note || null } }))}>会审不同意</button>
+            <button type="button" disabled={busy} onClick={() => act(() => threeParty(true))}>会审同意</button>
+            <button type="button" disabled={busy} onClick={() => act(() => threeParty(false))}>会审不同意</button>
           </>}
           {offers.includes('EFFECTIVE') && (
             <button type="button" disabled={busy} onClick={() => act(() => request(MakeEffectiveMutation, { input: { batchId: a.batchId } }))}>办理生效</button>
