@@ -8,8 +8,9 @@ in-process tests of that service only (real PostgreSQL, rolled-back sessions; no
     python tools/mutation.py                         # every listed module
     python tools/mutation.py assessment.excellence   # one module (or several)
 
-Prints the kill rate per module and every survivor, and writes the summary to docs/mutation.md
-(naming the listed modules a partial run left out). Survivors that are equivalent mutants (no test could tell them apart) are
+Prints the kill rate per module and every survivor. Each module's latest result is kept in
+docs/mutation-results.json, so a partial run (one module takes 15-30 min here) adds to the others;
+docs/mutation.md is written from all of them, with the date each module was last run. Survivors that are equivalent mutants (no test could tell them apart) are
 listed in EQUIVALENT below with the reason; they count as killed in the rate.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import collections
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -42,6 +44,7 @@ TARGETS: dict[str, tuple[str, list[str], list[str]]] = {
 EQUIVALENT: dict[str, str] = {}
 
 GOAL = 0.90
+RESULTS = ROOT / "docs" / "mutation-results.json"
 
 
 def workspace(service: str, modules: list[str]) -> Path:
@@ -93,7 +96,8 @@ def run(service: str, modules: list[str]) -> dict[str, dict[str, list[str]]]:
 
         env["DATABASE_URL"] = embedded_pg.start(ROOT / ".data" / "pg-test")
     mutmut = [sys.executable, "-m", "mutmut"]
-    subprocess.run([*mutmut, "run", "--max-children", str(os.cpu_count() or 2)], cwd=ws, env=env, check=False)
+    jobs = os.environ.get("MUTATION_JOBS") or str(os.cpu_count() or 2)
+    subprocess.run([*mutmut, "run", "--max-children", jobs], cwd=ws, env=env, check=False)
     out = subprocess.run([*mutmut, "results", "--all", "true"], cwd=ws, env=env, capture_output=True, text=True)
     by_module: dict[str, dict[str, list[str]]] = collections.defaultdict(lambda: collections.defaultdict(list))
     for line in out.stdout.splitlines():
@@ -105,25 +109,29 @@ def run(service: str, modules: list[str]) -> dict[str, dict[str, list[str]]]:
     return by_module
 
 
-def summarise(results: dict[str, dict[str, dict[str, list[str]]]]) -> str:
-    lines = [f"# Mutation testing (`make mutation`, mutmut) — {dt.date.today().isoformat()}", "",
-             "| module | mutants | killed | equivalent | survived | no tests | timeout | kill rate |",
-             "|---|---|---|---|---|---|---|---|"]
+def summarise(results: dict[str, dict]) -> str:
+    """``results``: module → {"service", "date", "counts": {status: n}, "survived": [...], "no tests": [...]}."""
+    lines = ["# Mutation testing (`make mutation`, mutmut)", "",
+             "| module | last run | mutants | killed | equivalent | survived | no tests | timeout | kill rate |",
+             "|---|---|---|---|---|---|---|---|---|"]
     survivors: list[str] = []
-    for service, modules in results.items():
-        for module, statuses in sorted(modules.items()):
-            killed = len(statuses.get("killed", []))
-            survived = [s for s in statuses.get("survived", []) if s not in EQUIVALENT]
-            equivalent = [s for s in statuses.get("survived", []) if s in EQUIVALENT]
-            untested = statuses.get("no tests", [])
-            timeout = len(statuses.get("timeout", []))
-            total = sum(len(v) for v in statuses.values())
-            rate = (killed + len(equivalent) + timeout) / total if total else 1.0
-            flag = "" if rate >= GOAL else " ✗"
-            lines.append(f"| {service}: `{module}` | {total} | {killed} | {len(equivalent)} | {len(survived)} | "
-                         f"{len(untested)} | {timeout} | {rate:.0%}{flag} |")
-            survivors += [f"- `{s}` (survived)" for s in survived] + [f"- `{s}` (no test reaches it)" for s in untested]
-    lines += ["", f"Goal: ≥ {GOAL:.0%} killed per module; equivalent mutants are listed in `tools/mutation.py`.", ""]
+    for module, entry in sorted(results.items(), key=lambda kv: (kv[1]["service"], kv[0])):
+        counts = entry["counts"]
+        killed = counts.get("killed", 0)
+        survived = [s for s in entry.get("survived", []) if s not in EQUIVALENT]
+        equivalent = [s for s in entry.get("survived", []) if s in EQUIVALENT]
+        untested = entry.get("no tests", [])
+        timeout = counts.get("timeout", 0)
+        total = sum(counts.values())
+        rate = (killed + len(equivalent) + timeout) / total if total else 1.0
+        flag = "" if rate >= GOAL else " ✗"
+        lines.append(f"| {entry['service']}: `{module}` | {entry['date']} | {total} | {killed} | {len(equivalent)} | "
+                     f"{len(survived)} | {len(untested)} | {timeout} | {rate:.0%}{flag} |")
+        survivors += [f"- `{s}` (survived)" for s in survived] + [f"- `{s}` (no test reaches it)" for s in untested]
+    lines += ["", f"Goal: ≥ {GOAL:.0%} killed per module; equivalent mutants are listed in `tools/mutation.py` "
+              "with the reason no test can tell them apart (they count as killed).", ""]
+    if EQUIVALENT:
+        lines += ["## Equivalent mutants", "", *[f"- `{k}`: {v}" for k, v in sorted(EQUIVALENT.items())], ""]
     if survivors:
         lines += ["## Survivors", "", "Show one with `cd .data/mutation/<service> && python -m mutmut show <name>`.", "",
                   *survivors]
@@ -141,11 +149,25 @@ def main(argv: list[str] | None = None) -> int:
                 wanted[service].append(module)
     if not wanted:
         parser.error(f"nothing matches {args.only}")
-    results = {service: run(service, modules) for service, modules in wanted.items()}
-    summary = summarise(results)
-    missing = [f"{svc}.{m}" for svc, (_, _, mods) in TARGETS.items() for m in mods if m not in wanted.get(svc, [])]
+    stored = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    today = dt.date.today().isoformat()
+    for service, modules in wanted.items():
+        found = run(service, modules)
+        package = TARGETS[service][0]
+        for module in modules:
+            name = f"{package}.{module}"
+            statuses = found.get(name, {})
+            stored[name] = {"service": service, "date": today,
+                            "counts": {k: len(v) for k, v in statuses.items()},
+                            "survived": sorted(statuses.get("survived", [])),
+                            "no tests": sorted(statuses.get("no tests", []))}
+        # Written after each service, so an interrupted run keeps what finished.
+        RESULTS.write_text(json.dumps(stored, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    summary = summarise(stored)
+    missing = [f"{TARGETS[svc][0]}.{m}" for svc, (_, _, mods) in TARGETS.items() for m in mods
+               if f"{TARGETS[svc][0]}.{m}" not in stored]
     if missing:
-        summary += "\nNot run for this summary: " + ", ".join(f"`{m}`" for m in missing) + "\n"
+        summary += "\nNever run: " + ", ".join(f"`{m}`" for m in missing) + "\n"
     print(summary)
     (ROOT / "docs" / "mutation.md").write_text(summary, encoding="utf-8")
     return 0
