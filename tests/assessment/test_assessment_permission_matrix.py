@@ -1,4 +1,4 @@
-"""Every assessment mutation × every role: allowed where DOMAIN.md says so, FORBIDDEN elsewhere."""
+"""Every assessment mutation × every role: allowed where docs/domain.md says so, FORBIDDEN elsewhere."""
 
 from __future__ import annotations
 
@@ -92,7 +92,7 @@ async def _nominated(s):
 
 OPERATIONS = {
     "openAssessmentCycle": ({"ORG_DEPARTMENT"}, _nothing,
-                            lambda s, w, st: cycles.open_cycle(s, w, year=2040, township_weight_percent=60,
+                            lambda s, w, st: cycles.open_cycle(s, w, year=2040, township_share=Decimal("0.6"),
                                                                rounding="FLOOR", ties="EXCLUDE_TIED")),
     "setAssessmentScore(TOWNSHIP)": ({"TOWNSHIP_ADMIN(own)"}, _opened,
                                      lambda s, w, st: cycles.set_score(s, w, cycle_id=st.cycle.id, cadre_id=SUBJECT,
@@ -100,6 +100,14 @@ OPERATIONS = {
     "setAssessmentScore(DEPARTMENT)": ({"DEPARTMENT_ADMIN(own)"}, _opened,
                                        lambda s, w, st: cycles.set_score(s, w, cycle_id=st.cycle.id, cadre_id=SUBJECT,
                                                                          side="DEPARTMENT", score=Decimal(88), reason=None)),
+    "setAssessmentScores(TOWNSHIP)": ({"TOWNSHIP_ADMIN(own)"}, _opened,
+                                      lambda s, w, st: cycles.set_scores(
+                                          s, w, cycle_id=st.cycle.id, side="TOWNSHIP",
+                                          items=[cycles.ScoreItem(cadre_id=SUBJECT, score=Decimal(88))])),
+    "setAssessmentScores(DEPARTMENT)": ({"DEPARTMENT_ADMIN(own)"}, _opened,
+                                        lambda s, w, st: cycles.set_scores(
+                                            s, w, cycle_id=st.cycle.id, side="DEPARTMENT",
+                                            items=[cycles.ScoreItem(cadre_id=SUBJECT, score=Decimal(88))])),
     "makeExcellenceShortlist": ({"DEPARTMENT_ADMIN(own)"}, _scored,
                                 lambda s, w, st: cycles.make_shortlist(s, w, cycle_id=st.cycle.id,
                                                                        department_id=DEPARTMENTS[0])),

@@ -16,7 +16,7 @@ from servicekit.errors import BadInput, Forbidden, RuleViolation
 
 
 async def _open(session, **kw):
-    return await cycles.open_cycle(session, ORG, year=2026, township_weight_percent=kw.get("weight", 60),
+    return await cycles.open_cycle(session, ORG, year=2026, township_share=kw.get("weight", Decimal("0.6")),
                                    rounding=kw.get("rounding", "FLOOR"), ties=kw.get("ties", "EXCLUDE_TIED"))
 
 
@@ -162,7 +162,7 @@ async def test_rules_of_round_two(session):
 @pytest.mark.parametrize("who", [dept(0), town(0)])
 async def test_only_the_organisation_department_opens_a_cycle(session, who):
     with pytest.raises(Forbidden):
-        await cycles.open_cycle(session, who, year=2026, township_weight_percent=60, rounding="FLOOR",
+        await cycles.open_cycle(session, who, year=2026, township_share=Decimal("0.6"), rounding="FLOOR",
                                 ties="EXCLUDE_TIED")
 
 
@@ -181,13 +181,13 @@ async def test_normalisation_evens_out_a_lenient_township(session):
 
 
 async def test_regular_cycles_collect_scores_without_an_excellence_flow(session):
-    quarter = await cycles.open_cycle(session, ORG, year=2026, period="2026-Q4", township_weight_percent=60,
+    quarter = await cycles.open_cycle(session, ORG, year=2026, period="2026-Q4", township_share=Decimal("0.6"),
                                       rounding="FLOOR", ties="EXCLUDE_TIED")
     assert quarter.kind == "REGULAR"
     annual = await _open(session)  # the annual cycle does not overlap the quarter
     assert annual.kind == "ANNUAL"
     with pytest.raises(RuleViolation) as err:
-        await cycles.open_cycle(session, ORG, year=2026, period="2026-Q4", township_weight_percent=60,
+        await cycles.open_cycle(session, ORG, year=2026, period="2026-Q4", township_share=Decimal("0.6"),
                                 rounding="FLOOR", ties="EXCLUDE_TIED")
     assert err.value.rule == "CYCLE_EXISTS"
     await _score_all(session, quarter)
@@ -195,7 +195,7 @@ async def test_regular_cycles_collect_scores_without_an_excellence_flow(session)
         await cycles.make_shortlist(session, dept(0), cycle_id=quarter.id, department_id=DEPARTMENTS[0])
     assert err.value.rule == "FLOW_OUT_OF_ORDER"
     with pytest.raises(BadInput):
-        await cycles.open_cycle(session, ORG, year=2026, period="2025-Q4", township_weight_percent=60,
+        await cycles.open_cycle(session, ORG, year=2026, period="2025-Q4", township_share=Decimal("0.6"),
                                 rounding="FLOOR", ties="EXCLUDE_TIED")
 
 
@@ -215,9 +215,9 @@ async def test_rule_moved_cadre_is_assessed_where_the_cycle_says(session):
     mover = cadre_id(0, 0, 0)
     await _move(session, mover, 1, dt.date(2026, 10, 1))
     await _move(session, mover, 1, dt.date(2026, 10, 1))  # redelivered: nothing changes
-    at_opening = await cycles.open_cycle(session, ORG, year=2026, period="2026-Q3", township_weight_percent=60,
+    at_opening = await cycles.open_cycle(session, ORG, year=2026, period="2026-Q3", township_share=Decimal("0.6"),
                                          rounding="FLOOR", ties="EXCLUDE_TIED")
-    longest = await cycles.open_cycle(session, ORG, year=2026, township_weight_percent=60, rounding="FLOOR",
+    longest = await cycles.open_cycle(session, ORG, year=2026, township_share=Decimal("0.6"), rounding="FLOOR",
                                       ties="EXCLUDE_TIED", assessed_where="LONGEST_STAY")
     assert (await session.get(Member, (at_opening.id, mover))).township_id == TOWNSHIPS[1]
     member = await session.get(Member, (longest.id, mover))
@@ -230,7 +230,7 @@ async def test_rule_moved_cadre_is_assessed_where_the_cycle_says(session):
     await cycles.set_score(session, town(0), cycle_id=longest.id, cadre_id=mover, side="TOWNSHIP",
                            score=Decimal(90), reason=None)
     with pytest.raises(BadInput):
-        await cycles.open_cycle(session, ORG, year=2026, period="2026-Q2", township_weight_percent=60,
+        await cycles.open_cycle(session, ORG, year=2026, period="2026-Q2", township_share=Decimal("0.6"),
                                 rounding="FLOOR", ties="EXCLUDE_TIED", assessed_where="WHEREVER")
 
 
@@ -244,3 +244,51 @@ def test_the_longest_stay_counts_days_in_the_period_and_a_tie_goes_to_the_later_
     assert stays.longest(split, start, end).township_id == b  # 46 days against 46: the later stay wins
     assert stays.longest(split, dt.date(2026, 10, 1), dt.date(2026, 12, 31)).township_id == a  # 46 against 45
     assert stays.longest(split, dt.date(2026, 10, 2), dt.date(2027, 1, 1)).township_id == b  # 45 against 46
+
+
+@pytest.mark.parametrize("share", [Decimal("0"), Decimal("1"), Decimal("1.5"), Decimal("-0.4"), Decimal("0.6001")])
+async def test_township_share_is_a_fraction_between_0_and_1(session, share):
+    with pytest.raises(BadInput):
+        await _open(session, weight=share)
+    assert (await session.scalars(select(Member))).first() is None
+
+
+async def test_a_township_share_of_0_55_weighs_the_total(session):
+    cycle = await _open(session, weight=Decimal("0.55"))
+    c = cadre_id(0, 0, 0)
+    await cycles.set_score(session, town(0), cycle_id=cycle.id, cadre_id=c, side="TOWNSHIP", score=Decimal(80), reason=None)
+    await cycles.set_score(session, dept(0), cycle_id=cycle.id, cadre_id=c, side="DEPARTMENT", score=Decimal(90),
+                           reason=None)
+    assert (cycle.township_weight, cycles.settings_of(cycle).department_weight) == (Decimal("0.55"), Decimal("0.45"))
+
+
+async def test_batch_scores_write_every_item(session):
+    cycle = await _open(session)
+    items = [cycles.ScoreItem(cadre_id=cadre_id(0, 0, n), score=Decimal(70 + n)) for n in range(PEOPLE_PER_UNIT)]
+    members = await cycles.set_scores(session, town(0), cycle_id=cycle.id, side="TOWNSHIP", items=items)
+    assert [m.cadre_id for m in members] == [i.cadre_id for i in items]  # in the order asked
+    assert [m.township_score for m in members] == [Decimal(70 + n) for n in range(PEOPLE_PER_UNIT)]
+
+
+async def test_batch_scores_refused_item_writes_nothing_and_names_the_item(session):
+    cycle = await _open(session)
+    items = [cycles.ScoreItem(cadre_id=cadre_id(0, 0, n), score=Decimal(70)) for n in range(3)]
+    items.append(cycles.ScoreItem(cadre_id=cadre_id(0, 1, 0), score=Decimal(70)))  # another township's cadre
+    with pytest.raises(Forbidden) as refused:
+        await cycles.set_scores(session, town(0), cycle_id=cycle.id, side="TOWNSHIP", items=items)
+    assert refused.value.extensions()["index"] == 3
+    scored = (await session.scalars(select(Member).where(Member.cycle_id == cycle.id,
+                                                         Member.township_score.is_not(None)))).all()
+    assert scored == []
+    items[1] = cycles.ScoreItem(cadre_id=cadre_id(0, 0, 1), score=Decimal(101))
+    with pytest.raises(RuleViolation) as out_of_range:
+        await cycles.set_scores(session, town(0), cycle_id=cycle.id, side="TOWNSHIP", items=items[:3])
+    assert (out_of_range.value.rule, out_of_range.value.extensions()["index"]) == ("SCORE_OUT_OF_RANGE", 1)
+
+
+async def test_batch_scores_refuse_a_repeated_person_and_an_empty_or_oversized_list(session):
+    cycle = await _open(session)
+    same = cycles.ScoreItem(cadre_id=cadre_id(0, 0, 0), score=Decimal(70))
+    for items in ([same, same], [], [same] * (cycles.MAX_SCORES_PER_CALL + 1)):
+        with pytest.raises(BadInput):
+            await cycles.set_scores(session, town(0), cycle_id=cycle.id, side="TOWNSHIP", items=items)

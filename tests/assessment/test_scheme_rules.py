@@ -41,7 +41,7 @@ async def test_each_assessor_sets_only_its_own_scheme(session):
 async def test_scoring_by_indicators_and_rule_scheme_in_use(session):
     first = await schemes.create(session, town(0), assessor_kind="TOWNSHIP", assessor_id=TOWNSHIPS[0],
                                  period_type="ANNUAL", indicators=TOWNSHIP_SCHEME)
-    cycle = await cycles.open_cycle(session, ORG, year=2026, township_weight_percent=60, rounding="FLOOR",
+    cycle = await cycles.open_cycle(session, ORG, year=2026, township_share=Decimal("0.6"), rounding="FLOOR",
                                     ties="EXCLUDE_TIED")
     scores = {"CONDUCT": Decimal(90), "RESULTS": Decimal(80), "ABILITY": Decimal(70), "PUBLIC_RESPONSE": Decimal(100),
               "POST_MANAGEMENT": Decimal(60), "GRID_WORK": Decimal(80)}

@@ -20,11 +20,12 @@ def test_open_score_and_read_within_scope(stack, gateway, user_token):
     eventually(projected, timeout=60)  # the assessment service has followed personnel's feed
 
     year = dt.date.today().year
-    _, body = gql(gateway, "mutation($i: OpenCycleInput!) { openAssessmentCycle(input: $i) { id townshipWeightPercent departmentWeightPercent departments { status } } }",
+    _, body = gql(gateway, "mutation($i: OpenCycleInput!) { openAssessmentCycle(input: $i) { id townshipShare departmentShare departments { status department { name } } } }",
                   {"i": {"year": year}}, token=user_token("zuzhibu"))
     cycle = body["data"]["openAssessmentCycle"]
-    assert (cycle["townshipWeightPercent"], cycle["departmentWeightPercent"]) == (60, 40)
+    assert (cycle["townshipShare"], cycle["departmentShare"]) == (0.6, 0.4)
     assert len(cycle["departments"]) == 6 and {d["status"] for d in cycle["departments"]} == {"SCORING"}
+    assert "诸暨市司法局" in {d["department"]["name"] for d in cycle["departments"]}  # the name, through the gateway
 
     score = {"cycleId": cycle["id"], "cadreId": DEMO_CADRE, "score": "91.5"}
     _, body = gql(gateway, SCORE, {"i": {**score, "side": "TOWNSHIP"}}, token=user_token("diankou-admin"))
@@ -41,6 +42,20 @@ def test_open_score_and_read_within_scope(stack, gateway, user_token):
     assert next(n for n in nodes if n["cadre"]["id"] == DEMO_CADRE)["townshipScore"] == "91.50"
     _, body = gql(gateway, members, {"c": cycle["id"]}, token=user_token("leader"))
     assert error_codes(body) == ["FORBIDDEN"]  # not published yet
+
+    # A whole page scored in one call: all or nothing, a refusal names the item.
+    others = [n["cadre"]["id"] for n in nodes if n["cadre"]["id"] != DEMO_CADRE][:3]
+    batch = """mutation($i: SetScoresInput!) { setAssessmentScores(input: $i) {
+                 cadre { id } township { name } townshipScore } }"""
+    items = [{"cadreId": c, "score": "80"} for c in others] + [{"cadreId": others[0], "score": "81"}]
+    _, body = gql(gateway, batch, {"i": {"cycleId": cycle["id"], "side": "TOWNSHIP", "scores": items}},
+                  token=user_token("diankou-admin"))
+    assert error_codes(body) == ["BAD_USER_INPUT"] and body["errors"][0]["extensions"]["index"] == 3
+    _, body = gql(gateway, batch, {"i": {"cycleId": cycle["id"], "side": "TOWNSHIP", "scores": items[:3]}},
+                  token=user_token("diankou-admin"))
+    scored = body["data"]["setAssessmentScores"]
+    assert [(m["cadre"]["id"], m["township"]["name"], m["townshipScore"]) for m in scored] == \
+        [(c, "店口镇", "80.00") for c in others]
 
     import base64
     import io

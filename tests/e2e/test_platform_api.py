@@ -64,7 +64,7 @@ def test_report_triage_and_dispatch(stack, gateway, identity_url, user_token):
 DEMO_CADRE = "86d41125-d5d8-5de2-b0dd-8c0f570851f7"  # 杨明, 店口司法所, 人民调解
 SFS_HEAD_AGENCY = "0ba39986-6093-5659-8c3b-0ada132d7188"  # 店口司法所 (diankou-sfs-head)
 EVENT = """query($id: ID!) { gridEvent(id: $id) { state leadUnitId assigneeCadreId assistingUnitIds
-  recommendation { reason cadreId unitId note } deadline { phase dueAt overdue escalationLevel }
+  recommendation { reason cadre { id name } unit { id name } note } deadline { phase dueAt overdue escalationLevel }
   attachments { name ref } history { action target overdue } callbacks { reached satisfaction } } }"""
 
 
@@ -98,15 +98,17 @@ def test_posts_grids_routing_unit_assignment_and_statistics(stack, gateway, user
     code = f"DK-{uuid.uuid4().hex[:6]}"
     grid = _ok(gql(gateway, "mutation($t: ID!, $c: String!) { createGrid(input: {townshipId: $t, code: $c, name: \"店口一网格\"}) { id } }",
                    {"t": DIANKOU, "c": code}, token=admin)[1])["createGrid"]["id"]
-    _ok(gql(gateway, "mutation($g: ID!, $c: ID!) { addGridMember(input: {gridId: $g, kind: \"CADRE\", cadreId: $c}) { members { cadreId } } }",
+    _ok(gql(gateway, "mutation($g: ID!, $c: ID!) { addGridMember(input: {gridId: $g, kind: \"CADRE\", cadreId: $c}) { members { cadre { id } } } }",
             {"g": grid, "c": DEMO_CADRE}, token=admin)[1])
     post = _ok(gql(gateway, "mutation($u: ID!) { createPost(input: {unitId: $u, name: \"矛盾纠纷调处岗\"}) { id } }",
                    {"u": SFS_HEAD_AGENCY}, token=admin)[1])["createPost"]["id"]
     _ok(gql(gateway, "mutation($p: ID!) { setPostDuties(input: {postId: $p, duties: [{matterType: \"NEIGHBOUR_DISPUTE\"}]}) { id } }",
             {"p": post}, token=admin)[1])
-    held = _ok(gql(gateway, "mutation($p: ID!, $c: ID!) { setPostHolders(input: {postId: $p, cadreIds: [$c]}) { holderCadreIds duties { matterType } } }",
+    held = _ok(gql(gateway, "mutation($p: ID!, $c: ID!) { setPostHolders(input: {postId: $p, cadreIds: [$c]}) { holders { id name } unit { name township { name } } duties { matterType } } }",
                    {"p": post, "c": DEMO_CADRE}, token=admin)[1])["setPostHolders"]
-    assert held == {"holderCadreIds": [DEMO_CADRE], "duties": [{"matterType": "NEIGHBOUR_DISPUTE"}]}
+    # Names come through the gateway from the personnel service: no second request by the client.
+    assert held == {"holders": [{"id": DEMO_CADRE, "name": "杨明"}], "unit": {"name": "店口镇司法所", "township": {"name": "店口镇"}},
+                    "duties": [{"matterType": "NEIGHBOUR_DISPUTE"}]}
     _, body = gql(gateway, "mutation($p: ID!) { setPostDuties(input: {postId: $p, duties: []}) { id } }", {"p": post},
                   token=user_token("sfj-admin"))
     assert error_codes(body) == ["FORBIDDEN"]
@@ -124,7 +126,7 @@ def test_posts_grids_routing_unit_assignment_and_statistics(stack, gateway, user
     event_id = _ok(gql(gateway, REPORT, report, token=grid_worker)[1])["reportEvent"]["event"]["id"]
     _ok(gql(gateway, ACT, {"i": {"eventId": event_id, "action": "ACCEPT"}}, token=centre)[1])
     event = _ok(gql(gateway, EVENT, {"id": event_id}, token=centre)[1])["gridEvent"]
-    assert event["recommendation"]["reason"] == "POST_AND_GRID" and event["recommendation"]["cadreId"] == DEMO_CADRE
+    assert event["recommendation"]["reason"] == "POST_AND_GRID" and event["recommendation"]["cadre"]["id"] == DEMO_CADRE
     assert event["attachments"] == [{"name": "现场.jpg", "ref": "oss://events/1.jpg"}]
 
     # Dispatched to the unit; its head names the person; the clock runs.

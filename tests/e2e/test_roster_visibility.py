@@ -4,6 +4,7 @@ and a roster page costs the same number of SQL statements whatever its size."""
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 from helpers import error_codes, gql
@@ -47,7 +48,9 @@ def test_roster_visibility_follows_dual_management(gateway, user_token, username
 def test_a_township_cannot_read_another_townships_cadre(gateway, user_token):
     token = user_token("fengqiao-admin")
     _, body = gql(gateway, "{ cadre(id: \"%s\") { name } }" % DEMO["users"][10]["cadre_id"], token=token)
-    assert body["data"]["cadre"] is None
+    assert error_codes(body) == ["NOT_FOUND"] and body["data"] is None  # as if it did not exist
+    _, body = gql(gateway, "{ cadre(id: \"%s\") { name } }" % uuid.uuid4(), token=token)
+    assert error_codes(body) == ["NOT_FOUND"]
 
 
 def test_malformed_ids_are_bad_input(gateway, service_token):

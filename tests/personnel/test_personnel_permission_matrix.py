@@ -1,4 +1,4 @@
-"""Every personnel mutation × every role: allowed where DOMAIN.md says so, FORBIDDEN elsewhere.
+"""Every personnel mutation × every role: allowed where docs/domain.md says so, FORBIDDEN elsewhere.
 
 Each operation is prepared by the roles that may do the steps before it, then tried by every
 role inside a savepoint, so each attempt starts from the same state."""

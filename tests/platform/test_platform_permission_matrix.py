@@ -1,4 +1,4 @@
-"""Every platform mutation (and the centre-only query) × every role: allowed where DOMAIN.md and
+"""Every platform mutation (and the centre-only query) × every role: allowed where docs/domain.md and
 the issue say so, FORBIDDEN elsewhere (the department supervises but never changes anything)."""
 
 from __future__ import annotations

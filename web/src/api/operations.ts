@@ -134,7 +134,7 @@ export const DispatchBoardQuery = graphql(`
         id matterType priority description location state source reportedAt allowedActions
         township { id name } leadUnit { id name } assignee { id name }
         deadline { phase dueAt warned overdue escalationLevel }
-        recommendation { unitId cadreId reason note }
+        recommendation { unit { id name } cadre { id name } reason note }
       }
       pageInfo { hasNextPage endCursor }
     }
@@ -148,7 +148,7 @@ export const GridEventQuery = graphql(`
       outsideLineReason
       township { id name } leadUnit { id name } assignee { id name }
       deadline { phase dueAt warned overdue escalationLevel }
-      recommendation { unitId cadreId reason note }
+      recommendation { unit { id name } cadre { id name } reason note }
       history { action source target actor reason at overdue }
     }
   }
@@ -175,12 +175,10 @@ export const ActOnEventMutation = graphql(`
 export const AssessmentCyclesQuery = graphql(`
   query AssessmentCycles {
     assessmentCycles {
-      id year kind period status townshipWeightPercent departmentWeightPercent shortlistPercent round1Percent
-      round2Percent objectionDeadline rounding ties
-      departments { departmentId status shortlistQuota round1Quota }
+      id year kind period status townshipShare departmentShare shortlistShare round1Share round2Share
+      objectionDeadline rounding ties
+      departments { department { id name } status shortlistQuota round1Quota }
     }
-    departments(first: 50) { nodes { id name } }
-    townships(first: 50) { nodes { id name } }
   }
 `);
 
@@ -195,7 +193,7 @@ export const CycleMembersQuery = graphql(`
     cycleMembers(cycleId: $cycleId, first: 100, after: $after, departmentId: $departmentId, townshipId: $townshipId) {
       nodes {
         cadre { id name township { name } department { name } }
-        townshipId departmentId townshipScore departmentScore total shortlisted excellentRound grade excused
+        township { id } department { id } townshipScore departmentScore total shortlisted excellentRound grade excused
       }
       pageInfo { hasNextPage endCursor }
     }
@@ -206,26 +204,26 @@ export const ExcellencePlacesQuery = graphql(`
   query ExcellencePlaces($cycleId: ID!, $departmentId: ID!) {
     excellencePlaces(cycleId: $cycleId, departmentId: $departmentId) {
       status round1Quota round1Used round1Remaining
-      townships { townshipId quota used remaining submitted }
+      townships { township { id name } quota used remaining submitted }
     }
   }
 `);
 
 export const MakeShortlistMutation = graphql(`
   mutation MakeShortlist($input: DepartmentFlowInput!) {
-    makeExcellenceShortlist(input: $input) { departmentId status shortlistQuota round1Quota }
+    makeExcellenceShortlist(input: $input) { department { id } status shortlistQuota round1Quota }
   }
 `);
 
 export const Round1Mutation = graphql(`
   mutation SubmitRound1($input: Round1Input!) {
-    submitExcellenceRound1(input: $input) { departmentId status round1Quota }
+    submitExcellenceRound1(input: $input) { department { id } status round1Quota }
   }
 `);
 
 export const Round2Mutation = graphql(`
   mutation SubmitRound2($input: Round2Input!) {
-    submitExcellenceRound2(input: $input) { townshipId quota used remaining submitted }
+    submitExcellenceRound2(input: $input) { township { id } quota used remaining submitted }
   }
 `);
 

@@ -58,7 +58,7 @@ export type CadreFilter = {
   townshipId?: string | null | undefined;
 };
 
-/** 派驻人员状态 */
+/** 派驻干部状态 */
 export type CadreStatus =
   /** 在岗 */
   | 'IN_POST'
@@ -177,6 +177,17 @@ export type FlowStatus =
   /** 已按 40% 入围 */
   | 'SHORTLISTED';
 
+/** 考核等次 */
+export type Grade =
+  /** 基本称职 */
+  | 'BASIC'
+  /** 称职 */
+  | 'COMPETENT'
+  /** 优秀 (两轮各 12.5% 评出) */
+  | 'EXCELLENT'
+  /** 不称职 */
+  | 'INCOMPETENT';
+
 /** 事件筛选 */
 export type GridEventFilter = {
   assigneeCadreId?: string | null | undefined;
@@ -224,7 +235,8 @@ export type OpenCycleInput = {
   period?: string | null | undefined;
   rounding?: Rounding;
   ties?: Ties;
-  townshipWeightPercent?: number;
+  /** 乡镇考核权重 (0–1, 最多三位小数; 部门为其余); 不填时用全县设置 (默认 0.6) */
+  townshipShare?: string | null | undefined;
   year: number;
 };
 
@@ -240,7 +252,8 @@ export type RequestStatus =
   | 'REJECTED';
 
 export type ResolveObjectionInput = {
-  newGrade?: string | null | undefined;
+  /** 改定的等次; 不改时不填 */
+  newGrade?: Grade | null | undefined;
   objectionId: string;
   resolution: string;
 };
@@ -292,6 +305,21 @@ export type Rounding =
   /** 四舍五入 */
   | 'HALF_UP';
 
+/** 派单推荐的依据 (routing.py, 依次尝试) */
+export type RoutingReason =
+  /** 在本网格且属该事项条线的派驻干部 */
+  | 'GRID_LINE'
+  /** 属该事项条线的派驻干部 */
+  | 'LINE'
+  /** 无可推荐的单位或人员, 由指挥室判断 */
+  | 'NONE'
+  /** 持有该事项岗位的派驻干部 */
+  | 'POST'
+  /** 持有该事项岗位且在本网格的派驻干部 */
+  | 'POST_AND_GRID'
+  /** 设有该事项岗位的单位 (无合适个人) */
+  | 'POST_UNIT';
+
 /** 授权范围: 全县/部门/乡镇/机构/本人 */
 export type ScopeKind =
   | 'AGENCY'
@@ -321,6 +349,13 @@ export type TownshipOpinionInput = {
   agree: boolean;
   note?: string | null | undefined;
 };
+
+/** 入驻平台的单位类型 */
+export type UnitKind =
+  /** 派驻机构 (县直部门派驻乡镇的机构) */
+  | 'AGENCY'
+  /** 乡镇站所 */
+  | 'OFFICE';
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -435,21 +470,21 @@ export type DispatchBoardQueryVariables = Exact<{
 }>;
 
 
-export type DispatchBoardQuery = { gridEvents: { nodes: Array<{ id: string, matterType: string, priority: string, description: string, location: string | null, state: EventState, source: string, reportedAt: string, allowedActions: Array<EventAction>, township: { id: string, name: string }, leadUnit: { id: string, name: string } | null, assignee: { id: string, name: string } | null, deadline: { phase: string, dueAt: string, warned: boolean, overdue: boolean, escalationLevel: number } | null, recommendation: { unitId: string | null, cadreId: string | null, reason: string, note: string } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type DispatchBoardQuery = { gridEvents: { nodes: Array<{ id: string, matterType: string, priority: string, description: string, location: string | null, state: EventState, source: string, reportedAt: string, allowedActions: Array<EventAction>, township: { id: string, name: string }, leadUnit: { id: string, name: string } | null, assignee: { id: string, name: string } | null, deadline: { phase: string, dueAt: string, warned: boolean, overdue: boolean, escalationLevel: number } | null, recommendation: { reason: RoutingReason, note: string, unit: { id: string, name: string } | null, cadre: { id: string, name: string } | null } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type GridEventDetailQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type GridEventDetailQuery = { gridEvent: { id: string, matterType: string, priority: string, description: string, location: string | null, state: EventState, source: string, reportedAt: string, closedAt: string | null, closingReason: string | null, allowedActions: Array<EventAction>, outsideLineReason: string | null, township: { id: string, name: string }, leadUnit: { id: string, name: string } | null, assignee: { id: string, name: string } | null, deadline: { phase: string, dueAt: string, warned: boolean, overdue: boolean, escalationLevel: number } | null, recommendation: { unitId: string | null, cadreId: string | null, reason: string, note: string } | null, history: Array<{ action: string, source: string, target: string, actor: string, reason: string | null, at: string, overdue: boolean | null }> } };
+export type GridEventDetailQuery = { gridEvent: { id: string, matterType: string, priority: string, description: string, location: string | null, state: EventState, source: string, reportedAt: string, closedAt: string | null, closingReason: string | null, allowedActions: Array<EventAction>, outsideLineReason: string | null, township: { id: string, name: string }, leadUnit: { id: string, name: string } | null, assignee: { id: string, name: string } | null, deadline: { phase: string, dueAt: string, warned: boolean, overdue: boolean, escalationLevel: number } | null, recommendation: { reason: RoutingReason, note: string, unit: { id: string, name: string } | null, cadre: { id: string, name: string } | null } | null, history: Array<{ action: string, source: string, target: string, actor: string, reason: string | null, at: string, overdue: boolean | null }> } };
 
 export type PlatformUnitsQueryVariables = Exact<{
   townshipId: string;
 }>;
 
 
-export type PlatformUnitsQuery = { platformUnits: Array<{ id: string, name: string, kind: string }> };
+export type PlatformUnitsQuery = { platformUnits: Array<{ id: string, name: string, kind: UnitKind }> };
 
 export type DuplicateCandidatesQueryVariables = Exact<{
   eventId: string;
@@ -468,7 +503,7 @@ export type ActOnEventMutation = { actOnEvent: { id: string, state: EventState, 
 export type AssessmentCyclesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type AssessmentCyclesQuery = { assessmentCycles: Array<{ id: string, year: number, kind: CycleKind, period: string, status: CycleStatus, townshipWeightPercent: number, departmentWeightPercent: number, shortlistPercent: number, round1Percent: number, round2Percent: number, objectionDeadline: string | null, rounding: Rounding, ties: Ties, departments: Array<{ departmentId: string, status: FlowStatus, shortlistQuota: number | null, round1Quota: number | null }> }>, departments: { nodes: Array<{ id: string, name: string }> }, townships: { nodes: Array<{ id: string, name: string }> } };
+export type AssessmentCyclesQuery = { assessmentCycles: Array<{ id: string, year: number, kind: CycleKind, period: string, status: CycleStatus, townshipShare: number, departmentShare: number, shortlistShare: number, round1Share: number, round2Share: number, objectionDeadline: string | null, rounding: Rounding, ties: Ties, departments: Array<{ status: FlowStatus, shortlistQuota: number | null, round1Quota: number | null, department: { id: string, name: string } }> }> };
 
 export type OpenCycleMutationVariables = Exact<{
   input: OpenCycleInput;
@@ -485,7 +520,7 @@ export type CycleMembersQueryVariables = Exact<{
 }>;
 
 
-export type CycleMembersQuery = { cycleMembers: { nodes: Array<{ townshipId: string, departmentId: string, townshipScore: string | null, departmentScore: string | null, total: string | null, shortlisted: boolean, excellentRound: number | null, grade: string | null, excused: boolean, cadre: { id: string, name: string, township: { name: string }, department: { name: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type CycleMembersQuery = { cycleMembers: { nodes: Array<{ townshipScore: string | null, departmentScore: string | null, total: string | null, shortlisted: boolean, excellentRound: number | null, grade: Grade | null, excused: boolean, cadre: { id: string, name: string, township: { name: string }, department: { name: string } }, township: { id: string }, department: { id: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type ExcellencePlacesQueryVariables = Exact<{
   cycleId: string;
@@ -493,28 +528,28 @@ export type ExcellencePlacesQueryVariables = Exact<{
 }>;
 
 
-export type ExcellencePlacesQuery = { excellencePlaces: { status: string, round1Quota: number | null, round1Used: number, round1Remaining: number | null, townships: Array<{ townshipId: string, quota: number, used: number, remaining: number, submitted: boolean }> } };
+export type ExcellencePlacesQuery = { excellencePlaces: { status: FlowStatus, round1Quota: number | null, round1Used: number, round1Remaining: number | null, townships: Array<{ quota: number, used: number, remaining: number, submitted: boolean, township: { id: string, name: string } }> } };
 
 export type MakeShortlistMutationVariables = Exact<{
   input: DepartmentFlowInput;
 }>;
 
 
-export type MakeShortlistMutation = { makeExcellenceShortlist: { departmentId: string, status: FlowStatus, shortlistQuota: number | null, round1Quota: number | null } };
+export type MakeShortlistMutation = { makeExcellenceShortlist: { status: FlowStatus, shortlistQuota: number | null, round1Quota: number | null, department: { id: string } } };
 
 export type SubmitRound1MutationVariables = Exact<{
   input: Round1Input;
 }>;
 
 
-export type SubmitRound1Mutation = { submitExcellenceRound1: { departmentId: string, status: FlowStatus, round1Quota: number | null } };
+export type SubmitRound1Mutation = { submitExcellenceRound1: { status: FlowStatus, round1Quota: number | null, department: { id: string } } };
 
 export type SubmitRound2MutationVariables = Exact<{
   input: Round2Input;
 }>;
 
 
-export type SubmitRound2Mutation = { submitExcellenceRound2: { townshipId: string, quota: number, used: number, remaining: number, submitted: boolean } };
+export type SubmitRound2Mutation = { submitExcellenceRound2: { quota: number, used: number, remaining: number, submitted: boolean, township: { id: string } } };
 
 export type PublishResultsMutationVariables = Exact<{
   input: PublishInput;
@@ -557,7 +592,7 @@ export type MyPageQueryVariables = Exact<{
 }>;
 
 
-export type MyPageQuery = { cadre: { id: string, name: string, professionalLine: string, isEnforcement: boolean, status: CadreStatus, postedOn: string, nextMoveAllowedOn: string, ageBand: AgeBand, idNumber: string | null, phone: string | null, politicalStatus: string | null, rank: string | null, education: string | null, enforcementCertNo: string | null, enforcementCertExpiry: string | null, department: { name: string }, township: { name: string }, agency: { name: string }, postings: Array<{ role: string, startDate: string, endDate: string | null, agency: { name: string, township: { name: string } } }>, assessmentResults: Array<{ year: number, grade: string | null }> | null } | null, gridEvents: { nodes: Array<{ id: string, matterType: string, state: EventState, reportedAt: string, deadline: { dueAt: string, overdue: boolean, warned: boolean } | null }> } };
+export type MyPageQuery = { cadre: { id: string, name: string, professionalLine: string, isEnforcement: boolean, status: CadreStatus, postedOn: string, nextMoveAllowedOn: string, ageBand: AgeBand, idNumber: string | null, phone: string | null, politicalStatus: string | null, rank: string | null, education: string | null, enforcementCertNo: string | null, enforcementCertExpiry: string | null, department: { name: string }, township: { name: string }, agency: { name: string }, postings: Array<{ role: string, startDate: string, endDate: string | null, agency: { name: string, township: { name: string } } }>, assessmentResults: Array<{ year: number, grade: string | null }> | null }, gridEvents: { nodes: Array<{ id: string, matterType: string, state: EventState, reportedAt: string, deadline: { dueAt: string, overdue: boolean, warned: boolean } | null }> } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -925,8 +960,14 @@ export const DispatchBoardDocument = new TypedDocumentString(`
         escalationLevel
       }
       recommendation {
-        unitId
-        cadreId
+        unit {
+          id
+          name
+        }
+        cadre {
+          id
+          name
+        }
         reason
         note
       }
@@ -973,8 +1014,14 @@ export const GridEventDetailDocument = new TypedDocumentString(`
       escalationLevel
     }
     recommendation {
-      unitId
-      cadreId
+      unit {
+        id
+        name
+      }
+      cadre {
+        id
+        name
+      }
       reason
       note
     }
@@ -1026,31 +1073,22 @@ export const AssessmentCyclesDocument = new TypedDocumentString(`
     kind
     period
     status
-    townshipWeightPercent
-    departmentWeightPercent
-    shortlistPercent
-    round1Percent
-    round2Percent
+    townshipShare
+    departmentShare
+    shortlistShare
+    round1Share
+    round2Share
     objectionDeadline
     rounding
     ties
     departments {
-      departmentId
+      department {
+        id
+        name
+      }
       status
       shortlistQuota
       round1Quota
-    }
-  }
-  departments(first: 50) {
-    nodes {
-      id
-      name
-    }
-  }
-  townships(first: 50) {
-    nodes {
-      id
-      name
     }
   }
 }
@@ -1084,8 +1122,12 @@ export const CycleMembersDocument = new TypedDocumentString(`
           name
         }
       }
-      townshipId
-      departmentId
+      township {
+        id
+      }
+      department {
+        id
+      }
       townshipScore
       departmentScore
       total
@@ -1109,7 +1151,10 @@ export const ExcellencePlacesDocument = new TypedDocumentString(`
     round1Used
     round1Remaining
     townships {
-      townshipId
+      township {
+        id
+        name
+      }
       quota
       used
       remaining
@@ -1121,7 +1166,9 @@ export const ExcellencePlacesDocument = new TypedDocumentString(`
 export const MakeShortlistDocument = new TypedDocumentString(`
     mutation MakeShortlist($input: DepartmentFlowInput!) {
   makeExcellenceShortlist(input: $input) {
-    departmentId
+    department {
+      id
+    }
     status
     shortlistQuota
     round1Quota
@@ -1131,7 +1178,9 @@ export const MakeShortlistDocument = new TypedDocumentString(`
 export const SubmitRound1Document = new TypedDocumentString(`
     mutation SubmitRound1($input: Round1Input!) {
   submitExcellenceRound1(input: $input) {
-    departmentId
+    department {
+      id
+    }
     status
     round1Quota
   }
@@ -1140,7 +1189,9 @@ export const SubmitRound1Document = new TypedDocumentString(`
 export const SubmitRound2Document = new TypedDocumentString(`
     mutation SubmitRound2($input: Round2Input!) {
   submitExcellenceRound2(input: $input) {
-    townshipId
+    township {
+      id
+    }
     quota
     used
     remaining

@@ -6,8 +6,8 @@ import {
 } from '../api/operations';
 import { nextCursors, Pager } from '../components/Pager';
 import { Empty, ErrorBox, Guard } from '../components/State';
-import { date, dateTime, gradeName, GRADES, placesLeft, toggled } from '../format';
-import type { AssessmentCyclesQuery as CyclesData, CycleMembersQuery as MembersData } from '../gql/graphql';
+import { date, dateTime, gradeName, GRADES, percent, placesLeft, toggled } from '../format';
+import type { AssessmentCyclesQuery as CyclesData, CycleMembersQuery as MembersData, Grade } from '../gql/graphql';
 import { scopeOf, type Binding } from '../roles';
 
 type Cycle = CyclesData['assessmentCycles'][number];
@@ -28,10 +28,6 @@ export function AssessmentScreen({ bindings }: { bindings: Binding[] }) {
       <Guard state={cycles} what="考核周期">{(data) => {
         const sorted = [...data.assessmentCycles].sort((a, b) => b.year - a.year || b.period.localeCompare(a.period));
         const cycle = sorted.find((c) => c.id === cycleId) ?? sorted[0];
-        const names = {
-          department: new Map(data.departments.nodes.map((d) => [d.id, d.name])),
-          township: new Map(data.townships.nodes.map((t) => [t.id, t.name])),
-        };
         return (
           <>
             <div className="toolbar">
@@ -43,7 +39,7 @@ export function AssessmentScreen({ bindings }: { bindings: Binding[] }) {
               {roles.has('ORG_DEPARTMENT') && <OpenCycle onDone={(id) => { setCycleId(id); cycles.reload(); }} />}
             </div>
             {!cycle ? <Empty>尚未开启考核周期。</Empty> : (
-              <CycleView key={cycle.id} cycle={cycle} bindings={bindings} names={names} onChange={cycles.reload} />
+              <CycleView key={cycle.id} cycle={cycle} bindings={bindings} onChange={cycles.reload} />
             )}
           </>
         );
@@ -66,9 +62,7 @@ function OpenCycle({ onDone }: { onDone: (id: string) => void }) {
   );
 }
 
-type Names = { department: Map<string, string>; township: Map<string, string> };
-
-function CycleView({ cycle, bindings, names, onChange }: { cycle: Cycle; bindings: Binding[]; names: Names; onChange: () => void }) {
+function CycleView({ cycle, bindings, onChange }: { cycle: Cycle; bindings: Binding[]; onChange: () => void }) {
   const department = scopeOf(bindings, 'DEPARTMENT_ADMIN');
   const township = scopeOf(bindings, 'TOWNSHIP_ADMIN');
   const roles = new Set(bindings.map((b) => b.role));
@@ -82,13 +76,13 @@ function CycleView({ cycle, bindings, names, onChange }: { cycle: Cycle; binding
     <>
       <div className="panel">
         <h2>{cycle.period} <span className="badge">{CYCLE[cycle.status] ?? cycle.status}</span></h2>
-        <p>权重：乡镇 {cycle.townshipWeightPercent}% · 部门 {cycle.departmentWeightPercent}%；推荐名单 {cycle.shortlistPercent}%；
-          第一轮 {cycle.round1Percent}%、第二轮 {cycle.round2Percent}%
+        <p>权重：乡镇 {percent(cycle.townshipShare, 0)} · 部门 {percent(cycle.departmentShare, 0)}；推荐名单 {percent(cycle.shortlistShare, 0)}；
+          第一轮 {percent(cycle.round1Share)}、第二轮 {percent(cycle.round2Share)}
           {cycle.objectionDeadline && <>；异议截止 {date(cycle.objectionDeadline)}</>}</p>
         <table className="table" id="flows">
           <thead><tr><th>部门</th><th>评优进度</th><th>推荐名单名额</th><th>第一轮名额</th></tr></thead>
-          <tbody>{cycle.departments.filter((d) => !department || d.departmentId === department).map((d) => (
-            <tr key={d.departmentId}><td>{names.department.get(d.departmentId) ?? d.departmentId}</td>
+          <tbody>{cycle.departments.filter((d) => !department || d.department.id === department).map((d) => (
+            <tr key={d.department.id}><td>{d.department.name}</td>
               <td>{FLOW[d.status] ?? d.status}</td><td>{d.shortlistQuota ?? '—'}</td><td>{d.round1Quota ?? '—'}</td></tr>
           ))}</tbody>
         </table>
@@ -103,9 +97,9 @@ function CycleView({ cycle, bindings, names, onChange }: { cycle: Cycle; binding
             <Round1 cycle={cycle} departmentId={department} members={data.cycleMembers.nodes} onDone={reload} />
           )}
           {township && cycle.departments.filter((d) => d.status === 'ROUND1_SENT').map((d) => (
-            <Round2 key={d.departmentId} cycle={cycle} departmentId={d.departmentId} townshipId={township}
-              departmentName={names.department.get(d.departmentId) ?? ''}
-              members={data.cycleMembers.nodes.filter((m) => m.departmentId === d.departmentId)} onDone={reload} />
+            <Round2 key={d.department.id} cycle={cycle} departmentId={d.department.id} townshipId={township}
+              departmentName={d.department.name}
+              members={data.cycleMembers.nodes.filter((m) => m.department.id === d.department.id)} onDone={reload} />
           ))}
           <Members rows={data.cycleMembers.nodes} />
           <Pager page={page} hasNext={data.cycleMembers.pageInfo.hasNextPage}
@@ -153,7 +147,7 @@ function Publish({ cycleId, onDone }: { cycleId: string; onDone: () => void }) {
 }
 
 function Round1({ cycle, departmentId, members, onDone }: { cycle: Cycle; departmentId: string; members: Member[]; onDone: () => void }) {
-  const flow = cycle.departments.find((d) => d.departmentId === departmentId);
+  const flow = cycle.departments.find((d) => d.department.id === departmentId);
   const places = useQuery(ExcellencePlacesQuery, { cycleId: cycle.id, departmentId });
   const [shortlist, shortlistState] = useMutation(MakeShortlistMutation);
   const [submit, submitState] = useMutation(Round1Mutation);
@@ -209,8 +203,8 @@ function Round2({ cycle, departmentId, townshipId, departmentName, members, onDo
   const places = useQuery(ExcellencePlacesQuery, { cycleId: cycle.id, departmentId });
   const [submit, state] = useMutation(Round2Mutation);
   const [picked, setPicked] = useState<Set<string>>(new Set());
-  const mine = places.data?.excellencePlaces.townships.find((t) => t.townshipId === townshipId);
-  const candidates = members.filter((m) => m.shortlisted && !m.excellentRound && m.townshipId === townshipId);
+  const mine = places.data?.excellencePlaces.townships.find((t) => t.township.id === townshipId);
+  const candidates = members.filter((m) => m.shortlisted && !m.excellentRound && m.township.id === townshipId);
   const left = placesLeft(mine?.quota, mine?.used ?? 0, picked.size);
   return (
     <div className="panel round2" data-department={departmentId}>
@@ -273,7 +267,7 @@ function Objections({ cycle, onChange }: { cycle: Cycle; onChange: () => void })
 
 function Resolve({ objectionId, onDone }: { objectionId: string; onDone: () => void }) {
   const [resolution, setResolution] = useState('');
-  const [grade, setGrade] = useState('');
+  const [grade, setGrade] = useState<Grade | ''>('');
   const [resolve, state] = useMutation(ResolveObjectionMutation);
   return (
     <form className="form" onSubmit={async (e) => {
@@ -282,7 +276,7 @@ function Resolve({ objectionId, onDone }: { objectionId: string; onDone: () => v
     }}>
       <input name="resolution" placeholder="处理意见" required maxLength={500} value={resolution}
         onChange={(e) => setResolution(e.target.value)} />
-      <select name="grade" value={grade} onChange={(e) => setGrade(e.target.value)}>
+      <select name="grade" value={grade} onChange={(e) => setGrade(e.target.value as Grade | '')}>
         <option value="">维持原等次</option>
         {Object.entries(GRADES).map(([k, v]) => <option key={k} value={k}>改为{v}</option>)}
       </select>

@@ -123,8 +123,8 @@ function EventBody({ e, matter, onChanged }: { e: Detail; matter: string; onChan
 function Actions({ e, onChanged }: { e: Detail; onChanged: () => void }) {
   const [action, setAction] = useState<EventAction | null>(null);
   const [reason, setReason] = useState('');
-  const [leadUnitId, setLeadUnit] = useState(e.recommendation?.unitId ?? '');
-  const [assignee, setAssignee] = useState(e.recommendation?.cadreId ?? '');
+  const [leadUnitId, setLeadUnit] = useState(e.recommendation?.unit?.id ?? '');
+  const [assignee, setAssignee] = useState(e.recommendation?.cadre?.id ?? '');
   const [closingReason, setClosing] = useState('RESOLVED');
   const [duplicateOf, setDuplicateOf] = useState('');
   const needsUnits = e.allowedActions.includes('DISPATCH');
@@ -167,7 +167,7 @@ function Actions({ e, onChanged }: { e: Detail; onChanged: () => void }) {
             <label>承办单位<select name="leadUnit" value={leadUnitId} required onChange={(ev) => setLeadUnit(ev.target.value)}>
               <option value="">请选择</option>
               {units.data?.platformUnits.map((u) => (
-                <option key={u.id} value={u.id}>{u.name}{u.id === e.recommendation?.unitId ? '（推荐）' : ''}</option>
+                <option key={u.id} value={u.id}>{u.name}{u.id === e.recommendation?.unit?.id ? '（推荐）' : ''}</option>
               ))}
             </select></label>
           )}
@@ -175,7 +175,7 @@ function Actions({ e, onChanged }: { e: Detail; onChanged: () => void }) {
             <label>承办人<select name="assignee" value={assignee} required onChange={(ev) => setAssignee(ev.target.value)}>
               <option value="">请选择</option>
               {people.data?.cadres.nodes.map((c) => (
-                <option key={c.id} value={c.id}>{c.name} · {c.agency.name}{c.id === e.recommendation?.cadreId ? '（推荐）' : ''}</option>
+                <option key={c.id} value={c.id}>{c.name} · {c.agency.name}{c.id === e.recommendation?.cadre?.id ? '（推荐）' : ''}</option>
               ))}
             </select></label>
           )}

@@ -1,3 +1,4 @@
+from decimal import Decimal
 from functools import lru_cache
 
 from servicekit.settings import ServiceSettings
@@ -5,8 +6,9 @@ from servicekit.settings import ServiceSettings
 
 class AssessmentSettings(ServiceSettings):
     service_name: str = "assessment"
-    # 考核权重: township 60%, department 40% (DOMAIN.md §3), configurable per county.
-    township_weight_percent: int = 60
+    # 考核权重: the township's share of the total (0.6: township 60%, department 40%), configurable
+    # per county (TOWNSHIP_SHARE); a cycle may set its own when it is opened.
+    township_share: Decimal = Decimal("0.6")
 
 
 @lru_cache

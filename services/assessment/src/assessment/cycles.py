@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import func, insert, literal, or_, select, tuple_, update
@@ -20,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit import audit, outbox, visibility
 from servicekit.calendar import today
-from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
+from servicekit.errors import AppError, BadInput, Forbidden, NotFound, RuleViolation
 from servicekit.pagination import decode_key, make_page, page_size
 from servicekit.principal import Principal, Role
 
@@ -40,16 +41,20 @@ def settings_of(c: Cycle) -> ex.Settings:
 PERIOD = re.compile(r"^(\d{4})(-(Q[1-4]|0[1-9]|1[0-2]))?$")
 
 
-async def open_cycle(session: AsyncSession, principal: Principal, *, year: int, township_weight_percent: int,
+async def open_cycle(session: AsyncSession, principal: Principal, *, year: int, township_share: Decimal,
                      rounding: str, ties: str, period: str | None = None,
                      assessed_where: str = "TOWNSHIP_AT_OPENING") -> Cycle:
     """An annual cycle (``period`` = the year) runs the excellence flow; a regular cycle (平时考核,
     ``period`` = 2026-Q4 or 2026-11) collects scores only."""
     if principal.is_service or not principal.has_role(Role.ORG_DEPARTMENT):
         raise Forbidden("考核周期由组织部开启")
+    township_share = Decimal(township_share)
+    # A share of the total (0-1), as the column stores it (three decimals): 0.6 is 60%. Both sides weigh something.
+    if not (0 < township_share < 1) or township_share != township_share.quantize(Decimal("0.001")):
+        raise BadInput("乡镇考核权重须在 0 与 1 之间, 最多三位小数 (如 0.6 即 60%)")
     try:
-        s = ex.Settings(township_weight=Decimal(township_weight_percent) / 100,
-                        department_weight=1 - Decimal(township_weight_percent) / 100, rounding=rounding, ties=ties)
+        s = ex.Settings(township_weight=township_share, department_weight=1 - township_share, rounding=rounding,
+                        ties=ties)
     except ValueError as exc:
         raise BadInput("考核设置无效", detail=str(exc)) from exc
     if assessed_where not in stays.RULES:
@@ -131,6 +136,46 @@ async def set_score(session: AsyncSession, principal: Principal, *, cycle_id: uu
     await audit.record(session, actor=principal, action="score.set", entity_type="CycleMember",
                        entity_id=f"{cycle_id}:{cadre_id}", before={column: before}, after={column: value}, reason=reason)
     return member
+
+
+MAX_SCORES_PER_CALL = 500
+
+
+@dataclass(frozen=True)
+class ScoreItem:
+    cadre_id: uuid.UUID
+    score: str | Decimal | None
+    reason: str | None = None
+    indicator_scores: dict[str, Decimal] | None = None
+
+
+async def set_scores(session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID, side: str,
+                     items: list[ScoreItem]) -> list[Member]:
+    """One side's scores for many of its cadres in one transaction: each item passes every check of
+    ``set_score`` or nothing is written (the request rolls back); a refusal names the item (``index``)."""
+    if not items:
+        raise BadInput("评分列表为空")
+    if len(items) > MAX_SCORES_PER_CALL:
+        raise BadInput(f"一次最多为 {MAX_SCORES_PER_CALL} 人评分")
+    seen: dict[uuid.UUID, int] = {}
+    for i, item in enumerate(items):
+        if item.cadre_id in seen:
+            raise BadInput("同一人员重复评分", index=i, detail=f"item {i} repeats item {seen[item.cadre_id]}")
+        seen[item.cadre_id] = i
+    members: dict[int, Member] = {}
+    # A savepoint: a refused item undoes the items before it, whatever the caller does next.
+    async with session.begin_nested():
+        # Rows are locked in one order (by id) so two concurrent batches cannot deadlock on each other.
+        for i in sorted(range(len(items)), key=lambda k: items[k].cadre_id):
+            item = items[i]
+            try:
+                members[i] = await set_score(session, principal, cycle_id=cycle_id, cadre_id=item.cadre_id, side=side,
+                                             score=item.score, reason=item.reason,
+                                             indicator_scores=item.indicator_scores)
+            except AppError as exc:
+                exc.extra.setdefault("index", i)
+                raise
+    return [members[i] for i in range(len(items))]
 
 
 async def make_shortlist(session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID,

@@ -1,6 +1,6 @@
 """联动化评优 — the excellence flow as plain functions (no I/O).
 
-Order (DOMAIN.md §3): combined scores → the department shortlists the top 40% (入围) → round 1:
+Order (docs/domain.md): combined scores → the department shortlists the top 40% (入围) → round 1:
 the department names up to 12.5% as excellent from the shortlist → round 2: each township names
 up to 12.5% from the *remaining* shortlisted people stationed with it. The report fixes neither
 the base of each percentage nor the rounding nor ties at a cut, so each is an explicit setting

@@ -19,7 +19,8 @@ from servicekit.errors import BadInput
 from servicekit.ids import parse_id as _uuid
 
 from . import cycles, evidence, export, models, schemes
-from .gql_roster import Cadre
+from .config import get_settings
+from .gql_roster import Cadre, Department, Township
 
 
 @strawberry.enum(description="部门评优进度 (联动化评优的环节)")
@@ -69,12 +70,25 @@ class AssessmentSide(enum.Enum):
     DEPARTMENT = strawberry.enum_value("DEPARTMENT", description="派驻部门 (权重 40%)")
 
 
+@strawberry.enum(description="考核等次")
+class Grade(enum.Enum):
+    EXCELLENT = strawberry.enum_value("EXCELLENT", description="优秀 (两轮各 12.5% 评出)")
+    COMPETENT = strawberry.enum_value("COMPETENT", description="称职")
+    BASIC = strawberry.enum_value("BASIC", description="基本称职")
+    INCOMPETENT = strawberry.enum_value("INCOMPETENT", description="不称职")
+
+
 @strawberry.type(description="部门评优进度")
 class DepartmentFlow:
-    department_id: strawberry.ID
+    department: Department = strawberry.field(description="派出部门")
     status: FlowStatus = strawberry.field(description="SCORING → SHORTLISTED → ROUND1_SENT → ROUND2_DONE")
-    shortlist_quota: int | None
-    round1_quota: int | None
+    shortlist_quota: int | None = strawberry.field(description="入围名额 (人数, 40%)")
+    round1_quota: int | None = strawberry.field(description="第一轮优秀名额 (人数, 12.5%)")
+
+    @staticmethod
+    def of(r: models.DepartmentFlow) -> "DepartmentFlow":
+        return DepartmentFlow(department=Department.ref(r.department_id), status=FlowStatus(r.status),
+                              shortlist_quota=r.shortlist_quota, round1_quota=r.round1_quota)
 
 
 @strawberry.type(description="考核周期")
@@ -83,11 +97,11 @@ class AssessmentCycle:
     year: int
     kind: CycleKind = strawberry.field(description="ANNUAL 年度 / REGULAR 平时")
     period: str
-    township_weight_percent: int
-    department_weight_percent: int
-    shortlist_percent: float
-    round1_percent: float
-    round2_percent: float
+    township_share: float = strawberry.field(description="乡镇考核权重 (占总分份额 0–1, 默认 0.6)")
+    department_share: float = strawberry.field(description="部门考核权重 (占总分份额 0–1, 默认 0.4)")
+    shortlist_share: float = strawberry.field(description="入围比例 (参评人数的份额, 0.4 即 40%)")
+    round1_share: float = strawberry.field(description="第一轮优秀比例 (部门评定, 0.125 即 12.5%)")
+    round2_share: float = strawberry.field(description="第二轮优秀比例 (乡镇评定, 0.125 即 12.5%)")
     status: CycleStatus = strawberry.field(description="OPEN / PUBLISHED (公示) / APPROVED (审定)")
     objection_deadline: dt.date | None
     rounding: Rounding = strawberry.field(description="名额取整: FLOOR / HALF_UP / CEIL")
@@ -98,16 +112,14 @@ class AssessmentCycle:
     async def departments(self, info: Info[Context, None]) -> list[DepartmentFlow]:
         rows = (await info.context.session.scalars(select(models.DepartmentFlow).where(
             models.DepartmentFlow.cycle_id == uuid.UUID(self.id)).order_by(models.DepartmentFlow.department_id))).all()
-        return [DepartmentFlow(department_id=strawberry.ID(str(r.department_id)), status=r.status,
-                               shortlist_quota=r.shortlist_quota, round1_quota=r.round1_quota) for r in rows]
+        return [DepartmentFlow.of(r) for r in rows]
 
     @staticmethod
     def of(c: models.Cycle) -> "AssessmentCycle":
-        t = int(c.township_weight * 100)
         return AssessmentCycle(id=strawberry.ID(str(c.id)), year=c.year, kind=c.kind, period=c.period,
-                               township_weight_percent=t,
-                               department_weight_percent=100 - t, shortlist_percent=float(c.shortlist_share * 100),
-                               round1_percent=float(c.round1_share * 100), round2_percent=float(c.round2_share * 100),
+                               township_share=float(c.township_weight), department_share=float(1 - c.township_weight),
+                               shortlist_share=float(c.shortlist_share), round1_share=float(c.round1_share),
+                               round2_share=float(c.round2_share),
                                rounding=c.rounding, ties=c.ties, assessed_where=c.assessed_where, status=c.status,
                                objection_deadline=c.objection_deadline)
 
@@ -173,36 +185,37 @@ class CycleMember:
         e = await info.context.loader("platform_evidence", _evidence).load((self.cycle_id, uuid.UUID(self.cadre.id)))
         return PlatformEvidence.of(e)
 
-    township_id: strawberry.ID
-    department_id: strawberry.ID
-    township_score: Decimal | None
-    department_score: Decimal | None
-    total: Decimal | None
-    shortlisted: bool
+    township: Township = strawberry.field(description="考核所在乡镇")
+    department: Department = strawberry.field(description="派出部门")
+    township_score: Decimal | None = strawberry.field(description="乡镇评分 (0–100)")
+    department_score: Decimal | None = strawberry.field(description="部门评分 (0–100)")
+    total: Decimal | None = strawberry.field(description="总分 = 乡镇权重 × 乡镇评分 + 部门权重 × 部门评分 (入围时计算)")
+    shortlisted: bool = strawberry.field(description="是否入围 (前 40%)")
     excellent_round: int | None = strawberry.field(description="1: 部门评定 / 2: 乡镇评定")
-    grade: str | None = strawberry.field(description="优秀 EXCELLENT / 称职 COMPETENT / 基本称职 BASIC / 不称职 INCOMPETENT")
-    excused: bool
+    grade: Grade | None = strawberry.field(description="考核等次; 公示前为空")
+    excused: bool = strawberry.field(description="是否免于考核")
 
     @staticmethod
     def of(m: models.Member) -> "CycleMember":
-        return CycleMember(cadre=Cadre(id=strawberry.ID(str(m.cadre_id))), cycle_id=m.cycle_id, township_id=strawberry.ID(str(m.township_id)),
-                           department_id=strawberry.ID(str(m.department_id)), township_score=m.township_score,
-                           department_score=m.department_score, total=m.total, shortlisted=m.shortlisted,
-                           excellent_round=m.excellent_round, grade=m.grade, excused=m.excused)
+        return CycleMember(cadre=Cadre(id=strawberry.ID(str(m.cadre_id))), cycle_id=m.cycle_id,
+                           township=Township.ref(m.township_id), department=Department.ref(m.department_id),
+                           township_score=m.township_score, department_score=m.department_score, total=m.total,
+                           shortlisted=m.shortlisted, excellent_round=m.excellent_round,
+                           grade=Grade(m.grade) if m.grade else None, excused=m.excused)
 
 
 @strawberry.type(description="第二轮: 某乡镇的名额")
 class TownshipPlaces:
-    township_id: strawberry.ID
-    quota: int
-    used: int
-    remaining: int
-    submitted: bool
+    township: Township = strawberry.field(description="乡镇")
+    quota: int = strawberry.field(description="第二轮名额 (人数)")
+    used: int = strawberry.field(description="已评定人数")
+    remaining: int = strawberry.field(description="剩余名额")
+    submitted: bool = strawberry.field(description="乡镇是否已报送")
 
 
 @strawberry.type(description="评优名额使用情况")
 class ExcellencePlaces:
-    status: str
+    status: FlowStatus = strawberry.field(description="部门评优进度")
     round1_quota: int | None
     round1_used: int
     round1_remaining: int | None
@@ -212,7 +225,7 @@ class ExcellencePlaces:
 @strawberry.type(description="缺评情况")
 class MissingScore:
     cadre: Cadre
-    missing: list[str] = strawberry.field(description="TOWNSHIP / DEPARTMENT")
+    missing: list[AssessmentSide] = strawberry.field(description="尚未评分的一方")
 
 
 @strawberry.type(description="异议: 干部在公示期内对本人考核结果提出, 组织部处理 (可改等次)")
@@ -253,14 +266,15 @@ class FileObjectionInput:
 class ResolveObjectionInput:
     objection_id: strawberry.ID
     resolution: str
-    new_grade: str | None = None
+    new_grade: Grade | None = strawberry.field(default=None, description="改定的等次; 不改时不填")
 
 
 @strawberry.input(description="年度考核: 不填 period; 平时考核: period 为 2026-Q4 或 2026-11")
 class OpenCycleInput:
     year: int
     period: str | None = None
-    township_weight_percent: int = 60
+    township_share: Decimal | None = strawberry.field(
+        default=None, description="乡镇考核权重 (0–1, 最多三位小数; 部门为其余); 不填时用全县设置 (默认 0.6)")
     rounding: Rounding = Rounding.FLOOR
     ties: Ties = Ties.EXCLUDE_TIED
     assessed_where: AssessedWhere = strawberry.field(default=AssessedWhere.TOWNSHIP_AT_OPENING,
@@ -281,6 +295,21 @@ class SetScoreInput:
     score: Decimal | None = None
     indicator_scores: list[IndicatorScoreInput] | None = None
     reason: str | None = None
+
+
+@strawberry.input(description="一人的评分: 给出总分 score，或按本方方案逐项评分 indicatorScores")
+class ScoreItemInput:
+    cadre_id: strawberry.ID = strawberry.field(description="参评人员")
+    score: Decimal | None = strawberry.field(default=None, description="总分 (0–100)")
+    indicator_scores: list[IndicatorScoreInput] | None = strawberry.field(default=None, description="逐项评分")
+    reason: str | None = strawberry.field(default=None, description="改分理由 (记入审计)")
+
+
+@strawberry.input(description=f"一方为多人评分 (一次最多 {cycles.MAX_SCORES_PER_CALL} 人): 全部成功或全部不写")
+class SetScoresInput:
+    cycle_id: strawberry.ID = strawberry.field(description="考核周期")
+    side: AssessmentSide = strawberry.field(description="评分方: 乡镇或派驻部门, 各评本方的人")
+    scores: list[ScoreItemInput] = strawberry.field(description="每人一项, 同一人不得重复")
 
 
 @strawberry.type(description="考核指标")
@@ -392,7 +421,8 @@ class CycleQuery:
     @strawberry.federation.field(description="缺评清单 (按权限范围)", requires_scopes=gql.PEOPLE)
     async def missing_scores(self, info: Info[Context, None], cycle_id: strawberry.ID) -> list[MissingScore]:
         rows = await cycles.completeness(info.context.session, info.context.principal, cycle_id=_uuid(cycle_id, "周期"))
-        return [MissingScore(cadre=Cadre(id=strawberry.ID(str(m.cadre_id))), missing=sides) for m, sides in rows]
+        return [MissingScore(cadre=Cadre(id=strawberry.ID(str(m.cadre_id))), missing=[AssessmentSide(x) for x in sides])
+                for m, sides in rows]
 
     @strawberry.federation.field(description="各轮评优剩余名额", requires_scopes=gql.PEOPLE)
     async def excellence_places(self, info: Info[Context, None], cycle_id: strawberry.ID,
@@ -401,9 +431,9 @@ class CycleQuery:
                                                   cycle_id=_uuid(cycle_id, "周期"),
                                                   department_id=_uuid(department_id, "部门"))
         return ExcellencePlaces(
-            status=flow.status, round1_quota=flow.round1_quota, round1_used=used1,
+            status=FlowStatus(flow.status), round1_quota=flow.round1_quota, round1_used=used1,
             round1_remaining=(flow.round1_quota - used1) if flow.round1_quota is not None else None,
-            townships=[TownshipPlaces(township_id=strawberry.ID(str(r.township_id)), quota=r.quota, used=u,
+            townships=[TownshipPlaces(township=Township.ref(r.township_id), quota=r.quota, used=u,
                                       remaining=r.quota - u, submitted=r.submitted) for r, u in rounds])
 
 
@@ -413,7 +443,8 @@ class CycleMutation:
     async def open_assessment_cycle(self, info: Info[Context, None], input: OpenCycleInput) -> AssessmentCycle:
         return AssessmentCycle.of(await cycles.open_cycle(
             info.context.session, info.context.principal, year=input.year, period=input.period,
-            township_weight_percent=input.township_weight_percent, rounding=input.rounding.value, ties=input.ties.value,
+            township_share=input.township_share if input.township_share is not None else get_settings().township_share,
+            rounding=input.rounding.value, ties=input.ties.value,
             assessed_where=input.assessed_where.value))
 
     @strawberry.federation.mutation(description="组织部决定免于考核", requires_scopes=gql.PEOPLE)
@@ -438,7 +469,7 @@ class CycleMutation:
     async def resolve_assessment_objection(self, info: Info[Context, None], input: ResolveObjectionInput) -> Objection:
         o = await cycles.resolve_objection(info.context.session, info.context.principal,
                                            objection_id=_uuid(input.objection_id, "异议"), resolution=input.resolution,
-                                           new_grade=input.new_grade)
+                                           new_grade=input.new_grade.value if input.new_grade else None)
         return Objection.of(o)
 
     @strawberry.federation.mutation(description="组织部审定考核结果", requires_scopes=gql.PEOPLE)
@@ -455,6 +486,21 @@ class CycleMutation:
             cadre_id=_uuid(input.cadre_id, "人员"), side=input.side.value, score=input.score, reason=input.reason,
             indicator_scores={i.code: i.score for i in input.indicator_scores} if input.indicator_scores else None))
 
+    @strawberry.federation.mutation(
+        description="批量评分: 一方一次为多人评分; 任一项被拒则全部不写, 错误的 extensions.index 指出第几项 (从 0 起)",
+        requires_scopes=gql.PEOPLE)
+    async def set_assessment_scores(self, info: Info[Context, None], input: SetScoresInput) -> list[CycleMember]:
+        items = []
+        for i, item in enumerate(input.scores):
+            if (item.score is None) == (item.indicator_scores is None):
+                raise BadInput("请给出总分或逐项评分 (二选一)", index=i)
+            items.append(cycles.ScoreItem(
+                cadre_id=_uuid(item.cadre_id, "人员"), score=item.score, reason=item.reason,
+                indicator_scores={x.code: x.score for x in item.indicator_scores} if item.indicator_scores else None))
+        members = await cycles.set_scores(info.context.session, info.context.principal,
+                                          cycle_id=_uuid(input.cycle_id, "周期"), side=input.side.value, items=items)
+        return [CycleMember.of(m) for m in members]
+
     @strawberry.federation.mutation(description="制定考核方案 (新版本)", requires_scopes=gql.PEOPLE)
     async def create_assessment_scheme(self, info: Info[Context, None], input: CreateSchemeInput) -> AssessmentScheme:
         return AssessmentScheme.of(await schemes.create(
@@ -467,8 +513,7 @@ class CycleMutation:
         flow = await cycles.make_shortlist(info.context.session, info.context.principal,
                                            cycle_id=_uuid(input.cycle_id, "周期"),
                                            department_id=_uuid(input.department_id, "部门"))
-        return DepartmentFlow(department_id=strawberry.ID(str(flow.department_id)), status=flow.status,
-                              shortlist_quota=flow.shortlist_quota, round1_quota=flow.round1_quota)
+        return DepartmentFlow.of(flow)
 
     @strawberry.federation.mutation(description="第一轮: 部门评定12.5%并函告乡镇", requires_scopes=gql.PEOPLE)
     async def submit_excellence_round1(self, info: Info[Context, None], input: Round1Input) -> DepartmentFlow:
@@ -476,8 +521,7 @@ class CycleMutation:
                                           cycle_id=_uuid(input.cycle_id, "周期"),
                                           department_id=_uuid(input.department_id, "部门"),
                                           cadre_ids={_uuid(c, "人员") for c in input.cadre_ids})
-        return DepartmentFlow(department_id=strawberry.ID(str(flow.department_id)), status=flow.status,
-                              shortlist_quota=flow.shortlist_quota, round1_quota=flow.round1_quota)
+        return DepartmentFlow.of(flow)
 
     @strawberry.federation.mutation(description="第二轮: 乡镇从剩余入围人员中评定12.5%并报送", requires_scopes=gql.PEOPLE)
     async def submit_excellence_round2(self, info: Info[Context, None], input: Round2Input) -> TownshipPlaces:
@@ -487,5 +531,5 @@ class CycleMutation:
                                        township_id=_uuid(input.township_id, "乡镇"),
                                        cadre_ids={_uuid(c, "人员") for c in input.cadre_ids})
         used = len(input.cadre_ids)
-        return TownshipPlaces(township_id=strawberry.ID(str(r.township_id)), quota=r.quota, used=used,
+        return TownshipPlaces(township=Township.ref(r.township_id), quota=r.quota, used=used,
                               remaining=r.quota - used, submitted=r.submitted)

@@ -7,7 +7,7 @@ from servicekit import gql
 
 from .gql_cycles import CycleMutation, CycleQuery
 from .gql_honours import HonourMutation, HonourQuery
-from .gql_roster import Cadre, RosterQuery
+from .gql_roster import Cadre, Department, RosterQuery, Township
 
 schema = gql.schema(query=merge_types("Query", (RosterQuery, CycleQuery, HonourQuery)),
-                    mutation=merge_types("Mutation", (CycleMutation, HonourMutation)), types=[Cadre])
+                    mutation=merge_types("Mutation", (CycleMutation, HonourMutation)), types=[Cadre, Township, Department])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import uuid
 
 import strawberry
@@ -59,13 +60,40 @@ class MentoringPair:
         return await _cadre(info, self.mentee_id)
 
 
+@strawberry.enum(description="干部推荐的推荐方")
+class RecommendingSide(enum.Enum):
+    DEPARTMENT = strawberry.enum_value("DEPARTMENT", description="派出部门")
+    TOWNSHIP = strawberry.enum_value("TOWNSHIP", description="所在乡镇(街道)")
+
+
+@strawberry.enum(description="干部推荐的方向")
+class CareerTarget(enum.Enum):
+    PROMOTION = strawberry.enum_value("PROMOTION", description="提拔")
+    RESERVE = strawberry.enum_value("RESERVE", description="后备干部")
+
+
+@strawberry.enum(description="干部推荐的状态")
+class CareerRecommendationStatus(enum.Enum):
+    PENDING = strawberry.enum_value("PENDING", description="待组织部决定")
+    APPROVED = strawberry.enum_value("APPROVED", description="组织部同意")
+    DECLINED = strawberry.enum_value("DECLINED", description="组织部不同意")
+
+
+@strawberry.enum(description="双向任职 (派驻干部任乡镇中层) 的状态")
+class MiddlePostStatus(enum.Enum):
+    PROPOSED = strawberry.enum_value("PROPOSED", description="乡镇提出, 待派出部门同意")
+    HELD = strawberry.enum_value("HELD", description="任职中")
+    DECLINED = strawberry.enum_value("DECLINED", description="派出部门不同意")
+    ENDED = strawberry.enum_value("ENDED", description="已结束")
+
+
 @strawberry.type(description="双向推荐")
 class CareerRecommendation:
     id: strawberry.ID
-    side: str = strawberry.field(description="DEPARTMENT / TOWNSHIP")
-    target: str = strawberry.field(description="PROMOTION 提拔 / RESERVE 后备干部")
-    reasons: str
-    status: str
+    side: RecommendingSide = strawberry.field(description="推荐方")
+    target: CareerTarget = strawberry.field(description="推荐方向")
+    reasons: str = strawberry.field(description="推荐理由")
+    status: CareerRecommendationStatus = strawberry.field(description="组织部的决定")
     cadre_id: strawberry.Private[uuid.UUID]
 
     @strawberry.field
@@ -74,8 +102,9 @@ class CareerRecommendation:
 
     @staticmethod
     def of(r: models.CareerRecommendation) -> "CareerRecommendation":
-        return CareerRecommendation(id=strawberry.ID(str(r.id)), side=r.side, target=r.target, reasons=r.reasons,
-                                    status=r.status, cadre_id=r.cadre_id)
+        return CareerRecommendation(id=strawberry.ID(str(r.id)), side=RecommendingSide(r.side),
+                                    target=CareerTarget(r.target), reasons=r.reasons,
+                                    status=CareerRecommendationStatus(r.status), cadre_id=r.cadre_id)
 
 
 @strawberry.type(description="双向任职: 乡镇中层岗位")
@@ -83,7 +112,7 @@ class MiddlePost:
     id: strawberry.ID
     post: str
     concurrent: bool = strawberry.field(description="兼任")
-    status: str = strawberry.field(description="PROPOSED / HELD / DECLINED / ENDED")
+    status: MiddlePostStatus = strawberry.field(description="双向任职的状态")
     start_date: dt.date | None
     cadre_id: strawberry.Private[uuid.UUID]
 
@@ -93,7 +122,8 @@ class MiddlePost:
 
     @staticmethod
     def of(r: models.MiddlePost) -> "MiddlePost":
-        return MiddlePost(id=strawberry.ID(str(r.id)), post=r.post, concurrent=r.concurrent, status=r.status,
+        return MiddlePost(id=strawberry.ID(str(r.id)), post=r.post, concurrent=r.concurrent,
+                          status=MiddlePostStatus(r.status),
                           start_date=r.start_date, cadre_id=r.cadre_id)
 
 
@@ -145,7 +175,7 @@ class PairMentorInput:
 @strawberry.input
 class RecommendForCareerInput:
     cadre_id: strawberry.ID
-    target: str
+    target: CareerTarget = strawberry.field(description="推荐方向")
     reasons: str
 
 
@@ -211,7 +241,7 @@ class DevelopmentMutation:
     @strawberry.federation.mutation(description="双向推荐", requires_scopes=gql.PEOPLE)
     async def recommend_for_career(self, info: Info[Context, None], input: RecommendForCareerInput) -> CareerRecommendation:
         return CareerRecommendation.of(await development.recommend(
-            info.context.session, info.context.principal, cadre_id=_id(input.cadre_id, "人员"), target=input.target,
+            info.context.session, info.context.principal, cadre_id=_id(input.cadre_id, "人员"), target=input.target.value,
             reasons=input.reasons))
 
     @strawberry.federation.mutation(description="组织部决定推荐", requires_scopes=gql.PEOPLE)

@@ -14,6 +14,7 @@ from strawberry.types import Info
 
 from servicekit import gql
 from servicekit.app import Context
+from servicekit.errors import NotFound
 
 from . import adjustments, analytics, models, policy, profile, regions, roster, vacancies
 
@@ -416,8 +417,10 @@ class RosterQuery:
         page = await roster.list_cadres(info.context.session, info.context.principal, first=first, after=after, filter=f)
         return gql.connection(page, Cadre.of)
 
-    @strawberry.federation.field(description="单个派驻干部", requires_scopes=gql.ROSTER_READERS)
-    async def cadre(self, info: Info[Context, None], id: strawberry.ID) -> Cadre | None:
+    @strawberry.federation.field(description="单个派驻干部; 不存在或无权查看时 NOT_FOUND", requires_scopes=gql.ROSTER_READERS)
+    async def cadre(self, info: Info[Context, None], id: strawberry.ID) -> Cadre:
         row = await info.context.loader("cadre", _visible_cadres).load(roster.parse_uuid(id, "干部"))
-        return Cadre.of(row) if row else None
+        if row is None:  # missing and not visible read the same (docs/api.md, lookups by id)
+            raise NotFound("未找到该人员")
+        return Cadre.of(row)
 

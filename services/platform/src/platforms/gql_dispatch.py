@@ -62,12 +62,29 @@ class Attachment:
     size: int | None
 
 
+@strawberry.enum(description="派单推荐的依据 (routing.py, 依次尝试)")
+class RoutingReason(enum.Enum):
+    POST_AND_GRID = strawberry.enum_value("POST_AND_GRID", description="持有该事项岗位且在本网格的派驻干部")
+    POST = strawberry.enum_value("POST", description="持有该事项岗位的派驻干部")
+    GRID_LINE = strawberry.enum_value("GRID_LINE", description="在本网格且属该事项条线的派驻干部")
+    LINE = strawberry.enum_value("LINE", description="属该事项条线的派驻干部")
+    POST_UNIT = strawberry.enum_value("POST_UNIT", description="设有该事项岗位的单位 (无合适个人)")
+    NONE = strawberry.enum_value("NONE", description="无可推荐的单位或人员, 由指挥室判断")
+
+
 @strawberry.type(description="派单推荐及其理由")
 class RoutingRecommendation:
-    unit_id: strawberry.ID | None
-    cadre_id: strawberry.ID | None
-    reason: str = strawberry.field(description="POST_AND_GRID | POST | GRID_LINE | LINE | POST_UNIT | NONE")
-    note: str
+    unit_id: strawberry.Private[object]
+    cadre: Cadre | None = strawberry.field(description="推荐的承办人 (人事服务的字段经网关合并)")
+    reason: RoutingReason = strawberry.field(description="推荐依据")
+    note: str = strawberry.field(description="推荐理由 (中文, 可直接展示)")
+
+    @strawberry.field(description="推荐的承办单位")
+    async def unit(self, info: Info[Context, None]) -> PlatformUnit | None:
+        if self.unit_id is None:
+            return None
+        row = await info.context.loader("units", units_loader).load(self.unit_id)
+        return PlatformUnit.of(row) if row else None
 
 
 @strawberry.type(description="当前环节的时限")
@@ -150,8 +167,9 @@ class GridEvent:
     @staticmethod
     def of(e: GridEventRow) -> "GridEvent":
         recommendation = None if e.recommendation_reason is None else RoutingRecommendation(
-            unit_id=gql.gid(e.recommended_unit_id), cadre_id=gql.gid(e.recommended_cadre_id),
-            reason=e.recommendation_reason, note=e.recommendation_note or "")
+            unit_id=e.recommended_unit_id,
+            cadre=Cadre(id=strawberry.ID(str(e.recommended_cadre_id))) if e.recommended_cadre_id else None,
+            reason=RoutingReason(e.recommendation_reason), note=e.recommendation_note or "")
         deadline = None if e.phase is None else Deadline(
             phase=e.phase, started_at=e.phase_started_at, warn_at=e.warn_at, due_at=e.due_at,
             escalate_at=e.escalate_at, warned=e.warned, overdue=e.overdue, escalation_level=e.escalation_level)

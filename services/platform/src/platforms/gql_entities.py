@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 
 import strawberry
 from sqlalchemy import func, select
 from strawberry.dataloader import DataLoader
+from strawberry.federation.schema_directives import Key
 from strawberry.types import Info
 
 from servicekit import gql, visibility
@@ -93,20 +95,34 @@ class Cadre:
         return Cadre(id=id)
 
 
+# A reference to the personnel service's entity: the gateway fetches its fields (name, code) there.
+@strawberry.federation.type(keys=[Key(fields="id", resolvable=False)], description="县直部门 (人事服务所有)")
+class Department:
+    id: strawberry.ID
+
+
+@strawberry.enum(description="入驻平台的单位类型")
+class UnitKind(enum.Enum):
+    AGENCY = strawberry.enum_value("AGENCY", description="派驻机构 (县直部门派驻乡镇的机构)")
+    OFFICE = strawberry.enum_value("OFFICE", description="乡镇站所")
+
+
 @strawberry.type(description="入驻平台的单位: 派驻机构或乡镇站所")
 class PlatformUnit:
     id: strawberry.ID
-    township_id: strawberry.ID
-    kind: str = strawberry.field(description="AGENCY 派驻机构 | OFFICE 乡镇站所")
-    name: str
-    department_id: strawberry.ID | None
-    head_cadre_id: strawberry.ID | None
-    platform_code: str | None
+    township: Township = strawberry.field(description="所在乡镇(街道)")
+    kind: UnitKind = strawberry.field(description="派驻机构或乡镇站所")
+    name: str = strawberry.field(description="单位名称")
+    department: Department | None = strawberry.field(description="派出部门 (派驻机构才有)")
+    head: Cadre | None = strawberry.field(description="单位负责人 (派驻干部; 人事服务的字段经网关合并)")
+    platform_code: str | None = strawberry.field(description="入驻的平台 (基层治理四平台之一)")
 
     @staticmethod
     def of(u: UnitRow) -> "PlatformUnit":
-        return PlatformUnit(id=strawberry.ID(str(u.id)), township_id=strawberry.ID(str(u.township_id)), kind=u.kind,
-                            name=u.name, department_id=gql.gid(u.department_id), head_cadre_id=gql.gid(u.head_cadre_id),
+        return PlatformUnit(id=strawberry.ID(str(u.id)), township=Township(id=strawberry.ID(str(u.township_id))),
+                            kind=UnitKind(u.kind), name=u.name,
+                            department=Department(id=strawberry.ID(str(u.department_id))) if u.department_id else None,
+                            head=Cadre(id=strawberry.ID(str(u.head_cadre_id))) if u.head_cadre_id else None,
                             platform_code=u.platform_code)
 
 

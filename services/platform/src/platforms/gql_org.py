@@ -17,7 +17,7 @@ from servicekit.errors import BadInput
 
 from . import deadlines, org, sla
 from .gql_dispatch import opt_id, parse_id
-from .gql_entities import Cadre, Platform, PlatformUnit, Township
+from .gql_entities import Cadre, Platform, PlatformUnit, Township, units_loader
 from .models import CalendarDay as CalendarDayRow
 from .models import EventAlert as EventAlertRow
 from .models import Grid as GridRow
@@ -41,13 +41,13 @@ class MatterType:
 class GridMember:
     id: strawberry.ID
     kind: str = strawberry.field(description="CADRE 派驻干部 | STAFF 乡镇干部 | GRID_WORKER 网格员")
-    cadre_id: strawberry.ID | None
-    name: str
+    cadre_id: strawberry.Private[object]
+    name: str = strawberry.field(description="姓名")
     duty: str = strawberry.field(description="LEADER 网格长 | MEMBER")
 
-    @strawberry.field(description="派驻干部 (人事服务的字段经网关合并; 无权查看时为空)")
+    @strawberry.field(description="派驻干部 (人事服务的字段经网关合并); 乡镇干部和网格员为空")
     def cadre(self) -> Cadre | None:
-        return Cadre(id=self.cadre_id) if self.cadre_id else None
+        return Cadre(id=strawberry.ID(str(self.cadre_id))) if self.cadre_id else None
 
 
 def _members(ctx: Context):
@@ -58,40 +58,49 @@ def _members(ctx: Context):
 @strawberry.type(description="网格")
 class Grid:
     id: strawberry.ID
-    township_id: strawberry.ID
-    code: str
-    name: str
-    village: str | None
+    township: Township = strawberry.field(description="所在乡镇(街道)")
+    code: str = strawberry.field(description="网格编码")
+    name: str = strawberry.field(description="网格名称")
+    village: str | None = strawberry.field(description="所在村(社区)")
 
     @staticmethod
     def of(g: GridRow) -> "Grid":
-        return Grid(id=strawberry.ID(str(g.id)), township_id=strawberry.ID(str(g.township_id)), code=g.code,
+        return Grid(id=strawberry.ID(str(g.id)), township=Township(id=strawberry.ID(str(g.township_id))), code=g.code,
                     name=g.name, village=g.village)
 
     @strawberry.field
     async def members(self, info: Info[Context, None]) -> list[GridMember]:
         rows = await info.context.loader("grid_members", _members).load(parse_id(self.id, "网格"))
-        return [GridMember(id=strawberry.ID(str(m.id)), kind=m.kind, cadre_id=gql.gid(m.cadre_id), name=m.name, duty=m.duty)
+        return [GridMember(id=strawberry.ID(str(m.id)), kind=m.kind, cadre_id=m.cadre_id, name=m.name, duty=m.duty)
                 for m in rows]
 
 
 @strawberry.type(description="组团式进村入户走访")
 class TeamVisit:
     id: strawberry.ID
-    township_id: strawberry.ID
-    grid_id: strawberry.ID
-    visited_on: dt.date
-    place: str
-    findings: str
-    cadre_ids: list[strawberry.ID]
-    staff_names: list[str]
+    township: Township = strawberry.field(description="所在乡镇(街道)")
+    grid_id: strawberry.Private[object]
+    visited_on: dt.date = strawberry.field(description="走访日期")
+    place: str = strawberry.field(description="走访地点")
+    findings: str = strawberry.field(description="发现的问题与诉求")
+    cadres: list[Cadre] = strawberry.field(description="参加走访的派驻干部 (人事服务的字段经网关合并)")
+    staff_names: list[str] = strawberry.field(description="参加走访的乡镇干部 (姓名)")
+
+    @strawberry.field(description="走访的网格")
+    async def grid(self, info: Info[Context, None]) -> Grid | None:
+        row = await info.context.loader("grids", _grids).load(self.grid_id)
+        return Grid.of(row) if row else None
 
     @staticmethod
     def of(v: TeamVisitRow) -> "TeamVisit":
-        return TeamVisit(id=strawberry.ID(str(v.id)), township_id=strawberry.ID(str(v.township_id)),
-                         grid_id=strawberry.ID(str(v.grid_id)), visited_on=v.visited_on, place=v.place,
-                         findings=v.findings, cadre_ids=[strawberry.ID(str(c)) for c in v.cadre_ids],
+        return TeamVisit(id=strawberry.ID(str(v.id)), township=Township(id=strawberry.ID(str(v.township_id))),
+                         grid_id=v.grid_id, visited_on=v.visited_on, place=v.place,
+                         findings=v.findings, cadres=[Cadre(id=strawberry.ID(str(c))) for c in v.cadre_ids],
                          staff_names=list(v.staff_names))
+
+
+def _grids(ctx: Context):
+    return gql.rows_loader(lambda ids: select(GridRow).where(GridRow.id.in_(ids)), lambda g: g.id, many=False)(ctx)
 
 
 @strawberry.type(description="岗位职责 (定责)")
@@ -113,22 +122,27 @@ def _holders(ctx: Context):
 @strawberry.type(description="岗位 (定岗), 其职责 (定责) 与人员 (定人)")
 class Post:
     id: strawberry.ID
-    unit_id: strawberry.ID
-    name: str
+    unit_id: strawberry.Private[object]
+    name: str = strawberry.field(description="岗位名称")
 
     @staticmethod
     def of(p: PostRow) -> "Post":
-        return Post(id=strawberry.ID(str(p.id)), unit_id=strawberry.ID(str(p.unit_id)), name=p.name)
+        return Post(id=strawberry.ID(str(p.id)), unit_id=p.unit_id, name=p.name)
+
+    @strawberry.field(description="所属单位")
+    async def unit(self, info: Info[Context, None]) -> PlatformUnit | None:
+        row = await info.context.loader("units", units_loader).load(self.unit_id)
+        return PlatformUnit.of(row) if row else None
 
     @strawberry.field
     async def duties(self, info: Info[Context, None]) -> list[PostDutyType]:
         rows = await info.context.loader("post_duties", _duties).load(parse_id(self.id, "岗位"))
         return [PostDutyType(matter_type=d.matter_type, responsibility=d.responsibility) for d in rows]
 
-    @strawberry.field
-    async def holder_cadre_ids(self, info: Info[Context, None]) -> list[strawberry.ID]:
+    @strawberry.field(description="在岗人员 (定人; 人事服务的字段经网关合并)")
+    async def holders(self, info: Info[Context, None]) -> list[Cadre]:
         rows = await info.context.loader("post_holders", _holders).load(parse_id(self.id, "岗位"))
-        return [strawberry.ID(str(h.cadre_id)) for h in rows]
+        return [Cadre(id=strawberry.ID(str(h.cadre_id))) for h in rows]
 
 
 @strawberry.enum(description="时限单位")
@@ -228,8 +242,8 @@ MAX_CALENDAR_DAYS = 400
 
 @strawberry.type(description="预警、超时与督办")
 class EventAlert:
-    event_id: strawberry.ID
-    township_id: strawberry.ID
+    event_id: strawberry.ID = strawberry.field(description="事件 (可见时用 gridEvent(id) 取详情)")
+    township: Township = strawberry.field(description="所在乡镇(街道)")
     phase: str
     kind: str = strawberry.field(description="WARNING 预警 | OVERDUE 超时 (督办一级) | ESCALATION 升级督办 (二级)")
     level: int
@@ -238,7 +252,7 @@ class EventAlert:
 
     @staticmethod
     def of(a: EventAlertRow) -> "EventAlert":
-        return EventAlert(event_id=strawberry.ID(str(a.event_id)), township_id=strawberry.ID(str(a.township_id)),
+        return EventAlert(event_id=strawberry.ID(str(a.event_id)), township=Township(id=strawberry.ID(str(a.township_id))),
                           phase=a.phase, kind=a.kind, level=a.level, due_at=a.due_at, raised_at=a.raised_at)
 
 

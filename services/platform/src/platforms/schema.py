@@ -12,7 +12,7 @@ from servicekit import gql
 from servicekit.app import Context
 
 from .gql_dispatch import DispatchMutation, DispatchQuery
-from .gql_entities import Cadre, Platform, Township
+from .gql_entities import Cadre, Department, Platform, Township
 from .gql_org import OrgMutation, OrgQuery
 from .models import Platform as PlatformRow
 
@@ -26,4 +26,4 @@ class Query:
 
 
 schema = gql.schema(query=merge_types("Query", (Query, DispatchQuery, OrgQuery)),
-                    mutation=merge_types("Mutation", (DispatchMutation, OrgMutation)), types=[Township, Cadre])
+                    mutation=merge_types("Mutation", (DispatchMutation, OrgMutation)), types=[Township, Cadre, Department])

@@ -61,7 +61,7 @@ class Conflict(AppError):
 
 
 class RuleViolation(AppError):
-    """A business rule from DOMAIN.md was broken; ``rule`` names it (e.g. ``MIN_TENURE_2Y``)."""
+    """A business rule from docs/domain.md was broken; ``rule`` names it (e.g. ``MIN_TENURE_2Y``)."""
 
     code = RULE_VIOLATION
     default_message = "违反业务规则"
