@@ -11,8 +11,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "gateway" / "subgraphs"
-SUBGRAPHS = {"identity": "identity.schema", "personnel": "personnel.schema",
-             "assessment": "assessment.schema", "platform": "platforms.schema"}
+SUBGRAPHS = {"identity": "identity.graphql", "personnel": "personnel.graphql",
+             "assessment": "assessment.graphql", "platform": "platforms.graphql"}
 
 
 def sdl(module: str) -> str:

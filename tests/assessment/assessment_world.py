@@ -11,7 +11,7 @@ from dbutil import rolled_back
 from devstack import ROOT
 
 from assessment.config import AssessmentSettings
-from assessment.events import apply_cadre
+from assessment.consumers import apply_cadre
 from servicekit import db, migrations
 from servicekit.principal import ROLE_SCOPE, Principal, Role, RoleBinding
 

@@ -200,7 +200,7 @@ async def test_regular_cycles_collect_scores_without_an_excellence_flow(session)
 
 
 async def _move(session, cadre, to_township: int, on: dt.date):
-    from assessment.events import apply_cadre
+    from assessment.consumers import apply_cadre
     await apply_cadre(session, {"type": "cadre.moved", "occurred_at": f"{on.isoformat()}T09:00:00+08:00", "payload": {
         "cadre_id": str(cadre), "name": "调动干部", "department_id": str(DEPARTMENTS[0]),
         "township_id": str(TOWNSHIPS[to_township]), "agency_id": str(uuid.UUID(int=300 + to_township)),

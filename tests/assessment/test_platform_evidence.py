@@ -8,7 +8,7 @@ from assessment_world import cadre_id
 from sqlalchemy import select
 
 from assessment import evidence
-from assessment.events import apply_monthly_summary
+from assessment.consumers import apply_monthly_summary
 from assessment.models import PlatformEvidence
 
 

@@ -104,7 +104,7 @@ async def test_results_export_labels_units_and_ranks_within_department(session):
     from openpyxl import load_workbook
 
     from assessment import export
-    from assessment.events import apply_unit
+    from assessment.consumers import apply_unit
 
     await apply_unit(session, {"type": "unit.upserted", "payload": {"id": str(DEPARTMENTS[0]), "kind": "DEPARTMENT",
                                                                    "name": "诸暨市司法局"}})

@@ -11,7 +11,7 @@ from dbutil import rolled_back
 from devstack import ROOT
 
 from platforms.config import PlatformSettings
-from platforms.events import apply_cadre, apply_unit
+from platforms.consumers import apply_cadre, apply_unit
 from servicekit import db, migrations
 from servicekit.principal import ROLE_SCOPE, Principal, Role, RoleBinding
 

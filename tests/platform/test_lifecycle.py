@@ -105,6 +105,6 @@ def test_every_state_but_the_start_is_reachable():
 
 def test_every_lifecycle_state_is_an_api_enum_value_and_back():
     """GridEvent.state is an enum in the API; it must name exactly the states of the table."""
-    from platforms.gql_dispatch import EventState
+    from platforms.graphql.dispatch import EventState
 
     assert {s.value for s in EventState} == set(lc.STATES)

@@ -24,7 +24,7 @@ from platform_world import (
 from sqlalchemy import select
 
 from platforms import dispatch, org, routing
-from platforms.gql_dispatch import GridEvent as ApiGridEvent
+from platforms.graphql.dispatch import GridEvent as ApiGridEvent
 from platforms.models import Callback
 from servicekit.app import Context
 from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation

@@ -19,14 +19,14 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import func, insert, literal, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from servicekit import audit, outbox, visibility
+from servicekit import audit, db, outbox, visibility
 from servicekit.calendar import today
 from servicekit.errors import AppError, BadInput, Forbidden, NotFound, RuleViolation
 from servicekit.pagination import decode_key, make_page, page_size
 from servicekit.principal import Principal, Role
 
+from . import events, policy, schemes, stays
 from . import excellence as ex
-from . import schemes, stays
 from .models import Cycle, DepartmentFlow, Member, Objection, RosterEntry, TownshipRound
 
 OCCUPYING = ("IN_POST", "SECONDED", "ON_LEAVE")
@@ -92,9 +92,7 @@ async def open_cycle(session: AsyncSession, principal: Principal, *, year: int, 
 
 
 async def _flow(session: AsyncSession, cycle_id: uuid.UUID, department_id: uuid.UUID) -> DepartmentFlow:
-    flow = await session.get(DepartmentFlow, (cycle_id, department_id), with_for_update=True)
-    if flow is None:
-        raise NotFound("该部门不在本考核周期内")
+    flow = await db.get_for_update(session, DepartmentFlow, (cycle_id, department_id), missing="该部门不在本考核周期内")
     return flow
 
 
@@ -103,9 +101,7 @@ async def set_score(session: AsyncSession, principal: Principal, *, cycle_id: uu
                     indicator_scores: dict[str, Decimal] | None = None) -> Member:
     """A side's score for one of its own cadres: either a total, or per indicator of the side's
     scheme recorded for the cycle (then the total is the weighted sum)."""
-    member = await session.get(Member, (cycle_id, cadre_id), with_for_update=True)
-    if member is None:
-        raise NotFound("该人员不在本考核周期名单中")
+    member = await db.get_for_update(session, Member, (cycle_id, cadre_id), missing="该人员不在本考核周期名单中")
     if principal.is_service:
         raise Forbidden("服务客户端不能评分")
     if side == "TOWNSHIP":
@@ -180,7 +176,7 @@ async def set_scores(session: AsyncSession, principal: Principal, *, cycle_id: u
 
 async def make_shortlist(session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID,
                          department_id: uuid.UUID) -> DepartmentFlow:
-    _department_admin(principal, department_id)
+    policy.require_department_admin(principal, department_id)
     cycle = await session.get(Cycle, cycle_id)
     if cycle is not None and cycle.kind != "ANNUAL":
         raise RuleViolation("FLOW_OUT_OF_ORDER", "平时考核不评优")
@@ -212,18 +208,13 @@ async def make_shortlist(session: AsyncSession, principal: Principal, *, cycle_i
     return flow
 
 
-def _department_admin(principal: Principal, department_id: uuid.UUID) -> None:
-    if principal.is_service or not principal.has_role(Role.DEPARTMENT_ADMIN, str(department_id)):
-        raise Forbidden("由派驻部门办理")
-
-
 def _pick_error(err: ex.PickError) -> RuleViolation:
     return RuleViolation(err.rule, err.message)
 
 
 async def submit_round1(session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID, department_id: uuid.UUID,
                         cadre_ids: set[uuid.UUID]) -> DepartmentFlow:
-    _department_admin(principal, department_id)
+    policy.require_department_admin(principal, department_id)
     flow = await _flow(session, cycle_id, department_id)
     if flow.status != "SHORTLISTED":
         raise RuleViolation("FLOW_OUT_OF_ORDER", "须先产生入围名单，且第一轮只提交一次")
@@ -248,9 +239,7 @@ async def submit_round2(session: AsyncSession, principal: Principal, *, cycle_id
     flow = await _flow(session, cycle_id, department_id)
     if flow.status != "ROUND1_SENT":
         raise RuleViolation("FLOW_OUT_OF_ORDER", "须在部门第一轮评定并函告乡镇后进行")
-    township_round = await session.get(TownshipRound, (cycle_id, department_id, township_id), with_for_update=True)
-    if township_round is None:
-        raise NotFound("本乡镇没有该部门的参评人员")
+    township_round = await db.get_for_update(session, TownshipRound, (cycle_id, department_id, township_id), missing="本乡镇没有该部门的参评人员")
     if township_round.submitted:
         raise RuleViolation("ROUND2_ALREADY_SUBMITTED", "本乡镇已报送第二轮结果")
     # Only the township's people and the picks matter to the checks: a page of rows, not the department.
@@ -274,26 +263,13 @@ async def submit_round2(session: AsyncSession, principal: Principal, *, cycle_id
         TownshipRound.submitted.is_(False)))
     if pending == 0:
         flow.status = "ROUND2_DONE"
-        await outbox.emit(session, "excellence.decided", aggregate_type="DepartmentFlow",
+        await outbox.emit(session, events.EXCELLENCE_DECIDED, aggregate_type="DepartmentFlow",
                           aggregate_id=f"{cycle_id}:{department_id}",
                           payload={"cycle_id": str(cycle_id), "department_id": str(department_id)})
     await audit.record(session, actor=principal, action="excellence.round2", entity_type="TownshipRound",
                        entity_id=f"{cycle_id}:{department_id}:{township_id}",
                        after={"excellent": sorted(map(str, cadre_ids))})
     return township_round
-
-
-def member_visibility(principal: Principal, published: bool = False):
-    """Before publication, results are seen only by the assessors concerned (and the organisation
-    department); after it, leadership reads all and each cadre their own."""
-    if principal.is_service:
-        raise Forbidden("服务客户端无权查看考核结果")
-    readers = {Role.DEPARTMENT_ADMIN: lambda ids: Member.department_id.in_(ids),
-               Role.TOWNSHIP_ADMIN: lambda ids: Member.township_id.in_(ids)}
-    if published:
-        readers[Role.CADRE] = lambda ids: Member.cadre_id.in_(ids)
-    return visibility.scoped(principal, readers, denied="考核结果公示前仅对考核双方可见",
-                             county=(Role.ORG_DEPARTMENT, Role.LEADERSHIP) if published else (Role.ORG_DEPARTMENT,))
 
 
 async def list_members(session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID, first: int | None,
@@ -304,7 +280,7 @@ async def list_members(session: AsyncSession, principal: Principal, *, cycle_id:
     if cycle is None:
         raise NotFound("考核周期不存在")
     stmt = (select(Member).where(Member.cycle_id == cycle_id).order_by(Member.name, Member.cadre_id).limit(size + 1))
-    if (cond := member_visibility(principal, published=cycle.status != "OPEN")) is not None:
+    if (cond := policy.member_visibility(principal, published=cycle.status != "OPEN")) is not None:
         stmt = stmt.where(cond)
     if department_id:
         stmt = stmt.where(Member.department_id == department_id)
@@ -319,7 +295,7 @@ async def places(session: AsyncSession, principal: Principal, *, cycle_id: uuid.
     """How many places remain in each round for one department's flow."""
     if principal.is_service:
         raise Forbidden("服务客户端无权查看")
-    member_visibility(principal)  # the same people who may see the results
+    policy.member_visibility(principal)  # the same people who may see the results
     flow = await session.get(DepartmentFlow, (cycle_id, department_id))
     if flow is None:
         raise NotFound("该部门不在本考核周期内")
@@ -359,7 +335,7 @@ async def completeness(session: AsyncSession, principal: Principal, *, cycle_id:
     """Who still lacks which score: (member, missing sides), for the caller's scope."""
     stmt = select(Member).where(Member.cycle_id == cycle_id, Member.excused.is_(False),
                                 or_(Member.township_score.is_(None), Member.department_score.is_(None)))
-    if (cond := member_visibility(principal)) is not None:
+    if (cond := policy.member_visibility(principal)) is not None:
         stmt = stmt.where(cond)
     rows = (await session.scalars(stmt.order_by(Member.name, Member.cadre_id).limit(1000))).all()
     return [(m, [s for s, v in (("TOWNSHIP", m.township_score), ("DEPARTMENT", m.department_score)) if v is None])
@@ -372,9 +348,7 @@ async def excuse(session: AsyncSession, principal: Principal, *, cycle_id: uuid.
         raise Forbidden("免于考核由组织部决定")
     if not reason.strip():
         raise BadInput("请说明理由")
-    member = await session.get(Member, (cycle_id, cadre_id), with_for_update=True)
-    if member is None:
-        raise NotFound("该人员不在本考核周期名单中")
+    member = await db.get_for_update(session, Member, (cycle_id, cadre_id), missing="该人员不在本考核周期名单中")
     if (await _flow(session, cycle_id, member.department_id)).status != "SCORING":
         raise RuleViolation("SCORING_CLOSED", "该部门已入围评定")
     member.excused = True
@@ -387,9 +361,7 @@ async def publish(session: AsyncSession, principal: Principal, *, cycle_id: uuid
     """公示: every department's flow must be complete; grades are set and an objection window opens."""
     if principal.is_service or not principal.has_role(Role.ORG_DEPARTMENT):
         raise Forbidden("由组织部公示")
-    cycle = await session.get(Cycle, cycle_id, with_for_update=True)
-    if cycle is None:
-        raise NotFound("考核周期不存在")
+    cycle = await db.get_for_update(session, Cycle, cycle_id, missing="考核周期不存在")
     if cycle.status != "OPEN":
         raise RuleViolation("FLOW_OUT_OF_ORDER", "已公示")
     if cycle.kind != "ANNUAL":
@@ -452,9 +424,7 @@ async def resolve_objection(session: AsyncSession, principal: Principal, *, obje
                             new_grade: str | None = None) -> Objection:
     if principal.is_service or not principal.has_role(Role.ORG_DEPARTMENT):
         raise Forbidden("异议由组织部处理")
-    objection = await session.get(Objection, objection_id, with_for_update=True)
-    if objection is None:
-        raise NotFound("异议不存在")
+    objection = await db.get_for_update(session, Objection, objection_id, missing="异议不存在")
     if objection.resolution:
         raise RuleViolation("OBJECTION_RESOLVED", "该异议已处理")
     if not resolution.strip():
@@ -478,9 +448,7 @@ async def approve(session: AsyncSession, principal: Principal, *, cycle_id: uuid
     """组织部审定: after the window, with every objection answered; results go out as an event."""
     if principal.is_service or not principal.has_role(Role.ORG_DEPARTMENT):
         raise Forbidden("由组织部审定")
-    cycle = await session.get(Cycle, cycle_id, with_for_update=True)
-    if cycle is None:
-        raise NotFound("考核周期不存在")
+    cycle = await db.get_for_update(session, Cycle, cycle_id, missing="考核周期不存在")
     if cycle.status != "PUBLISHED":
         raise RuleViolation("FLOW_OUT_OF_ORDER", "须先公示")
     if today() <= cycle.objection_deadline:
@@ -491,7 +459,7 @@ async def approve(session: AsyncSession, principal: Principal, *, cycle_id: uuid
         raise RuleViolation("OBJECTIONS_PENDING", f"尚有 {pending} 件异议未处理")
     cycle.status = "APPROVED"
     results = (await session.execute(select(Member.cadre_id, Member.grade).where(Member.cycle_id == cycle_id))).all()
-    await outbox.emit(session, "assessment.results_approved", aggregate_type="Cycle", aggregate_id=cycle_id,
+    await outbox.emit(session, events.RESULTS_APPROVED, aggregate_type="Cycle", aggregate_id=cycle_id,
                       payload={"cycle_id": str(cycle_id), "year": cycle.year,
                                "results": [{"cadre_id": str(c), "grade": g} for c, g in results]})
     await audit.record(session, actor=principal, action="cycle.approve", entity_type="Cycle", entity_id=cycle_id,

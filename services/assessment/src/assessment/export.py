@@ -11,7 +11,7 @@ from servicekit import spreadsheet
 from servicekit.errors import NotFound
 from servicekit.principal import Principal
 
-from . import cycles
+from . import policy
 from .models import Cycle, Member, UnitName
 
 GRADE_NAMES = {"EXCELLENT": "优秀", "COMPETENT": "称职", "BASIC": "基本称职", "INCOMPETENT": "不称职"}
@@ -24,7 +24,7 @@ async def results_workbook(session: AsyncSession, principal: Principal, cycle_id
         raise NotFound("考核周期不存在")
     rank = func.rank().over(partition_by=Member.department_id, order_by=Member.total.desc().nulls_last())
     stmt = select(Member, rank.label("rank")).where(Member.cycle_id == cycle_id)
-    if (cond := cycles.member_visibility(principal, published=cycle.status != "OPEN")) is not None:
+    if (cond := policy.member_visibility(principal, published=cycle.status != "OPEN")) is not None:
         stmt = stmt.where(cond)
     rows = (await session.execute(stmt.order_by(Member.department_id, Member.total.desc().nulls_last(), Member.name))).all()
     names = dict((await session.execute(select(UnitName.id, UnitName.name))).all())

@@ -13,7 +13,7 @@ import uuid
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from servicekit import audit, visibility
+from servicekit import audit, db, visibility
 from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
 from servicekit.pagination import decode_key, make_page, page_size
 from servicekit.principal import Principal, Role
@@ -91,9 +91,7 @@ async def nominate_excellent(session: AsyncSession, principal: Principal, *, cyc
 async def decide(session: AsyncSession, principal: Principal, *, honour_id: uuid.UUID, approve: bool) -> Honour:
     if principal.is_service or not principal.has_role(Role.ORG_DEPARTMENT):
         raise Forbidden("由组织部审定")
-    honour = await session.get(Honour, honour_id, with_for_update=True)
-    if honour is None:
-        raise NotFound("推荐不存在")
+    honour = await db.get_for_update(session, Honour, honour_id, missing="推荐不存在")
     if honour.status != "NOMINATED":
         raise RuleViolation("HONOUR_DECIDED", "已审定")
     honour.status, honour.decided_by = ("APPROVED" if approve else "DECLINED"), principal.subject

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from servicekit import audit
+from servicekit import audit, db
 from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
 from servicekit.principal import Principal, Role
 
@@ -71,9 +71,7 @@ async def score(session: AsyncSession, principal: Principal, *, meeting_id: uuid
 async def close(session: AsyncSession, principal: Principal, *, meeting_id: uuid.UUID) -> list[ReviewOutcome]:
     if principal.is_service or not principal.has_role(Role.ORG_DEPARTMENT):
         raise Forbidden("由组织部确定评议结果")
-    meeting = await session.get(ReviewMeeting, meeting_id, with_for_update=True)
-    if meeting is None:
-        raise NotFound("评议会不存在")
+    meeting = await db.get_for_update(session, ReviewMeeting, meeting_id, missing="评议会不存在")
     if meeting.status != "OPEN":
         raise RuleViolation("MEETING_CLOSED", "评议会已结束")
     rows = (await session.execute(select(ReviewScore.agency_id, func.avg(ReviewScore.score), func.count())

@@ -8,7 +8,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit import visibility
-from servicekit.ids import parse_id as parse_uuid  # noqa: F401  (the package's name for it)
+from servicekit.ids import parse_id
 from servicekit.pagination import Page, decode_key, make_page, page_size
 from servicekit.principal import Principal
 
@@ -27,7 +27,7 @@ async def list_entries(session: AsyncSession, principal: Principal, *, first: in
     if (cond := _visible(principal)) is not None:
         stmt = stmt.where(cond)
     if township_id:
-        stmt = stmt.where(RosterEntry.township_id == parse_uuid(township_id, "乡镇"))
+        stmt = stmt.where(RosterEntry.township_id == parse_id(township_id, "乡镇"))
     if key := decode_key(after, str, uuid.UUID):
         stmt = stmt.where(tuple_(RosterEntry.name, RosterEntry.cadre_id) > key)
     return make_page((await session.scalars(stmt)).all(), size, lambda r: (r.name, str(r.cadre_id)))

@@ -15,25 +15,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.concurrency import run_in_threadpool
 
 from servicekit import audit
-from servicekit.errors import BadInput, Conflict, Forbidden, NotFound, RuleViolation
+from servicekit.errors import BadInput, Conflict, NotFound, RuleViolation
 from servicekit.pagination import Page, decode_key, make_page, page_size
 from servicekit.principal import ROLE_SCOPE, Principal, Role, ScopeKind
 
 from . import login, oauth, passwords
 from .models import IssuedAccessToken, OAuthClient, RefreshToken, RoleBindingRow, User
+from .policy import check_separation_of_duties, require_admin
 
-ADMIN_ROLES = (Role.STAFFING_OFFICE, Role.ORG_DEPARTMENT)
-# The county offices' own roles: each is handed on only by that office (separation of duties) —
-# or, for the very first holder, by an operator with `python -m identity bootstrap-admin`, audited.
-COUNTY_OFFICE_ROLES = ADMIN_ROLES
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,63}$")
 MIN_PASSWORD = 10
 NOT_FOR_DEPARTMENT_SYSTEMS = ("api", "offline_access", "events:read")
-
-
-def require_admin(principal: Principal) -> None:
-    if principal.is_service or not any(principal.has_role(r) for r in ADMIN_ROLES):
-        raise Forbidden("仅编办或组织部可管理账号", detail="identity administration requires STAFFING_OFFICE or ORG_DEPARTMENT")
 
 
 def user_snapshot(user: User, bindings: list[RoleBindingRow] | None = None) -> dict:
@@ -106,15 +98,6 @@ async def create_user(session: AsyncSession, principal: Principal, *, username: 
     await audit.record(session, actor=principal, action="user.create", entity_type="User", entity_id=user.id,
                        after=user_snapshot(user), reason=reason)
     return user
-
-
-def check_separation_of_duties(principal: Principal, user_id: uuid.UUID, role: Role) -> None:
-    """No one changes their own roles; a county office's role is granted or revoked only by that office."""
-    if str(user_id) == principal.subject:
-        raise RuleViolation("NO_SELF_ROLE_CHANGE", "不能变更自己的角色", detail="no one grants or revokes their own roles")
-    if role in COUNTY_OFFICE_ROLES and not principal.has_role(role):
-        raise RuleViolation("COUNTY_OFFICE_ROLE_BY_ITS_OFFICE", f"{role.value} 角色只能由本机关授予或撤销",
-                            detail=f"only a holder of {role.value} grants or revokes {role.value}")
 
 
 async def grant_role(session: AsyncSession, principal: Principal, *, user_id: str, role: Role,

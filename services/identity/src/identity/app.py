@@ -8,10 +8,12 @@ from sqlalchemy.orm import sessionmaker
 
 from servicekit import db, logs
 from servicekit.app import create_app
+from servicekit.feed import consumer_hooks
 
 from . import oauth, web
 from .config import IdentitySettings, get_settings
-from .schema import schema
+from .graphql import schema
+from .scheduled import background
 
 
 def build(settings: IdentitySettings | None = None):
@@ -27,12 +29,13 @@ def build(settings: IdentitySettings | None = None):
         sync_engine.dispose()
 
     metrics = web.SignInMetrics()
+    start, stop = consumer_hooks(background)
 
     async def bind_metrics(runtime):
         metrics.bind(runtime.registry, session_factory, settings)
 
     app = create_app(settings=settings, schema=schema, routes=web.routes(server, settings, session_factory, metrics),
-                     startup=[bind_metrics], shutdown=[dispose])
+                     startup=[bind_metrics, start], shutdown=[stop, dispose])
     app.add_middleware(web.BrowserCors, session_factory=session_factory, extra=settings.cors_origins)
     return app
 

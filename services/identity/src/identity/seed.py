@@ -114,7 +114,8 @@ def seed_demo(session: Session, settings: IdentitySettings, path: Path = DEMO) -
 def bootstrap_admin(session: Session, settings: IdentitySettings, *, username: str, role: str, password: str,
                     display_name: str, operator: str) -> str:
     """Create (or re-bind) a county office's account from the command line, audited as the operator."""
-    from .admin import COUNTY_OFFICE_ROLES, MIN_PASSWORD, USERNAME
+    from .admin import MIN_PASSWORD, USERNAME
+    from .policy import COUNTY_OFFICE_ROLES
 
     if role not in {r.value for r in COUNTY_OFFICE_ROLES}:
         raise SystemExit(f"role must be one of {', '.join(r.value for r in COUNTY_OFFICE_ROLES)}")

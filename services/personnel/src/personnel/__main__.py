@@ -6,8 +6,9 @@ from sqlalchemy.orm import sessionmaker
 
 from servicekit import cli, db
 
-from . import consumers, seed
+from . import seed
 from .config import get_settings
+from .scheduled import background
 
 SERVICE_DIR = Path(__file__).resolve().parents[2]
 
@@ -34,4 +35,4 @@ def _generate(ns, settings):
 
 
 cli.exit_with(cli.main(service_dir=SERVICE_DIR, settings_factory=get_settings, commands={"seed-demo": _seed, "generate": _generate,
-                                                                              "consume": cli.consume_command(consumers.consumers)}))
+                                                                              "consume": cli.consume_command(background)}))

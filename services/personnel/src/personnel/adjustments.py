@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from sqlalchemy import extract, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from servicekit import audit, outbox
+from servicekit import audit, db, outbox
 from servicekit.errors import BadInput, Conflict, Forbidden, NotFound, RuleViolation
 from servicekit.pagination import decode_key, make_page, page_size
 from servicekit.principal import Principal, Role
@@ -260,9 +260,7 @@ async def org_review(session: AsyncSession, principal: Principal, *, batch_id: u
 
 async def township_opinion(session: AsyncSession, principal: Principal, *, adjustment_id: uuid.UUID, agree: bool,
                            note: str | None) -> Adjustment:
-    adj = await session.get(Adjustment, adjustment_id, with_for_update=True)
-    if adj is None:
-        raise NotFound("调整不存在")
+    adj = await db.get_for_update(session, Adjustment, adjustment_id, missing="调整不存在")
     agency = await session.get(Agency, adj.to_agency_id) if adj.to_agency_id else None
     if principal.is_service or agency is None or not principal.has_role(Role.TOWNSHIP_ADMIN, str(agency.township_id)):
         raise Forbidden("只有派驻机构所在乡镇(街道)可以提出意见")

@@ -2,15 +2,15 @@
 
 from servicekit import logs
 from servicekit.app import create_app
-from servicekit.outbox import consumer_hooks
+from servicekit.feed import consumer_hooks
 
-from . import consumers
 from .config import PersonnelSettings, get_settings
-from .schema import schema
+from .graphql import schema
+from .scheduled import background
 
 
 def build(settings: PersonnelSettings | None = None):
-    start, stop = consumer_hooks(consumers.consumers)
+    start, stop = consumer_hooks(background)
     return create_app(settings=settings or get_settings(), schema=schema, startup=[start], shutdown=[stop])
 
 

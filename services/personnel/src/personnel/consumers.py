@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from servicekit.outbox import FeedConsumer
+from servicekit.feed import FeedConsumer
 
 from .models import AssessmentResult, Cadre, Township, TownshipWorkload
 

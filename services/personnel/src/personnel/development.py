@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from servicekit import audit, visibility
+from servicekit import audit, db, visibility
 from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
 from servicekit.principal import Principal, Role
 
@@ -147,9 +147,7 @@ async def decide_recommendation(session: AsyncSession, principal: Principal, *, 
                                 approve: bool, note: str | None) -> CareerRecommendation:
     if principal.is_service or not principal.has_role(Role.ORG_DEPARTMENT):
         raise Forbidden("由组织部决定")
-    rec = await session.get(CareerRecommendation, recommendation_id, with_for_update=True)
-    if rec is None:
-        raise NotFound("推荐不存在")
+    rec = await db.get_for_update(session, CareerRecommendation, recommendation_id, missing="推荐不存在")
     if rec.status != "PENDING":
         raise RuleViolation("RECOMMENDATION_DECIDED", "该推荐已处理")
     rec.status, rec.decided_by, rec.decision_note = ("APPROVED" if approve else "DECLINED"), principal.subject, note
@@ -178,9 +176,7 @@ async def propose_middle_post(session: AsyncSession, principal: Principal, *, ca
 
 async def consent_middle_post(session: AsyncSession, principal: Principal, *, middle_post_id: uuid.UUID,
                               consent: bool) -> MiddlePost:
-    row = await session.get(MiddlePost, middle_post_id, with_for_update=True)
-    if row is None:
-        raise NotFound("任职提议不存在")
+    row = await db.get_for_update(session, MiddlePost, middle_post_id, missing="任职提议不存在")
     cadre = await session.get(Cadre, row.cadre_id)
     if principal.is_service or not principal.has_role(Role.DEPARTMENT_ADMIN, str(cadre.department_id)):
         raise Forbidden("须经派驻部门同意")

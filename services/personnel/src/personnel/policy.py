@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from servicekit import visibility
+from servicekit import access, visibility
 from servicekit.errors import Forbidden
 from servicekit.principal import Principal, Role
 
@@ -88,3 +88,56 @@ def snapshot_visibility(principal: Principal):
     return visibility.cadre_rows(principal, department=RosterSnapshotEntry.department_id,
                                  township=RosterSnapshotEntry.township_id, agency=RosterSnapshotEntry.agency_id,
                                  cadre=RosterSnapshotEntry.cadre_id)
+
+
+# Who may call each root field at all (servicekit.access): the schema does not build without an
+# entry per field. Behind the gate, the functions above filter rows and the rule modules check scope.
+_COUNTY = (Role.STAFFING_OFFICE, Role.ORG_DEPARTMENT, Role.LEADERSHIP)
+_ROSTER = access.signed_in("people; department systems with roster:read (sensitive fields masked)")
+_PEOPLE = access.people("people; rows filtered to their scope")
+ROOT_FIELDS: dict[str, access.Access] = {
+    # org units and the roster
+    "departments": _ROSTER, "townships": _ROSTER, "agencies": _ROSTER, "cadres": _ROSTER, "cadre": _ROSTER,
+    # quotas
+    "quotaChangeRequests": _PEOPLE, "quotaChangeRequest": _PEOPLE, "exportQuotaTable": _PEOPLE,
+    "quotaProposal": access.roles(*_COUNTY, Role.DEPARTMENT_ADMIN, summary="county offices, leadership, departments"),
+    "proposeQuotaChange": access.roles(Role.STAFFING_OFFICE, Role.DEPARTMENT_ADMIN,
+                                       summary="编办; a department for its own agencies"),
+    "proposeQuotaFromModel": access.roles(Role.STAFFING_OFFICE, summary="编办"),
+    "decideQuotaChange": access.roles(Role.STAFFING_OFFICE, summary="编办"),
+    # adjustments
+    "adjustments": _PEOPLE, "adjustmentBatch": _PEOPLE,
+    "submitAdjustments": access.roles(Role.DEPARTMENT_ADMIN, summary="the department, for its own people"),
+    "reviewAdjustments": access.roles(Role.ORG_DEPARTMENT, summary="组织部"),
+    "giveTownshipOpinion": access.roles(Role.TOWNSHIP_ADMIN, summary="the township the head goes to"),
+    "reviewReshuffle": access.roles(Role.ORG_DEPARTMENT, Role.STAFFING_OFFICE, Role.TOWNSHIP_ADMIN,
+                                    summary="the three parties: 组织部, 编办, the township"),
+    "makeAdjustmentsEffective": access.roles(Role.DEPARTMENT_ADMIN, Role.ORG_DEPARTMENT,
+                                             summary="the department or 组织部, once approved"),
+    # vacancies, structure, notices, locks, recommendations, the file, regions
+    "vacancies": _ROSTER, "vacancyForecast": _PEOPLE, "exportVacancies": _PEOPLE, "rosterStructure": _ROSTER,
+    "expiringEnforcementCertificates": _PEOPLE, "reminderNotices": _PEOPLE, "reminderStatistics": _PEOPLE,
+    "issueReminders": access.roles(Role.STAFFING_OFFICE, summary="编办"),
+    "answerReminder": access.roles(Role.DEPARTMENT_ADMIN, summary="the department the notice is for"),
+    "rosterSnapshots": _ROSTER, "rosterDiff": _ROSTER,
+    "lockRoster": access.roles(Role.STAFFING_OFFICE, summary="编办"),
+    "townshipRecommendations": _PEOPLE,
+    "recommendCadreAction": access.roles(Role.TOWNSHIP_ADMIN, summary="the cadre's township"),
+    "decideRecommendation": access.roles(Role.DEPARTMENT_ADMIN, summary="the cadre's department"),
+    "exportRoster": _PEOPLE,
+    "updateDailyManagement": access.roles(Role.TOWNSHIP_ADMIN, summary="the cadre's township"),
+    "updateProfessionalInfo": access.roles(Role.DEPARTMENT_ADMIN, summary="the cadre's department"),
+    "importRoster": access.roles(Role.STAFFING_OFFICE, summary="编办"),
+    "regions": _ROSTER,
+    "createRegion": access.roles(Role.STAFFING_OFFICE, summary="编办"),
+    # development
+    "trainingPlans": _PEOPLE, "developmentStatistics": _PEOPLE,
+    "fileTrainingPlan": access.roles(Role.DEPARTMENT_ADMIN, Role.TOWNSHIP_ADMIN, summary="the plan's owner"),
+    "recordTrainingSession": access.roles(Role.DEPARTMENT_ADMIN, Role.TOWNSHIP_ADMIN, summary="the plan's owner"),
+    "pairMentor": access.roles(Role.DEPARTMENT_ADMIN, summary="the mentee's department"),
+    "recommendForCareer": access.roles(Role.DEPARTMENT_ADMIN, Role.TOWNSHIP_ADMIN,
+                                       summary="the cadre's department or township"),
+    "decideCareerRecommendation": access.roles(Role.ORG_DEPARTMENT, summary="组织部"),
+    "proposeMiddlePost": access.roles(Role.TOWNSHIP_ADMIN, summary="the cadre's township"),
+    "consentMiddlePost": access.roles(Role.DEPARTMENT_ADMIN, summary="the cadre's department"),
+}

@@ -15,8 +15,8 @@ import uuid
 from sqlalchemy import select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from servicekit import audit, outbox
-from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
+from servicekit import audit, db, outbox
+from servicekit.errors import BadInput, Forbidden, RuleViolation
 from servicekit.pagination import Page, decode_key, make_page, page_size
 from servicekit.principal import Principal, Role
 
@@ -53,9 +53,7 @@ def _snapshot(c: Cadre) -> dict:
 
 
 async def _cadre(session: AsyncSession, cadre_id: uuid.UUID) -> Cadre:
-    cadre = await session.get(Cadre, cadre_id, with_for_update=True)
-    if cadre is None:
-        raise NotFound("人员不存在")
+    cadre = await db.get_for_update(session, Cadre, cadre_id, missing="人员不存在")
     return cadre
 
 

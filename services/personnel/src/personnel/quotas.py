@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from servicekit import audit, outbox
+from servicekit import audit, db, outbox
 from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
 from servicekit.pagination import decode_key, make_page, page_size
 from servicekit.principal import Principal, Role
@@ -102,9 +102,7 @@ async def decide(session: AsyncSession, principal: Principal, *, request_id: uui
                  note: str | None) -> QuotaChangeRequest:
     if principal.is_service or not principal.has_role(Role.STAFFING_OFFICE):
         raise Forbidden("员额调整须由编办审批", detail="STAFFING_OFFICE decides quota changes")
-    request = await session.get(QuotaChangeRequest, request_id, with_for_update=True)
-    if request is None:
-        raise NotFound("员额调整申请不存在")
+    request = await db.get_for_update(session, QuotaChangeRequest, request_id, missing="员额调整申请不存在")
     if request.status != "PENDING":
         raise RuleViolation("REQUEST_ALREADY_DECIDED", "该申请已处理", detail=f"status {request.status}")
     before = _snapshot(request)

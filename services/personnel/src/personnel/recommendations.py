@@ -12,7 +12,7 @@ import uuid
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from servicekit import audit, visibility
+from servicekit import audit, db, visibility
 from servicekit.errors import BadInput, Conflict, Forbidden, NotFound, RuleViolation
 from servicekit.pagination import decode_key, make_page, page_size
 from servicekit.principal import Principal, Role
@@ -51,9 +51,7 @@ async def recommend(session: AsyncSession, principal: Principal, *, cadre_id: uu
 async def decide(session: AsyncSession, principal: Principal, *, recommendation_id: uuid.UUID, accept: bool,
                  note: str | None, effective_date: dt.date | None = None, to_agency_id: uuid.UUID | None = None,
                  tenure_exception_reason: str | None = None) -> TownshipRecommendation:
-    rec = await session.get(TownshipRecommendation, recommendation_id, with_for_update=True)
-    if rec is None:
-        raise NotFound("建议不存在")
+    rec = await db.get_for_update(session, TownshipRecommendation, recommendation_id, missing="建议不存在")
     if principal.is_service or not principal.has_role(Role.DEPARTMENT_ADMIN, str(rec.department_id)):
         raise Forbidden("由派驻部门决定")
     if rec.status != "PENDING":

@@ -17,6 +17,7 @@ from servicekit import audit, outbox
 from servicekit.errors import BadInput, Conflict, Forbidden, NotFound, RuleViolation
 from servicekit.principal import Principal, Role
 
+from . import events
 from .models import Agency, Region, RegionSatellite, Township
 
 MODELS = ("ONE_PLUS_X", "BIG_TOWN_LEADS_SMALL")
@@ -49,7 +50,7 @@ async def create(session: AsyncSession, principal: Principal, *, name: str, mode
     session.add_all([RegionSatellite(region_id=region.id, township_id=t) for t in satellite_ids])
     # Every agency in the hub becomes its department's regional agency.
     await session.execute(update(Agency).where(Agency.township_id == hub_township_id).values(region_id=region.id))
-    await outbox.emit(session, "region.created", aggregate_type="Region", aggregate_id=region.id,
+    await outbox.emit(session, events.REGION_CREATED, aggregate_type="Region", aggregate_id=region.id,
                       payload={"hub_township_id": str(hub_township_id), "satellites": [str(t) for t in satellite_ids],
                                "model": model})
     await audit.record(session, actor=principal, action="region.create", entity_type="Region", entity_id=region.id,

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from sqlalchemy import Integer, case, cast, func, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from servicekit import audit, outbox
-from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
+from servicekit import audit, db, outbox
+from servicekit.errors import BadInput, Forbidden, RuleViolation
 from servicekit.pagination import Page, decode_key, make_page, page_size
 from servicekit.principal import Principal, Role
 
-from . import vacancies
+from . import events, vacancies
 from .calendar import today
 from .models import Adjustment, Cadre, ReminderBatch, ReminderNotice
 
@@ -49,7 +49,7 @@ async def issue(session: AsyncSession, principal: Principal, *, deadline: dt.dat
     session.add_all(notices)
     await session.flush()
     for n in notices:
-        await outbox.emit(session, "reminder.issued", aggregate_type="ReminderNotice", aggregate_id=n.id,
+        await outbox.emit(session, events.REMINDER_ISSUED, aggregate_type="ReminderNotice", aggregate_id=n.id,
                           payload={"department_id": str(n.department_id), "vacancies": n.vacancies_at_issue,
                                    "deadline": deadline.isoformat()})
     await audit.record(session, actor=principal, action="reminder.issue", entity_type="ReminderBatch", entity_id=batch.id,
@@ -59,9 +59,7 @@ async def issue(session: AsyncSession, principal: Principal, *, deadline: dt.dat
 
 
 async def answer(session: AsyncSession, principal: Principal, *, notice_id: uuid.UUID, plan: str) -> ReminderNotice:
-    notice = await session.get(ReminderNotice, notice_id, with_for_update=True)
-    if notice is None:
-        raise NotFound("提醒告知单不存在")
+    notice = await db.get_for_update(session, ReminderNotice, notice_id, missing="提醒告知单不存在")
     if principal.is_service or not principal.has_role(Role.DEPARTMENT_ADMIN, str(notice.department_id)):
         raise Forbidden("只有被提醒的部门可以答复")
     if notice.status == "CLOSED":

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from servicekit.ids import parse_id as parse_uuid  # noqa: F401  (the package's name for it)
+from servicekit.ids import parse_id
 from servicekit.pagination import Page, decode_key, make_page, page_size
 from servicekit.principal import Principal
 
@@ -36,11 +36,11 @@ def cadre_query(principal: Principal, filter: CadreFilter | None = None):
         stmt = stmt.where(visible)
     f = filter or CadreFilter()
     if f.department_id:
-        stmt = stmt.where(Cadre.department_id == parse_uuid(f.department_id, "部门"))
+        stmt = stmt.where(Cadre.department_id == parse_id(f.department_id, "部门"))
     if f.township_id:
-        stmt = stmt.where(Cadre.township_id == parse_uuid(f.township_id, "乡镇"))
+        stmt = stmt.where(Cadre.township_id == parse_id(f.township_id, "乡镇"))
     if f.agency_id:
-        stmt = stmt.where(Cadre.agency_id == parse_uuid(f.agency_id, "机构"))
+        stmt = stmt.where(Cadre.agency_id == parse_id(f.agency_id, "机构"))
     if f.status:
         stmt = stmt.where(Cadre.status == f.status)
     if f.professional_line:
@@ -100,9 +100,9 @@ async def list_agencies(session: AsyncSession, principal: Principal, *, first: i
     size = page_size(first)
     stmt = select(Agency).order_by(Agency.name, Agency.id).limit(size + 1)
     if township_id:
-        stmt = stmt.where(Agency.township_id == parse_uuid(township_id, "乡镇"))
+        stmt = stmt.where(Agency.township_id == parse_id(township_id, "乡镇"))
     if department_id:
-        stmt = stmt.where(Agency.department_id == parse_uuid(department_id, "部门"))
+        stmt = stmt.where(Agency.department_id == parse_id(department_id, "部门"))
     if key := decode_key(after, str, uuid.UUID):
         stmt = stmt.where(tuple_(Agency.name, Agency.id) > key)
     rows = (await session.scalars(stmt)).all()

@@ -6,8 +6,9 @@ from sqlalchemy.orm import sessionmaker
 
 from servicekit import cli, db
 
-from . import events, seed
+from . import seed
 from .config import get_settings
+from .scheduled import background
 
 SERVICE_DIR = Path(__file__).resolve().parents[2]
 
@@ -22,4 +23,4 @@ def _seed(ns, settings):
 
 
 cli.exit_with(cli.main(service_dir=SERVICE_DIR, settings_factory=get_settings,
-                       commands={"seed-demo": _seed, "consume": cli.consume_command(events.consumers)}))
+                       commands={"seed-demo": _seed, "consume": cli.consume_command(background)}))

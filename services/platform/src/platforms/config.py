@@ -5,6 +5,8 @@ from servicekit.settings import ServiceSettings
 
 class PlatformSettings(ServiceSettings):
     service_name: str = "platform"
+    # Peers whose event feeds this service follows (consumers.py).
+    personnel_url: str = "http://127.0.0.1:4002"
     # How often the deadline worker sweeps (warnings, overdue, 督办) and checks the monthly publication.
     deadline_interval_seconds: float = 5.0
 

@@ -27,8 +27,8 @@ from servicekit.errors import BadInput, Forbidden
 from servicekit.pagination import decode_key, make_page, page_size
 from servicekit.principal import Principal
 
+from . import events, policy, sla
 from . import lifecycle as lc
-from . import policy, sla
 from .models import CalendarDay, EventAlert, EventTransition, GridEvent, MatterType, SlaPolicy
 
 log = logging.getLogger(__name__)
@@ -147,11 +147,11 @@ def clock_of(event: GridEvent) -> sla.Clock:
 
 async def sweep(session: AsyncSession, now: dt.datetime, *, batch: int = 200) -> int:
     """Raise every alert due by ``now`` on up to ``batch`` events; returns the number raised."""
-    events = (await session.scalars(
+    due = (await session.scalars(
         select(GridEvent).where(GridEvent.next_check_at <= now).order_by(GridEvent.next_check_at)
         .limit(batch).with_for_update(skip_locked=True))).all()
     raised = 0
-    for event in events:
+    for event in due:
         c = clock_of(event)
         for alert in sla.due_alerts(c, warned=event.warned, overdue=event.overdue, level=event.escalation_level,
                                     now=now):
@@ -169,7 +169,7 @@ async def sweep(session: AsyncSession, now: dt.datetime, *, batch: int = 200) ->
             else:
                 event.warned = event.overdue = True
                 event.escalation_level = 2
-            await outbox.emit(session, f"event.{alert.kind.lower()}", aggregate_type="GridEvent", aggregate_id=event.id,
+            await outbox.emit(session, events.event_alert(alert.kind), aggregate_type="GridEvent", aggregate_id=event.id,
                               payload={"township_id": str(event.township_id), "phase": c.phase,
                                        "level": alert.level, "due_at": c.due_at.isoformat(),
                                        "assignee_cadre_id": str(event.assignee_cadre_id) if event.assignee_cadre_id else None,

@@ -25,7 +25,7 @@ from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
 from servicekit.pagination import decode_key, make_page, page_size
 from servicekit.principal import Principal, Role
 
-from . import deadlines, policy, routing
+from . import deadlines, events, policy, routing
 from . import lifecycle as lc
 from .models import (
     Callback,
@@ -117,7 +117,7 @@ async def report(session: AsyncSession, principal: Principal, *, township_id: uu
                       idempotency_key=idempotency_key if principal.is_service else None, reported_at=_now())
     session.add(event)
     await session.flush()
-    await outbox.emit(session, "event.reported", aggregate_type="GridEvent", aggregate_id=event.id,
+    await outbox.emit(session, events.EVENT_REPORTED, aggregate_type="GridEvent", aggregate_id=event.id,
                       payload={"township_id": str(township_id), "matter_type": matter_type, "priority": priority})
     await audit.record(session, actor=principal, action="event.report", entity_type="GridEvent", entity_id=event.id,
                        after={"matter_type": matter_type, "source": source})
@@ -191,12 +191,12 @@ async def act(session: AsyncSession, principal: Principal, *, event_id: uuid.UUI
     session.add(deadlines.transition_row(event, action, before, t.target, principal.subject, reason, now, ended))
     event.state = t.target
     await session.flush()
-    await outbox.emit(session, f"event.{action}", aggregate_type="GridEvent", aggregate_id=event.id,
+    await outbox.emit(session, events.event_action(action), aggregate_type="GridEvent", aggregate_id=event.id,
                       payload=_payload(event))
     if action == "verify_pass":
-        await outbox.emit(session, "task.closed", aggregate_type="GridEvent", aggregate_id=event.id,
+        await outbox.emit(session, events.TASK_CLOSED, aggregate_type="GridEvent", aggregate_id=event.id,
                           payload=await _closed_payload(session, event))
-    await audit.record(session, actor=principal, action=f"event.{action}", entity_type="GridEvent", entity_id=event.id,
+    await audit.record(session, actor=principal, action=events.event_action(action), entity_type="GridEvent", entity_id=event.id,
                        before={"state": before}, after={"state": t.target, "assignee": str(event.assignee_cadre_id)
                                                         if event.assignee_cadre_id else None}, reason=reason)
     return event

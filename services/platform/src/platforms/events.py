@@ -1,57 +1,20 @@
-"""Events the platform service consumes from personnel: the roster → ``stationed_cadre``; agencies
-and townships → ``unit`` and ``township``; agency heads. The deadline worker runs beside them."""
+"""Domain events the platform service publishes through its outbox (``GET /events``)."""
 
 from __future__ import annotations
 
-import uuid
-
-from sqlalchemy import func, update
-from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from servicekit.outbox import FeedConsumer
-
-from .deadlines import DeadlineWorker
-from .models import StationedCadre, Township, Unit
+EVENT_REPORTED = "event.reported"  # a grid event came in (上报)
 
 
-async def apply_cadre(session: AsyncSession, event: dict) -> None:
-    p = event["payload"]
-    stmt = insert(StationedCadre).values(
-        cadre_id=uuid.UUID(p["cadre_id"]), name=p.get("name") or "", department_id=uuid.UUID(p["department_id"]),
-        township_id=uuid.UUID(p["township_id"]), agency_id=uuid.UUID(p["agency_id"]),
-        professional_line=p["professional_line"], status="LEFT" if event["type"] == "cadre.left" else p["status"],
-        events_applied=1)
-    await session.execute(stmt.on_conflict_do_update(
-        index_elements=[StationedCadre.cadre_id],
-        set_={**{k: stmt.excluded[k] for k in ("name", "department_id", "township_id", "agency_id",
-                                               "professional_line", "status")},
-              "events_applied": StationedCadre.events_applied + 1, "updated_at": func.now()},
-    ))
+def event_action(action: str) -> str:
+    """Each lifecycle step: ``event.accept``, ``event.dispatch``, … (the action's name)."""
+    return f"event.{action}"
 
 
-async def apply_unit(session: AsyncSession, event: dict) -> None:
-    p = event["payload"]
-    if p["kind"] == "TOWNSHIP":
-        stmt = insert(Township).values(id=uuid.UUID(p["id"]), name=p["name"])
-        await session.execute(stmt.on_conflict_do_update(index_elements=[Township.id], set_={"name": p["name"]}))
-    elif p["kind"] == "AGENCY" and p.get("township_id"):
-        values = {"township_id": uuid.UUID(p["township_id"]), "name": p["name"],
-                  "department_id": uuid.UUID(p["department_id"]),
-                  "head_cadre_id": uuid.UUID(p["head_cadre_id"]) if p.get("head_cadre_id") else None}
-        stmt = insert(Unit).values(id=uuid.UUID(p["id"]), kind="AGENCY", **values)
-        await session.execute(stmt.on_conflict_do_update(index_elements=[Unit.id], set_=values))
+def event_alert(kind: str) -> str:
+    """A deadline alert: ``event.warning``, ``event.overdue``, ``event.escalation`` (督办)."""
+    return f"event.{kind.lower()}"
 
 
-async def apply_head(session: AsyncSession, event: dict) -> None:
-    p = event["payload"]
-    await session.execute(update(Unit).where(Unit.id == uuid.UUID(p["agency_id"]))
-                          .values(head_cadre_id=uuid.UUID(p["head_cadre_id"])))
-
-
-def consumers(runtime) -> list:
-    return [FeedConsumer.following(runtime, name="personnel", base_url=runtime.settings.personnel_url, handlers={
-        "cadre.stationed": apply_cadre, "cadre.updated": apply_cadre, "cadre.moved": apply_cadre,
-        "cadre.left": apply_cadre, "unit.upserted": apply_unit, "agency.head_changed": apply_head}),
-        DeadlineWorker(runtime.sessionmaker, interval=runtime.settings.deadline_interval_seconds,
-                       registry=runtime.registry)]
+TASK_CLOSED = "task.closed"  # a task closed, with who handled it (for the cadre's record)
+CADRE_MONTHLY_SUMMARY = "cadre.monthly_summary"  # per cadre and month: the assessment's evidence
+TOWNSHIP_WORKLOAD = "township.workload"  # per township and month: the quota model's workload factor

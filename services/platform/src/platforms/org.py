@@ -104,6 +104,11 @@ async def attach_unit(session: AsyncSession, principal: Principal, *, unit_id: u
     return unit
 
 
+async def list_platforms(session: AsyncSession) -> list[Platform]:
+    """基层治理四平台, in the county's order: open to every signed-in user."""
+    return list((await session.scalars(select(Platform).order_by(Platform.position))).all())
+
+
 async def list_units(session: AsyncSession, principal: Principal, township_id: uuid.UUID) -> list[Unit]:
     policy.require_township_reader(principal, township_id, "单位")
     return list((await session.scalars(select(Unit).where(Unit.township_id == township_id)

@@ -16,6 +16,7 @@ import uuid
 
 from sqlalchemy import select
 
+from servicekit import access
 from servicekit import visibility as vis
 from servicekit.errors import Forbidden
 from servicekit.principal import Principal, Role
@@ -86,3 +87,28 @@ def require_township_reader(principal: Principal, township_id: uuid.UUID, what: 
     scope = township_scope(principal)
     if scope is not None and township_id not in scope:
         raise Forbidden(f"只能查看本乡镇(街道)的{what}")
+
+
+# Who may call each root field at all (servicekit.access): the schema does not build without an
+# entry per field. Behind the gate, the functions above decide per township, unit and event.
+_ANYONE = access.signed_in("every signed-in caller")
+_EVENTS = access.signed_in("people (by scope); department systems with events:status see their own reports")
+_PEOPLE = access.people("people; rows filtered to their townships, units and tasks")
+_TOWNSHIP_ADMIN = access.roles(Role.TOWNSHIP_ADMIN, summary="the township's admin")
+_COUNTY_SETTINGS = access.roles(Role.ORG_DEPARTMENT, summary="组织部 (county-wide settings)")
+_CENTRE = access.roles(Role.COMMAND_CENTRE, Role.TOWNSHIP_ADMIN, summary="the township's command centre")
+ROOT_FIELDS: dict[str, access.Access] = {
+    "platforms": _ANYONE, "matterTypes": _ANYONE, "slaPolicies": _ANYONE, "workCalendar": _ANYONE,
+    "gridEvents": _EVENTS, "gridEvent": _EVENTS,
+    "reportEvent": access.signed_in("people in a township role; department systems with events:report"),
+    "actOnEvent": access.people("the command centre, the unit head, the assignee, as allowedActions says"),
+    "recordCallback": _CENTRE, "duplicateCandidates": _CENTRE,
+    "eventStatistics": _PEOPLE, "eventAlerts": _PEOPLE, "platformUnits": _PEOPLE, "grids": _PEOPLE,
+    "teamVisits": _PEOPLE, "posts": _PEOPLE,
+    "logTeamVisit": access.roles(*vis.TOWNSHIP_ROLES, summary="the township's admin, command centre, grid workers"),
+    "createOffice": _TOWNSHIP_ADMIN, "attachUnitToPlatform": _TOWNSHIP_ADMIN, "setCommandCentre": _TOWNSHIP_ADMIN,
+    "createGrid": _TOWNSHIP_ADMIN, "addGridMember": _TOWNSHIP_ADMIN, "removeGridMember": _TOWNSHIP_ADMIN,
+    "createPost": _TOWNSHIP_ADMIN, "setPostDuties": _TOWNSHIP_ADMIN, "setPostHolders": _TOWNSHIP_ADMIN,
+    "setPlatform": _COUNTY_SETTINGS, "setMatterType": _COUNTY_SETTINGS, "setSlaPolicy": _COUNTY_SETTINGS,
+    "setWorkCalendar": _COUNTY_SETTINGS,
+}

@@ -21,7 +21,7 @@ from servicekit.errors import BadInput, Forbidden
 from servicekit.pagination import decode_key, make_page, page_size
 from servicekit.principal import Principal, Role
 
-from . import policy
+from . import events, policy
 from .models import Callback, EventTransition, GridEvent, StationedCadre, SummaryRun, TeamVisit
 
 GROUPS = {"TOWNSHIP": EventTransition.township_id, "UNIT": EventTransition.unit_id, "CADRE": EventTransition.cadre_id}
@@ -189,7 +189,7 @@ async def publish_month(session: AsyncSession, period: str) -> bool:
     by_id = {r.key: r for r in cadres}
     for cadre_id in sorted(active):
         r = by_id.get(cadre_id)
-        await outbox.emit(session, "cadre.monthly_summary", aggregate_type="Cadre", aggregate_id=cadre_id, payload={
+        await outbox.emit(session, events.CADRE_MONTHLY_SUMMARY, aggregate_type="Cadre", aggregate_id=cadre_id, payload={
             "cadre_id": str(cadre_id), "period": period, "team_visits": visits.get(cadre_id, 0),
             **(_figures(r) if r else _figures(None))})
     reported = (await session.execute(
@@ -199,7 +199,7 @@ async def publish_month(session: AsyncSession, period: str) -> bool:
         select(StationedCadre.township_id, func.count()).where(StationedCadre.status == "IN_POST")
         .group_by(StationedCadre.township_id))).all())
     for township_id, n, urgent in reported:
-        await outbox.emit(session, "township.workload", aggregate_type="Township", aggregate_id=township_id, payload={
+        await outbox.emit(session, events.TOWNSHIP_WORKLOAD, aggregate_type="Township", aggregate_id=township_id, payload={
             "township_id": str(township_id), "period": period, "events": n, "urgent": urgent,
             "stationed": strength.get(township_id, 0),
             "per_cadre": round(n / strength[township_id], 2) if strength.get(township_id) else None})

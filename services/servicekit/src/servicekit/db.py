@@ -120,3 +120,14 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 async def ping(engine: AsyncEngine) -> None:
     async with engine.connect() as conn:
         await conn.execute(text("SELECT 1"))
+
+
+async def get_for_update(session: AsyncSession, model, key, *, missing: str):
+    """The row to change, locked until the transaction ends (``SELECT … FOR UPDATE``), or
+    ``NOT_FOUND`` with ``missing`` as the message: the opening of every write that loads one row."""
+    from .errors import NotFound
+
+    row = await session.get(model, key, with_for_update=True)
+    if row is None:
+        raise NotFound(missing)
+    return row

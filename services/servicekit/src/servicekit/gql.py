@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import logging
-from typing import Callable, Generic, Iterable, TypeVar
+from typing import Callable, Generic, Iterable, Mapping, TypeVar
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.federation import Schema as FederationSchema
 
+from . import access
+from .access import Access
 from .app import extensions
 from .calendar import today
 from .errors import AppError
@@ -106,6 +108,27 @@ class Schema(FederationSchema):
                 log.error("unhandled error in resolver", exc_info=original)
 
 
-def schema(*, query: type, mutation: type | None = None, types: Iterable[type] = ()) -> Schema:
-    return Schema(query=query, mutation=mutation, types=list(types), extensions=extensions(),
-                            federation_version=FEDERATION_VERSION)
+def schema(*, query: type, mutation: type | None = None, types: Iterable[type] = (),
+           policy: Mapping[str, Access] | None = None) -> Schema:
+    """The service's subgraph. ``policy`` (the service's ``policy.ROOT_FIELDS``) names who may call
+    each root field: every root field must have one, and each gates its resolver (``access``)."""
+    built = Schema(query=query, mutation=mutation, types=list(types), extensions=extensions(),
+                   federation_version=FEDERATION_VERSION)
+    if policy is not None:
+        roots = [t for t in (built._schema.query_type, built._schema.mutation_type) if t is not None]
+        access.check([name for t in roots for name in t.fields], dict(policy))
+        for t in roots:
+            for name, field in t.fields.items():
+                if name in policy:
+                    field.resolve = _gated(field.resolve, policy[name])
+    return built
+
+
+def _gated(resolve, rule: Access):
+    from .errors import Forbidden
+
+    def gated(root, info, **kwargs):
+        if not rule.allows(info.context.principal):
+            raise Forbidden(detail=f"allowed: {rule.summary}")
+        return resolve(root, info, **kwargs)
+    return gated

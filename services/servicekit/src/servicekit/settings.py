@@ -37,11 +37,8 @@ class ServiceSettings(BaseSettings):
     service_client_id: str | None = None
     service_client_secret: str | None = None
 
-    # Where this service reads other services' feeds from, and whether the app runs its consumers
-    # itself (dev) or leaves them to a separate worker process (``python -m <service> consume``).
-    personnel_url: str = "http://127.0.0.1:4002"
-    assessment_url: str = "http://127.0.0.1:4003"
-    platform_url: str = "http://127.0.0.1:4004"
+    # Whether the app runs its consumers and timers itself (dev) or leaves them to a separate worker
+    # process (``python -m <service> consume``). The peers whose feeds it reads are in its own config.
     run_consumers: bool = True
     consumer_batch_size: int = 200
 

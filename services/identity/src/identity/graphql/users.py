@@ -15,9 +15,9 @@ from servicekit.errors import NotFound
 from servicekit.principal import Role as KernelRole
 from servicekit.principal import ScopeKind as KernelScopeKind
 
-from . import admin
-from .models import OAuthClient, RoleBindingRow
-from .models import User as UserRow
+from .. import admin, policy
+from ..models import OAuthClient, RoleBindingRow
+from ..models import User as UserRow
 
 Role = strawberry.enum(KernelRole, description="角色")
 ScopeKind = strawberry.enum(KernelScopeKind, description="授权范围: 全县/部门/乡镇/机构/本人")
@@ -64,7 +64,7 @@ class User:
 
     @classmethod
     async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> "User | None":
-        admin.require_admin(info.context.principal)
+        policy.require_admin(info.context.principal)
         try:
             return User.of(await admin.get_user(info.context.session, id))
         except NotFound:
@@ -98,7 +98,7 @@ class Me:
 
 
 @strawberry.type
-class Query:
+class UserQuery:
     @strawberry.federation.field(description="当前调用者及其角色绑定", authenticated=True)
     def me(self, info: Info[Context, None]) -> Me:
         p = info.context.principal
@@ -184,7 +184,7 @@ class CreateServiceClientPayload:
 
 
 @strawberry.type
-class Mutation:
+class UserMutation:
     @strawberry.federation.mutation(description="新建用户", requires_scopes=gql.PEOPLE)
     async def create_user(self, info: Info[Context, None], input: CreateUserInput) -> UserPayload:
         row = await admin.create_user(info.context.session, info.context.principal, username=input.username,
@@ -224,6 +224,3 @@ class Mutation:
             info.context.session, info.context.principal, client_id=input.client_id, name=input.name,
             scopes=input.scopes, department_id=input.department_id, reason=input.reason)
         return CreateServiceClientPayload(client=ServiceClient.of(row), client_secret=secret)
-
-
-schema = gql.schema(query=Query, mutation=Mutation, types=[User])

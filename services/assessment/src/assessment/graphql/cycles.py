@@ -16,11 +16,11 @@ from strawberry.types import Info
 from servicekit import audit, gql
 from servicekit.app import Context
 from servicekit.errors import BadInput
-from servicekit.ids import parse_id as _uuid
+from servicekit.ids import parse_id
 
-from . import cycles, evidence, export, models, schemes
-from .config import get_settings
-from .gql_roster import Cadre, Department, Township
+from .. import cycles, evidence, export, models, schemes
+from ..config import get_settings
+from .roster import Cadre, Department, Township
 
 
 @strawberry.enum(description="部门评优进度 (联动化评优的环节)")
@@ -389,21 +389,21 @@ class CycleQuery:
                             after: str | None = None, department_id: strawberry.ID | None = None,
                             township_id: strawberry.ID | None = None) -> gql.Connection[CycleMember]:
         page = await cycles.list_members(
-            info.context.session, info.context.principal, cycle_id=_uuid(cycle_id, "周期"), first=first, after=after,
-            department_id=_uuid(department_id, "部门") if department_id else None,
-            township_id=_uuid(township_id, "乡镇") if township_id else None)
+            info.context.session, info.context.principal, cycle_id=parse_id(cycle_id, "周期"), first=first, after=after,
+            department_id=parse_id(department_id, "部门") if department_id else None,
+            township_id=parse_id(township_id, "乡镇") if township_id else None)
         return gql.connection(page, CycleMember.of)
 
     @strawberry.federation.field(description="现行考核方案", requires_scopes=gql.PEOPLE)
     async def assessment_schemes(self, info: Info[Context, None], assessor_id: strawberry.ID) -> list[AssessmentScheme]:
         rows = (await info.context.session.scalars(select(models.Scheme).where(
-            models.Scheme.assessor_id == _uuid(assessor_id, "考核方"), models.Scheme.status == "ACTIVE")
+            models.Scheme.assessor_id == parse_id(assessor_id, "考核方"), models.Scheme.status == "ACTIVE")
             .order_by(models.Scheme.period_type))).all()
         return [AssessmentScheme.of(r) for r in rows]
 
     @strawberry.federation.field(description="导出考核结果与排名 Excel (按权限范围)", requires_scopes=gql.PEOPLE)
     async def export_assessment_results(self, info: Info[Context, None], cycle_id: strawberry.ID) -> gql.ExcelFile:
-        content = await export.results_workbook(info.context.session, info.context.principal, _uuid(cycle_id, "周期"))
+        content = await export.results_workbook(info.context.session, info.context.principal, parse_id(cycle_id, "周期"))
         await audit.record_read(info.context.sessionmaker, actor=info.context.principal, action="results.export",
                                 entity_type="Cycle", entity_id=str(cycle_id))
         return gql.ExcelFile.of("考核结果", content)
@@ -415,12 +415,12 @@ class CycleQuery:
         open_only: Annotated[bool, strawberry.argument(description="只看未处理的")] = False,
     ) -> list[Objection]:
         rows = await cycles.list_objections(info.context.session, info.context.principal,
-                                            cycle_id=_uuid(cycle_id, "周期"), open_only=open_only)
+                                            cycle_id=parse_id(cycle_id, "周期"), open_only=open_only)
         return [Objection.of(o) for o in rows]
 
     @strawberry.federation.field(description="缺评清单 (按权限范围)", requires_scopes=gql.PEOPLE)
     async def missing_scores(self, info: Info[Context, None], cycle_id: strawberry.ID) -> list[MissingScore]:
-        rows = await cycles.completeness(info.context.session, info.context.principal, cycle_id=_uuid(cycle_id, "周期"))
+        rows = await cycles.completeness(info.context.session, info.context.principal, cycle_id=parse_id(cycle_id, "周期"))
         return [MissingScore(cadre=Cadre(id=strawberry.ID(str(m.cadre_id))), missing=[AssessmentSide(x) for x in sides])
                 for m, sides in rows]
 
@@ -428,8 +428,8 @@ class CycleQuery:
     async def excellence_places(self, info: Info[Context, None], cycle_id: strawberry.ID,
                                 department_id: strawberry.ID) -> ExcellencePlaces:
         flow, used1, rounds = await cycles.places(info.context.session, info.context.principal,
-                                                  cycle_id=_uuid(cycle_id, "周期"),
-                                                  department_id=_uuid(department_id, "部门"))
+                                                  cycle_id=parse_id(cycle_id, "周期"),
+                                                  department_id=parse_id(department_id, "部门"))
         return ExcellencePlaces(
             status=FlowStatus(flow.status), round1_quota=flow.round1_quota, round1_used=used1,
             round1_remaining=(flow.round1_quota - used1) if flow.round1_quota is not None else None,
@@ -450,40 +450,40 @@ class CycleMutation:
     @strawberry.federation.mutation(description="组织部决定免于考核", requires_scopes=gql.PEOPLE)
     async def excuse_from_assessment(self, info: Info[Context, None], input: ExcuseInput) -> CycleMember:
         return CycleMember.of(await cycles.excuse(info.context.session, info.context.principal,
-                                                  cycle_id=_uuid(input.cycle_id, "周期"),
-                                                  cadre_id=_uuid(input.cadre_id, "人员"), reason=input.reason))
+                                                  cycle_id=parse_id(input.cycle_id, "周期"),
+                                                  cadre_id=parse_id(input.cadre_id, "人员"), reason=input.reason))
 
     @strawberry.federation.mutation(description="组织部公示考核结果", requires_scopes=gql.PEOPLE)
     async def publish_assessment_results(self, info: Info[Context, None], input: PublishInput) -> AssessmentCycle:
         return AssessmentCycle.of(await cycles.publish(info.context.session, info.context.principal,
-                                                       cycle_id=_uuid(input.cycle_id, "周期"),
+                                                       cycle_id=parse_id(input.cycle_id, "周期"),
                                                        objection_days=input.objection_days))
 
     @strawberry.federation.mutation(description="本人在公示期内提出异议", requires_scopes=gql.PEOPLE)
     async def file_assessment_objection(self, info: Info[Context, None], input: FileObjectionInput) -> Objection:
         o = await cycles.file_objection(info.context.session, info.context.principal,
-                                        cycle_id=_uuid(input.cycle_id, "周期"), text=input.text)
+                                        cycle_id=parse_id(input.cycle_id, "周期"), text=input.text)
         return Objection.of(o)
 
     @strawberry.federation.mutation(description="组织部处理异议", requires_scopes=gql.PEOPLE)
     async def resolve_assessment_objection(self, info: Info[Context, None], input: ResolveObjectionInput) -> Objection:
         o = await cycles.resolve_objection(info.context.session, info.context.principal,
-                                           objection_id=_uuid(input.objection_id, "异议"), resolution=input.resolution,
+                                           objection_id=parse_id(input.objection_id, "异议"), resolution=input.resolution,
                                            new_grade=input.new_grade.value if input.new_grade else None)
         return Objection.of(o)
 
     @strawberry.federation.mutation(description="组织部审定考核结果", requires_scopes=gql.PEOPLE)
     async def approve_assessment_results(self, info: Info[Context, None], input: PublishInput) -> AssessmentCycle:
         return AssessmentCycle.of(await cycles.approve(info.context.session, info.context.principal,
-                                                       cycle_id=_uuid(input.cycle_id, "周期")))
+                                                       cycle_id=parse_id(input.cycle_id, "周期")))
 
     @strawberry.federation.mutation(description="评分 (乡镇或部门, 各评本方人员)", requires_scopes=gql.PEOPLE)
     async def set_assessment_score(self, info: Info[Context, None], input: SetScoreInput) -> CycleMember:
         if (input.score is None) == (input.indicator_scores is None):
             raise BadInput("请给出总分或逐项评分 (二选一)")
         return CycleMember.of(await cycles.set_score(
-            info.context.session, info.context.principal, cycle_id=_uuid(input.cycle_id, "周期"),
-            cadre_id=_uuid(input.cadre_id, "人员"), side=input.side.value, score=input.score, reason=input.reason,
+            info.context.session, info.context.principal, cycle_id=parse_id(input.cycle_id, "周期"),
+            cadre_id=parse_id(input.cadre_id, "人员"), side=input.side.value, score=input.score, reason=input.reason,
             indicator_scores={i.code: i.score for i in input.indicator_scores} if input.indicator_scores else None))
 
     @strawberry.federation.mutation(
@@ -495,41 +495,41 @@ class CycleMutation:
             if (item.score is None) == (item.indicator_scores is None):
                 raise BadInput("请给出总分或逐项评分 (二选一)", index=i)
             items.append(cycles.ScoreItem(
-                cadre_id=_uuid(item.cadre_id, "人员"), score=item.score, reason=item.reason,
+                cadre_id=parse_id(item.cadre_id, "人员"), score=item.score, reason=item.reason,
                 indicator_scores={x.code: x.score for x in item.indicator_scores} if item.indicator_scores else None))
         members = await cycles.set_scores(info.context.session, info.context.principal,
-                                          cycle_id=_uuid(input.cycle_id, "周期"), side=input.side.value, items=items)
+                                          cycle_id=parse_id(input.cycle_id, "周期"), side=input.side.value, items=items)
         return [CycleMember.of(m) for m in members]
 
     @strawberry.federation.mutation(description="制定考核方案 (新版本)", requires_scopes=gql.PEOPLE)
     async def create_assessment_scheme(self, info: Info[Context, None], input: CreateSchemeInput) -> AssessmentScheme:
         return AssessmentScheme.of(await schemes.create(
             info.context.session, info.context.principal, assessor_kind=input.assessor_kind,
-            assessor_id=_uuid(input.assessor_id, "考核方"), period_type=input.period_type,
+            assessor_id=parse_id(input.assessor_id, "考核方"), period_type=input.period_type,
             indicators={i.code: (i.name, i.weight) for i in input.indicators}))
 
     @strawberry.federation.mutation(description="部门产生入围名单 (前40%)", requires_scopes=gql.PEOPLE)
     async def make_excellence_shortlist(self, info: Info[Context, None], input: DepartmentFlowInput) -> DepartmentFlow:
         flow = await cycles.make_shortlist(info.context.session, info.context.principal,
-                                           cycle_id=_uuid(input.cycle_id, "周期"),
-                                           department_id=_uuid(input.department_id, "部门"))
+                                           cycle_id=parse_id(input.cycle_id, "周期"),
+                                           department_id=parse_id(input.department_id, "部门"))
         return DepartmentFlow.of(flow)
 
     @strawberry.federation.mutation(description="第一轮: 部门评定12.5%并函告乡镇", requires_scopes=gql.PEOPLE)
     async def submit_excellence_round1(self, info: Info[Context, None], input: Round1Input) -> DepartmentFlow:
         flow = await cycles.submit_round1(info.context.session, info.context.principal,
-                                          cycle_id=_uuid(input.cycle_id, "周期"),
-                                          department_id=_uuid(input.department_id, "部门"),
-                                          cadre_ids={_uuid(c, "人员") for c in input.cadre_ids})
+                                          cycle_id=parse_id(input.cycle_id, "周期"),
+                                          department_id=parse_id(input.department_id, "部门"),
+                                          cadre_ids={parse_id(c, "人员") for c in input.cadre_ids})
         return DepartmentFlow.of(flow)
 
     @strawberry.federation.mutation(description="第二轮: 乡镇从剩余入围人员中评定12.5%并报送", requires_scopes=gql.PEOPLE)
     async def submit_excellence_round2(self, info: Info[Context, None], input: Round2Input) -> TownshipPlaces:
         r = await cycles.submit_round2(info.context.session, info.context.principal,
-                                       cycle_id=_uuid(input.cycle_id, "周期"),
-                                       department_id=_uuid(input.department_id, "部门"),
-                                       township_id=_uuid(input.township_id, "乡镇"),
-                                       cadre_ids={_uuid(c, "人员") for c in input.cadre_ids})
+                                       cycle_id=parse_id(input.cycle_id, "周期"),
+                                       department_id=parse_id(input.department_id, "部门"),
+                                       township_id=parse_id(input.township_id, "乡镇"),
+                                       cadre_ids={parse_id(c, "人员") for c in input.cadre_ids})
         used = len(input.cadre_ids)
         return TownshipPlaces(township=Township.ref(r.township_id), quota=r.quota, used=used,
                               remaining=r.quota - used, submitted=r.submitted)

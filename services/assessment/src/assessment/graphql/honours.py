@@ -10,9 +10,9 @@ from strawberry.types import Info
 
 from servicekit import gql
 from servicekit.app import Context
+from servicekit.ids import parse_id
 
-from . import honours, models, reviews
-from .gql_cycles import _uuid
+from .. import honours, models, reviews
 
 
 @strawberry.type(description="荣誉")
@@ -120,7 +120,7 @@ class HonourQuery:
     async def agency_reports(self, info: Info[Context, None], agency_id: strawberry.ID | None = None,
                              first: int | None = None, after: str | None = None) -> gql.Connection[AgencyReport]:
         page = await honours.reports_for(info.context.session, info.context.principal,
-                                         agency_id=_uuid(agency_id, "机构") if agency_id else None, first=first, after=after)
+                                         agency_id=parse_id(agency_id, "机构") if agency_id else None, first=first, after=after)
         return gql.connection(page, AgencyReport.of)
 
 
@@ -134,7 +134,7 @@ class HonourMutation:
     @strawberry.federation.mutation(description="推荐荣誉", requires_scopes=gql.PEOPLE)
     async def nominate_honour(self, info: Info[Context, None], input: NominateHonourInput) -> Honour:
         return Honour.of(await honours.nominate(info.context.session, info.context.principal, kind=input.kind,
-                                                year=input.year, subject_id=_uuid(input.subject_id, "对象"),
+                                                year=input.year, subject_id=parse_id(input.subject_id, "对象"),
                                                 reasons=input.reasons))
 
     @strawberry.federation.mutation(description="将本方年度考核优秀人员一次转为优秀派驻干部推荐 (已推荐的跳过)",
@@ -142,13 +142,13 @@ class HonourMutation:
     async def nominate_excellent_cadres(self, info: Info[Context, None],
                                         input: NominateExcellentInput) -> list[Honour]:
         rows = await honours.nominate_excellent(info.context.session, info.context.principal,
-                                                cycle_id=_uuid(input.cycle_id, "考核周期"))
+                                                cycle_id=parse_id(input.cycle_id, "考核周期"))
         return [Honour.of(h) for h in rows]
 
     @strawberry.federation.mutation(description="组织部审定荣誉", requires_scopes=gql.PEOPLE)
     async def decide_honour(self, info: Info[Context, None], input: DecideHonourInput) -> Honour:
         return Honour.of(await honours.decide(info.context.session, info.context.principal,
-                                              honour_id=_uuid(input.honour_id, "荣誉"), approve=input.approve))
+                                              honour_id=parse_id(input.honour_id, "荣誉"), approve=input.approve))
 
     @strawberry.federation.mutation(description="组织部召集述职评议会", requires_scopes=gql.PEOPLE)
     async def convene_review_meeting(self, info: Info[Context, None], input: ConveneReviewInput) -> ReviewMeeting:
@@ -158,18 +158,18 @@ class HonourMutation:
 
     @strawberry.federation.mutation(description="评议打分 (乡镇、部门、县级机关)", requires_scopes=gql.PEOPLE)
     async def score_agency_head(self, info: Info[Context, None], input: ReviewScoreInput) -> ReviewScore:
-        r = await reviews.score(info.context.session, info.context.principal, meeting_id=_uuid(input.meeting_id, "会议"),
-                                agency_id=_uuid(input.agency_id, "机构"), value=input.score)
+        r = await reviews.score(info.context.session, info.context.principal, meeting_id=parse_id(input.meeting_id, "会议"),
+                                agency_id=parse_id(input.agency_id, "机构"), value=input.score)
         return ReviewScore(agency_id=strawberry.ID(str(r.agency_id)), side=r.side, score=r.score)
 
     @strawberry.federation.mutation(description="组织部确定评议结果", requires_scopes=gql.PEOPLE)
     async def close_review_meeting(self, info: Info[Context, None], input: CloseReviewInput) -> list[ReviewOutcome]:
-        rows = await reviews.close(info.context.session, info.context.principal, meeting_id=_uuid(input.meeting_id, "会议"))
+        rows = await reviews.close(info.context.session, info.context.principal, meeting_id=parse_id(input.meeting_id, "会议"))
         return [ReviewOutcome(agency_id=strawberry.ID(str(o.agency_id)), average=o.average, scores=o.scores,
                               outcome=o.outcome) for o in rows]
 
     @strawberry.federation.mutation(description="派驻机构负责人报告 (双报告)", requires_scopes=gql.PEOPLE)
     async def file_agency_report(self, info: Info[Context, None], input: FileReportInput) -> AgencyReport:
         return AgencyReport.of(await honours.file_report(info.context.session, info.context.principal,
-                                                         agency_id=_uuid(input.agency_id, "机构"), period=input.period,
+                                                         agency_id=parse_id(input.agency_id, "机构"), period=input.period,
                                                          kind=input.kind, content=input.content))

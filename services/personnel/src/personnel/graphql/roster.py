@@ -15,8 +15,9 @@ from strawberry.types import Info
 from servicekit import gql
 from servicekit.app import Context
 from servicekit.errors import NotFound
+from servicekit.ids import parse_id
 
-from . import adjustments, analytics, models, policy, profile, regions, roster, vacancies
+from .. import adjustments, analytics, models, policy, profile, regions, roster, vacancies
 
 
 def _loader(model):
@@ -66,7 +67,7 @@ class Department:
 
     @classmethod
     async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> "Department | None":
-        row = await info.context.loader("department", _loader(models.Department)).load(roster.parse_uuid(id, "部门"))
+        row = await info.context.loader("department", _loader(models.Department)).load(parse_id(id, "部门"))
         return Department.of(row) if row else None
 
 
@@ -113,7 +114,7 @@ class Township:
 
     @classmethod
     async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> "Township | None":
-        row = await info.context.loader("township", _loader(models.Township)).load(roster.parse_uuid(id, "乡镇"))
+        row = await info.context.loader("township", _loader(models.Township)).load(parse_id(id, "乡镇"))
         return Township.of(row) if row else None
 
 
@@ -204,7 +205,7 @@ class Agency:
 
     @classmethod
     async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> "Agency | None":
-        row = await info.context.loader("agency", _loader(models.Agency)).load(roster.parse_uuid(id, "机构"))
+        row = await info.context.loader("agency", _loader(models.Agency)).load(parse_id(id, "机构"))
         return Agency.of(row) if row else None
 
 
@@ -216,7 +217,9 @@ async def township_of(info: Info[Context, None], township_id: uuid.UUID) -> "Tow
     return Township.of(await info.context.loader("township", _loader(models.Township)).load(township_id))
 
 
-async def agency_of(info: Info[Context, None], agency_id: uuid.UUID) -> "Agency":
+async def agency_of(info: Info[Context, None], agency_id: uuid.UUID | None) -> "Agency | None":
+    if agency_id is None:
+        return None
     return Agency.of(await info.context.loader("agency", _loader(models.Agency)).load(agency_id))
 
 
@@ -365,7 +368,7 @@ class Cadre:
 
     @classmethod
     async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> "Cadre | None":
-        row = await info.context.loader("cadre", _visible_cadres).load(roster.parse_uuid(id, "干部"))
+        row = await info.context.loader("cadre", _visible_cadres).load(parse_id(id, "干部"))
         return Cadre.of(row) if row else None
 
 
@@ -419,7 +422,7 @@ class RosterQuery:
 
     @strawberry.federation.field(description="单个派驻干部; 不存在或无权查看时 NOT_FOUND", requires_scopes=gql.ROSTER_READERS)
     async def cadre(self, info: Info[Context, None], id: strawberry.ID) -> Cadre:
-        row = await info.context.loader("cadre", _visible_cadres).load(roster.parse_uuid(id, "干部"))
+        row = await info.context.loader("cadre", _visible_cadres).load(parse_id(id, "干部"))
         if row is None:  # missing and not visible read the same (docs/api.md, lookups by id)
             raise NotFound("未找到该人员")
         return Cadre.of(row)

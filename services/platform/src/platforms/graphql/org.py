@@ -14,19 +14,19 @@ from strawberry.types import Info
 from servicekit import gql
 from servicekit.app import Context
 from servicekit.errors import BadInput
+from servicekit.ids import optional_id, parse_id
 
-from . import deadlines, org, sla
-from .gql_dispatch import opt_id, parse_id
-from .gql_entities import Cadre, Platform, PlatformUnit, Township, units_loader
-from .models import CalendarDay as CalendarDayRow
-from .models import EventAlert as EventAlertRow
-from .models import Grid as GridRow
-from .models import GridMember as GridMemberRow
-from .models import MatterType as MatterTypeRow
-from .models import Post as PostRow
-from .models import PostDuty, PostHolder
-from .models import SlaPolicy as SlaPolicyRow
-from .models import TeamVisit as TeamVisitRow
+from .. import deadlines, org, sla
+from ..models import CalendarDay as CalendarDayRow
+from ..models import EventAlert as EventAlertRow
+from ..models import Grid as GridRow
+from ..models import GridMember as GridMemberRow
+from ..models import MatterType as MatterTypeRow
+from ..models import Post as PostRow
+from ..models import PostDuty, PostHolder
+from ..models import SlaPolicy as SlaPolicyRow
+from ..models import TeamVisit as TeamVisitRow
+from .entities import Cadre, Platform, PlatformUnit, Township, units_loader
 
 
 @strawberry.type(description="事项类型 (定事)")
@@ -279,7 +279,7 @@ class OrgQuery:
                           filter: TeamVisitFilter | None = None) -> gql.Connection[TeamVisit]:
         f = filter or TeamVisitFilter()
         page = await org.list_visits(info.context.session, info.context.principal,
-                                     township_id=opt_id(f.township_id, "乡镇"), cadre_id=opt_id(f.cadre_id, "人员"),
+                                     township_id=optional_id(f.township_id, "乡镇"), cadre_id=optional_id(f.cadre_id, "人员"),
                                      first=first, after=after)
         return gql.connection(page, TeamVisit.of)
 
@@ -299,7 +299,7 @@ class OrgQuery:
                            filter: EventAlertFilter | None = None) -> gql.Connection[EventAlert]:
         f = filter or EventAlertFilter()
         page = await deadlines.list_alerts(info.context.session, info.context.principal,
-                                           township_id=opt_id(f.township_id, "乡镇"), min_level=f.min_level,
+                                           township_id=optional_id(f.township_id, "乡镇"), min_level=f.min_level,
                                            first=first, after=after)
         return gql.connection(page, EventAlert.of)
 
@@ -441,7 +441,7 @@ class OrgMutation:
     async def add_grid_member(self, info: Info[Context, None], input: AddGridMemberInput) -> Grid:
         member = await org.add_member(info.context.session, info.context.principal,
                                       grid_id=parse_id(input.grid_id, "网格"), kind=input.kind,
-                                      cadre_id=opt_id(input.cadre_id, "人员"), name=input.name, duty=input.duty)
+                                      cadre_id=optional_id(input.cadre_id, "人员"), name=input.name, duty=input.duty)
         return Grid.of(await info.context.session.get(GridRow, member.grid_id))
 
     @strawberry.federation.mutation(description="移出网格成员", requires_scopes=gql.PEOPLE)

@@ -12,10 +12,11 @@ from strawberry.types import Info
 
 from servicekit import gql
 from servicekit.app import Context
+from servicekit.ids import parse_id
 
-from . import roster
-from .config import get_settings
-from .models import RosterEntry
+from .. import roster
+from ..config import get_settings
+from ..models import RosterEntry
 
 
 def _entries(ctx: Context) -> DataLoader:
@@ -72,7 +73,7 @@ class Cadre:
 
     @strawberry.field(description="考核名单中的状态; 不在名单或无权查看时为空")
     async def assessment_roster(self, info: Info[Context, None]) -> AssessmentRosterEntry | None:
-        row = await info.context.loader("entries", _entries).load(roster.parse_uuid(self.id, "干部"))
+        row = await info.context.loader("entries", _entries).load(parse_id(self.id, "干部"))
         return AssessmentRosterEntry.of(row) if row else None
 
     @classmethod

@@ -11,9 +11,10 @@ from strawberry.types import Info
 
 from servicekit import gql
 from servicekit.app import Context
+from servicekit.ids import parse_id
 
-from . import development, models, policy, roster
-from .gql_roster import Cadre, Department, _visible_cadres, department_of
+from .. import development, models, policy
+from .roster import Cadre, Department, _visible_cadres, department_of
 
 
 async def _cadre(info: Info[Context, None], cadre_id: uuid.UUID) -> Cadre | None:
@@ -199,8 +200,6 @@ class ConsentMiddlePostInput:
     consent: bool
 
 
-def _id(value, what: str) -> uuid.UUID:
-    return roster.parse_uuid(value, what)
 
 
 @strawberry.type
@@ -221,44 +220,44 @@ class DevelopmentMutation:
     async def file_training_plan(self, info: Info[Context, None], input: FileTrainingPlanInput) -> TrainingPlan:
         return TrainingPlan.of(await development.file_plan(
             info.context.session, info.context.principal, owner_kind=input.owner_kind,
-            owner_id=_id(input.owner_id, "归属"), year=input.year, title=input.title, content=input.content))
+            owner_id=parse_id(input.owner_id, "归属"), year=input.year, title=input.title, content=input.content))
 
     @strawberry.federation.mutation(description="登记培训或案件会商及出勤", requires_scopes=gql.PEOPLE)
     async def record_training_session(self, info: Info[Context, None], input: RecordTrainingSessionInput) -> TrainingSession:
         row = await development.record_session(
-            info.context.session, info.context.principal, plan_id=_id(input.plan_id, "计划"), kind=input.kind,
+            info.context.session, info.context.principal, plan_id=parse_id(input.plan_id, "计划"), kind=input.kind,
             title=input.title, held_on=input.held_on,
-            attendance={_id(a.cadre_id, "人员"): a.present for a in input.attendance})
+            attendance={parse_id(a.cadre_id, "人员"): a.present for a in input.attendance})
         return TrainingSession(id=strawberry.ID(str(row.id)), kind=row.kind, title=row.title, held_on=row.held_on)
 
     @strawberry.federation.mutation(description="青蓝结对", requires_scopes=gql.PEOPLE)
     async def pair_mentor(self, info: Info[Context, None], input: PairMentorInput) -> MentoringPair:
         row = await development.pair_mentor(info.context.session, info.context.principal,
-                                            mentor_id=_id(input.mentor_id, "人员"), mentee_id=_id(input.mentee_id, "人员"))
+                                            mentor_id=parse_id(input.mentor_id, "人员"), mentee_id=parse_id(input.mentee_id, "人员"))
         return MentoringPair(id=strawberry.ID(str(row.id)), started_on=row.started_on, mentor_id=row.mentor_id,
                              mentee_id=row.mentee_id)
 
     @strawberry.federation.mutation(description="双向推荐", requires_scopes=gql.PEOPLE)
     async def recommend_for_career(self, info: Info[Context, None], input: RecommendForCareerInput) -> CareerRecommendation:
         return CareerRecommendation.of(await development.recommend(
-            info.context.session, info.context.principal, cadre_id=_id(input.cadre_id, "人员"), target=input.target.value,
+            info.context.session, info.context.principal, cadre_id=parse_id(input.cadre_id, "人员"), target=input.target.value,
             reasons=input.reasons))
 
     @strawberry.federation.mutation(description="组织部决定推荐", requires_scopes=gql.PEOPLE)
     async def decide_career_recommendation(self, info: Info[Context, None],
                                            input: DecideCareerRecommendationInput) -> CareerRecommendation:
         return CareerRecommendation.of(await development.decide_recommendation(
-            info.context.session, info.context.principal, recommendation_id=_id(input.recommendation_id, "推荐"),
+            info.context.session, info.context.principal, recommendation_id=parse_id(input.recommendation_id, "推荐"),
             approve=input.approve, note=input.note))
 
     @strawberry.federation.mutation(description="乡镇提出担(兼)任中层岗位", requires_scopes=gql.PEOPLE)
     async def propose_middle_post(self, info: Info[Context, None], input: ProposeMiddlePostInput) -> MiddlePost:
         return MiddlePost.of(await development.propose_middle_post(
-            info.context.session, info.context.principal, cadre_id=_id(input.cadre_id, "人员"), post=input.post,
+            info.context.session, info.context.principal, cadre_id=parse_id(input.cadre_id, "人员"), post=input.post,
             concurrent=input.concurrent))
 
     @strawberry.federation.mutation(description="派驻部门同意担(兼)任", requires_scopes=gql.PEOPLE)
     async def consent_middle_post(self, info: Info[Context, None], input: ConsentMiddlePostInput) -> MiddlePost:
         return MiddlePost.of(await development.consent_middle_post(
-            info.context.session, info.context.principal, middle_post_id=_id(input.middle_post_id, "任职"),
+            info.context.session, info.context.principal, middle_post_id=parse_id(input.middle_post_id, "任职"),
             consent=input.consent))

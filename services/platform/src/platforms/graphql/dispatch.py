@@ -12,15 +12,14 @@ from strawberry.types import Info
 
 from servicekit import gql
 from servicekit.app import Context
-from servicekit.ids import optional_id as opt_id
-from servicekit.ids import parse_id
+from servicekit.ids import optional_id, parse_id
 
-from . import dispatch, stats
-from . import lifecycle as lc
-from .gql_entities import Cadre, PlatformUnit, Township, units_loader
-from .models import Callback as CallbackRow
-from .models import EventTransition
-from .models import GridEvent as GridEventRow
+from .. import dispatch, stats
+from .. import lifecycle as lc
+from ..models import Callback as CallbackRow
+from ..models import EventTransition
+from ..models import GridEvent as GridEventRow
+from .entities import Cadre, PlatformUnit, Township, units_loader
 
 
 @strawberry.enum(description="网格事件状态 (lifecycle.py 的状态)")
@@ -350,8 +349,8 @@ class DispatchQuery:
         page = await dispatch.list_events(
             info.context.session, info.context.principal, first=first, after=after,
             state=f.state.value if f.state else None, idempotency_key=f.idempotency_key,
-            township_id=opt_id(f.township_id, "乡镇"), overdue=f.overdue,
-            assignee_cadre_id=opt_id(f.assignee_cadre_id, "人员"), lead_unit_id=opt_id(f.lead_unit_id, "单位"),
+            township_id=optional_id(f.township_id, "乡镇"), overdue=f.overdue,
+            assignee_cadre_id=optional_id(f.assignee_cadre_id, "人员"), lead_unit_id=optional_id(f.lead_unit_id, "单位"),
             outside_line=f.outside_line)
         return gql.connection(page, GridEvent.of)
 
@@ -371,7 +370,7 @@ class DispatchQuery:
                                after: str | None = None) -> gql.Connection[EventStatistics]:
         page = await stats.statistics(info.context.session, info.context.principal, group_by=filter.group_by.value,
                                       start=filter.start, end=filter.end,
-                                      township_id=opt_id(filter.township_id, "乡镇"), first=first, after=after)
+                                      township_id=optional_id(filter.township_id, "乡镇"), first=first, after=after)
         return gql.connection(page, EventStatistics.of)
 
 
@@ -382,7 +381,7 @@ class DispatchMutation:
         event, created = await dispatch.report(
             info.context.session, info.context.principal, township_id=parse_id(input.township_id, "乡镇"),
             matter_type=input.matter_type, priority=input.priority, description=input.description,
-            location=input.location, idempotency_key=input.idempotency_key, grid_id=opt_id(input.grid_id, "网格"),
+            location=input.location, idempotency_key=input.idempotency_key, grid_id=optional_id(input.grid_id, "网格"),
             attachments=[{"name": a.name, "ref": a.ref, "contentType": a.content_type, "size": a.size}
                          for a in input.attachments or []])
         return ReportEventPayload(event=GridEvent.of(event), created=created)
@@ -393,9 +392,9 @@ class DispatchMutation:
         event = await dispatch.act(
             info.context.session, info.context.principal, event_id=parse_id(input.event_id, "事件"),
             action=input.action.value, reason=input.reason,
-            assignee_cadre_id=opt_id(input.assignee_cadre_id, "人员"), lead_unit_id=opt_id(input.lead_unit_id, "单位"),
+            assignee_cadre_id=optional_id(input.assignee_cadre_id, "人员"), lead_unit_id=optional_id(input.lead_unit_id, "单位"),
             assisting_unit_ids=[parse_id(u, "单位") for u in input.assisting_unit_ids or []],
-            closing_reason=input.closing_reason, duplicate_of=opt_id(input.duplicate_of, "事件"),
+            closing_reason=input.closing_reason, duplicate_of=optional_id(input.duplicate_of, "事件"),
             callback=input.callback.value() if input.callback else None)
         return GridEvent.of(event)
 

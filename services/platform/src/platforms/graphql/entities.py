@@ -16,17 +16,25 @@ from servicekit import gql, visibility
 from servicekit.app import Context
 from servicekit.ids import parse_id
 
-from . import dispatch
-from .models import GridEvent as GridEventRow
-from .models import StationedCadre
-from .models import Township as TownshipRow
-from .models import Unit as UnitRow
+from .. import dispatch, org
+from ..models import GridEvent as GridEventRow
+from ..models import StationedCadre
+from ..models import Township as TownshipRow
+from ..models import Unit as UnitRow
 
 
 @strawberry.type(description="基层治理平台")
 class Platform:
-    code: str
-    name: str
+    code: str = strawberry.field(description="平台编码")
+    name: str = strawberry.field(description="平台名称 (基层治理四平台)")
+
+
+@strawberry.type
+class PlatformQuery:
+    @strawberry.federation.field(description="基层治理四平台", authenticated=True)
+    async def platforms(self, info: Info[Context, None]) -> list[Platform]:
+        rows = await org.list_platforms(info.context.session)
+        return [Platform(code=r.code, name=r.name) for r in rows]
 
 
 def _counts(ctx: Context) -> DataLoader:

@@ -1,0 +1,16 @@
+"""Timers the personnel service runs beside its consumers: none. A reminder notice's deadline is
+shown as overdue when it is read (``reminders``), not moved by a clock."""
+
+from __future__ import annotations
+
+from . import consumers
+
+
+def timers(runtime) -> list:
+    return []
+
+
+def background(runtime) -> list:
+    """What the process runs beside requests (in the app, or alone with ``consume``): the feeds it
+    follows and its timers."""
+    return consumers.consumers(runtime) + timers(runtime)
