@@ -74,6 +74,7 @@ test: install $(BROWSER_STAMP) $(CHROMIUM) $(CJK_FONT) $(WRK) $(WEB_BUILD) lint 
 ## Lint (ruff.toml): pyflakes, whitespace, import order, bugbear.
 lint: $(PY_STAMP)
 	$(PY) -m ruff check services tools tests benchmarks
+	$(PY) -m ruff format --check --quiet services tools tests benchmarks
 
 ## The console's own checks: generated types match the schema (graphql-codegen --check), unit tests (Vitest).
 ## Type checking runs in its build.

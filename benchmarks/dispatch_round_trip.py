@@ -42,6 +42,7 @@ def pct(values: list[float], p: float) -> float:
 
 def drop_databases(url: str) -> None:
     from sqlalchemy.engine import make_url
+
     u = make_url(url)
     kw = {"dbname": u.database or "postgres", "user": u.username or "postgres", "autocommit": True}
     if u.host:
@@ -55,8 +56,9 @@ def drop_databases(url: str) -> None:
 
 async def call(client: httpx.AsyncClient, url: str, query: str, variables: dict, token: str) -> tuple[dict, float]:
     t = time.perf_counter()
-    resp = await client.post(url, json={"query": query, "variables": variables},
-                             headers={"authorization": f"Bearer {token}"})
+    resp = await client.post(
+        url, json={"query": query, "variables": variables}, headers={"authorization": f"Bearer {token}"}
+    )
     elapsed = time.perf_counter() - t
     body = resp.json()
     if body.get("errors"):
@@ -76,13 +78,28 @@ async def run(stack: Stack) -> None:
 
     def projected() -> bool:
         with db_conn(stack, "platform") as conn:
-            return conn.execute("SELECT count(*) FROM stationed_cadre WHERE cadre_id = %s", (cadre_id,)).fetchone()[0] == 1
+            return (
+                conn.execute("SELECT count(*) FROM stationed_cadre WHERE cadre_id = %s", (cadre_id,)).fetchone()[0] == 1
+            )
+
     eventually(projected, timeout=120)
 
     async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=CONCURRENCY)) as client:
         # Warm up the gateway's plan cache and the services' pools.
-        await call(client, url, REPORT, {"i": {"townshipId": town, "matterType": "WAGE_ARREARS", "description": "预热",
-                                               "idempotencyKey": "warm-up"}}, system)
+        await call(
+            client,
+            url,
+            REPORT,
+            {
+                "i": {
+                    "townshipId": town,
+                    "matterType": "WAGE_ARREARS",
+                    "description": "预热",
+                    "idempotencyKey": "warm-up",
+                }
+            },
+            system,
+        )
         latencies: list[float] = []
         queue = asyncio.Queue()
         for i in range(INTAKE):
@@ -91,45 +108,84 @@ async def run(stack: Stack) -> None:
         async def reporter() -> None:
             while not queue.empty():
                 i = queue.get_nowait()
-                _, t = await call(client, url, REPORT, {"i": {
-                    "townshipId": town, "matterType": "WAGE_ARREARS", "priority": "HIGH",
-                    "description": f"某企业拖欠工资 #{i}", "idempotencyKey": f"bench-{uuid.uuid4().hex}"}}, system)
+                _, t = await call(
+                    client,
+                    url,
+                    REPORT,
+                    {
+                        "i": {
+                            "townshipId": town,
+                            "matterType": "WAGE_ARREARS",
+                            "priority": "HIGH",
+                            "description": f"某企业拖欠工资 #{i}",
+                            "idempotencyKey": f"bench-{uuid.uuid4().hex}",
+                        }
+                    },
+                    system,
+                )
                 latencies.append(t)
 
         start = time.perf_counter()
         await asyncio.gather(*(reporter() for _ in range(CONCURRENCY)))
         wall = time.perf_counter() - start
-        print(f"intake: {INTAKE} reports by a department system, {CONCURRENCY} concurrent: "
-              f"{INTAKE / wall:.0f} events/s, p50 {pct(latencies, 0.5):.1f} ms, p95 {pct(latencies, 0.95):.1f} ms")
+        print(
+            f"intake: {INTAKE} reports by a department system, {CONCURRENCY} concurrent: "
+            f"{INTAKE / wall:.0f} events/s, p50 {pct(latencies, 0.5):.1f} ms, p95 {pct(latencies, 0.95):.1f} ms"
+        )
 
-        steps = [(centre, {"action": "ACCEPT"}), (centre, {"action": "DISPATCH", "assigneeCadreId": cadre_id}),
-                 (cadre, {"action": "SIGN"}), (cadre, {"action": "START"}), (cadre, {"action": "FEEDBACK"}),
-                 (centre, {"action": "VERIFY_PASS", "closingReason": "RESOLVED"})]
+        steps = [
+            (centre, {"action": "ACCEPT"}),
+            (centre, {"action": "DISPATCH", "assigneeCadreId": cadre_id}),
+            (cadre, {"action": "SIGN"}),
+            (cadre, {"action": "START"}),
+            (cadre, {"action": "FEEDBACK"}),
+            (centre, {"action": "VERIFY_PASS", "closingReason": "RESOLVED"}),
+        ]
         per_step: dict[str, list[float]] = {s["action"]: [] for _, s in steps}
         trips: list[float] = []
         for i in range(ROUND_TRIPS):
-            data, _ = await call(client, url, REPORT, {"i": {
-                "townshipId": town, "matterType": "NEIGHBOUR_DISPUTE", "description": f"邻里纠纷 #{i}",
-                "idempotencyKey": f"trip-{uuid.uuid4().hex}"}}, system)
+            data, _ = await call(
+                client,
+                url,
+                REPORT,
+                {
+                    "i": {
+                        "townshipId": town,
+                        "matterType": "NEIGHBOUR_DISPUTE",
+                        "description": f"邻里纠纷 #{i}",
+                        "idempotencyKey": f"trip-{uuid.uuid4().hex}",
+                    }
+                },
+                system,
+            )
             event_id = data["reportEvent"]["event"]["id"]
             t0 = time.perf_counter()
             for token, step in steps:
                 _, t = await call(client, url, ACT, {"i": {"eventId": event_id, **step}}, token)
                 per_step[step["action"]].append(t)
             trips.append(time.perf_counter() - t0)
-        print(f"dispatch round trip (6 mutations through the gateway), {ROUND_TRIPS} events: "
-              f"p50 {pct(trips, 0.5):.1f} ms, p95 {pct(trips, 0.95):.1f} ms")
+        print(
+            f"dispatch round trip (6 mutations through the gateway), {ROUND_TRIPS} events: "
+            f"p50 {pct(trips, 0.5):.1f} ms, p95 {pct(trips, 0.95):.1f} ms"
+        )
         for action, values in per_step.items():
-            print(f"  {action:<12} p50 {pct(values, 0.5):6.1f} ms   p95 {pct(values, 0.95):6.1f} ms   "
-                  f"mean {statistics.mean(values) * 1000:6.1f} ms")
+            print(
+                f"  {action:<12} p50 {pct(values, 0.5):6.1f} ms   p95 {pct(values, 0.95):6.1f} ms   "
+                f"mean {statistics.mean(values) * 1000:6.1f} ms"
+            )
 
 
 def main() -> None:
     url = os.environ.get("DATABASE_URL") or embedded_database(ROOT / ".data" / "pg-bench")
     drop_databases(url)
-    stack = Stack(database_url=url, db_prefix=PREFIX, gateway_port=free_port(),
-                  ports={name: free_port() for name, _, _ in SERVICES}, log_dir=ROOT / ".data" / "bench-logs",
-                  environment="test")
+    stack = Stack(
+        database_url=url,
+        db_prefix=PREFIX,
+        gateway_port=free_port(),
+        ports={name: free_port() for name, _, _ in SERVICES},
+        log_dir=ROOT / ".data" / "bench-logs",
+        environment="test",
+    )
     stack.prepare(demo=True)
     stack.start()
     try:

@@ -1,5 +1,6 @@
 """The whole annual excellence flow at province size (100k cadres; 90 counties, each with 6
-departments and 16 townships, so 540 departments and 1,440 townships): open the cycle (roster snapshot), scores (loaded in bulk: score entry itself is one
+departments and 16 townships, so 540 departments and 1,440 townships): open the cycle (roster snapshot), scores
+  (loaded in bulk: score entry itself is one
 audited statement per score and is not what this measures), shortlist, round 1 and round 2 for
 every department and township, publication. Prints the time of each step.
 
@@ -30,9 +31,14 @@ def settings():
 def principal(role, scope_id=None):
     from servicekit.principal import ROLE_SCOPE, Principal, RoleBinding
 
-    return Principal(subject="bench", kind="user", client_id="bench", token_id="bench",
-                     bindings=(RoleBinding(role, ROLE_SCOPE[role], str(scope_id) if scope_id else None),),
-                     scopes=frozenset({"api"}))
+    return Principal(
+        subject="bench",
+        kind="user",
+        client_id="bench",
+        token_id="bench",
+        bindings=(RoleBinding(role, ROLE_SCOPE[role], str(scope_id) if scope_id else None),),
+        scopes=frozenset({"api"}),
+    )
 
 
 async def main() -> None:
@@ -47,12 +53,14 @@ async def main() -> None:
     maker = db.make_sessionmaker(engine)
     async with maker() as session, session.begin():
         await session.execute(text("TRUNCATE cycle, roster_entry CASCADE"))
-        await session.execute(text("""
+        await session.execute(
+            text("""
             INSERT INTO roster_entry (cadre_id, name, department_id, township_id, agency_id, status, events_applied)
             SELECT gen_random_uuid(), '干部' || i, md5('d' || dep)::uuid, md5('t' || town)::uuid,
                    md5('a' || dep || '-' || town)::uuid, 'IN_POST', 1
             FROM (SELECT i, (i % 90) * 6 + (i / 90) % 6 AS dep, (i % 90) * 16 + (i / 540) % 16 AS town
-                  FROM generate_series(1, 100000) i) g"""))
+                  FROM generate_series(1, 100000) i) g""")
+        )
     timings = {}
 
     async def step(name, fn):
@@ -64,46 +72,93 @@ async def main() -> None:
         return result
 
     org = principal(Role.ORG_DEPARTMENT)
-    cycle = await step("open cycle (100k roster snapshot)", lambda ses: cycles.open_cycle(
-        ses, org, year=2030, township_weight_percent=60, rounding="FLOOR", ties="EXCLUDE_TIED"))
-    await step("load 200k scores (bulk)", lambda ses: ses.execute(text(
-        "UPDATE cycle_member SET township_score = 60 + (hashtext(cadre_id::text) & 3999) / 100.0, "
-        "department_score = 60 + ((hashtext(cadre_id::text) >> 12) & 3999) / 100.0 WHERE cycle_id = :c"), {"c": cycle.id}))
+    cycle = await step(
+        "open cycle (100k roster snapshot)",
+        lambda ses: cycles.open_cycle(
+            ses, org, year=2030, township_weight_percent=60, rounding="FLOOR", ties="EXCLUDE_TIED"
+        ),
+    )
+    await step(
+        "load 200k scores (bulk)",
+        lambda ses: ses.execute(
+            text(
+                "UPDATE cycle_member SET township_score = 60 + (hashtext(cadre_id::text) & 3999) / 100.0, "
+                "department_score = 60 + ((hashtext(cadre_id::text) >> 12) & 3999) / 100.0 WHERE cycle_id = :c"
+            ),
+            {"c": cycle.id},
+        ),
+    )
     async with maker() as session:
-        departments = (await session.scalars(text(
-            "SELECT DISTINCT department_id FROM cycle_member WHERE cycle_id = :c").bindparams(c=cycle.id))).all()
+        departments = (
+            await session.scalars(
+                text("SELECT DISTINCT department_id FROM cycle_member WHERE cycle_id = :c").bindparams(c=cycle.id)
+            )
+        ).all()
 
     async def shortlists(ses):
         for d in departments:
             await cycles.make_shortlist(ses, principal(Role.DEPARTMENT_ADMIN, d), cycle_id=cycle.id, department_id=d)
+
     await step(f"shortlists ({len(departments)} departments)", shortlists)
 
     async def round1(ses):
         for d in departments:
             flow = await ses.get(DepartmentFlow, (cycle.id, d))
-            best = (await ses.scalars(select(Member.cadre_id).where(Member.cycle_id == cycle.id, Member.department_id == d,
-                                                                    Member.shortlisted.is_(True))
-                                      .order_by(Member.total.desc()).limit(flow.round1_quota))).all()
-            await cycles.submit_round1(ses, principal(Role.DEPARTMENT_ADMIN, d), cycle_id=cycle.id, department_id=d,
-                                       cadre_ids=set(best))
+            best = (
+                await ses.scalars(
+                    select(Member.cadre_id)
+                    .where(Member.cycle_id == cycle.id, Member.department_id == d, Member.shortlisted.is_(True))
+                    .order_by(Member.total.desc())
+                    .limit(flow.round1_quota)
+                )
+            ).all()
+            await cycles.submit_round1(
+                ses, principal(Role.DEPARTMENT_ADMIN, d), cycle_id=cycle.id, department_id=d, cadre_ids=set(best)
+            )
+
     await step("round 1 (every department)", round1)
 
     async def round2(ses):
         rounds = (await ses.scalars(select(TownshipRound).where(TownshipRound.cycle_id == cycle.id))).all()
         for r in rounds:
-            picks = (await ses.scalars(select(Member.cadre_id).where(
-                Member.cycle_id == cycle.id, Member.department_id == r.department_id, Member.township_id == r.township_id,
-                Member.shortlisted.is_(True), Member.excellent_round.is_(None))
-                .order_by(Member.total.desc()).limit(r.quota))).all()
-            await cycles.submit_round2(ses, principal(Role.TOWNSHIP_ADMIN, r.township_id), cycle_id=cycle.id,
-                                       department_id=r.department_id, township_id=r.township_id, cadre_ids=set(picks))
+            picks = (
+                await ses.scalars(
+                    select(Member.cadre_id)
+                    .where(
+                        Member.cycle_id == cycle.id,
+                        Member.department_id == r.department_id,
+                        Member.township_id == r.township_id,
+                        Member.shortlisted.is_(True),
+                        Member.excellent_round.is_(None),
+                    )
+                    .order_by(Member.total.desc())
+                    .limit(r.quota)
+                )
+            ).all()
+            await cycles.submit_round2(
+                ses,
+                principal(Role.TOWNSHIP_ADMIN, r.township_id),
+                cycle_id=cycle.id,
+                department_id=r.department_id,
+                township_id=r.township_id,
+                cadre_ids=set(picks),
+            )
         return len(rounds)
+
     await step("round 2 (every department × township)", round2)
-    await step("publication (grades for 100k)", lambda ses: cycles.publish(ses, org, cycle_id=cycle.id, objection_days=5))
+    await step(
+        "publication (grades for 100k)", lambda ses: cycles.publish(ses, org, cycle_id=cycle.id, objection_days=5)
+    )
     async with maker() as session:
-        counts = (await session.execute(text(
-            "SELECT count(*) FILTER (WHERE shortlisted), count(*) FILTER (WHERE excellent_round = 1), "
-            "count(*) FILTER (WHERE excellent_round = 2) FROM cycle_member WHERE cycle_id = :c"), {"c": cycle.id})).one()
+        counts = (
+            await session.execute(
+                text(
+                    "SELECT count(*) FILTER (WHERE shortlisted), count(*) FILTER (WHERE excellent_round = 1), "
+                    "count(*) FILTER (WHERE excellent_round = 2) FROM cycle_member WHERE cycle_id = :c"
+                ),
+                {"c": cycle.id},
+            )
+        ).one()
     print(f"shortlisted {counts[0]}, excellent round 1 {counts[1]}, round 2 {counts[2]} of 100000")
     print(f"{'whole annual flow':48} {sum(timings.values()):8.2f} s")
     await engine.dispose()

@@ -54,33 +54,84 @@ end
 
 
 def wrk(url: str, script: Path, connections: int, seconds: float) -> dict:
-    out = subprocess.run([shutil.which("wrk") or "wrk", "-t", "1", "-c", str(connections), "-d", f"{max(1, round(seconds))}s",
-                          "--timeout", "10s", "-s", str(script), url], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [
+            shutil.which("wrk") or "wrk",
+            "-t",
+            "1",
+            "-c",
+            str(connections),
+            "-d",
+            f"{max(1, round(seconds))}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     line = next(ln for ln in out.stdout.splitlines() if ln.startswith("RESULT"))
     p50, p95, p99, rps, errors, requests = line.split()[1:]
-    return {"p50": float(p50), "p95": float(p95), "p99": float(p99), "rps": float(rps),
-            "errors": int(errors), "requests": int(requests)}
+    return {
+        "p50": float(p50),
+        "p95": float(p95),
+        "p99": float(p99),
+        "rps": float(rps),
+        "errors": int(errors),
+        "requests": int(requests),
+    }
 
 
 def lua_string(text: str) -> str:
     return json.dumps(text)  # a JSON string literal is a valid Lua string literal for this text
 
 
-def run(stack: Stack, *, seconds: float = SECONDS, connections: list[int] = CONNECTIONS, token_count: int = TOKENS,
-        out=print) -> dict:
+def run(
+    stack: Stack,
+    *,
+    seconds: float = SECONDS,
+    connections: list[int] = CONNECTIONS,
+    token_count: int = TOKENS,
+    out=print,
+) -> dict:
     identity = stack.url("identity")
-    tokens = [client_token(identity, "sfj-system", "sfj-system-demo-secret", "roster:read")["access_token"]
-              for _ in range(token_count)]
+    tokens = [
+        client_token(identity, "sfj-system", "sfj-system-demo-secret", "roster:read")["access_token"]
+        for _ in range(token_count)
+    ]
     body = json.dumps({"query": PAGE})
     for url in (stack.gateway_url, f"{stack.url('personnel')}/graphql"):
-        check = httpx.post(url, content=body, headers={"content-type": "application/json",
-                                                       "authorization": f"Bearer {tokens[0]}"}).json()
+        check = httpx.post(
+            url, content=body, headers={"content-type": "application/json", "authorization": f"Bearer {tokens[0]}"}
+        ).json()
         assert not check.get("errors") and len(check["data"]["cadres"]["nodes"]) == 50, check
     unfrozen_port = free_port()
     env = {**stack.env("personnel"), "GC_FREEZE": "false", "RUN_CONSUMERS": "false"}
-    unfrozen = subprocess.Popen([PYTHON, "-m", "uvicorn", "--factory", "personnel.app:app", "--host", stack.host,
-                                 "--port", str(unfrozen_port), "--no-access-log", "--log-level", "warning", "--timeout-keep-alive", "75"],
-                                env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    unfrozen = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "personnel.app:app",
+            "--host",
+            stack.host,
+            "--port",
+            str(unfrozen_port),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+            "--timeout-keep-alive",
+            "75",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     targets = {
         "personnel subgraph direct": f"{stack.url('personnel')}/graphql",
         "personnel direct, GC not frozen": f"http://{stack.host}:{unfrozen_port}/graphql",
@@ -97,8 +148,9 @@ def run(stack: Stack, *, seconds: float = SECONDS, connections: list[int] = CONN
             time.sleep(0.1)
         with tempfile.TemporaryDirectory() as tmp:
             script = Path(tmp) / "page.lua"
-            script.write_text(LUA % {"tokens": "{" + ",".join(lua_string(t) for t in tokens) + "}",
-                                     "body": lua_string(body)})
+            script.write_text(
+                LUA % {"tokens": "{" + ",".join(lua_string(t) for t in tokens) + "}", "body": lua_string(body)}
+            )
             for name, url in targets.items():
                 wrk(url, script, 1, seconds)  # warm-up: connections, caches, the query plan
                 for c in connections:
@@ -106,15 +158,21 @@ def run(stack: Stack, *, seconds: float = SECONDS, connections: list[int] = CONN
     finally:
         unfrozen.terminate()
         unfrozen.wait(timeout=10)
-    lines = [f"roster page, {PAGE[:60]}…; {os.cpu_count()} cores, {seconds:g} s per cell, wrk",
-             f"{'path':<34} {'clients':>7} {'rps':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}"]
+    lines = [
+        f"roster page, {PAGE[:60]}…; {os.cpu_count()} cores, {seconds:g} s per cell, wrk",
+        f"{'path':<34} {'clients':>7} {'rps':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}",
+    ]
     for (name, c), r in results.items():
-        lines.append(f"{name:<34} {c:>7} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['p99']:>8.1f} {r['errors']:>6}")
+        lines.append(
+            f"{name:<34} {c:>7} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['p99']:>8.1f} {r['errors']:>6}"
+        )
     one = connections[0]
     direct, unf, gw = (results[(n, one)] for n in targets)
-    ratios = {"p99/p50 direct (goal ≤ 3)": direct["p99"] / direct["p50"],
-              "p99/p50 direct, GC not frozen": unf["p99"] / unf["p50"],
-              "gateway/direct p50 (goal ≤ 1.3)": gw["p50"] / direct["p50"]}
+    ratios = {
+        "p99/p50 direct (goal ≤ 3)": direct["p99"] / direct["p50"],
+        "p99/p50 direct, GC not frozen": unf["p99"] / unf["p50"],
+        "gateway/direct p50 (goal ≤ 1.3)": gw["p50"] / direct["p50"],
+    }
     lines += [f"{k}: {v:.2f}" for k, v in ratios.items()]
     out("\n".join(lines))
     return {"results": results, "ratios": ratios}
@@ -122,9 +180,14 @@ def run(stack: Stack, *, seconds: float = SECONDS, connections: list[int] = CONN
 
 def main() -> int:
     url = os.environ.get("DATABASE_URL") or embedded_database(ROOT / ".data" / "pg")
-    stack = Stack(database_url=url, db_prefix="benchpl_", gateway_port=free_port(),
-                  ports={n: free_port() for n, _, _ in SERVICES}, log_dir=ROOT / ".data" / "bench-logs",
-                  environment="test")
+    stack = Stack(
+        database_url=url,
+        db_prefix="benchpl_",
+        gateway_port=free_port(),
+        ports={n: free_port() for n, _, _ in SERVICES},
+        log_dir=ROOT / ".data" / "bench-logs",
+        environment="test",
+    )
     stack.prepare(demo=True)
     stack.start()
     lines: list[str] = []
@@ -134,8 +197,10 @@ def main() -> int:
         stack.stop()
     (ROOT / "benchmarks" / "RESULTS.md").write_text(
         "# make bench: the latest run on the development machine\n\n"
-        "`benchmarks/page_under_load.py` (goals: issue \"Performance\"; figures, never asserted):\n\n"
-        "```\n" + "\n".join(lines) + "\n```\n", encoding="utf-8")
+        '`benchmarks/page_under_load.py` (goals: issue "Performance"; figures, never asserted):\n\n'
+        "```\n" + "\n".join(lines) + "\n```\n",
+        encoding="utf-8",
+    )
     return 0
 
 

@@ -49,8 +49,14 @@ def ensure_data(s) -> None:
 def principal(role, scope_id=None):
     from servicekit.principal import ROLE_SCOPE, Principal, RoleBinding
 
-    return Principal(subject="bench", kind="user", client_id="bench", token_id="bench",
-                     bindings=(RoleBinding(role, ROLE_SCOPE[role], scope_id),), scopes=frozenset({"api"}))
+    return Principal(
+        subject="bench",
+        kind="user",
+        client_id="bench",
+        token_id="bench",
+        bindings=(RoleBinding(role, ROLE_SCOPE[role], scope_id),),
+        scopes=frozenset({"api"}),
+    )
 
 
 async def main() -> None:

@@ -43,7 +43,11 @@ def run_prefix(database_url) -> str:
         kw["port"] = url.port
     kw.update({k: v for k, v in url.query.items()})
     with psycopg.connect(**kw) as conn:
-        names = [r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
-                                            (prefix.replace("_", r"\_") + "%",))]
+        names = [
+            r[0]
+            for r in conn.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE %s", (prefix.replace("_", r"\_") + "%",)
+            )
+        ]
         for name in names:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -17,9 +17,14 @@ async def execute(schema, session, principal: Principal, query: str, variables: 
     The request gets a session of its own inside the test's transaction (a savepoint), as a request
     gets its own in the service: its commit or rollback touches only what the request did."""
     await session.flush()
-    request_session = AsyncSession(bind=await session.connection(), join_transaction_mode="create_savepoint",
-                                   expire_on_commit=False)
-    ctx = Context(request=None, principal=principal, settings=ServiceSettings(environment="test"),
-                  sessionmaker=lambda: request_session)
+    request_session = AsyncSession(
+        bind=await session.connection(), join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    ctx = Context(
+        request=None,
+        principal=principal,
+        settings=ServiceSettings(environment="test"),
+        sessionmaker=lambda: request_session,
+    )
     result = await schema.execute(query, variable_values=variables, context_value=ctx)
     return result.data, [dict(e.extensions or {}, message=e.message) for e in result.errors or []]

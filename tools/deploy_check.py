@@ -24,9 +24,13 @@ ROOT = Path(__file__).resolve().parents[1]
 OVERLAYS = ["dev", "prod", "prod-monitoring"]
 K8S_VERSION = "1.32"
 SERVICES = ["identity", "personnel", "assessment", "platform"]
-CRD_KINDS = {("postgresql.cnpg.io/v1", "Cluster"), ("postgresql.cnpg.io/v1", "Database"),
-             ("postgresql.cnpg.io/v1", "ScheduledBackup"), ("monitoring.coreos.com/v1", "ServiceMonitor"),
-             ("monitoring.coreos.com/v1", "PrometheusRule")}
+CRD_KINDS = {
+    ("postgresql.cnpg.io/v1", "Cluster"),
+    ("postgresql.cnpg.io/v1", "Database"),
+    ("postgresql.cnpg.io/v1", "ScheduledBackup"),
+    ("monitoring.coreos.com/v1", "ServiceMonitor"),
+    ("monitoring.coreos.com/v1", "PrometheusRule"),
+}
 WORKLOADS = {"Deployment", "StatefulSet", "DaemonSet", "Job"}
 SECRETISH = re.compile(r"PASSWORD|SECRET|TOKEN|PRIVATE|CREDENTIAL", re.I)
 
@@ -53,8 +57,9 @@ def sync_gateway_files(check: bool) -> list[str]:
 
 def render(overlay: str) -> list[dict]:
     # The default load restrictor, as `kubectl apply -k`, Argo CD and Flux use it.
-    out = subprocess.run(["kubectl", "kustomize", str(ROOT / "deploy" / "overlays" / overlay)],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        ["kubectl", "kustomize", str(ROOT / "deploy" / "overlays" / overlay)], capture_output=True, text=True
+    )
     if out.returncode != 0:
         raise SystemExit(f"kubectl kustomize deploy/overlays/{overlay} failed:\n{out.stderr}")
     return [d for d in yaml.safe_load_all(out.stdout) if d]
@@ -107,7 +112,10 @@ def check_containers(obj: dict) -> list[str]:
         problems.append(f"{_name(obj)}: pod seccompProfile must be RuntimeDefault")
     if pod.get("automountServiceAccountToken") is not False:
         problems.append(f"{_name(obj)}: automountServiceAccountToken must be false")
-    for kind, containers in (("container", pod.get("containers") or []), ("initContainer", pod.get("initContainers") or [])):
+    for kind, containers in (
+        ("container", pod.get("containers") or []),
+        ("initContainer", pod.get("initContainers") or []),
+    ):
         for c in containers:
             where = f"{_name(obj)} {kind} {c['name']}"
             image = c.get("image", "")
@@ -150,9 +158,15 @@ def check_namespace(objects: list[dict]) -> list[str]:
     for obj in objects:
         if obj["kind"] != "Namespace" and obj["metadata"].get("namespace") != ns["metadata"]["name"]:
             problems.append(f"{_name(obj)}: not in namespace {ns['metadata']['name']}")
-    deny = [o for o in objects if o["kind"] == "NetworkPolicy" and o["spec"].get("podSelector") == {}
-            and set(o["spec"].get("policyTypes", [])) == {"Ingress", "Egress"}
-            and not o["spec"].get("ingress") and not o["spec"].get("egress")]
+    deny = [
+        o
+        for o in objects
+        if o["kind"] == "NetworkPolicy"
+        and o["spec"].get("podSelector") == {}
+        and set(o["spec"].get("policyTypes", [])) == {"Ingress", "Egress"}
+        and not o["spec"].get("ingress")
+        and not o["spec"].get("egress")
+    ]
     if not deny:
         problems.append(f"{_name(ns)}: no default-deny NetworkPolicy")
     return problems
@@ -170,19 +184,27 @@ def check_deployments(objects: list[dict]) -> list[str]:
             problems.append(f"{_name(dep)}: no PodDisruptionBudget")
         if not any(h["spec"]["scaleTargetRef"]["name"] == name for h in by_kind.get("HorizontalPodAutoscaler", [])):
             problems.append(f"{_name(dep)}: no HorizontalPodAutoscaler")
-        if not any(np["spec"].get("podSelector") and _selects(np["spec"]["podSelector"], labels)
-                   for np in by_kind.get("NetworkPolicy", [])):
+        if not any(
+            np["spec"].get("podSelector") and _selects(np["spec"]["podSelector"], labels)
+            for np in by_kind.get("NetworkPolicy", [])
+        ):
             problems.append(f"{_name(dep)}: no NetworkPolicy of its own")
         if name in SERVICES:
-            jobs = [j for j in by_kind.get("Job", []) if j["metadata"]["labels"].get("app.kubernetes.io/name") == name
-                    and j["metadata"]["labels"].get("app.kubernetes.io/component") == "migration"]
+            jobs = [
+                j
+                for j in by_kind.get("Job", [])
+                if j["metadata"]["labels"].get("app.kubernetes.io/name") == name
+                and j["metadata"]["labels"].get("app.kubernetes.io/component") == "migration"
+            ]
             if not jobs:
                 problems.append(f"{_name(dep)}: no migration Job")
             inits = [c["name"] for c in _pod_spec(dep).get("initContainers") or []]
             if "wait-migrated" not in inits:
                 problems.append(f"{_name(dep)}: no init container waiting for its migration")
     identity = next((d for d in by_kind.get("Deployment", []) if d["metadata"]["name"] == "identity"), None)
-    if identity and not any((v.get("secret") or {}).get("secretName") for v in _pod_spec(identity).get("volumes") or []):
+    if identity and not any(
+        (v.get("secret") or {}).get("secretName") for v in _pod_spec(identity).get("volumes") or []
+    ):
         problems.append("Deployment/identity: signing keys must come from a Secret")
     if by_kind.get("Secret"):
         problems += [f"{_name(s)}: credentials never go in the manifests" for s in by_kind["Secret"]]
@@ -206,8 +228,10 @@ def check_postgres(objects: list[dict], overlay: str) -> list[str]:
             problems.append(f"{_name(cluster)}: production needs at least 3 instances")
         if not spec.get("backup"):
             problems.append(f"{_name(cluster)}: production needs backups")
-        if not any(o["kind"] == "ScheduledBackup" and o["spec"]["cluster"]["name"] == cluster["metadata"]["name"]
-                   for o in objects):
+        if not any(
+            o["kind"] == "ScheduledBackup" and o["spec"]["cluster"]["name"] == cluster["metadata"]["name"]
+            for o in objects
+        ):
             problems.append(f"{_name(cluster)}: production needs a ScheduledBackup")
     roles = {r["name"]: r for r in (spec.get("managed") or {}).get("roles", [])}
     databases = {o["spec"]["name"]: o["spec"]["owner"] for o in objects if o["kind"] == "Database"}
@@ -228,8 +252,11 @@ OURS = {"kubernetes.io/metadata.name": "county"}  # the overlay's namespace, wha
 
 
 def _pods(objects: list[dict]) -> dict[str, dict]:
-    pods = {o["metadata"]["name"]: {"namespace": OURS, "labels": o["spec"]["template"]["metadata"]["labels"]}
-            for o in objects if o["kind"] in ("Deployment", "Job")}
+    pods = {
+        o["metadata"]["name"]: {"namespace": OURS, "labels": o["spec"]["template"]["metadata"]["labels"]}
+        for o in objects
+        if o["kind"] in ("Deployment", "Job")
+    }
     pods["postgres"] = {"namespace": OURS, "labels": {"cnpg.io/cluster": "county-pg"}}
     pods["ingress-controller"] = {"namespace": {"kubernetes.io/metadata.name": "ingress-nginx"}, "labels": {}}
     return pods
@@ -244,8 +271,12 @@ def _peer_matches(peer: dict, pod: dict) -> bool:
 
 
 def _allowed(policies: list[dict], direction: str, pod: dict, peer: dict, port: int) -> bool:
-    relevant = [p for p in policies if _selects(p["spec"]["podSelector"], pod["labels"])
-                and direction.capitalize() in p["spec"].get("policyTypes", [])]
+    relevant = [
+        p
+        for p in policies
+        if _selects(p["spec"]["podSelector"], pod["labels"])
+        and direction.capitalize() in p["spec"].get("policyTypes", [])
+    ]
     if not relevant:
         return True  # not isolated in this direction
     key, peers_key = direction, "from" if direction == "ingress" else "to"
@@ -270,20 +301,33 @@ def can_connect(objects: list[dict], src: str, dst: str, port: int) -> bool:
     return egress_ok and _allowed(policies, "ingress", target, source, port)
 
 
-REQUIRED = [("ingress-controller", "gateway", 4000), ("ingress-controller", "identity", 4001),
-            ("ingress-controller", "console", 8080),
-            *[("gateway", s, p) for s, p in zip(SERVICES, (4001, 4002, 4003, 4004))],
-            *[(s, "identity", 4001) for s in ("personnel", "assessment", "platform")],
-            ("assessment", "personnel", 4002), ("platform", "personnel", 4002), ("personnel", "assessment", 4003),
-            ("personnel", "platform", 4004), ("assessment", "platform", 4004),
-            *[(s, "postgres", 5432) for s in SERVICES],
-            *[(f"{s}-migrate", "postgres", 5432) for s in SERVICES]]
-FORBIDDEN = [("ingress-controller", "personnel", 4002), ("ingress-controller", "postgres", 5432),
-             # The console only serves files: browsers call the API; the pod reaches nothing.
-             ("console", "gateway", 4000), ("console", "identity", 4001), ("console", "postgres", 5432),
-             ("gateway", "postgres", 5432), ("platform", "assessment", 4003),
-             ("identity", "assessment", 4003), ("identity", "personnel", 4002),
-             *[(f"{s}-migrate", "identity", 4001) for s in SERVICES]]
+REQUIRED = [
+    ("ingress-controller", "gateway", 4000),
+    ("ingress-controller", "identity", 4001),
+    ("ingress-controller", "console", 8080),
+    *[("gateway", s, p) for s, p in zip(SERVICES, (4001, 4002, 4003, 4004))],
+    *[(s, "identity", 4001) for s in ("personnel", "assessment", "platform")],
+    ("assessment", "personnel", 4002),
+    ("platform", "personnel", 4002),
+    ("personnel", "assessment", 4003),
+    ("personnel", "platform", 4004),
+    ("assessment", "platform", 4004),
+    *[(s, "postgres", 5432) for s in SERVICES],
+    *[(f"{s}-migrate", "postgres", 5432) for s in SERVICES],
+]
+FORBIDDEN = [
+    ("ingress-controller", "personnel", 4002),
+    ("ingress-controller", "postgres", 5432),
+    # The console only serves files: browsers call the API; the pod reaches nothing.
+    ("console", "gateway", 4000),
+    ("console", "identity", 4001),
+    ("console", "postgres", 5432),
+    ("gateway", "postgres", 5432),
+    ("platform", "assessment", 4003),
+    ("identity", "assessment", 4003),
+    ("identity", "personnel", 4002),
+    *[(f"{s}-migrate", "identity", 4001) for s in SERVICES],
+]
 
 
 def check_network(objects: list[dict]) -> list[str]:
@@ -314,8 +358,10 @@ def check_alert_rules(objects: list[dict]) -> list[str]:
             for alert in group["rules"]:
                 anchor = f"runbook: {alert['alert'].lower()}"
                 if anchor not in readme:
-                    problems.append(f"PrometheusRule/{rule['metadata']['name']}: {alert['alert']} has no "
-                                    f"'Runbook: {alert['alert']}' section in deploy/README.md")
+                    problems.append(
+                        f"PrometheusRule/{rule['metadata']['name']}: {alert['alert']} has no "
+                        f"'Runbook: {alert['alert']}' section in deploy/README.md"
+                    )
         if promtool is None:
             problems.append("promtool not found (Debian package prometheus; `make deploy-check` installs it)")
             continue
@@ -329,8 +375,9 @@ def check_alert_rules(objects: list[dict]) -> list[str]:
 
 
 def check(objects: list[dict], overlay: str) -> list[str]:
-    problems = (validate_schemas(objects) + check_namespace(objects) + check_deployments(objects)
-                + check_alert_rules(objects))
+    problems = (
+        validate_schemas(objects) + check_namespace(objects) + check_deployments(objects) + check_alert_rules(objects)
+    )
     for obj in objects:
         if obj["kind"] in WORKLOADS:
             problems += check_containers(obj)
@@ -350,7 +397,7 @@ def lint_dockerfile(dockerfile: Path) -> list[str]:
         problems.append(f"{name}: must be multi-stage")
     if any(":" not in s or s.endswith(":latest") for s in stages):
         problems.append(f"{name}: base images must be pinned")
-    final = text[text.rindex("FROM "):]
+    final = text[text.rindex("FROM ") :]
     if not re.search(r"^USER\s+(?!root\b|0\b)\S+", final, re.M):
         problems.append(f"{name}: final stage must run as a non-root USER")
     if re.search(r"(apt-get|apk) (install|add)[^\n]*\b(gcc|g\+\+|build-essential|build-base|make)\b", final):

@@ -71,11 +71,18 @@ class Stack:
         return f"http://{self.host}:{self.gateway_port}/graphql"
 
     def env(self, name: str | None = None) -> dict[str, str]:
-        env = {**os.environ,
-               "DATABASE_URL": self.database_url, "DB_PREFIX": self.db_prefix, "ENVIRONMENT": self.environment,
-               "IDENTITY_URL": self.url("identity"), "ISSUER": self.url("identity"),
-               "PERSONNEL_URL": self.url("personnel"), "ASSESSMENT_URL": self.url("assessment"),
-               "PLATFORM_URL": self.url("platform"), "LOG_JSON": "true"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": self.database_url,
+            "DB_PREFIX": self.db_prefix,
+            "ENVIRONMENT": self.environment,
+            "IDENTITY_URL": self.url("identity"),
+            "ISSUER": self.url("identity"),
+            "PERSONNEL_URL": self.url("personnel"),
+            "ASSESSMENT_URL": self.url("assessment"),
+            "PLATFORM_URL": self.url("platform"),
+            "LOG_JSON": "true",
+        }
         for sname, _, _ in SERVICES:
             env[f"{sname.upper()}_GRAPHQL_URL"] = f"{self.url(sname)}/graphql"
         if name:
@@ -87,8 +94,9 @@ class Stack:
 
     def manage(self, package: str, *args: str) -> str:
         name = next(n for n, p, _ in SERVICES if p == package)
-        out = subprocess.run([PYTHON, "-m", package, *args], env=self.env(name), cwd=ROOT,
-                             capture_output=True, text=True)
+        out = subprocess.run(
+            [PYTHON, "-m", package, *args], env=self.env(name), cwd=ROOT, capture_output=True, text=True
+        )
         if out.returncode != 0:
             raise RuntimeError(f"{package} {' '.join(args)} failed:\n{out.stdout}\n{out.stderr}")
         return out.stdout
@@ -106,16 +114,34 @@ class Stack:
     def _spawn(self, name: str, cmd: list[str], env: dict[str, str], cwd: Path) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_dir / f"{name}.log", "ab")
-        self.processes[name] = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT,
-                                                start_new_session=True)
+        self.processes[name] = subprocess.Popen(
+            cmd, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
     def start_service(self, name: str) -> None:
         package = next(p for n, p, _ in SERVICES if n == name)
-        self._spawn(name, [PYTHON, "-m", "uvicorn", "--factory", f"{package}.app:app", "--host", self.host,
-                           "--port", str(self.ports[name]), "--no-access-log", "--log-level", "warning",
-                           # Longer than the gateway's idle keep-alive (4 s): it never reuses a closed socket.
-                           "--timeout-keep-alive", "75"],
-                    self.env(name), ROOT)
+        self._spawn(
+            name,
+            [
+                PYTHON,
+                "-m",
+                "uvicorn",
+                "--factory",
+                f"{package}.app:app",
+                "--host",
+                self.host,
+                "--port",
+                str(self.ports[name]),
+                "--no-access-log",
+                "--log-level",
+                "warning",
+                # Longer than the gateway's idle keep-alive (4 s): it never reuses a closed socket.
+                "--timeout-keep-alive",
+                "75",
+            ],
+            self.env(name),
+            ROOT,
+        )
 
     def start_gateway(self) -> None:
         env = {**self.env(), "GATEWAY_PORT": str(self.gateway_port), "GATEWAY_HOST": self.host}
@@ -129,9 +155,23 @@ class Stack:
         return f"http://{self.host}:{self.console_port}"
 
     def start_console(self) -> None:
-        self._spawn("console", [PYTHON, str(ROOT / "tools" / "console_server.py"), "--host", self.host,
-                                "--port", str(self.console_port), "--authority", self.url("identity"),
-                                "--gateway", self.gateway_url], self.env(), ROOT)
+        self._spawn(
+            "console",
+            [
+                PYTHON,
+                str(ROOT / "tools" / "console_server.py"),
+                "--host",
+                self.host,
+                "--port",
+                str(self.console_port),
+                "--authority",
+                self.url("identity"),
+                "--gateway",
+                self.gateway_url,
+            ],
+            self.env(),
+            ROOT,
+        )
 
     def start(self, *, services: list[str] | None = None, gateway: bool = True) -> None:
         for name in services or [n for n, _, _ in SERVICES]:
@@ -200,10 +240,13 @@ def main() -> int:
     if not database_url:
         database_url = embedded_database(ROOT / ".data" / "pg")
         print(f"embedded PostgreSQL: {database_url}")
-    stack = Stack(database_url=database_url, db_prefix=os.environ.get("DB_PREFIX", "county_"),
-                  gateway_port=int(os.environ.get("GATEWAY_PORT", "4000")),
-                  console_port=int(os.environ.get("CONSOLE_PORT", "4080")),
-                  ports={n: int(os.environ.get(f"{n.upper()}_PORT", p)) for n, _, p in SERVICES})
+    stack = Stack(
+        database_url=database_url,
+        db_prefix=os.environ.get("DB_PREFIX", "county_"),
+        gateway_port=int(os.environ.get("GATEWAY_PORT", "4000")),
+        console_port=int(os.environ.get("CONSOLE_PORT", "4080")),
+        ports={n: int(os.environ.get(f"{n.upper()}_PORT", p)) for n, _, p in SERVICES},
+    )
     print("migrating and loading demo data …")
     stack.prepare(demo=True)
     print("starting services …")
@@ -214,7 +257,8 @@ def main() -> int:
         stack.stop()
         return 1
     identity = stack.url("identity")
-    print(f"""
+    print(
+        f"""
 县属乡用 is running.
 
   Web console:       {stack.console_url}   (log in with a demo user below)
@@ -228,10 +272,15 @@ Demo logins:
 {demo_logins()}
 
 Quick try (service token → gateway):
-  TOKEN=$(curl -s -u sfj-system:sfj-system-demo-secret -d grant_type=client_credentials -d scope=roster:read {identity}/oauth/token | python3 -c 'import json,sys;print(json.load(sys.stdin)["access_token"])')
-  curl -s -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{{"query":"{{ cadres(first: 3) {{ nodes {{ name township {{ name }} }} }} }}"}}' {stack.gateway_url}
+  TOKEN=$(curl -s -u sfj-system:sfj-system-demo-secret -d grant_type=client_credentials \\
+    -d scope=roster:read {identity}/oauth/token \\
+    | python3 -c 'import json,sys;print(json.load(sys.stdin)["access_token"])')
+  curl -s -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
+    -d '{{"query":"{{ cadres(first: 3) {{ nodes {{ name township {{ name }} }} }} }}"}}' {stack.gateway_url}
 
-Press Ctrl-C to stop.""", flush=True)
+Press Ctrl-C to stop.""",
+        flush=True,
+    )
     stopping = {"flag": False}
 
     def on_signal(signum, frame):

@@ -11,8 +11,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "gateway" / "subgraphs"
-SUBGRAPHS = {"identity": "identity.graphql", "personnel": "personnel.graphql",
-             "assessment": "assessment.graphql", "platform": "platforms.graphql"}
+SUBGRAPHS = {
+    "identity": "identity.graphql",
+    "personnel": "personnel.graphql",
+    "assessment": "assessment.graphql",
+    "platform": "platforms.graphql",
+}
 
 
 def sdl(module: str) -> str:

@@ -10,7 +10,8 @@ in-process tests of that service only (real PostgreSQL, rolled-back sessions; no
 
 Prints the kill rate per module and every survivor. Each module's latest result is kept in
 docs/mutation-results.json, so a partial run (one module takes 15-30 min here) adds to the others;
-docs/mutation.md is written from all of them, with the date each module was last run. Survivors that are equivalent mutants (no test could tell them apart) are
+docs/mutation.md is written from all of them, with the date each module was last run. Survivors that are
+  equivalent mutants (no test could tell them apart) are
 listed in EQUIVALENT below with the reason; they count as killed in the rate.
 """
 
@@ -36,8 +37,11 @@ TARGETS: dict[str, tuple[str, list[str], list[str]]] = {
     "personnel": ("personnel", ["tests/personnel"], ["quotas", "adjustments", "vacancies", "policy"]),
     "assessment": ("assessment", ["tests/assessment"], ["excellence", "cycles"]),
     "platform": ("platforms", ["tests/platform"], ["lifecycle", "dispatch", "sla", "policy"]),
-    "servicekit": ("servicekit", ["tests/kernel", "tests/personnel", "tests/assessment", "tests/platform"],
-                   ["visibility", "auth"]),
+    "servicekit": (
+        "servicekit",
+        ["tests/kernel", "tests/personnel", "tests/assessment", "tests/platform"],
+        ["visibility", "auth"],
+    ),
 }
 
 # Mutant name → why no test can kill it (the behaviour is the same). Counted as killed.
@@ -53,8 +57,9 @@ def workspace(service: str, modules: list[str]) -> Path:
     if ws.exists():
         shutil.rmtree(ws)
     ws.mkdir(parents=True)
-    shutil.copytree(ROOT / "services" / service / "src", ws / "src",
-                    ignore=shutil.ignore_patterns("*.egg-info", "__pycache__"))
+    shutil.copytree(
+        ROOT / "services" / service / "src", ws / "src", ignore=shutil.ignore_patterns("*.egg-info", "__pycache__")
+    )
     shutil.copytree(ROOT / "tests", ws / "tests", ignore=shutil.ignore_patterns("__pycache__", "e2e", "deploy"))
     shutil.copy2(ROOT / "pytest.ini", ws / "pytest.ini")
     # What the tests reach through ROOT: tools/devstack.py, each service's migrations and demo data.
@@ -68,7 +73,8 @@ def workspace(service: str, modules: list[str]) -> Path:
     # listed modules are mutated.
     only = "\n    ".join(f"src/{package}/{m}.py" for m in modules)
     tests_list = "\n    ".join(tests)
-    (ws / "setup.cfg").write_text(f"""[mutmut]
+    (ws / "setup.cfg").write_text(
+        f"""[mutmut]
 source_paths =
     src/{package}
 only_mutate =
@@ -82,7 +88,9 @@ also_copy =
     tools
     services
     demo
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return ws
 
 
@@ -111,9 +119,12 @@ def run(service: str, modules: list[str]) -> dict[str, dict[str, list[str]]]:
 
 def summarise(results: dict[str, dict]) -> str:
     """``results``: module → {"service", "date", "counts": {status: n}, "survived": [...], "no tests": [...]}."""
-    lines = ["# Mutation testing (`make mutation`, mutmut)", "",
-             "| module | last run | mutants | killed | equivalent | survived | no tests | timeout | kill rate |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "# Mutation testing (`make mutation`, mutmut)",
+        "",
+        "| module | last run | mutants | killed | equivalent | survived | no tests | timeout | kill rate |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     survivors: list[str] = []
     for module, entry in sorted(results.items(), key=lambda kv: (kv[1]["service"], kv[0])):
         counts = entry["counts"]
@@ -125,16 +136,27 @@ def summarise(results: dict[str, dict]) -> str:
         total = sum(counts.values())
         rate = (killed + len(equivalent) + timeout) / total if total else 1.0
         flag = "" if rate >= GOAL else " ✗"
-        lines.append(f"| {entry['service']}: `{module}` | {entry['date']} | {total} | {killed} | {len(equivalent)} | "
-                     f"{len(survived)} | {len(untested)} | {timeout} | {rate:.0%}{flag} |")
+        lines.append(
+            f"| {entry['service']}: `{module}` | {entry['date']} | {total} | {killed} | {len(equivalent)} | "
+            f"{len(survived)} | {len(untested)} | {timeout} | {rate:.0%}{flag} |"
+        )
         survivors += [f"- `{s}` (survived)" for s in survived] + [f"- `{s}` (no test reaches it)" for s in untested]
-    lines += ["", f"Goal: ≥ {GOAL:.0%} killed per module; equivalent mutants are listed in `tools/mutation.py` "
-              "with the reason no test can tell them apart (they count as killed).", ""]
+    lines += [
+        "",
+        f"Goal: ≥ {GOAL:.0%} killed per module; equivalent mutants are listed in `tools/mutation.py` "
+        "with the reason no test can tell them apart (they count as killed).",
+        "",
+    ]
     if EQUIVALENT:
         lines += ["## Equivalent mutants", "", *[f"- `{k}`: {v}" for k, v in sorted(EQUIVALENT.items())], ""]
     if survivors:
-        lines += ["## Survivors", "", "Show one with `cd .data/mutation/<service> && python -m mutmut show <name>`.", "",
-                  *survivors]
+        lines += [
+            "## Survivors",
+            "",
+            "Show one with `cd .data/mutation/<service> && python -m mutmut show <name>`.",
+            "",
+            *survivors,
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -157,15 +179,22 @@ def main(argv: list[str] | None = None) -> int:
         for module in modules:
             name = f"{package}.{module}"
             statuses = found.get(name, {})
-            stored[name] = {"service": service, "date": today,
-                            "counts": {k: len(v) for k, v in statuses.items()},
-                            "survived": sorted(statuses.get("survived", [])),
-                            "no tests": sorted(statuses.get("no tests", []))}
+            stored[name] = {
+                "service": service,
+                "date": today,
+                "counts": {k: len(v) for k, v in statuses.items()},
+                "survived": sorted(statuses.get("survived", [])),
+                "no tests": sorted(statuses.get("no tests", [])),
+            }
         # Written after each service, so an interrupted run keeps what finished.
         RESULTS.write_text(json.dumps(stored, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     summary = summarise(stored)
-    missing = [f"{TARGETS[svc][0]}.{m}" for svc, (_, _, mods) in TARGETS.items() for m in mods
-               if f"{TARGETS[svc][0]}.{m}" not in stored]
+    missing = [
+        f"{TARGETS[svc][0]}.{m}"
+        for svc, (_, _, mods) in TARGETS.items()
+        for m in mods
+        if f"{TARGETS[svc][0]}.{m}" not in stored
+    ]
     if missing:
         summary += "\nNever run: " + ", ".join(f"`{m}`" for m in missing) + "\n"
     print(summary)

@@ -33,11 +33,23 @@ async def assessment_settings(database_url, run_prefix) -> AssessmentSettings:
         for d, dep in enumerate(DEPARTMENTS):
             for t, town in enumerate(TOWNSHIPS):
                 for n in range(PEOPLE_PER_UNIT):
-                    await apply_cadre(session, {"type": "cadre.stationed", "payload": {
-                        "cadre_id": str(cadre_id(d, t, n)), "name": f"干部{d}{t}{n}", "department_id": str(dep),
-                        "township_id": str(town), "agency_id": str(uuid.UUID(int=300 + d * 10 + t)),
-                        "status": "IN_POST", "professional_line": "x", "is_enforcement": True,
-                        "posted_on": dt.date(2020, 1, 1).isoformat()}})
+                    await apply_cadre(
+                        session,
+                        {
+                            "type": "cadre.stationed",
+                            "payload": {
+                                "cadre_id": str(cadre_id(d, t, n)),
+                                "name": f"干部{d}{t}{n}",
+                                "department_id": str(dep),
+                                "township_id": str(town),
+                                "agency_id": str(uuid.UUID(int=300 + d * 10 + t)),
+                                "status": "IN_POST",
+                                "professional_line": "x",
+                                "is_enforcement": True,
+                                "posted_on": dt.date(2020, 1, 1).isoformat(),
+                            },
+                        },
+                    )
     await engine.dispose()
     return settings
 
@@ -49,9 +61,14 @@ async def session(assessment_settings):
 
 
 def person(role: Role, scope_id=None) -> Principal:
-    return Principal(subject=f"u-{role.value.lower()}", kind="user", client_id="w", token_id="t",
-                     bindings=(RoleBinding(role, ROLE_SCOPE[role], str(scope_id) if scope_id else None),),
-                     scopes=frozenset({"api"}))
+    return Principal(
+        subject=f"u-{role.value.lower()}",
+        kind="user",
+        client_id="w",
+        token_id="t",
+        bindings=(RoleBinding(role, ROLE_SCOPE[role], str(scope_id) if scope_id else None),),
+        scopes=frozenset({"api"}),
+    )
 
 
 ORG = person(Role.ORG_DEPARTMENT)

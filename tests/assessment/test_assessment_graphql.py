@@ -12,7 +12,8 @@ from assessment.models import Cycle, Member
 from servicekit.principal import Role
 
 OPEN = """mutation($i: OpenCycleInput!) { openAssessmentCycle(input: $i) {
-  id townshipShare departmentShare shortlistShare round1Share round2Share departments { department { id } status } } }"""
+  id townshipShare departmentShare shortlistShare round1Share round2Share departments { department { id } status
+    } } }"""
 SCORES = """mutation($i: SetScoresInput!) { setAssessmentScores(input: $i) {
   cadre { id } township { id } department { id } townshipScore } }"""
 
@@ -25,8 +26,13 @@ async def _open(session, share="0.55"):
 
 async def test_a_cycle_reads_its_shares_as_fractions_and_its_departments_as_objects(session):
     cycle = await _open(session)
-    assert (cycle["townshipShare"], cycle["departmentShare"], cycle["shortlistShare"], cycle["round1Share"],
-            cycle["round2Share"]) == (0.55, 0.45, 0.4, 0.125, 0.125)
+    assert (
+        cycle["townshipShare"],
+        cycle["departmentShare"],
+        cycle["shortlistShare"],
+        cycle["round1Share"],
+        cycle["round2Share"],
+    ) == (0.55, 0.45, 0.4, 0.125, 0.125)
     assert {d["department"]["id"] for d in cycle["departments"]} == {str(d) for d in DEPARTMENTS}
 
 
@@ -40,14 +46,17 @@ async def test_batch_scores_through_the_schema_name_the_refused_item(session):
     cycle = await _open(session)
     mine = [str(cadre_id(0, 0, n)) for n in range(3)]
     items = [{"cadreId": c, "score": "80"} for c in mine] + [{"cadreId": str(cadre_id(0, 1, 0)), "score": "80"}]
-    data, errors = await execute(schema, session, town(0), SCORES,
-                                 {"i": {"cycleId": cycle["id"], "side": "TOWNSHIP", "scores": items}})
+    data, errors = await execute(
+        schema, session, town(0), SCORES, {"i": {"cycleId": cycle["id"], "side": "TOWNSHIP", "scores": items}}
+    )
     assert data is None and [(e["code"], e["index"]) for e in errors] == [("FORBIDDEN", 3)]
     assert await session.scalar(select(func.count()).select_from(Member).where(Member.township_score.is_not(None))) == 0
-    data, errors = await execute(schema, session, town(0), SCORES,
-                                 {"i": {"cycleId": cycle["id"], "side": "TOWNSHIP", "scores": items[:3]}})
-    assert not errors and [(m["cadre"]["id"], m["township"]["id"], m["townshipScore"]) for m in
-                           data["setAssessmentScores"]] == [(c, str(TOWNSHIPS[0]), "80.00") for c in mine]
+    data, errors = await execute(
+        schema, session, town(0), SCORES, {"i": {"cycleId": cycle["id"], "side": "TOWNSHIP", "scores": items[:3]}}
+    )
+    assert not errors and [
+        (m["cadre"]["id"], m["township"]["id"], m["townshipScore"]) for m in data["setAssessmentScores"]
+    ] == [(c, str(TOWNSHIPS[0]), "80.00") for c in mine]
 
 
 async def test_a_root_field_outside_its_policy_is_forbidden_before_the_rules_run(session):

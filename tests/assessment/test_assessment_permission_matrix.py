@@ -21,11 +21,16 @@ from servicekit.principal import Principal, Role
 SUBJECT = cadre_id(0, 0, 0)  # department 0, township 0
 
 ROLES = {
-    "ORG_DEPARTMENT": ORG, "STAFFING_OFFICE": person(Role.STAFFING_OFFICE), "LEADERSHIP": person(Role.LEADERSHIP),
-    "DEPARTMENT_ADMIN(own)": dept(0), "DEPARTMENT_ADMIN(other)": dept(1),
-    "TOWNSHIP_ADMIN(own)": town(0), "TOWNSHIP_ADMIN(other)": town(1),
+    "ORG_DEPARTMENT": ORG,
+    "STAFFING_OFFICE": person(Role.STAFFING_OFFICE),
+    "LEADERSHIP": person(Role.LEADERSHIP),
+    "DEPARTMENT_ADMIN(own)": dept(0),
+    "DEPARTMENT_ADMIN(other)": dept(1),
+    "TOWNSHIP_ADMIN(own)": town(0),
+    "TOWNSHIP_ADMIN(other)": town(1),
     "AGENCY_HEAD": person(Role.AGENCY_HEAD, uuid.UUID(int=300)),  # department 0 in township 0
-    "COMMAND_CENTRE": person(Role.COMMAND_CENTRE, TOWNSHIPS[0]), "GRID_WORKER": person(Role.GRID_WORKER, TOWNSHIPS[0]),
+    "COMMAND_CENTRE": person(Role.COMMAND_CENTRE, TOWNSHIPS[0]),
+    "GRID_WORKER": person(Role.GRID_WORKER, TOWNSHIPS[0]),
     "CADRE(self)": person(Role.CADRE, SUBJECT),
     "SERVICE": Principal(subject="s", kind="service", client_id="s", token_id="t", scopes=frozenset({"roster:read"})),
 }
@@ -76,7 +81,9 @@ async def _nothing(s):
 
 
 async def _meeting(s):
-    return SimpleNamespace(meeting=await reviews.convene(s, ORG, year=2026, held_on=dt.date(2026, 12, 20), title="述职评议"))
+    return SimpleNamespace(
+        meeting=await reviews.convene(s, ORG, year=2026, held_on=dt.date(2026, 12, 20), title="述职评议")
+    )
 
 
 async def _scored_meeting(s):
@@ -86,71 +93,139 @@ async def _scored_meeting(s):
 
 
 async def _nominated(s):
-    return SimpleNamespace(honour=await honours.nominate(s, dept(0), kind="MODEL_SQUAD", year=2026,
-                                                         subject_id=uuid.UUID(int=300), reasons="事迹"))
+    return SimpleNamespace(
+        honour=await honours.nominate(
+            s, dept(0), kind="MODEL_SQUAD", year=2026, subject_id=uuid.UUID(int=300), reasons="事迹"
+        )
+    )
 
 
 OPERATIONS = {
-    "openAssessmentCycle": ({"ORG_DEPARTMENT"}, _nothing,
-                            lambda s, w, st: cycles.open_cycle(s, w, year=2040, township_share=Decimal("0.6"),
-                                                               rounding="FLOOR", ties="EXCLUDE_TIED")),
-    "setAssessmentScore(TOWNSHIP)": ({"TOWNSHIP_ADMIN(own)"}, _opened,
-                                     lambda s, w, st: cycles.set_score(s, w, cycle_id=st.cycle.id, cadre_id=SUBJECT,
-                                                                       side="TOWNSHIP", score=Decimal(88), reason=None)),
-    "setAssessmentScore(DEPARTMENT)": ({"DEPARTMENT_ADMIN(own)"}, _opened,
-                                       lambda s, w, st: cycles.set_score(s, w, cycle_id=st.cycle.id, cadre_id=SUBJECT,
-                                                                         side="DEPARTMENT", score=Decimal(88), reason=None)),
-    "setAssessmentScores(TOWNSHIP)": ({"TOWNSHIP_ADMIN(own)"}, _opened,
-                                      lambda s, w, st: cycles.set_scores(
-                                          s, w, cycle_id=st.cycle.id, side="TOWNSHIP",
-                                          items=[cycles.ScoreItem(cadre_id=SUBJECT, score=Decimal(88))])),
-    "setAssessmentScores(DEPARTMENT)": ({"DEPARTMENT_ADMIN(own)"}, _opened,
-                                        lambda s, w, st: cycles.set_scores(
-                                            s, w, cycle_id=st.cycle.id, side="DEPARTMENT",
-                                            items=[cycles.ScoreItem(cadre_id=SUBJECT, score=Decimal(88))])),
-    "makeExcellenceShortlist": ({"DEPARTMENT_ADMIN(own)"}, _scored,
-                                lambda s, w, st: cycles.make_shortlist(s, w, cycle_id=st.cycle.id,
-                                                                       department_id=DEPARTMENTS[0])),
-    "submitExcellenceRound1": ({"DEPARTMENT_ADMIN(own)"}, _shortlisted,
-                               lambda s, w, st: cycles.submit_round1(s, w, cycle_id=st.cycle.id,
-                                                                     department_id=DEPARTMENTS[0], cadre_ids=set())),
-    "submitExcellenceRound2": ({"TOWNSHIP_ADMIN(own)"}, _round1,
-                               lambda s, w, st: cycles.submit_round2(s, w, cycle_id=st.cycle.id,
-                                                                     department_id=DEPARTMENTS[0],
-                                                                     township_id=TOWNSHIPS[0], cadre_ids=set())),
-    "excuseFromAssessment": ({"ORG_DEPARTMENT"}, _opened,
-                             lambda s, w, st: cycles.excuse(s, w, cycle_id=st.cycle.id, cadre_id=SUBJECT, reason="病假")),
-    "publishAssessmentResults": ({"ORG_DEPARTMENT"}, lambda s: _complete_ns(s),
-                                 lambda s, w, st: cycles.publish(s, w, cycle_id=st.cycle.id, objection_days=5)),
-    "fileAssessmentObjection": ({"CADRE(self)"}, _published,
-                                lambda s, w, st: cycles.file_objection(s, w, cycle_id=st.cycle.id, text="异议")),
-    "resolveAssessmentObjection": ({"ORG_DEPARTMENT"}, _objected,
-                                   lambda s, w, st: cycles.resolve_objection(s, w, objection_id=st.objection.id,
-                                                                             resolution="维持")),
-    "assessmentObjections (query)": ({"ORG_DEPARTMENT", "CADRE(self)"}, _objected,
-                                     lambda s, w, st: cycles.list_objections(s, w, cycle_id=st.cycle.id, open_only=False)),
-    "approveAssessmentResults": ({"ORG_DEPARTMENT"}, _window_passed,
-                                 lambda s, w, st: cycles.approve(s, w, cycle_id=st.cycle.id)),
-    "nominateHonour": ({"DEPARTMENT_ADMIN(own)", "TOWNSHIP_ADMIN(own)"}, _nothing,
-                       lambda s, w, st: honours.nominate(s, w, kind="MODEL_SQUAD", year=2026, subject_id=uuid.UUID(int=300),
-                                                         reasons="事迹")),
-    "decideHonour": ({"ORG_DEPARTMENT"}, _nominated,
-                     lambda s, w, st: honours.decide(s, w, honour_id=st.honour.id, approve=True)),
-    "conveneReviewMeeting": ({"ORG_DEPARTMENT"}, _nothing,
-                             lambda s, w, st: reviews.convene(s, w, year=2026, held_on=dt.date(2026, 12, 20), title="述职评议")),
-    "scoreAgencyHead": ({"TOWNSHIP_ADMIN(own)", "DEPARTMENT_ADMIN(own)", "ORG_DEPARTMENT", "STAFFING_OFFICE", "LEADERSHIP"},
-                        _meeting, lambda s, w, st: reviews.score(s, w, meeting_id=st.meeting.id, agency_id=uuid.UUID(int=300),
-                                                                 value=Decimal(88))),
-    "closeReviewMeeting": ({"ORG_DEPARTMENT"}, _scored_meeting,
-                           lambda s, w, st: reviews.close(s, w, meeting_id=st.meeting.id)),
+    "openAssessmentCycle": (
+        {"ORG_DEPARTMENT"},
+        _nothing,
+        lambda s, w, st: cycles.open_cycle(
+            s, w, year=2040, township_share=Decimal("0.6"), rounding="FLOOR", ties="EXCLUDE_TIED"
+        ),
+    ),
+    "setAssessmentScore(TOWNSHIP)": (
+        {"TOWNSHIP_ADMIN(own)"},
+        _opened,
+        lambda s, w, st: cycles.set_score(
+            s, w, cycle_id=st.cycle.id, cadre_id=SUBJECT, side="TOWNSHIP", score=Decimal(88), reason=None
+        ),
+    ),
+    "setAssessmentScore(DEPARTMENT)": (
+        {"DEPARTMENT_ADMIN(own)"},
+        _opened,
+        lambda s, w, st: cycles.set_score(
+            s, w, cycle_id=st.cycle.id, cadre_id=SUBJECT, side="DEPARTMENT", score=Decimal(88), reason=None
+        ),
+    ),
+    "setAssessmentScores(TOWNSHIP)": (
+        {"TOWNSHIP_ADMIN(own)"},
+        _opened,
+        lambda s, w, st: cycles.set_scores(
+            s, w, cycle_id=st.cycle.id, side="TOWNSHIP", items=[cycles.ScoreItem(cadre_id=SUBJECT, score=Decimal(88))]
+        ),
+    ),
+    "setAssessmentScores(DEPARTMENT)": (
+        {"DEPARTMENT_ADMIN(own)"},
+        _opened,
+        lambda s, w, st: cycles.set_scores(
+            s, w, cycle_id=st.cycle.id, side="DEPARTMENT", items=[cycles.ScoreItem(cadre_id=SUBJECT, score=Decimal(88))]
+        ),
+    ),
+    "makeExcellenceShortlist": (
+        {"DEPARTMENT_ADMIN(own)"},
+        _scored,
+        lambda s, w, st: cycles.make_shortlist(s, w, cycle_id=st.cycle.id, department_id=DEPARTMENTS[0]),
+    ),
+    "submitExcellenceRound1": (
+        {"DEPARTMENT_ADMIN(own)"},
+        _shortlisted,
+        lambda s, w, st: cycles.submit_round1(
+            s, w, cycle_id=st.cycle.id, department_id=DEPARTMENTS[0], cadre_ids=set()
+        ),
+    ),
+    "submitExcellenceRound2": (
+        {"TOWNSHIP_ADMIN(own)"},
+        _round1,
+        lambda s, w, st: cycles.submit_round2(
+            s, w, cycle_id=st.cycle.id, department_id=DEPARTMENTS[0], township_id=TOWNSHIPS[0], cadre_ids=set()
+        ),
+    ),
+    "excuseFromAssessment": (
+        {"ORG_DEPARTMENT"},
+        _opened,
+        lambda s, w, st: cycles.excuse(s, w, cycle_id=st.cycle.id, cadre_id=SUBJECT, reason="病假"),
+    ),
+    "publishAssessmentResults": (
+        {"ORG_DEPARTMENT"},
+        lambda s: _complete_ns(s),
+        lambda s, w, st: cycles.publish(s, w, cycle_id=st.cycle.id, objection_days=5),
+    ),
+    "fileAssessmentObjection": (
+        {"CADRE(self)"},
+        _published,
+        lambda s, w, st: cycles.file_objection(s, w, cycle_id=st.cycle.id, text="异议"),
+    ),
+    "resolveAssessmentObjection": (
+        {"ORG_DEPARTMENT"},
+        _objected,
+        lambda s, w, st: cycles.resolve_objection(s, w, objection_id=st.objection.id, resolution="维持"),
+    ),
+    "assessmentObjections (query)": (
+        {"ORG_DEPARTMENT", "CADRE(self)"},
+        _objected,
+        lambda s, w, st: cycles.list_objections(s, w, cycle_id=st.cycle.id, open_only=False),
+    ),
+    "approveAssessmentResults": (
+        {"ORG_DEPARTMENT"},
+        _window_passed,
+        lambda s, w, st: cycles.approve(s, w, cycle_id=st.cycle.id),
+    ),
+    "nominateHonour": (
+        {"DEPARTMENT_ADMIN(own)", "TOWNSHIP_ADMIN(own)"},
+        _nothing,
+        lambda s, w, st: honours.nominate(
+            s, w, kind="MODEL_SQUAD", year=2026, subject_id=uuid.UUID(int=300), reasons="事迹"
+        ),
+    ),
+    "decideHonour": (
+        {"ORG_DEPARTMENT"},
+        _nominated,
+        lambda s, w, st: honours.decide(s, w, honour_id=st.honour.id, approve=True),
+    ),
+    "conveneReviewMeeting": (
+        {"ORG_DEPARTMENT"},
+        _nothing,
+        lambda s, w, st: reviews.convene(s, w, year=2026, held_on=dt.date(2026, 12, 20), title="述职评议"),
+    ),
+    "scoreAgencyHead": (
+        {"TOWNSHIP_ADMIN(own)", "DEPARTMENT_ADMIN(own)", "ORG_DEPARTMENT", "STAFFING_OFFICE", "LEADERSHIP"},
+        _meeting,
+        lambda s, w, st: reviews.score(s, w, meeting_id=st.meeting.id, agency_id=uuid.UUID(int=300), value=Decimal(88)),
+    ),
+    "closeReviewMeeting": (
+        {"ORG_DEPARTMENT"},
+        _scored_meeting,
+        lambda s, w, st: reviews.close(s, w, meeting_id=st.meeting.id),
+    ),
     # Each side turns its own excellent results into nominations, so another department or township
     # acts on its own people, never on these.
-    "nominateExcellentCadres": ({"DEPARTMENT_ADMIN(own)", "DEPARTMENT_ADMIN(other)", "TOWNSHIP_ADMIN(own)",
-                                 "TOWNSHIP_ADMIN(other)"}, lambda s: _approved(s),
-                                lambda s, w, st: honours.nominate_excellent(s, w, cycle_id=st.cycle.id)),
-    "fileAgencyReport": ({"AGENCY_HEAD"}, _nothing,
-                         lambda s, w, st: honours.file_report(s, w, agency_id=uuid.UUID(int=300), period="2026-Q4",
-                                                              kind="PLAN", content="计划")),
+    "nominateExcellentCadres": (
+        {"DEPARTMENT_ADMIN(own)", "DEPARTMENT_ADMIN(other)", "TOWNSHIP_ADMIN(own)", "TOWNSHIP_ADMIN(other)"},
+        lambda s: _approved(s),
+        lambda s, w, st: honours.nominate_excellent(s, w, cycle_id=st.cycle.id),
+    ),
+    "fileAgencyReport": (
+        {"AGENCY_HEAD"},
+        _nothing,
+        lambda s, w, st: honours.file_report(
+            s, w, agency_id=uuid.UUID(int=300), period="2026-Q4", kind="PLAN", content="计划"
+        ),
+    ),
 }
 
 

@@ -14,8 +14,12 @@ from hypothesis import strategies as st
 from assessment import excellence as ex
 
 score = st.integers(min_value=600, max_value=1000).map(lambda n: Decimal(n) / 10)
-roster = st.dictionaries(st.integers(min_value=1, max_value=10_000),
-                         st.tuples(score, score, st.integers(min_value=1, max_value=4)), min_size=1, max_size=80)
+roster = st.dictionaries(
+    st.integers(min_value=1, max_value=10_000),
+    st.tuples(score, score, st.integers(min_value=1, max_value=4)),
+    min_size=1,
+    max_size=80,
+)
 config = st.builds(ex.Settings, rounding=st.sampled_from(ex.ROUNDINGS), ties=st.sampled_from(ex.TIES))
 
 
@@ -81,8 +85,15 @@ def test_round_one_rules(picks, rule):
     assert err.value.rule == rule
 
 
-@pytest.mark.parametrize("picks, rule", [({"a"}, "ALREADY_EXCELLENT"), ({"z"}, "PICK_NOT_SHORTLISTED"),
-                                         ({"c"}, "PICK_OUTSIDE_TOWNSHIP"), ({"b", "d"}, "EXCELLENCE_QUOTA_EXCEEDED")])
+@pytest.mark.parametrize(
+    "picks, rule",
+    [
+        ({"a"}, "ALREADY_EXCELLENT"),
+        ({"z"}, "PICK_NOT_SHORTLISTED"),
+        ({"c"}, "PICK_OUTSIDE_TOWNSHIP"),
+        ({"b", "d"}, "EXCELLENCE_QUOTA_EXCEEDED"),
+    ],
+)
 def test_round_two_rules(picks, rule):
     sl = ex.Shortlist(frozenset({"a", "b", "c", "d"}), 4, 1)
     with pytest.raises(ex.PickError) as err:

@@ -10,27 +10,44 @@ import pytest
 from assessment import excellence as ex
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"township_weight": Decimal("0.6"), "department_weight": Decimal("0.5")}, "weights must add up to 1"),
-    ({"rounding": "BANKERS"}, "unknown rounding or tie rule"),
-    ({"ties": "COIN_TOSS"}, "unknown rounding or tie rule"),
-    ({"round1_share": Decimal("0.25"), "round2_share": Decimal("0.25")}, "the two rounds must fit inside the shortlist"),
-    ({"round1_share": Decimal("0"), "round2_share": Decimal("0")}, "the two rounds must fit inside the shortlist"),
-    ({"shortlist_share": Decimal("1.1")}, "the two rounds must fit inside the shortlist"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"township_weight": Decimal("0.6"), "department_weight": Decimal("0.5")}, "weights must add up to 1"),
+        ({"rounding": "BANKERS"}, "unknown rounding or tie rule"),
+        ({"ties": "COIN_TOSS"}, "unknown rounding or tie rule"),
+        (
+            {"round1_share": Decimal("0.25"), "round2_share": Decimal("0.25")},
+            "the two rounds must fit inside the shortlist",
+        ),
+        ({"round1_share": Decimal("0"), "round2_share": Decimal("0")}, "the two rounds must fit inside the shortlist"),
+        ({"shortlist_share": Decimal("1.1")}, "the two rounds must fit inside the shortlist"),
+    ],
+)
 def test_settings_that_cannot_work_are_refused(kwargs, message):
     with pytest.raises(ValueError) as err:
         ex.Settings(**kwargs)
     assert str(err.value) == message
 
 
-@pytest.mark.parametrize("kwargs", [
-    {},
-    {"round1_share": Decimal("0.2"), "round2_share": Decimal("0.2"), "shortlist_share": Decimal("0.4")},  # exactly fits
-    {"shortlist_share": Decimal("1")},
-    {"township_weight": Decimal("0.55"), "department_weight": Decimal("0.45"), "rounding": "CEIL",
-     "ties": "TOWNSHIP_SCORE_THEN_EXCLUDE"},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {
+            "round1_share": Decimal("0.2"),
+            "round2_share": Decimal("0.2"),
+            "shortlist_share": Decimal("0.4"),
+        },  # exactly fits
+        {"shortlist_share": Decimal("1")},
+        {
+            "township_weight": Decimal("0.55"),
+            "department_weight": Decimal("0.45"),
+            "rounding": "CEIL",
+            "ties": "TOWNSHIP_SCORE_THEN_EXCLUDE",
+        },
+    ],
+)
 def test_settings_at_the_edges_are_accepted(kwargs):
     ex.Settings(**kwargs)
 
@@ -68,14 +85,29 @@ def test_the_shortlist_uses_the_cycles_tie_rule_and_rounding():
 SL = ex.Shortlist(members=frozenset({"a", "b", "c", "d"}), size_quota=4, round1_quota=1)
 
 
-@pytest.mark.parametrize("call, rule, message", [
-    (lambda: ex.check_round1({"z"}, SL), "PICK_NOT_SHORTLISTED", "只能从入围人员中评定"),
-    (lambda: ex.check_round1({"a", "b"}, SL), "EXCELLENCE_QUOTA_EXCEEDED", "第一轮名额为 1 名"),
-    (lambda: ex.check_round2({"a"}, SL, {"a"}, {"a", "b"}, 1), "ALREADY_EXCELLENT", "第一轮已评为优秀的人员不能重复评定"),
-    (lambda: ex.check_round2({"z"}, SL, {"a"}, {"z"}, 1), "PICK_NOT_SHORTLISTED", "只能从入围人员中评定"),
-    (lambda: ex.check_round2({"b"}, SL, {"a"}, {"c"}, 1), "PICK_OUTSIDE_TOWNSHIP", "只能评定本乡镇(街道)的派驻人员"),
-    (lambda: ex.check_round2({"b", "c"}, SL, {"a"}, {"b", "c"}, 1), "EXCELLENCE_QUOTA_EXCEEDED", "本乡镇第二轮名额为 1 名"),
-])
+@pytest.mark.parametrize(
+    "call, rule, message",
+    [
+        (lambda: ex.check_round1({"z"}, SL), "PICK_NOT_SHORTLISTED", "只能从入围人员中评定"),
+        (lambda: ex.check_round1({"a", "b"}, SL), "EXCELLENCE_QUOTA_EXCEEDED", "第一轮名额为 1 名"),
+        (
+            lambda: ex.check_round2({"a"}, SL, {"a"}, {"a", "b"}, 1),
+            "ALREADY_EXCELLENT",
+            "第一轮已评为优秀的人员不能重复评定",
+        ),
+        (lambda: ex.check_round2({"z"}, SL, {"a"}, {"z"}, 1), "PICK_NOT_SHORTLISTED", "只能从入围人员中评定"),
+        (
+            lambda: ex.check_round2({"b"}, SL, {"a"}, {"c"}, 1),
+            "PICK_OUTSIDE_TOWNSHIP",
+            "只能评定本乡镇(街道)的派驻人员",
+        ),
+        (
+            lambda: ex.check_round2({"b", "c"}, SL, {"a"}, {"b", "c"}, 1),
+            "EXCELLENCE_QUOTA_EXCEEDED",
+            "本乡镇第二轮名额为 1 名",
+        ),
+    ],
+)
 def test_each_refusal_names_its_rule_and_says_why(call, rule, message):
     with pytest.raises(ex.PickError) as err:
         call()

@@ -17,29 +17,46 @@ from servicekit.errors import BadInput, Forbidden, RuleViolation
 from servicekit.principal import Role
 
 
-@pytest.mark.parametrize("total, excellent, grade", [
-    (Decimal("100"), True, "EXCELLENT"),
-    (Decimal("50"), True, "EXCELLENT"),  # named excellent in a round: the grade follows the pick
-    (Decimal("70.00"), False, "COMPETENT"),
-    (Decimal("69.99"), False, "BASIC"),
-    (Decimal("60.00"), False, "BASIC"),
-    (Decimal("59.99"), False, "INCOMPETENT"),
-    (Decimal("0"), False, "INCOMPETENT"),
-    (None, False, None),
-])
+@pytest.mark.parametrize(
+    "total, excellent, grade",
+    [
+        (Decimal("100"), True, "EXCELLENT"),
+        (Decimal("50"), True, "EXCELLENT"),  # named excellent in a round: the grade follows the pick
+        (Decimal("70.00"), False, "COMPETENT"),
+        (Decimal("69.99"), False, "BASIC"),
+        (Decimal("60.00"), False, "BASIC"),
+        (Decimal("59.99"), False, "INCOMPETENT"),
+        (Decimal("0"), False, "INCOMPETENT"),
+        (None, False, None),
+    ],
+)
 def test_grade_thresholds(total, excellent, grade):
     assert cycles.grade_for(total, excellent) == grade
 
 
-@pytest.mark.parametrize("base, share, rounding, places", [
-    (92, "0.125", "FLOOR", 11), (92, "0.125", "HALF_UP", 12), (92, "0.125", "CEIL", 12),  # 11.5
-    (20, "0.125", "FLOOR", 2), (20, "0.125", "HALF_UP", 3), (20, "0.125", "CEIL", 3),     # 2.5
-    (19, "0.125", "FLOOR", 2), (19, "0.125", "HALF_UP", 2), (19, "0.125", "CEIL", 3),     # 2.375
-    (23, "0.125", "HALF_UP", 3), (23, "0.125", "CEIL", 3),                                # 2.875
-    (24, "0.125", "FLOOR", 3), (24, "0.125", "HALF_UP", 3), (24, "0.125", "CEIL", 3),     # exactly 3
-    (24, "0.4", "FLOOR", 9), (24, "0.4", "HALF_UP", 10), (24, "0.4", "CEIL", 10),         # 9.6
-    (0, "0.125", "CEIL", 0),
-])
+@pytest.mark.parametrize(
+    "base, share, rounding, places",
+    [
+        (92, "0.125", "FLOOR", 11),
+        (92, "0.125", "HALF_UP", 12),
+        (92, "0.125", "CEIL", 12),  # 11.5
+        (20, "0.125", "FLOOR", 2),
+        (20, "0.125", "HALF_UP", 3),
+        (20, "0.125", "CEIL", 3),  # 2.5
+        (19, "0.125", "FLOOR", 2),
+        (19, "0.125", "HALF_UP", 2),
+        (19, "0.125", "CEIL", 3),  # 2.375
+        (23, "0.125", "HALF_UP", 3),
+        (23, "0.125", "CEIL", 3),  # 2.875
+        (24, "0.125", "FLOOR", 3),
+        (24, "0.125", "HALF_UP", 3),
+        (24, "0.125", "CEIL", 3),  # exactly 3
+        (24, "0.4", "FLOOR", 9),
+        (24, "0.4", "HALF_UP", 10),
+        (24, "0.4", "CEIL", 10),  # 9.6
+        (0, "0.125", "CEIL", 0),
+    ],
+)
 def test_rounding_of_places_by_value(base, share, rounding, places):
     assert ex.quota(base, Decimal(share), rounding) == places
 
@@ -65,8 +82,14 @@ async def test_grades_at_publication_follow_the_thresholds(session):
 
 async def test_an_objection_can_regrade_and_is_resolved_once(session):
     cycle = await _published(session)
-    member = (await session.scalars(select(Member).where(Member.cycle_id == cycle.id, Member.excellent_round.is_(None))
-                                    .order_by(Member.total).limit(1))).one()
+    member = (
+        await session.scalars(
+            select(Member)
+            .where(Member.cycle_id == cycle.id, Member.excellent_round.is_(None))
+            .order_by(Member.total)
+            .limit(1)
+        )
+    ).one()
     me = person(Role.CADRE, member.cadre_id)
     objection = await cycles.file_objection(session, me, cycle_id=cycle.id, text="部门评分漏记了专项工作")
     with pytest.raises(BadInput):
@@ -74,7 +97,9 @@ async def test_an_objection_can_regrade_and_is_resolved_once(session):
     with pytest.raises(BadInput):
         await cycles.resolve_objection(session, ORG, objection_id=objection.id, resolution="   ", new_grade="COMPETENT")
     assert member.grade != "COMPETENT" or member.total >= cycles.COMPETENT_FROM
-    await cycles.resolve_objection(session, ORG, objection_id=objection.id, resolution="经复核改为称职", new_grade="COMPETENT")
+    await cycles.resolve_objection(
+        session, ORG, objection_id=objection.id, resolution="经复核改为称职", new_grade="COMPETENT"
+    )
     await session.refresh(member)
     assert member.grade == "COMPETENT"
     with pytest.raises(RuleViolation) as err:
@@ -86,15 +111,21 @@ async def test_an_objection_can_regrade_and_is_resolved_once(session):
 
 async def test_objections_are_listed_to_the_org_department_and_each_cadre_sees_only_their_own(session):
     cycle = await _published(session)
-    a, b = (await session.scalars(select(Member.cadre_id).where(Member.cycle_id == cycle.id)
-                                  .order_by(Member.cadre_id).limit(2))).all()
+    a, b = (
+        await session.scalars(
+            select(Member.cadre_id).where(Member.cycle_id == cycle.id).order_by(Member.cadre_id).limit(2)
+        )
+    ).all()
     first = await cycles.file_objection(session, person(Role.CADRE, a), cycle_id=cycle.id, text="甲的异议")
     second = await cycles.file_objection(session, person(Role.CADRE, b), cycle_id=cycle.id, text="乙的异议")
     # Filed in one transaction, they share a timestamp: the order between them is the id's.
     assert {o.id for o in await cycles.list_objections(session, ORG, cycle_id=cycle.id, open_only=False)} == {
-        first.id, second.id}
-    assert [o.id for o in await cycles.list_objections(session, person(Role.CADRE, a), cycle_id=cycle.id,
-                                                       open_only=False)] == [first.id]
+        first.id,
+        second.id,
+    }
+    assert [
+        o.id for o in await cycles.list_objections(session, person(Role.CADRE, a), cycle_id=cycle.id, open_only=False)
+    ] == [first.id]
     await cycles.resolve_objection(session, ORG, objection_id=first.id, resolution="维持")
     assert [o.id for o in await cycles.list_objections(session, ORG, cycle_id=cycle.id, open_only=True)] == [second.id]
     with pytest.raises(Forbidden):

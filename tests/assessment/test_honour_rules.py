@@ -20,8 +20,9 @@ AGENCY = uuid.UUID(int=300)  # department 0 in township 0
 
 
 async def test_model_squad_nominated_approved_and_listed(session):
-    honour = await honours.nominate(session, town(0), kind="MODEL_SQUAD", year=2026, subject_id=AGENCY,
-                                    reasons="矛盾纠纷就地化解率全市第一")
+    honour = await honours.nominate(
+        session, town(0), kind="MODEL_SQUAD", year=2026, subject_id=AGENCY, reasons="矛盾纠纷就地化解率全市第一"
+    )
     with pytest.raises(Forbidden):
         await honours.decide(session, dept(0), honour_id=honour.id, approve=True)
     await honours.decide(session, ORG, honour_id=honour.id, approve=True)
@@ -36,27 +37,46 @@ async def test_model_squad_nominated_approved_and_listed(session):
 
 async def test_rule_honour_needs_excellent_result(session):
     with pytest.raises(RuleViolation) as err:
-        await honours.nominate(session, dept(0), kind="EXCELLENT_CADRE", year=2026, subject_id=cadre_id(0, 0, 0),
-                               reasons="x")
+        await honours.nominate(
+            session, dept(0), kind="EXCELLENT_CADRE", year=2026, subject_id=cadre_id(0, 0, 0), reasons="x"
+        )
     assert err.value.rule == "HONOUR_NEEDS_EXCELLENT_RESULT"
     cycle = await _complete(session)
     await cycles.publish(session, ORG, cycle_id=cycle.id, objection_days=1)
     (await session.get(Cycle, cycle.id)).objection_deadline = today() - dt.timedelta(days=1)
     await cycles.approve(session, ORG, cycle_id=cycle.id)
-    best = (await session.scalars(select(Member).where(Member.cycle_id == cycle.id, Member.grade == "EXCELLENT",
-                                                       Member.department_id == DEPARTMENTS[0]))).first()
-    honour = await honours.nominate(session, dept(0), kind="EXCELLENT_CADRE", year=2026, subject_id=best.cadre_id,
-                                    reasons="年度考核优秀")
+    best = (
+        await session.scalars(
+            select(Member).where(
+                Member.cycle_id == cycle.id, Member.grade == "EXCELLENT", Member.department_id == DEPARTMENTS[0]
+            )
+        )
+    ).first()
+    honour = await honours.nominate(
+        session, dept(0), kind="EXCELLENT_CADRE", year=2026, subject_id=best.cadre_id, reasons="年度考核优秀"
+    )
     assert honour.status == "NOMINATED"
 
 
 async def test_dual_reports_are_seen_by_both_sides(session):
     head = person(Role.AGENCY_HEAD, AGENCY)
-    report = await honours.file_report(session, head, agency_id=AGENCY, period="2026-Q3", kind="MAJOR_ISSUE",
-                                       content="辖区一起群体性信访苗头，已会同综治中心化解")
+    report = await honours.file_report(
+        session,
+        head,
+        agency_id=AGENCY,
+        period="2026-Q3",
+        kind="MAJOR_ISSUE",
+        content="辖区一起群体性信访苗头，已会同综治中心化解",
+    )
     with pytest.raises(Forbidden):
-        await honours.file_report(session, person(Role.AGENCY_HEAD, uuid.UUID(int=301)), agency_id=AGENCY,
-                                  period="2026-Q3", kind="PLAN", content="x")
+        await honours.file_report(
+            session,
+            person(Role.AGENCY_HEAD, uuid.UUID(int=301)),
+            agency_id=AGENCY,
+            period="2026-Q3",
+            kind="PLAN",
+            content="x",
+        )
     for who in (dept(0), town(0), ORG, head):
         assert [r.id for r in (await honours.reports_for(session, who)).items] == [report.id]
     assert (await honours.reports_for(session, town(1))).items == []
@@ -71,8 +91,15 @@ async def test_rule_results_not_approved_then_excellent_results_become_nominatio
     await cycles.publish(session, ORG, cycle_id=cycle.id, objection_days=1)
     (await session.get(Cycle, cycle.id)).objection_deadline = today() - dt.timedelta(days=1)
     await cycles.approve(session, ORG, cycle_id=cycle.id)
-    excellent = set((await session.scalars(select(Member.cadre_id).where(
-        Member.cycle_id == cycle.id, Member.grade == "EXCELLENT", Member.department_id == DEPARTMENTS[0]))).all())
+    excellent = set(
+        (
+            await session.scalars(
+                select(Member.cadre_id).where(
+                    Member.cycle_id == cycle.id, Member.grade == "EXCELLENT", Member.department_id == DEPARTMENTS[0]
+                )
+            )
+        ).all()
+    )
     assert excellent
     one = sorted(excellent)[0]
     await honours.nominate(session, dept(0), kind="EXCELLENT_CADRE", year=2026, subject_id=one, reasons="事迹突出")

@@ -19,11 +19,28 @@ def test_a_cycle_period_covers_its_months():
 
 
 def test_months_add_up_with_rates_from_the_counts():
-    e = evidence.add_up({
-        "2026-10": {"closed": 3, "dispatched": 4, "timed_steps": 8, "on_time_steps": 6, "callbacks": 2, "satisfied": 1,
-                    "team_visits": 2},
-        "2026-11": {"closed": 1, "dispatched": 1, "timed_steps": 2, "on_time_steps": 2, "callbacks": 0, "satisfied": 0,
-                    "outside_line": 1}})
+    e = evidence.add_up(
+        {
+            "2026-10": {
+                "closed": 3,
+                "dispatched": 4,
+                "timed_steps": 8,
+                "on_time_steps": 6,
+                "callbacks": 2,
+                "satisfied": 1,
+                "team_visits": 2,
+            },
+            "2026-11": {
+                "closed": 1,
+                "dispatched": 1,
+                "timed_steps": 2,
+                "on_time_steps": 2,
+                "callbacks": 0,
+                "satisfied": 0,
+                "outside_line": 1,
+            },
+        }
+    )
     assert (e.months, e.closed, e.dispatched, e.team_visits, e.outside_line) == (["2026-10", "2026-11"], 4, 5, 2, 1)
     assert (e.on_time_rate, e.satisfaction_rate) == (0.8, 0.5)
     assert evidence.add_up({}).on_time_rate is None

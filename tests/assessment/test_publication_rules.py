@@ -22,15 +22,27 @@ async def _complete(session):
     for d in range(len(DEPARTMENTS)):
         await _score_all(session, cycle, d)
         await cycles.make_shortlist(session, dept(d), cycle_id=cycle.id, department_id=DEPARTMENTS[d])
-        members = (await session.scalars(select(Member).where(Member.cycle_id == cycle.id, Member.shortlisted.is_(True),
-                                                              Member.department_id == DEPARTMENTS[d]))).all()
+        members = (
+            await session.scalars(
+                select(Member).where(
+                    Member.cycle_id == cycle.id, Member.shortlisted.is_(True), Member.department_id == DEPARTMENTS[d]
+                )
+            )
+        ).all()
         best = sorted(members, key=lambda m: m.total, reverse=True)
-        await cycles.submit_round1(session, dept(d), cycle_id=cycle.id, department_id=DEPARTMENTS[d],
-                                   cadre_ids={m.cadre_id for m in best[:1]})
+        await cycles.submit_round1(
+            session, dept(d), cycle_id=cycle.id, department_id=DEPARTMENTS[d], cadre_ids={m.cadre_id for m in best[:1]}
+        )
         for t, township in enumerate(TOWNSHIPS):
             if await session.get(TownshipRound, (cycle.id, DEPARTMENTS[d], township)):
-                await cycles.submit_round2(session, town(t), cycle_id=cycle.id, department_id=DEPARTMENTS[d],
-                                           township_id=township, cadre_ids=set())
+                await cycles.submit_round2(
+                    session,
+                    town(t),
+                    cycle_id=cycle.id,
+                    department_id=DEPARTMENTS[d],
+                    township_id=township,
+                    cadre_ids=set(),
+                )
     return cycle
 
 
@@ -85,8 +97,9 @@ async def test_results_stay_with_the_assessors_before_publication(session):
 async def test_an_excused_cadre_does_not_block_the_shortlist(session):
     cycle = await _open(session)
     await _score_all(session, cycle, 0)
-    member = (await session.scalars(select(Member).where(Member.cycle_id == cycle.id,
-                                                         Member.department_id == DEPARTMENTS[0]))).first()
+    member = (
+        await session.scalars(select(Member).where(Member.cycle_id == cycle.id, Member.department_id == DEPARTMENTS[0]))
+    ).first()
     member.department_score = None
     await session.flush()
     missing = await cycles.completeness(session, dept(0), cycle_id=cycle.id)
@@ -106,11 +119,16 @@ async def test_results_export_labels_units_and_ranks_within_department(session):
     from assessment import export
     from assessment.consumers import apply_unit
 
-    await apply_unit(session, {"type": "unit.upserted", "payload": {"id": str(DEPARTMENTS[0]), "kind": "DEPARTMENT",
-                                                                   "name": "诸暨市司法局"}})
+    await apply_unit(
+        session,
+        {"type": "unit.upserted", "payload": {"id": str(DEPARTMENTS[0]), "kind": "DEPARTMENT", "name": "诸暨市司法局"}},
+    )
     cycle = await _complete(session)
-    rows = list(load_workbook(BytesIO(await export.results_workbook(session, dept(0), cycle.id))).active
-                .iter_rows(values_only=True))
+    rows = list(
+        load_workbook(BytesIO(await export.results_workbook(session, dept(0), cycle.id))).active.iter_rows(
+            values_only=True
+        )
+    )
     assert rows[0][0] == "姓名" and len(rows) == 1 + 24
     assert {r[1] for r in rows[1:]} == {"诸暨市司法局"}
     ranks = [r[6] for r in rows[1:]]

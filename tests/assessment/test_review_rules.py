@@ -17,11 +17,15 @@ AGENCY = uuid.UUID(int=300)  # department 0 in township 0
 
 
 async def test_both_sides_and_the_county_score_and_closing_records_the_outcome(session):
-    meeting = await reviews.convene(session, ORG, year=2026, held_on=dt.date(2026, 12, 20), title="2026年度派驻机构负责人述职评议")
+    meeting = await reviews.convene(
+        session, ORG, year=2026, held_on=dt.date(2026, 12, 20), title="2026年度派驻机构负责人述职评议"
+    )
     await reviews.score(session, town(0), meeting_id=meeting.id, agency_id=AGENCY, value=Decimal(90))
     await reviews.score(session, dept(0), meeting_id=meeting.id, agency_id=AGENCY, value=Decimal(80))
     await reviews.score(session, person(Role.LEADERSHIP), meeting_id=meeting.id, agency_id=AGENCY, value=Decimal(88))
-    await reviews.score(session, dept(0), meeting_id=meeting.id, agency_id=AGENCY, value=Decimal(86))  # changed its mind
+    await reviews.score(
+        session, dept(0), meeting_id=meeting.id, agency_id=AGENCY, value=Decimal(86)
+    )  # changed its mind
     with pytest.raises(Forbidden):
         await reviews.score(session, town(1), meeting_id=meeting.id, agency_id=AGENCY, value=Decimal(60))
     with pytest.raises(RuleViolation) as err:

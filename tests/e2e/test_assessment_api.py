@@ -9,19 +9,28 @@ from helpers import error_codes, eventually, gql
 from stackutil import DEMO, db_conn, statements_per_page
 
 DEMO_CADRE = next(u for u in DEMO["users"] if u["username"] == "cadre-demo")["cadre_id"]
-SCORE = "mutation($i: SetScoreInput!) { setAssessmentScore(input: $i) { township_score: townshipScore departmentScore } }"
+SCORE = (
+    "mutation($i: SetScoreInput!) { setAssessmentScore(input: $i) { township_score: townshipScore departmentScore } }"
+)
 
 
 def test_open_score_and_read_within_scope(stack, gateway, user_token):
     def projected() -> bool:
         with db_conn(stack, "assessment") as conn:
-            return conn.execute("SELECT (SELECT count(*) FROM roster_entry) = 566 AND "
-                                "(SELECT count(*) FROM unit_name) = 90").fetchone()[0]
+            return conn.execute(
+                "SELECT (SELECT count(*) FROM roster_entry) = 566 AND (SELECT count(*) FROM unit_name) = 90"
+            ).fetchone()[0]
+
     eventually(projected, timeout=60)  # the assessment service has followed personnel's feed
 
     year = dt.date.today().year
-    _, body = gql(gateway, "mutation($i: OpenCycleInput!) { openAssessmentCycle(input: $i) { id townshipShare departmentShare departments { status department { name } } } }",
-                  {"i": {"year": year}}, token=user_token("zuzhibu"))
+    _, body = gql(
+        gateway,
+        "mutation($i: OpenCycleInput!) { openAssessmentCycle(input: $i) { id townshipShare departmentShare "
+        "departments { status department { name } } } }",
+        {"i": {"year": year}},
+        token=user_token("zuzhibu"),
+    )
     cycle = body["data"]["openAssessmentCycle"]
     assert (cycle["townshipShare"], cycle["departmentShare"]) == (0.6, 0.4)
     assert len(cycle["departments"]) == 6 and {d["status"] for d in cycle["departments"]} == {"SCORING"}
@@ -35,7 +44,10 @@ def test_open_score_and_read_within_scope(stack, gateway, user_token):
     _, body = gql(gateway, SCORE, {"i": {**score, "side": "DEPARTMENT", "score": "120"}}, token=user_token("sfj-admin"))
     assert error_codes(body) == ["RULE_VIOLATION"] and body["errors"][0]["extensions"]["rule"] == "SCORE_OUT_OF_RANGE"
 
-    members = "query($c: ID!) { cycleMembers(cycleId: $c, first: 100) { nodes { cadre { id name township { code } } townshipScore } } }"
+    members = (
+        "query($c: ID!) { cycleMembers(cycleId: $c, first: 100) { nodes { cadre { id name township { code } } "
+        "townshipScore } } }"
+    )
     _, body = gql(gateway, members, {"c": cycle["id"]}, token=user_token("diankou-admin"))
     nodes = body["data"]["cycleMembers"]["nodes"]
     assert nodes and {n["cadre"]["township"]["code"] for n in nodes} == {"diankou"}
@@ -48,24 +60,40 @@ def test_open_score_and_read_within_scope(stack, gateway, user_token):
     batch = """mutation($i: SetScoresInput!) { setAssessmentScores(input: $i) {
                  cadre { id } township { name } townshipScore } }"""
     items = [{"cadreId": c, "score": "80"} for c in others] + [{"cadreId": others[0], "score": "81"}]
-    _, body = gql(gateway, batch, {"i": {"cycleId": cycle["id"], "side": "TOWNSHIP", "scores": items}},
-                  token=user_token("diankou-admin"))
+    _, body = gql(
+        gateway,
+        batch,
+        {"i": {"cycleId": cycle["id"], "side": "TOWNSHIP", "scores": items}},
+        token=user_token("diankou-admin"),
+    )
     assert error_codes(body) == ["BAD_USER_INPUT"] and body["errors"][0]["extensions"]["index"] == 3
-    _, body = gql(gateway, batch, {"i": {"cycleId": cycle["id"], "side": "TOWNSHIP", "scores": items[:3]}},
-                  token=user_token("diankou-admin"))
+    _, body = gql(
+        gateway,
+        batch,
+        {"i": {"cycleId": cycle["id"], "side": "TOWNSHIP", "scores": items[:3]}},
+        token=user_token("diankou-admin"),
+    )
     scored = body["data"]["setAssessmentScores"]
-    assert [(m["cadre"]["id"], m["township"]["name"], m["townshipScore"]) for m in scored] == \
-        [(c, "店口镇", "80.00") for c in others]
+    assert [(m["cadre"]["id"], m["township"]["name"], m["townshipScore"]) for m in scored] == [
+        (c, "店口镇", "80.00") for c in others
+    ]
 
     import base64
     import io
 
     from openpyxl import load_workbook
 
-    _, body = gql(gateway, "query($c: ID!) { exportAssessmentResults(cycleId: $c) { filename contentBase64 } }",
-                  {"c": cycle["id"]}, token=user_token("diankou-admin"))
-    rows = list(load_workbook(io.BytesIO(base64.b64decode(body["data"]["exportAssessmentResults"]["contentBase64"])))
-                .active.iter_rows(values_only=True))
+    _, body = gql(
+        gateway,
+        "query($c: ID!) { exportAssessmentResults(cycleId: $c) { filename contentBase64 } }",
+        {"c": cycle["id"]},
+        token=user_token("diankou-admin"),
+    )
+    rows = list(
+        load_workbook(
+            io.BytesIO(base64.b64decode(body["data"]["exportAssessmentResults"]["contentBase64"]))
+        ).active.iter_rows(values_only=True)
+    )
     assert {r[2] for r in rows[1:]} == {"店口镇"}  # unit names came with personnel's events
 
 
@@ -73,11 +101,22 @@ async def test_a_cycle_member_page_costs_a_constant_number_of_statements(stack, 
     """Scores, the normalised total and the platform's evidence beside them: one page, the same
     statements whatever its size."""
     org = user_token("zuzhibu")
-    _, body = gql(gateway, "mutation($i: OpenCycleInput!) { openAssessmentCycle(input: $i) { id } }",
-                  {"i": {"year": dt.date.today().year, "period": f"{dt.date.today().year}-Q1"}}, token=org)
+    _, body = gql(
+        gateway,
+        "mutation($i: OpenCycleInput!) { openAssessmentCycle(input: $i) { id } }",
+        {"i": {"year": dt.date.today().year, "period": f"{dt.date.today().year}-Q1"}},
+        token=org,
+    )
     cycle = body["data"]["openAssessmentCycle"]["id"]
     query = """query($c: ID!, $n: Int) { cycleMembers(cycleId: $c, first: $n) { nodes { cadre { id } townshipScore
       departmentScore total normalizedTotal platformEvidence { months closed onTimeRate } } } }"""
-    counts = await statements_per_page(stack, "assessment", query, token=org, sizes=(1, 10, 80),
-                                       variables=lambda n: {"c": cycle, "n": n}, nodes=lambda d: d["cycleMembers"]["nodes"])
+    counts = await statements_per_page(
+        stack,
+        "assessment",
+        query,
+        token=org,
+        sizes=(1, 10, 80),
+        variables=lambda n: {"c": cycle, "n": n},
+        nodes=lambda d: d["cycleMembers"]["nodes"],
+    )
     assert counts[1] == counts[10] == counts[80], counts

@@ -26,8 +26,9 @@ def test_service_client_gets_a_token_by_client_credentials_and_queries_the_gatew
     me = body["data"]["me"]
     assert me["kind"] == "service" and me["subject"] == "sfj-system" and me["scopes"] == ["roster:read"]
     assert me["departmentId"]  # a department system's token is bound to its department
-    status, body = gql(gateway, "{ cadres(first: 2) { nodes { name department { code } } } }",
-                       token=token["access_token"])
+    status, body = gql(
+        gateway, "{ cadres(first: 2) { nodes { name department { code } } } }", token=token["access_token"]
+    )
     assert status == 200 and {n["department"]["code"] for n in body["data"]["cadres"]["nodes"]} == {"sfj"}
 
 
@@ -57,9 +58,16 @@ def test_code_exchange_with_the_wrong_verifier_is_refused(identity_url):
     _, challenge = pkce_pair()
     resp = submit_login(identity_url, "leader", "Demo-2026-county", challenge)
     code = httpx.URL(resp.headers["location"]).params["code"]
-    token = httpx.post(f"{identity_url}/oauth/token", data={
-        "grant_type": "authorization_code", "code": code, "redirect_uri": "http://127.0.0.1:4080/callback",
-        "client_id": "county-web", "code_verifier": pkce_pair()[0]})
+    token = httpx.post(
+        f"{identity_url}/oauth/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": "http://127.0.0.1:4080/callback",
+            "client_id": "county-web",
+            "code_verifier": pkce_pair()[0],
+        },
+    )
     assert token.status_code == 400 and token.json()["error"] == "invalid_grant"
 
 
@@ -71,12 +79,21 @@ def test_unknown_redirect_uri_shows_an_error_page_and_never_redirects(identity_u
 
 
 def test_password_and_implicit_grants_do_not_exist(identity_url):
-    resp = httpx.post(f"{identity_url}/oauth/token", data={
-        "grant_type": "password", "username": "leader", "password": "Demo-2026-county", "client_id": "county-web"})
+    resp = httpx.post(
+        f"{identity_url}/oauth/token",
+        data={
+            "grant_type": "password",
+            "username": "leader",
+            "password": "Demo-2026-county",
+            "client_id": "county-web",
+        },
+    )
     assert resp.status_code == 400 and resp.json()["error"] == "unsupported_grant_type"
-    resp = httpx.get(f"{identity_url}/oauth/authorize", params={
-        "response_type": "token", "client_id": "county-web", "redirect_uri": "http://127.0.0.1:4080/callback"},
-        follow_redirects=False)
+    resp = httpx.get(
+        f"{identity_url}/oauth/authorize",
+        params={"response_type": "token", "client_id": "county-web", "redirect_uri": "http://127.0.0.1:4080/callback"},
+        follow_redirects=False,
+    )
     assert resp.status_code in (302, 400)
     assert "access_token" not in resp.headers.get("location", "")
 
@@ -102,9 +119,19 @@ def _signing_key(stack) -> RSAKey:
 
 def _claims(stack, **overrides) -> dict:
     now = int(time.time())
-    claims = {"iss": stack.url("identity"), "aud": "county-api", "iat": now, "nbf": now, "exp": now + 300,
-              "jti": uuid.uuid4().hex, "client_id": "sfj-system", "sub": "sfj-system", "kind": "service",
-              "scope": "roster:read", "roles": []}
+    claims = {
+        "iss": stack.url("identity"),
+        "aud": "county-api",
+        "iat": now,
+        "nbf": now,
+        "exp": now + 300,
+        "jti": uuid.uuid4().hex,
+        "client_id": "sfj-system",
+        "sub": "sfj-system",
+        "kind": "service",
+        "scope": "roster:read",
+        "roles": [],
+    }
     claims.update(overrides)
     return claims
 
@@ -155,8 +182,11 @@ def test_an_id_token_style_jwt_is_not_an_access_token(stack):
 
 
 def test_a_token_with_an_unknown_scope_is_refused_at_the_gateway(stack):
-    status, body = gql(stack.gateway_url, "{ me { subject } }",
-                       token=_sign(_signing_key(stack), _claims(stack, scope="roster:read root:all")))
+    status, body = gql(
+        stack.gateway_url,
+        "{ me { subject } }",
+        token=_sign(_signing_key(stack), _claims(stack, scope="roster:read root:all")),
+    )
     assert status == 401 and error_codes(body) == ["UNAUTHENTICATED"], body
 
 
@@ -169,23 +199,29 @@ def test_a_well_formed_token_signed_by_the_real_key_is_accepted(stack):
 def test_a_revoked_token_is_refused(stack, identity_url):
     token = client_token(identity_url, "sfj-system", "sfj-system-demo-secret", "roster:read")["access_token"]
     assert gql(stack.gateway_url, "{ me { subject } }", token=token)[0] == 200
-    resp = httpx.post(f"{identity_url}/oauth/revoke", data={"token": token},
-                      auth=("sfj-system", "sfj-system-demo-secret"))
+    resp = httpx.post(
+        f"{identity_url}/oauth/revoke", data={"token": token}, auth=("sfj-system", "sfj-system-demo-secret")
+    )
     assert resp.status_code == 200
     eventually(lambda: gql(stack.gateway_url, "{ me { subject } }", token=token)[0] == 401)
     eventually(lambda: all(gql(subgraph(stack, n), "{ __typename }", token=token)[0] == 401 for n in SUBGRAPHS))
-    intro = httpx.post(f"{identity_url}/oauth/introspect", data={"token": token},
-                       auth=("svc-personnel", "dev-svc-personnel-secret")).json()
+    intro = httpx.post(
+        f"{identity_url}/oauth/introspect", data={"token": token}, auth=("svc-personnel", "dev-svc-personnel-secret")
+    ).json()
     assert intro == {"active": False}
 
 
 def test_introspection_describes_an_active_token_to_internal_services_only(identity_url, service_token):
-    intro = httpx.post(f"{identity_url}/oauth/introspect", data={"token": service_token},
-                       auth=("svc-personnel", "dev-svc-personnel-secret")).json()
+    intro = httpx.post(
+        f"{identity_url}/oauth/introspect",
+        data={"token": service_token},
+        auth=("svc-personnel", "dev-svc-personnel-secret"),
+    ).json()
     assert intro["active"] is True and intro["client_id"] == "sfj-system" and intro["scope"] == "roster:read"
     # A department system is not a resource server: not even its own token.
-    refused = httpx.post(f"{identity_url}/oauth/introspect", data={"token": service_token},
-                         auth=("sfj-system", "sfj-system-demo-secret"))
+    refused = httpx.post(
+        f"{identity_url}/oauth/introspect", data={"token": service_token}, auth=("sfj-system", "sfj-system-demo-secret")
+    )
     assert refused.json() == {"active": False}
 
 
@@ -216,8 +252,10 @@ def test_revoking_a_refresh_token_ends_its_whole_family(stack, identity_url):
     descendants and the access tokens issued from the family die with it."""
     first = login(identity_url, "zuzhibu", "Demo-2026-county")
     second = refresh(identity_url, first["refresh_token"]).json()
-    revoked = httpx.post(f"{identity_url}/oauth/revoke", data={
-        "token": second["refresh_token"], "token_type_hint": "refresh_token", "client_id": "county-web"})
+    revoked = httpx.post(
+        f"{identity_url}/oauth/revoke",
+        data={"token": second["refresh_token"], "token_type_hint": "refresh_token", "client_id": "county-web"},
+    )
     assert revoked.status_code == 200
     assert refresh(identity_url, second["refresh_token"]).status_code == 400
     eventually(lambda: gql(stack.gateway_url, "{ me { subject } }", token=second["access_token"])[0] == 401)
@@ -231,9 +269,12 @@ def test_revoking_a_refresh_token_ends_its_whole_family(stack, identity_url):
 
 def test_a_lockout_expires_on_its_own(stack, identity_url, user_token):
     username = f"exp{uuid.uuid4().hex[:8]}"
-    status, body = gql(stack.gateway_url, "mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }",
-                       {"i": {"username": username, "displayName": "到期测试", "password": "Correct-Horse-1"}},
-                       token=user_token("bianban"))
+    status, body = gql(
+        stack.gateway_url,
+        "mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }",
+        {"i": {"username": username, "displayName": "到期测试", "password": "Correct-Horse-1"}},
+        token=user_token("bianban"),
+    )
     assert status == 200 and not body.get("errors"), body
     _, challenge = pkce_pair()
     address = {"x-forwarded-for": "203.0.113.9"}
@@ -241,21 +282,24 @@ def test_a_lockout_expires_on_its_own(stack, identity_url, user_token):
         submit_login(identity_url, username, "wrong-password", challenge, headers=address)
     assert submit_login(identity_url, username, "Correct-Horse-1", challenge, headers=address).status_code == 429
     with db_conn(stack, "identity") as conn:  # LOCKOUT_MINUTES pass
-        moved = conn.execute("UPDATE login_throttle SET blocked_until = now() - interval '1 second', "
-                             "window_started_at = now() - interval '1 hour' "
-                             "WHERE blocked_until IS NOT NULL AND key = %s",
-                             (f"pair:{account_key(username)}|203.0.113.9",)).rowcount
+        moved = conn.execute(
+            "UPDATE login_throttle SET blocked_until = now() - interval '1 second', "
+            "window_started_at = now() - interval '1 hour' "
+            "WHERE blocked_until IS NOT NULL AND key = %s",
+            (f"pair:{account_key(username)}|203.0.113.9",),
+        ).rowcount
     assert moved == 1
     assert submit_login(identity_url, username, "Correct-Horse-1", challenge, headers=address).status_code == 302
 
 
-
-
 def test_lockout_after_repeated_failed_logins_is_per_address(stack, identity_url, user_token):
     username = f"lock{uuid.uuid4().hex[:8]}"
-    status, body = gql(stack.gateway_url, """mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }""",
-                       {"i": {"username": username, "displayName": "锁定测试", "password": "Correct-Horse-1"}},
-                       token=user_token("bianban"))
+    status, body = gql(
+        stack.gateway_url,
+        """mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }""",
+        {"i": {"username": username, "displayName": "锁定测试", "password": "Correct-Horse-1"}},
+        token=user_token("bianban"),
+    )
     assert status == 200 and not body.get("errors"), body
     _, challenge = pkce_pair()
     attacker = {"x-forwarded-for": "203.0.113.7"}  # the test stack trusts 127.0.0.1 as its proxy
@@ -270,18 +314,31 @@ def test_lockout_after_repeated_failed_logins_is_per_address(stack, identity_url
         assert submit_login(identity_url, ghost, "wrong-password", challenge, headers=attacker).status_code == 401
     assert submit_login(identity_url, ghost, "Correct-Horse-1", challenge, headers=attacker).status_code == 429
     # The lock holds that address only: the owner, elsewhere, is not shut out.
-    assert submit_login(identity_url, username, "Correct-Horse-1", challenge,
-                        headers={"x-forwarded-for": "198.51.100.20"}).status_code == 302
+    assert (
+        submit_login(
+            identity_url, username, "Correct-Horse-1", challenge, headers={"x-forwarded-for": "198.51.100.20"}
+        ).status_code
+        == 302
+    )
     with db_conn(stack, "identity") as conn:
-        reasons = [r[0] for r in conn.execute(
-            "SELECT a.reason FROM audit_log a JOIN user_account u ON a.entity_id = u.id::text "
-            "WHERE u.username = %s AND a.action = 'login.failure' ORDER BY a.seq", (username,))]
+        reasons = [
+            r[0]
+            for r in conn.execute(
+                "SELECT a.reason FROM audit_log a JOIN user_account u ON a.entity_id = u.id::text "
+                "WHERE u.username = %s AND a.action = 'login.failure' ORDER BY a.seq",
+                (username,),
+            )
+        ]
     assert reasons[-1] == "wrong password; address locked out of this account from 203.0.113.7"
     # An administrator can unlock; then the right password works again from that address too.
     user_id = body["data"]["createUser"]["user"]["id"]
     for _ in range(3):
         submit_login(identity_url, username, "wrong-password", challenge, headers=attacker)
-    status, body = gql(stack.gateway_url, "mutation($i: UnlockUserInput!) { unlockUser(input: $i) { user { locked } } }",
-                       {"i": {"userId": user_id, "reason": "本人来电核实"}}, token=user_token("bianban"))
+    status, body = gql(
+        stack.gateway_url,
+        "mutation($i: UnlockUserInput!) { unlockUser(input: $i) { user { locked } } }",
+        {"i": {"userId": user_id, "reason": "本人来电核实"}},
+        token=user_token("bianban"),
+    )
     assert body["data"]["unlockUser"]["user"]["locked"] is False
     assert submit_login(identity_url, username, "Correct-Horse-1", challenge, headers=attacker).status_code == 302

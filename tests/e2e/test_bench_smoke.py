@@ -16,5 +16,8 @@ def test_page_under_load_runs_at_smoke_size(stack):
     figures = bench.run(stack, seconds=1, connections=[1, 2], token_count=3)
     assert len(figures["results"]) == 6
     assert all(r["requests"] > 0 and r["errors"] == 0 for r in figures["results"].values()), figures
-    assert set(figures["ratios"]) == {"p99/p50 direct (goal ≤ 3)", "p99/p50 direct, GC not frozen",
-                                      "gateway/direct p50 (goal ≤ 1.3)"}
+    assert set(figures["ratios"]) == {
+        "p99/p50 direct (goal ≤ 3)",
+        "p99/p50 direct, GC not frozen",
+        "gateway/direct p50 (goal ≤ 1.3)",
+    }

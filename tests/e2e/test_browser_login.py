@@ -25,8 +25,16 @@ BROWSER_DIR = ROOT / "tests" / "browser"
 LIBRARY = BROWSER_DIR / "node_modules" / "oidc-client-ts" / "dist" / "browser" / "oidc-client-ts.min.js"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Chromium as root in a container, with nothing reaching out to the vendor's services.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 class _SpaHandler(http.server.SimpleHTTPRequestHandler):
@@ -113,8 +121,10 @@ def test_a_standard_spa_logs_in_calls_the_gateway_refreshes_and_logs_out(stack, 
         page.evaluate("app.logout(); null")
     # The session is over: its tokens are refused and its refresh token is dead.
     eventually(lambda: gql(stack.gateway_url, "{ me { subject } }", token=renewed["access_token"])[0] == 401)
-    dead = httpx.post(f"{stack.url('identity')}/oauth/token", data={
-        "grant_type": "refresh_token", "refresh_token": renewed["refresh_token"], "client_id": "county-web"})
+    dead = httpx.post(
+        f"{stack.url('identity')}/oauth/token",
+        data={"grant_type": "refresh_token", "refresh_token": renewed["refresh_token"], "client_id": "county-web"},
+    )
     assert dead.status_code == 400
 
     complaints = [line for line in console if any(b in line for b in BLOCKERS) or line.startswith("pageerror")]

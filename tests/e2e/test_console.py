@@ -18,8 +18,16 @@ from playwright.sync_api import Page, expect, sync_playwright
 from stackutil import DEMO, PASSWORD, db_conn, running_stack
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 SHOTS = ROOT / ".data" / "test-artifacts" / "console"
 WIDE = {"width": 1280, "height": 900}
 NARROW = {"width": 390, "height": 844}  # a phone
@@ -167,8 +175,11 @@ def _tenure(token, stack):
     people = body["data"]["cadres"]["nodes"]
     recent = next(c for c in people if c["postedOn"] > cutoff)
     settled = next(c for c in people if c["postedOn"] < cutoff and c["agency"]["id"] != recent["agency"]["id"])
-    target = next(a for a in body["data"]["agencies"]["nodes"]
-                  if a["available"] > 0 and a["id"] not in (recent["agency"]["id"], settled["agency"]["id"]))
+    target = next(
+        a
+        for a in body["data"]["agencies"]["nodes"]
+        if a["available"] > 0 and a["id"] not in (recent["agency"]["id"], settled["agency"]["id"])
+    )
     return recent, settled, target
 
 
@@ -224,10 +235,16 @@ def test_dispatch_board_offers_only_allowed_actions_and_moves_an_event(stack, br
     detail = page.locator("#event-detail")
     expect(detail.locator("#event-state")).to_have_attribute("data-state", "REPORTED")
 
-    _, body = gql(stack.gateway_url, "query($id: ID!) { gridEvent(id: $id) { allowedActions } }", {"id": event_id},
-                  token=token("diankou-cc"))
+    _, body = gql(
+        stack.gateway_url,
+        "query($id: ID!) { gridEvent(id: $id) { allowedActions } }",
+        {"id": event_id},
+        token=token("diankou-cc"),
+    )
     offered = detail.locator("#event-actions [data-action]").evaluate_all("els => els.map(e => e.dataset.action)")
-    assert sorted(offered) == sorted(body["data"]["gridEvent"]["allowedActions"]) and offered  # nothing more, nothing less
+    assert (
+        sorted(offered) == sorted(body["data"]["gridEvent"]["allowedActions"]) and offered
+    )  # nothing more, nothing less
     s.shot("dispatch-reported")
 
     detail.locator("[data-action=ACCEPT]").click()
@@ -239,8 +256,12 @@ def test_dispatch_board_offers_only_allowed_actions_and_moves_an_event(stack, br
     assert lead.input_value()  # the recommended unit is chosen already
     detail.locator("button[type=submit]").click()
     expect(detail.locator("#event-state")).to_have_attribute("data-state", "DISPATCHED")
-    _, body = gql(stack.gateway_url, "query($id: ID!) { gridEvent(id: $id) { state leadUnit { id } } }", {"id": event_id},
-                  token=token("diankou-cc"))
+    _, body = gql(
+        stack.gateway_url,
+        "query($id: ID!) { gridEvent(id: $id) { state leadUnit { id } } }",
+        {"id": event_id},
+        token=token("diankou-cc"),
+    )
     assert body["data"]["gridEvent"]["state"] == "DISPATCHED" and body["data"]["gridEvent"]["leadUnit"]
     s.shot("dispatch-board")
 
@@ -257,10 +278,21 @@ def test_the_board_refreshes_itself_while_open(stack, browser, token):
     page.reload()
     expect(page.locator("#events li").first).to_be_visible()
     before = page.locator("#events li").count()
-    client = {"i": {"townshipId": DIANKOU, "matterType": "NEIGHBOUR_DISPUTE", "priority": "NORMAL",
-                    "description": "楼上漏水引发邻里纠纷", "idempotencyKey": "console-refresh-1"}}
-    status, body = gql(stack.gateway_url, "mutation($i: ReportEventInput!) { reportEvent(input: $i) { event { id } } }",
-                       client, token=token("diankou-grid"))
+    client = {
+        "i": {
+            "townshipId": DIANKOU,
+            "matterType": "NEIGHBOUR_DISPUTE",
+            "priority": "NORMAL",
+            "description": "楼上漏水引发邻里纠纷",
+            "idempotencyKey": "console-refresh-1",
+        }
+    }
+    status, body = gql(
+        stack.gateway_url,
+        "mutation($i: ReportEventInput!) { reportEvent(input: $i) { event { id } } }",
+        client,
+        token=token("diankou-grid"),
+    )
     assert status == 200 and "errors" not in body, body
     page.clock.run_for(16_000)
     expect(page.locator("#events li")).to_have_count(before + 1)
@@ -271,6 +303,7 @@ def test_round_one_excellence_up_to_the_limit_and_the_next_pick_refused(stack, b
     def projected() -> bool:
         with db_conn(stack, "assessment") as conn:
             return conn.execute("SELECT count(*) = 566 FROM roster_entry").fetchone()[0]
+
     eventually(projected, timeout=60)
     org = Session(browser, stack, "zuzhibu")
     page = org.sign_in("assessment")
@@ -282,9 +315,12 @@ def test_round_one_excellence_up_to_the_limit_and_the_next_pick_refused(stack, b
     # Both sides' scores, as the townships and the department would have entered them (distinct, so
     # no ties decide the shortlist): arranged in the database, the picks below go through the console.
     with db_conn(stack, "assessment") as conn:
-        conn.execute("""UPDATE cycle_member m SET township_score = 70 + mod(s.n, 250) * 0.1, department_score = 80
+        conn.execute(
+            """UPDATE cycle_member m SET township_score = 70 + mod(s.n, 250) * 0.1, department_score = 80
                         FROM (SELECT cadre_id, row_number() OVER (ORDER BY cadre_id) AS n FROM cycle_member) s
-                        WHERE s.cadre_id = m.cadre_id AND m.department_id = %s""", (SFJ,))
+                        WHERE s.cadre_id = m.cadre_id AND m.department_id = %s""",
+            (SFJ,),
+        )
 
     s = Session(browser, stack, "sfj-admin")
     page = s.sign_in("assessment")

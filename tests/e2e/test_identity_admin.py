@@ -17,12 +17,16 @@ USERS = [u["username"] for u in DEMO["users"]]
 OPERATIONS = {
     "users": ("query { users(first: 5) { nodes { username roleBindings { role } } } }", None),
     "serviceClients": ("query { serviceClients { nodes { clientId } } }", None),
-    "createUser": ("mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }",
-                   lambda: {"i": {"username": f"m{uuid.uuid4().hex[:10]}", "displayName": "矩阵测试",
-                                  "password": "Matrix-Pass-2026"}}),
-    "createServiceClient": ("mutation($i: CreateServiceClientInput!) { createServiceClient(input: $i) { clientSecret } }",
-                            lambda: {"i": {"clientId": f"c{uuid.uuid4().hex[:10]}", "name": "测试系统",
-                                           "scopes": ["roster:read"]}}),
+    "createUser": (
+        "mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }",
+        lambda: {
+            "i": {"username": f"m{uuid.uuid4().hex[:10]}", "displayName": "矩阵测试", "password": "Matrix-Pass-2026"}
+        },
+    ),
+    "createServiceClient": (
+        "mutation($i: CreateServiceClientInput!) { createServiceClient(input: $i) { clientSecret } }",
+        lambda: {"i": {"clientId": f"c{uuid.uuid4().hex[:10]}", "name": "测试系统", "scopes": ["roster:read"]}},
+    ),
 }
 
 
@@ -49,17 +53,27 @@ def test_revoke_role_permission_matrix(stack, gateway, user_token, username):
     """revokeRole × every role: only the county offices revoke, and a refused revocation leaves the
     binding in place."""
     admin = user_token("zuzhibu")
-    _, created = gql(gateway, "mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }",
-                     {"i": {"username": f"r{uuid.uuid4().hex[:10]}", "displayName": "撤销测试",
-                            "password": "Revoke-Pass-2026"}}, token=admin)
+    _, created = gql(
+        gateway,
+        "mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }",
+        {"i": {"username": f"r{uuid.uuid4().hex[:10]}", "displayName": "撤销测试", "password": "Revoke-Pass-2026"}},
+        token=admin,
+    )
     user_id = created["data"]["createUser"]["user"]["id"]
     township = DEMO["users"][5]["roles"][0][2]
-    _, granted = gql(gateway, "mutation($i: GrantRoleInput!) { grantRole(input: $i) { binding { id } } }",
-                     {"i": {"userId": user_id, "role": "GRID_WORKER", "scopeKind": "TOWNSHIP", "scopeId": township}},
-                     token=admin)
+    _, granted = gql(
+        gateway,
+        "mutation($i: GrantRoleInput!) { grantRole(input: $i) { binding { id } } }",
+        {"i": {"userId": user_id, "role": "GRID_WORKER", "scopeKind": "TOWNSHIP", "scopeId": township}},
+        token=admin,
+    )
     binding = granted["data"]["grantRole"]["binding"]["id"]
-    _, body = gql(gateway, "mutation($i: RevokeRoleInput!) { revokeRole(input: $i) { user { roleBindings { id } } } }",
-                  {"i": {"bindingId": binding, "reason": "调离"}}, token=user_token(username))
+    _, body = gql(
+        gateway,
+        "mutation($i: RevokeRoleInput!) { revokeRole(input: $i) { user { roleBindings { id } } } }",
+        {"i": {"bindingId": binding, "reason": "调离"}},
+        token=user_token(username),
+    )
     with db_conn(stack, "identity") as conn:
         left = conn.execute("SELECT count(*) FROM role_binding WHERE id = %s", (binding,)).fetchone()[0]
     if username in ADMINS:
@@ -77,13 +91,20 @@ def _audit_count(stack) -> int:
 
 def test_role_scope_mismatch_is_a_rule_violation_and_writes_nothing(stack, gateway, user_token):
     token = user_token("bianban")
-    _, created = gql(gateway, "mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }",
-                     {"i": {"username": f"r{uuid.uuid4().hex[:10]}", "displayName": "规则测试", "password": "Rule-Pass-2026"}},
-                     token=token)
+    _, created = gql(
+        gateway,
+        "mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }",
+        {"i": {"username": f"r{uuid.uuid4().hex[:10]}", "displayName": "规则测试", "password": "Rule-Pass-2026"}},
+        token=token,
+    )
     user_id = created["data"]["createUser"]["user"]["id"]
     before = _audit_count(stack)
-    _, body = gql(gateway, "mutation($i: GrantRoleInput!) { grantRole(input: $i) { binding { role } } }",
-                  {"i": {"userId": user_id, "role": "TOWNSHIP_ADMIN", "scopeKind": "COUNTY"}}, token=token)
+    _, body = gql(
+        gateway,
+        "mutation($i: GrantRoleInput!) { grantRole(input: $i) { binding { role } } }",
+        {"i": {"userId": user_id, "role": "TOWNSHIP_ADMIN", "scopeKind": "COUNTY"}},
+        token=token,
+    )
     assert error_codes(body) == ["RULE_VIOLATION"]
     assert body["errors"][0]["extensions"]["rule"] == "ROLE_SCOPE_MISMATCH"
     assert _audit_count(stack) == before
@@ -96,40 +117,68 @@ def test_granting_a_role_is_audited_and_shows_in_the_next_token(stack, gateway, 
 
     token = user_token("zuzhibu")
     username = f"g{uuid.uuid4().hex[:10]}"
-    _, created = gql(gateway, "mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }",
-                     {"i": {"username": username, "displayName": "授权测试", "password": "Grant-Pass-2026"}}, token=token)
+    _, created = gql(
+        gateway,
+        "mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }",
+        {"i": {"username": username, "displayName": "授权测试", "password": "Grant-Pass-2026"}},
+        token=token,
+    )
     user_id = created["data"]["createUser"]["user"]["id"]
     township = DEMO["users"][5]["roles"][0][2]
-    _, body = gql(gateway, "mutation($i: GrantRoleInput!) { grantRole(input: $i) { user { roleBindings { role scopeId } } } }",
-                  {"i": {"userId": user_id, "role": "GRID_WORKER", "scopeKind": "TOWNSHIP", "scopeId": township,
-                         "reason": "新聘网格员"}}, token=token)
+    _, body = gql(
+        gateway,
+        "mutation($i: GrantRoleInput!) { grantRole(input: $i) { user { roleBindings { role scopeId } } } }",
+        {
+            "i": {
+                "userId": user_id,
+                "role": "GRID_WORKER",
+                "scopeKind": "TOWNSHIP",
+                "scopeId": township,
+                "reason": "新聘网格员",
+            }
+        },
+        token=token,
+    )
     assert body["data"]["grantRole"]["user"]["roleBindings"] == [{"role": "GRID_WORKER", "scopeId": township}]
     with db_conn(stack, "identity") as conn:
-        row = conn.execute("SELECT actor, after, reason FROM audit_log WHERE action = 'role.grant' "
-                           "AND entity_id = %s", (user_id,)).fetchone()
+        row = conn.execute(
+            "SELECT actor, after, reason FROM audit_log WHERE action = 'role.grant' AND entity_id = %s", (user_id,)
+        ).fetchone()
     assert row[1] == {"role": "GRID_WORKER", "scope": "TOWNSHIP", "id": township} and row[2] == "新聘网格员"
     fresh = login(identity_url, username, "Grant-Pass-2026")["access_token"]
     _, me = gql(gateway, "{ me { roleBindings { role scopeId } } }", token=fresh)
     assert me["data"]["me"]["roleBindings"] == [{"role": "GRID_WORKER", "scopeId": township}]
 
 
-@pytest.mark.parametrize("variables, code", [
-    ({"first": 101}, "BAD_USER_INPUT"),
-    ({"first": 0}, "BAD_USER_INPUT"),
-    ({"first": 5, "after": "not-a-cursor!"}, "BAD_USER_INPUT"),
-    ({"first": "five"}, "BAD_USER_INPUT"),
-])
+@pytest.mark.parametrize(
+    "variables, code",
+    [
+        ({"first": 101}, "BAD_USER_INPUT"),
+        ({"first": 0}, "BAD_USER_INPUT"),
+        ({"first": 5, "after": "not-a-cursor!"}, "BAD_USER_INPUT"),
+        ({"first": "five"}, "BAD_USER_INPUT"),
+    ],
+)
 def test_bad_page_arguments_are_refused_precisely(gateway, user_token, variables, code):
-    _, body = gql(gateway, "query($first: Int, $after: String) { users(first: $first, after: $after) { nodes { id } } }",
-                  variables, token=user_token("bianban"))
+    _, body = gql(
+        gateway,
+        "query($first: Int, $after: String) { users(first: $first, after: $after) { nodes { id } } }",
+        variables,
+        token=user_token("bianban"),
+    )
     assert error_codes(body) == [code], body
 
 
 def test_users_are_paged_by_keyset_cursor(gateway, user_token):
     seen, after = [], None
     while True:
-        _, body = gql(gateway, "query($a: String) { users(first: 4, after: $a) { edges { cursor node { username } } pageInfo { hasNextPage endCursor } } }",
-                      {"a": after}, token=user_token("bianban"))
+        _, body = gql(
+            gateway,
+            "query($a: String) { users(first: 4, after: $a) { edges { cursor node { username } } pageInfo { "
+            "hasNextPage endCursor } } }",
+            {"a": after},
+            token=user_token("bianban"),
+        )
         conn = body["data"]["users"]
         seen += [e["node"]["username"] for e in conn["edges"]]
         if not conn["pageInfo"]["hasNextPage"]:
@@ -149,14 +198,21 @@ def test_bootstrap_registers_the_web_consoles_origin(stack, identity_url):
     """`kubectl apply -k` runs `python -m identity bootstrap` with CONSOLE_ORIGIN from county-config:
     afterwards the console's callback is a registered redirect of county-web (the other URIs stay),
     once, audited; an origin that is not https is refused and changes nothing."""
+
     def bootstrap(origin: str):
-        return subprocess.run([PYTHON, "-m", "identity", "bootstrap"], cwd=ROOT, capture_output=True, text=True,
-                              env={**stack.env("identity"), "CONSOLE_ORIGIN": origin})
+        return subprocess.run(
+            [PYTHON, "-m", "identity", "bootstrap"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={**stack.env("identity"), "CONSOLE_ORIGIN": origin},
+        )
 
     def registered():
         with db_conn(stack, "identity") as conn:
-            return conn.execute("SELECT redirect_uris, post_logout_redirect_uris FROM oauth_client "
-                                "WHERE client_id = 'county-web'").fetchone()
+            return conn.execute(
+                "SELECT redirect_uris, post_logout_redirect_uris FROM oauth_client WHERE client_id = 'county-web'"
+            ).fetchone()
 
     before = registered()
     for _ in range(2):  # idempotent

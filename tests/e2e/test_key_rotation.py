@@ -18,12 +18,14 @@ def _kid(token: str) -> str:
 
 def _accepted(stack, token: str) -> bool:
     return gql(stack.gateway_url, "{ me { subject } }", token=token)[0] == 200 and all(
-        gql(subgraph(stack, n), "{ __typename }", token=token)[0] == 200 for n in SUBGRAPHS)
+        gql(subgraph(stack, n), "{ __typename }", token=token)[0] == 200 for n in SUBGRAPHS
+    )
 
 
 def _refused(stack, token: str) -> bool:
     return gql(stack.gateway_url, "{ me { subject } }", token=token)[0] == 401 and all(
-        gql(subgraph(stack, n), "{ __typename }", token=token)[0] == 401 for n in SUBGRAPHS)
+        gql(subgraph(stack, n), "{ __typename }", token=token)[0] == 401 for n in SUBGRAPHS
+    )
 
 
 def test_key_rotation_keeps_old_tokens_valid_until_the_old_key_is_retired(stack, identity_url):
@@ -51,8 +53,18 @@ def test_key_rotation_keeps_old_tokens_valid_until_the_old_key_is_retired(stack,
     before = position()
     town = json.loads((demo_path() / "org.json").read_text(encoding="utf-8"))["townships"][0]["id"]
     system = client_token(identity_url, "sfj-system", "sfj-system-demo-secret", "events:report")["access_token"]
-    _, body = gql(stack.gateway_url, "mutation($i: ReportEventInput!) { reportEvent(input: $i) { created } }",
-                  {"i": {"townshipId": town, "matterType": "POLLUTION", "description": "河道异味",
-                         "idempotencyKey": f"rotation-{uuid.uuid4().hex}"}}, token=system)
+    _, body = gql(
+        stack.gateway_url,
+        "mutation($i: ReportEventInput!) { reportEvent(input: $i) { created } }",
+        {
+            "i": {
+                "townshipId": town,
+                "matterType": "POLLUTION",
+                "description": "河道异味",
+                "idempotencyKey": f"rotation-{uuid.uuid4().hex}",
+            }
+        },
+        token=system,
+    )
     assert body["data"]["reportEvent"]["created"] is True
     eventually(lambda: position() not in (None, before), timeout=20)

@@ -27,8 +27,10 @@ def test_feed_consumers_and_the_deadline_worker_are_measured(stack):
     def measured() -> bool:
         text = httpx.get(f"{stack.url('platform')}/metrics").text
         return 'feed_events_total{feed="personnel"}' in text and "deadline_sweep_seconds_count" in text
+
     eventually(measured, timeout=30)
     assert 'feed_events_total{feed="personnel"}' in httpx.get(f"{stack.url('assessment')}/metrics").text
+
     # What the lag alert reads: a recent successful poll, per feed.
     def polled() -> float:
         text = httpx.get(f"{stack.url('assessment')}/metrics").text
@@ -47,8 +49,11 @@ def test_gateway_health_and_metrics(stack):
 
 def test_request_id_travels_from_gateway_to_subgraph_logs(stack, gateway, service_token):
     rid = f"test-{uuid.uuid4().hex}"
-    resp = httpx.post(gateway, json={"query": "{ cadres(first: 1) { nodes { name assessmentRoster { status } } } }"},
-                      headers={"authorization": f"Bearer {service_token}", "x-request-id": rid})
+    resp = httpx.post(
+        gateway,
+        json={"query": "{ cadres(first: 1) { nodes { name assessmentRoster { status } } } }"},
+        headers={"authorization": f"Bearer {service_token}", "x-request-id": rid},
+    )
     assert resp.status_code == 200 and resp.headers["x-request-id"] == rid
 
     def logged(name: str) -> bool:
@@ -80,19 +85,22 @@ def test_gateway_gives_no_field_suggestions_outside_dev(gateway, service_token):
 
 def test_identity_exposes_sign_in_failures_and_signing_key_age(stack, identity_url):
     """What the CountySignInFailuresHigh and CountySigningKeyOld alerts read."""
+
     def figure(name: str) -> float:
         text = httpx.get(f"{identity_url}/metrics").text
         return float(re.search(rf"^{name} (\S+)$", text, re.M).group(1))
 
     before = figure("login_failures_total")
-    submit_login(identity_url, "bianban", "not-the-password", pkce_pair()[1],
-                 headers={"x-forwarded-for": "198.51.100.150"})
+    submit_login(
+        identity_url, "bianban", "not-the-password", pkce_pair()[1], headers={"x-forwarded-for": "198.51.100.150"}
+    )
     assert figure("login_failures_total") == before + 1
     assert figure("signing_key_age_seconds") > 0
 
 
 def test_the_platform_counts_events_on_the_boards(stack):
     """The dashboard's events by state and overdue count come from the deadline worker."""
+
     def counted() -> bool:
         text = httpx.get(f"{stack.url('platform')}/metrics").text
         return 'grid_events_open{state="REPORTED"}' in text and re.search(r"^grid_events_overdue \S+$", text, re.M)

@@ -26,8 +26,14 @@ def test_consumer_killed_mid_stream_loses_and_doubles_nothing(stack, run_prefix)
             return conn.execute("SELECT count(*) FROM roster_entry").fetchone()[0]
 
     def consume() -> subprocess.Popen:
-        return subprocess.Popen([PYTHON, "-m", "assessment", "consume"], env=env, cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        return subprocess.Popen(
+            [PYTHON, "-m", "assessment", "consume"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
     first = consume()
     try:

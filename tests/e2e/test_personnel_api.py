@@ -15,10 +15,20 @@ DEMO_CADRE = next(u for u in DEMO["users"] if u["username"] == "cadre-demo")["ca
 SENSITIVE = '{ cadre(id: "%s") { name idNumber phone birthDate age ageBand sensitiveVisible } }' % DEMO_CADRE
 
 
-@pytest.mark.parametrize("username, visible", [
-    ("bianban", True), ("zuzhibu", True), ("sfj-admin", True), ("diankou-admin", True), ("cadre-demo", True),
-    ("leader", False), ("diankou-sfs-head", False), ("diankou-cc", False), ("diankou-grid", False),
-])
+@pytest.mark.parametrize(
+    "username, visible",
+    [
+        ("bianban", True),
+        ("zuzhibu", True),
+        ("sfj-admin", True),
+        ("diankou-admin", True),
+        ("cadre-demo", True),
+        ("leader", False),
+        ("diankou-sfs-head", False),
+        ("diankou-cc", False),
+        ("diankou-grid", False),
+    ],
+)
 def test_sensitive_fields_are_masked_for_those_who_do_not_manage_the_person(gateway, user_token, username, visible):
     _, body = gql(gateway, SENSITIVE, token=user_token(username))
     cadre = body["data"]["cadre"]
@@ -44,11 +54,19 @@ MISSING = "00000000-0000-0000-0000-000000000000"
 
 # Inputs that pass the permission gate but fail right after it, so the matrix writes nothing.
 GATES = {
-    "proposeQuotaChange": (PROPOSE, {"i": {"departmentId": DEPT["sfj"], "agencyQuotas": [], "reason": " "}},
-                           {"bianban", "sfj-admin"}, "BAD_USER_INPUT"),
+    "proposeQuotaChange": (
+        PROPOSE,
+        {"i": {"departmentId": DEPT["sfj"], "agencyQuotas": [], "reason": " "}},
+        {"bianban", "sfj-admin"},
+        "BAD_USER_INPUT",
+    ),
     "decideQuotaChange": (DECIDE, {"i": {"requestId": MISSING, "approve": True}}, {"bianban"}, "NOT_FOUND"),
-    "submitAdjustments": (SUBMIT, {"i": {"departmentId": DEPT["sfj"], "effectiveDate": "2027-01-01", "reason": "x",
-                                         "items": []}}, {"sfj-admin"}, "BAD_USER_INPUT"),
+    "submitAdjustments": (
+        SUBMIT,
+        {"i": {"departmentId": DEPT["sfj"], "effectiveDate": "2027-01-01", "reason": "x", "items": []}},
+        {"sfj-admin"},
+        "BAD_USER_INPUT",
+    ),
     "reviewAdjustments": (REVIEW, {"i": {"batchId": MISSING, "approve": True}}, {"zuzhibu"}, "NOT_FOUND"),
 }
 
@@ -65,32 +83,58 @@ def test_a_rule_violation_through_the_gateway_writes_nothing(stack, gateway, use
     with db_conn(stack, "personnel") as conn:
         full = conn.execute("""
             SELECT a.id FROM agency a JOIN department d ON d.id = a.department_id
-            WHERE d.code = 'sfj' AND a.quota <= (SELECT count(*) FROM cadre c WHERE c.agency_id = a.id AND c.status = 'IN_POST')
+            WHERE d.code = 'sfj' AND a.quota <= (SELECT count(*) FROM cadre c WHERE c.agency_id = a.id AND
+              c.status = 'IN_POST')
             ORDER BY a.id LIMIT 1""").fetchone()[0]
-        before = conn.execute("SELECT (SELECT count(*) FROM adjustment), (SELECT count(*) FROM audit_log), "
-                              "(SELECT count(*) FROM outbox_event)").fetchone()
-    _, body = gql(gateway, SUBMIT, {"i": {"departmentId": DEPT["sfj"], "effectiveDate": "2026-12-01", "reason": "补员",
-                                          "items": [{"kind": "IN", "toAgencyId": str(full), "newcomer": {
-                                              "name": "沈若溪", "birthDate": "1995-04-12", "professionalLine": "人民调解"}}]}},
-                  token=user_token("sfj-admin"))
+        before = conn.execute(
+            "SELECT (SELECT count(*) FROM adjustment), (SELECT count(*) FROM audit_log), "
+            "(SELECT count(*) FROM outbox_event)"
+        ).fetchone()
+    _, body = gql(
+        gateway,
+        SUBMIT,
+        {
+            "i": {
+                "departmentId": DEPT["sfj"],
+                "effectiveDate": "2026-12-01",
+                "reason": "补员",
+                "items": [
+                    {
+                        "kind": "IN",
+                        "toAgencyId": str(full),
+                        "newcomer": {"name": "沈若溪", "birthDate": "1995-04-12", "professionalLine": "人民调解"},
+                    }
+                ],
+            }
+        },
+        token=user_token("sfj-admin"),
+    )
     assert error_codes(body) == ["RULE_VIOLATION"] and body["errors"][0]["extensions"]["rule"] == "QUOTA_EXCEEDED"
     with db_conn(stack, "personnel") as conn:
-        after = conn.execute("SELECT (SELECT count(*) FROM adjustment), (SELECT count(*) FROM audit_log), "
-                             "(SELECT count(*) FROM outbox_event)").fetchone()
+        after = conn.execute(
+            "SELECT (SELECT count(*) FROM adjustment), (SELECT count(*) FROM audit_log), "
+            "(SELECT count(*) FROM outbox_event)"
+        ).fetchone()
     assert after == before
 
 
 def test_live_vacancies_by_department_match_the_report(gateway, user_token):
-    _, body = gql(gateway, "{ vacancies(by: DEPARTMENT) { department { code quotaTotal } quota inPost vacancy fillRate } }",
-                  token=user_token("bianban"))
+    _, body = gql(
+        gateway,
+        "{ vacancies(by: DEPARTMENT) { department { code quotaTotal } quota inPost vacancy fillRate } }",
+        token=user_token("bianban"),
+    )
     rows = body["data"]["vacancies"]
     assert sum(r["quota"] for r in rows) == 597 and sum(r["inPost"] for r in rows) == 566
     assert all(r["quota"] == r["department"]["quotaTotal"] for r in rows)
 
 
 def test_an_agency_shows_its_occupancy(gateway, user_token):
-    _, body = gql(gateway, "{ agencies(first: 3) { nodes { name quota inPost incoming available vacancy } } }",
-                  token=user_token("sfj-admin"))
+    _, body = gql(
+        gateway,
+        "{ agencies(first: 3) { nodes { name quota inPost incoming available vacancy } } }",
+        token=user_token("sfj-admin"),
+    )
     for a in body["data"]["agencies"]["nodes"]:
         assert a["available"] == a["quota"] - a["inPost"] - a["incoming"] and a["vacancy"] >= 0
 
@@ -121,8 +165,12 @@ def test_an_import_with_bad_rows_reports_them_and_writes_nothing(stack, gateway,
     wb.save(out)
     with db_conn(stack, "personnel") as conn:
         before = conn.execute("SELECT count(*) FROM cadre").fetchone()[0]
-    _, body = gql(gateway, "mutation($i: ImportRosterInput!) { importRoster(input: $i) { ok created errors { row column } } }",
-                  {"i": {"contentBase64": base64.b64encode(out.getvalue()).decode()}}, token=user_token("bianban"))
+    _, body = gql(
+        gateway,
+        "mutation($i: ImportRosterInput!) { importRoster(input: $i) { ok created errors { row column } } }",
+        {"i": {"contentBase64": base64.b64encode(out.getvalue()).decode()}},
+        token=user_token("bianban"),
+    )
     result = body["data"]["importRoster"]
     assert result["ok"] is False and result["created"] == 0
     assert {(e["row"], e["column"]) for e in result["errors"]} >= {(2, "姓名"), (2, "身份证号")}
@@ -132,14 +180,28 @@ def test_an_import_with_bad_rows_reports_them_and_writes_nothing(stack, gateway,
 
 def test_one_quota_change_request_by_id(gateway, user_token):
     token = user_token("bianban")
-    _, body = gql(gateway, "query($d: ID!) { agencies(first: 1, departmentId: $d) { nodes { id quota } } }",
-                  {"d": DEPT["zhzfj"]}, token=token)
+    _, body = gql(
+        gateway,
+        "query($d: ID!) { agencies(first: 1, departmentId: $d) { nodes { id quota } } }",
+        {"d": DEPT["zhzfj"]},
+        token=token,
+    )
     agency = body["data"]["agencies"]["nodes"][0]
     _, body = gql(gateway, "{ departments(first: 50) { nodes { id quotaTotal } } }", token=token)
     total = next(d["quotaTotal"] for d in body["data"]["departments"]["nodes"] if d["id"] == DEPT["zhzfj"])
-    _, body = gql(gateway, PROPOSE, {"i": {"departmentId": DEPT["zhzfj"], "newTotal": total + 1, "reason": "查找测试",
-                                           "agencyQuotas": [{"agencyId": agency["id"], "quota": agency["quota"] + 1}]}},
-                  token=token)
+    _, body = gql(
+        gateway,
+        PROPOSE,
+        {
+            "i": {
+                "departmentId": DEPT["zhzfj"],
+                "newTotal": total + 1,
+                "reason": "查找测试",
+                "agencyQuotas": [{"agencyId": agency["id"], "quota": agency["quota"] + 1}],
+            }
+        },
+        token=token,
+    )
     request_id = body["data"]["proposeQuotaChange"]["request"]["id"]
     one = "query($id: ID!) { quotaChangeRequest(id: $id) { id } }"
     assert gql(gateway, one, {"id": request_id}, token=token)[1]["data"]["quotaChangeRequest"]["id"] == request_id
@@ -174,12 +236,20 @@ def test_roster_filters_by_status_line_enforcement_and_tenure(gateway, user_toke
 def test_adjustments_filter_by_department_agency_cadre_and_year(gateway, user_token):
     token = user_token("zuzhibu")
     q = """query($d: ID, $a: ID, $c: ID, $y: Int) { adjustments(first: 50, departmentId: $d, agencyId: $a,
-             cadreId: $c, year: $y) { nodes { id fromAgency { department { id } } toAgency { department { id } } } } }"""
-    for variables in ({"d": DEPT["sfj"]}, {"y": 2026}, {"c": DEMO_CADRE}, {"a": "00000000-0000-0000-0000-000000000000"}):
+             cadreId: $c, year: $y) { nodes { id fromAgency { department { id } } toAgency { department { id } }
+               } } }"""
+    for variables in (
+        {"d": DEPT["sfj"]},
+        {"y": 2026},
+        {"c": DEMO_CADRE},
+        {"a": "00000000-0000-0000-0000-000000000000"},
+    ):
         _, body = gql(gateway, q, variables, token=token)
         assert not body.get("errors"), (variables, body)
         if "d" in variables:
-            assert all(DEPT["sfj"] in {(n[k] or {}).get("department", {}).get("id") for k in ("fromAgency", "toAgency")}
-                       for n in body["data"]["adjustments"]["nodes"])
+            assert all(
+                DEPT["sfj"] in {(n[k] or {}).get("department", {}).get("id") for k in ("fromAgency", "toAgency")}
+                for n in body["data"]["adjustments"]["nodes"]
+            )
     _, body = gql(gateway, q, {"y": 99999}, token=token)
     assert error_codes(body) == ["BAD_USER_INPUT"]

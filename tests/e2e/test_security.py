@@ -16,16 +16,24 @@ from stackutil import DEMO, db_conn, demo_path
 
 def test_client_credentials_grant_only_the_clients_registered_scopes(identity_url):
     for scope in ("events:read api", "events:read", "api", "roster:read offline_access"):
-        resp = httpx.post(f"{identity_url}/oauth/token", data={"grant_type": "client_credentials", "scope": scope},
-                          auth=("sfj-system", "sfj-system-demo-secret"))
+        resp = httpx.post(
+            f"{identity_url}/oauth/token",
+            data={"grant_type": "client_credentials", "scope": scope},
+            auth=("sfj-system", "sfj-system-demo-secret"),
+        )
         assert resp.status_code == 400 and resp.json()["error"] == "invalid_scope", (scope, resp.text)
-    ok = httpx.post(f"{identity_url}/oauth/token", data={"grant_type": "client_credentials",
-                                                         "scope": "roster:read events:report"},
-                    auth=("sfj-system", "sfj-system-demo-secret"))
+    ok = httpx.post(
+        f"{identity_url}/oauth/token",
+        data={"grant_type": "client_credentials", "scope": "roster:read events:report"},
+        auth=("sfj-system", "sfj-system-demo-secret"),
+    )
     assert ok.status_code == 200 and ok.json()["scope"] == "roster:read events:report"
     # No scope asked: the registered ones (RFC 6749 §3.3), never more.
-    default = httpx.post(f"{identity_url}/oauth/token", data={"grant_type": "client_credentials"},
-                         auth=("sfj-system", "sfj-system-demo-secret"))
+    default = httpx.post(
+        f"{identity_url}/oauth/token",
+        data={"grant_type": "client_credentials"},
+        auth=("sfj-system", "sfj-system-demo-secret"),
+    )
     assert set(default.json()["scope"].split()) == {"roster:read", "events:report", "events:status"}
 
 
@@ -37,9 +45,12 @@ def test_a_browser_client_cannot_ask_for_the_internal_feed_scope(identity_url):
 
 def test_a_department_systems_client_cannot_be_given_the_feed_scope(gateway, user_token):
     for scopes in (["events:read"], ["roster:read", "events:read"], ["api"]):
-        _, body = gql(gateway, "mutation($i: CreateServiceClientInput!) { createServiceClient(input: $i) { clientSecret } }",
-                      {"i": {"clientId": f"c{uuid.uuid4().hex[:10]}", "name": "测试系统", "scopes": scopes}},
-                      token=user_token("bianban"))
+        _, body = gql(
+            gateway,
+            "mutation($i: CreateServiceClientInput!) { createServiceClient(input: $i) { clientSecret } }",
+            {"i": {"clientId": f"c{uuid.uuid4().hex[:10]}", "name": "测试系统", "scopes": scopes}},
+            token=user_token("bianban"),
+        )
         assert error_codes(body) == ["BAD_USER_INPUT"], (scopes, body)
 
 
@@ -69,8 +80,12 @@ def test_a_burst_of_bad_logins_keeps_identity_memory_bounded_and_is_throttled(st
     # The address is now turned away before any hashing, whatever the account.
     assert attempt(1) == 429 and attempt(2) == 429
     # Another address is unaffected, and the real user still gets in.
-    assert submit_login(identity_url, "bianban", "Demo-2026-county", challenge,
-                        headers={"x-forwarded-for": "198.51.100.77"}).status_code == 302
+    assert (
+        submit_login(
+            identity_url, "bianban", "Demo-2026-county", challenge, headers={"x-forwarded-for": "198.51.100.77"}
+        ).status_code
+        == 302
+    )
     assert httpx.get(f"{identity_url}/readyz").status_code == 200
 
 
@@ -85,9 +100,12 @@ def _subject(gateway, token) -> str:
 
 
 def _new_user(gateway, token) -> str:
-    _, body = gql(gateway, "mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }",
-                  {"i": {"username": f"sod{uuid.uuid4().hex[:10]}", "displayName": "分权测试",
-                         "password": "Duties-Pass-2026"}}, token=token)
+    _, body = gql(
+        gateway,
+        "mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }",
+        {"i": {"username": f"sod{uuid.uuid4().hex[:10]}", "displayName": "分权测试", "password": "Duties-Pass-2026"}},
+        token=token,
+    )
     return body["data"]["createUser"]["user"]["id"]
 
 
@@ -119,7 +137,9 @@ def test_county_office_role_by_its_office(stack, gateway, user_token):
         assert body["errors"][0]["extensions"]["rule"] == "COUNTY_OFFICE_ROLE_BY_ITS_OFFICE"
     assert _bindings(stack, user) == 0
     # The office itself may; and then the other office cannot revoke it.
-    _, body = gql(gateway, GRANT, {"i": {"userId": user, "role": "STAFFING_OFFICE", "scopeKind": "COUNTY"}}, token=bianban)
+    _, body = gql(
+        gateway, GRANT, {"i": {"userId": user, "role": "STAFFING_OFFICE", "scopeKind": "COUNTY"}}, token=bianban
+    )
     binding = body["data"]["grantRole"]["user"]["roleBindings"][0]["id"]
     _, body = gql(gateway, REVOKE, {"i": {"bindingId": binding}}, token=zuzhibu)
     assert body["errors"][0]["extensions"]["rule"] == "COUNTY_OFFICE_ROLE_BY_ITS_OFFICE"
@@ -139,17 +159,20 @@ def test_the_first_county_office_account_comes_from_an_audited_command(stack, id
     out = stack.manage("identity", "bootstrap-admin", username, "STAFFING_OFFICE", "首位编办管理员")
     assert f"{username} holds STAFFING_OFFICE" in out
     with db_conn(stack, "identity") as conn:
-        actor, kind = conn.execute("SELECT actor, actor_kind FROM audit_log WHERE action = 'role.bootstrap' "
-                                   "ORDER BY seq DESC LIMIT 1").fetchone()
+        actor, kind = conn.execute(
+            "SELECT actor, actor_kind FROM audit_log WHERE action = 'role.bootstrap' ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
     assert kind == "operator" and actor.startswith("cli:")
     from helpers import login
 
     token = login(identity_url, username, "Bootstrap-Pass-2026")["access_token"]
     assert gql(stack.gateway_url, "{ me { roleBindings { role } } }", token=token)[1]["data"]["me"]["roleBindings"] == [
-        {"role": "STAFFING_OFFICE"}]
+        {"role": "STAFFING_OFFICE"}
+    ]
 
 
 # --- cost of a single request ------------------------------------------------------------------
+
 
 def test_aliases_are_limited_at_the_gateway_and_in_each_subgraph(stack, gateway, user_token):
     token = user_token("bianban")
@@ -225,28 +248,90 @@ PROBES = [  # (who, query, variables)
     ("bianban", "query($s: String) { users(search: $s) { nodes { id } } }", {"s": "a\x00b"}),
     ("bianban", "query($a: String) { users(first: 2, after: $a) { nodes { id } } }", {"a": "\x00"}),
     ("bianban", "query($a: String) { cadres(first: 2, after: $a) { nodes { id } } }", {"a": _b64(b"[" * 3000)}),
-    ("bianban", "query($a: String) { cadres(first: 2, after: $a) { nodes { id } } }", {"a": _b64(b'["a\\u0000", "x"]')}),
-    ("bianban", "query($a: String) { cadres(first: 2, after: $a) { nodes { id } } }", {"a": _b64(b'[{"x": [1]}, "x"]')}),
-    ("sfj-admin", "mutation($i: UpdateProfessionalInfoInput!) { updateProfessionalInfo(input: $i) { id } }",
-     {"i": {"cadreId": DEMO_CADRE, "rank": "科" * 41}}),
-    ("sfj-admin", "mutation($i: UpdateProfessionalInfoInput!) { updateProfessionalInfo(input: $i) { id } }",
-     {"i": {"cadreId": DEMO_CADRE, "enforcementCertNo": "9" * 41}}),
-    ("bianban", "query($d: ID!) { quotaProposal(departmentId: $d, weights: {population: 1e279}, method: LARGEST_REMAINDER) { total } }",
-     {"d": SFJ}),
-    ("bianban", "query($d: ID!) { quotaProposal(departmentId: $d, weights: {population: 1}, method: LARGEST_REMAINDER, minimumPerAgency: -3517) { total } }",
-     {"d": SFJ}),
-    ("bianban", "query($d: ID!) { quotaProposal(departmentId: $d, weights: {population: 1}, method: LARGEST_REMAINDER, total: -314) { total } }",
-     {"d": SFJ}),
-    ("bianban", "query($d: ID!, $w: Float!) { quotaProposal(departmentId: $d, weights: {area: $w}, method: LARGEST_REMAINDER) { total } }",
-     {"d": SFJ, "w": 123456789012345678901234567890.5}),
-    ("diankou-admin", "mutation($t: ID!, $n: String!) { setCommandCentre(input: {townshipId: $t, name: $n}) { id } }",
-     {"t": DIANKOU, "n": "指挥\x00室"}),
-    ("diankou-grid", REPORT, {"i": {"townshipId": DIANKOU, "matterType": "NEIGHBOUR_DISPUTE", "description": "纠纷\x00"}}),
-    ("diankou-grid", REPORT, {"i": {"townshipId": DIANKOU, "matterType": "NEIGHBOUR_DISPUTE", "description": "纠纷",
-                                    "location": "村口\x00", "attachments": [{"name": "a\x00.jpg", "ref": "oss://b/k"}]}}),
-    ("diankou-grid", REPORT, {"i": {"townshipId": DIANKOU, "matterType": "NEIGHBOUR_DISPUTE", "description": "纠纷",
-                                    "attachments": [{"name": "a.jpg", "ref": "javascript:alert(1)"}]}}),
-    ("diankou-grid", REPORT, {"i": {"townshipId": DIANKOU, "matterType": "NEIGHBOUR_DISPUTE", "description": "x" * 30000}}),
+    (
+        "bianban",
+        "query($a: String) { cadres(first: 2, after: $a) { nodes { id } } }",
+        {"a": _b64(b'["a\\u0000", "x"]')},
+    ),
+    (
+        "bianban",
+        "query($a: String) { cadres(first: 2, after: $a) { nodes { id } } }",
+        {"a": _b64(b'[{"x": [1]}, "x"]')},
+    ),
+    (
+        "sfj-admin",
+        "mutation($i: UpdateProfessionalInfoInput!) { updateProfessionalInfo(input: $i) { id } }",
+        {"i": {"cadreId": DEMO_CADRE, "rank": "科" * 41}},
+    ),
+    (
+        "sfj-admin",
+        "mutation($i: UpdateProfessionalInfoInput!) { updateProfessionalInfo(input: $i) { id } }",
+        {"i": {"cadreId": DEMO_CADRE, "enforcementCertNo": "9" * 41}},
+    ),
+    (
+        "bianban",
+        "query($d: ID!) { quotaProposal(departmentId: $d, weights: {population: 1e279}, method: LARGEST_REMAINDER) { "
+        "total } }",
+        {"d": SFJ},
+    ),
+    (
+        "bianban",
+        "query($d: ID!) { quotaProposal(departmentId: $d, weights: {population: 1}, method: LARGEST_REMAINDER, "
+        "minimumPerAgency: -3517) { total } }",
+        {"d": SFJ},
+    ),
+    (
+        "bianban",
+        "query($d: ID!) { quotaProposal(departmentId: $d, weights: {population: 1}, method: LARGEST_REMAINDER, "
+        "total: -314) { total } }",
+        {"d": SFJ},
+    ),
+    (
+        "bianban",
+        "query($d: ID!, $w: Float!) { quotaProposal(departmentId: $d, weights: {area: $w}, method: "
+        "LARGEST_REMAINDER) { total } }",
+        {"d": SFJ, "w": 123456789012345678901234567890.5},
+    ),
+    (
+        "diankou-admin",
+        "mutation($t: ID!, $n: String!) { setCommandCentre(input: {townshipId: $t, name: $n}) { id } }",
+        {"t": DIANKOU, "n": "指挥\x00室"},
+    ),
+    (
+        "diankou-grid",
+        REPORT,
+        {"i": {"townshipId": DIANKOU, "matterType": "NEIGHBOUR_DISPUTE", "description": "纠纷\x00"}},
+    ),
+    (
+        "diankou-grid",
+        REPORT,
+        {
+            "i": {
+                "townshipId": DIANKOU,
+                "matterType": "NEIGHBOUR_DISPUTE",
+                "description": "纠纷",
+                "location": "村口\x00",
+                "attachments": [{"name": "a\x00.jpg", "ref": "oss://b/k"}],
+            }
+        },
+    ),
+    (
+        "diankou-grid",
+        REPORT,
+        {
+            "i": {
+                "townshipId": DIANKOU,
+                "matterType": "NEIGHBOUR_DISPUTE",
+                "description": "纠纷",
+                "attachments": [{"name": "a.jpg", "ref": "javascript:alert(1)"}],
+            }
+        },
+    ),
+    (
+        "diankou-grid",
+        REPORT,
+        {"i": {"townshipId": DIANKOU, "matterType": "NEIGHBOUR_DISPUTE", "description": "x" * 30000}},
+    ),
 ]
 
 
@@ -260,16 +345,30 @@ def test_bad_input_is_a_clear_error_never_a_server_error(stack, gateway, user_to
 
 def test_a_lone_surrogate_is_bad_input(gateway, user_token):
     # JSON can carry what UTF-8 cannot: "\ud800" alone.
-    resp = httpx.post(gateway, content=b'{"query": "query($s: String) { users(search: $s) { nodes { id } } }", '
-                                       b'"variables": {"s": "a\\ud800b"}}',
-                      headers={"content-type": "application/json", "authorization": f"Bearer {user_token('bianban')}"})
+    resp = httpx.post(
+        gateway,
+        content=b'{"query": "query($s: String) { users(search: $s) { nodes { id } } }", '
+        b'"variables": {"s": "a\\ud800b"}}',
+        headers={"content-type": "application/json", "authorization": f"Bearer {user_token('bianban')}"},
+    )
     assert resp.status_code < 500 and error_codes(resp.json()) == ["BAD_USER_INPUT"], resp.text
 
 
 def test_a_department_systems_key_with_a_nul_is_bad_input(gateway, identity_url):
     system = client_token(identity_url, "sfj-system", "sfj-system-demo-secret", "events:report")["access_token"]
-    _, body = gql(gateway, REPORT, {"i": {"townshipId": DIANKOU, "matterType": "NEIGHBOUR_DISPUTE",
-                                          "description": "纠纷", "idempotencyKey": "k\x00"}}, token=system)
+    _, body = gql(
+        gateway,
+        REPORT,
+        {
+            "i": {
+                "townshipId": DIANKOU,
+                "matterType": "NEIGHBOUR_DISPUTE",
+                "description": "纠纷",
+                "idempotencyKey": "k\x00",
+            }
+        },
+        token=system,
+    )
     assert error_codes(body) == ["BAD_USER_INPUT"], body
 
 
@@ -283,19 +382,30 @@ def _row_counts(stack) -> dict:
 
 # --- one request, one transaction ---------------------------------------------------------------
 
+
 def test_a_document_of_mutations_commits_whole_or_not_at_all(stack, gateway, user_token):
     token = user_token("bianban")
-    _, body = gql(gateway, "query($d: ID!) { agencies(first: 1, departmentId: $d) { nodes { id quota } } }", {"d": SFJ},
-                  token=token)
+    _, body = gql(
+        gateway,
+        "query($d: ID!) { agencies(first: 1, departmentId: $d) { nodes { id quota } } }",
+        {"d": SFJ},
+        token=token,
+    )
     agency = body["data"]["agencies"]["nodes"][0]
     _, body = gql(gateway, "{ departments(first: 50) { nodes { id quotaTotal } } }", token=token)
     total = next(d["quotaTotal"] for d in body["data"]["departments"]["nodes"] if d["id"] == SFJ)
     document = """mutation($p: ProposeQuotaChangeInput!, $d: DecideQuotaChangeInput!) {
       proposeQuotaChange(input: $p) { request { id } }
       decideQuotaChange(input: $d) { request { id } } }"""
-    variables = {"p": {"departmentId": SFJ, "newTotal": total + 1, "reason": "整体提交测试",
-                       "agencyQuotas": [{"agencyId": agency["id"], "quota": agency["quota"] + 1}]},
-                 "d": {"requestId": str(uuid.uuid4()), "approve": True}}
+    variables = {
+        "p": {
+            "departmentId": SFJ,
+            "newTotal": total + 1,
+            "reason": "整体提交测试",
+            "agencyQuotas": [{"agencyId": agency["id"], "quota": agency["quota"] + 1}],
+        },
+        "d": {"requestId": str(uuid.uuid4()), "approve": True},
+    }
 
     def requests() -> int:
         with db_conn(stack, "personnel") as conn:
@@ -314,26 +424,46 @@ def test_a_document_of_mutations_commits_whole_or_not_at_all(stack, gateway, use
 
 # --- who sees what ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("username, sees", [
-    ("zuzhibu", True), ("leader", True), ("sfj-admin", True), ("diankou-admin", True), ("cadre-demo", True),
-    ("diankou-cc", False), ("diankou-grid", False), ("diankou-sfs-head", False), ("bianban", False),
-])
+
+@pytest.mark.parametrize(
+    "username, sees",
+    [
+        ("zuzhibu", True),
+        ("leader", True),
+        ("sfj-admin", True),
+        ("diankou-admin", True),
+        ("cadre-demo", True),
+        ("diankou-cc", False),
+        ("diankou-grid", False),
+        ("diankou-sfs-head", False),
+        ("bianban", False),
+    ],
+)
 def test_grades_only_for_the_assessment_audience(gateway, user_token, username, sees):
-    _, body = gql(gateway, '{ cadre(id: "%s") { name assessmentResults { year grade } } }' % DEMO_CADRE,
-                  token=user_token(username))
+    _, body = gql(
+        gateway,
+        '{ cadre(id: "%s") { name assessmentResults { year grade } } }' % DEMO_CADRE,
+        token=user_token(username),
+    )
     cadre = body["data"]["cadre"]
     assert cadre is not None and (cadre["assessmentResults"] is not None) is sees, body
 
 
 def test_grades_are_not_for_service_tokens(gateway, service_token):
-    _, body = gql(gateway, '{ cadres(first: 3) { nodes { assessmentResults { grade } } } }', token=service_token)
+    _, body = gql(gateway, "{ cadres(first: 3) { nodes { assessmentResults { grade } } } }", token=service_token)
     assert all(n["assessmentResults"] is None for n in body["data"]["cadres"]["nodes"]), body
 
 
 def test_concurrent_retries_with_one_idempotency_key_return_the_first_event(stack, gateway, identity_url):
     system = client_token(identity_url, "sfj-system", "sfj-system-demo-secret", "events:report")["access_token"]
-    variables = {"i": {"townshipId": DIANKOU, "matterType": "NEIGHBOUR_DISPUTE", "description": "并发重试",
-                       "idempotencyKey": f"race-{uuid.uuid4().hex}"}}
+    variables = {
+        "i": {
+            "townshipId": DIANKOU,
+            "matterType": "NEIGHBOUR_DISPUTE",
+            "description": "并发重试",
+            "idempotencyKey": f"race-{uuid.uuid4().hex}",
+        }
+    }
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
         answers = list(pool.map(lambda _: gql(gateway, REPORT, variables, token=system), range(4)))
     assert all(status == 200 and not body.get("errors") for status, body in answers), answers
@@ -343,33 +473,50 @@ def test_concurrent_retries_with_one_idempotency_key_return_the_first_event(stac
 
 
 def test_acting_on_another_townships_event_reveals_nothing(gateway, user_token):
-    _, body = gql(gateway, REPORT, {"i": {"townshipId": DIANKOU, "matterType": "NEIGHBOUR_DISPUTE",
-                                          "description": "他镇事件"}}, token=user_token("diankou-grid"))
+    _, body = gql(
+        gateway,
+        REPORT,
+        {"i": {"townshipId": DIANKOU, "matterType": "NEIGHBOUR_DISPUTE", "description": "他镇事件"}},
+        token=user_token("diankou-grid"),
+    )
     event = body["data"]["reportEvent"]["event"]["id"]
     act = "mutation($i: EventActionInput!) { actOnEvent(input: $i) { state } }"
     answers = []
     for target in (event, str(uuid.uuid4())):
         for action in ("ACCEPT", "SIGN", "VERIFY_PASS"):
-            _, body = gql(gateway, act, {"i": {"eventId": target, "action": action}}, token=user_token("fengqiao-admin"))
-            answers.append((error_codes(body), body["errors"][0]["message"], body["errors"][0]["extensions"].get("allowed")))
+            _, body = gql(
+                gateway, act, {"i": {"eventId": target, "action": action}}, token=user_token("fengqiao-admin")
+            )
+            answers.append(
+                (error_codes(body), body["errors"][0]["message"], body["errors"][0]["extensions"].get("allowed"))
+            )
     # The same answer for a real event in any state-dependent action and for an id that does not exist.
     assert len(set(map(repr, answers))) == 1 and answers[0][0] == ["NOT_FOUND"], answers
 
 
 # --- accounts and codes ---------------------------------------------------------------------------
 
+
 def test_a_deactivated_user_cannot_sign_in_or_refresh_and_their_tokens_die(stack, gateway, identity_url, user_token):
     from helpers import eventually, login, refresh
 
     admin = user_token("bianban")
     username = f"leave{uuid.uuid4().hex[:8]}"
-    _, body = gql(gateway, "mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }",
-                  {"i": {"username": username, "displayName": "离职测试", "password": "Leaving-Pass-2026"}}, token=admin)
+    _, body = gql(
+        gateway,
+        "mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }",
+        {"i": {"username": username, "displayName": "离职测试", "password": "Leaving-Pass-2026"}},
+        token=admin,
+    )
     user_id = body["data"]["createUser"]["user"]["id"]
     tokens = login(identity_url, username, "Leaving-Pass-2026")
     assert gql(gateway, "{ me { subject } }", token=tokens["access_token"])[0] == 200
-    _, body = gql(gateway, "mutation($i: DeactivateUserInput!) { deactivateUser(input: $i) { user { active } } }",
-                  {"i": {"userId": user_id, "reason": "调出本县"}}, token=admin)
+    _, body = gql(
+        gateway,
+        "mutation($i: DeactivateUserInput!) { deactivateUser(input: $i) { user { active } } }",
+        {"i": {"userId": user_id, "reason": "调出本县"}},
+        token=admin,
+    )
     assert body["data"]["deactivateUser"]["user"]["active"] is False, body
     assert refresh(identity_url, tokens["refresh_token"]).status_code == 400
     eventually(lambda: gql(gateway, "{ me { subject } }", token=tokens["access_token"])[0] == 401)
@@ -388,9 +535,16 @@ def _code(identity_url: str) -> tuple[str, str]:
 def _exchange(identity_url: str, code: str, verifier: str) -> httpx.Response:
     from helpers import REDIRECT
 
-    return httpx.post(f"{identity_url}/oauth/token", data={
-        "grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT,
-        "client_id": "county-web", "code_verifier": verifier})
+    return httpx.post(
+        f"{identity_url}/oauth/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": REDIRECT,
+            "client_id": "county-web",
+            "code_verifier": verifier,
+        },
+    )
 
 
 def test_a_code_dies_after_a_failed_pkce_attempt(identity_url):
@@ -424,10 +578,15 @@ def test_a_bulk_export_of_personal_data_is_audited(stack, gateway, user_token):
 
 
 def test_a_failed_client_authentication_is_audited(stack, identity_url):
-    resp = httpx.post(f"{identity_url}/oauth/token", data={"grant_type": "client_credentials"},
-                      auth=("sfj-system", "not-the-secret"), headers={"x-forwarded-for": "198.51.100.99"})
+    resp = httpx.post(
+        f"{identity_url}/oauth/token",
+        data={"grant_type": "client_credentials"},
+        auth=("sfj-system", "not-the-secret"),
+        headers={"x-forwarded-for": "198.51.100.99"},
+    )
     assert resp.status_code == 401
     with db_conn(stack, "identity") as conn:
-        row = conn.execute("SELECT reason FROM audit_log WHERE action = 'client.auth_failure' "
-                           "ORDER BY seq DESC LIMIT 1").fetchone()
+        row = conn.execute(
+            "SELECT reason FROM audit_log WHERE action = 'client.auth_failure' ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
     assert row == ("from 198.51.100.99",)

@@ -29,8 +29,9 @@ class _Receiver(http.server.BaseHTTPRequestHandler):
         request = ExportTraceServiceRequest()
         request.ParseFromString(body)
         for resource_spans in request.resource_spans:
-            service = next((a.value.string_value for a in resource_spans.resource.attributes
-                            if a.key == "service.name"), "?")
+            service = next(
+                (a.value.string_value for a in resource_spans.resource.attributes if a.key == "service.name"), "?"
+            )
             for scope_spans in resource_spans.scope_spans:
                 for span in scope_spans.spans:
                     attributes = {a.key: a.value.string_value for a in span.attributes}
@@ -42,16 +43,20 @@ class _Receiver(http.server.BaseHTTPRequestHandler):
             return str(next(iter(v.values()), "")) if v else ""
 
         for resource_spans in request.get("resourceSpans", []):
-            attrs = {a["key"]: value(a.get("value", {})) for a in resource_spans.get("resource", {}).get("attributes", [])}
+            attrs = {
+                a["key"]: value(a.get("value", {})) for a in resource_spans.get("resource", {}).get("attributes", [])
+            }
             for scope_spans in resource_spans.get("scopeSpans", []):
                 for span in scope_spans.get("spans", []):
                     attributes = {a["key"]: value(a.get("value", {})) for a in span.get("attributes", [])}
-                    self.spans.append((span["traceId"].lower(), attrs.get("service.name", "?"), span["name"], attributes))
+                    self.spans.append(
+                        (span["traceId"].lower(), attrs.get("service.name", "?"), span["name"], attributes)
+                    )
 
     def _body(self) -> bytes:
         if self.headers.get("transfer-encoding", "").lower() == "chunked":
             chunks = []
-            while (size := int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)):
+            while size := int(self.rfile.readline().split(b";")[0].strip() or b"0", 16):
                 chunks.append(self.rfile.read(size))
                 self.rfile.readline()
             self.rfile.readline()
@@ -87,9 +92,12 @@ def traced_stack(database_url, run_prefix):
 def test_a_federated_query_is_one_trace_across_gateway_subgraphs_and_sql(traced_stack):
     token = login(traced_stack.url("identity"), "diankou-admin", PASSWORD)["access_token"]
     trace_id = secrets.token_hex(16)
-    status, body = gql(traced_stack.gateway_url,
-                       "{ cadres(first: 3) { nodes { name township { name commandCentreName } } } }",
-                       token=token, headers={"traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-01"})
+    status, body = gql(
+        traced_stack.gateway_url,
+        "{ cadres(first: 3) { nodes { name township { name commandCentreName } } } }",
+        token=token,
+        headers={"traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-01"},
+    )
     assert status == 200 and not body.get("errors"), body
 
     def mine():
@@ -105,10 +113,20 @@ def test_a_federated_query_is_one_trace_across_gateway_subgraphs_and_sql(traced_
     spans = mine()
     services = {service for _, service, _, _ in spans}
     assert {"personnel", "platform"} <= services, spans
-    everyone = {(svc, name) for _, svc, name, _ in _Receiver.spans if svc not in ("personnel", "platform", "identity", "assessment")}
-    assert services - {"personnel", "platform", "identity", "assessment"}, f"no gateway span: {services}; others: {sorted(everyone)[:20]}"
-    db_spans = [(t[:8], svc, n, sorted(a)[:6]) for t, svc, n, a in _Receiver.spans if any(k.startswith("db.") for k in a)]
-    assert any(any(k.startswith("db.") for k in a) for _, _, _, a in spans), f"no SQL span in the trace; elsewhere: {db_spans[:5]}; names: {[(s[1], s[2]) for s in spans][:30]}"
+    everyone = {
+        (svc, name)
+        for _, svc, name, _ in _Receiver.spans
+        if svc not in ("personnel", "platform", "identity", "assessment")
+    }
+    assert services - {"personnel", "platform", "identity", "assessment"}, (
+        f"no gateway span: {services}; others: {sorted(everyone)[:20]}"
+    )
+    db_spans = [
+        (t[:8], svc, n, sorted(a)[:6]) for t, svc, n, a in _Receiver.spans if any(k.startswith("db.") for k in a)
+    ]
+    assert any(any(k.startswith("db.") for k in a) for _, _, _, a in spans), (
+        f"no SQL span in the trace; elsewhere: {db_spans[:5]}; names: {[(s[1], s[2]) for s in spans][:30]}"
+    )
 
     # The subgraph's log line for that request carries the same trace id.
     log = (traced_stack.log_dir / "personnel.log").read_text(encoding="utf-8").splitlines()

@@ -47,11 +47,14 @@ def test_database_rotation_is_refused_when_keys_come_from_a_secret(tmp_path):
         keys.retire(None, key["kid"], settings=settings)
 
 
-@pytest.mark.parametrize("content", [
-    {"keys": []},
-    {"active": "nope", "keys": "REPLACE"},
-    {"active": "k", "keys": [{"kid": "k", "kty": "RSA", "n": "x", "e": "AQAB"}]},  # public only
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        {"keys": []},
+        {"active": "nope", "keys": "REPLACE"},
+        {"active": "k", "keys": [{"kid": "k", "kty": "RSA", "n": "x", "e": "AQAB"}]},  # public only
+    ],
+)
 def test_a_malformed_key_file_is_refused(tmp_path, content):
     if content.get("keys") == "REPLACE":
         content["keys"] = [keys.generate_private_jwk()]

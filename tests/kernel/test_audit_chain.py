@@ -15,8 +15,16 @@ ACTOR = Actor("u-1", "user")
 async def _write(sessionmaker, n: int) -> None:
     async with sessionmaker() as session:
         for i in range(n):
-            await audit.record(session, actor=ACTOR, action="quota.change", entity_type="Agency", entity_id=f"a{i}",
-                               before={"quota": i}, after={"quota": i + 1, "名称": "店口司法所"}, reason="编办批复")
+            await audit.record(
+                session,
+                actor=ACTOR,
+                action="quota.change",
+                entity_type="Agency",
+                entity_id=f"a{i}",
+                before={"quota": i},
+                after={"quota": i + 1, "名称": "店口司法所"},
+                reason="编办批复",
+            )
         await session.commit()
 
 

@@ -47,6 +47,7 @@ SCHEMA = gql.schema(query=Query)
 @pytest.fixture
 def run(engine):
     """Executes a document with the kernel's extensions and a real request Context."""
+
     async def call(query: str, variables: dict | None = None, *, scopes=("api",), environment="test"):
         CALLS.clear()
         principal = Principal(subject="u", kind="user", client_id="c", token_id="t", scopes=frozenset(scopes))
@@ -56,6 +57,7 @@ def run(engine):
         codes = [(e.extensions or {}).get("code") for e in result.errors or []]
         details = " ".join(str((e.extensions or {}).get("detail", "")) for e in result.errors or [])
         return codes, details
+
     return call
 
 
@@ -81,21 +83,26 @@ async def test_one_export_per_request(run):
     assert codes == ["BAD_USER_INPUT"] and CALLS == []
 
 
-@pytest.mark.parametrize("query, variables", [
-    ('{ echo(text: "a\\u0000b") }', None),
-    ("query($t: String!) { echo(text: $t) }", {"t": "a\x00b"}),
-    ("query($t: String!) { echo(text: $t) }", {"t": "a\ud800b"}),
-    ("query($t: String!) { echo(text: $t) }", {"t": "x" * 20_001}),
-    ("{ echo(ratio: 1e279) }", None),
-    ("query($r: Float!) { echo(ratio: $r) }", {"r": 1e13}),
-])
+@pytest.mark.parametrize(
+    "query, variables",
+    [
+        ('{ echo(text: "a\\u0000b") }', None),
+        ("query($t: String!) { echo(text: $t) }", {"t": "a\x00b"}),
+        ("query($t: String!) { echo(text: $t) }", {"t": "a\ud800b"}),
+        ("query($t: String!) { echo(text: $t) }", {"t": "x" * 20_001}),
+        ("{ echo(ratio: 1e279) }", None),
+        ("query($r: Float!) { echo(ratio: $r) }", {"r": 1e13}),
+    ],
+)
 async def test_text_and_numbers_nothing_can_store(run, query, variables):
     codes, _ = await run(query, variables)
     assert codes == ["BAD_USER_INPUT"] and CALLS == []
 
 
 async def test_ordinary_text_and_numbers_pass(run):
-    assert await run("query($t: String!, $r: Float!) { echo(text: $t, ratio: $r) }", {"t": "店口镇 " * 100, "r": 0.7191}) == ([], "")
+    assert await run(
+        "query($t: String!, $r: Float!) { echo(text: $t, ratio: $r) }", {"t": "店口镇 " * 100, "r": 0.7191}
+    ) == ([], "")
 
 
 async def test_scopes_per_root_field(run):

@@ -27,18 +27,27 @@ class Query:
         return "y"
 
 
-POLICY = {"openField": access.signed_in("anyone"),
-          "officeField": access.roles(Role.STAFFING_OFFICE, summary="编办")}
+POLICY = {"openField": access.signed_in("anyone"), "officeField": access.roles(Role.STAFFING_OFFICE, summary="编办")}
 
 
 def _ctx(engine, principal: Principal) -> Context:
-    return Context(request=None, principal=principal, settings=ServiceSettings(environment="test"),
-                   sessionmaker=db.make_sessionmaker(engine))
+    return Context(
+        request=None,
+        principal=principal,
+        settings=ServiceSettings(environment="test"),
+        sessionmaker=db.make_sessionmaker(engine),
+    )
 
 
 def _person(*roles: Role) -> Principal:
-    return Principal(subject="u", kind="user", client_id="c", token_id="t", scopes=frozenset({"api"}),
-                     bindings=tuple(RoleBinding(r, ScopeKind.COUNTY, None) for r in roles))
+    return Principal(
+        subject="u",
+        kind="user",
+        client_id="c",
+        token_id="t",
+        scopes=frozenset({"api"}),
+        bindings=tuple(RoleBinding(r, ScopeKind.COUNTY, None) for r in roles),
+    )
 
 
 def test_a_root_field_without_a_declared_policy_stops_the_schema():
@@ -56,7 +65,9 @@ async def test_the_declared_policy_gates_the_resolver(engine):
     CALLS.clear()
     result = await schema.execute("{ officeField }", context_value=_ctx(engine, _person(Role.TOWNSHIP_ADMIN)))
     assert [e.extensions["code"] for e in result.errors] == ["FORBIDDEN"] and CALLS == []
-    result = await schema.execute("{ officeField openField }", context_value=_ctx(engine, _person(Role.STAFFING_OFFICE)))
+    result = await schema.execute(
+        "{ officeField openField }", context_value=_ctx(engine, _person(Role.STAFFING_OFFICE))
+    )
     assert not result.errors and result.data == {"officeField": "y", "openField": "x"}
 
 

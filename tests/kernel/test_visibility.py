@@ -16,13 +16,21 @@ from servicekit.principal import ROLE_SCOPE, Principal, Role, RoleBinding
 
 ROWS = Table("rows", MetaData(), Column("department_id", UUID), Column("township_id", UUID))
 D, T = uuid.UUID(int=1), uuid.UUID(int=2)
-READERS = {Role.DEPARTMENT_ADMIN: lambda ids: ROWS.c.department_id.in_(ids),
-           (Role.TOWNSHIP_ADMIN, Role.COMMAND_CENTRE): lambda ids: ROWS.c.township_id.in_(ids)}
+READERS = {
+    Role.DEPARTMENT_ADMIN: lambda ids: ROWS.c.department_id.in_(ids),
+    (Role.TOWNSHIP_ADMIN, Role.COMMAND_CENTRE): lambda ids: ROWS.c.township_id.in_(ids),
+}
 
 
 def who(*bindings: tuple[Role, uuid.UUID | None]) -> Principal:
-    return Principal(subject="u", kind="user", client_id="c", token_id="t", scopes=frozenset({"api"}),
-                     bindings=tuple(RoleBinding(r, ROLE_SCOPE[r], str(i) if i else None) for r, i in bindings))
+    return Principal(
+        subject="u",
+        kind="user",
+        client_id="c",
+        token_id="t",
+        scopes=frozenset({"api"}),
+        bindings=tuple(RoleBinding(r, ROLE_SCOPE[r], str(i) if i else None) for r, i in bindings),
+    )
 
 
 def sql(cond) -> str:
@@ -31,8 +39,9 @@ def sql(cond) -> str:
 
 def test_the_county_sees_everything_and_each_side_its_own():
     assert visibility.scoped(who((Role.ORG_DEPARTMENT, None)), READERS, denied="x") is None
-    assert sql(visibility.scoped(who((Role.DEPARTMENT_ADMIN, D)), READERS, denied="x")) == \
-        f"rows.department_id IN ('{D}')"
+    assert (
+        sql(visibility.scoped(who((Role.DEPARTMENT_ADMIN, D)), READERS, denied="x")) == f"rows.department_id IN ('{D}')"
+    )
     both = sql(visibility.scoped(who((Role.DEPARTMENT_ADMIN, D), (Role.COMMAND_CENTRE, T)), READERS, denied="x"))
     assert both == f"rows.department_id IN ('{D}') OR rows.township_id IN ('{T}')"
 

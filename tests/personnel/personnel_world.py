@@ -50,9 +50,14 @@ async def session(personnel_settings):
 def person(role: Role, scope_id: uuid.UUID | str | None = None, subject: str = "u") -> Principal:
     from servicekit.principal import ROLE_SCOPE
 
-    return Principal(subject=f"{subject}-{role.value.lower()}", kind="user", client_id="county-web", token_id="t",
-                     bindings=(RoleBinding(role, ROLE_SCOPE[role], str(scope_id) if scope_id else None),),
-                     scopes=frozenset({"api"}))
+    return Principal(
+        subject=f"{subject}-{role.value.lower()}",
+        kind="user",
+        client_id="county-web",
+        token_id="t",
+        bindings=(RoleBinding(role, ROLE_SCOPE[role], str(scope_id) if scope_id else None),),
+        scopes=frozenset({"api"}),
+    )
 
 
 STAFFING = person(Role.STAFFING_OFFICE)
@@ -68,7 +73,6 @@ def township_admin(code: str) -> Principal:
     return person(Role.TOWNSHIP_ADMIN, TOWN[code])
 
 
-
 async def with_room(session, dept: str, exclude: set | None = None) -> list:
     """Agencies of a department with at least one available place, most room first."""
     from sqlalchemy import select
@@ -78,12 +82,16 @@ async def with_room(session, dept: str, exclude: set | None = None) -> list:
 
     ids = (await session.scalars(select(Agency.id).where(Agency.department_id == DEPT[dept]))).all()
     occ = await vacancies.occupancy(session, list(ids))
-    return [o.agency_id for o in sorted(occ.values(), key=lambda o: (-o.available, str(o.agency_id)))
-            if o.available > 0 and o.agency_id not in (exclude or set())]
+    return [
+        o.agency_id
+        for o in sorted(occ.values(), key=lambda o: (-o.available, str(o.agency_id)))
+        if o.available > 0 and o.agency_id not in (exclude or set())
+    ]
 
 
-async def cadre_in(session, dept: str, *, min_years: float | None = None, max_years: float | None = None,
-                   exclude=()) -> Cadre:
+async def cadre_in(
+    session, dept: str, *, min_years: float | None = None, max_years: float | None = None, exclude=()
+) -> Cadre:
     stmt = select(Cadre).where(Cadre.department_id == DEPT[dept], Cadre.status == "IN_POST").order_by(Cadre.id)
     for c in (await session.scalars(stmt)).all():
         years = (today() - c.posted_on).days / 365.2425

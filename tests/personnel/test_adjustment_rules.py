@@ -40,9 +40,22 @@ async def full_agency(session, dept: str):
 
 
 async def transfer(session, cadre, to, *, when=TODAY, reason_exception=None, who=None):
-    return await adj.submit(session, who or dept_admin("sfj"), department_id=cadre.department_id, effective_date=when,
-                            reason="工作需要", items=[Item("TRANSFER", cadre_id=cadre.id, from_agency_id=cadre.agency_id,
-                                                      to_agency_id=to, tenure_exception_reason=reason_exception)])
+    return await adj.submit(
+        session,
+        who or dept_admin("sfj"),
+        department_id=cadre.department_id,
+        effective_date=when,
+        reason="工作需要",
+        items=[
+            Item(
+                "TRANSFER",
+                cadre_id=cadre.id,
+                from_agency_id=cadre.agency_id,
+                to_agency_id=to,
+                tenure_exception_reason=reason_exception,
+            )
+        ],
+    )
 
 
 async def test_a_transfer_takes_effect_after_review_and_moves_the_person(session):
@@ -57,8 +70,11 @@ async def test_a_transfer_takes_effect_after_review_and_moves_the_person(session
     moved = await session.get(Cadre, cadre.id)
     target = await session.get(Agency, to)
     assert (moved.agency_id, moved.township_id, moved.posted_on) == (to, target.township_id, TODAY)
-    event = (await session.scalars(select(OutboxEvent).where(OutboxEvent.aggregate_id == str(cadre.id))
-                                   .order_by(OutboxEvent.id.desc()))).first()
+    event = (
+        await session.scalars(
+            select(OutboxEvent).where(OutboxEvent.aggregate_id == str(cadre.id)).order_by(OutboxEvent.id.desc())
+        )
+    ).first()
     assert event.type == "cadre.moved" and event.payload["from"]["agency_id"] == str(origin)
 
 
@@ -81,13 +97,21 @@ async def test_rule_already_effective(session):
     rows = await transfer(session, cadre, to)
     await adj.org_review(session, ORG_DEPT, batch_id=rows[0].batch_id, approve=True, note=None)
     await adj.make_effective(session, dept_admin("sfj"), batch_id=rows[0].batch_id)
-    moves = (await session.scalars(select(OutboxEvent).where(OutboxEvent.aggregate_id == str(cadre.id),
-                                                             OutboxEvent.type == "cadre.moved"))).all()
+    moves = (
+        await session.scalars(
+            select(OutboxEvent).where(OutboxEvent.aggregate_id == str(cadre.id), OutboxEvent.type == "cadre.moved")
+        )
+    ).all()
     with pytest.raises(RuleViolation) as err:
         await adj.make_effective(session, ORG_DEPT, batch_id=rows[0].batch_id)
     assert err.value.rule == "ALREADY_EFFECTIVE"
-    assert len((await session.scalars(select(OutboxEvent).where(OutboxEvent.aggregate_id == str(cadre.id),
-                                                                OutboxEvent.type == "cadre.moved"))).all()) == len(moves)
+    assert len(
+        (
+            await session.scalars(
+                select(OutboxEvent).where(OutboxEvent.aggregate_id == str(cadre.id), OutboxEvent.type == "cadre.moved")
+            )
+        ).all()
+    ) == len(moves)
 
 
 async def test_rule_not_approved(session):
@@ -110,8 +134,14 @@ async def test_rule_not_yet_effective(session):
 async def test_rule_quota_exceeded(session):
     full = await full_agency(session, "sfj")
     with pytest.raises(RuleViolation) as err:
-        await adj.submit(session, dept_admin("sfj"), department_id=DEPT["sfj"], effective_date=TODAY, reason="补员",
-                         items=[Item("IN", to_agency_id=full, newcomer=NEWCOMER)])
+        await adj.submit(
+            session,
+            dept_admin("sfj"),
+            department_id=DEPT["sfj"],
+            effective_date=TODAY,
+            reason="补员",
+            items=[Item("IN", to_agency_id=full, newcomer=NEWCOMER)],
+        )
     assert err.value.rule == "QUOTA_EXCEEDED"
     assert await session.scalar(select(func.count()).select_from(Adjustment)) == 0
 
@@ -120,9 +150,15 @@ async def test_rule_quota_exceeded_counts_every_arrival_of_a_reshuffle(session):
     target = (await with_room(session, "zhzfj"))[-1]  # the agency with the least room
     room = (await vacancies.occupancy(session, [target]))[target].available
     with pytest.raises(RuleViolation) as err:
-        await adj.submit(session, dept_admin("zhzfj"), department_id=DEPT["zhzfj"], effective_date=TODAY, reason="集中补员",
-                         reshuffle=True, items=[Item("IN", to_agency_id=target, newcomer={**NEWCOMER, "name": f"新人{i}"})
-                                                for i in range(room + 1)])
+        await adj.submit(
+            session,
+            dept_admin("zhzfj"),
+            department_id=DEPT["zhzfj"],
+            effective_date=TODAY,
+            reason="集中补员",
+            reshuffle=True,
+            items=[Item("IN", to_agency_id=target, newcomer={**NEWCOMER, "name": f"新人{i}"}) for i in range(room + 1)],
+        )
     assert err.value.rule == "QUOTA_EXCEEDED"
 
 
@@ -130,14 +166,27 @@ async def test_a_swap_between_two_full_agencies_fits_the_quota(session):
     a, b = agency_id("sfj", "wuxie"), agency_id("sfj", "tongshan")
     people = {}
     for agency in (a, b):
-        people[agency] = (await session.scalars(select(Cadre).where(Cadre.agency_id == agency, Cadre.status == "IN_POST")
-                                                .order_by(Cadre.posted_on))).first()
-    rows = await adj.submit(session, dept_admin("sfj"), department_id=DEPT["sfj"], effective_date=TODAY, reason="交流",
-                            reshuffle=True, items=[
-                                Item("TRANSFER", cadre_id=people[a].id, from_agency_id=a, to_agency_id=b,
-                                     tenure_exception_reason="交流任职"),
-                                Item("TRANSFER", cadre_id=people[b].id, from_agency_id=b, to_agency_id=a,
-                                     tenure_exception_reason="交流任职")])
+        people[agency] = (
+            await session.scalars(
+                select(Cadre).where(Cadre.agency_id == agency, Cadre.status == "IN_POST").order_by(Cadre.posted_on)
+            )
+        ).first()
+    rows = await adj.submit(
+        session,
+        dept_admin("sfj"),
+        department_id=DEPT["sfj"],
+        effective_date=TODAY,
+        reason="交流",
+        reshuffle=True,
+        items=[
+            Item(
+                "TRANSFER", cadre_id=people[a].id, from_agency_id=a, to_agency_id=b, tenure_exception_reason="交流任职"
+            ),
+            Item(
+                "TRANSFER", cadre_id=people[b].id, from_agency_id=b, to_agency_id=a, tenure_exception_reason="交流任职"
+            ),
+        ],
+    )
     assert len(rows) == 2
 
 
@@ -146,12 +195,24 @@ async def test_rule_one_round_per_year(session):
     to = await other_agency_with_room(session, "sfj", first)
     await transfer(session, first, to)
     with pytest.raises(RuleViolation) as err:
-        await adj.submit(session, dept_admin("sfj"), department_id=DEPT["sfj"], effective_date=TODAY, reason="补员",
-                         items=[Item("IN", to_agency_id=to, newcomer=NEWCOMER)])
+        await adj.submit(
+            session,
+            dept_admin("sfj"),
+            department_id=DEPT["sfj"],
+            effective_date=TODAY,
+            reason="补员",
+            items=[Item("IN", to_agency_id=to, newcomer=NEWCOMER)],
+        )
     assert err.value.rule == "ONE_ROUND_PER_YEAR"
     # Next calendar year the agency may be adjusted again.
-    rows = await adj.submit(session, dept_admin("sfj"), department_id=DEPT["sfj"], effective_date=NEXT_YEAR,
-                            reason="补员", items=[Item("IN", to_agency_id=to, newcomer=NEWCOMER)])
+    rows = await adj.submit(
+        session,
+        dept_admin("sfj"),
+        department_id=DEPT["sfj"],
+        effective_date=NEXT_YEAR,
+        reason="补员",
+        items=[Item("IN", to_agency_id=to, newcomer=NEWCOMER)],
+    )
     assert rows[0].status == "SUBMITTED"
 
 
@@ -167,30 +228,51 @@ async def test_rule_min_tenure_2y(session):
 async def test_rule_min_tenure_2y_applies_to_leaving_the_township(session):
     cadre = await cadre_in(session, "sfj", max_years=1.5)
     with pytest.raises(RuleViolation) as err:
-        await adj.submit(session, dept_admin("sfj"), department_id=DEPT["sfj"], effective_date=TODAY, reason="回原单位",
-                         items=[Item("OUT", cadre_id=cadre.id, from_agency_id=cadre.agency_id)])
+        await adj.submit(
+            session,
+            dept_admin("sfj"),
+            department_id=DEPT["sfj"],
+            effective_date=TODAY,
+            reason="回原单位",
+            items=[Item("OUT", cadre_id=cadre.id, from_agency_id=cadre.agency_id)],
+        )
     assert err.value.rule == "MIN_TENURE_2Y"
 
 
 async def test_rule_tenure_exception_not_approved_then_reported(session):
     cadre = await cadre_in(session, "sfj", max_years=1.5)
-    rows = await transfer(session, cadre, await other_agency_with_room(session, "sfj", cadre),
-                          reason_exception="店口镇急需调解骨干")
+    rows = await transfer(
+        session, cadre, await other_agency_with_room(session, "sfj", cadre), reason_exception="店口镇急需调解骨干"
+    )
     with pytest.raises(RuleViolation) as err:
         await adj.org_review(session, ORG_DEPT, batch_id=rows[0].batch_id, approve=True, note=None)
     assert err.value.rule == "TENURE_EXCEPTION_NOT_APPROVED"
-    await adj.org_review(session, ORG_DEPT, batch_id=rows[0].batch_id, approve=True, note="同意例外",
-                         approve_tenure_exception=True)
+    await adj.org_review(
+        session, ORG_DEPT, batch_id=rows[0].batch_id, approve=True, note="同意例外", approve_tenure_exception=True
+    )
     page = await adj.list_adjustments(session, STAFFING, first=10, after=None, tenure_exceptions_only=True)
     assert [r.id for r in page.items] == [rows[0].id]
 
 
 async def _head_change(session, town="diankou"):
     agency = agency_id("sfj", town)
-    cadre = (await session.scalars(select(Cadre).where(Cadre.agency_id == agency, Cadre.status == "IN_POST")
-                                   .order_by(Cadre.id))).first()
-    return await adj.submit(session, dept_admin("sfj"), department_id=DEPT["sfj"], effective_date=TODAY, reason="所长任命",
-                            items=[Item("HEAD_CHANGE", cadre_id=cadre.id, to_agency_id=agency)]), cadre, agency
+    cadre = (
+        await session.scalars(
+            select(Cadre).where(Cadre.agency_id == agency, Cadre.status == "IN_POST").order_by(Cadre.id)
+        )
+    ).first()
+    return (
+        await adj.submit(
+            session,
+            dept_admin("sfj"),
+            department_id=DEPT["sfj"],
+            effective_date=TODAY,
+            reason="所长任命",
+            items=[Item("HEAD_CHANGE", cadre_id=cadre.id, to_agency_id=agency)],
+        ),
+        cadre,
+        agency,
+    )
 
 
 async def test_rule_head_needs_township_opinion(session):
@@ -212,19 +294,34 @@ async def test_rule_head_needs_township_opinion(session):
 async def test_a_township_that_disagrees_stops_a_head_change(session):
     rows, _, _ = await _head_change(session, "paitou")
     await adj.org_review(session, ORG_DEPT, batch_id=rows[0].batch_id, approve=True, note=None)
-    await adj.township_opinion(session, township_admin("paitou"), adjustment_id=rows[0].id, agree=False,
-                               note="该同志不熟悉本镇情况")
+    await adj.township_opinion(
+        session, township_admin("paitou"), adjustment_id=rows[0].id, agree=False, note="该同志不熟悉本镇情况"
+    )
     assert rows[0].status == "REJECTED"
 
 
 async def _reshuffle(session):
     a, b = agency_id("zhzfj", "diankou"), agency_id("zhzfj", "fengqiao")
-    people = [(await session.scalars(select(Cadre).where(Cadre.agency_id == x, Cadre.status == "IN_POST")
-                                     .order_by(Cadre.posted_on))).first() for x in (a, b)]
-    rows = await adj.submit(session, dept_admin("zhzfj"), department_id=DEPT["zhzfj"], effective_date=TODAY,
-                            reason="执法中队集中轮岗", reshuffle=True, items=[
-                                Item("TRANSFER", cadre_id=people[0].id, from_agency_id=a, to_agency_id=b),
-                                Item("TRANSFER", cadre_id=people[1].id, from_agency_id=b, to_agency_id=a)])
+    people = [
+        (
+            await session.scalars(
+                select(Cadre).where(Cadre.agency_id == x, Cadre.status == "IN_POST").order_by(Cadre.posted_on)
+            )
+        ).first()
+        for x in (a, b)
+    ]
+    rows = await adj.submit(
+        session,
+        dept_admin("zhzfj"),
+        department_id=DEPT["zhzfj"],
+        effective_date=TODAY,
+        reason="执法中队集中轮岗",
+        reshuffle=True,
+        items=[
+            Item("TRANSFER", cadre_id=people[0].id, from_agency_id=a, to_agency_id=b),
+            Item("TRANSFER", cadre_id=people[1].id, from_agency_id=b, to_agency_id=a),
+        ],
+    )
     return rows, people, (a, b)
 
 
@@ -251,16 +348,23 @@ async def test_rule_reshuffle_needs_three_party(session):
 async def test_one_disagreement_in_the_three_party_review_stops_the_reshuffle(session):
     rows, _, _ = await _reshuffle(session)
     await adj.org_review(session, ORG_DEPT, batch_id=rows[0].batch_id, approve=True, note=None)
-    await adj.three_party_review(session, township_admin("fengqiao"), batch_id=rows[0].batch_id, agree=False,
-                                 note="影响执法力量")
+    await adj.three_party_review(
+        session, township_admin("fengqiao"), batch_id=rows[0].batch_id, agree=False, note="影响执法力量"
+    )
     assert {r.status for r in rows} == {"REJECTED"}
 
 
 @pytest.mark.parametrize("who", [township_admin("diankou"), ORG_DEPT, STAFFING, LEADER, dept_admin("zhzfj")])
 async def test_only_the_department_submits_its_adjustments(session, who):
     with pytest.raises(Forbidden):
-        await adj.submit(session, who, department_id=DEPT["sfj"], effective_date=TODAY, reason="x",
-                         items=[Item("IN", to_agency_id=agency_id("sfj", "diankou"), newcomer=NEWCOMER)])
+        await adj.submit(
+            session,
+            who,
+            department_id=DEPT["sfj"],
+            effective_date=TODAY,
+            reason="x",
+            items=[Item("IN", to_agency_id=agency_id("sfj", "diankou"), newcomer=NEWCOMER)],
+        )
 
 
 @pytest.mark.parametrize("who", [dept_admin("sfj"), STAFFING, township_admin("diankou"), LEADER])
@@ -274,8 +378,14 @@ async def test_only_the_organisation_department_reviews(session, who):
 async def test_approved_arrivals_hold_their_places(session):
     target = (await with_room(session, "scjgj"))[0]
     before = (await vacancies.occupancy(session, [target]))[target]
-    rows = await adj.submit(session, dept_admin("scjgj"), department_id=DEPT["scjgj"], effective_date=NEXT_YEAR,
-                            reason="补员", items=[Item("IN", to_agency_id=target, newcomer={**NEWCOMER, "professional_line": "食品安全"})])
+    rows = await adj.submit(
+        session,
+        dept_admin("scjgj"),
+        department_id=DEPT["scjgj"],
+        effective_date=NEXT_YEAR,
+        reason="补员",
+        items=[Item("IN", to_agency_id=target, newcomer={**NEWCOMER, "professional_line": "食品安全"})],
+    )
     assert (await vacancies.occupancy(session, [target]))[target].available == before.available  # submitted only
     await adj.org_review(session, ORG_DEPT, batch_id=rows[0].batch_id, approve=True, note=None)
     after = (await vacancies.occupancy(session, [target]))[target]

@@ -10,13 +10,18 @@ from hypothesis import strategies as st
 
 from personnel.apportion import METHODS, ApportionError, apportion, township_scores
 
-weights_st = st.dictionaries(st.text(min_size=1, max_size=4), st.floats(min_value=0, max_value=1e6, allow_nan=False),
-                             min_size=1, max_size=15)
+weights_st = st.dictionaries(
+    st.text(min_size=1, max_size=4), st.floats(min_value=0, max_value=1e6, allow_nan=False), min_size=1, max_size=15
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(weights=weights_st, extra=st.integers(min_value=0, max_value=300), minimum=st.integers(min_value=0, max_value=3),
-       method=st.sampled_from(METHODS))
+@given(
+    weights=weights_st,
+    extra=st.integers(min_value=0, max_value=300),
+    minimum=st.integers(min_value=0, max_value=3),
+    method=st.sampled_from(METHODS),
+)
 def test_apportionment_properties(weights, extra, minimum, method):
     floor = max(minimum, 1) if method == "HUNTINGTON_HILL" else minimum
     total = floor * len(weights) + extra
@@ -48,6 +53,7 @@ def test_a_minimum_the_total_cannot_cover_is_refused():
 
 
 def test_township_scores_weight_each_factor_by_its_share():
-    scores = township_scores({"x": {"population": 300, "area": 10}, "y": {"population": 100, "area": 30}},
-                             {"population": 0.5, "area": 0.5})
+    scores = township_scores(
+        {"x": {"population": 300, "area": 10}, "y": {"population": 100, "area": 30}}, {"population": 0.5, "area": 0.5}
+    )
     assert scores == pytest.approx({"x": 0.5 * 0.75 + 0.5 * 0.25, "y": 0.5 * 0.25 + 0.5 * 0.75})

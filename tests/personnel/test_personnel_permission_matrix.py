@@ -33,22 +33,40 @@ from personnel.calendar import today
 from personnel.models import Agency, Cadre
 from servicekit.principal import Principal, Role, RoleBinding, ScopeKind
 
-SERVICE = Principal(subject="sfj-system", kind="service", client_id="sfj-system", token_id="t",
-                    scopes=frozenset({"roster:read"}), department_id=str(DEPT["sfj"]))
+SERVICE = Principal(
+    subject="sfj-system",
+    kind="service",
+    client_id="sfj-system",
+    token_id="t",
+    scopes=frozenset({"roster:read"}),
+    department_id=str(DEPT["sfj"]),
+)
 
 
 def roles(cadre: Cadre, agency: uuid.UUID) -> dict[str, Principal]:
     """One principal per role, scoped around the cadre the operations are about."""
     town = str(cadre.township_id)
     return {
-        "STAFFING_OFFICE": STAFFING, "ORG_DEPARTMENT": ORG_DEPT, "LEADERSHIP": LEADER,
-        "DEPARTMENT_ADMIN(own)": dept_admin("sfj"), "DEPARTMENT_ADMIN(other)": dept_admin("zhzfj"),
+        "STAFFING_OFFICE": STAFFING,
+        "ORG_DEPARTMENT": ORG_DEPT,
+        "LEADERSHIP": LEADER,
+        "DEPARTMENT_ADMIN(own)": dept_admin("sfj"),
+        "DEPARTMENT_ADMIN(other)": dept_admin("zhzfj"),
         "TOWNSHIP_ADMIN(own)": person(Role.TOWNSHIP_ADMIN, town),
-        "TOWNSHIP_ADMIN(other)": person(Role.TOWNSHIP_ADMIN, TOWN["tongshan"] if town != str(TOWN["tongshan"]) else TOWN["wuxie"]),
-        "AGENCY_HEAD": person(Role.AGENCY_HEAD, agency), "COMMAND_CENTRE": person(Role.COMMAND_CENTRE, town),
+        "TOWNSHIP_ADMIN(other)": person(
+            Role.TOWNSHIP_ADMIN, TOWN["tongshan"] if town != str(TOWN["tongshan"]) else TOWN["wuxie"]
+        ),
+        "AGENCY_HEAD": person(Role.AGENCY_HEAD, agency),
+        "COMMAND_CENTRE": person(Role.COMMAND_CENTRE, town),
         "GRID_WORKER": person(Role.GRID_WORKER, town),
-        "CADRE(self)": Principal(subject="c", kind="user", client_id="w", token_id="t", scopes=frozenset({"api"}),
-                                 bindings=(RoleBinding(Role.CADRE, ScopeKind.SELF, str(cadre.id)),)),
+        "CADRE(self)": Principal(
+            subject="c",
+            kind="user",
+            client_id="w",
+            token_id="t",
+            scopes=frozenset({"api"}),
+            bindings=(RoleBinding(Role.CADRE, ScopeKind.SELF, str(cadre.id)),),
+        ),
         "SERVICE": SERVICE,
     }
 
@@ -62,15 +80,27 @@ def _xlsx() -> bytes:
 
 
 async def _head_change(s, cadre):
-    return await adjustments.submit(s, dept_admin("sfj"), department_id=DEPT["sfj"], effective_date=today(), reason="任命",
-                                    items=[Item("HEAD_CHANGE", cadre_id=cadre.id, to_agency_id=cadre.agency_id)])
+    return await adjustments.submit(
+        s,
+        dept_admin("sfj"),
+        department_id=DEPT["sfj"],
+        effective_date=today(),
+        reason="任命",
+        items=[Item("HEAD_CHANGE", cadre_id=cadre.id, to_agency_id=cadre.agency_id)],
+    )
 
 
 async def _transfer(s, cadre, reshuffle=False):
     to = await other_agency_with_room(s, "sfj", cadre)
-    return await adjustments.submit(s, dept_admin("sfj"), department_id=DEPT["sfj"], effective_date=today(), reason="交流",
-                                    reshuffle=reshuffle,
-                                    items=[Item("TRANSFER", cadre_id=cadre.id, from_agency_id=cadre.agency_id, to_agency_id=to)])
+    return await adjustments.submit(
+        s,
+        dept_admin("sfj"),
+        department_id=DEPT["sfj"],
+        effective_date=today(),
+        reason="交流",
+        reshuffle=reshuffle,
+        items=[Item("TRANSFER", cadre_id=cadre.id, from_agency_id=cadre.agency_id, to_agency_id=to)],
+    )
 
 
 async def _shift(s):
@@ -82,56 +112,114 @@ async def _shift(s):
 
 # operation: (allowed roles, prepare(session, cadre) -> state, attempt(session, who, cadre, state))
 OPERATIONS = {
-    "proposeQuotaChange": ({"STAFFING_OFFICE", "DEPARTMENT_ADMIN(own)"}, lambda s, c: _shift(s),
-                           lambda s, w, c, st: quotas.propose(s, w, department_id=DEPT["sfj"], new_total=None,
-                                                              agency_quotas=st, reason="调剂")),
-    "decideQuotaChange": ({"STAFFING_OFFICE"},
-                          lambda s, c: _shift(s),
-                          None),  # prepared below (needs a request)
-    "submitAdjustments": ({"DEPARTMENT_ADMIN(own)"}, lambda s, c: _noop(),
-                          lambda s, w, c, st: adjustments.submit(s, w, department_id=DEPT["sfj"], effective_date=today(),
-                                                                 reason="任命", items=[Item("HEAD_CHANGE", cadre_id=c.id,
-                                                                                            to_agency_id=c.agency_id)])),
-    "reviewAdjustments": ({"ORG_DEPARTMENT"}, lambda s, c: _transfer(s, c),
-                          lambda s, w, c, st: adjustments.org_review(s, w, batch_id=st[0].batch_id, approve=True, note=None)),
+    "proposeQuotaChange": (
+        {"STAFFING_OFFICE", "DEPARTMENT_ADMIN(own)"},
+        lambda s, c: _shift(s),
+        lambda s, w, c, st: quotas.propose(
+            s, w, department_id=DEPT["sfj"], new_total=None, agency_quotas=st, reason="调剂"
+        ),
+    ),
+    "decideQuotaChange": ({"STAFFING_OFFICE"}, lambda s, c: _shift(s), None),  # prepared below (needs a request)
+    "submitAdjustments": (
+        {"DEPARTMENT_ADMIN(own)"},
+        lambda s, c: _noop(),
+        lambda s, w, c, st: adjustments.submit(
+            s,
+            w,
+            department_id=DEPT["sfj"],
+            effective_date=today(),
+            reason="任命",
+            items=[Item("HEAD_CHANGE", cadre_id=c.id, to_agency_id=c.agency_id)],
+        ),
+    ),
+    "reviewAdjustments": (
+        {"ORG_DEPARTMENT"},
+        lambda s, c: _transfer(s, c),
+        lambda s, w, c, st: adjustments.org_review(s, w, batch_id=st[0].batch_id, approve=True, note=None),
+    ),
     "giveTownshipOpinion": ({"TOWNSHIP_ADMIN(own)"}, None, None),
     "reviewReshuffle": ({"ORG_DEPARTMENT", "STAFFING_OFFICE", "TOWNSHIP_ADMIN(own)"}, None, None),
     "makeAdjustmentsEffective": ({"DEPARTMENT_ADMIN(own)", "ORG_DEPARTMENT"}, None, None),
-    "issueReminders": ({"STAFFING_OFFICE"}, lambda s, c: _noop(),
-                       lambda s, w, c, st: reminders.issue(s, w, deadline=today() + dt.timedelta(days=9), note=None)),
+    "issueReminders": (
+        {"STAFFING_OFFICE"},
+        lambda s, c: _noop(),
+        lambda s, w, c, st: reminders.issue(s, w, deadline=today() + dt.timedelta(days=9), note=None),
+    ),
     "answerReminder": ({"DEPARTMENT_ADMIN(own)"}, None, None),
-    "lockRoster": ({"STAFFING_OFFICE"}, lambda s, c: _noop(),
-                   lambda s, w, c, st: snapshots.lock(s, w, period="2031", note=None)),
-    "createRegion": ({"STAFFING_OFFICE"}, lambda s, c: _noop(),
-                     lambda s, w, c, st: regions.create(s, w, name="测试片区", model="ONE_PLUS_X", hub_township_id=TOWN["caota"],
-                                                        satellite_ids=[TOWN["huangshan"]], reason=None)),
-    "recommendCadreAction": ({"TOWNSHIP_ADMIN(own)"}, lambda s, c: _noop(),
-                             lambda s, w, c, st: recommendations.recommend(s, w, cadre_id=c.id, kind="DISMISS", reasons="x")),
+    "lockRoster": (
+        {"STAFFING_OFFICE"},
+        lambda s, c: _noop(),
+        lambda s, w, c, st: snapshots.lock(s, w, period="2031", note=None),
+    ),
+    "createRegion": (
+        {"STAFFING_OFFICE"},
+        lambda s, c: _noop(),
+        lambda s, w, c, st: regions.create(
+            s,
+            w,
+            name="测试片区",
+            model="ONE_PLUS_X",
+            hub_township_id=TOWN["caota"],
+            satellite_ids=[TOWN["huangshan"]],
+            reason=None,
+        ),
+    ),
+    "recommendCadreAction": (
+        {"TOWNSHIP_ADMIN(own)"},
+        lambda s, c: _noop(),
+        lambda s, w, c, st: recommendations.recommend(s, w, cadre_id=c.id, kind="DISMISS", reasons="x"),
+    ),
     "decideRecommendation": ({"DEPARTMENT_ADMIN(own)"}, None, None),
-    "updateDailyManagement": ({"TOWNSHIP_ADMIN(own)"}, lambda s, c: _noop(),
-                              lambda s, w, c, st: profile.update_daily(s, w, cadre_id=c.id, status="ON_LEAVE", phone=None,
-                                                                       political_status=None, reason=None)),
-    "updateProfessionalInfo": ({"DEPARTMENT_ADMIN(own)"}, lambda s, c: _noop(),
-                               lambda s, w, c, st: profile.update_professional(
-                                   s, w, cadre_id=c.id, professional_line="法律服务", rank=None, education=None,
-                                   enforcement_cert_no=None, enforcement_cert_expiry=None, reason=None)),
-    "importRoster": ({"STAFFING_OFFICE"}, lambda s, c: _noop(),
-                     lambda s, w, c, st: excel.import_roster(s, w, _xlsx())),
-    "fileTrainingPlan": ({"DEPARTMENT_ADMIN(own)"}, lambda s, c: _noop(),
-                         lambda s, w, c, st: development.file_plan(s, w, owner_kind="DEPARTMENT", owner_id=DEPT["sfj"],
-                                                                   year=today().year, title="计划", content="内容")),
-    "pairMentor": ({"DEPARTMENT_ADMIN(own)"}, lambda s, c: cadre_in(s, "sfj", exclude={c.id}),
-                   lambda s, w, c, st: development.pair_mentor(s, w, mentor_id=st.id, mentee_id=c.id)),
-    "recommendForCareer": ({"DEPARTMENT_ADMIN(own)", "TOWNSHIP_ADMIN(own)"}, lambda s, c: _noop(),
-                           lambda s, w, c, st: development.recommend(s, w, cadre_id=c.id, target="RESERVE", reasons="好")),
-    "decideCareerRecommendation": ({"ORG_DEPARTMENT"},
-                                   lambda s, c: development.recommend(s, dept_admin("sfj"), cadre_id=c.id, target="RESERVE",
-                                                                      reasons="好"),
-                                   lambda s, w, c, st: development.decide_recommendation(s, w, recommendation_id=st.id,
-                                                                                         approve=True, note=None)),
-    "proposeMiddlePost": ({"TOWNSHIP_ADMIN(own)"}, lambda s, c: _noop(),
-                          lambda s, w, c, st: development.propose_middle_post(s, w, cadre_id=c.id, post="副主任",
-                                                                              concurrent=True)),
+    "updateDailyManagement": (
+        {"TOWNSHIP_ADMIN(own)"},
+        lambda s, c: _noop(),
+        lambda s, w, c, st: profile.update_daily(
+            s, w, cadre_id=c.id, status="ON_LEAVE", phone=None, political_status=None, reason=None
+        ),
+    ),
+    "updateProfessionalInfo": (
+        {"DEPARTMENT_ADMIN(own)"},
+        lambda s, c: _noop(),
+        lambda s, w, c, st: profile.update_professional(
+            s,
+            w,
+            cadre_id=c.id,
+            professional_line="法律服务",
+            rank=None,
+            education=None,
+            enforcement_cert_no=None,
+            enforcement_cert_expiry=None,
+            reason=None,
+        ),
+    ),
+    "importRoster": ({"STAFFING_OFFICE"}, lambda s, c: _noop(), lambda s, w, c, st: excel.import_roster(s, w, _xlsx())),
+    "fileTrainingPlan": (
+        {"DEPARTMENT_ADMIN(own)"},
+        lambda s, c: _noop(),
+        lambda s, w, c, st: development.file_plan(
+            s, w, owner_kind="DEPARTMENT", owner_id=DEPT["sfj"], year=today().year, title="计划", content="内容"
+        ),
+    ),
+    "pairMentor": (
+        {"DEPARTMENT_ADMIN(own)"},
+        lambda s, c: cadre_in(s, "sfj", exclude={c.id}),
+        lambda s, w, c, st: development.pair_mentor(s, w, mentor_id=st.id, mentee_id=c.id),
+    ),
+    "recommendForCareer": (
+        {"DEPARTMENT_ADMIN(own)", "TOWNSHIP_ADMIN(own)"},
+        lambda s, c: _noop(),
+        lambda s, w, c, st: development.recommend(s, w, cadre_id=c.id, target="RESERVE", reasons="好"),
+    ),
+    "decideCareerRecommendation": (
+        {"ORG_DEPARTMENT"},
+        lambda s, c: development.recommend(s, dept_admin("sfj"), cadre_id=c.id, target="RESERVE", reasons="好"),
+        lambda s, w, c, st: development.decide_recommendation(s, w, recommendation_id=st.id, approve=True, note=None),
+    ),
+    "proposeMiddlePost": (
+        {"TOWNSHIP_ADMIN(own)"},
+        lambda s, c: _noop(),
+        lambda s, w, c, st: development.propose_middle_post(s, w, cadre_id=c.id, post="副主任", concurrent=True),
+    ),
     "consentMiddlePost": ({"DEPARTMENT_ADMIN(own)"}, None, None),
 }
 
@@ -141,8 +229,9 @@ async def _noop():
 
 
 async def _prepare_decide_quota(s, c):
-    return await quotas.propose(s, STAFFING, department_id=DEPT["sfj"], new_total=None, agency_quotas=await _shift(s),
-                                reason="调剂")
+    return await quotas.propose(
+        s, STAFFING, department_id=DEPT["sfj"], new_total=None, agency_quotas=await _shift(s), reason="调剂"
+    )
 
 
 async def _prepare_opinion(s, c):
@@ -164,37 +253,52 @@ async def _prepare_effective(s, c):
 
 
 async def _prepare_answer(s, c):
-    return (await reminders.issue(s, STAFFING, deadline=today() + dt.timedelta(days=9), note=None,
-                                  department_ids=[DEPT["sfj"]]))[1][0]
+    return (
+        await reminders.issue(
+            s, STAFFING, deadline=today() + dt.timedelta(days=9), note=None, department_ids=[DEPT["sfj"]]
+        )
+    )[1][0]
 
 
 async def _prepare_decide_rec(s, c):
     town = str(c.township_id)
-    return await recommendations.recommend(s, person(Role.TOWNSHIP_ADMIN, town), cadre_id=c.id, kind="DISMISS", reasons="x")
+    return await recommendations.recommend(
+        s, person(Role.TOWNSHIP_ADMIN, town), cadre_id=c.id, kind="DISMISS", reasons="x"
+    )
 
 
 async def _prepare_consent(s, c):
-    return await development.propose_middle_post(s, person(Role.TOWNSHIP_ADMIN, str(c.township_id)), cadre_id=c.id,
-                                                 post="副主任", concurrent=True)
+    return await development.propose_middle_post(
+        s, person(Role.TOWNSHIP_ADMIN, str(c.township_id)), cadre_id=c.id, post="副主任", concurrent=True
+    )
 
 
 PREPARED = {
-    "decideQuotaChange": (_prepare_decide_quota,
-                          lambda s, w, c, st: quotas.decide(s, w, request_id=st.id, approve=True, note=None)),
-    "giveTownshipOpinion": (_prepare_opinion,
-                            lambda s, w, c, st: adjustments.township_opinion(s, w, adjustment_id=st[0].id, agree=True,
-                                                                             note=None)),
-    "reviewReshuffle": (_prepare_reshuffle,
-                        lambda s, w, c, st: adjustments.three_party_review(s, w, batch_id=st[0].batch_id, agree=True,
-                                                                           note=None)),
-    "makeAdjustmentsEffective": (_prepare_effective,
-                                 lambda s, w, c, st: adjustments.make_effective(s, w, batch_id=st[0].batch_id)),
+    "decideQuotaChange": (
+        _prepare_decide_quota,
+        lambda s, w, c, st: quotas.decide(s, w, request_id=st.id, approve=True, note=None),
+    ),
+    "giveTownshipOpinion": (
+        _prepare_opinion,
+        lambda s, w, c, st: adjustments.township_opinion(s, w, adjustment_id=st[0].id, agree=True, note=None),
+    ),
+    "reviewReshuffle": (
+        _prepare_reshuffle,
+        lambda s, w, c, st: adjustments.three_party_review(s, w, batch_id=st[0].batch_id, agree=True, note=None),
+    ),
+    "makeAdjustmentsEffective": (
+        _prepare_effective,
+        lambda s, w, c, st: adjustments.make_effective(s, w, batch_id=st[0].batch_id),
+    ),
     "answerReminder": (_prepare_answer, lambda s, w, c, st: reminders.answer(s, w, notice_id=st.id, plan="补齐")),
-    "decideRecommendation": (_prepare_decide_rec,
-                             lambda s, w, c, st: recommendations.decide(s, w, recommendation_id=st.id, accept=False,
-                                                                        note="经核实")),
-    "consentMiddlePost": (_prepare_consent,
-                          lambda s, w, c, st: development.consent_middle_post(s, w, middle_post_id=st.id, consent=True)),
+    "decideRecommendation": (
+        _prepare_decide_rec,
+        lambda s, w, c, st: recommendations.decide(s, w, recommendation_id=st.id, accept=False, note="经核实"),
+    ),
+    "consentMiddlePost": (
+        _prepare_consent,
+        lambda s, w, c, st: development.consent_middle_post(s, w, middle_post_id=st.id, consent=True),
+    ),
 }
 
 
@@ -214,8 +318,9 @@ async def test_personnel_permission_matrix(session, operation):
     row = await cadre_in(session, "sfj", min_years=2.5)
     state = _plain(await prepare(session, row))
     # Savepoint rollbacks expire ORM objects; the attempts work from plain copies of the ids.
-    cadre = SimpleNamespace(id=row.id, agency_id=row.agency_id, township_id=row.township_id,
-                            department_id=row.department_id)
+    cadre = SimpleNamespace(
+        id=row.id, agency_id=row.agency_id, township_id=row.township_id, department_id=row.department_id
+    )
     outcomes = await each_role(session, roles(cadre, cadre.agency_id), lambda who: attempt(session, who, cadre, state))
     expected = {name: ("ok" if name in allowed else "FORBIDDEN") for name in outcomes}
     assert outcomes == expected

@@ -21,8 +21,14 @@ SFS = agency_id("sfj", "diankou")  # 店口司法所
 
 
 def service(*scopes: str, department: uuid.UUID | None = None) -> Principal:
-    return Principal(subject="svc", kind="service", client_id="sfj-system", token_id="t", scopes=frozenset(scopes),
-                     department_id=str(department) if department else None)
+    return Principal(
+        subject="svc",
+        kind="service",
+        client_id="sfj-system",
+        token_id="t",
+        scopes=frozenset(scopes),
+        department_id=str(department) if department else None,
+    )
 
 
 async def _subject(session) -> Cadre:
@@ -72,11 +78,17 @@ async def test_cadre_visibility_per_role(session):
     cadre = await _subject(session)
     everyone = await _where(session, "SELECT id FROM cadre")
     expected = {
-        "STAFFING_OFFICE": everyone, "ORG_DEPARTMENT": everyone, "LEADERSHIP": everyone,
+        "STAFFING_OFFICE": everyone,
+        "ORG_DEPARTMENT": everyone,
+        "LEADERSHIP": everyone,
         "DEPARTMENT_ADMIN(own)": await _where(session, "SELECT id FROM cadre WHERE department_id = :d", d=DEPT["sfj"]),
-        "DEPARTMENT_ADMIN(other)": await _where(session, "SELECT id FROM cadre WHERE department_id = :d", d=DEPT["zhzfj"]),
+        "DEPARTMENT_ADMIN(other)": await _where(
+            session, "SELECT id FROM cadre WHERE department_id = :d", d=DEPT["zhzfj"]
+        ),
         "TOWNSHIP_ADMIN(own)": await _where(session, "SELECT id FROM cadre WHERE township_id = :t", t=TOWN["diankou"]),
-        "TOWNSHIP_ADMIN(other)": await _where(session, "SELECT id FROM cadre WHERE township_id = :t", t=TOWN["fengqiao"]),
+        "TOWNSHIP_ADMIN(other)": await _where(
+            session, "SELECT id FROM cadre WHERE township_id = :t", t=TOWN["fengqiao"]
+        ),
         "AGENCY_HEAD(own)": await _where(session, "SELECT id FROM cadre WHERE agency_id = :a", a=SFS),
         "COMMAND_CENTRE(own)": await _where(session, "SELECT id FROM cadre WHERE township_id = :t", t=TOWN["diankou"]),
         "GRID_WORKER(own)": await _where(session, "SELECT id FROM cadre WHERE township_id = :t", t=TOWN["diankou"]),
@@ -108,11 +120,20 @@ async def test_agency_and_snapshot_visibility_follow_the_roster(session):
     assert "township_id" in str(condition.compile()) and RosterSnapshotEntry.__tablename__ in str(condition.compile())
 
 
-@pytest.mark.parametrize("who, allowed", [
-    (STAFFING, True), (ORG_DEPT, True), (LEADER, True), (dept_admin("sfj"), False), (township_admin("diankou"), False),
-    (person(Role.AGENCY_HEAD, SFS), False), (person(Role.COMMAND_CENTRE, TOWN["diankou"]), False),
-    (person(Role.CADRE, uuid.UUID(int=1)), False), (service("roster:read"), False),
-])
+@pytest.mark.parametrize(
+    "who, allowed",
+    [
+        (STAFFING, True),
+        (ORG_DEPT, True),
+        (LEADER, True),
+        (dept_admin("sfj"), False),
+        (township_admin("diankou"), False),
+        (person(Role.AGENCY_HEAD, SFS), False),
+        (person(Role.COMMAND_CENTRE, TOWN["diankou"]), False),
+        (person(Role.CADRE, uuid.UUID(int=1)), False),
+        (service("roster:read"), False),
+    ],
+)
 def test_county_statistics_readers(who, allowed):
     if allowed:
         policy.county_reader(who)
@@ -122,8 +143,13 @@ def test_county_statistics_readers(who, allowed):
 
 
 def test_organisation_is_open_to_users_and_to_systems_with_the_roster_scope():
-    for who in (STAFFING, township_admin("diankou"), person(Role.GRID_WORKER, TOWN["diankou"]),
-                person(Role.CADRE, uuid.UUID(int=1)), service("roster:read")):
+    for who in (
+        STAFFING,
+        township_admin("diankou"),
+        person(Role.GRID_WORKER, TOWN["diankou"]),
+        person(Role.CADRE, uuid.UUID(int=1)),
+        service("roster:read"),
+    ):
         policy.org_reader(who)
     with pytest.raises(Forbidden):
         policy.org_reader(service("events:report"))
@@ -132,14 +158,39 @@ def test_organisation_is_open_to_users_and_to_systems_with_the_roster_scope():
 async def test_adjustments_and_quota_requests_per_role(session):
     # Adjustment rows are invented here only to count who sees which: one of 司法局 out of 店口镇,
     # one of 综合执法局 between two other townships.
-    sfj_out = Adjustment(department_id=DEPT["sfj"], batch_id=uuid.uuid4(), kind="OUT", status="SUBMITTED",
-                         effective_date=dt.date(2030, 1, 1), reason="r", requested_by="u",
-                         from_agency_id=SFS)
-    far = Adjustment(department_id=DEPT["zhzfj"], batch_id=uuid.uuid4(), kind="TRANSFER", status="SUBMITTED",
-                     effective_date=dt.date(2030, 1, 1), reason="r", requested_by="u",
-                     from_agency_id=agency_id("zhzfj", "fengqiao"), to_agency_id=agency_id("zhzfj", "ciwu"))
-    requests = [QuotaChangeRequest(department_id=DEPT[d], old_total=1, new_total=2, lines={}, reason="r",
-                                   requested_by="u", reorganisation=False) for d in ("sfj", "zhzfj")]
+    sfj_out = Adjustment(
+        department_id=DEPT["sfj"],
+        batch_id=uuid.uuid4(),
+        kind="OUT",
+        status="SUBMITTED",
+        effective_date=dt.date(2030, 1, 1),
+        reason="r",
+        requested_by="u",
+        from_agency_id=SFS,
+    )
+    far = Adjustment(
+        department_id=DEPT["zhzfj"],
+        batch_id=uuid.uuid4(),
+        kind="TRANSFER",
+        status="SUBMITTED",
+        effective_date=dt.date(2030, 1, 1),
+        reason="r",
+        requested_by="u",
+        from_agency_id=agency_id("zhzfj", "fengqiao"),
+        to_agency_id=agency_id("zhzfj", "ciwu"),
+    )
+    requests = [
+        QuotaChangeRequest(
+            department_id=DEPT[d],
+            old_total=1,
+            new_total=2,
+            lines={},
+            reason="r",
+            requested_by="u",
+            reorganisation=False,
+        )
+        for d in ("sfj", "zhzfj")
+    ]
     session.add_all([sfj_out, far, *requests])
     await session.flush()
     mine = {sfj_out.id, far.id}
@@ -152,8 +203,11 @@ async def test_adjustments_and_quota_requests_per_role(session):
     assert await adjustments(township_admin("diankou")) == {sfj_out.id}  # it leaves 店口镇
     assert await adjustments(township_admin("fengqiao")) == {far.id}
     assert await adjustments(township_admin("ciwu")) == {far.id}  # it arrives in 次坞镇
-    for who in (person(Role.AGENCY_HEAD, SFS), person(Role.COMMAND_CENTRE, TOWN["diankou"]),
-                person(Role.CADRE, uuid.UUID(int=1))):
+    for who in (
+        person(Role.AGENCY_HEAD, SFS),
+        person(Role.COMMAND_CENTRE, TOWN["diankou"]),
+        person(Role.CADRE, uuid.UUID(int=1)),
+    ):
         with pytest.raises(Forbidden):
             policy.adjustment_visibility(who)
     with pytest.raises(Forbidden):
@@ -162,8 +216,10 @@ async def test_adjustments_and_quota_requests_per_role(session):
     ids = {r.id for r in requests}
 
     async def quota_requests(who) -> set:
-        return await _visible(session, policy.quota_request_visibility(who), QuotaChangeRequest.id,
-                              QuotaChangeRequest) & ids
+        return (
+            await _visible(session, policy.quota_request_visibility(who), QuotaChangeRequest.id, QuotaChangeRequest)
+            & ids
+        )
 
     assert await quota_requests(STAFFING) == ids and await quota_requests(LEADER) == ids
     assert await quota_requests(dept_admin("sfj")) == {requests[0].id}

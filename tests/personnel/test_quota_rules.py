@@ -38,8 +38,14 @@ async def test_demo_ledger_reproduces_the_report(session):
 async def test_a_quota_change_takes_effect_only_when_the_staffing_office_approves(session):
     a, b = await _shift(session, "sfj")
     qa, qb = await _q(session, a), await _q(session, b)
-    request = await quotas.propose(session, dept_admin("sfj"), department_id=DEPT["sfj"],
-                                   new_total=None, agency_quotas={a: qa + 1, b: qb - 1}, reason="店口镇人口增长")
+    request = await quotas.propose(
+        session,
+        dept_admin("sfj"),
+        department_id=DEPT["sfj"],
+        new_total=None,
+        agency_quotas={a: qa + 1, b: qb - 1},
+        reason="店口镇人口增长",
+    )
     assert request.status == "PENDING" and await _q(session, a) == qa
     await quotas.decide(session, STAFFING, request_id=request.id, approve=True, note="同意")
     assert (await _q(session, a), await _q(session, b)) == (qa + 1, qb - 1)
@@ -50,8 +56,14 @@ async def test_a_quota_change_takes_effect_only_when_the_staffing_office_approve
 async def test_rule_quota_sum_matches_total(session):
     a = agency_id("sfj", "diankou")
     with pytest.raises(RuleViolation) as err:
-        await quotas.propose(session, dept_admin("sfj"), department_id=DEPT["sfj"], new_total=None,
-                             agency_quotas={a: await _quota(session, "sfj", "diankou") + 1}, reason="只加不减")
+        await quotas.propose(
+            session,
+            dept_admin("sfj"),
+            department_id=DEPT["sfj"],
+            new_total=None,
+            agency_quotas={a: await _quota(session, "sfj", "diankou") + 1},
+            reason="只加不减",
+        )
     assert err.value.rule == "QUOTA_SUM_MATCHES_TOTAL"
     assert await session.scalar(select(func.count()).select_from(QuotaChangeRequest)) == 0
 
@@ -59,9 +71,14 @@ async def test_rule_quota_sum_matches_total(session):
 async def test_rule_quota_sum_matches_total_with_a_new_department_total(session):
     a = agency_id("sfj", "diankou")
     department = await session.get(Department, DEPT["sfj"])
-    request = await quotas.propose(session, dept_admin("sfj"), department_id=DEPT["sfj"],
-                                   new_total=department.quota_total + 2,
-                                   agency_quotas={a: await _quota(session, "sfj", "diankou") + 2}, reason="省定下沉指标增加")
+    request = await quotas.propose(
+        session,
+        dept_admin("sfj"),
+        department_id=DEPT["sfj"],
+        new_total=department.quota_total + 2,
+        agency_quotas={a: await _quota(session, "sfj", "diankou") + 2},
+        reason="省定下沉指标增加",
+    )
     await quotas.decide(session, STAFFING, request_id=request.id, approve=True, note=None)
     totals = await quotas.department_totals(session)
     assert totals[DEPT["sfj"]] == (department.quota_total, department.quota_total)
@@ -73,8 +90,14 @@ async def test_rule_quota_below_occupancy(session):
     other = agency_id("zhzfj", "tongshan")
     moved = occ.quota - (occ.in_post - 1)  # leaves one place fewer than the people in post
     with pytest.raises(RuleViolation) as err:
-        await quotas.propose(session, dept_admin("zhzfj"), department_id=DEPT["zhzfj"], new_total=None,
-                             agency_quotas={target: occ.in_post - 1, other: await _q(session, other) + moved}, reason="压减")
+        await quotas.propose(
+            session,
+            dept_admin("zhzfj"),
+            department_id=DEPT["zhzfj"],
+            new_total=None,
+            agency_quotas={target: occ.in_post - 1, other: await _q(session, other) + moved},
+            reason="压减",
+        )
     assert err.value.rule == "QUOTA_BELOW_OCCUPANCY"
 
 
@@ -83,16 +106,28 @@ async def test_rule_reorganisation_lowers_total(session):
     department = await session.get(Department, DEPT["scjgj"])
     quota = await _q(session, a)
     with pytest.raises(RuleViolation) as err:
-        await quotas.propose(session, dept_admin("scjgj"), department_id=DEPT["scjgj"],
-                             new_total=department.quota_total - 1, agency_quotas={a: quota - 1},
-                             reason="五泄并入枫桥片区", reorganisation=True)
+        await quotas.propose(
+            session,
+            dept_admin("scjgj"),
+            department_id=DEPT["scjgj"],
+            new_total=department.quota_total - 1,
+            agency_quotas={a: quota - 1},
+            reason="五泄并入枫桥片区",
+            reorganisation=True,
+        )
     assert err.value.rule == "REORGANISATION_LOWERS_TOTAL"
 
 
 async def test_rule_request_already_decided(session):
     a, b = await _shift(session, "zhzfj")
-    request = await quotas.propose(session, dept_admin("zhzfj"), department_id=DEPT["zhzfj"], new_total=None,
-                                   agency_quotas={a: await _q(session, a) + 1, b: await _q(session, b) - 1}, reason="调剂")
+    request = await quotas.propose(
+        session,
+        dept_admin("zhzfj"),
+        department_id=DEPT["zhzfj"],
+        new_total=None,
+        agency_quotas={a: await _q(session, a) + 1, b: await _q(session, b) - 1},
+        reason="调剂",
+    )
     await quotas.decide(session, STAFFING, request_id=request.id, approve=False, note="理由不充分")
     with pytest.raises(RuleViolation) as err:
         await quotas.decide(session, STAFFING, request_id=request.id, approve=True, note=None)
@@ -102,8 +137,14 @@ async def test_rule_request_already_decided(session):
 @pytest.mark.parametrize("who", [dept_admin("sfj"), township_admin("diankou"), ORG_DEPT, LEADER])
 async def test_only_the_staffing_office_decides(session, who):
     a, b = await _shift(session, "sfj")
-    request = await quotas.propose(session, dept_admin("sfj"), department_id=DEPT["sfj"], new_total=None,
-                                   agency_quotas={a: await _q(session, a) + 1, b: await _q(session, b) - 1}, reason="调剂")
+    request = await quotas.propose(
+        session,
+        dept_admin("sfj"),
+        department_id=DEPT["sfj"],
+        new_total=None,
+        agency_quotas={a: await _q(session, a) + 1, b: await _q(session, b) - 1},
+        reason="调剂",
+    )
     with pytest.raises(Forbidden):
         await quotas.decide(session, who, request_id=request.id, approve=True, note=None)
 
@@ -111,8 +152,14 @@ async def test_only_the_staffing_office_decides(session, who):
 @pytest.mark.parametrize("who", [dept_admin("zhzfj"), township_admin("diankou"), ORG_DEPT, LEADER])
 async def test_only_the_department_itself_or_the_staffing_office_proposes(session, who):
     with pytest.raises(Forbidden):
-        await quotas.propose(session, who, department_id=DEPT["sfj"], new_total=None,
-                             agency_quotas={agency_id("sfj", "diankou"): 1}, reason="x")
+        await quotas.propose(
+            session,
+            who,
+            department_id=DEPT["sfj"],
+            new_total=None,
+            agency_quotas={agency_id("sfj", "diankou"): 1},
+            reason="x",
+        )
 
 
 async def test_roster_structure_reproduces_the_enforcement_share_and_adds_up(session):
@@ -136,9 +183,14 @@ async def test_roster_structure_is_limited_to_what_a_department_may_see(session)
 
 
 async def test_the_dynamic_model_recommends_a_split_that_adds_up_and_becomes_a_request(session):
-    total, lines = await quotas.model_proposal(session, dept_admin("scjgj"), department_id=DEPT["scjgj"],
-                                               weights={"population": 0.5, "enterprises": 0.5},
-                                               method="HUNTINGTON_HILL", minimum=2)
+    total, lines = await quotas.model_proposal(
+        session,
+        dept_admin("scjgj"),
+        department_id=DEPT["scjgj"],
+        weights={"population": 0.5, "enterprises": 0.5},
+        method="HUNTINGTON_HILL",
+        minimum=2,
+    )
     assert total == 140 and sum(x.recommended for x in lines) == 140 and min(x.recommended for x in lines) >= 2
     by_town = {x.township_id: x.recommended for x in lines}
     assert by_town[TOWN["diankou"]] > by_town[TOWN["tongshan"]]  # 店口: many more people and firms
@@ -146,14 +198,22 @@ async def test_the_dynamic_model_recommends_a_split_that_adds_up_and_becomes_a_r
 
 async def test_rule_minimum_exceeds_total(session):
     with pytest.raises(RuleViolation) as err:
-        await quotas.model_proposal(session, STAFFING, department_id=DEPT["sthjfj"], weights={"area": 1},
-                                    method="LARGEST_REMAINDER", minimum=3)  # 12 agencies × 3 > 30
+        await quotas.model_proposal(
+            session, STAFFING, department_id=DEPT["sthjfj"], weights={"area": 1}, method="LARGEST_REMAINDER", minimum=3
+        )  # 12 agencies × 3 > 30
     assert err.value.rule == "MINIMUM_EXCEEDS_TOTAL"
 
 
 async def test_a_model_split_that_would_drop_below_the_people_in_post_is_refused(session):
     # Weighting by area alone moves places to the large mountain townships, below the people in post elsewhere.
     with pytest.raises(RuleViolation) as err:
-        await quotas.propose_from_model(session, dept_admin("zhzfj"), department_id=DEPT["zhzfj"],
-                                        weights={"area": 1}, method="LARGEST_REMAINDER", minimum=1, reason="按面积")
+        await quotas.propose_from_model(
+            session,
+            dept_admin("zhzfj"),
+            department_id=DEPT["zhzfj"],
+            weights={"area": 1},
+            method="LARGEST_REMAINDER",
+            minimum=1,
+            reason="按面积",
+        )
     assert err.value.rule == "QUOTA_BELOW_OCCUPANCY"

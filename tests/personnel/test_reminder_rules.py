@@ -47,8 +47,9 @@ async def test_only_the_staffing_office_issues_notices(session, who):
 
 
 async def test_a_notice_is_answered_with_a_plan_and_closes_when_the_places_are_filled(session):
-    _, notices = await reminders.issue(session, STAFFING, deadline=today() + dt.timedelta(days=30), note=None,
-                                       department_ids=[DEPT["zhzfj"]])
+    _, notices = await reminders.issue(
+        session, STAFFING, deadline=today() + dt.timedelta(days=30), note=None, department_ids=[DEPT["zhzfj"]]
+    )
     notice = notices[0]
     with pytest.raises(Forbidden):  # another department cannot answer for it
         await reminders.answer(session, dept_admin("sfj"), notice_id=notice.id, plan="x")
@@ -57,10 +58,20 @@ async def test_a_notice_is_answered_with_a_plan_and_closes_when_the_places_are_f
     # Fill every vacant place in one concentrated round.
     agencies = await with_room(session, "zhzfj")
     occ = await vacancies.occupancy(session, agencies)
-    items = [Item("IN", to_agency_id=a, newcomer={**NEWCOMER, "name": f"补员{a.hex[:4]}{i}"})
-             for a in agencies for i in range(occ[a].available)]
-    rows = await adj.submit(session, dept_admin("zhzfj"), department_id=DEPT["zhzfj"], effective_date=today(),
-                            reason="按告知单补员", items=items, reshuffle=True)
+    items = [
+        Item("IN", to_agency_id=a, newcomer={**NEWCOMER, "name": f"补员{a.hex[:4]}{i}"})
+        for a in agencies
+        for i in range(occ[a].available)
+    ]
+    rows = await adj.submit(
+        session,
+        dept_admin("zhzfj"),
+        department_id=DEPT["zhzfj"],
+        effective_date=today(),
+        reason="按告知单补员",
+        items=items,
+        reshuffle=True,
+    )
     batch = rows[0].batch_id
     await adj.org_review(session, ORG_DEPT, batch_id=batch, approve=True, note=None)
     reviews = await adj._reviews(session, batch)

@@ -22,8 +22,14 @@ async def test_a_locked_roster_matches_the_live_one_until_something_changes(sess
     cadre = await cadre_in(session, "sfj", min_years=2.5)
     origin = cadre.agency_id
     to = await other_agency_with_room(session, "sfj", cadre)
-    rows = await adj.submit(session, dept_admin("sfj"), department_id=DEPT["sfj"], effective_date=today(), reason="交流",
-                            items=[Item("TRANSFER", cadre_id=cadre.id, from_agency_id=origin, to_agency_id=to)])
+    rows = await adj.submit(
+        session,
+        dept_admin("sfj"),
+        department_id=DEPT["sfj"],
+        effective_date=today(),
+        reason="交流",
+        items=[Item("TRANSFER", cadre_id=cadre.id, from_agency_id=origin, to_agency_id=to)],
+    )
     await adj.org_review(session, ORG_DEPT, batch_id=rows[0].batch_id, approve=True, note=None)
     await adj.make_effective(session, ORG_DEPT, batch_id=rows[0].batch_id)
     diff = await snapshots.compare(session, STAFFING, snap.id)
@@ -49,8 +55,14 @@ async def test_a_township_compares_only_its_own_people(session):
     snap = await snapshots.lock(session, STAFFING, period="2026-11", note=None)
     leaving = {}
     for town in ("diankou", "fengqiao"):
-        cadre = (await session.scalars(select(Cadre).where(Cadre.township_id == TOWN[town], Cadre.status == "IN_POST")
-                                       .order_by(Cadre.id).limit(1))).one()
+        cadre = (
+            await session.scalars(
+                select(Cadre)
+                .where(Cadre.township_id == TOWN[town], Cadre.status == "IN_POST")
+                .order_by(Cadre.id)
+                .limit(1)
+            )
+        ).one()
         cadre.status = "LEFT"
         leaving[town] = cadre.id
     await session.flush()

@@ -14,23 +14,52 @@ from servicekit.principal import Role
 
 
 async def _report(session, who=GRID, matter="NEIGHBOUR_DISPUTE", key=None):
-    event, _ = await dispatch.report(session, who, township_id=TOWN, matter_type=matter, priority="NORMAL",
-                                     description="两户因宅基地界址发生争执", location="店口镇某村", idempotency_key=key)
+    event, _ = await dispatch.report(
+        session,
+        who,
+        township_id=TOWN,
+        matter_type=matter,
+        priority="NORMAL",
+        description="两户因宅基地界址发生争执",
+        location="店口镇某村",
+        idempotency_key=key,
+    )
     return event
 
 
 async def test_a_repeated_system_report_returns_the_first_event(session):
-    first, created = await dispatch.report(session, SYSTEM, township_id=TOWN, matter_type="WAGE_ARREARS",
-                                           priority="HIGH", description="某厂拖欠工资", location=None,
-                                           idempotency_key="sfj-2026-0001")
-    again, created_again = await dispatch.report(session, SYSTEM, township_id=TOWN, matter_type="WAGE_ARREARS",
-                                                 priority="HIGH", description="某厂拖欠工资", location=None,
-                                                 idempotency_key="sfj-2026-0001")
+    first, created = await dispatch.report(
+        session,
+        SYSTEM,
+        township_id=TOWN,
+        matter_type="WAGE_ARREARS",
+        priority="HIGH",
+        description="某厂拖欠工资",
+        location=None,
+        idempotency_key="sfj-2026-0001",
+    )
+    again, created_again = await dispatch.report(
+        session,
+        SYSTEM,
+        township_id=TOWN,
+        matter_type="WAGE_ARREARS",
+        priority="HIGH",
+        description="某厂拖欠工资",
+        location=None,
+        idempotency_key="sfj-2026-0001",
+    )
     assert (created, created_again, again.id) == (True, False, first.id)
     assert await session.scalar(select(func.count()).select_from(GridEvent)) == 1
     with pytest.raises(BadInput):
-        await dispatch.report(session, SYSTEM, township_id=TOWN, matter_type="WAGE_ARREARS", priority="HIGH",
-                              description="x", location=None)
+        await dispatch.report(
+            session,
+            SYSTEM,
+            township_id=TOWN,
+            matter_type="WAGE_ARREARS",
+            priority="HIGH",
+            description="x",
+            location=None,
+        )
 
 
 async def test_the_full_handling_with_history(session):
@@ -44,16 +73,32 @@ async def test_the_full_handling_with_history(session):
     await dispatch.act(session, me, event_id=event.id, action="feedback")
     await dispatch.act(session, CENTRE, event_id=event.id, action="verify_pass", closing_reason="RESOLVED")
     assert event.state == "CLOSED"
-    history = (await session.scalars(select(EventTransition.target).where(EventTransition.event_id == event.id)
-                                     .order_by(EventTransition.id))).all()
-    assert history == ["ACCEPTED", "DISPATCHED", "SIGNED", "IN_PROGRESS", "FEEDBACK", "IN_PROGRESS", "FEEDBACK", "CLOSED"]
+    history = (
+        await session.scalars(
+            select(EventTransition.target).where(EventTransition.event_id == event.id).order_by(EventTransition.id)
+        )
+    ).all()
+    assert history == [
+        "ACCEPTED",
+        "DISPATCHED",
+        "SIGNED",
+        "IN_PROGRESS",
+        "FEEDBACK",
+        "IN_PROGRESS",
+        "FEEDBACK",
+        "CLOSED",
+    ]
 
 
 async def test_rule_illegal_transition_changes_nothing(session):
     event = await _report(session)
     with pytest.raises(RuleViolation) as err:
         await dispatch.act(session, CENTRE, event_id=event.id, action="verify_pass", closing_reason="RESOLVED")
-    assert err.value.rule == "ILLEGAL_TRANSITION" and err.value.extra["allowed"] == ["accept", "mark_duplicate", "refuse"]
+    assert err.value.rule == "ILLEGAL_TRANSITION" and err.value.extra["allowed"] == [
+        "accept",
+        "mark_duplicate",
+        "refuse",
+    ]
     assert event.state == "REPORTED"
 
 
@@ -63,8 +108,14 @@ async def test_rule_outside_professional_line(session):
     with pytest.raises(RuleViolation) as err:
         await dispatch.act(session, CENTRE, event_id=event.id, action="dispatch", assignee_cadre_id=CITY_OFFICER)
     assert err.value.rule == "OUTSIDE_PROFESSIONAL_LINE"
-    await dispatch.act(session, CENTRE, event_id=event.id, action="dispatch", assignee_cadre_id=CITY_OFFICER,
-                       reason="调解员均在外执行任务")
+    await dispatch.act(
+        session,
+        CENTRE,
+        event_id=event.id,
+        action="dispatch",
+        assignee_cadre_id=CITY_OFFICER,
+        reason="调解员均在外执行任务",
+    )
     assert event.outside_line_reason == "调解员均在外执行任务"
 
 
@@ -102,8 +153,15 @@ async def test_who_may_act(session):
     with pytest.raises(NotFound):  # only the assignee signs for it; another cadre does not even see it
         await dispatch.act(session, person(Role.CADRE, CITY_OFFICER), event_id=event.id, action="sign")
     with pytest.raises(Forbidden):
-        await dispatch.report(session, person(Role.GRID_WORKER, OTHER_TOWN), township_id=TOWN,
-                              matter_type="POLLUTION", priority="NORMAL", description="x", location=None)
+        await dispatch.report(
+            session,
+            person(Role.GRID_WORKER, OTHER_TOWN),
+            township_id=TOWN,
+            matter_type="POLLUTION",
+            priority="NORMAL",
+            description="x",
+            location=None,
+        )
 
 
 async def test_a_duplicate_links_to_its_original(session):

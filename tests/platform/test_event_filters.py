@@ -14,8 +14,9 @@ from servicekit.principal import Role
 
 
 async def _event(session, *, who=GRID, town=TOWN, matter="NEIGHBOUR_DISPUTE"):
-    event, _ = await dispatch.report(session, who, township_id=town, matter_type=matter, priority="NORMAL",
-                                     description="事件描述", location=None)
+    event, _ = await dispatch.report(
+        session, who, township_id=town, matter_type=matter, priority="NORMAL", description="事件描述", location=None
+    )
     return event
 
 
@@ -31,17 +32,31 @@ async def board(session):
     assigned to the mediator, one dispatched to the enforcement squad's officer, one overdue."""
     reported = await _event(session)
     to_sfs = await _event(session)
-    for action, kw in (("accept", {}), ("dispatch", {"lead_unit_id": SFS}), ("assign", {"assignee_cadre_id": MEDIATOR})):
-        await dispatch.act(session, CENTRE if action != "assign" else person(Role.AGENCY_HEAD, SFS),
-                           event_id=to_sfs.id, action=action, **kw)
+    for action, kw in (
+        ("accept", {}),
+        ("dispatch", {"lead_unit_id": SFS}),
+        ("assign", {"assignee_cadre_id": MEDIATOR}),
+    ):
+        await dispatch.act(
+            session,
+            CENTRE if action != "assign" else person(Role.AGENCY_HEAD, SFS),
+            event_id=to_sfs.id,
+            action=action,
+            **kw,
+        )
     to_squad = await _event(session, matter="STREET_TRADING")
     await dispatch.act(session, CENTRE, event_id=to_squad.id, action="accept")
     await dispatch.act(session, CENTRE, event_id=to_squad.id, action="dispatch", assignee_cadre_id=CITY_OFFICER)
     late = await _event(session)
     await session.execute(update(GridEvent).where(GridEvent.id == late.id).values(overdue=True))
     elsewhere = await _event(session, who=person(Role.GRID_WORKER, OTHER_TOWN), town=OTHER_TOWN)
-    return {"reported": reported.id, "to_sfs": to_sfs.id, "to_squad": to_squad.id, "late": late.id,
-            "elsewhere": elsewhere.id}
+    return {
+        "reported": reported.id,
+        "to_sfs": to_sfs.id,
+        "to_squad": to_squad.id,
+        "late": late.id,
+        "elsewhere": elsewhere.id,
+    }
 
 
 async def test_filter_by_state(session, board):
@@ -52,7 +67,9 @@ async def test_filter_by_state(session, board):
 
 
 async def test_filter_by_township_stays_within_what_the_caller_sees(session, board):
-    assert await _ids(session, CENTRE, township_id=TOWN) == {board[k] for k in ("reported", "to_sfs", "to_squad", "late")}
+    assert await _ids(session, CENTRE, township_id=TOWN) == {
+        board[k] for k in ("reported", "to_sfs", "to_squad", "late")
+    }
     assert await _ids(session, CENTRE, township_id=OTHER_TOWN) == set()  # not this centre's township
     assert await _ids(session, ORG, township_id=OTHER_TOWN) == {board["elsewhere"]}
 
@@ -73,5 +90,7 @@ async def test_filter_by_lead_unit(session, board):
 
 
 async def test_filters_combine(session, board):
-    assert await _ids(session, CENTRE, state="DISPATCHED", lead_unit_id=SFS, assignee_cadre_id=MEDIATOR) == {board["to_sfs"]}
+    assert await _ids(session, CENTRE, state="DISPATCHED", lead_unit_id=SFS, assignee_cadre_id=MEDIATOR) == {
+        board["to_sfs"]
+    }
     assert await _ids(session, CENTRE, state="REPORTED", lead_unit_id=SFS) == set()

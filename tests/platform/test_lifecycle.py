@@ -25,8 +25,16 @@ def test_a_failed_verification_goes_back_to_work_and_a_return_goes_back_to_the_c
     assert lc.transition("reopen", lc.CLOSED).target == lc.REOPENED
 
 
-@pytest.mark.parametrize("action, state", [("sign", lc.REPORTED), ("verify_pass", lc.IN_PROGRESS),
-                                           ("dispatch", lc.CLOSED), ("feedback", lc.SIGNED), ("accept", lc.REFUSED)])
+@pytest.mark.parametrize(
+    "action, state",
+    [
+        ("sign", lc.REPORTED),
+        ("verify_pass", lc.IN_PROGRESS),
+        ("dispatch", lc.CLOSED),
+        ("feedback", lc.SIGNED),
+        ("accept", lc.REFUSED),
+    ],
+)
 def test_rule_illegal_transition(action, state):
     with pytest.raises(lc.IllegalTransition):
         lc.transition(action, state)

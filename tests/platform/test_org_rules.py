@@ -30,23 +30,33 @@ from servicekit.principal import Role
 
 
 async def test_a_township_adds_its_office_to_a_platform_and_seats_agencies(session):
-    office = await org.create_office(session, ADMIN, township_id=TOWN, name="综治办", platform_code="SAFETY_RULE_OF_LAW")
+    office = await org.create_office(
+        session, ADMIN, township_id=TOWN, name="综治办", platform_code="SAFETY_RULE_OF_LAW"
+    )
     await org.attach_unit(session, ADMIN, unit_id=SFS, platform_code="SAFETY_RULE_OF_LAW")
     units = await org.list_units(session, CENTRE, TOWN)
     assert {(u.name, u.kind, u.platform_code) for u in units} >= {
-        ("综治办", "OFFICE", "SAFETY_RULE_OF_LAW"), ("店口司法所", "AGENCY", "SAFETY_RULE_OF_LAW")}
+        ("综治办", "OFFICE", "SAFETY_RULE_OF_LAW"),
+        ("店口司法所", "AGENCY", "SAFETY_RULE_OF_LAW"),
+    }
     with pytest.raises(BadInput):
         await org.attach_unit(session, ADMIN, unit_id=office.id, platform_code="NO_SUCH_PLATFORM")
     with pytest.raises(Forbidden):  # the department does not seat its agency; the township does
-        await org.attach_unit(session, person(Role.DEPARTMENT_ADMIN, JUSTICE), unit_id=SFS, platform_code="PUBLIC_SERVICE")
+        await org.attach_unit(
+            session, person(Role.DEPARTMENT_ADMIN, JUSTICE), unit_id=SFS, platform_code="PUBLIC_SERVICE"
+        )
 
 
 async def test_rule_member_not_in_township(session):
     grid = await org.create_grid(session, ADMIN, township_id=TOWN, code="DK-01", name="店口一网格", village="店口村")
     await org.add_member(session, ADMIN, grid_id=grid.id, kind="CADRE", cadre_id=MEDIATOR, name=None, duty="MEMBER")
-    await org.add_member(session, ADMIN, grid_id=grid.id, kind="GRID_WORKER", cadre_id=None, name="王网格", duty="MEMBER")
+    await org.add_member(
+        session, ADMIN, grid_id=grid.id, kind="GRID_WORKER", cadre_id=None, name="王网格", duty="MEMBER"
+    )
     with pytest.raises(RuleViolation) as err:
-        await org.add_member(session, ADMIN, grid_id=grid.id, kind="CADRE", cadre_id=ELSEWHERE, name=None, duty="MEMBER")
+        await org.add_member(
+            session, ADMIN, grid_id=grid.id, kind="CADRE", cadre_id=ELSEWHERE, name=None, duty="MEMBER"
+        )
     assert err.value.rule == "MEMBER_NOT_IN_TOWNSHIP"
     with pytest.raises(Conflict):
         await org.add_member(session, ADMIN, grid_id=grid.id, kind="CADRE", cadre_id=MEDIATOR, name=None, duty="LEADER")
@@ -58,22 +68,48 @@ async def test_rule_member_not_in_township(session):
 async def test_rule_visit_in_future_and_visits_are_read_by_both_sides(session):
     grid = await org.create_grid(session, ADMIN, township_id=TOWN, code="DK-02", name="店口二网格", village=None)
     with pytest.raises(RuleViolation) as err:
-        await org.log_visit(session, GRID, grid_id=grid.id, visited_on=today() + dt.timedelta(days=1), place="x村",
-                            findings="x", cadre_ids=[MEDIATOR], staff_names=[])
+        await org.log_visit(
+            session,
+            GRID,
+            grid_id=grid.id,
+            visited_on=today() + dt.timedelta(days=1),
+            place="x村",
+            findings="x",
+            cadre_ids=[MEDIATOR],
+            staff_names=[],
+        )
     assert err.value.rule == "VISIT_IN_FUTURE"
     with pytest.raises(RuleViolation) as err:
-        await org.log_visit(session, GRID, grid_id=grid.id, visited_on=today(), place="x村", findings="x",
-                            cadre_ids=[ELSEWHERE], staff_names=[])
+        await org.log_visit(
+            session,
+            GRID,
+            grid_id=grid.id,
+            visited_on=today(),
+            place="x村",
+            findings="x",
+            cadre_ids=[ELSEWHERE],
+            staff_names=[],
+        )
     assert err.value.rule == "MEMBER_NOT_IN_TOWNSHIP"
-    await org.log_visit(session, GRID, grid_id=grid.id, visited_on=today(), place="店口村3组",
-                        findings="独居老人家中电线老化", cadre_ids=[MEDIATOR, CITY_OFFICER], staff_names=["李乡干"])
+    await org.log_visit(
+        session,
+        GRID,
+        grid_id=grid.id,
+        visited_on=today(),
+        place="店口村3组",
+        findings="独居老人家中电线老化",
+        cadre_ids=[MEDIATOR, CITY_OFFICER],
+        staff_names=["李乡干"],
+    )
     assert await session.scalar(select(func.count()).select_from(TeamVisit)) == 1
     # The justice bureau sees the visit its mediator joined; the enforcement cadre sees it as their own.
-    seen = await org.list_visits(session, person(Role.DEPARTMENT_ADMIN, JUSTICE), township_id=None, cadre_id=None,
-                                 first=10, after=None)
+    seen = await org.list_visits(
+        session, person(Role.DEPARTMENT_ADMIN, JUSTICE), township_id=None, cadre_id=None, first=10, after=None
+    )
     assert len(seen.items) == 1
-    mine = await org.list_visits(session, person(Role.CADRE, MEDIATOR_2), township_id=None, cadre_id=None,
-                                 first=10, after=None)
+    mine = await org.list_visits(
+        session, person(Role.CADRE, MEDIATOR_2), township_id=None, cadre_id=None, first=10, after=None
+    )
     assert mine.items == []
 
 
@@ -99,8 +135,17 @@ async def test_rule_holder_not_in_unit(session):
 
 async def test_unknown_grid_and_unit_are_not_found(session):
     from servicekit.errors import NotFound
+
     with pytest.raises(NotFound):
         await org.create_post(session, ADMIN, unit_id=uuid.uuid4(), name="x")
     with pytest.raises(NotFound):
-        await org.log_visit(session, GRID, grid_id=uuid.uuid4(), visited_on=today(), place="x", findings="x",
-                            cadre_ids=[MEDIATOR], staff_names=[])
+        await org.log_visit(
+            session,
+            GRID,
+            grid_id=uuid.uuid4(),
+            visited_on=today(),
+            place="x",
+            findings="x",
+            cadre_ids=[MEDIATOR],
+            staff_names=[],
+        )

@@ -15,8 +15,9 @@ from servicekit.calendar import SHANGHAI
 
 PLAIN = sla.WorkCalendar({})
 # 2026: National Day holiday 1–7 October, Sunday 27 September and Saturday 10 October are worked.
-NATIONAL_DAY = sla.WorkCalendar({**{dt.date(2026, 10, d): False for d in range(1, 8)},
-                                 dt.date(2026, 9, 27): True, dt.date(2026, 10, 10): True})
+NATIONAL_DAY = sla.WorkCalendar(
+    {**{dt.date(2026, 10, d): False for d in range(1, 8)}, dt.date(2026, 9, 27): True, dt.date(2026, 10, 10): True}
+)
 
 
 def at(y, m, d, h=0, mi=0) -> dt.datetime:
@@ -48,8 +49,13 @@ def test_hours_run_around_the_clock():
 
 
 def test_a_clock_warns_then_falls_due_then_escalates():
-    policy = sla.Policy(sign=sla.Limit(4, sla.HOURS), handle=sla.Limit(2, sla.WORKING_DAYS),
-                        verify=sla.Limit(1, sla.WORKING_DAYS), warn_share=Decimal("0.75"), escalate_share=Decimal("1.5"))
+    policy = sla.Policy(
+        sign=sla.Limit(4, sla.HOURS),
+        handle=sla.Limit(2, sla.WORKING_DAYS),
+        verify=sla.Limit(1, sla.WORKING_DAYS),
+        warn_share=Decimal("0.75"),
+        escalate_share=Decimal("1.5"),
+    )
     c = sla.clock(policy, PLAIN, sla.HANDLE, at(2026, 11, 26, 12))  # Thursday noon
     # 2 working days = 48 h of working time: Thursday 12 h + Friday 24 h + Monday 12 h.
     assert c.warn_at == at(2026, 11, 28, 0)  # 36 h: the end of Friday
@@ -61,7 +67,10 @@ def test_a_worker_that_was_down_raises_every_missed_alert_in_order():
     c = sla.Clock(sla.SIGN, at(2026, 11, 27, 8), at(2026, 11, 27, 11), at(2026, 11, 27, 12), at(2026, 11, 27, 14))
     assert sla.due_alerts(c, warned=False, overdue=False, level=0, now=at(2026, 11, 27, 10)) == []
     assert [a.kind for a in sla.due_alerts(c, warned=False, overdue=False, level=0, now=at(2026, 11, 28))] == [
-        "WARNING", "OVERDUE", "ESCALATION"]
+        "WARNING",
+        "OVERDUE",
+        "ESCALATION",
+    ]
     assert sla.due_alerts(c, warned=True, overdue=True, level=2, now=at(2026, 11, 28)) == []
     assert c.next_check(True, True, 2) is None
 
@@ -72,8 +81,11 @@ def test_a_calendar_without_working_days_is_refused():
         sla.Limit(1, sla.WORKING_DAYS).after(never, at(2026, 1, 1))
 
 
-@given(st.integers(min_value=0, max_value=600), st.integers(min_value=1, max_value=20),
-       st.integers(min_value=0, max_value=23))
+@given(
+    st.integers(min_value=0, max_value=600),
+    st.integers(min_value=1, max_value=20),
+    st.integers(min_value=0, max_value=23),
+)
 def test_working_time_is_monotonic_and_never_lands_on_a_rest_day(offset, days, hour):
     start = at(2026, 1, 1, hour) + dt.timedelta(days=offset)
     short, long = (sla.Limit(n, sla.WORKING_DAYS).after(NATIONAL_DAY, start) for n in (days, days + 1))

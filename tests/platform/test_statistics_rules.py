@@ -34,21 +34,29 @@ MONTH = (dt.datetime(2026, 10, 1, tzinfo=SHANGHAI), dt.datetime(2026, 11, 1, tzi
 
 
 async def _closed(session, cadre, *, sign_after_hours=1, reason=None, matter="NEIGHBOUR_DISPUTE"):
-    event, _ = await dispatch.report(session, GRID, township_id=TOWN, matter_type=matter, priority="NORMAL",
-                                     description="x", location=None)
+    event, _ = await dispatch.report(
+        session, GRID, township_id=TOWN, matter_type=matter, priority="NORMAL", description="x", location=None
+    )
     event.reported_at = DAY
     await dispatch.act(session, CENTRE, event_id=event.id, action="accept", now=DAY)
-    await dispatch.act(session, CENTRE, event_id=event.id, action="dispatch", assignee_cadre_id=cadre, reason=reason,
-                       now=DAY)
+    await dispatch.act(
+        session, CENTRE, event_id=event.id, action="dispatch", assignee_cadre_id=cadre, reason=reason, now=DAY
+    )
     me = person(Role.CADRE, cadre)
     signed = DAY + dt.timedelta(hours=sign_after_hours)
     await deadlines.sweep(session, signed)
     await dispatch.act(session, me, event_id=event.id, action="sign", now=signed)
     await dispatch.act(session, me, event_id=event.id, action="start", now=signed)
     await dispatch.act(session, me, event_id=event.id, action="feedback", now=signed + dt.timedelta(hours=5))
-    await dispatch.act(session, CENTRE, event_id=event.id, action="verify_pass", closing_reason="RESOLVED",
-                       callback=dispatch.CallbackInput(reached=True, satisfaction="SATISFIED"),
-                       now=signed + dt.timedelta(hours=6))
+    await dispatch.act(
+        session,
+        CENTRE,
+        event_id=event.id,
+        action="verify_pass",
+        closing_reason="RESOLVED",
+        callback=dispatch.CallbackInput(reached=True, satisfaction="SATISFIED"),
+        now=signed + dt.timedelta(hours=6),
+    )
     return event
 
 
@@ -94,8 +102,9 @@ async def test_each_reader_sees_only_their_share(session):
         await stats.statistics(session, ORG, group_by="CADRE", start=MONTH[0], end=MONTH[0] + dt.timedelta(days=400))
     # Pages of groups in id order, one statement pair per page.
     first = await stats.statistics(session, ORG, group_by="CADRE", start=MONTH[0], end=MONTH[1], first=1)
-    rest = await stats.statistics(session, ORG, group_by="CADRE", start=MONTH[0], end=MONTH[1], first=1,
-                                  after=first.cursors[-1])
+    rest = await stats.statistics(
+        session, ORG, group_by="CADRE", start=MONTH[0], end=MONTH[1], first=1, after=first.cursors[-1]
+    )
     assert (first.has_next, [r.key for r in first.items + rest.items]) == (True, sorted([MEDIATOR, CITY_OFFICER]))
     with pytest.raises(BadInput):
         await stats.statistics(session, ORG, group_by="CADRE", start=MONTH[0], end=MONTH[1], first=101)
@@ -103,21 +112,39 @@ async def test_each_reader_sees_only_their_share(session):
 
 async def test_the_month_is_published_once_with_summaries_and_workload(session):
     await _closed(session, MEDIATOR)
-    grid = await org.create_grid(session, person(Role.TOWNSHIP_ADMIN, TOWN), township_id=TOWN, code="G", name="网格",
-                                 village=None)
-    visit = await org.log_visit(session, GRID, grid_id=grid.id, visited_on=DAY.date(), place="某村", findings="无",
-                                cadre_ids=[CITY_OFFICER], staff_names=[])
+    grid = await org.create_grid(
+        session, person(Role.TOWNSHIP_ADMIN, TOWN), township_id=TOWN, code="G", name="网格", village=None
+    )
+    visit = await org.log_visit(
+        session,
+        GRID,
+        grid_id=grid.id,
+        visited_on=DAY.date(),
+        place="某村",
+        findings="无",
+        cadre_ids=[CITY_OFFICER],
+        staff_names=[],
+    )
     assert visit.visited_on == DAY.date()
     assert await stats.publish_month(session, "2026-10") is True
     assert await stats.publish_month(session, "2026-10") is False
-    rows = (await session.execute(select(OutboxEvent.type, OutboxEvent.payload).where(
-        OutboxEvent.type.in_(("cadre.monthly_summary", "township.workload"))).order_by(OutboxEvent.id))).all()
+    rows = (
+        await session.execute(
+            select(OutboxEvent.type, OutboxEvent.payload)
+            .where(OutboxEvent.type.in_(("cadre.monthly_summary", "township.workload")))
+            .order_by(OutboxEvent.id)
+        )
+    ).all()
     summaries = {p["cadre_id"]: p for t, p in rows if t == "cadre.monthly_summary"}
     assert summaries[str(MEDIATOR)]["closed"] == 1 and summaries[str(MEDIATOR)]["on_time_rate"] == 1.0
     assert summaries[str(CITY_OFFICER)]["team_visits"] == 1 and summaries[str(CITY_OFFICER)]["closed"] == 0
     (workload,) = [p for t, p in rows if t == "township.workload"]
     assert (workload["township_id"], workload["period"], workload["events"], workload["stationed"]) == (
-        str(TOWN), "2026-10", 1, 3)
+        str(TOWN),
+        "2026-10",
+        1,
+        3,
+    )
     assert stats.previous_month(dt.datetime(2027, 1, 1, 3, tzinfo=SHANGHAI)) == "2026-12"
     with pytest.raises(BadInput):
         stats.month_bounds("2026-13")
@@ -134,13 +161,23 @@ async def test_a_worker_down_over_month_ends_publishes_every_missed_month(sessio
 
 
 async def test_an_assignment_within_the_unit_counts_for_the_person_not_twice_for_the_unit(session):
-    event, _ = await dispatch.report(session, GRID, township_id=TOWN, matter_type="NEIGHBOUR_DISPUTE",
-                                     priority="NORMAL", description="x", location=None)
+    event, _ = await dispatch.report(
+        session,
+        GRID,
+        township_id=TOWN,
+        matter_type="NEIGHBOUR_DISPUTE",
+        priority="NORMAL",
+        description="x",
+        location=None,
+    )
     await dispatch.act(session, CENTRE, event_id=event.id, action="accept", now=DAY)
     await dispatch.act(session, CENTRE, event_id=event.id, action="dispatch", lead_unit_id=SFS, now=DAY)
-    await dispatch.act(session, person(Role.AGENCY_HEAD, SFS), event_id=event.id, action="assign",
-                       assignee_cadre_id=MEDIATOR, now=DAY)
+    await dispatch.act(
+        session, person(Role.AGENCY_HEAD, SFS), event_id=event.id, action="assign", assignee_cadre_id=MEDIATOR, now=DAY
+    )
     units = {r.key: r.dispatched for r in await stats.compute(session, group_by="UNIT", start=MONTH[0], end=MONTH[1])}
     cadres = {r.key: r.dispatched for r in await stats.compute(session, group_by="CADRE", start=MONTH[0], end=MONTH[1])}
-    towns = {r.key: r.dispatched for r in await stats.compute(session, group_by="TOWNSHIP", start=MONTH[0], end=MONTH[1])}
+    towns = {
+        r.key: r.dispatched for r in await stats.compute(session, group_by="TOWNSHIP", start=MONTH[0], end=MONTH[1])
+    }
     assert (units, cadres, towns) == ({SFS: 1}, {MEDIATOR: 1}, {TOWN: 1})

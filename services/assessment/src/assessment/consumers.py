@@ -18,36 +18,68 @@ from .models import PlatformEvidence, RosterEntry, UnitName
 async def apply_cadre(session: AsyncSession, event: dict) -> None:
     await stays.record(session, event)
     p = event["payload"]
-    values = dict(cadre_id=uuid.UUID(p["cadre_id"]), name=p["name"], department_id=uuid.UUID(p["department_id"]),
-                  township_id=uuid.UUID(p["township_id"]), agency_id=uuid.UUID(p["agency_id"]),
-                  status="LEFT" if event["type"] == "cadre.left" else p["status"], events_applied=1)
+    values = dict(
+        cadre_id=uuid.UUID(p["cadre_id"]),
+        name=p["name"],
+        department_id=uuid.UUID(p["department_id"]),
+        township_id=uuid.UUID(p["township_id"]),
+        agency_id=uuid.UUID(p["agency_id"]),
+        status="LEFT" if event["type"] == "cadre.left" else p["status"],
+        events_applied=1,
+    )
     stmt = insert(RosterEntry).values(**values)
-    await session.execute(stmt.on_conflict_do_update(
-        index_elements=[RosterEntry.cadre_id],
-        set_={**{k: stmt.excluded[k] for k in ("name", "department_id", "township_id", "agency_id", "status")},
-              "events_applied": RosterEntry.events_applied + 1, "updated_at": func.now()},
-    ))
+    await session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[RosterEntry.cadre_id],
+            set_={
+                **{k: stmt.excluded[k] for k in ("name", "department_id", "township_id", "agency_id", "status")},
+                "events_applied": RosterEntry.events_applied + 1,
+                "updated_at": func.now(),
+            },
+        )
+    )
 
 
 async def apply_unit(session: AsyncSession, event: dict) -> None:
     p = event["payload"]
     stmt = insert(UnitName).values(id=uuid.UUID(p["id"]), kind=p["kind"], name=p["name"])
-    await session.execute(stmt.on_conflict_do_update(index_elements=[UnitName.id],
-                                                     set_={"name": stmt.excluded.name, "kind": stmt.excluded.kind}))
+    await session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[UnitName.id], set_={"name": stmt.excluded.name, "kind": stmt.excluded.kind}
+        )
+    )
 
 
 async def apply_monthly_summary(session: AsyncSession, event: dict) -> None:
     p = event["payload"]
     figures = {k: v for k, v in p.items() if k not in ("cadre_id", "period")}
     stmt = insert(PlatformEvidence).values(cadre_id=uuid.UUID(p["cadre_id"]), period=p["period"], figures=figures)
-    await session.execute(stmt.on_conflict_do_update(
-        index_elements=[PlatformEvidence.cadre_id, PlatformEvidence.period],
-        set_={"figures": stmt.excluded.figures, "received_at": func.now()}))
+    await session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[PlatformEvidence.cadre_id, PlatformEvidence.period],
+            set_={"figures": stmt.excluded.figures, "received_at": func.now()},
+        )
+    )
 
 
 def consumers(runtime) -> list[FeedConsumer]:
-    return [FeedConsumer.following(runtime, name="personnel", base_url=runtime.settings.personnel_url, handlers={
-        "cadre.stationed": apply_cadre, "cadre.updated": apply_cadre, "cadre.moved": apply_cadre,
-        "cadre.left": apply_cadre, "unit.upserted": apply_unit}),
-        FeedConsumer.following(runtime, name="platform", base_url=runtime.settings.platform_url,
-                               handlers={"cadre.monthly_summary": apply_monthly_summary})]
+    return [
+        FeedConsumer.following(
+            runtime,
+            name="personnel",
+            base_url=runtime.settings.personnel_url,
+            handlers={
+                "cadre.stationed": apply_cadre,
+                "cadre.updated": apply_cadre,
+                "cadre.moved": apply_cadre,
+                "cadre.left": apply_cadre,
+                "unit.upserted": apply_unit,
+            },
+        ),
+        FeedConsumer.following(
+            runtime,
+            name="platform",
+            base_url=runtime.settings.platform_url,
+            handlers={"cadre.monthly_summary": apply_monthly_summary},
+        ),
+    ]

@@ -33,17 +33,31 @@ OCCUPYING = ("IN_POST", "SECONDED", "ON_LEAVE")
 
 
 def settings_of(c: Cycle) -> ex.Settings:
-    return ex.Settings(township_weight=c.township_weight, department_weight=1 - c.township_weight,
-                       shortlist_share=c.shortlist_share, round1_share=c.round1_share, round2_share=c.round2_share,
-                       rounding=c.rounding, ties=c.ties)
+    return ex.Settings(
+        township_weight=c.township_weight,
+        department_weight=1 - c.township_weight,
+        shortlist_share=c.shortlist_share,
+        round1_share=c.round1_share,
+        round2_share=c.round2_share,
+        rounding=c.rounding,
+        ties=c.ties,
+    )
 
 
 PERIOD = re.compile(r"^(\d{4})(-(Q[1-4]|0[1-9]|1[0-2]))?$")
 
 
-async def open_cycle(session: AsyncSession, principal: Principal, *, year: int, township_share: Decimal,
-                     rounding: str, ties: str, period: str | None = None,
-                     assessed_where: str = "TOWNSHIP_AT_OPENING") -> Cycle:
+async def open_cycle(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    year: int,
+    township_share: Decimal,
+    rounding: str,
+    ties: str,
+    period: str | None = None,
+    assessed_where: str = "TOWNSHIP_AT_OPENING",
+) -> Cycle:
     """An annual cycle (``period`` = the year) runs the excellence flow; a regular cycle (平时考核,
     ``period`` = 2026-Q4 or 2026-11) collects scores only."""
     if principal.is_service or not principal.has_role(Role.ORG_DEPARTMENT):
@@ -53,8 +67,9 @@ async def open_cycle(session: AsyncSession, principal: Principal, *, year: int, 
     if not (0 < township_share < 1) or township_share != township_share.quantize(Decimal("0.001")):
         raise BadInput("乡镇考核权重须在 0 与 1 之间, 最多三位小数 (如 0.6 即 60%)")
     try:
-        s = ex.Settings(township_weight=township_share, department_weight=1 - township_share, rounding=rounding,
-                        ties=ties)
+        s = ex.Settings(
+            township_weight=township_share, department_weight=1 - township_share, rounding=rounding, ties=ties
+        )
     except ValueError as exc:
         raise BadInput("考核设置无效", detail=str(exc)) from exc
     if assessed_where not in stays.RULES:
@@ -66,28 +81,62 @@ async def open_cycle(session: AsyncSession, principal: Principal, *, year: int, 
     kind = "ANNUAL" if period == str(year) else "REGULAR"
     if await session.scalar(select(Cycle.id).where(Cycle.kind == kind, Cycle.period == period)):
         raise RuleViolation("CYCLE_EXISTS", f"{period} 考核已开启")
-    cycle = Cycle(year=year, kind=kind, period=period, township_weight=s.township_weight, shortlist_share=s.shortlist_share,
-                  round1_share=s.round1_share, round2_share=s.round2_share, rounding=rounding, ties=ties,
-                  assessed_where=assessed_where, opened_by=principal.subject)
+    cycle = Cycle(
+        year=year,
+        kind=kind,
+        period=period,
+        township_weight=s.township_weight,
+        shortlist_share=s.shortlist_share,
+        round1_share=s.round1_share,
+        round2_share=s.round2_share,
+        rounding=rounding,
+        ties=ties,
+        assessed_where=assessed_where,
+        opened_by=principal.subject,
+    )
     session.add(cycle)
     await session.flush()
     # Roster snapshot from the personnel projection, in one statement.
-    await session.execute(insert(Member).from_select(
-        ["cycle_id", "cadre_id", "name", "department_id", "township_id", "agency_id"],
-        select(literal(cycle.id), RosterEntry.cadre_id, RosterEntry.name, RosterEntry.department_id,
-               RosterEntry.township_id, RosterEntry.agency_id).where(RosterEntry.status.in_(OCCUPYING))))
+    await session.execute(
+        insert(Member).from_select(
+            ["cycle_id", "cadre_id", "name", "department_id", "township_id", "agency_id"],
+            select(
+                literal(cycle.id),
+                RosterEntry.cadre_id,
+                RosterEntry.name,
+                RosterEntry.department_id,
+                RosterEntry.township_id,
+                RosterEntry.agency_id,
+            ).where(RosterEntry.status.in_(OCCUPYING)),
+        )
+    )
     moved = 0
     if assessed_where == "LONGEST_STAY":
         moved = await stays.assign_longest_stay(session, cycle.id, period, today(), Member)
-    await session.execute(insert(DepartmentFlow).from_select(
-        ["cycle_id", "department_id"],
-        select(literal(cycle.id), Member.department_id).where(Member.cycle_id == cycle.id).distinct()))
+    await session.execute(
+        insert(DepartmentFlow).from_select(
+            ["cycle_id", "department_id"],
+            select(literal(cycle.id), Member.department_id).where(Member.cycle_id == cycle.id).distinct(),
+        )
+    )
     await schemes.attach_active(session, cycle)
     members = await session.scalar(select(func.count()).select_from(Member).where(Member.cycle_id == cycle.id))
-    await audit.record(session, actor=principal, action="cycle.open", entity_type="Cycle", entity_id=cycle.id,
-                       after={"year": year, "members": members, "township_weight": str(s.township_weight),
-                              "rounding": rounding, "ties": ties, "assessed_where": assessed_where,
-                              "assessed_elsewhere": moved})
+    await audit.record(
+        session,
+        actor=principal,
+        action="cycle.open",
+        entity_type="Cycle",
+        entity_id=cycle.id,
+        after={
+            "year": year,
+            "members": members,
+            "township_weight": str(s.township_weight),
+            "rounding": rounding,
+            "ties": ties,
+            "assessed_where": assessed_where,
+            "assessed_elsewhere": moved,
+        },
+    )
     return cycle
 
 
@@ -96,9 +145,17 @@ async def _flow(session: AsyncSession, cycle_id: uuid.UUID, department_id: uuid.
     return flow
 
 
-async def set_score(session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID, cadre_id: uuid.UUID,
-                    side: str, score: str | Decimal | None, reason: str | None,
-                    indicator_scores: dict[str, Decimal] | None = None) -> Member:
+async def set_score(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    cycle_id: uuid.UUID,
+    cadre_id: uuid.UUID,
+    side: str,
+    score: str | Decimal | None,
+    reason: str | None,
+    indicator_scores: dict[str, Decimal] | None = None,
+) -> Member:
     """A side's score for one of its own cadres: either a total, or per indicator of the side's
     scheme recorded for the cycle (then the total is the weighted sum)."""
     member = await db.get_for_update(session, Member, (cycle_id, cadre_id), missing="该人员不在本考核周期名单中")
@@ -129,8 +186,16 @@ async def set_score(session: AsyncSession, principal: Principal, *, cycle_id: uu
     column = "township_score" if side == "TOWNSHIP" else "department_score"
     before = getattr(member, column)
     setattr(member, column, value)
-    await audit.record(session, actor=principal, action="score.set", entity_type="CycleMember",
-                       entity_id=f"{cycle_id}:{cadre_id}", before={column: before}, after={column: value}, reason=reason)
+    await audit.record(
+        session,
+        actor=principal,
+        action="score.set",
+        entity_type="CycleMember",
+        entity_id=f"{cycle_id}:{cadre_id}",
+        before={column: before},
+        after={column: value},
+        reason=reason,
+    )
     return member
 
 
@@ -145,8 +210,9 @@ class ScoreItem:
     indicator_scores: dict[str, Decimal] | None = None
 
 
-async def set_scores(session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID, side: str,
-                     items: list[ScoreItem]) -> list[Member]:
+async def set_scores(
+    session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID, side: str, items: list[ScoreItem]
+) -> list[Member]:
     """One side's scores for many of its cadres in one transaction: each item passes every check of
     ``set_score`` or nothing is written (the request rolls back); a refusal names the item (``index``)."""
     if not items:
@@ -165,17 +231,25 @@ async def set_scores(session: AsyncSession, principal: Principal, *, cycle_id: u
         for i in sorted(range(len(items)), key=lambda k: items[k].cadre_id):
             item = items[i]
             try:
-                members[i] = await set_score(session, principal, cycle_id=cycle_id, cadre_id=item.cadre_id, side=side,
-                                             score=item.score, reason=item.reason,
-                                             indicator_scores=item.indicator_scores)
+                members[i] = await set_score(
+                    session,
+                    principal,
+                    cycle_id=cycle_id,
+                    cadre_id=item.cadre_id,
+                    side=side,
+                    score=item.score,
+                    reason=item.reason,
+                    indicator_scores=item.indicator_scores,
+                )
             except AppError as exc:
                 exc.extra.setdefault("index", i)
                 raise
     return [members[i] for i in range(len(items))]
 
 
-async def make_shortlist(session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID,
-                         department_id: uuid.UUID) -> DepartmentFlow:
+async def make_shortlist(
+    session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID, department_id: uuid.UUID
+) -> DepartmentFlow:
     policy.require_department_admin(principal, department_id)
     cycle = await session.get(Cycle, cycle_id)
     if cycle is not None and cycle.kind != "ANNUAL":
@@ -183,12 +257,18 @@ async def make_shortlist(session: AsyncSession, principal: Principal, *, cycle_i
     flow = await _flow(session, cycle_id, department_id)
     if flow.status != "SCORING":
         raise RuleViolation("FLOW_OUT_OF_ORDER", "入围名单已产生")
-    members = (await session.scalars(select(Member).where(Member.cycle_id == cycle_id,
-                                                          Member.department_id == department_id,
-                                                          Member.excused.is_(False)))).all()
+    members = (
+        await session.scalars(
+            select(Member).where(
+                Member.cycle_id == cycle_id, Member.department_id == department_id, Member.excused.is_(False)
+            )
+        )
+    ).all()
     missing = [m for m in members if m.township_score is None or m.department_score is None]
     if missing:
-        raise RuleViolation("MISSING_SCORES", f"尚有 {len(missing)} 人缺少评分", missing=[str(m.cadre_id) for m in missing[:50]])
+        raise RuleViolation(
+            "MISSING_SCORES", f"尚有 {len(missing)} 人缺少评分", missing=[str(m.cadre_id) for m in missing[:50]]
+        )
     s = settings_of(cycle)
     for m in members:
         m.total = ex.combine(m.township_score, m.department_score, s)
@@ -200,11 +280,20 @@ async def make_shortlist(session: AsyncSession, principal: Principal, *, cycle_i
     per_town: dict[uuid.UUID, int] = {}
     for m in members:
         per_town[m.township_id] = per_town.get(m.township_id, 0) + 1
-    session.add_all([TownshipRound(cycle_id=cycle_id, department_id=department_id, township_id=t,
-                                   quota=ex.round2_quota(n, s)) for t, n in per_town.items()])
-    await audit.record(session, actor=principal, action="excellence.shortlist", entity_type="DepartmentFlow",
-                       entity_id=f"{cycle_id}:{department_id}",
-                       after={"shortlisted": len(sl.members), "quota": sl.size_quota, "round1_quota": sl.round1_quota})
+    session.add_all(
+        [
+            TownshipRound(cycle_id=cycle_id, department_id=department_id, township_id=t, quota=ex.round2_quota(n, s))
+            for t, n in per_town.items()
+        ]
+    )
+    await audit.record(
+        session,
+        actor=principal,
+        action="excellence.shortlist",
+        entity_type="DepartmentFlow",
+        entity_id=f"{cycle_id}:{department_id}",
+        after={"shortlisted": len(sl.members), "quota": sl.size_quota, "round1_quota": sl.round1_quota},
+    )
     return flow
 
 
@@ -212,74 +301,137 @@ def _pick_error(err: ex.PickError) -> RuleViolation:
     return RuleViolation(err.rule, err.message)
 
 
-async def submit_round1(session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID, department_id: uuid.UUID,
-                        cadre_ids: set[uuid.UUID]) -> DepartmentFlow:
+async def submit_round1(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    cycle_id: uuid.UUID,
+    department_id: uuid.UUID,
+    cadre_ids: set[uuid.UUID],
+) -> DepartmentFlow:
     policy.require_department_admin(principal, department_id)
     flow = await _flow(session, cycle_id, department_id)
     if flow.status != "SHORTLISTED":
         raise RuleViolation("FLOW_OUT_OF_ORDER", "须先产生入围名单，且第一轮只提交一次")
-    shortlisted = set((await session.scalars(select(Member.cadre_id).where(
-        Member.cycle_id == cycle_id, Member.department_id == department_id, Member.shortlisted.is_(True)))).all())
+    shortlisted = set(
+        (
+            await session.scalars(
+                select(Member.cadre_id).where(
+                    Member.cycle_id == cycle_id, Member.department_id == department_id, Member.shortlisted.is_(True)
+                )
+            )
+        ).all()
+    )
     try:
         ex.check_round1(cadre_ids, ex.Shortlist(frozenset(shortlisted), flow.shortlist_quota, flow.round1_quota))
     except ex.PickError as err:
         raise _pick_error(err) from err
-    await session.execute(update(Member).where(Member.cycle_id == cycle_id, Member.cadre_id.in_(cadre_ids))
-                          .values(excellent_round=1))
+    await session.execute(
+        update(Member).where(Member.cycle_id == cycle_id, Member.cadre_id.in_(cadre_ids)).values(excellent_round=1)
+    )
     flow.status = "ROUND1_SENT"
-    await audit.record(session, actor=principal, action="excellence.round1", entity_type="DepartmentFlow",
-                       entity_id=f"{cycle_id}:{department_id}", after={"excellent": sorted(map(str, cadre_ids))})
+    await audit.record(
+        session,
+        actor=principal,
+        action="excellence.round1",
+        entity_type="DepartmentFlow",
+        entity_id=f"{cycle_id}:{department_id}",
+        after={"excellent": sorted(map(str, cadre_ids))},
+    )
     return flow
 
 
-async def submit_round2(session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID, department_id: uuid.UUID,
-                        township_id: uuid.UUID, cadre_ids: set[uuid.UUID]) -> TownshipRound:
+async def submit_round2(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    cycle_id: uuid.UUID,
+    department_id: uuid.UUID,
+    township_id: uuid.UUID,
+    cadre_ids: set[uuid.UUID],
+) -> TownshipRound:
     if principal.is_service or not principal.has_role(Role.TOWNSHIP_ADMIN, str(township_id)):
         raise Forbidden("第二轮由乡镇(街道)评定")
     flow = await _flow(session, cycle_id, department_id)
     if flow.status != "ROUND1_SENT":
         raise RuleViolation("FLOW_OUT_OF_ORDER", "须在部门第一轮评定并函告乡镇后进行")
-    township_round = await db.get_for_update(session, TownshipRound, (cycle_id, department_id, township_id), missing="本乡镇没有该部门的参评人员")
+    township_round = await db.get_for_update(
+        session, TownshipRound, (cycle_id, department_id, township_id), missing="本乡镇没有该部门的参评人员"
+    )
     if township_round.submitted:
         raise RuleViolation("ROUND2_ALREADY_SUBMITTED", "本乡镇已报送第二轮结果")
     # Only the township's people and the picks matter to the checks: a page of rows, not the department.
-    rows = (await session.execute(select(Member.cadre_id, Member.township_id, Member.shortlisted, Member.excellent_round)
-                                  .where(Member.cycle_id == cycle_id, Member.department_id == department_id,
-                                         or_(Member.township_id == township_id, Member.cadre_id.in_(cadre_ids))))).all()
+    rows = (
+        await session.execute(
+            select(Member.cadre_id, Member.township_id, Member.shortlisted, Member.excellent_round).where(
+                Member.cycle_id == cycle_id,
+                Member.department_id == department_id,
+                or_(Member.township_id == township_id, Member.cadre_id.in_(cadre_ids)),
+            )
+        )
+    ).all()
     shortlisted = frozenset(r.cadre_id for r in rows if r.shortlisted)
     round1 = {r.cadre_id for r in rows if r.excellent_round == 1}
     in_township = {r.cadre_id for r in rows if r.township_id == township_id}
     try:
-        ex.check_round2(cadre_ids, ex.Shortlist(shortlisted, flow.shortlist_quota, flow.round1_quota), round1,
-                        in_township, township_round.quota)
+        ex.check_round2(
+            cadre_ids,
+            ex.Shortlist(shortlisted, flow.shortlist_quota, flow.round1_quota),
+            round1,
+            in_township,
+            township_round.quota,
+        )
     except ex.PickError as err:
         raise _pick_error(err) from err
-    await session.execute(update(Member).where(Member.cycle_id == cycle_id, Member.cadre_id.in_(cadre_ids))
-                          .values(excellent_round=2))
+    await session.execute(
+        update(Member).where(Member.cycle_id == cycle_id, Member.cadre_id.in_(cadre_ids)).values(excellent_round=2)
+    )
     township_round.submitted = True
     await session.flush()
-    pending = await session.scalar(select(func.count()).select_from(TownshipRound).where(
-        TownshipRound.cycle_id == cycle_id, TownshipRound.department_id == department_id,
-        TownshipRound.submitted.is_(False)))
+    pending = await session.scalar(
+        select(func.count())
+        .select_from(TownshipRound)
+        .where(
+            TownshipRound.cycle_id == cycle_id,
+            TownshipRound.department_id == department_id,
+            TownshipRound.submitted.is_(False),
+        )
+    )
     if pending == 0:
         flow.status = "ROUND2_DONE"
-        await outbox.emit(session, events.EXCELLENCE_DECIDED, aggregate_type="DepartmentFlow",
-                          aggregate_id=f"{cycle_id}:{department_id}",
-                          payload={"cycle_id": str(cycle_id), "department_id": str(department_id)})
-    await audit.record(session, actor=principal, action="excellence.round2", entity_type="TownshipRound",
-                       entity_id=f"{cycle_id}:{department_id}:{township_id}",
-                       after={"excellent": sorted(map(str, cadre_ids))})
+        await outbox.emit(
+            session,
+            events.EXCELLENCE_DECIDED,
+            aggregate_type="DepartmentFlow",
+            aggregate_id=f"{cycle_id}:{department_id}",
+            payload={"cycle_id": str(cycle_id), "department_id": str(department_id)},
+        )
+    await audit.record(
+        session,
+        actor=principal,
+        action="excellence.round2",
+        entity_type="TownshipRound",
+        entity_id=f"{cycle_id}:{department_id}:{township_id}",
+        after={"excellent": sorted(map(str, cadre_ids))},
+    )
     return township_round
 
 
-async def list_members(session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID, first: int | None,
-                       after: str | None, department_id: uuid.UUID | None = None,
-                       township_id: uuid.UUID | None = None):
+async def list_members(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    cycle_id: uuid.UUID,
+    first: int | None,
+    after: str | None,
+    department_id: uuid.UUID | None = None,
+    township_id: uuid.UUID | None = None,
+):
     size = page_size(first)
     cycle = await session.get(Cycle, cycle_id)
     if cycle is None:
         raise NotFound("考核周期不存在")
-    stmt = (select(Member).where(Member.cycle_id == cycle_id).order_by(Member.name, Member.cadre_id).limit(size + 1))
+    stmt = select(Member).where(Member.cycle_id == cycle_id).order_by(Member.name, Member.cadre_id).limit(size + 1)
     if (cond := policy.member_visibility(principal, published=cycle.status != "OPEN")) is not None:
         stmt = stmt.where(cond)
     if department_id:
@@ -299,17 +451,35 @@ async def places(session: AsyncSession, principal: Principal, *, cycle_id: uuid.
     flow = await session.get(DepartmentFlow, (cycle_id, department_id))
     if flow is None:
         raise NotFound("该部门不在本考核周期内")
-    used = dict((await session.execute(
-        select(Member.excellent_round, func.count()).where(Member.cycle_id == cycle_id,
-                                                           Member.department_id == department_id,
-                                                           Member.excellent_round.is_not(None))
-        .group_by(Member.excellent_round))).all())
-    rounds = (await session.scalars(select(TownshipRound).where(TownshipRound.cycle_id == cycle_id,
-                                                                TownshipRound.department_id == department_id)
-                                    .order_by(TownshipRound.township_id))).all()
-    round2_used = dict((await session.execute(
-        select(Member.township_id, func.count()).where(Member.cycle_id == cycle_id, Member.department_id == department_id,
-                                                       Member.excellent_round == 2).group_by(Member.township_id))).all())
+    used = dict(
+        (
+            await session.execute(
+                select(Member.excellent_round, func.count())
+                .where(
+                    Member.cycle_id == cycle_id,
+                    Member.department_id == department_id,
+                    Member.excellent_round.is_not(None),
+                )
+                .group_by(Member.excellent_round)
+            )
+        ).all()
+    )
+    rounds = (
+        await session.scalars(
+            select(TownshipRound)
+            .where(TownshipRound.cycle_id == cycle_id, TownshipRound.department_id == department_id)
+            .order_by(TownshipRound.township_id)
+        )
+    ).all()
+    round2_used = dict(
+        (
+            await session.execute(
+                select(Member.township_id, func.count())
+                .where(Member.cycle_id == cycle_id, Member.department_id == department_id, Member.excellent_round == 2)
+                .group_by(Member.township_id)
+            )
+        ).all()
+    )
     return flow, used.get(1, 0), [(r, round2_used.get(r.township_id, 0)) for r in rounds]
 
 
@@ -333,17 +503,23 @@ def grade_for(total: Decimal | None, excellent: bool) -> str | None:
 
 async def completeness(session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID) -> list[tuple]:
     """Who still lacks which score: (member, missing sides), for the caller's scope."""
-    stmt = select(Member).where(Member.cycle_id == cycle_id, Member.excused.is_(False),
-                                or_(Member.township_score.is_(None), Member.department_score.is_(None)))
+    stmt = select(Member).where(
+        Member.cycle_id == cycle_id,
+        Member.excused.is_(False),
+        or_(Member.township_score.is_(None), Member.department_score.is_(None)),
+    )
     if (cond := policy.member_visibility(principal)) is not None:
         stmt = stmt.where(cond)
     rows = (await session.scalars(stmt.order_by(Member.name, Member.cadre_id).limit(1000))).all()
-    return [(m, [s for s, v in (("TOWNSHIP", m.township_score), ("DEPARTMENT", m.department_score)) if v is None])
-            for m in rows]
+    return [
+        (m, [s for s, v in (("TOWNSHIP", m.township_score), ("DEPARTMENT", m.department_score)) if v is None])
+        for m in rows
+    ]
 
 
-async def excuse(session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID, cadre_id: uuid.UUID,
-                 reason: str) -> Member:
+async def excuse(
+    session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID, cadre_id: uuid.UUID, reason: str
+) -> Member:
     if principal.is_service or not principal.has_role(Role.ORG_DEPARTMENT):
         raise Forbidden("免于考核由组织部决定")
     if not reason.strip():
@@ -352,8 +528,15 @@ async def excuse(session: AsyncSession, principal: Principal, *, cycle_id: uuid.
     if (await _flow(session, cycle_id, member.department_id)).status != "SCORING":
         raise RuleViolation("SCORING_CLOSED", "该部门已入围评定")
     member.excused = True
-    await audit.record(session, actor=principal, action="member.excuse", entity_type="CycleMember",
-                       entity_id=f"{cycle_id}:{cadre_id}", after={"excused": True}, reason=reason)
+    await audit.record(
+        session,
+        actor=principal,
+        action="member.excuse",
+        entity_type="CycleMember",
+        entity_id=f"{cycle_id}:{cadre_id}",
+        after={"excused": True},
+        reason=reason,
+    )
     return member
 
 
@@ -368,16 +551,25 @@ async def publish(session: AsyncSession, principal: Principal, *, cycle_id: uuid
         raise RuleViolation("FLOW_OUT_OF_ORDER", "平时考核结果不公示评优")
     if not 1 <= objection_days <= 30:
         raise BadInput("公示期须为 1 到 30 天")
-    unfinished = await session.scalar(select(func.count()).select_from(DepartmentFlow).where(
-        DepartmentFlow.cycle_id == cycle_id, DepartmentFlow.status != "ROUND2_DONE"))
+    unfinished = await session.scalar(
+        select(func.count())
+        .select_from(DepartmentFlow)
+        .where(DepartmentFlow.cycle_id == cycle_id, DepartmentFlow.status != "ROUND2_DONE")
+    )
     if unfinished:
         raise RuleViolation("FLOW_OUT_OF_ORDER", f"尚有 {unfinished} 个部门未完成评优")
     members = (await session.scalars(select(Member).where(Member.cycle_id == cycle_id))).all()
     for m in members:
         m.grade = None if m.excused else grade_for(m.total, m.excellent_round is not None)
     cycle.status, cycle.objection_deadline = "PUBLISHED", today() + dt.timedelta(days=objection_days)
-    await audit.record(session, actor=principal, action="cycle.publish", entity_type="Cycle", entity_id=cycle.id,
-                       after={"objection_deadline": cycle.objection_deadline.isoformat()})
+    await audit.record(
+        session,
+        actor=principal,
+        action="cycle.publish",
+        entity_type="Cycle",
+        entity_id=cycle.id,
+        after={"objection_deadline": cycle.objection_deadline.isoformat()},
+    )
     return cycle
 
 
@@ -398,13 +590,21 @@ async def file_objection(session: AsyncSession, principal: Principal, *, cycle_i
     objection = Objection(cycle_id=cycle_id, cadre_id=member.cadre_id, text=text.strip())
     session.add(objection)
     await session.flush()
-    await audit.record(session, actor=principal, action="objection.file", entity_type="Objection",
-                       entity_id=objection.id, after={"cadre_id": str(member.cadre_id)}, reason=text)
+    await audit.record(
+        session,
+        actor=principal,
+        action="objection.file",
+        entity_type="Objection",
+        entity_id=objection.id,
+        after={"cadre_id": str(member.cadre_id)},
+        reason=text,
+    )
     return objection
 
 
-async def list_objections(session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID,
-                          open_only: bool) -> list[Objection]:
+async def list_objections(
+    session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID, open_only: bool
+) -> list[Objection]:
     """A cycle's objections, oldest first: the organisation department sees them all, a cadre their
     own; nobody else. A cycle has few (one per person at most in practice), so no paging."""
     stmt = select(Objection).where(Objection.cycle_id == cycle_id).order_by(Objection.filed_at, Objection.id)
@@ -420,8 +620,14 @@ async def list_objections(session: AsyncSession, principal: Principal, *, cycle_
     return list((await session.scalars(stmt)).all())
 
 
-async def resolve_objection(session: AsyncSession, principal: Principal, *, objection_id: uuid.UUID, resolution: str,
-                            new_grade: str | None = None) -> Objection:
+async def resolve_objection(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    objection_id: uuid.UUID,
+    resolution: str,
+    new_grade: str | None = None,
+) -> Objection:
     if principal.is_service or not principal.has_role(Role.ORG_DEPARTMENT):
         raise Forbidden("异议由组织部处理")
     objection = await db.get_for_update(session, Objection, objection_id, missing="异议不存在")
@@ -435,12 +641,26 @@ async def resolve_objection(session: AsyncSession, principal: Principal, *, obje
         member = await session.get(Member, (objection.cycle_id, objection.cadre_id), with_for_update=True)
         before = member.grade
         member.grade = new_grade
-        await audit.record(session, actor=principal, action="member.regrade", entity_type="CycleMember",
-                           entity_id=f"{member.cycle_id}:{member.cadre_id}", before={"grade": before},
-                           after={"grade": new_grade}, reason=resolution)
+        await audit.record(
+            session,
+            actor=principal,
+            action="member.regrade",
+            entity_type="CycleMember",
+            entity_id=f"{member.cycle_id}:{member.cadre_id}",
+            before={"grade": before},
+            after={"grade": new_grade},
+            reason=resolution,
+        )
     objection.resolution, objection.resolved_by = resolution.strip(), principal.subject
-    await audit.record(session, actor=principal, action="objection.resolve", entity_type="Objection",
-                       entity_id=objection.id, after={"resolution": objection.resolution}, reason=resolution)
+    await audit.record(
+        session,
+        actor=principal,
+        action="objection.resolve",
+        entity_type="Objection",
+        entity_id=objection.id,
+        after={"resolution": objection.resolution},
+        reason=resolution,
+    )
     return objection
 
 
@@ -453,17 +673,34 @@ async def approve(session: AsyncSession, principal: Principal, *, cycle_id: uuid
         raise RuleViolation("FLOW_OUT_OF_ORDER", "须先公示")
     if today() <= cycle.objection_deadline:
         raise RuleViolation("OBJECTION_WINDOW_OPEN", f"公示期至 {cycle.objection_deadline:%Y-%m-%d}")
-    pending = await session.scalar(select(func.count()).select_from(Objection).where(
-        Objection.cycle_id == cycle_id, Objection.resolution.is_(None)))
+    pending = await session.scalar(
+        select(func.count())
+        .select_from(Objection)
+        .where(Objection.cycle_id == cycle_id, Objection.resolution.is_(None))
+    )
     if pending:
         raise RuleViolation("OBJECTIONS_PENDING", f"尚有 {pending} 件异议未处理")
     cycle.status = "APPROVED"
     results = (await session.execute(select(Member.cadre_id, Member.grade).where(Member.cycle_id == cycle_id))).all()
-    await outbox.emit(session, events.RESULTS_APPROVED, aggregate_type="Cycle", aggregate_id=cycle_id,
-                      payload={"cycle_id": str(cycle_id), "year": cycle.year,
-                               "results": [{"cadre_id": str(c), "grade": g} for c, g in results]})
-    await audit.record(session, actor=principal, action="cycle.approve", entity_type="Cycle", entity_id=cycle_id,
-                       after={"status": "APPROVED", "results": len(results)})
+    await outbox.emit(
+        session,
+        events.RESULTS_APPROVED,
+        aggregate_type="Cycle",
+        aggregate_id=cycle_id,
+        payload={
+            "cycle_id": str(cycle_id),
+            "year": cycle.year,
+            "results": [{"cadre_id": str(c), "grade": g} for c, g in results],
+        },
+    )
+    await audit.record(
+        session,
+        actor=principal,
+        action="cycle.approve",
+        entity_type="Cycle",
+        entity_id=cycle_id,
+        after={"status": "APPROVED", "results": len(results)},
+    )
     return cycle
 
 
@@ -476,15 +713,33 @@ async def normalized_totals(session: AsyncSession, cycle_id: uuid.UUID, cadre_id
     t_sd = func.stddev_pop(Member.township_score).over(partition_by=Member.township_id)
     d_mean = func.avg(Member.department_score).over(partition_by=Member.department_id)
     d_sd = func.stddev_pop(Member.department_score).over(partition_by=Member.department_id)
-    scored = (select(Member.cadre_id, Member.township_score, Member.department_score, t_mean.label("tm"),
-                     t_sd.label("ts"), d_mean.label("dm"), d_sd.label("ds"))
-              .where(Member.cycle_id == cycle_id, Member.excused.is_(False),
-                     Member.township_score.is_not(None), Member.department_score.is_not(None)).subquery())
+    scored = (
+        select(
+            Member.cadre_id,
+            Member.township_score,
+            Member.department_score,
+            t_mean.label("tm"),
+            t_sd.label("ts"),
+            d_mean.label("dm"),
+            d_sd.label("ds"),
+        )
+        .where(
+            Member.cycle_id == cycle_id,
+            Member.excused.is_(False),
+            Member.township_score.is_not(None),
+            Member.department_score.is_not(None),
+        )
+        .subquery()
+    )
     rows = (await session.execute(select(scored).where(scored.c.cadre_id.in_(cadre_ids)))).all()
 
     def t_score(x, mean, sd):
         return Decimal(50) if not sd else Decimal(50) + 10 * (Decimal(x) - Decimal(mean)) / Decimal(sd)
 
     w = cycle.township_weight
-    return {r.cadre_id: (w * t_score(r.township_score, r.tm, r.ts) + (1 - w) * t_score(r.department_score, r.dm, r.ds))
-            .quantize(Decimal("0.01")) for r in rows}
+    return {
+        r.cadre_id: (
+            w * t_score(r.township_score, r.tm, r.ts) + (1 - w) * t_score(r.department_score, r.dm, r.ds)
+        ).quantize(Decimal("0.01"))
+        for r in rows
+    }

@@ -6,8 +6,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-COUNTS = ("dispatched", "closed", "returned", "overdue_phases", "outside_line", "team_visits", "callbacks",
-          "satisfied", "timed_steps", "on_time_steps")
+COUNTS = (
+    "dispatched",
+    "closed",
+    "returned",
+    "overdue_phases",
+    "outside_line",
+    "team_visits",
+    "callbacks",
+    "satisfied",
+    "timed_steps",
+    "on_time_steps",
+)
 
 
 def months_of(period: str) -> list[str]:

@@ -54,14 +54,18 @@ def quota(base: int, share: Decimal, rounding: str) -> int:
     return int(exact.quantize(Decimal("1"), ROUND_HALF_UP))
 
 
-def top(scores: Mapping[Hashable, Decimal], k: int, ties: str,
-        secondary: Mapping[Hashable, Decimal] | None = None) -> set:
+def top(
+    scores: Mapping[Hashable, Decimal], k: int, ties: str, secondary: Mapping[Hashable, Decimal] | None = None
+) -> set:
     """The best ``k`` by score. People tied at the cut all stay out (never more than ``k``), unless
     ``TOWNSHIP_SCORE_THEN_EXCLUDE`` breaks the tie by the township score first."""
     if k <= 0 or not scores:
         return set()
-    key = (lambda c: (scores[c], secondary[c])) if ties == "TOWNSHIP_SCORE_THEN_EXCLUDE" and secondary else \
-        (lambda c: (scores[c],))
+    key = (
+        (lambda c: (scores[c], secondary[c]))
+        if ties == "TOWNSHIP_SCORE_THEN_EXCLUDE" and secondary
+        else (lambda c: (scores[c],))
+    )
     ranked = sorted(scores, key=key, reverse=True)
     if k >= len(ranked):
         return set(ranked)
@@ -78,8 +82,9 @@ class Shortlist:
     round1_quota: int
 
 
-def shortlist(totals: Mapping[Hashable, Decimal], s: Settings,
-              township_scores: Mapping[Hashable, Decimal] | None = None) -> Shortlist:
+def shortlist(
+    totals: Mapping[Hashable, Decimal], s: Settings, township_scores: Mapping[Hashable, Decimal] | None = None
+) -> Shortlist:
     base = len(totals)
     k = quota(base, s.shortlist_share, s.rounding)
     return Shortlist(frozenset(top(totals, k, s.ties, township_scores)), k, quota(base, s.round1_share, s.rounding))

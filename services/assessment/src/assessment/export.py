@@ -26,10 +26,26 @@ async def results_workbook(session: AsyncSession, principal: Principal, cycle_id
     stmt = select(Member, rank.label("rank")).where(Member.cycle_id == cycle_id)
     if (cond := policy.member_visibility(principal, published=cycle.status != "OPEN")) is not None:
         stmt = stmt.where(cond)
-    rows = (await session.execute(stmt.order_by(Member.department_id, Member.total.desc().nulls_last(), Member.name))).all()
+    rows = (
+        await session.execute(stmt.order_by(Member.department_id, Member.total.desc().nulls_last(), Member.name))
+    ).all()
     names = dict((await session.execute(select(UnitName.id, UnitName.name))).all())
-    return spreadsheet.workbook(f"{cycle.period}考核结果", HEADER, (
-        [m.name, names.get(m.department_id, str(m.department_id)), names.get(m.township_id, str(m.township_id)),
-         m.township_score, m.department_score, m.total, r if m.total is not None else None,
-         "是" if m.shortlisted else "", m.excellent_round or "", GRADE_NAMES.get(m.grade or "", "")]
-        for m, r in rows))
+    return spreadsheet.workbook(
+        f"{cycle.period}考核结果",
+        HEADER,
+        (
+            [
+                m.name,
+                names.get(m.department_id, str(m.department_id)),
+                names.get(m.township_id, str(m.township_id)),
+                m.township_score,
+                m.department_score,
+                m.total,
+                r if m.total is not None else None,
+                "是" if m.shortlisted else "",
+                m.excellent_round or "",
+                GRADE_NAMES.get(m.grade or "", ""),
+            ]
+            for m, r in rows
+        ),
+    )

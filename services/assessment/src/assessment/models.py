@@ -147,7 +147,9 @@ class Scheme(Base):
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
-    __table_args__ = (Index("uq_scheme_version", "assessor_kind", "assessor_id", "period_type", "version", unique=True),)
+    __table_args__ = (
+        Index("uq_scheme_version", "assessor_kind", "assessor_id", "period_type", "version", unique=True),
+    )
 
 
 class Indicator(Base):
@@ -270,4 +272,4 @@ class RosterStay(Base):
     start: Mapped[dt.date] = mapped_column(Date)
     end: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # exclusive
 
-    __table_args__ = (Index("uq_roster_stay_open", "cadre_id", unique=True, postgresql_where="\"end\" IS NULL"),)
+    __table_args__ = (Index("uq_roster_stay_open", "cadre_id", unique=True, postgresql_where='"end" IS NULL'),)

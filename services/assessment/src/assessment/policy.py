@@ -29,37 +29,63 @@ def member_visibility(principal: Principal, published: bool = False):
     department); after it, leadership reads all and each cadre their own."""
     if principal.is_service:
         raise Forbidden("服务客户端无权查看考核结果")
-    readers = {Role.DEPARTMENT_ADMIN: lambda ids: Member.department_id.in_(ids),
-               Role.TOWNSHIP_ADMIN: lambda ids: Member.township_id.in_(ids)}
+    readers = {
+        Role.DEPARTMENT_ADMIN: lambda ids: Member.department_id.in_(ids),
+        Role.TOWNSHIP_ADMIN: lambda ids: Member.township_id.in_(ids),
+    }
     if published:
         readers[Role.CADRE] = lambda ids: Member.cadre_id.in_(ids)
-    return visibility.scoped(principal, readers, denied="考核结果公示前仅对考核双方可见",
-                             county=(Role.ORG_DEPARTMENT, Role.LEADERSHIP) if published else (Role.ORG_DEPARTMENT,))
+    return visibility.scoped(
+        principal,
+        readers,
+        denied="考核结果公示前仅对考核双方可见",
+        county=(Role.ORG_DEPARTMENT, Role.LEADERSHIP) if published else (Role.ORG_DEPARTMENT,),
+    )
 
 
 # Who may call each root field at all (servicekit.access): the schema does not build without an
 # entry per field. Behind the gate, the functions above and the rule modules check the scope.
 _ORG = access.roles(Role.ORG_DEPARTMENT, summary="组织部")
 _PEOPLE = access.people("people; results filtered to the assessing sides (after publication: leadership, the cadre)")
-_SIDES = access.roles(Role.TOWNSHIP_ADMIN, Role.DEPARTMENT_ADMIN, summary="the township or department, for its own people")
+_SIDES = access.roles(
+    Role.TOWNSHIP_ADMIN, Role.DEPARTMENT_ADMIN, summary="the township or department, for its own people"
+)
 ROOT_FIELDS: dict[str, access.Access] = {
     "assessmentRoster": access.signed_in("people; department systems with roster:read"),
     "assessmentWeights": access.signed_in("every signed-in caller"),
     "honourList": access.signed_in("every signed-in caller (published honours)"),
-    "assessmentCycles": _PEOPLE, "cycleMembers": _PEOPLE, "assessmentSchemes": _PEOPLE,
-    "exportAssessmentResults": _PEOPLE, "assessmentObjections": _PEOPLE, "missingScores": _PEOPLE,
-    "excellencePlaces": _PEOPLE, "agencyReports": _PEOPLE,
-    "openAssessmentCycle": _ORG, "excuseFromAssessment": _ORG, "publishAssessmentResults": _ORG,
-    "resolveAssessmentObjection": _ORG, "approveAssessmentResults": _ORG,
+    "assessmentCycles": _PEOPLE,
+    "cycleMembers": _PEOPLE,
+    "assessmentSchemes": _PEOPLE,
+    "exportAssessmentResults": _PEOPLE,
+    "assessmentObjections": _PEOPLE,
+    "missingScores": _PEOPLE,
+    "excellencePlaces": _PEOPLE,
+    "agencyReports": _PEOPLE,
+    "openAssessmentCycle": _ORG,
+    "excuseFromAssessment": _ORG,
+    "publishAssessmentResults": _ORG,
+    "resolveAssessmentObjection": _ORG,
+    "approveAssessmentResults": _ORG,
     "fileAssessmentObjection": access.roles(Role.CADRE, summary="the cadre, on their own published result"),
-    "setAssessmentScore": _SIDES, "setAssessmentScores": _SIDES,
+    "setAssessmentScore": _SIDES,
+    "setAssessmentScores": _SIDES,
     "createAssessmentScheme": _SIDES,
     "makeExcellenceShortlist": access.roles(Role.DEPARTMENT_ADMIN, summary="the department"),
     "submitExcellenceRound1": access.roles(Role.DEPARTMENT_ADMIN, summary="the department"),
     "submitExcellenceRound2": access.roles(Role.TOWNSHIP_ADMIN, summary="the township"),
-    "nominateHonour": _SIDES, "nominateExcellentCadres": _SIDES,
-    "decideHonour": _ORG, "conveneReviewMeeting": _ORG, "closeReviewMeeting": _ORG,
-    "scoreAgencyHead": access.roles(Role.TOWNSHIP_ADMIN, Role.DEPARTMENT_ADMIN, Role.ORG_DEPARTMENT,
-                                    Role.STAFFING_OFFICE, Role.LEADERSHIP, summary="the review meeting's raters"),
+    "nominateHonour": _SIDES,
+    "nominateExcellentCadres": _SIDES,
+    "decideHonour": _ORG,
+    "conveneReviewMeeting": _ORG,
+    "closeReviewMeeting": _ORG,
+    "scoreAgencyHead": access.roles(
+        Role.TOWNSHIP_ADMIN,
+        Role.DEPARTMENT_ADMIN,
+        Role.ORG_DEPARTMENT,
+        Role.STAFFING_OFFICE,
+        Role.LEADERSHIP,
+        summary="the review meeting's raters",
+    ),
     "fileAgencyReport": access.roles(Role.AGENCY_HEAD, summary="the agency head"),
 }

@@ -25,7 +25,9 @@ from .models import ReviewMeeting, ReviewOutcome, ReviewScore
 GOOD_FROM, FAIR_FROM = Decimal(85), Decimal(70)
 
 
-async def convene(session: AsyncSession, principal: Principal, *, year: int, held_on: dt.date, title: str) -> ReviewMeeting:
+async def convene(
+    session: AsyncSession, principal: Principal, *, year: int, held_on: dt.date, title: str
+) -> ReviewMeeting:
     if principal.is_service or not principal.has_role(Role.ORG_DEPARTMENT):
         raise Forbidden("述职评议会由组织部召集")
     if not title.strip():
@@ -33,13 +35,20 @@ async def convene(session: AsyncSession, principal: Principal, *, year: int, hel
     meeting = ReviewMeeting(year=year, held_on=held_on, title=title.strip(), convened_by=principal.subject)
     session.add(meeting)
     await session.flush()
-    await audit.record(session, actor=principal, action="review.convene", entity_type="ReviewMeeting",
-                       entity_id=meeting.id, after={"year": year, "held_on": held_on.isoformat()})
+    await audit.record(
+        session,
+        actor=principal,
+        action="review.convene",
+        entity_type="ReviewMeeting",
+        entity_id=meeting.id,
+        after={"year": year, "held_on": held_on.isoformat()},
+    )
     return meeting
 
 
-async def score(session: AsyncSession, principal: Principal, *, meeting_id: uuid.UUID, agency_id: uuid.UUID,
-                value: Decimal) -> ReviewScore:
+async def score(
+    session: AsyncSession, principal: Principal, *, meeting_id: uuid.UUID, agency_id: uuid.UUID, value: Decimal
+) -> ReviewScore:
     meeting = await session.get(ReviewMeeting, meeting_id)
     if meeting is None:
         raise NotFound("评议会不存在")
@@ -58,13 +67,23 @@ async def score(session: AsyncSession, principal: Principal, *, meeting_id: uuid
         raise RuleViolation("MEETING_CLOSED", "评议会已结束")
     if not Decimal(0) <= value <= Decimal(100):
         raise RuleViolation("SCORE_OUT_OF_RANGE", "分数须在 0 到 100 之间")
-    stmt = insert(ReviewScore).values(meeting_id=meeting_id, agency_id=agency_id, participant=principal.subject,
-                                      side=side, score=value)
-    await session.execute(stmt.on_conflict_do_update(
-        index_elements=[ReviewScore.meeting_id, ReviewScore.agency_id, ReviewScore.participant],
-        set_={"score": stmt.excluded.score}))
-    await audit.record(session, actor=principal, action="review.score", entity_type="ReviewScore",
-                       entity_id=f"{meeting_id}:{agency_id}", after={"side": side, "score": str(value)})
+    stmt = insert(ReviewScore).values(
+        meeting_id=meeting_id, agency_id=agency_id, participant=principal.subject, side=side, score=value
+    )
+    await session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[ReviewScore.meeting_id, ReviewScore.agency_id, ReviewScore.participant],
+            set_={"score": stmt.excluded.score},
+        )
+    )
+    await audit.record(
+        session,
+        actor=principal,
+        action="review.score",
+        entity_type="ReviewScore",
+        entity_id=f"{meeting_id}:{agency_id}",
+        after={"side": side, "score": str(value)},
+    )
     return await session.get(ReviewScore, (meeting_id, agency_id, principal.subject), populate_existing=True)
 
 
@@ -74,18 +93,30 @@ async def close(session: AsyncSession, principal: Principal, *, meeting_id: uuid
     meeting = await db.get_for_update(session, ReviewMeeting, meeting_id, missing="评议会不存在")
     if meeting.status != "OPEN":
         raise RuleViolation("MEETING_CLOSED", "评议会已结束")
-    rows = (await session.execute(select(ReviewScore.agency_id, func.avg(ReviewScore.score), func.count())
-                                  .where(ReviewScore.meeting_id == meeting_id).group_by(ReviewScore.agency_id))).all()
+    rows = (
+        await session.execute(
+            select(ReviewScore.agency_id, func.avg(ReviewScore.score), func.count())
+            .where(ReviewScore.meeting_id == meeting_id)
+            .group_by(ReviewScore.agency_id)
+        )
+    ).all()
     if not rows:
         raise RuleViolation("NO_REVIEW_SCORES", "尚无评议分数")
     outcomes = []
     for agency_id, avg, n in rows:
         average = Decimal(avg).quantize(Decimal("0.01"))
         outcome = "GOOD" if average >= GOOD_FROM else "FAIR" if average >= FAIR_FROM else "POOR"
-        outcomes.append(ReviewOutcome(meeting_id=meeting_id, agency_id=agency_id, average=average, scores=n,
-                                      outcome=outcome))
+        outcomes.append(
+            ReviewOutcome(meeting_id=meeting_id, agency_id=agency_id, average=average, scores=n, outcome=outcome)
+        )
     session.add_all(outcomes)
     meeting.status = "CLOSED"
-    await audit.record(session, actor=principal, action="review.close", entity_type="ReviewMeeting",
-                       entity_id=meeting_id, after={"outcomes": {str(o.agency_id): o.outcome for o in outcomes}})
+    await audit.record(
+        session,
+        actor=principal,
+        action="review.close",
+        entity_type="ReviewMeeting",
+        entity_id=meeting_id,
+        after={"outcomes": {str(o.agency_id): o.outcome for o in outcomes}},
+    )
     return outcomes

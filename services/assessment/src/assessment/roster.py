@@ -16,12 +16,18 @@ from .models import RosterEntry
 
 
 def _visible(principal: Principal):
-    return visibility.cadre_rows(principal, department=RosterEntry.department_id, township=RosterEntry.township_id,
-                                 agency=RosterEntry.agency_id, cadre=RosterEntry.cadre_id)
+    return visibility.cadre_rows(
+        principal,
+        department=RosterEntry.department_id,
+        township=RosterEntry.township_id,
+        agency=RosterEntry.agency_id,
+        cadre=RosterEntry.cadre_id,
+    )
 
 
-async def list_entries(session: AsyncSession, principal: Principal, *, first: int | None, after: str | None,
-                       township_id: str | None = None) -> Page[RosterEntry]:
+async def list_entries(
+    session: AsyncSession, principal: Principal, *, first: int | None, after: str | None, township_id: str | None = None
+) -> Page[RosterEntry]:
     size = page_size(first)
     stmt = select(RosterEntry).order_by(RosterEntry.name, RosterEntry.cadre_id).limit(size + 1)
     if (cond := _visible(principal)) is not None:
@@ -33,7 +39,9 @@ async def list_entries(session: AsyncSession, principal: Principal, *, first: in
     return make_page((await session.scalars(stmt)).all(), size, lambda r: (r.name, str(r.cadre_id)))
 
 
-async def entries_by_id(session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> dict[uuid.UUID, RosterEntry]:
+async def entries_by_id(
+    session: AsyncSession, principal: Principal, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, RosterEntry]:
     stmt = select(RosterEntry).where(RosterEntry.cadre_id.in_(ids))
     if (cond := _visible(principal)) is not None:
         stmt = stmt.where(cond)

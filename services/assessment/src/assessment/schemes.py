@@ -34,8 +34,15 @@ def _assessor(principal: Principal, kind: str, assessor_id: uuid.UUID) -> None:
         raise Forbidden("只能制定本乡镇(本部门)的考核方案")
 
 
-async def create(session: AsyncSession, principal: Principal, *, assessor_kind: str, assessor_id: uuid.UUID,
-                 period_type: str, indicators: dict[str, tuple[str, int]]) -> Scheme:
+async def create(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    assessor_kind: str,
+    assessor_id: uuid.UUID,
+    period_type: str,
+    indicators: dict[str, tuple[str, int]],
+) -> Scheme:
     """A new version: becomes the active one; the previous version is retired unless a cycle uses it."""
     _assessor(principal, assessor_kind, assessor_id)
     if period_type not in PERIODS:
@@ -46,25 +53,62 @@ async def create(session: AsyncSession, principal: Principal, *, assessor_kind: 
         raise RuleViolation("WEIGHTS_TOTAL_100", f"指标权重合计须为100 (现为 {sum(w for _, w in indicators.values())})")
     if assessor_kind == "TOWNSHIP" and not set(TOWNSHIP_EXTRA) <= set(indicators):
         raise RuleViolation("TOWNSHIP_INDICATORS", "乡镇方案须包含岗位管理和网格工作")
-    version = (await session.scalar(select(func.max(Scheme.version)).where(
-        Scheme.assessor_kind == assessor_kind, Scheme.assessor_id == assessor_id,
-        Scheme.period_type == period_type)) or 0) + 1
-    in_use = set((await session.scalars(select(CycleScheme.scheme_id).join(Cycle, Cycle.id == CycleScheme.cycle_id)
-                                        .where(Cycle.status != "APPROVED"))).all())
-    previous = (await session.scalars(select(Scheme).where(
-        Scheme.assessor_kind == assessor_kind, Scheme.assessor_id == assessor_id, Scheme.period_type == period_type,
-        Scheme.status == "ACTIVE"))).all()
+    version = (
+        await session.scalar(
+            select(func.max(Scheme.version)).where(
+                Scheme.assessor_kind == assessor_kind,
+                Scheme.assessor_id == assessor_id,
+                Scheme.period_type == period_type,
+            )
+        )
+        or 0
+    ) + 1
+    in_use = set(
+        (
+            await session.scalars(
+                select(CycleScheme.scheme_id)
+                .join(Cycle, Cycle.id == CycleScheme.cycle_id)
+                .where(Cycle.status != "APPROVED")
+            )
+        ).all()
+    )
+    previous = (
+        await session.scalars(
+            select(Scheme).where(
+                Scheme.assessor_kind == assessor_kind,
+                Scheme.assessor_id == assessor_id,
+                Scheme.period_type == period_type,
+                Scheme.status == "ACTIVE",
+            )
+        )
+    ).all()
     if any(p.id in in_use for p in previous):
         raise RuleViolation("SCHEME_IN_USE", "现行方案正用于未结束的考核，结束后再修订")
     await session.execute(update(Scheme).where(Scheme.id.in_([p.id for p in previous])).values(status="RETIRED"))
-    scheme = Scheme(assessor_kind=assessor_kind, assessor_id=assessor_id, period_type=period_type, version=version,
-                    status="ACTIVE", created_by=principal.subject)
+    scheme = Scheme(
+        assessor_kind=assessor_kind,
+        assessor_id=assessor_id,
+        period_type=period_type,
+        version=version,
+        status="ACTIVE",
+        created_by=principal.subject,
+    )
     session.add(scheme)
     await session.flush()
     session.add_all([Indicator(scheme_id=scheme.id, code=c, name=n, weight=w) for c, (n, w) in indicators.items()])
-    await audit.record(session, actor=principal, action="scheme.create", entity_type="Scheme", entity_id=scheme.id,
-                       after={"assessor": f"{assessor_kind}:{assessor_id}", "period": period_type, "version": version,
-                              "indicators": {c: w for c, (_, w) in indicators.items()}})
+    await audit.record(
+        session,
+        actor=principal,
+        action="scheme.create",
+        entity_type="Scheme",
+        entity_id=scheme.id,
+        after={
+            "assessor": f"{assessor_kind}:{assessor_id}",
+            "period": period_type,
+            "version": version,
+            "indicators": {c: w for c, (_, w) in indicators.items()},
+        },
+    )
     return scheme
 
 
@@ -74,22 +118,33 @@ def period_type(period: str) -> str:
 
 async def attach_active(session: AsyncSession, cycle: Cycle) -> None:
     """At opening, the cycle records the active schemes of its period type; they cannot be retired under it."""
-    ids = (await session.scalars(select(Scheme.id).where(Scheme.status == "ACTIVE",
-                                                         Scheme.period_type == period_type(cycle.period)))).all()
+    ids = (
+        await session.scalars(
+            select(Scheme.id).where(Scheme.status == "ACTIVE", Scheme.period_type == period_type(cycle.period))
+        )
+    ).all()
     session.add_all([CycleScheme(cycle_id=cycle.id, scheme_id=i) for i in ids])
 
 
 async def scheme_for(session: AsyncSession, cycle_id: uuid.UUID, kind: str, assessor_id: uuid.UUID) -> Scheme | None:
-    return (await session.scalars(select(Scheme).join(CycleScheme, CycleScheme.scheme_id == Scheme.id).where(
-        CycleScheme.cycle_id == cycle_id, Scheme.assessor_kind == kind, Scheme.assessor_id == assessor_id))).first()
+    return (
+        await session.scalars(
+            select(Scheme)
+            .join(CycleScheme, CycleScheme.scheme_id == Scheme.id)
+            .where(CycleScheme.cycle_id == cycle_id, Scheme.assessor_kind == kind, Scheme.assessor_id == assessor_id)
+        )
+    ).first()
 
 
 async def weighted(session: AsyncSession, scheme: Scheme, scores: dict[str, Decimal]) -> Decimal:
-    indicators = {i.code: i.weight for i in (await session.scalars(
-        select(Indicator).where(Indicator.scheme_id == scheme.id))).all()}
+    indicators = {
+        i.code: i.weight
+        for i in (await session.scalars(select(Indicator).where(Indicator.scheme_id == scheme.id))).all()
+    }
     if set(scores) != set(indicators):
-        raise RuleViolation("INDICATOR_SCORES_INCOMPLETE", "须按方案的全部指标评分，且不多不少",
-                            detail=f"expected {sorted(indicators)}")
+        raise RuleViolation(
+            "INDICATOR_SCORES_INCOMPLETE", "须按方案的全部指标评分，且不多不少", detail=f"expected {sorted(indicators)}"
+        )
     if any(not Decimal(0) <= v <= Decimal(100) for v in scores.values()):
         raise RuleViolation("SCORE_OUT_OF_RANGE", "分数须在 0 到 100 之间")
     return (sum(Decimal(indicators[c]) * v for c, v in scores.items()) / 100).quantize(Decimal("0.01"))

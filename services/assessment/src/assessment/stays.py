@@ -58,8 +58,9 @@ async def record(session: AsyncSession, event: dict) -> None:
         on = dt.date.fromisoformat(p.get("effective_date") or event["occurred_at"][:10])
     else:
         on = dt.date.fromisoformat(p.get("effective_date") or p["posted_on"])
-    current = await session.scalar(select(RosterStay).where(RosterStay.cadre_id == cadre, RosterStay.end.is_(None))
-                                   .with_for_update())
+    current = await session.scalar(
+        select(RosterStay).where(RosterStay.cadre_id == cadre, RosterStay.end.is_(None)).with_for_update()
+    )
     if event["type"] == "cadre.left":
         if current is not None:
             current.end = max(on, current.start)
@@ -72,15 +73,22 @@ async def record(session: AsyncSession, event: dict) -> None:
     session.add(RosterStay(cadre_id=cadre, township_id=town, agency_id=agency, start=on))
 
 
-async def assign_longest_stay(session: AsyncSession, cycle_id: uuid.UUID, period: str, today: dt.date,
-                              member_model) -> int:
+async def assign_longest_stay(
+    session: AsyncSession, cycle_id: uuid.UUID, period: str, today: dt.date, member_model
+) -> int:
     """Move each member who changed township during the period to the township of their longest
     stay. Returns how many members moved. Two statements plus one update per moved member."""
     start, end = period_bounds(period)
     end = min(end, today + dt.timedelta(days=1))
-    rows = (await session.scalars(select(RosterStay).where(
-        RosterStay.cadre_id.in_(select(member_model.cadre_id).where(member_model.cycle_id == cycle_id)),
-        RosterStay.start < end, (RosterStay.end.is_(None)) | (RosterStay.end > start)))).all()
+    rows = (
+        await session.scalars(
+            select(RosterStay).where(
+                RosterStay.cadre_id.in_(select(member_model.cadre_id).where(member_model.cycle_id == cycle_id)),
+                RosterStay.start < end,
+                (RosterStay.end.is_(None)) | (RosterStay.end > start),
+            )
+        )
+    ).all()
     by_cadre: dict[uuid.UUID, list[Stay]] = {}
     for r in rows:
         by_cadre.setdefault(r.cadre_id, []).append(Stay(r.township_id, r.agency_id, r.start, r.end))
@@ -89,9 +97,14 @@ async def assign_longest_stay(session: AsyncSession, cycle_id: uuid.UUID, period
         if len({s.township_id for s in stays}) < 2:
             continue
         best = longest(stays, start, end)
-        result = await session.execute(update(member_model).where(
-            member_model.cycle_id == cycle_id, member_model.cadre_id == cadre,
-            member_model.township_id != best.township_id).values(township_id=best.township_id,
-                                                                 agency_id=best.agency_id))
+        result = await session.execute(
+            update(member_model)
+            .where(
+                member_model.cycle_id == cycle_id,
+                member_model.cadre_id == cadre,
+                member_model.township_id != best.township_id,
+            )
+            .values(township_id=best.township_id, agency_id=best.agency_id)
+        )
         moved += result.rowcount
     return moved

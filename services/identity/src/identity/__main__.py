@@ -1,4 +1,5 @@
-"""``python -m identity migrate|seed-demo|bootstrap|bootstrap-admin USER ROLE|rotate-key|retire-key KID|generate-key|verify-audit|wait-migrated``."""
+"""``python -m identity migrate|seed-demo|bootstrap|bootstrap-admin USER ROLE|rotate-key|retire-key
+KID|generate-key|verify-audit|wait-migrated``."""
 
 import getpass
 import json
@@ -26,6 +27,7 @@ def _with_session(fn):
         if result is not None:
             print(result)
         return 0
+
     return run
 
 
@@ -51,19 +53,32 @@ def _bootstrap_admin(session, settings, username, role, display_name=None):
     before someone holds it): ``BOOTSTRAP_ADMIN_PASSWORD=… python -m identity bootstrap-admin
     USERNAME STAFFING_OFFICE|ORG_DEPARTMENT [DISPLAY_NAME]``. The operator's login name is audited."""
     password = os.environ.get("BOOTSTRAP_ADMIN_PASSWORD", "")
-    return seed.bootstrap_admin(session, settings, username=username, role=role, password=password,
-                                display_name=display_name or username, operator=getpass.getuser())
+    return seed.bootstrap_admin(
+        session,
+        settings,
+        username=username,
+        role=role,
+        password=password,
+        display_name=display_name or username,
+        operator=getpass.getuser(),
+    )
 
 
 def _generate_key(ns, settings):
     print(json.dumps(keys.generate_private_jwk()))
 
 
-cli.exit_with(cli.main(service_dir=SERVICE_DIR, settings_factory=get_settings, commands={
-    "seed-demo": _with_session(seed.seed_demo),
-    "bootstrap": _with_session(_bootstrap),
-    "bootstrap-admin": _with_session(_bootstrap_admin),
-    "rotate-key": _with_session(_rotate),
-    "retire-key": _with_session(_retire),
-    "generate-key": _generate_key,
-}))
+cli.exit_with(
+    cli.main(
+        service_dir=SERVICE_DIR,
+        settings_factory=get_settings,
+        commands={
+            "seed-demo": _with_session(seed.seed_demo),
+            "bootstrap": _with_session(_bootstrap),
+            "bootstrap-admin": _with_session(_bootstrap_admin),
+            "rotate-key": _with_session(_rotate),
+            "retire-key": _with_session(_retire),
+            "generate-key": _generate_key,
+        },
+    )
+)

@@ -29,8 +29,7 @@ NOT_FOR_DEPARTMENT_SYSTEMS = ("api", "offline_access", "events:read")
 
 
 def user_snapshot(user: User, bindings: list[RoleBindingRow] | None = None) -> dict:
-    snap = {"id": str(user.id), "username": user.username, "display_name": user.display_name,
-            "active": user.active}
+    snap = {"id": str(user.id), "username": user.username, "display_name": user.display_name, "active": user.active}
     if bindings is not None:
         snap["roles"] = sorted(f"{b.role}:{b.scope_kind}:{b.scope_id}" for b in bindings)
     return snap
@@ -47,8 +46,9 @@ async def get_user(session: AsyncSession, user_id: str) -> User:
     return user
 
 
-async def list_users(session: AsyncSession, principal: Principal, *, first: int | None, after: str | None,
-                     search: str | None = None) -> Page[User]:
+async def list_users(
+    session: AsyncSession, principal: Principal, *, first: int | None, after: str | None, search: str | None = None
+) -> Page[User]:
     require_admin(principal)
     size = page_size(first)
     stmt = select(User).order_by(User.username, User.id).limit(size + 1)
@@ -61,10 +61,13 @@ async def list_users(session: AsyncSession, principal: Principal, *, first: int 
 
 
 async def bindings_for(session: AsyncSession, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[RoleBindingRow]]:
-    rows = (await session.scalars(
-        select(RoleBindingRow).where(RoleBindingRow.user_id.in_(user_ids))
-        .order_by(RoleBindingRow.role, RoleBindingRow.scope_id)
-    )).all()
+    rows = (
+        await session.scalars(
+            select(RoleBindingRow)
+            .where(RoleBindingRow.user_id.in_(user_ids))
+            .order_by(RoleBindingRow.role, RoleBindingRow.scope_id)
+        )
+    ).all()
     out: dict[uuid.UUID, list[RoleBindingRow]] = {uid: [] for uid in user_ids}
     for row in rows:
         out[row.user_id].append(row)
@@ -73,16 +76,20 @@ async def bindings_for(session: AsyncSession, user_ids: list[uuid.UUID]) -> dict
 
 def _validate_binding(role: Role, scope_kind: ScopeKind, scope_id: str | None) -> None:
     if ROLE_SCOPE[role] != scope_kind:
-        raise RuleViolation("ROLE_SCOPE_MISMATCH", f"角色 {role.value} 只能绑定到 {ROLE_SCOPE[role].value} 范围",
-                            detail=f"{role.value} binds at {ROLE_SCOPE[role].value}")
+        raise RuleViolation(
+            "ROLE_SCOPE_MISMATCH",
+            f"角色 {role.value} 只能绑定到 {ROLE_SCOPE[role].value} 范围",
+            detail=f"{role.value} binds at {ROLE_SCOPE[role].value}",
+        )
     if scope_kind == ScopeKind.COUNTY and scope_id:
         raise BadInput("县级范围不带编号", detail="COUNTY scope takes no id")
     if scope_kind != ScopeKind.COUNTY and not scope_id:
         raise BadInput("该范围需要编号", detail=f"{scope_kind.value} scope needs an id")
 
 
-async def create_user(session: AsyncSession, principal: Principal, *, username: str, display_name: str,
-                      password: str, reason: str | None) -> User:
+async def create_user(
+    session: AsyncSession, principal: Principal, *, username: str, display_name: str, password: str, reason: str | None
+) -> User:
     require_admin(principal)
     if not USERNAME.match(username):
         raise BadInput("用户名须为 3–64 位小写字母、数字或 ._-", detail="invalid username")
@@ -92,34 +99,67 @@ async def create_user(session: AsyncSession, principal: Principal, *, username: 
         raise BadInput("姓名不能为空且不超过 100 字")
     if await session.scalar(select(User.id).where(User.username == username)):
         raise Conflict("用户名已存在", detail="username taken")
-    user = User(username=username, display_name=display_name.strip(), password_hash=await run_in_threadpool(passwords.hash_password, password))
+    user = User(
+        username=username,
+        display_name=display_name.strip(),
+        password_hash=await run_in_threadpool(passwords.hash_password, password),
+    )
     session.add(user)
     await session.flush()
-    await audit.record(session, actor=principal, action="user.create", entity_type="User", entity_id=user.id,
-                       after=user_snapshot(user), reason=reason)
+    await audit.record(
+        session,
+        actor=principal,
+        action="user.create",
+        entity_type="User",
+        entity_id=user.id,
+        after=user_snapshot(user),
+        reason=reason,
+    )
     return user
 
 
-async def grant_role(session: AsyncSession, principal: Principal, *, user_id: str, role: Role,
-                     scope_kind: ScopeKind, scope_id: str | None, reason: str | None) -> RoleBindingRow:
+async def grant_role(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    user_id: str,
+    role: Role,
+    scope_kind: ScopeKind,
+    scope_id: str | None,
+    reason: str | None,
+) -> RoleBindingRow:
     require_admin(principal)
     _validate_binding(role, scope_kind, scope_id)
     user = await get_user(session, user_id)
     check_separation_of_duties(principal, user.id, role)
-    existing = await session.scalar(select(RoleBindingRow).where(
-        RoleBindingRow.user_id == user.id, RoleBindingRow.role == role.value,
-        RoleBindingRow.scope_kind == scope_kind.value, RoleBindingRow.scope_id.is_not_distinct_from(scope_id)))
+    existing = await session.scalar(
+        select(RoleBindingRow).where(
+            RoleBindingRow.user_id == user.id,
+            RoleBindingRow.role == role.value,
+            RoleBindingRow.scope_kind == scope_kind.value,
+            RoleBindingRow.scope_id.is_not_distinct_from(scope_id),
+        )
+    )
     if existing:
         raise Conflict("该角色已授予", detail="binding exists")
     row = RoleBindingRow(user_id=user.id, role=role.value, scope_kind=scope_kind.value, scope_id=scope_id)
     session.add(row)
     await session.flush()
-    await audit.record(session, actor=principal, action="role.grant", entity_type="User", entity_id=user.id,
-                       after={"role": role.value, "scope": scope_kind.value, "id": scope_id}, reason=reason)
+    await audit.record(
+        session,
+        actor=principal,
+        action="role.grant",
+        entity_type="User",
+        entity_id=user.id,
+        after={"role": role.value, "scope": scope_kind.value, "id": scope_id},
+        reason=reason,
+    )
     return row
 
 
-async def revoke_role(session: AsyncSession, principal: Principal, *, binding_id: str, reason: str | None) -> RoleBindingRow:
+async def revoke_role(
+    session: AsyncSession, principal: Principal, *, binding_id: str, reason: str | None
+) -> RoleBindingRow:
     require_admin(principal)
     try:
         bid = uuid.UUID(binding_id)
@@ -130,8 +170,15 @@ async def revoke_role(session: AsyncSession, principal: Principal, *, binding_id
         raise NotFound("角色绑定不存在")
     check_separation_of_duties(principal, row.user_id, Role(row.role))
     await session.delete(row)
-    await audit.record(session, actor=principal, action="role.revoke", entity_type="User", entity_id=row.user_id,
-                       before={"role": row.role, "scope": row.scope_kind, "id": row.scope_id}, reason=reason)
+    await audit.record(
+        session,
+        actor=principal,
+        action="role.revoke",
+        entity_type="User",
+        entity_id=row.user_id,
+        before={"role": row.role, "scope": row.scope_kind, "id": row.scope_id},
+        reason=reason,
+    )
     return row
 
 
@@ -141,8 +188,16 @@ async def unlock_user(session: AsyncSession, principal: Principal, *, user_id: s
     before = {"locked_until": user.locked_until, "failed_logins": user.failed_logins}
     user.locked_until, user.failed_logins = None, 0
     await session.run_sync(lambda sync: login.clear_locks(sync, user.username))
-    await audit.record(session, actor=principal, action="user.unlock", entity_type="User", entity_id=user.id,
-                       before=before, after={"locked_until": None, "failed_logins": 0}, reason=reason)
+    await audit.record(
+        session,
+        actor=principal,
+        action="user.unlock",
+        entity_type="User",
+        entity_id=user.id,
+        before=before,
+        after={"locked_until": None, "failed_logins": 0},
+        reason=reason,
+    )
     return user
 
 
@@ -160,17 +215,39 @@ async def deactivate_user(session: AsyncSession, principal: Principal, *, user_i
         raise RuleViolation("NO_SELF_ROLE_CHANGE", "不能停用自己的账号")
     user.active = False
     at = oauth.now()
-    await session.execute(update(RefreshToken).where(RefreshToken.user_id == user.id,
-                                                     RefreshToken.revoked_at.is_(None)).values(revoked_at=at))
-    await session.execute(update(IssuedAccessToken).where(IssuedAccessToken.subject == str(user.id),
-                                                          IssuedAccessToken.revoked_at.is_(None)).values(revoked_at=at))
-    await audit.record(session, actor=principal, action="user.deactivate", entity_type="User", entity_id=user.id,
-                       before={"active": True}, after={"active": False}, reason=reason.strip())
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=at)
+    )
+    await session.execute(
+        update(IssuedAccessToken)
+        .where(IssuedAccessToken.subject == str(user.id), IssuedAccessToken.revoked_at.is_(None))
+        .values(revoked_at=at)
+    )
+    await audit.record(
+        session,
+        actor=principal,
+        action="user.deactivate",
+        entity_type="User",
+        entity_id=user.id,
+        before={"active": True},
+        after={"active": False},
+        reason=reason.strip(),
+    )
     return user
 
 
-async def create_service_client(session: AsyncSession, principal: Principal, *, client_id: str, name: str,
-                                scopes: list[str], department_id: str | None, reason: str | None) -> tuple[OAuthClient, str]:
+async def create_service_client(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    client_id: str,
+    name: str,
+    scopes: list[str],
+    department_id: str | None,
+    reason: str | None,
+) -> tuple[OAuthClient, str]:
     """A department system's client (client credentials). The secret is returned once, stored hashed."""
     require_admin(principal)
     if not USERNAME.match(client_id):
@@ -190,18 +267,33 @@ async def create_service_client(session: AsyncSession, principal: Principal, *, 
     if await session.get(OAuthClient, client_id):
         raise Conflict("客户端编号已存在")
     secret = secrets.token_urlsafe(32)
-    row = OAuthClient(client_id=client_id, name=name, secret_hash=await run_in_threadpool(passwords.hash_password, secret),
-                      redirect_uris=[], grant_types=["client_credentials"], scopes=scopes,
-                      department_id=department_id, active=True)
+    row = OAuthClient(
+        client_id=client_id,
+        name=name,
+        secret_hash=await run_in_threadpool(passwords.hash_password, secret),
+        redirect_uris=[],
+        grant_types=["client_credentials"],
+        scopes=scopes,
+        department_id=department_id,
+        active=True,
+    )
     session.add(row)
     await session.flush()
-    await audit.record(session, actor=principal, action="client.create", entity_type="OAuthClient",
-                       entity_id=client_id, after={"name": name, "scopes": scopes, "department_id": department_id},
-                       reason=reason)
+    await audit.record(
+        session,
+        actor=principal,
+        action="client.create",
+        entity_type="OAuthClient",
+        entity_id=client_id,
+        after={"name": name, "scopes": scopes, "department_id": department_id},
+        reason=reason,
+    )
     return row, secret
 
 
-async def list_clients(session: AsyncSession, principal: Principal, *, first: int | None, after: str | None) -> Page[OAuthClient]:
+async def list_clients(
+    session: AsyncSession, principal: Principal, *, first: int | None, after: str | None
+) -> Page[OAuthClient]:
     require_admin(principal)
     size = page_size(first)
     stmt = select(OAuthClient).order_by(OAuthClient.client_id).limit(size + 1)

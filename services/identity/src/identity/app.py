@@ -34,8 +34,13 @@ def build(settings: IdentitySettings | None = None):
     async def bind_metrics(runtime):
         metrics.bind(runtime.registry, session_factory, settings)
 
-    app = create_app(settings=settings, schema=schema, routes=web.routes(server, settings, session_factory, metrics),
-                     startup=[bind_metrics, start], shutdown=[stop, dispose])
+    app = create_app(
+        settings=settings,
+        schema=schema,
+        routes=web.routes(server, settings, session_factory, metrics),
+        startup=[bind_metrics, start],
+        shutdown=[stop, dispose],
+    )
     app.add_middleware(web.BrowserCors, session_factory=session_factory, extra=settings.cors_origins)
     return app
 

@@ -73,8 +73,15 @@ def rotate(session: Session, *, reason: str = "rotation", actor=None, settings=N
     row = SigningKey(kid=kid, status="active", private_jwk=jwk)
     session.add(row)
     session.flush()
-    audit.record_sync(session, actor=actor, action="signing_key.rotate", entity_type="SigningKey",
-                      entity_id=kid, after={"kid": kid, "status": "active"}, reason=reason)
+    audit.record_sync(
+        session,
+        actor=actor,
+        action="signing_key.rotate",
+        entity_type="SigningKey",
+        entity_id=kid,
+        after={"kid": kid, "status": "active"},
+        reason=reason,
+    )
     return row
 
 
@@ -87,8 +94,16 @@ def retire(session: Session, kid: str, *, reason: str = "retired", actor=None, s
         raise ValueError("rotate before retiring the active key")
     before = row.status
     row.status, row.retired_at = "retired", dt.datetime.now(dt.timezone.utc)
-    audit.record_sync(session, actor=actor, action="signing_key.retire", entity_type="SigningKey",
-                      entity_id=kid, before={"status": before}, after={"status": "retired"}, reason=reason)
+    audit.record_sync(
+        session,
+        actor=actor,
+        action="signing_key.retire",
+        entity_type="SigningKey",
+        entity_id=kid,
+        before={"status": before},
+        after={"status": "retired"},
+        reason=reason,
+    )
     return row
 
 

@@ -54,26 +54,40 @@ def _keys(username: str, client_ip: str) -> tuple[str, str]:
 
 def blocked_for(session: Session, keys: list[str], now: dt.datetime) -> int | None:
     """Seconds until the longest block among ``keys`` ends, or None when none is blocked."""
-    until = session.scalar(select(LoginThrottle.blocked_until).where(
-        LoginThrottle.key.in_(keys), LoginThrottle.blocked_until > now).order_by(LoginThrottle.blocked_until.desc()))
+    until = session.scalar(
+        select(LoginThrottle.blocked_until)
+        .where(LoginThrottle.key.in_(keys), LoginThrottle.blocked_until > now)
+        .order_by(LoginThrottle.blocked_until.desc())
+    )
     return None if until is None else max(1, int((until - now).total_seconds()))
 
 
-def count_failure(session: Session, key: str, *, limit: int, window: dt.timedelta, block: dt.timedelta,
-                  now: dt.datetime) -> bool:
+def count_failure(
+    session: Session, key: str, *, limit: int, window: dt.timedelta, block: dt.timedelta, now: dt.datetime
+) -> bool:
     """One more failure for ``key`` (one upsert, so concurrent failures all count); True when this
     one reaches ``limit`` and sets a block."""
     row = LoginThrottle.__table__.c
     stale = row.window_started_at < now - window
-    stmt = insert(LoginThrottle).values(key=key, failures=1, window_started_at=now).on_conflict_do_update(
-        index_elements=[row.key],
-        set_={"failures": case((stale, 1), else_=row.failures + 1),
-              "window_started_at": case((stale, now), else_=row.window_started_at)},
-    ).returning(row.failures)
+    stmt = (
+        insert(LoginThrottle)
+        .values(key=key, failures=1, window_started_at=now)
+        .on_conflict_do_update(
+            index_elements=[row.key],
+            set_={
+                "failures": case((stale, 1), else_=row.failures + 1),
+                "window_started_at": case((stale, now), else_=row.window_started_at),
+            },
+        )
+        .returning(row.failures)
+    )
     if session.execute(stmt).scalar_one() < limit:
         return False
-    session.execute(update(LoginThrottle).where(LoginThrottle.key == key).values(
-        blocked_until=now + block, failures=0, window_started_at=now))
+    session.execute(
+        update(LoginThrottle)
+        .where(LoginThrottle.key == key)
+        .values(blocked_until=now + block, failures=0, window_started_at=now)
+    )
     return True
 
 
@@ -81,22 +95,30 @@ def note_client_failure(session: Session, settings: IdentitySettings, client_ip:
     """A failed client authentication counts against the address like a failed password."""
     now = dt.datetime.now(dt.timezone.utc)
     window = dt.timedelta(minutes=settings.login_window_minutes)
-    count_failure(session, f"ip:{client_ip}", limit=settings.login_ip_max_failures, window=window,
-                  block=window, now=now)
+    count_failure(
+        session, f"ip:{client_ip}", limit=settings.login_ip_max_failures, window=window, block=window, now=now
+    )
 
 
 def address_blocked(session: Session, client_ip: str) -> int | None:
     return blocked_for(session, [f"ip:{client_ip}"], dt.datetime.now(dt.timezone.utc))
 
 
-def authenticate(session: Session, settings: IdentitySettings, username: str, password: str,
-                 client_ip: str = "unknown") -> LoginResult:
+def authenticate(
+    session: Session, settings: IdentitySettings, username: str, password: str, client_ip: str = "unknown"
+) -> LoginResult:
     now = dt.datetime.now(dt.timezone.utc)
     ip_key, pair_key = _keys(username, client_ip)
     label = username[:64].replace("\x00", "") or "?"
     if settings.lockout_enabled and (wait := blocked_for(session, [ip_key, pair_key], now)):
-        audit.record_sync(session, actor=Actor(label, "anonymous"), action="login.throttled",
-                          entity_type="LoginAddress", entity_id=client_ip, reason="too many failed sign-ins")
+        audit.record_sync(
+            session,
+            actor=Actor(label, "anonymous"),
+            action="login.throttled",
+            entity_type="LoginAddress",
+            entity_id=client_ip,
+            reason="too many failed sign-ins",
+        )
         return LoginResult(None, THROTTLED.format(minutes=max(1, -(-wait // 60))), status=429, retry_after=wait)
     # Text PostgreSQL cannot hold, or longer than any username, names no account: no lookup.
     plausible = 0 < len(username) <= 64 and "\x00" not in username
@@ -108,8 +130,13 @@ def authenticate(session: Session, settings: IdentitySettings, username: str, pa
         if passwords.needs_rehash(user.password_hash):
             user.password_hash = passwords.hash_password(password)
         session.execute(delete(LoginThrottle).where(LoginThrottle.key == pair_key))
-        audit.record_sync(session, actor=Actor(str(user.id), "user"), action="login.success",
-                          entity_type="User", entity_id=str(user.id))
+        audit.record_sync(
+            session,
+            actor=Actor(str(user.id), "user"),
+            action="login.success",
+            entity_type="User",
+            entity_id=str(user.id),
+        )
         return LoginResult(user)
     reason = "unknown user" if user is None else ("inactive account" if not user.active else "wrong password")
     if settings.lockout_enabled:
@@ -123,9 +150,14 @@ def authenticate(session: Session, settings: IdentitySettings, username: str, pa
             reason += "; address throttled"
     if user is not None:
         user.failed_logins += 1
-    audit.record_sync(session, actor=Actor(str(user.id) if user else label, "user" if user else "anonymous"),
-                      action="login.failure", entity_type="User" if user else "UnknownUser",
-                      entity_id=str(user.id) if user else label, reason=f"{reason} from {client_ip}")
+    audit.record_sync(
+        session,
+        actor=Actor(str(user.id) if user else label, "user" if user else "anonymous"),
+        action="login.failure",
+        entity_type="User" if user else "UnknownUser",
+        entity_id=str(user.id) if user else label,
+        reason=f"{reason} from {client_ip}",
+    )
     return LoginResult(None, FAILED, status=401)
 
 

@@ -55,8 +55,14 @@ class RoleBindingRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     __table_args__ = (
-        UniqueConstraint("user_id", "role", "scope_kind", "scope_id", name="uq_role_binding_grant",
-                         postgresql_nulls_not_distinct=True),
+        UniqueConstraint(
+            "user_id",
+            "role",
+            "scope_kind",
+            "scope_id",
+            name="uq_role_binding_grant",
+            postgresql_nulls_not_distinct=True,
+        ),
     )
 
 
@@ -145,9 +151,7 @@ class SigningKey(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     retired_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
-    __table_args__ = (
-        Index("uq_signing_key_one_active", "status", unique=True, postgresql_where="status = 'active'"),
-    )
+    __table_args__ = (Index("uq_signing_key_one_active", "status", unique=True, postgresql_where="status = 'active'"),)
 
 
 class LoginThrottle(Base):

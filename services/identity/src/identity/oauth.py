@@ -116,8 +116,14 @@ class Client(ClientMixin):
             ok = passwords.verify_password(self.row.secret_hash, client_secret)
         if not ok:
             login.note_client_failure(session, _settings.get(), address)
-            audit.record_sync(session, actor=Actor(self.row.client_id, "client"), action="client.auth_failure",
-                              entity_type="OAuthClient", entity_id=self.row.client_id, reason=f"from {address}")
+            audit.record_sync(
+                session,
+                actor=Actor(self.row.client_id, "client"),
+                action="client.auth_failure",
+                entity_type="OAuthClient",
+                entity_id=self.row.client_id,
+                reason=f"from {address}",
+            )
         return ok
 
     def check_endpoint_auth_method(self, method, endpoint):
@@ -205,12 +211,24 @@ class Access:
 
 def revoke_family(session: Session, family_id: uuid.UUID, *, reason: str) -> None:
     at = now()
-    session.execute(update(RefreshToken).where(RefreshToken.family_id == family_id,
-                                               RefreshToken.revoked_at.is_(None)).values(revoked_at=at))
-    session.execute(update(IssuedAccessToken).where(IssuedAccessToken.family_id == family_id,
-                                                    IssuedAccessToken.revoked_at.is_(None)).values(revoked_at=at))
-    audit.record_sync(session, actor=None, action="token.family_revoked", entity_type="TokenFamily",
-                      entity_id=str(family_id), reason=reason)
+    session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=at)
+    )
+    session.execute(
+        update(IssuedAccessToken)
+        .where(IssuedAccessToken.family_id == family_id, IssuedAccessToken.revoked_at.is_(None))
+        .values(revoked_at=at)
+    )
+    audit.record_sync(
+        session,
+        actor=None,
+        action="token.family_revoked",
+        entity_type="TokenFamily",
+        entity_id=str(family_id),
+        reason=reason,
+    )
 
 
 # --- grants ----------------------------------------------------------------------------------------
@@ -260,18 +278,20 @@ class AuthorizationCodeGrant(RegisteredScopes, grants.AuthorizationCodeGrant):
 
     def save_authorization_code(self, code, request):
         data = request.payload.data
-        db().add(AuthorizationCode(
-            code_hash=token_hash(code),
-            client_id=request.client.get_client_id(),
-            user_id=request.user.id,
-            redirect_uri=request.payload.redirect_uri or request.client.get_default_redirect_uri(),
-            scope=request.client.get_allowed_scope(request.payload.scope),
-            code_challenge=data.get("code_challenge"),
-            code_challenge_method=data.get("code_challenge_method"),
-            expires_at=now() + dt.timedelta(seconds=self.server.settings.authorization_code_seconds),
-            nonce=(data.get("nonce") or None) and data["nonce"][:255],
-            auth_time=now(),  # the code is issued right after the password was checked
-        ))
+        db().add(
+            AuthorizationCode(
+                code_hash=token_hash(code),
+                client_id=request.client.get_client_id(),
+                user_id=request.user.id,
+                redirect_uri=request.payload.redirect_uri or request.client.get_default_redirect_uri(),
+                scope=request.client.get_allowed_scope(request.payload.scope),
+                code_challenge=data.get("code_challenge"),
+                code_challenge_method=data.get("code_challenge_method"),
+                expires_at=now() + dt.timedelta(seconds=self.server.settings.authorization_code_seconds),
+                nonce=(data.get("nonce") or None) and data["nonce"][:255],
+                auth_time=now(),  # the code is issued right after the password was checked
+            )
+        )
 
     def query_authorization_code(self, code, client):
         session = db()
@@ -307,8 +327,14 @@ class OpenIDCode(_OpenIDCode):
 
     def exists_nonce(self, nonce, request):
         # A nonce already used with this client is a replayed request.
-        return db().scalar(select(AuthorizationCode.code_hash).where(
-            AuthorizationCode.client_id == request.payload.client_id, AuthorizationCode.nonce == nonce)) is not None
+        return (
+            db().scalar(
+                select(AuthorizationCode.code_hash).where(
+                    AuthorizationCode.client_id == request.payload.client_id, AuthorizationCode.nonce == nonce
+                )
+            )
+            is not None
+        )
 
     def resolve_client_private_key(self, client):
         return keys.active_key(db(), _settings.get())
@@ -321,8 +347,11 @@ class OpenIDCode(_OpenIDCode):
 
     def get_client_claims(self, client):
         settings = _settings.get()
-        return {"iss": settings.issuer, "aud": [client.get_client_id()],
-                "exp": int(now().timestamp()) + settings.id_token_seconds}
+        return {
+            "iss": settings.issuer,
+            "aud": [client.get_client_id()],
+            "exp": int(now().timestamp()) + settings.id_token_seconds,
+        }
 
     def get_authorization_code_claims(self, authorization_code):
         claims = super().get_authorization_code_claims(authorization_code)
@@ -409,9 +438,13 @@ class IntrospectionEndpoint(_IntrospectionEndpoint):
             return {**token.claims, "active": True, "token_type": "Bearer"}
         row = token.row
         return {
-            "active": True, "token_type": "refresh_token", "client_id": row.client_id,
-            "scope": row.scope, "sub": str(row.user_id),
-            "exp": int(row.expires_at.timestamp()), "iat": int(row.issued_at.timestamp()),
+            "active": True,
+            "token_type": "refresh_token",
+            "client_id": row.client_id,
+            "scope": row.scope,
+            "sub": str(row.user_id),
+            "exp": int(row.expires_at.timestamp()),
+            "iat": int(row.issued_at.timestamp()),
         }
 
 
@@ -425,8 +458,13 @@ class RevocationEndpoint(_RevocationEndpoint):
         session = db()
         if isinstance(token, Access):
             token.row.revoked_at = token.row.revoked_at or now()
-            audit.record_sync(session, actor=Actor(token.row.client_id, "client"), action="token.revoke",
-                              entity_type="AccessToken", entity_id=token.row.jti)
+            audit.record_sync(
+                session,
+                actor=Actor(token.row.client_id, "client"),
+                action="token.revoke",
+                entity_type="AccessToken",
+                entity_id=token.row.jti,
+            )
         else:
             # Revoking a refresh token ends the grant: the family and its access tokens (RFC 7009 §2.1).
             revoke_family(session, token.row.family_id, reason="refresh token revoked by client")
@@ -455,8 +493,9 @@ class StarletteOAuth2Payload(OAuth2Payload):
 class StarletteOAuth2Request(OAuth2Request):
     """Built from an already-read Starlette request, so Authlib can run in a worker thread."""
 
-    def __init__(self, method: str, url: str, headers: dict[str, str],
-                 query: dict[str, list[str]], form: dict[str, list[str]]):
+    def __init__(
+        self, method: str, url: str, headers: dict[str, str], query: dict[str, list[str]], form: dict[str, list[str]]
+    ):
         super().__init__(method=method, uri=url, headers=headers)
         self._args = {k: v[0] for k, v in query.items()}
         self._form = {k: v[0] for k, v in form.items()}
@@ -510,23 +549,42 @@ class AuthorizationServer(_AuthorizationServer):
             family_id = uuid.uuid4()
         request.family_id = family_id
         if "refresh_token" in token:
-            session.add(RefreshToken(
-                token_hash=token_hash(token["refresh_token"]), family_id=family_id,
-                client_id=request.client.get_client_id(), user_id=user.id, scope=token.get("scope", ""),
-                expires_at=now() + dt.timedelta(seconds=self.settings.refresh_token_seconds),
-            ))
-        session.add(IssuedAccessToken(
-            jti=claims["jti"], client_id=claims["client_id"], subject=claims["sub"], family_id=family_id,
-            expires_at=dt.datetime.fromtimestamp(claims["exp"], dt.timezone.utc),
-        ))
-        audit.record_sync(session, actor=Actor(claims["sub"], claims["kind"]), action="token.issue",
-                          entity_type="AccessToken", entity_id=claims["jti"],
-                          after={"client_id": claims["client_id"], "grant_type": request.payload.grant_type,
-                                 "scope": claims.get("scope", "")})
+            session.add(
+                RefreshToken(
+                    token_hash=token_hash(token["refresh_token"]),
+                    family_id=family_id,
+                    client_id=request.client.get_client_id(),
+                    user_id=user.id,
+                    scope=token.get("scope", ""),
+                    expires_at=now() + dt.timedelta(seconds=self.settings.refresh_token_seconds),
+                )
+            )
+        session.add(
+            IssuedAccessToken(
+                jti=claims["jti"],
+                client_id=claims["client_id"],
+                subject=claims["sub"],
+                family_id=family_id,
+                expires_at=dt.datetime.fromtimestamp(claims["exp"], dt.timezone.utc),
+            )
+        )
+        audit.record_sync(
+            session,
+            actor=Actor(claims["sub"], claims["kind"]),
+            action="token.issue",
+            entity_type="AccessToken",
+            entity_id=claims["jti"],
+            after={
+                "client_id": claims["client_id"],
+                "grant_type": request.payload.grant_type,
+                "scope": claims.get("scope", ""),
+            },
+        )
 
     # Token minting (RFC 9068 JWT access tokens)
-    def generate_bearer_token(self, grant_type, client, user=None, scope=None, expires_in=None,
-                              include_refresh_token=True):
+    def generate_bearer_token(
+        self, grant_type, client, user=None, scope=None, expires_in=None, include_refresh_token=True
+    ):
         session = db()
         if scope is None and user is None:
             scope = " ".join(client.row.scopes)  # RFC 6749 §3.3: the registered scopes are the default
@@ -534,15 +592,24 @@ class AuthorizationServer(_AuthorizationServer):
         issued = int(now().timestamp())
         lifetime = expires_in or self.settings.access_token_seconds
         claims: dict[str, Any] = {
-            "iss": self.settings.issuer, "aud": self.settings.audience,
-            "iat": issued, "nbf": issued, "exp": issued + lifetime,
-            "jti": uuid.uuid4().hex, "client_id": client.get_client_id(), "scope": scope or "",
+            "iss": self.settings.issuer,
+            "aud": self.settings.audience,
+            "iat": issued,
+            "nbf": issued,
+            "exp": issued + lifetime,
+            "jti": uuid.uuid4().hex,
+            "client_id": client.get_client_id(),
+            "scope": scope or "",
         }
         if user is not None:
             bindings = session.scalars(select(RoleBindingRow).where(RoleBindingRow.user_id == user.id)).all()
-            claims.update(sub=str(user.id), kind="user", name=user.display_name, username=user.username,
-                          roles=[RoleBinding(Role(b.role), ScopeKind(b.scope_kind), b.scope_id).to_claim()
-                                 for b in bindings])
+            claims.update(
+                sub=str(user.id),
+                kind="user",
+                name=user.display_name,
+                username=user.username,
+                roles=[RoleBinding(Role(b.role), ScopeKind(b.scope_kind), b.scope_id).to_claim() for b in bindings],
+            )
         else:
             claims.update(sub=client.get_client_id(), kind="service", name=client.row.name, roles=[])
             if client.row.department_id:
@@ -598,8 +665,9 @@ class AuthorizationServer(_AuthorizationServer):
 
 def revoked_jtis(session: Session) -> list[str]:
     rows = session.scalars(
-        select(IssuedAccessToken.jti).where(IssuedAccessToken.revoked_at.is_not(None),
-                                            IssuedAccessToken.expires_at > now())
+        select(IssuedAccessToken.jti).where(
+            IssuedAccessToken.revoked_at.is_not(None), IssuedAccessToken.expires_at > now()
+        )
     ).all()
     return list(rows)
 

@@ -3,7 +3,8 @@
 Parameters follow OWASP's Password Storage Cheat Sheet for argon2id (m = 19 MiB, t = 2, p = 1).
 Every hash and verification — including the dummy one for an unknown user, which keeps response
 times alike — runs on one of ``HASH_SLOTS`` dedicated threads, so the hashes in flight (and the
-memory the allocator keeps for them) never exceed ``HASH_SLOTS × 19 MiB`` however many requests arrive (the 64 MiB default of argon2-cffi took the
+memory the allocator keeps for them) never exceed ``HASH_SLOTS × 19 MiB`` however many requests arrive (the 64
+  MiB default of argon2-cffi took the
 service past its memory limit with eight concurrent bad logins). A caller that cannot get a slot
 within ``WAIT_SECONDS`` gets :class:`Busy` (the endpoints answer 503 with Retry-After).
 Older hashes (other parameters) still verify; :func:`needs_rehash` tells when to store a new one.

@@ -34,10 +34,25 @@ def ensure_internal_clients(session: Session, settings: IdentitySettings, names:
         row = session.get(OAuthClient, cid)
         secret_hash = passwords.hash_password(internal_client_secret(name, settings))
         if row is None:
-            session.add(OAuthClient(client_id=cid, name=f"内部服务 {name}", secret_hash=secret_hash,
-                                    redirect_uris=[], grant_types=["client_credentials"], scopes=["events:read"]))
-            audit.record_sync(session, actor=None, action="client.create", entity_type="OAuthClient", entity_id=cid,
-                              after={"scopes": ["events:read"]}, reason="internal service client")
+            session.add(
+                OAuthClient(
+                    client_id=cid,
+                    name=f"内部服务 {name}",
+                    secret_hash=secret_hash,
+                    redirect_uris=[],
+                    grant_types=["client_credentials"],
+                    scopes=["events:read"],
+                )
+            )
+            audit.record_sync(
+                session,
+                actor=None,
+                action="client.create",
+                entity_type="OAuthClient",
+                entity_id=cid,
+                after={"scopes": ["events:read"]},
+                reason="internal service client",
+            )
         else:
             row.secret_hash = secret_hash
 
@@ -55,19 +70,36 @@ def ensure_web_client(session: Session, origin: str) -> str:
     redirect, logout = f"{origin}/callback", f"{origin}/"
     row = session.get(OAuthClient, WEB_CLIENT)
     if row is None:
-        row = OAuthClient(client_id=WEB_CLIENT, name="县属乡用管理端", secret_hash=None, redirect_uris=[],
-                          post_logout_redirect_uris=[], grant_types=["authorization_code", "refresh_token"],
-                          scopes=WEB_SCOPES)
+        row = OAuthClient(
+            client_id=WEB_CLIENT,
+            name="县属乡用管理端",
+            secret_hash=None,
+            redirect_uris=[],
+            post_logout_redirect_uris=[],
+            grant_types=["authorization_code", "refresh_token"],
+            scopes=WEB_SCOPES,
+        )
         session.add(row)
-    before = {"redirect_uris": list(row.redirect_uris or []), "post_logout_redirect_uris": list(row.post_logout_redirect_uris or [])}
+    before = {
+        "redirect_uris": list(row.redirect_uris or []),
+        "post_logout_redirect_uris": list(row.post_logout_redirect_uris or []),
+    }
     if redirect not in before["redirect_uris"]:
         row.redirect_uris = [*before["redirect_uris"], redirect]
     if logout not in before["post_logout_redirect_uris"]:
         row.post_logout_redirect_uris = [*before["post_logout_redirect_uris"], logout]
     after = {"redirect_uris": list(row.redirect_uris), "post_logout_redirect_uris": list(row.post_logout_redirect_uris)}
     if after != before:
-        audit.record_sync(session, actor=None, action="client.web_origin", entity_type="OAuthClient",
-                          entity_id=WEB_CLIENT, before=before, after=after, reason="bootstrap: CONSOLE_ORIGIN")
+        audit.record_sync(
+            session,
+            actor=None,
+            action="client.web_origin",
+            entity_type="OAuthClient",
+            entity_id=WEB_CLIENT,
+            before=before,
+            after=after,
+            reason="bootstrap: CONSOLE_ORIGIN",
+        )
     return f"{WEB_CLIENT}: {redirect} registered"
 
 
@@ -78,14 +110,24 @@ def seed_demo(session: Session, settings: IdentitySettings, path: Path = DEMO) -
     for spec in data["users"]:
         user = session.scalars(select(User).where(User.username == spec["username"])).first()
         if user is None:
-            user = User(username=spec["username"], display_name=spec["display_name"],
-                        password_hash=passwords.hash_password(data["password"]))
+            user = User(
+                username=spec["username"],
+                display_name=spec["display_name"],
+                password_hash=passwords.hash_password(data["password"]),
+            )
             session.add(user)
             session.flush()
             for role, scope, scope_id in spec["roles"]:
                 session.add(RoleBindingRow(user_id=user.id, role=role, scope_kind=scope, scope_id=scope_id))
-            audit.record_sync(session, actor=None, action="user.create", entity_type="User", entity_id=user.id,
-                              after={"username": user.username, "roles": spec["roles"]}, reason="demo data")
+            audit.record_sync(
+                session,
+                actor=None,
+                action="user.create",
+                entity_type="User",
+                entity_id=user.id,
+                after={"username": user.username, "roles": spec["roles"]},
+                reason="demo data",
+            )
             created += 1
     org = json.loads((path.parent / "org.json").read_text(encoding="utf-8"))
     departments = {d["code"]: d["id"] for d in org["departments"]}
@@ -98,21 +140,41 @@ def seed_demo(session: Session, settings: IdentitySettings, path: Path = DEMO) -
             existing.grant_types = spec["grant_types"]
             continue
         if existing is None:
-            session.add(OAuthClient(
-                client_id=spec["client_id"], name=spec["name"],
-                secret_hash=None if spec.get("public") else passwords.hash_password(spec["secret"]),
-                redirect_uris=spec.get("redirect_uris", []), grant_types=spec["grant_types"], scopes=spec["scopes"],
-                post_logout_redirect_uris=spec.get("post_logout_redirect_uris", []),
-                department_id=departments.get(spec.get("department", "")),
-            ))
-            audit.record_sync(session, actor=None, action="client.create", entity_type="OAuthClient",
-                              entity_id=spec["client_id"], after={"scopes": spec["scopes"]}, reason="demo data")
+            session.add(
+                OAuthClient(
+                    client_id=spec["client_id"],
+                    name=spec["name"],
+                    secret_hash=None if spec.get("public") else passwords.hash_password(spec["secret"]),
+                    redirect_uris=spec.get("redirect_uris", []),
+                    grant_types=spec["grant_types"],
+                    scopes=spec["scopes"],
+                    post_logout_redirect_uris=spec.get("post_logout_redirect_uris", []),
+                    department_id=departments.get(spec.get("department", "")),
+                )
+            )
+            audit.record_sync(
+                session,
+                actor=None,
+                action="client.create",
+                entity_type="OAuthClient",
+                entity_id=spec["client_id"],
+                after={"scopes": spec["scopes"]},
+                reason="demo data",
+            )
     ensure_internal_clients(session, settings, data["service_clients"])
     return {"users": created}
 
 
-def bootstrap_admin(session: Session, settings: IdentitySettings, *, username: str, role: str, password: str,
-                    display_name: str, operator: str) -> str:
+def bootstrap_admin(
+    session: Session,
+    settings: IdentitySettings,
+    *,
+    username: str,
+    role: str,
+    password: str,
+    display_name: str,
+    operator: str,
+) -> str:
     """Create (or re-bind) a county office's account from the command line, audited as the operator."""
     from .admin import MIN_PASSWORD, USERNAME
     from .policy import COUNTY_OFFICE_ROLES
@@ -128,11 +190,18 @@ def bootstrap_admin(session: Session, settings: IdentitySettings, *, username: s
         user = User(username=username, display_name=display_name, password_hash=passwords.hash_password(password))
         session.add(user)
         session.flush()
-    exists = session.scalars(select(RoleBindingRow).where(RoleBindingRow.user_id == user.id,
-                                                          RoleBindingRow.role == role)).first()
+    exists = session.scalars(
+        select(RoleBindingRow).where(RoleBindingRow.user_id == user.id, RoleBindingRow.role == role)
+    ).first()
     if exists is None:
         session.add(RoleBindingRow(user_id=user.id, role=role, scope_kind="COUNTY", scope_id=None))
-    audit.record_sync(session, actor=audit.Actor(f"cli:{operator}", "operator"), action="role.bootstrap",
-                      entity_type="User", entity_id=user.id, after={"username": username, "role": role},
-                      reason="bootstrap-admin command")
+    audit.record_sync(
+        session,
+        actor=audit.Actor(f"cli:{operator}", "operator"),
+        action="role.bootstrap",
+        entity_type="User",
+        entity_id=user.id,
+        after={"username": username, "role": role},
+        reason="bootstrap-admin command",
+    )
     return f"{username} holds {role}"

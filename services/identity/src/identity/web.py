@@ -33,12 +33,15 @@ button{{margin-top:1.2rem;width:100%;padding:.6rem;background:#b71c1c;color:#fff
 <body><form method="post" action="{action}">
 <h1>县属乡用管理系统</h1><p>{client}请求访问您的账号</p>
 {error}
-<label for="username">用户名</label><input id="username" name="username" autocomplete="username" required value="{username}">
-<label for="password">密码</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+<label for="username">用户名</label><input id="username" name="username" autocomplete="username" required
+  value="{username}">
+<label for="password">密码</label><input id="password" name="password" type="password"
+  autocomplete="current-password" required>
 <button type="submit">登录</button></form></body></html>"""
 
 ERROR_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title></head>
-<body><h1>{title}</h1><p>{explanation}</p><p><small>错误代码 (供开发人员): {error} — {description}</small></p></body></html>"""
+<body><h1>{title}</h1><p>{explanation}</p><p><small>错误代码 (供开发人员): {error} —
+  {description}</small></p></body></html>"""
 
 # What a person is told; programs keep the OAuth error code (shown small, and in redirects).
 ERRORS_ZH = {
@@ -58,10 +61,20 @@ LOGGED_OUT_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-
 
 
 def error_page(error: str, description: str, status: int = 400, title: str = "授权请求无效") -> HTMLResponse:
-    return HTMLResponse(ERROR_PAGE.format(title=html.escape(title), explanation=html.escape(ERRORS_ZH.get(error, "请求无效。")),
-                                          error=html.escape(error), description=html.escape(description or "")),
-                        status_code=status, headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY",
-                                                     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'"})
+    return HTMLResponse(
+        ERROR_PAGE.format(
+            title=html.escape(title),
+            explanation=html.escape(ERRORS_ZH.get(error, "请求无效。")),
+            error=html.escape(error),
+            description=html.escape(description or ""),
+        ),
+        status_code=status,
+        headers={
+            "Cache-Control": "no-store",
+            "X-Frame-Options": "DENY",
+            "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+        },
+    )
 
 
 def _multi(items) -> dict[str, list[str]]:
@@ -74,8 +87,11 @@ def _multi(items) -> dict[str, list[str]]:
 async def _oauth_request(request: Request) -> oauth.StarletteOAuth2Request:
     form = _multi((await request.form()).multi_items()) if request.method == "POST" else {}
     return oauth.StarletteOAuth2Request(
-        request.method, str(request.url), request.headers,
-        _multi(request.query_params.multi_items()), form,
+        request.method,
+        str(request.url),
+        request.headers,
+        _multi(request.query_params.multi_items()),
+        form,
     )
 
 
@@ -123,8 +139,11 @@ def client_address(request: Request, trusted: list) -> str:
 
 def busy() -> Response:
     """Every password-hashing slot stayed taken (passwords.Busy): retry shortly."""
-    return JSONResponse({"error": "temporarily_unavailable", "error_description": "busy, retry shortly"},
-                        status_code=503, headers={"Retry-After": "1", "Cache-Control": "no-store"})
+    return JSONResponse(
+        {"error": "temporarily_unavailable", "error_description": "busy, retry shortly"},
+        status_code=503,
+        headers={"Retry-After": "1", "Cache-Control": "no-store"},
+    )
 
 
 class SignInMetrics:
@@ -158,8 +177,9 @@ class SignInMetrics:
             (self.throttled if result.status == 429 else self.failures).inc()
 
 
-def routes(server: oauth.AuthorizationServer, settings: IdentitySettings, session_factory,
-           metrics: SignInMetrics | None = None) -> list[Route]:
+def routes(
+    server: oauth.AuthorizationServer, settings: IdentitySettings, session_factory, metrics: SignInMetrics | None = None
+) -> list[Route]:
     trusted = _networks(settings.trusted_proxies)
     metrics = metrics or SignInMetrics()
 
@@ -172,8 +192,7 @@ def routes(server: oauth.AuthorizationServer, settings: IdentitySettings, sessio
 
         return await run_in_threadpool(server.run, session_factory, call)
 
-    def _login_page(req, client_name: str, redirect_uri: str, error: str | None = None, username: str = "",
-                    status=200):
+    def _login_page(req, client_name: str, redirect_uri: str, error: str | None = None, username: str = "", status=200):
         # Chromium applies form-action to the redirect that follows the form's submission, so the
         # validated redirect target's origin is allowed beside our own.
         target = urllib.parse.urlsplit(redirect_uri)
@@ -186,9 +205,12 @@ def routes(server: oauth.AuthorizationServer, settings: IdentitySettings, sessio
                 username=html.escape(username, quote=True),
             ),
             status_code=status,
-            headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY",
-                     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-                                                f"form-action 'self' {origin}; frame-ancestors 'none'"},
+            headers={
+                "Cache-Control": "no-store",
+                "X-Frame-Options": "DENY",
+                "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+                f"form-action 'self' {origin}; frame-ancestors 'none'",
+            },
         )
 
     def _authorization_error(req, error: OAuth2Error) -> Response:
@@ -211,8 +233,9 @@ def routes(server: oauth.AuthorizationServer, settings: IdentitySettings, sessio
             if request.method == "GET":
                 return _login_page(req, client_name, redirect_uri)
             username = req.form.get("username", "")
-            result = login.authenticate(oauth.db(), settings, username, req.form.get("password", ""),
-                                        oauth.client_address.get())
+            result = login.authenticate(
+                oauth.db(), settings, username, req.form.get("password", ""), oauth.client_address.get()
+            )
             metrics.signed_in(result)
             if result.user is None:
                 page = _login_page(req, client_name, redirect_uri, result.error, username[:64], status=result.status)
@@ -252,13 +275,19 @@ def routes(server: oauth.AuthorizationServer, settings: IdentitySettings, sessio
 
     async def userinfo(request: Request) -> Response:
         """OpenID Connect UserInfo: the bearer access token's person, claims by its scopes."""
+
         def lookup():
             authorization = request.headers.get("authorization", "")
             scheme, _, token = authorization.partition(" ")
             claims = server.decode_own_token(token.strip()) if scheme.lower() == "bearer" else None
             row = oauth.db().get(IssuedAccessToken, claims.get("jti")) if claims else None
-            if (claims is None or row is None or row.revoked_at is not None or claims.get("exp", 0) < oauth.now().timestamp()
-                    or claims.get("kind") != "user"):
+            if (
+                claims is None
+                or row is None
+                or row.revoked_at is not None
+                or claims.get("exp", 0) < oauth.now().timestamp()
+                or claims.get("kind") != "user"
+            ):
                 return None, "invalid_token"
             if "openid" not in str(claims.get("scope", "")).split():
                 return None, "insufficient_scope"
@@ -269,8 +298,11 @@ def routes(server: oauth.AuthorizationServer, settings: IdentitySettings, sessio
 
         info, error = await run(lookup, request=request)
         if error:
-            return JSONResponse({"error": error}, status_code=403 if error == "insufficient_scope" else 401,
-                                headers={"WWW-Authenticate": f'Bearer error="{error}"', "Cache-Control": "no-store"})
+            return JSONResponse(
+                {"error": error},
+                status_code=403 if error == "insufficient_scope" else 401,
+                headers={"WWW-Authenticate": f'Bearer error="{error}"', "Cache-Control": "no-store"},
+            )
         return JSONResponse(info, headers={"Cache-Control": "no-store"})
 
     async def end_session(request: Request) -> Response:
@@ -284,27 +316,42 @@ def routes(server: oauth.AuthorizationServer, settings: IdentitySettings, sessio
             hint = params.get("id_token_hint")
             claims = server.decode_id_token(hint) if hint else None
             if hint and claims is None:
-                return error_page("invalid_request", "id_token_hint is not an id_token of this issuer", title="退出登录失败")
+                return error_page(
+                    "invalid_request", "id_token_hint is not an id_token of this issuer", title="退出登录失败"
+                )
             client_id = params.get("client_id") or (claims or {}).get("aud")
             if isinstance(client_id, list):
                 client_id = client_id[0] if len(client_id) == 1 else None
-            if claims and params.get("client_id") and params["client_id"] not in (
-                    claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]):
+            if (
+                claims
+                and params.get("client_id")
+                and params["client_id"] not in (claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]])
+            ):
                 return error_page("invalid_request", "client_id does not match the id_token_hint", title="退出登录失败")
             target = params.get("post_logout_redirect_uri")
             client = server.query_client(client_id) if client_id else None
             if target and (client is None or target not in client.row.post_logout_redirect_uris):
-                return error_page("invalid_request", "post_logout_redirect_uri is not registered for this client",
-                                  title="退出登录失败")
+                return error_page(
+                    "invalid_request",
+                    "post_logout_redirect_uri is not registered for this client",
+                    title="退出登录失败",
+                )
             if claims and claims.get("sid"):
                 oauth.revoke_family(oauth.db(), uuid.UUID(claims["sid"]), reason="RP-initiated logout")
-            audit.record_sync(oauth.db(), actor=Actor(str((claims or {}).get("sub", "?")), "user"), action="logout",
-                              entity_type="TokenFamily", entity_id=str((claims or {}).get("sid", "-")),
-                              after={"client_id": client_id})
+            audit.record_sync(
+                oauth.db(),
+                actor=Actor(str((claims or {}).get("sub", "?")), "user"),
+                action="logout",
+                entity_type="TokenFamily",
+                entity_id=str((claims or {}).get("sid", "-")),
+                after={"client_id": client_id},
+            )
             if target:
                 query = {"state": params["state"]} if params.get("state") else {}
                 sep = "&" if "?" in target else "?"
-                return RedirectResponse(target + (sep + urllib.parse.urlencode(query) if query else ""), status_code=302)
+                return RedirectResponse(
+                    target + (sep + urllib.parse.urlencode(query) if query else ""), status_code=302
+                )
             return HTMLResponse(LOGGED_OUT_PAGE, headers={"Cache-Control": "no-store"})
 
         return await run(logout, request=request)
@@ -329,8 +376,20 @@ def routes(server: oauth.AuthorizationServer, settings: IdentitySettings, sessio
             "userinfo_endpoint": f"{iss}/oauth/userinfo",
             "end_session_endpoint": f"{iss}/oauth/logout",
             "scopes_supported": list(oauth.SCOPES),
-            "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "sid",
-                                 "name", "preferred_username", "roles"],
+            "claims_supported": [
+                "sub",
+                "iss",
+                "aud",
+                "exp",
+                "iat",
+                "auth_time",
+                "nonce",
+                "at_hash",
+                "sid",
+                "name",
+                "preferred_username",
+                "roles",
+            ],
             "response_types_supported": ["code"],
             "response_modes_supported": ["query"],
             "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
@@ -383,8 +442,11 @@ class BrowserCors:
         from .models import OAuthClient
 
         with self.session_factory() as session:
-            rows = session.execute(select(OAuthClient.redirect_uris, OAuthClient.post_logout_redirect_uris)
-                                   .where(OAuthClient.active.is_(True))).all()
+            rows = session.execute(
+                select(OAuthClient.redirect_uris, OAuthClient.post_logout_redirect_uris).where(
+                    OAuthClient.active.is_(True)
+                )
+            ).all()
         origins = set(self.extra)
         for redirects, logouts in rows:
             for uri in [*(redirects or []), *(logouts or [])]:
@@ -407,18 +469,25 @@ class BrowserCors:
         if scope["method"] == "OPTIONS" and origin is not None:
             headers = {"Vary": "Origin", "Content-Length": "0"}
             if ok:
-                headers.update({"Access-Control-Allow-Origin": origin,
-                                "Access-Control-Allow-Methods": "GET, POST",
-                                "Access-Control-Allow-Headers": "authorization, content-type",
-                                "Access-Control-Max-Age": "600"})
+                headers.update(
+                    {
+                        "Access-Control-Allow-Origin": origin,
+                        "Access-Control-Allow-Methods": "GET, POST",
+                        "Access-Control-Allow-Headers": "authorization, content-type",
+                        "Access-Control-Max-Age": "600",
+                    }
+                )
             await Response(status_code=204 if ok else 403, headers=headers)(scope, receive, send)
             return
 
         async def send_with_cors(message):
             if message["type"] == "http.response.start" and ok:
                 message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"access-control-allow-origin", origin.encode("latin-1")),
-                                      (b"vary", b"Origin")]
+                message["headers"] = [
+                    *message["headers"],
+                    (b"access-control-allow-origin", origin.encode("latin-1")),
+                    (b"vary", b"Origin"),
+                ]
             await send(message)
 
         await self.app(scope, receive, send_with_cors)

@@ -34,5 +34,10 @@ def _generate(ns, settings):
         engine.dispose()
 
 
-cli.exit_with(cli.main(service_dir=SERVICE_DIR, settings_factory=get_settings, commands={"seed-demo": _seed, "generate": _generate,
-                                                                              "consume": cli.consume_command(background)}))
+cli.exit_with(
+    cli.main(
+        service_dir=SERVICE_DIR,
+        settings_factory=get_settings,
+        commands={"seed-demo": _seed, "generate": _generate, "consume": cli.consume_command(background)},
+    )
+)

@@ -78,8 +78,16 @@ async def _agencies(session: AsyncSession, ids: set[uuid.UUID]) -> dict[uuid.UUI
     return {a.id: a for a in (await session.scalars(select(Agency).where(Agency.id.in_(ids)))).all()} if ids else {}
 
 
-async def submit(session: AsyncSession, principal: Principal, *, department_id: uuid.UUID, items: list[Item],
-                 effective_date: dt.date, reason: str, reshuffle: bool = False) -> list[Adjustment]:
+async def submit(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    department_id: uuid.UUID,
+    items: list[Item],
+    effective_date: dt.date,
+    reason: str,
+    reshuffle: bool = False,
+) -> list[Adjustment]:
     if principal.is_service or not principal.has_role(Role.DEPARTMENT_ADMIN, str(department_id)):
         raise Forbidden("人事调整须由本派驻部门提出", detail="DEPARTMENT_ADMIN of this department submits adjustments")
     if not items:
@@ -97,9 +105,22 @@ async def submit(session: AsyncSession, principal: Principal, *, department_id: 
     cadre_ids = [i.cadre_id for i in items if i.cadre_id]
     if len(cadre_ids) != len(set(cadre_ids)):
         raise BadInput("同一人不能在一批调整中出现两次")
-    cadres = {c.id: c for c in (await session.scalars(select(Cadre).where(Cadre.id.in_(cadre_ids)))).all()} if cadre_ids else {}
-    open_for = set((await session.scalars(select(Adjustment.cadre_id).where(
-        Adjustment.cadre_id.in_(cadre_ids), Adjustment.status.in_(OPEN)))).all()) if cadre_ids else set()
+    cadres = (
+        {c.id: c for c in (await session.scalars(select(Cadre).where(Cadre.id.in_(cadre_ids)))).all()}
+        if cadre_ids
+        else {}
+    )
+    open_for = (
+        set(
+            (
+                await session.scalars(
+                    select(Adjustment.cadre_id).where(Adjustment.cadre_id.in_(cadre_ids), Adjustment.status.in_(OPEN))
+                )
+            ).all()
+        )
+        if cadre_ids
+        else set()
+    )
     if open_for:
         raise Conflict("该人员已有未完成的调整", detail=f"open adjustment for {sorted(map(str, open_for))}")
 
@@ -109,29 +130,56 @@ async def submit(session: AsyncSession, principal: Principal, *, department_id: 
         _validate_item(item, cadres, agencies, department_id)
         cadre = cadres.get(item.cadre_id) if item.cadre_id else None
         _check_tenure(item, cadre, agencies, effective_date)
-        rows.append(Adjustment(
-            batch_id=batch_id, kind=item.kind, department_id=department_id, cadre_id=item.cadre_id,
-            from_agency_id=item.from_agency_id, to_agency_id=item.to_agency_id, newcomer=item.newcomer,
-            effective_date=effective_date, reason=reason.strip(), tenure_exception_reason=item.tenure_exception_reason,
-            requested_by=principal.subject, status="SUBMITTED"))
+        rows.append(
+            Adjustment(
+                batch_id=batch_id,
+                kind=item.kind,
+                department_id=department_id,
+                cadre_id=item.cadre_id,
+                from_agency_id=item.from_agency_id,
+                to_agency_id=item.to_agency_id,
+                newcomer=item.newcomer,
+                effective_date=effective_date,
+                reason=reason.strip(),
+                tenure_exception_reason=item.tenure_exception_reason,
+                requested_by=principal.subject,
+                status="SUBMITTED",
+            )
+        )
     await _check_rounds(session, rows, agencies, exclude_batch=batch_id)
     await _check_quota(session, rows)
     session.add_all(rows)
     await session.flush()
     if reshuffle:
         townships = {agencies[a].township_id for r in rows for a in (r.from_agency_id, r.to_agency_id) if a}
-        session.add_all([ReshuffleReview(batch_id=batch_id, party=p) for p in
-                         ["ORG_DEPARTMENT", "STAFFING_OFFICE", *sorted(f"TOWNSHIP:{t}" for t in townships)]])
+        session.add_all(
+            [
+                ReshuffleReview(batch_id=batch_id, party=p)
+                for p in ["ORG_DEPARTMENT", "STAFFING_OFFICE", *sorted(f"TOWNSHIP:{t}" for t in townships)]
+            ]
+        )
     for r in rows:
-        await audit.record(session, actor=principal, action="adjustment.submit", entity_type="Adjustment",
-                           entity_id=r.id, after=snapshot(r), reason=reason)
+        await audit.record(
+            session,
+            actor=principal,
+            action="adjustment.submit",
+            entity_type="Adjustment",
+            entity_id=r.id,
+            after=snapshot(r),
+            reason=reason,
+        )
     return rows
 
 
 def _validate_item(item: Item, cadres: dict, agencies: dict, department_id: uuid.UUID) -> None:
     if item.kind not in KINDS:
         raise BadInput("调整类型无效", detail=f"kind must be one of {KINDS}")
-    need = {"IN": ("to",), "OUT": ("cadre", "from"), "TRANSFER": ("cadre", "from", "to"), "HEAD_CHANGE": ("cadre", "to")}[item.kind]
+    need = {
+        "IN": ("to",),
+        "OUT": ("cadre", "from"),
+        "TRANSFER": ("cadre", "from", "to"),
+        "HEAD_CHANGE": ("cadre", "to"),
+    }[item.kind]
     present = {"cadre": item.cadre_id, "from": item.from_agency_id, "to": item.to_agency_id}
     if any(present[k] is None for k in need) or any(present[k] is not None for k in present if k not in need):
         raise BadInput(f"{item.kind} 调整须且只须填写: {', '.join(need)}")
@@ -165,25 +213,41 @@ def _check_tenure(item: Item, cadre: Cadre | None, agencies: dict, effective_dat
         return
     years = _years_between(cadre.posted_on, effective_date)
     if years < MIN_TENURE_YEARS and not (item.tenure_exception_reason or "").strip():
-        raise RuleViolation("MIN_TENURE_2Y", f"派驻干部在同一乡镇(街道)工作不少于{MIN_TENURE_YEARS}年(现{years:.1f}年)；"
-                            "确需调整须说明理由并经组织部同意", detail=f"{years:.2f} years in township",
-                            cadre_id=str(cadre.id))
+        raise RuleViolation(
+            "MIN_TENURE_2Y",
+            f"派驻干部在同一乡镇(街道)工作不少于{MIN_TENURE_YEARS}年(现{years:.1f}年)；"
+            "确需调整须说明理由并经组织部同意",
+            detail=f"{years:.2f} years in township",
+            cadre_id=str(cadre.id),
+        )
 
 
-async def _check_rounds(session: AsyncSession, rows: list[Adjustment], agencies: dict, exclude_batch: uuid.UUID) -> None:
+async def _check_rounds(
+    session: AsyncSession, rows: list[Adjustment], agencies: dict, exclude_batch: uuid.UUID
+) -> None:
     touched = {a for r in rows for a in (r.from_agency_id, r.to_agency_id) if a}
     if not touched:
         return
     year = rows[0].effective_date.year
-    others = (await session.execute(select(Adjustment.from_agency_id, Adjustment.to_agency_id).where(
-        Adjustment.batch_id != exclude_batch, Adjustment.status.in_((*OPEN, "EFFECTIVE")),
-        extract("year", Adjustment.effective_date) == year,
-        or_(Adjustment.from_agency_id.in_(touched), Adjustment.to_agency_id.in_(touched))))).all()
+    others = (
+        await session.execute(
+            select(Adjustment.from_agency_id, Adjustment.to_agency_id).where(
+                Adjustment.batch_id != exclude_batch,
+                Adjustment.status.in_((*OPEN, "EFFECTIVE")),
+                extract("year", Adjustment.effective_date) == year,
+                or_(Adjustment.from_agency_id.in_(touched), Adjustment.to_agency_id.in_(touched)),
+            )
+        )
+    ).all()
     busy = {a for row in others for a in row if a in touched}
     if busy:
         names = "、".join(sorted(agencies[a].name for a in busy if a in agencies))
-        raise RuleViolation("ONE_ROUND_PER_YEAR", f"{names}本年度已有一次人事调整，每年不超过1次",
-                            detail=f"agencies already adjusted in {year}", agencies=sorted(map(str, busy)))
+        raise RuleViolation(
+            "ONE_ROUND_PER_YEAR",
+            f"{names}本年度已有一次人事调整，每年不超过1次",
+            detail=f"agencies already adjusted in {year}",
+            agencies=sorted(map(str, busy)),
+        )
 
 
 async def _check_quota(session: AsyncSession, rows: list[Adjustment]) -> None:
@@ -199,9 +263,12 @@ async def _check_quota(session: AsyncSession, rows: list[Adjustment]) -> None:
     occ = await vacancies.occupancy(session, list(inflow))
     for agency_id, n in inflow.items():
         if occ[agency_id].available < n:
-            raise RuleViolation("QUOTA_EXCEEDED", f"调入人数({n})超过可用员额({max(occ[agency_id].available, 0)})",
-                                detail=f"agency {agency_id}: available {occ[agency_id].available}, inflow {n}",
-                                agency_id=str(agency_id))
+            raise RuleViolation(
+                "QUOTA_EXCEEDED",
+                f"调入人数({n})超过可用员额({max(occ[agency_id].available, 0)})",
+                detail=f"agency {agency_id}: available {occ[agency_id].available}, inflow {n}",
+                agency_id=str(agency_id),
+            )
 
 
 async def _batch(session: AsyncSession, batch_id: uuid.UUID, lock: bool = True) -> list[Adjustment]:
@@ -213,8 +280,13 @@ async def _batch(session: AsyncSession, batch_id: uuid.UUID, lock: bool = True) 
 
 
 async def _reviews(session: AsyncSession, batch_id: uuid.UUID) -> list[ReshuffleReview]:
-    return list((await session.scalars(select(ReshuffleReview).where(ReshuffleReview.batch_id == batch_id)
-                                       .order_by(ReshuffleReview.party))).all())
+    return list(
+        (
+            await session.scalars(
+                select(ReshuffleReview).where(ReshuffleReview.batch_id == batch_id).order_by(ReshuffleReview.party)
+            )
+        ).all()
+    )
 
 
 async def _advance(session: AsyncSession, rows: list[Adjustment]) -> None:
@@ -236,30 +308,53 @@ async def _advance(session: AsyncSession, rows: list[Adjustment]) -> None:
         r.status = "APPROVED"
 
 
-async def org_review(session: AsyncSession, principal: Principal, *, batch_id: uuid.UUID, approve: bool,
-                     note: str | None, approve_tenure_exception: bool = False) -> list[Adjustment]:
+async def org_review(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    batch_id: uuid.UUID,
+    approve: bool,
+    note: str | None,
+    approve_tenure_exception: bool = False,
+) -> list[Adjustment]:
     if principal.is_service or not principal.has_role(Role.ORG_DEPARTMENT):
         raise Forbidden("人员调整须经组织部事前审核", detail="ORG_DEPARTMENT reviews adjustments")
     rows = await _batch(session, batch_id)
     if any(r.status != "SUBMITTED" or r.org_review for r in rows):
         raise RuleViolation("ALREADY_REVIEWED", "该批调整已审核")
     if approve and any(r.tenure_exception_reason for r in rows) and not approve_tenure_exception:
-        raise RuleViolation("TENURE_EXCEPTION_NOT_APPROVED", "本批含未满2年的调整，须明确同意例外后方可通过",
-                            detail="set approveTenureException to approve the 2-year exception")
+        raise RuleViolation(
+            "TENURE_EXCEPTION_NOT_APPROVED",
+            "本批含未满2年的调整，须明确同意例外后方可通过",
+            detail="set approveTenureException to approve the 2-year exception",
+        )
     for r in rows:
         before = snapshot(r)
-        r.org_review, r.org_reviewed_by, r.org_review_note = ("APPROVED" if approve else "REJECTED"), principal.subject, note
+        r.org_review, r.org_reviewed_by, r.org_review_note = (
+            ("APPROVED" if approve else "REJECTED"),
+            principal.subject,
+            note,
+        )
         if not approve:
             r.status = "REJECTED"
-        await audit.record(session, actor=principal, action="adjustment.org_review", entity_type="Adjustment",
-                           entity_id=r.id, before=before, after=snapshot(r), reason=note)
+        await audit.record(
+            session,
+            actor=principal,
+            action="adjustment.org_review",
+            entity_type="Adjustment",
+            entity_id=r.id,
+            before=before,
+            after=snapshot(r),
+            reason=note,
+        )
     if approve:
         await _advance(session, rows)
     return rows
 
 
-async def township_opinion(session: AsyncSession, principal: Principal, *, adjustment_id: uuid.UUID, agree: bool,
-                           note: str | None) -> Adjustment:
+async def township_opinion(
+    session: AsyncSession, principal: Principal, *, adjustment_id: uuid.UUID, agree: bool, note: str | None
+) -> Adjustment:
     adj = await db.get_for_update(session, Adjustment, adjustment_id, missing="调整不存在")
     agency = await session.get(Agency, adj.to_agency_id) if adj.to_agency_id else None
     if principal.is_service or agency is None or not principal.has_role(Role.TOWNSHIP_ADMIN, str(agency.township_id)):
@@ -267,45 +362,79 @@ async def township_opinion(session: AsyncSession, principal: Principal, *, adjus
     if adj.kind != "HEAD_CHANGE":
         raise BadInput("只有负责人调整需要征求属地意见")
     if adj.status != "SUBMITTED" or adj.org_review != "APPROVED":
-        raise RuleViolation("HEAD_NEEDS_TOWNSHIP_OPINION" if adj.org_review is None else "ALREADY_DECIDED",
-                            "须在组织部审核通过后、生效前征求属地意见", detail=f"status {adj.status}, org review {adj.org_review}")
+        raise RuleViolation(
+            "HEAD_NEEDS_TOWNSHIP_OPINION" if adj.org_review is None else "ALREADY_DECIDED",
+            "须在组织部审核通过后、生效前征求属地意见",
+            detail=f"status {adj.status}, org review {adj.org_review}",
+        )
     if agree is False and not (note or "").strip():
         raise BadInput("不同意时请说明理由")
     before = snapshot(adj)
-    adj.township_opinion, adj.township_opinion_by, adj.township_opinion_note = ("AGREE" if agree else "DISAGREE"), principal.subject, note
+    adj.township_opinion, adj.township_opinion_by, adj.township_opinion_note = (
+        ("AGREE" if agree else "DISAGREE"),
+        principal.subject,
+        note,
+    )
     if not agree:
         adj.status = "REJECTED"
-    await audit.record(session, actor=principal, action="adjustment.township_opinion", entity_type="Adjustment",
-                       entity_id=adj.id, before=before, after=snapshot(adj), reason=note)
+    await audit.record(
+        session,
+        actor=principal,
+        action="adjustment.township_opinion",
+        entity_type="Adjustment",
+        entity_id=adj.id,
+        before=before,
+        after=snapshot(adj),
+        reason=note,
+    )
     if agree:
         await _advance(session, await _batch(session, adj.batch_id))
     return adj
 
 
-async def three_party_review(session: AsyncSession, principal: Principal, *, batch_id: uuid.UUID, agree: bool,
-                             note: str | None) -> list[ReshuffleReview]:
+async def three_party_review(
+    session: AsyncSession, principal: Principal, *, batch_id: uuid.UUID, agree: bool, note: str | None
+) -> list[ReshuffleReview]:
     rows = await _batch(session, batch_id)
     reviews = {r.party: r for r in await _reviews(session, batch_id)}
     if not reviews:
         raise BadInput("只有集中调整需要三方会审")
     agencies = await _agencies(session, {a for r in rows for a in (r.from_agency_id, r.to_agency_id) if a})
-    parties = [p for p in _party_of(principal, {a.township_id for a in agencies.values()}) if p in reviews] \
-        if not principal.is_service else []
+    parties = (
+        [p for p in _party_of(principal, {a.township_id for a in agencies.values()}) if p in reviews]
+        if not principal.is_service
+        else []
+    )
     if not parties:
         raise Forbidden("只有组织部、编办和相关乡镇(街道)参加三方会审")
     if any(r.status != "SUBMITTED" for r in rows):
         raise RuleViolation("ALREADY_DECIDED", "该批调整已结束审核")
     if any(r.org_review != "APPROVED" for r in rows):
-        raise RuleViolation("RESHUFFLE_NEEDS_THREE_PARTY", "三方会审在组织部事前审核通过后进行",
-                            detail="organisation department pre-review first")
+        raise RuleViolation(
+            "RESHUFFLE_NEEDS_THREE_PARTY",
+            "三方会审在组织部事前审核通过后进行",
+            detail="organisation department pre-review first",
+        )
     now = dt.datetime.now(dt.timezone.utc)
     for party in parties:
         review = reviews[party]
         if review.decision:
             raise RuleViolation("ALREADY_DECIDED", "已提交会审意见")
-        review.decision, review.decided_by, review.note, review.decided_at = ("AGREE" if agree else "DISAGREE"), principal.subject, note, now
-        await audit.record(session, actor=principal, action="reshuffle.review", entity_type="Reshuffle",
-                           entity_id=batch_id, after={"party": party, "decision": review.decision}, reason=note)
+        review.decision, review.decided_by, review.note, review.decided_at = (
+            ("AGREE" if agree else "DISAGREE"),
+            principal.subject,
+            note,
+            now,
+        )
+        await audit.record(
+            session,
+            actor=principal,
+            action="reshuffle.review",
+            entity_type="Reshuffle",
+            entity_id=batch_id,
+            after={"party": party, "decision": review.decision},
+            reason=note,
+        )
     if not agree:
         for r in rows:
             r.status = "REJECTED"
@@ -318,8 +447,9 @@ async def three_party_review(session: AsyncSession, principal: Principal, *, bat
 async def make_effective(session: AsyncSession, principal: Principal, *, batch_id: uuid.UUID) -> list[Adjustment]:
     rows = await _batch(session, batch_id)
     department_id = rows[0].department_id
-    if principal.is_service or not (principal.has_role(Role.DEPARTMENT_ADMIN, str(department_id))
-                                    or principal.has_role(Role.ORG_DEPARTMENT)):
+    if principal.is_service or not (
+        principal.has_role(Role.DEPARTMENT_ADMIN, str(department_id)) or principal.has_role(Role.ORG_DEPARTMENT)
+    ):
         raise Forbidden("只有本部门或组织部可以办理生效")
     if any(r.status == "EFFECTIVE" for r in rows):
         raise RuleViolation("ALREADY_EFFECTIVE", "该批调整已生效")
@@ -334,8 +464,14 @@ async def make_effective(session: AsyncSession, principal: Principal, *, batch_i
     for r in sorted(rows, key=lambda r: {"OUT": 0, "TRANSFER": 1, "IN": 2, "HEAD_CHANGE": 3}[r.kind]):
         await _apply(session, principal, r, agencies)
         r.status, r.effected_at = "EFFECTIVE", now
-        await audit.record(session, actor=principal, action="adjustment.effective", entity_type="Adjustment",
-                           entity_id=r.id, after=snapshot(r))
+        await audit.record(
+            session,
+            actor=principal,
+            action="adjustment.effective",
+            entity_type="Adjustment",
+            entity_id=r.id,
+            after=snapshot(r),
+        )
     await session.flush()
     await reminders.refresh(session, {department_id})
     return rows
@@ -345,16 +481,31 @@ async def _apply(session: AsyncSession, principal: Principal, r: Adjustment, age
     if r.kind == "IN":
         nc = r.newcomer
         to = agencies[r.to_agency_id]
-        cadre = Cadre(name=nc["name"].strip(), gender=nc.get("gender", "MALE"), birth_date=dt.date.fromisoformat(nc["birth_date"]),
-                      professional_line=nc["professional_line"], is_enforcement=to.is_enforcement,
-                      department_id=to.department_id, township_id=to.township_id, agency_id=to.id,
-                      posted_on=r.effective_date, status="IN_POST", id_number=nc.get("id_number"), phone=nc.get("phone"))
+        cadre = Cadre(
+            name=nc["name"].strip(),
+            gender=nc.get("gender", "MALE"),
+            birth_date=dt.date.fromisoformat(nc["birth_date"]),
+            professional_line=nc["professional_line"],
+            is_enforcement=to.is_enforcement,
+            department_id=to.department_id,
+            township_id=to.township_id,
+            agency_id=to.id,
+            posted_on=r.effective_date,
+            status="IN_POST",
+            id_number=nc.get("id_number"),
+            phone=nc.get("phone"),
+        )
         session.add(cadre)
         await session.flush()
         await profile.open_posting(session, cadre, r.effective_date)
         r.cadre_id = cadre.id
-        await outbox.emit(session, events.CADRE_STATIONED, aggregate_type="Cadre", aggregate_id=cadre.id,
-                          payload=events.cadre_payload(cadre))
+        await outbox.emit(
+            session,
+            events.CADRE_STATIONED,
+            aggregate_type="Cadre",
+            aggregate_id=cadre.id,
+            payload=events.cadre_payload(cadre),
+        )
         return
     cadre = await session.get(Cadre, r.cadre_id, with_for_update=True)
     before = events.cadre_payload(cadre)
@@ -363,8 +514,13 @@ async def _apply(session: AsyncSession, principal: Principal, r: Adjustment, age
         await profile.close_posting(session, cadre.id, r.effective_date)
         if agencies[r.from_agency_id].head_cadre_id == cadre.id:
             agencies[r.from_agency_id].head_cadre_id = None
-        await outbox.emit(session, events.CADRE_LEFT, aggregate_type="Cadre", aggregate_id=cadre.id,
-                          payload={**events.cadre_payload(cadre), "effective_date": r.effective_date.isoformat()})
+        await outbox.emit(
+            session,
+            events.CADRE_LEFT,
+            aggregate_type="Cadre",
+            aggregate_id=cadre.id,
+            payload={**events.cadre_payload(cadre), "effective_date": r.effective_date.isoformat()},
+        )
     elif r.kind == "TRANSFER":
         to = agencies[r.to_agency_id]
         if agencies[r.from_agency_id].head_cadre_id == cadre.id:
@@ -374,19 +530,36 @@ async def _apply(session: AsyncSession, principal: Principal, r: Adjustment, age
         cadre.agency_id, cadre.township_id, cadre.is_enforcement = to.id, to.township_id, to.is_enforcement
         await profile.close_posting(session, cadre.id, r.effective_date)
         await profile.open_posting(session, cadre, r.effective_date)
-        await outbox.emit(session, events.CADRE_MOVED, aggregate_type="Cadre", aggregate_id=cadre.id,
-                          payload={**events.cadre_payload(cadre), "from": before,
-                                   "effective_date": r.effective_date.isoformat()})
+        await outbox.emit(
+            session,
+            events.CADRE_MOVED,
+            aggregate_type="Cadre",
+            aggregate_id=cadre.id,
+            payload={**events.cadre_payload(cadre), "from": before, "effective_date": r.effective_date.isoformat()},
+        )
     elif r.kind == "HEAD_CHANGE":
         previous = agencies[r.to_agency_id].head_cadre_id
         if previous and previous != cadre.id:
             await profile.set_role(session, previous, "MEMBER")
         agencies[r.to_agency_id].head_cadre_id = cadre.id
         await profile.set_role(session, cadre.id, "HEAD")
-        await outbox.emit(session, events.AGENCY_HEAD_CHANGED, aggregate_type="Agency", aggregate_id=r.to_agency_id,
-                          payload={"agency_id": str(r.to_agency_id), "head_cadre_id": str(cadre.id)})
-    await audit.record(session, actor=principal, action=f"cadre.{r.kind.lower()}", entity_type="Cadre",
-                       entity_id=cadre.id, before=before, after=events.cadre_payload(cadre), reason=r.reason)
+        await outbox.emit(
+            session,
+            events.AGENCY_HEAD_CHANGED,
+            aggregate_type="Agency",
+            aggregate_id=r.to_agency_id,
+            payload={"agency_id": str(r.to_agency_id), "head_cadre_id": str(cadre.id)},
+        )
+    await audit.record(
+        session,
+        actor=principal,
+        action=f"cadre.{r.kind.lower()}",
+        entity_type="Cadre",
+        entity_id=cadre.id,
+        before=before,
+        after=events.cadre_payload(cadre),
+        reason=r.reason,
+    )
 
 
 def pending_steps(rows: list[Adjustment], reviews: list[ReshuffleReview]) -> list[str]:
@@ -401,17 +574,33 @@ def pending_steps(rows: list[Adjustment], reviews: list[ReshuffleReview]) -> lis
 
 
 def snapshot(r: Adjustment) -> dict:
-    return {"batch_id": str(r.batch_id), "kind": r.kind, "status": r.status, "cadre_id": str(r.cadre_id) if r.cadre_id else None,
-            "from_agency_id": str(r.from_agency_id) if r.from_agency_id else None,
-            "to_agency_id": str(r.to_agency_id) if r.to_agency_id else None,
-            "effective_date": r.effective_date.isoformat(), "org_review": r.org_review,
-            "township_opinion": r.township_opinion, "tenure_exception": bool(r.tenure_exception_reason)}
+    return {
+        "batch_id": str(r.batch_id),
+        "kind": r.kind,
+        "status": r.status,
+        "cadre_id": str(r.cadre_id) if r.cadre_id else None,
+        "from_agency_id": str(r.from_agency_id) if r.from_agency_id else None,
+        "to_agency_id": str(r.to_agency_id) if r.to_agency_id else None,
+        "effective_date": r.effective_date.isoformat(),
+        "org_review": r.org_review,
+        "township_opinion": r.township_opinion,
+        "tenure_exception": bool(r.tenure_exception_reason),
+    }
 
 
-async def list_adjustments(session: AsyncSession, principal: Principal, *, first: int | None, after: str | None,
-                           status: str | None = None, tenure_exceptions_only: bool = False,
-                           department_id: uuid.UUID | None = None, agency_id: uuid.UUID | None = None,
-                           cadre_id: uuid.UUID | None = None, year: int | None = None):
+async def list_adjustments(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    first: int | None,
+    after: str | None,
+    status: str | None = None,
+    tenure_exceptions_only: bool = False,
+    department_id: uuid.UUID | None = None,
+    agency_id: uuid.UUID | None = None,
+    cadre_id: uuid.UUID | None = None,
+    year: int | None = None,
+):
     size = page_size(first)
     stmt = select(Adjustment).order_by(Adjustment.requested_at.desc(), Adjustment.id.desc()).limit(size + 1)
     if (cond := policy.adjustment_visibility(principal)) is not None:

@@ -60,20 +60,30 @@ def _years(since, on: dt.date):
 
 async def structure(session: AsyncSession, principal: Principal, by: str) -> list[Structure]:
     on = today()
-    key_of = {"department": (Cadre.department_id, Agency.department_id),
-              "township": (Cadre.township_id, Agency.township_id),
-              "county": (literal(None), literal(None))}[by]
+    key_of = {
+        "department": (Cadre.department_id, Agency.department_id),
+        "township": (Cadre.township_id, Agency.township_id),
+        "county": (literal(None), literal(None)),
+    }[by]
     age = _years(Cadre.birth_date, on)
     tenure = _years(Cadre.posted_on, on)
-    people = (select(key_of[0].label("key"), func.count().label("in_post"),
-                     func.count().filter(Cadre.is_enforcement).label("enforcement"),
-                     func.count().filter(age < YOUNG_BELOW).label("young"),
-                     func.count().filter(age.between(YOUNG_BELOW, OLD_FROM - 1)).label("middle"),
-                     func.count().filter(age >= OLD_FROM).label("old"),
-                     func.count().filter(tenure < 1).label("t0"), func.count().filter(tenure == 1).label("t1"),
-                     func.count().filter(tenure.between(2, 4)).label("t2"), func.count().filter(tenure >= 5).label("t5"),
-                     func.coalesce(func.avg(age), 0).label("avg_age"))
-              .where(Cadre.status.in_(OCCUPYING)).group_by(key_of[0]))
+    people = (
+        select(
+            key_of[0].label("key"),
+            func.count().label("in_post"),
+            func.count().filter(Cadre.is_enforcement).label("enforcement"),
+            func.count().filter(age < YOUNG_BELOW).label("young"),
+            func.count().filter(age.between(YOUNG_BELOW, OLD_FROM - 1)).label("middle"),
+            func.count().filter(age >= OLD_FROM).label("old"),
+            func.count().filter(tenure < 1).label("t0"),
+            func.count().filter(tenure == 1).label("t1"),
+            func.count().filter(tenure.between(2, 4)).label("t2"),
+            func.count().filter(tenure >= 5).label("t5"),
+            func.coalesce(func.avg(age), 0).label("avg_age"),
+        )
+        .where(Cadre.status.in_(OCCUPYING))
+        .group_by(key_of[0])
+    )
     places = select(key_of[1].label("key"), func.sum(Agency.quota).label("quota")).group_by(key_of[1])
     visible = policy.cadre_visibility(principal)
     if visible is not None:
@@ -81,9 +91,18 @@ async def structure(session: AsyncSession, principal: Principal, by: str) -> lis
         places = places.where(policy.agency_visibility(principal))
     people, places = people.subquery(), places.subquery()
     join = places.c.key.is_not_distinct_from(people.c.key)
-    rows = (await session.execute(
-        select(places.c.key, places.c.quota, *[func.coalesce(people.c[c], 0) for c in
-                                               ("in_post", "enforcement", "young", "middle", "old", "t0", "t1", "t2", "t5",
-                                                "avg_age")])
-        .select_from(places.join(people, join, isouter=True)).order_by(places.c.key))).all()
+    rows = (
+        await session.execute(
+            select(
+                places.c.key,
+                places.c.quota,
+                *[
+                    func.coalesce(people.c[c], 0)
+                    for c in ("in_post", "enforcement", "young", "middle", "old", "t0", "t1", "t2", "t5", "avg_age")
+                ],
+            )
+            .select_from(places.join(people, join, isouter=True))
+            .order_by(places.c.key)
+        )
+    ).all()
     return [Structure(r[0], int(r[1] or 0), *[int(x) for x in r[2:11]], round(float(r[11]), 1)) for r in rows]

@@ -21,8 +21,9 @@ class ApportionError(ValueError):
     pass
 
 
-def apportion(total: int, weights: Mapping[Hashable, float], *, minimum: int = 1,
-              method: str = "LARGEST_REMAINDER") -> dict[Hashable, int]:
+def apportion(
+    total: int, weights: Mapping[Hashable, float], *, minimum: int = 1, method: str = "LARGEST_REMAINDER"
+) -> dict[Hashable, int]:
     if method not in METHODS:
         raise ApportionError(f"unknown method {method}")
     if not weights:
@@ -60,8 +61,12 @@ def apportion(total: int, weights: Mapping[Hashable, float], *, minimum: int = 1
     return seats
 
 
-def township_scores(metrics: Mapping[Hashable, Mapping[str, float]], weights: Mapping[str, float]) -> dict[Hashable, float]:
+def township_scores(
+    metrics: Mapping[Hashable, Mapping[str, float]], weights: Mapping[str, float]
+) -> dict[Hashable, float]:
     """Each township's share of each factor (population, area, enterprises, workload), weighted."""
     totals = {f: sum(m.get(f, 0.0) for m in metrics.values()) for f in weights}
-    return {k: sum(w * (m.get(f, 0.0) / totals[f] if totals[f] else 0.0) for f, w in weights.items())
-            for k, m in metrics.items()}
+    return {
+        k: sum(w * (m.get(f, 0.0) / totals[f] if totals[f] else 0.0) for f, w in weights.items())
+        for k, m in metrics.items()
+    }

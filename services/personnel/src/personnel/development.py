@@ -47,27 +47,58 @@ def _owner(principal: Principal, owner_kind: str, owner_id: uuid.UUID) -> None:
         raise Forbidden("只能为本部门或本乡镇(街道)制定培训计划")
 
 
-async def file_plan(session: AsyncSession, principal: Principal, *, owner_kind: str, owner_id: uuid.UUID, year: int,
-                    title: str, content: str) -> TrainingPlan:
+async def file_plan(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    owner_kind: str,
+    owner_id: uuid.UUID,
+    year: int,
+    title: str,
+    content: str,
+) -> TrainingPlan:
     _owner(principal, owner_kind, owner_id)
     if not title.strip() or not content.strip():
         raise BadInput("请填写计划标题和内容")
     if year < 2000 or year > today().year + 1:
         raise BadInput("年度无效")
-    if await session.scalar(select(TrainingPlan.id).where(TrainingPlan.owner_kind == owner_kind,
-                                                          TrainingPlan.owner_id == owner_id, TrainingPlan.year == year)):
+    if await session.scalar(
+        select(TrainingPlan.id).where(
+            TrainingPlan.owner_kind == owner_kind, TrainingPlan.owner_id == owner_id, TrainingPlan.year == year
+        )
+    ):
         raise RuleViolation("ONE_PLAN_PER_YEAR", f"{year} 年度培训计划已报备")
-    plan = TrainingPlan(owner_kind=owner_kind, owner_id=owner_id, year=year, title=title.strip(), content=content.strip(),
-                        filed_by=principal.subject)
+    plan = TrainingPlan(
+        owner_kind=owner_kind,
+        owner_id=owner_id,
+        year=year,
+        title=title.strip(),
+        content=content.strip(),
+        filed_by=principal.subject,
+    )
     session.add(plan)
     await session.flush()
-    await audit.record(session, actor=principal, action="training.plan", entity_type="TrainingPlan", entity_id=plan.id,
-                       after={"owner": f"{owner_kind}:{owner_id}", "year": year, "title": plan.title})
+    await audit.record(
+        session,
+        actor=principal,
+        action="training.plan",
+        entity_type="TrainingPlan",
+        entity_id=plan.id,
+        after={"owner": f"{owner_kind}:{owner_id}", "year": year, "title": plan.title},
+    )
     return plan
 
 
-async def record_session(session: AsyncSession, principal: Principal, *, plan_id: uuid.UUID, kind: str, title: str,
-                         held_on: dt.date, attendance: dict[uuid.UUID, bool]) -> TrainingSession:
+async def record_session(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    plan_id: uuid.UUID,
+    kind: str,
+    title: str,
+    held_on: dt.date,
+    attendance: dict[uuid.UUID, bool],
+) -> TrainingSession:
     plan = await session.get(TrainingPlan, plan_id)
     if plan is None:
         raise NotFound("培训计划不存在")
@@ -79,23 +110,40 @@ async def record_session(session: AsyncSession, principal: Principal, *, plan_id
     if not attendance:
         raise BadInput("请登记参训人员")
     column = Cadre.department_id if plan.owner_kind == "DEPARTMENT" else Cadre.township_id
-    inside = set((await session.scalars(select(Cadre.id).where(Cadre.id.in_(list(attendance)),
-                                                               column == plan.owner_id))).all())
+    inside = set(
+        (await session.scalars(select(Cadre.id).where(Cadre.id.in_(list(attendance)), column == plan.owner_id))).all()
+    )
     if outside := set(attendance) - inside:
-        raise RuleViolation("ATTENDEE_OUT_OF_SCOPE", "参训人员须为本部门(本乡镇)的派驻干部",
-                            detail=f"not in scope: {sorted(map(str, outside))}")
-    row = TrainingSession(plan_id=plan.id, kind=kind, title=title.strip(), held_on=held_on, recorded_by=principal.subject)
+        raise RuleViolation(
+            "ATTENDEE_OUT_OF_SCOPE",
+            "参训人员须为本部门(本乡镇)的派驻干部",
+            detail=f"not in scope: {sorted(map(str, outside))}",
+        )
+    row = TrainingSession(
+        plan_id=plan.id, kind=kind, title=title.strip(), held_on=held_on, recorded_by=principal.subject
+    )
     session.add(row)
     await session.flush()
     session.add_all([Attendance(session_id=row.id, cadre_id=c, present=p) for c, p in attendance.items()])
-    await audit.record(session, actor=principal, action="training.session", entity_type="TrainingSession",
-                       entity_id=row.id, after={"kind": kind, "held_on": held_on.isoformat(),
-                                                "present": sum(attendance.values()), "invited": len(attendance)})
+    await audit.record(
+        session,
+        actor=principal,
+        action="training.session",
+        entity_type="TrainingSession",
+        entity_id=row.id,
+        after={
+            "kind": kind,
+            "held_on": held_on.isoformat(),
+            "present": sum(attendance.values()),
+            "invited": len(attendance),
+        },
+    )
     return row
 
 
-async def pair_mentor(session: AsyncSession, principal: Principal, *, mentor_id: uuid.UUID,
-                      mentee_id: uuid.UUID) -> MentoringPair:
+async def pair_mentor(
+    session: AsyncSession, principal: Principal, *, mentor_id: uuid.UUID, mentee_id: uuid.UUID
+) -> MentoringPair:
     mentor, mentee = await session.get(Cadre, mentor_id), await session.get(Cadre, mentee_id)
     if mentor is None or mentee is None:
         raise NotFound("人员不存在")
@@ -105,16 +153,25 @@ async def pair_mentor(session: AsyncSession, principal: Principal, *, mentor_id:
         raise RuleViolation("MENTOR_SAME_DEPARTMENT", "师徒须为同一部门的不同人员")
     if await session.scalar(select(MentoringPair.id).where(MentoringPair.mentee_id == mentee_id)):
         raise RuleViolation("MENTEE_ALREADY_PAIRED", "该同志已有师傅")
-    pair = MentoringPair(department_id=mentee.department_id, mentor_id=mentor_id, mentee_id=mentee_id, started_on=today())
+    pair = MentoringPair(
+        department_id=mentee.department_id, mentor_id=mentor_id, mentee_id=mentee_id, started_on=today()
+    )
     session.add(pair)
     await session.flush()
-    await audit.record(session, actor=principal, action="mentoring.pair", entity_type="MentoringPair", entity_id=pair.id,
-                       after={"mentor": str(mentor_id), "mentee": str(mentee_id)})
+    await audit.record(
+        session,
+        actor=principal,
+        action="mentoring.pair",
+        entity_type="MentoringPair",
+        entity_id=pair.id,
+        after={"mentor": str(mentor_id), "mentee": str(mentee_id)},
+    )
     return pair
 
 
-async def recommend(session: AsyncSession, principal: Principal, *, cadre_id: uuid.UUID, target: str,
-                    reasons: str) -> CareerRecommendation:
+async def recommend(
+    session: AsyncSession, principal: Principal, *, cadre_id: uuid.UUID, target: str, reasons: str
+) -> CareerRecommendation:
     if principal.is_service:
         raise Forbidden("服务客户端不能推荐")
     cadre = await session.get(Cadre, cadre_id)
@@ -130,34 +187,56 @@ async def recommend(session: AsyncSession, principal: Principal, *, cadre_id: uu
         raise Forbidden("派驻部门或所在乡镇(街道)均可推荐")
     if not reasons.strip():
         raise BadInput("请写明推荐理由")
-    if await session.scalar(select(CareerRecommendation.id).where(
-            CareerRecommendation.cadre_id == cadre_id, CareerRecommendation.side == side,
-            CareerRecommendation.target == target, CareerRecommendation.status == "PENDING")):
+    if await session.scalar(
+        select(CareerRecommendation.id).where(
+            CareerRecommendation.cadre_id == cadre_id,
+            CareerRecommendation.side == side,
+            CareerRecommendation.target == target,
+            CareerRecommendation.status == "PENDING",
+        )
+    ):
         raise RuleViolation("DUPLICATE_RECOMMENDATION", "已推荐，待组织部决定")
-    rec = CareerRecommendation(cadre_id=cadre_id, side=side, target=target, reasons=reasons.strip(),
-                               recommended_by=principal.subject)
+    rec = CareerRecommendation(
+        cadre_id=cadre_id, side=side, target=target, reasons=reasons.strip(), recommended_by=principal.subject
+    )
     session.add(rec)
     await session.flush()
-    await audit.record(session, actor=principal, action="career.recommend", entity_type="CareerRecommendation",
-                       entity_id=rec.id, after={"cadre_id": str(cadre_id), "side": side, "target": target}, reason=reasons)
+    await audit.record(
+        session,
+        actor=principal,
+        action="career.recommend",
+        entity_type="CareerRecommendation",
+        entity_id=rec.id,
+        after={"cadre_id": str(cadre_id), "side": side, "target": target},
+        reason=reasons,
+    )
     return rec
 
 
-async def decide_recommendation(session: AsyncSession, principal: Principal, *, recommendation_id: uuid.UUID,
-                                approve: bool, note: str | None) -> CareerRecommendation:
+async def decide_recommendation(
+    session: AsyncSession, principal: Principal, *, recommendation_id: uuid.UUID, approve: bool, note: str | None
+) -> CareerRecommendation:
     if principal.is_service or not principal.has_role(Role.ORG_DEPARTMENT):
         raise Forbidden("由组织部决定")
     rec = await db.get_for_update(session, CareerRecommendation, recommendation_id, missing="推荐不存在")
     if rec.status != "PENDING":
         raise RuleViolation("RECOMMENDATION_DECIDED", "该推荐已处理")
     rec.status, rec.decided_by, rec.decision_note = ("APPROVED" if approve else "DECLINED"), principal.subject, note
-    await audit.record(session, actor=principal, action="career.decide", entity_type="CareerRecommendation",
-                       entity_id=rec.id, after={"status": rec.status}, reason=note)
+    await audit.record(
+        session,
+        actor=principal,
+        action="career.decide",
+        entity_type="CareerRecommendation",
+        entity_id=rec.id,
+        after={"status": rec.status},
+        reason=note,
+    )
     return rec
 
 
-async def propose_middle_post(session: AsyncSession, principal: Principal, *, cadre_id: uuid.UUID, post: str,
-                              concurrent: bool) -> MiddlePost:
+async def propose_middle_post(
+    session: AsyncSession, principal: Principal, *, cadre_id: uuid.UUID, post: str, concurrent: bool
+) -> MiddlePost:
     cadre = await session.get(Cadre, cadre_id)
     if cadre is None:
         raise NotFound("人员不存在")
@@ -165,17 +244,29 @@ async def propose_middle_post(session: AsyncSession, principal: Principal, *, ca
         raise Forbidden("由所在乡镇(街道)提出")
     if not post.strip():
         raise BadInput("请填写职务名称")
-    row = MiddlePost(cadre_id=cadre_id, township_id=cadre.township_id, post=post.strip(), concurrent=concurrent,
-                     proposed_by=principal.subject)
+    row = MiddlePost(
+        cadre_id=cadre_id,
+        township_id=cadre.township_id,
+        post=post.strip(),
+        concurrent=concurrent,
+        proposed_by=principal.subject,
+    )
     session.add(row)
     await session.flush()
-    await audit.record(session, actor=principal, action="middle_post.propose", entity_type="MiddlePost",
-                       entity_id=row.id, after={"cadre_id": str(cadre_id), "post": row.post})
+    await audit.record(
+        session,
+        actor=principal,
+        action="middle_post.propose",
+        entity_type="MiddlePost",
+        entity_id=row.id,
+        after={"cadre_id": str(cadre_id), "post": row.post},
+    )
     return row
 
 
-async def consent_middle_post(session: AsyncSession, principal: Principal, *, middle_post_id: uuid.UUID,
-                              consent: bool) -> MiddlePost:
+async def consent_middle_post(
+    session: AsyncSession, principal: Principal, *, middle_post_id: uuid.UUID, consent: bool
+) -> MiddlePost:
     row = await db.get_for_update(session, MiddlePost, middle_post_id, missing="任职提议不存在")
     cadre = await session.get(Cadre, row.cadre_id)
     if principal.is_service or not principal.has_role(Role.DEPARTMENT_ADMIN, str(cadre.department_id)):
@@ -184,8 +275,14 @@ async def consent_middle_post(session: AsyncSession, principal: Principal, *, mi
         raise RuleViolation("MIDDLE_POST_NEEDS_DEPARTMENT_CONSENT", "该提议已处理")
     row.status, row.consented_by = ("HELD" if consent else "DECLINED"), principal.subject
     row.start_date = today() if consent else None
-    await audit.record(session, actor=principal, action="middle_post.consent", entity_type="MiddlePost",
-                       entity_id=row.id, after={"status": row.status})
+    await audit.record(
+        session,
+        actor=principal,
+        action="middle_post.consent",
+        entity_type="MiddlePost",
+        entity_id=row.id,
+        after={"status": row.status},
+    )
     return row
 
 
@@ -201,38 +298,85 @@ class DevelopmentStats:
 
 
 async def statistics(session: AsyncSession, year: int) -> list[DevelopmentStats]:
-    sessions = dict(((r[0], r[1]), r[2]) for r in (await session.execute(
-        select(TrainingPlan.owner_id, TrainingSession.kind, func.count())
-        .join(TrainingPlan, TrainingPlan.id == TrainingSession.plan_id)
-        .where(TrainingPlan.owner_kind == "DEPARTMENT", TrainingPlan.year == year)
-        .group_by(TrainingPlan.owner_id, TrainingSession.kind))).all())
-    attendance = dict((r[0], (r[1], r[2])) for r in (await session.execute(
-        select(Cadre.department_id, func.count().filter(Attendance.present), func.count())
-        .select_from(Attendance).join(Cadre, Cadre.id == Attendance.cadre_id).join(TrainingSession, TrainingSession.id == Attendance.session_id)
-        .where(func.extract("year", TrainingSession.held_on) == year).group_by(Cadre.department_id))).all())
-    pairs = dict((await session.execute(select(MentoringPair.department_id, func.count())
-                                        .group_by(MentoringPair.department_id))).all())
-    promoted = dict((await session.execute(
-        select(Cadre.department_id, func.count()).select_from(CareerRecommendation)
-        .join(Cadre, Cadre.id == CareerRecommendation.cadre_id)
-        .where(CareerRecommendation.status == "APPROVED", CareerRecommendation.target == "PROMOTION")
-        .group_by(Cadre.department_id))).all())
-    posts = dict((await session.execute(
-        select(Cadre.department_id, func.count()).select_from(MiddlePost).join(Cadre, Cadre.id == MiddlePost.cadre_id)
-        .where(MiddlePost.status == "HELD").group_by(Cadre.department_id))).all())
+    sessions = dict(
+        ((r[0], r[1]), r[2])
+        for r in (
+            await session.execute(
+                select(TrainingPlan.owner_id, TrainingSession.kind, func.count())
+                .join(TrainingPlan, TrainingPlan.id == TrainingSession.plan_id)
+                .where(TrainingPlan.owner_kind == "DEPARTMENT", TrainingPlan.year == year)
+                .group_by(TrainingPlan.owner_id, TrainingSession.kind)
+            )
+        ).all()
+    )
+    attendance = dict(
+        (r[0], (r[1], r[2]))
+        for r in (
+            await session.execute(
+                select(Cadre.department_id, func.count().filter(Attendance.present), func.count())
+                .select_from(Attendance)
+                .join(Cadre, Cadre.id == Attendance.cadre_id)
+                .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+                .where(func.extract("year", TrainingSession.held_on) == year)
+                .group_by(Cadre.department_id)
+            )
+        ).all()
+    )
+    pairs = dict(
+        (
+            await session.execute(
+                select(MentoringPair.department_id, func.count()).group_by(MentoringPair.department_id)
+            )
+        ).all()
+    )
+    promoted = dict(
+        (
+            await session.execute(
+                select(Cadre.department_id, func.count())
+                .select_from(CareerRecommendation)
+                .join(Cadre, Cadre.id == CareerRecommendation.cadre_id)
+                .where(CareerRecommendation.status == "APPROVED", CareerRecommendation.target == "PROMOTION")
+                .group_by(Cadre.department_id)
+            )
+        ).all()
+    )
+    posts = dict(
+        (
+            await session.execute(
+                select(Cadre.department_id, func.count())
+                .select_from(MiddlePost)
+                .join(Cadre, Cadre.id == MiddlePost.cadre_id)
+                .where(MiddlePost.status == "HELD")
+                .group_by(Cadre.department_id)
+            )
+        ).all()
+    )
     departments = (await session.scalars(select(Department.id).order_by(Department.code))).all()
-    return [DevelopmentStats(
-        d, sessions.get((d, "ROTATION_TRAINING"), 0), sessions.get((d, "CASE_CONSULTATION"), 0),
-        round(attendance[d][0] / attendance[d][1], 4) if d in attendance and attendance[d][1] else 0.0,
-        pairs.get(d, 0), promoted.get(d, 0), posts.get(d, 0)) for d in departments]
+    return [
+        DevelopmentStats(
+            d,
+            sessions.get((d, "ROTATION_TRAINING"), 0),
+            sessions.get((d, "CASE_CONSULTATION"), 0),
+            round(attendance[d][0] / attendance[d][1], 4) if d in attendance and attendance[d][1] else 0.0,
+            pairs.get(d, 0),
+            promoted.get(d, 0),
+            posts.get(d, 0),
+        )
+        for d in departments
+    ]
 
 
 async def list_plans(session: AsyncSession, principal: Principal, year: int) -> list[TrainingPlan]:
-    stmt = select(TrainingPlan).where(TrainingPlan.year == year).order_by(TrainingPlan.owner_kind, TrainingPlan.filed_at)
+    stmt = (
+        select(TrainingPlan).where(TrainingPlan.year == year).order_by(TrainingPlan.owner_kind, TrainingPlan.filed_at)
+    )
     if principal.is_service:
         raise Forbidden("服务客户端无权查看")
-    cond = visibility.scoped(principal, {(Role.DEPARTMENT_ADMIN, Role.TOWNSHIP_ADMIN):
-                                         lambda ids: TrainingPlan.owner_id.in_(ids)}, denied="无权查看培训计划")
+    cond = visibility.scoped(
+        principal,
+        {(Role.DEPARTMENT_ADMIN, Role.TOWNSHIP_ADMIN): lambda ids: TrainingPlan.owner_id.in_(ids)},
+        denied="无权查看培训计划",
+    )
     if cond is not None:
         stmt = stmt.where(cond)
     return list((await session.scalars(stmt)).all())

@@ -18,8 +18,11 @@ UNIT_UPSERTED = "unit.upserted"  # a department, township or agency and its name
 def unit_payload(kind: str, row) -> dict:
     payload = {"id": str(row.id), "kind": kind, "name": row.name}
     if kind == "AGENCY":  # the platform service seats agencies on its platforms and routes to them
-        payload.update(township_id=str(row.township_id), department_id=str(row.department_id),
-                       head_cadre_id=str(row.head_cadre_id) if row.head_cadre_id else None)
+        payload.update(
+            township_id=str(row.township_id),
+            department_id=str(row.department_id),
+            head_cadre_id=str(row.head_cadre_id) if row.head_cadre_id else None,
+        )
     return payload
 
 

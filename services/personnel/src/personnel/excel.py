@@ -57,8 +57,9 @@ def _date(value) -> dt.date | None:
         return None
 
 
-async def import_roster(session: AsyncSession, principal: Principal, content: bytes, *,
-                        partial: bool = False) -> tuple[list[Cadre], list[RowError]]:
+async def import_roster(
+    session: AsyncSession, principal: Principal, content: bytes, *, partial: bool = False
+) -> tuple[list[Cadre], list[RowError]]:
     if principal.is_service or not principal.has_role(Role.STAFFING_OFFICE):
         raise Forbidden("名单导入由编办办理")
     if len(content) > MAX_BYTES:
@@ -69,7 +70,7 @@ async def import_roster(session: AsyncSession, principal: Principal, content: by
         rows = list(ws.iter_rows(values_only=True))
     except Exception as exc:  # noqa: BLE001 - any unreadable file is the caller's input
         raise BadInput("无法读取 Excel 文件 (.xlsx)", detail=type(exc).__name__) from exc
-    if not rows or [str(c or "").strip() for c in rows[0][:len(ROSTER_COLUMNS)]] != ROSTER_COLUMNS:
+    if not rows or [str(c or "").strip() for c in rows[0][: len(ROSTER_COLUMNS)]] != ROSTER_COLUMNS:
         raise BadInput("表头须为: " + "、".join(ROSTER_COLUMNS))
     body = rows[1:]
     if len(body) > MAX_ROWS:
@@ -133,10 +134,25 @@ async def import_roster(session: AsyncSession, principal: Principal, content: by
         if row_errors:
             errors += row_errors
             continue
-        valid.append((n, Cadre(name=name, gender=gender, birth_date=birth, id_number=id_number, phone=phone or None,
-                               professional_line=line, is_enforcement=agency.is_enforcement,
-                               department_id=department.id, township_id=township.id, agency_id=agency.id,
-                               posted_on=posted, status="IN_POST")))
+        valid.append(
+            (
+                n,
+                Cadre(
+                    name=name,
+                    gender=gender,
+                    birth_date=birth,
+                    id_number=id_number,
+                    phone=phone or None,
+                    professional_line=line,
+                    is_enforcement=agency.is_enforcement,
+                    department_id=department.id,
+                    township_id=township.id,
+                    agency_id=agency.id,
+                    posted_on=posted,
+                    status="IN_POST",
+                ),
+            )
+        )
     if errors and not partial:
         return [], errors
     created = [c for _, c in valid]
@@ -144,11 +160,22 @@ async def import_roster(session: AsyncSession, principal: Principal, content: by
     await session.flush()
     for cadre in created:
         await profile.open_posting(session, cadre, cadre.posted_on)
-        await outbox.emit(session, events.CADRE_STATIONED, aggregate_type="Cadre", aggregate_id=cadre.id,
-                          payload=events.cadre_payload(cadre))
-    await audit.record(session, actor=principal, action="roster.import", entity_type="Roster", entity_id="import",
-                       after={"created": [str(c.id) for c in created], "rejected_rows": sorted({e.row for e in errors})},
-                       reason="partial" if partial else "atomic")
+        await outbox.emit(
+            session,
+            events.CADRE_STATIONED,
+            aggregate_type="Cadre",
+            aggregate_id=cadre.id,
+            payload=events.cadre_payload(cadre),
+        )
+    await audit.record(
+        session,
+        actor=principal,
+        action="roster.import",
+        entity_type="Roster",
+        entity_id="import",
+        after={"created": [str(c.id) for c in created], "rejected_rows": sorted({e.row for e in errors})},
+        reason="partial" if partial else "atomic",
+    )
     return created, errors
 
 
@@ -156,8 +183,9 @@ MAX_EXPORT = 20000
 AGE_BAND_LABELS = {"YOUNG": "35岁以下", "MIDDLE": "35–49岁", "OLD": "50岁及以上"}
 
 
-async def export_roster(session: AsyncSession, principal: Principal,
-                        filter: roster.CadreFilter | None) -> tuple[bytes, int]:
+async def export_roster(
+    session: AsyncSession, principal: Principal, filter: roster.CadreFilter | None
+) -> tuple[bytes, int]:
     """The visible roster, sensitive fields masked as on screen; and how many people it holds."""
     stmt = roster.cadre_query(principal, filter).order_by(Cadre.name, Cadre.id).limit(MAX_EXPORT + 1)
     rows = (await session.scalars(stmt)).all()
@@ -173,11 +201,41 @@ async def export_roster(session: AsyncSession, principal: Principal,
         years = roster.age(c.birth_date)
         return years if policy.manages(principal, c) else AGE_BAND_LABELS[analytics.age_band(years)]
 
-    header = ["姓名", "性别", "年龄", "身份证号", "手机", "业务条线", "执法人员", "部门", "乡镇(街道)", "派驻机构", "到岗日期", "状态"]
-    return _workbook_bytes("派驻人员名单", header, [
-        [c.name, "男" if c.gender == "MALE" else "女", age(c), mask(c, "id_number"), mask(c, "phone"),
-         c.professional_line, "是" if c.is_enforcement else "否", names[c.department_id], names[c.township_id],
-         names[c.agency_id], c.posted_on, c.status] for c in rows]), len(rows)
+    header = [
+        "姓名",
+        "性别",
+        "年龄",
+        "身份证号",
+        "手机",
+        "业务条线",
+        "执法人员",
+        "部门",
+        "乡镇(街道)",
+        "派驻机构",
+        "到岗日期",
+        "状态",
+    ]
+    return _workbook_bytes(
+        "派驻人员名单",
+        header,
+        [
+            [
+                c.name,
+                "男" if c.gender == "MALE" else "女",
+                age(c),
+                mask(c, "id_number"),
+                mask(c, "phone"),
+                c.professional_line,
+                "是" if c.is_enforcement else "否",
+                names[c.department_id],
+                names[c.township_id],
+                names[c.agency_id],
+                c.posted_on,
+                c.status,
+            ]
+            for c in rows
+        ],
+    ), len(rows)
 
 
 def export_table(title: str, header: list[str], rows: list[list]) -> bytes:
@@ -189,9 +247,22 @@ async def export_quota_table(session: AsyncSession, principal: Principal) -> byt
     names = await roster.unit_names(session)
     agencies = (await session.scalars(select(Agency).order_by(Agency.department_id, Agency.township_id))).all()
     occ = await vacancies.occupancy(session)
-    return _workbook_bytes("员额表", ["部门", "乡镇(街道)", "派驻机构", "员额", "在岗", "已批准待到岗", "可用员额"], [
-        [names[a.department_id], names[a.township_id], a.name, a.quota, occ[a.id].in_post, occ[a.id].incoming,
-         occ[a.id].available] for a in agencies])
+    return _workbook_bytes(
+        "员额表",
+        ["部门", "乡镇(街道)", "派驻机构", "员额", "在岗", "已批准待到岗", "可用员额"],
+        [
+            [
+                names[a.department_id],
+                names[a.township_id],
+                a.name,
+                a.quota,
+                occ[a.id].in_post,
+                occ[a.id].incoming,
+                occ[a.id].available,
+            ]
+            for a in agencies
+        ],
+    )
 
 
 async def export_vacancies(session: AsyncSession, principal: Principal) -> bytes:
@@ -199,6 +270,8 @@ async def export_vacancies(session: AsyncSession, principal: Principal) -> bytes
     names = await roster.unit_names(session)
     rows = []
     for by, label in (("department", "部门"), ("township", "乡镇(街道)")):
-        rows += [[label, names[s.key], s.quota, s.in_post, s.vacancy, f"{s.fill_rate:.1%}"]
-                 for s in await vacancies.summary(session, by)]
+        rows += [
+            [label, names[s.key], s.quota, s.in_post, s.vacancy, f"{s.fill_rate:.1%}"]
+            for s in await vacancies.summary(session, by)
+        ]
     return _workbook_bytes("缺额", ["口径", "名称", "员额", "在岗", "缺额", "到岗率"], rows)

@@ -268,7 +268,9 @@ class RosterSnapshot(Base):
 class RosterSnapshotEntry(Base):
     __tablename__ = "roster_snapshot_entry"
 
-    snapshot_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("roster_snapshot.id", ondelete="CASCADE"), primary_key=True)
+    snapshot_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("roster_snapshot.id", ondelete="CASCADE"), primary_key=True
+    )
     cadre_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     name: Mapped[str] = mapped_column(String(50))
     department_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
@@ -280,7 +282,9 @@ class RosterSnapshotEntry(Base):
 class RosterSnapshotQuota(Base):
     __tablename__ = "roster_snapshot_quota"
 
-    snapshot_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("roster_snapshot.id", ondelete="CASCADE"), primary_key=True)
+    snapshot_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("roster_snapshot.id", ondelete="CASCADE"), primary_key=True
+    )
     agency_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     quota: Mapped[int] = mapped_column(Integer)
 
@@ -355,7 +359,9 @@ class TrainingSession(Base):
 class Attendance(Base):
     __tablename__ = "attendance"
 
-    session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("training_session.id", ondelete="CASCADE"), primary_key=True)
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("training_session.id", ondelete="CASCADE"), primary_key=True
+    )
     cadre_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cadre.id"), primary_key=True, index=True)
     present: Mapped[bool] = mapped_column(Boolean)
 

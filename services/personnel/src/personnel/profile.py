@@ -31,25 +31,36 @@ PHONE = re.compile(r"^1\d{10}$")
 
 
 async def open_posting(session: AsyncSession, cadre: Cadre, start: dt.date, role: str = "MEMBER") -> None:
-    session.add(Posting(cadre_id=cadre.id, agency_id=cadre.agency_id, township_id=cadre.township_id, role=role,
-                        start_date=start))
+    session.add(
+        Posting(
+            cadre_id=cadre.id, agency_id=cadre.agency_id, township_id=cadre.township_id, role=role, start_date=start
+        )
+    )
 
 
 async def close_posting(session: AsyncSession, cadre_id: uuid.UUID, end: dt.date) -> None:
-    await session.execute(update(Posting).where(Posting.cadre_id == cadre_id, Posting.end_date.is_(None))
-                          .values(end_date=end))
+    await session.execute(
+        update(Posting).where(Posting.cadre_id == cadre_id, Posting.end_date.is_(None)).values(end_date=end)
+    )
 
 
 async def set_role(session: AsyncSession, cadre_id: uuid.UUID, role: str) -> None:
-    await session.execute(update(Posting).where(Posting.cadre_id == cadre_id, Posting.end_date.is_(None))
-                          .values(role=role))
+    await session.execute(
+        update(Posting).where(Posting.cadre_id == cadre_id, Posting.end_date.is_(None)).values(role=role)
+    )
 
 
 def _snapshot(c: Cadre) -> dict:
-    return {"status": c.status, "phone": c.phone, "professional_line": c.professional_line, "rank": c.rank,
-            "education": c.education, "political_status": c.political_status,
-            "enforcement_cert_no": c.enforcement_cert_no,
-            "enforcement_cert_expiry": c.enforcement_cert_expiry.isoformat() if c.enforcement_cert_expiry else None}
+    return {
+        "status": c.status,
+        "phone": c.phone,
+        "professional_line": c.professional_line,
+        "rank": c.rank,
+        "education": c.education,
+        "political_status": c.political_status,
+        "enforcement_cert_no": c.enforcement_cert_no,
+        "enforcement_cert_expiry": c.enforcement_cert_expiry.isoformat() if c.enforcement_cert_expiry else None,
+    }
 
 
 async def _cadre(session: AsyncSession, cadre_id: uuid.UUID) -> Cadre:
@@ -57,8 +68,16 @@ async def _cadre(session: AsyncSession, cadre_id: uuid.UUID) -> Cadre:
     return cadre
 
 
-async def update_daily(session: AsyncSession, principal: Principal, *, cadre_id: uuid.UUID, status: str | None,
-                       phone: str | None, political_status: str | None, reason: str | None) -> Cadre:
+async def update_daily(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    cadre_id: uuid.UUID,
+    status: str | None,
+    phone: str | None,
+    political_status: str | None,
+    reason: str | None,
+) -> Cadre:
     cadre = await _cadre(session, cadre_id)
     if principal.is_service or not principal.has_role(Role.TOWNSHIP_ADMIN, str(cadre.township_id)):
         raise Forbidden("日常管理信息由所在乡镇(街道)维护")
@@ -80,10 +99,18 @@ async def update_daily(session: AsyncSession, principal: Principal, *, cadre_id:
     return await _saved(session, principal, cadre, before, "cadre.daily_update", reason)
 
 
-async def update_professional(session: AsyncSession, principal: Principal, *, cadre_id: uuid.UUID,
-                              professional_line: str | None, rank: str | None, education: str | None,
-                              enforcement_cert_no: str | None, enforcement_cert_expiry: dt.date | None,
-                              reason: str | None) -> Cadre:
+async def update_professional(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    cadre_id: uuid.UUID,
+    professional_line: str | None,
+    rank: str | None,
+    education: str | None,
+    enforcement_cert_no: str | None,
+    enforcement_cert_expiry: dt.date | None,
+    reason: str | None,
+) -> Cadre:
     cadre = await _cadre(session, cadre_id)
     if principal.is_service or not principal.has_role(Role.DEPARTMENT_ADMIN, str(cadre.department_id)):
         raise Forbidden("业务信息由派驻部门维护")
@@ -107,30 +134,54 @@ async def _saved(session, principal, cadre, before, action, reason) -> Cadre:
     if after == before:
         raise BadInput("没有需要修改的内容")
     await session.flush()
-    await outbox.emit(session, events.CADRE_UPDATED, aggregate_type="Cadre", aggregate_id=cadre.id,
-                      payload=events.cadre_payload(cadre))
-    await audit.record(session, actor=principal, action=action, entity_type="Cadre", entity_id=cadre.id,
-                       before=before, after=after, reason=reason)
+    await outbox.emit(
+        session,
+        events.CADRE_UPDATED,
+        aggregate_type="Cadre",
+        aggregate_id=cadre.id,
+        payload=events.cadre_payload(cadre),
+    )
+    await audit.record(
+        session,
+        actor=principal,
+        action=action,
+        entity_type="Cadre",
+        entity_id=cadre.id,
+        before=before,
+        after=after,
+        reason=reason,
+    )
     return cadre
 
 
 async def postings_for(session: AsyncSession, cadre_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Posting]]:
-    rows = (await session.scalars(select(Posting).where(Posting.cadre_id.in_(cadre_ids))
-                                  .order_by(Posting.start_date.desc()))).all()
+    rows = (
+        await session.scalars(
+            select(Posting).where(Posting.cadre_id.in_(cadre_ids)).order_by(Posting.start_date.desc())
+        )
+    ).all()
     out: dict[uuid.UUID, list[Posting]] = {i: [] for i in cadre_ids}
     for r in rows:
         out[r.cadre_id].append(r)
     return out
 
 
-async def expiring_certificates(session: AsyncSession, visible, within_days: int, *, first: int | None = None,
-                                after: str | None = None) -> Page[Cadre]:
+async def expiring_certificates(
+    session: AsyncSession, visible, within_days: int, *, first: int | None = None, after: str | None = None
+) -> Page[Cadre]:
     if within_days < 0 or within_days > 366:
         raise BadInput("天数须在 0 到 366 之间")
     size = page_size(first)
-    stmt = (select(Cadre).where(Cadre.status.in_(DAILY_STATUSES), Cadre.enforcement_cert_expiry.is_not(None),
-                                Cadre.enforcement_cert_expiry <= today() + dt.timedelta(days=within_days))
-            .order_by(Cadre.enforcement_cert_expiry, Cadre.id).limit(size + 1))
+    stmt = (
+        select(Cadre)
+        .where(
+            Cadre.status.in_(DAILY_STATUSES),
+            Cadre.enforcement_cert_expiry.is_not(None),
+            Cadre.enforcement_cert_expiry <= today() + dt.timedelta(days=within_days),
+        )
+        .order_by(Cadre.enforcement_cert_expiry, Cadre.id)
+        .limit(size + 1)
+    )
     if visible is not None:
         stmt = stmt.where(visible)
     if key := decode_key(after, dt.date, uuid.UUID):

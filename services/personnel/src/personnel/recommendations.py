@@ -23,8 +23,9 @@ from .models import Cadre, TownshipRecommendation
 KINDS = ("DISMISS", "TRANSFER")
 
 
-async def recommend(session: AsyncSession, principal: Principal, *, cadre_id: uuid.UUID, kind: str,
-                    reasons: str) -> TownshipRecommendation:
+async def recommend(
+    session: AsyncSession, principal: Principal, *, cadre_id: uuid.UUID, kind: str, reasons: str
+) -> TownshipRecommendation:
     cadre = await session.get(Cadre, cadre_id)
     if cadre is None:
         raise NotFound("人员不存在")
@@ -36,21 +37,45 @@ async def recommend(session: AsyncSession, principal: Principal, *, cadre_id: uu
         raise BadInput("请写明理由")
     if cadre.status not in vacancies.OCCUPYING:
         raise Conflict("该人员不在岗")
-    if await session.scalar(select(TownshipRecommendation.id).where(
-            TownshipRecommendation.cadre_id == cadre_id, TownshipRecommendation.status == "PENDING")):
+    if await session.scalar(
+        select(TownshipRecommendation.id).where(
+            TownshipRecommendation.cadre_id == cadre_id, TownshipRecommendation.status == "PENDING"
+        )
+    ):
         raise Conflict("已有待部门决定的建议")
-    rec = TownshipRecommendation(cadre_id=cadre_id, township_id=cadre.township_id, department_id=cadre.department_id,
-                                 kind=kind, reasons=reasons.strip(), recommended_by=principal.subject)
+    rec = TownshipRecommendation(
+        cadre_id=cadre_id,
+        township_id=cadre.township_id,
+        department_id=cadre.department_id,
+        kind=kind,
+        reasons=reasons.strip(),
+        recommended_by=principal.subject,
+    )
     session.add(rec)
     await session.flush()
-    await audit.record(session, actor=principal, action="recommendation.create", entity_type="TownshipRecommendation",
-                       entity_id=rec.id, after={"cadre_id": str(cadre_id), "kind": kind}, reason=reasons)
+    await audit.record(
+        session,
+        actor=principal,
+        action="recommendation.create",
+        entity_type="TownshipRecommendation",
+        entity_id=rec.id,
+        after={"cadre_id": str(cadre_id), "kind": kind},
+        reason=reasons,
+    )
     return rec
 
 
-async def decide(session: AsyncSession, principal: Principal, *, recommendation_id: uuid.UUID, accept: bool,
-                 note: str | None, effective_date: dt.date | None = None, to_agency_id: uuid.UUID | None = None,
-                 tenure_exception_reason: str | None = None) -> TownshipRecommendation:
+async def decide(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    recommendation_id: uuid.UUID,
+    accept: bool,
+    note: str | None,
+    effective_date: dt.date | None = None,
+    to_agency_id: uuid.UUID | None = None,
+    tenure_exception_reason: str | None = None,
+) -> TownshipRecommendation:
     rec = await db.get_for_update(session, TownshipRecommendation, recommendation_id, missing="建议不存在")
     if principal.is_service or not principal.has_role(Role.DEPARTMENT_ADMIN, str(rec.department_id)):
         raise Forbidden("由派驻部门决定")
@@ -62,34 +87,66 @@ async def decide(session: AsyncSession, principal: Principal, *, recommendation_
         if effective_date is None:
             raise BadInput("采纳时请给出调整生效日期")
         cadre = await session.get(Cadre, rec.cadre_id)
-        item = (adjustments.Item("OUT", cadre_id=cadre.id, from_agency_id=cadre.agency_id,
-                                 tenure_exception_reason=tenure_exception_reason) if rec.kind == "DISMISS" else
-                adjustments.Item("TRANSFER", cadre_id=cadre.id, from_agency_id=cadre.agency_id, to_agency_id=to_agency_id,
-                                 tenure_exception_reason=tenure_exception_reason))
+        item = (
+            adjustments.Item(
+                "OUT",
+                cadre_id=cadre.id,
+                from_agency_id=cadre.agency_id,
+                tenure_exception_reason=tenure_exception_reason,
+            )
+            if rec.kind == "DISMISS"
+            else adjustments.Item(
+                "TRANSFER",
+                cadre_id=cadre.id,
+                from_agency_id=cadre.agency_id,
+                to_agency_id=to_agency_id,
+                tenure_exception_reason=tenure_exception_reason,
+            )
+        )
         if rec.kind == "TRANSFER" and to_agency_id is None:
             raise BadInput("调整到哪个派驻机构?")
-        rows = await adjustments.submit(session, principal, department_id=rec.department_id, items=[item],
-                                        effective_date=effective_date,
-                                        reason=f"采纳乡镇(街道)建议: {rec.reasons}" + (f"；{note}" if note else ""))
+        rows = await adjustments.submit(
+            session,
+            principal,
+            department_id=rec.department_id,
+            items=[item],
+            effective_date=effective_date,
+            reason=f"采纳乡镇(街道)建议: {rec.reasons}" + (f"；{note}" if note else ""),
+        )
         rec.adjustment_batch_id = rows[0].batch_id
     rec.status = "ACCEPTED" if accept else "DECLINED"
     rec.decided_by, rec.decision_note, rec.decided_at = principal.subject, note, dt.datetime.now(dt.timezone.utc)
-    await audit.record(session, actor=principal, action="recommendation.decide", entity_type="TownshipRecommendation",
-                       entity_id=rec.id, after={"status": rec.status, "batch_id": str(rec.adjustment_batch_id or "")},
-                       reason=note)
+    await audit.record(
+        session,
+        actor=principal,
+        action="recommendation.decide",
+        entity_type="TownshipRecommendation",
+        entity_id=rec.id,
+        after={"status": rec.status, "batch_id": str(rec.adjustment_batch_id or "")},
+        reason=note,
+    )
     return rec
 
 
-async def list_for(session: AsyncSession, principal: Principal, *, first: int | None, after: str | None,
-                   status: str | None = None):
+async def list_for(
+    session: AsyncSession, principal: Principal, *, first: int | None, after: str | None, status: str | None = None
+):
     if principal.is_service:
         raise Forbidden("服务客户端无权查看")
     size = page_size(first)
-    stmt = (select(TownshipRecommendation)
-            .order_by(TownshipRecommendation.recommended_at.desc(), TownshipRecommendation.id.desc()).limit(size + 1))
-    cond = visibility.scoped(principal, {
-        Role.DEPARTMENT_ADMIN: lambda ids: TownshipRecommendation.department_id.in_(ids),
-        Role.TOWNSHIP_ADMIN: lambda ids: TownshipRecommendation.township_id.in_(ids)}, denied="无权查看")
+    stmt = (
+        select(TownshipRecommendation)
+        .order_by(TownshipRecommendation.recommended_at.desc(), TownshipRecommendation.id.desc())
+        .limit(size + 1)
+    )
+    cond = visibility.scoped(
+        principal,
+        {
+            Role.DEPARTMENT_ADMIN: lambda ids: TownshipRecommendation.department_id.in_(ids),
+            Role.TOWNSHIP_ADMIN: lambda ids: TownshipRecommendation.township_id.in_(ids),
+        },
+        denied="无权查看",
+    )
     if cond is not None:
         stmt = stmt.where(cond)
     if status:

@@ -23,8 +23,16 @@ from .models import Agency, Region, RegionSatellite, Township
 MODELS = ("ONE_PLUS_X", "BIG_TOWN_LEADS_SMALL")
 
 
-async def create(session: AsyncSession, principal: Principal, *, name: str, model: str, hub_township_id: uuid.UUID,
-                 satellite_ids: list[uuid.UUID], reason: str | None) -> Region:
+async def create(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    name: str,
+    model: str,
+    hub_township_id: uuid.UUID,
+    satellite_ids: list[uuid.UUID],
+    reason: str | None,
+) -> Region:
     if principal.is_service or not principal.has_role(Role.STAFFING_OFFICE):
         raise Forbidden("派驻模式由编办确定")
     if model not in MODELS:
@@ -37,11 +45,16 @@ async def create(session: AsyncSession, principal: Principal, *, name: str, mode
     found = set((await session.scalars(select(Township.id).where(Township.id.in_(ids)))).all())
     if found != ids:
         raise NotFound("乡镇不存在", detail=f"unknown {sorted(map(str, ids - found))}")
-    taken = set((await session.scalars(select(RegionSatellite.township_id).where(
-        RegionSatellite.township_id.in_(ids)))).all())
-    hubs = set((await session.scalars(select(Region.hub_township_id).where(Region.hub_township_id.in_(satellite_ids)))).all())
+    taken = set(
+        (await session.scalars(select(RegionSatellite.township_id).where(RegionSatellite.township_id.in_(ids)))).all()
+    )
+    hubs = set(
+        (await session.scalars(select(Region.hub_township_id).where(Region.hub_township_id.in_(satellite_ids)))).all()
+    )
     if taken or hubs:
-        raise RuleViolation("TOWNSHIP_ALREADY_IN_REGION", "乡镇已属于其他片区", detail=f"{sorted(map(str, taken | hubs))}")
+        raise RuleViolation(
+            "TOWNSHIP_ALREADY_IN_REGION", "乡镇已属于其他片区", detail=f"{sorted(map(str, taken | hubs))}"
+        )
     if await session.scalar(select(Region.id).where(Region.name == name.strip())):
         raise Conflict("片区名称已存在")
     region = Region(name=name.strip(), model=model, hub_township_id=hub_township_id, created_by=principal.subject)
@@ -50,18 +63,42 @@ async def create(session: AsyncSession, principal: Principal, *, name: str, mode
     session.add_all([RegionSatellite(region_id=region.id, township_id=t) for t in satellite_ids])
     # Every agency in the hub becomes its department's regional agency.
     await session.execute(update(Agency).where(Agency.township_id == hub_township_id).values(region_id=region.id))
-    await outbox.emit(session, events.REGION_CREATED, aggregate_type="Region", aggregate_id=region.id,
-                      payload={"hub_township_id": str(hub_township_id), "satellites": [str(t) for t in satellite_ids],
-                               "model": model})
-    await audit.record(session, actor=principal, action="region.create", entity_type="Region", entity_id=region.id,
-                       after={"name": region.name, "model": model, "hub": str(hub_township_id),
-                              "satellites": [str(t) for t in satellite_ids]}, reason=reason)
+    await outbox.emit(
+        session,
+        events.REGION_CREATED,
+        aggregate_type="Region",
+        aggregate_id=region.id,
+        payload={
+            "hub_township_id": str(hub_township_id),
+            "satellites": [str(t) for t in satellite_ids],
+            "model": model,
+        },
+    )
+    await audit.record(
+        session,
+        actor=principal,
+        action="region.create",
+        entity_type="Region",
+        entity_id=region.id,
+        after={
+            "name": region.name,
+            "model": model,
+            "hub": str(hub_township_id),
+            "satellites": [str(t) for t in satellite_ids],
+        },
+        reason=reason,
+    )
     return region
 
 
 async def satellites(session: AsyncSession, region_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
-    rows = (await session.execute(select(RegionSatellite.region_id, RegionSatellite.township_id)
-                                  .where(RegionSatellite.region_id.in_(region_ids)))).all()
+    rows = (
+        await session.execute(
+            select(RegionSatellite.region_id, RegionSatellite.township_id).where(
+                RegionSatellite.region_id.in_(region_ids)
+            )
+        )
+    ).all()
     out: dict[uuid.UUID, list[uuid.UUID]] = {r: [] for r in region_ids}
     for region_id, township_id in rows:
         out[region_id].append(township_id)

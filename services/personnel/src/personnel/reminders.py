@@ -32,8 +32,14 @@ async def _department_vacancies(session: AsyncSession) -> dict[uuid.UUID, int]:
     return {s.key: s.vacancy for s in await vacancies.summary(session, "department")}
 
 
-async def issue(session: AsyncSession, principal: Principal, *, deadline: dt.date, note: str | None,
-                department_ids: list[uuid.UUID] | None = None) -> tuple[ReminderBatch, list[ReminderNotice]]:
+async def issue(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    deadline: dt.date,
+    note: str | None,
+    department_ids: list[uuid.UUID] | None = None,
+) -> tuple[ReminderBatch, list[ReminderNotice]]:
     if principal.is_service or not principal.has_role(Role.STAFFING_OFFICE):
         raise Forbidden("提醒告知单由编办发出")
     if deadline < today():
@@ -45,16 +51,32 @@ async def issue(session: AsyncSession, principal: Principal, *, deadline: dt.dat
     batch = ReminderBatch(issued_by=principal.subject, deadline=deadline, note=note)
     session.add(batch)
     await session.flush()
-    notices = [ReminderNotice(batch_id=batch.id, department_id=d, vacancies_at_issue=n) for d, n in sorted(chosen.items())]
+    notices = [
+        ReminderNotice(batch_id=batch.id, department_id=d, vacancies_at_issue=n) for d, n in sorted(chosen.items())
+    ]
     session.add_all(notices)
     await session.flush()
     for n in notices:
-        await outbox.emit(session, events.REMINDER_ISSUED, aggregate_type="ReminderNotice", aggregate_id=n.id,
-                          payload={"department_id": str(n.department_id), "vacancies": n.vacancies_at_issue,
-                                   "deadline": deadline.isoformat()})
-    await audit.record(session, actor=principal, action="reminder.issue", entity_type="ReminderBatch", entity_id=batch.id,
-                       after={"deadline": deadline.isoformat(), "departments": {str(k): v for k, v in chosen.items()}},
-                       reason=note)
+        await outbox.emit(
+            session,
+            events.REMINDER_ISSUED,
+            aggregate_type="ReminderNotice",
+            aggregate_id=n.id,
+            payload={
+                "department_id": str(n.department_id),
+                "vacancies": n.vacancies_at_issue,
+                "deadline": deadline.isoformat(),
+            },
+        )
+    await audit.record(
+        session,
+        actor=principal,
+        action="reminder.issue",
+        entity_type="ReminderBatch",
+        entity_id=batch.id,
+        after={"deadline": deadline.isoformat(), "departments": {str(k): v for k, v in chosen.items()}},
+        reason=note,
+    )
     return batch, notices
 
 
@@ -67,9 +89,21 @@ async def answer(session: AsyncSession, principal: Principal, *, notice_id: uuid
     if not plan.strip():
         raise BadInput("请填写补员计划")
     before = {"status": notice.status, "plan": notice.plan}
-    notice.status, notice.plan, notice.planned_by, notice.planned_at = "ANSWERED", plan.strip(), principal.subject, dt.datetime.now(dt.timezone.utc)
-    await audit.record(session, actor=principal, action="reminder.answer", entity_type="ReminderNotice",
-                       entity_id=notice.id, before=before, after={"status": notice.status, "plan": notice.plan})
+    notice.status, notice.plan, notice.planned_by, notice.planned_at = (
+        "ANSWERED",
+        plan.strip(),
+        principal.subject,
+        dt.datetime.now(dt.timezone.utc),
+    )
+    await audit.record(
+        session,
+        actor=principal,
+        action="reminder.answer",
+        entity_type="ReminderNotice",
+        entity_id=notice.id,
+        before=before,
+        after={"status": notice.status, "plan": notice.plan},
+    )
     return notice
 
 
@@ -77,8 +111,13 @@ async def refresh(session: AsyncSession, department_ids: set[uuid.UUID]) -> None
     """After the roster or the ledger changed: count replenishment, close notices whose places are filled."""
     if not department_ids:
         return
-    notices = (await session.scalars(select(ReminderNotice).where(
-        ReminderNotice.department_id.in_(department_ids), ReminderNotice.status.in_(OPEN)).with_for_update())).all()
+    notices = (
+        await session.scalars(
+            select(ReminderNotice)
+            .where(ReminderNotice.department_id.in_(department_ids), ReminderNotice.status.in_(OPEN))
+            .with_for_update()
+        )
+    ).all()
     if not notices:
         return
     gaps = await _department_vacancies(session)
@@ -88,16 +127,34 @@ async def refresh(session: AsyncSession, department_ids: set[uuid.UUID]) -> None
         n.replenished = max(n.vacancies_at_issue - gap, 0)
         if gap == 0:
             n.status, n.closed_at = "CLOSED", now
-            await audit.record(session, actor=None, action="reminder.close", entity_type="ReminderNotice",
-                               entity_id=n.id, after={"replenished": n.replenished}, reason="places filled")
+            await audit.record(
+                session,
+                actor=None,
+                action="reminder.close",
+                entity_type="ReminderNotice",
+                entity_id=n.id,
+                after={"replenished": n.replenished},
+                reason="places filled",
+            )
 
 
-async def list_notices(session: AsyncSession, principal: Principal, *, overdue_only: bool = False,
-                       open_only: bool = False, first: int | None = None, after: str | None = None) -> Page:
+async def list_notices(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    overdue_only: bool = False,
+    open_only: bool = False,
+    first: int | None = None,
+    after: str | None = None,
+) -> Page:
     """Pages of (notice, batch), newest batch first."""
     size = page_size(first)
-    stmt = (select(ReminderNotice, ReminderBatch).join(ReminderBatch, ReminderBatch.id == ReminderNotice.batch_id)
-            .order_by(ReminderBatch.issued_at.desc(), ReminderNotice.id.desc()).limit(size + 1))
+    stmt = (
+        select(ReminderNotice, ReminderBatch)
+        .join(ReminderBatch, ReminderBatch.id == ReminderNotice.batch_id)
+        .order_by(ReminderBatch.issued_at.desc(), ReminderNotice.id.desc())
+        .limit(size + 1)
+    )
     if key := decode_key(after, dt.datetime, uuid.UUID):
         stmt = stmt.where(tuple_(ReminderBatch.issued_at, ReminderNotice.id) < key)
     county = any(principal.has_role(r) for r in (Role.STAFFING_OFFICE, Role.ORG_DEPARTMENT, Role.LEADERSHIP))
@@ -128,11 +185,18 @@ class ReminderStats:
 
 async def statistics(session: AsyncSession) -> ReminderStats:
     batches = await session.scalar(select(func.count()).select_from(ReminderBatch))
-    row = (await session.execute(
-        select(func.count(), func.count().filter(ReminderNotice.status == "CLOSED"),
-               func.count().filter(ReminderNotice.status.in_(OPEN), ReminderBatch.deadline < today()),
-               func.coalesce(func.sum(ReminderNotice.replenished), 0))
-        .select_from(ReminderNotice).join(ReminderBatch, ReminderBatch.id == ReminderNotice.batch_id))).one()
+    row = (
+        await session.execute(
+            select(
+                func.count(),
+                func.count().filter(ReminderNotice.status == "CLOSED"),
+                func.count().filter(ReminderNotice.status.in_(OPEN), ReminderBatch.deadline < today()),
+                func.coalesce(func.sum(ReminderNotice.replenished), 0),
+            )
+            .select_from(ReminderNotice)
+            .join(ReminderBatch, ReminderBatch.id == ReminderNotice.batch_id)
+        )
+    ).one()
     return ReminderStats(int(batches), int(row[0]), int(row[1]), int(row[2]), int(row[3]))
 
 
@@ -158,25 +222,48 @@ async def forecast(session: AsyncSession, months: int) -> list[Forecast]:
         raise BadInput("预测月数须在 1 到 60 之间")
     start = today()
     horizon = dt.date(start.year + (start.month - 1 + months) // 12, (start.month - 1 + months) % 12 + 1, 1)
-    retirement_age = case(*[(Cadre.gender == g, a) for g, a in RETIREMENT_AGE.items()], else_=max(RETIREMENT_AGE.values()))
-    retire_on = func.make_date(cast(func.extract("year", Cadre.birth_date), Integer) + retirement_age,
-                               cast(func.extract("month", Cadre.birth_date), Integer), 1)
-    retiring = dict((await session.execute(
-        select(Cadre.department_id, func.count()).where(Cadre.status.in_(vacancies.OCCUPYING), retire_on < horizon)
-        .group_by(Cadre.department_id))).all())
-    flows = (await session.execute(
-        select(Adjustment.department_id,
-               func.count().filter(Adjustment.kind == "OUT"),
-               func.count().filter(Adjustment.kind == "IN"))
-        .where(Adjustment.status == "APPROVED", Adjustment.effective_date < horizon)
-        .group_by(Adjustment.department_id))).all()
+    retirement_age = case(
+        *[(Cadre.gender == g, a) for g, a in RETIREMENT_AGE.items()], else_=max(RETIREMENT_AGE.values())
+    )
+    retire_on = func.make_date(
+        cast(func.extract("year", Cadre.birth_date), Integer) + retirement_age,
+        cast(func.extract("month", Cadre.birth_date), Integer),
+        1,
+    )
+    retiring = dict(
+        (
+            await session.execute(
+                select(Cadre.department_id, func.count())
+                .where(Cadre.status.in_(vacancies.OCCUPYING), retire_on < horizon)
+                .group_by(Cadre.department_id)
+            )
+        ).all()
+    )
+    flows = (
+        await session.execute(
+            select(
+                Adjustment.department_id,
+                func.count().filter(Adjustment.kind == "OUT"),
+                func.count().filter(Adjustment.kind == "IN"),
+            )
+            .where(Adjustment.status == "APPROVED", Adjustment.effective_date < horizon)
+            .group_by(Adjustment.department_id)
+        )
+    ).all()
     outs = {r[0]: r[1] for r in flows}
     ins = {r[0]: r[2] for r in flows}
     two_years = Cadre.posted_on + text("interval '2 years'")
-    rotating = dict((await session.execute(
-        select(Cadre.department_id, func.count()).where(Cadre.status.in_(vacancies.OCCUPYING), two_years >= start,
-                                                        two_years < horizon)
-        .group_by(Cadre.department_id))).all())
+    rotating = dict(
+        (
+            await session.execute(
+                select(Cadre.department_id, func.count())
+                .where(Cadre.status.in_(vacancies.OCCUPYING), two_years >= start, two_years < horizon)
+                .group_by(Cadre.department_id)
+            )
+        ).all()
+    )
     gaps = await _department_vacancies(session)
-    return [Forecast(d, gaps[d], int(retiring.get(d, 0)), int(outs.get(d, 0)), int(ins.get(d, 0)),
-                     int(rotating.get(d, 0))) for d in sorted(gaps)]
+    return [
+        Forecast(d, gaps[d], int(retiring.get(d, 0)), int(outs.get(d, 0)), int(ins.get(d, 0)), int(rotating.get(d, 0)))
+        for d in sorted(gaps)
+    ]

@@ -52,8 +52,14 @@ def cadre_query(principal: Principal, filter: CadreFilter | None = None):
     return stmt
 
 
-async def list_cadres(session: AsyncSession, principal: Principal, *, first: int | None, after: str | None,
-                      filter: CadreFilter | None = None) -> Page[Cadre]:
+async def list_cadres(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    first: int | None,
+    after: str | None,
+    filter: CadreFilter | None = None,
+) -> Page[Cadre]:
     size = page_size(first)
     stmt = cadre_query(principal, filter).order_by(Cadre.name, Cadre.id).limit(size + 1)
     if key := decode_key(after, str, uuid.UUID):
@@ -82,20 +88,29 @@ async def _by_code(session: AsyncSession, model, first: int | None, after: str |
     return make_page((await session.scalars(stmt)).all(), size, lambda r: (r.code,))
 
 
-async def list_departments(session: AsyncSession, principal: Principal, *, first: int | None = None,
-                           after: str | None = None) -> Page[Department]:
+async def list_departments(
+    session: AsyncSession, principal: Principal, *, first: int | None = None, after: str | None = None
+) -> Page[Department]:
     policy.org_reader(principal)
     return await _by_code(session, Department, first, after)
 
 
-async def list_townships(session: AsyncSession, principal: Principal, *, first: int | None = None,
-                         after: str | None = None) -> Page[Township]:
+async def list_townships(
+    session: AsyncSession, principal: Principal, *, first: int | None = None, after: str | None = None
+) -> Page[Township]:
     policy.org_reader(principal)
     return await _by_code(session, Township, first, after)
 
 
-async def list_agencies(session: AsyncSession, principal: Principal, *, first: int | None, after: str | None,
-                        township_id: str | None = None, department_id: str | None = None) -> Page[Agency]:
+async def list_agencies(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    first: int | None,
+    after: str | None,
+    township_id: str | None = None,
+    department_id: str | None = None,
+) -> Page[Agency]:
     policy.org_reader(principal)
     size = page_size(first)
     stmt = select(Agency).order_by(Agency.name, Agency.id).limit(size + 1)

@@ -23,19 +23,43 @@ DEMO_DIR = Path(__file__).resolve().parents[4] / "demo"
 # Department totals sent down (下沉员额总量): sum 597. Enforcement departments hold 430.
 DEPARTMENT_QUOTA = {"zhzfj": 220, "scjgj": 140, "sfj": 100, "rsj": 67, "zrzyj": 40, "sthjfj": 30}
 ENFORCEMENT = {"zhzfj", "scjgj", "zrzyj", "sthjfj"}
-AGENCY_SUFFIX = {"sfj": "司法所", "rsj": "人力社保所", "scjgj": "市场监管所", "zhzfj": "综合行政执法中队",
-                 "sthjfj": "生态环境监管站", "zrzyj": "自然资源所"}
-LINES = {"sfj": ["人民调解", "社区矫正", "法律服务"], "rsj": ["劳动保障监察", "就业服务"],
-         "scjgj": ["市场监管", "食品安全", "特种设备"], "zhzfj": ["城市管理", "违建治理", "综合执法"],
-         "sthjfj": ["生态环境执法"], "zrzyj": ["国土资源执法", "规划管理"]}
+AGENCY_SUFFIX = {
+    "sfj": "司法所",
+    "rsj": "人力社保所",
+    "scjgj": "市场监管所",
+    "zhzfj": "综合行政执法中队",
+    "sthjfj": "生态环境监管站",
+    "zrzyj": "自然资源所",
+}
+LINES = {
+    "sfj": ["人民调解", "社区矫正", "法律服务"],
+    "rsj": ["劳动保障监察", "就业服务"],
+    "scjgj": ["市场监管", "食品安全", "特种设备"],
+    "zhzfj": ["城市管理", "违建治理", "综合执法"],
+    "sthjfj": ["生态环境执法"],
+    "zrzyj": ["国土资源执法", "规划管理"],
+}
 CLASS_WEIGHT = {"A": 1.4, "B": 1.0, "C": 0.7}
 # Population, area (km²) and enterprises per township: illustrative figures of the right size.
-TOWNSHIP_FACTS = {"jiyang": (215000, 68, 5200), "huandong": (132000, 92, 3900), "taozhu": (96000, 55, 3100),
-                  "diankou": (180000, 106, 6800), "datang": (112000, 82, 5600), "ciwu": (58000, 81, 1900),
-                  "fengqiao": (96000, 151, 2600), "paitou": (62000, 92, 1500), "huangshan": (36000, 110, 700),
-                  "caota": (41000, 71, 1100), "wuxie": (21000, 123, 300), "tongshan": (19000, 104, 250)}
+TOWNSHIP_FACTS = {
+    "jiyang": (215000, 68, 5200),
+    "huandong": (132000, 92, 3900),
+    "taozhu": (96000, 55, 3100),
+    "diankou": (180000, 106, 6800),
+    "datang": (112000, 82, 5600),
+    "ciwu": (58000, 81, 1900),
+    "fengqiao": (96000, 151, 2600),
+    "paitou": (62000, 92, 1500),
+    "huangshan": (36000, 110, 700),
+    "caota": (41000, 71, 1100),
+    "wuxie": (21000, 123, 300),
+    "tongshan": (19000, 104, 250),
+}
 IN_POST_TOTAL = 566
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢钟姜崔谭陆范汪金石廖贾夏韦方邹熊孟秦白江"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任"
+    "沈姚卢钟姜崔谭陆范汪金石廖贾夏韦方邹熊孟秦白江"
+)
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玲建国志红文辉斌宇浩凯晨婷雪琳鹏飞丹欣佳俊峰亮健波宁倩云龙"
 
 
@@ -58,13 +82,26 @@ def seed_demo(session: Session, settings=None) -> dict:
     org = json.loads((DEMO_DIR / "org.json").read_text(encoding="utf-8"))
     ns = uuid.UUID(org["namespace"])
     rng = random.Random(20261127)
-    departments = {d["code"]: Department(id=uuid.UUID(d["id"]), code=d["code"], name=d["name"],
-                                         quota_total=DEPARTMENT_QUOTA[d["code"]]) for d in org["departments"]}
-    townships = {t["code"]: Township(id=uuid.UUID(t["id"]), code=t["code"], name=t["name"], kind=t["kind"],
-                                     township_class=t["class"], population=TOWNSHIP_FACTS[t["code"]][0],
-                                     area_km2=TOWNSHIP_FACTS[t["code"]][1], enterprises=TOWNSHIP_FACTS[t["code"]][2],
-                                     workload=0.0)
-                 for t in org["townships"]}
+    departments = {
+        d["code"]: Department(
+            id=uuid.UUID(d["id"]), code=d["code"], name=d["name"], quota_total=DEPARTMENT_QUOTA[d["code"]]
+        )
+        for d in org["departments"]
+    }
+    townships = {
+        t["code"]: Township(
+            id=uuid.UUID(t["id"]),
+            code=t["code"],
+            name=t["name"],
+            kind=t["kind"],
+            township_class=t["class"],
+            population=TOWNSHIP_FACTS[t["code"]][0],
+            area_km2=TOWNSHIP_FACTS[t["code"]][1],
+            enterprises=TOWNSHIP_FACTS[t["code"]][2],
+            workload=0.0,
+        )
+        for t in org["townships"]
+    }
     session.add_all([*departments.values(), *townships.values()])
     session.flush()
 
@@ -74,10 +111,18 @@ def seed_demo(session: Session, settings=None) -> dict:
         quotas = _largest_remainder(total, [CLASS_WEIGHT[t.township_class] for t in towns])
         for town, quota in zip(towns, quotas):
             co_located = rng.random() < 0.8  # the report notes some agencies sit far from the township office
-            agencies.append(Agency(id=uuid.uuid5(ns, f"agency:{dcode}:{town.code}"), department_id=departments[dcode].id,
-                                   township_id=town.id, name=f"{town.name}{AGENCY_SUFFIX[dcode]}", quota=quota,
-                                   is_enforcement=dcode in ENFORCEMENT, co_located=co_located,
-                                   distance_km=None if co_located else round(rng.uniform(0.5, 8.0), 1)))
+            agencies.append(
+                Agency(
+                    id=uuid.uuid5(ns, f"agency:{dcode}:{town.code}"),
+                    department_id=departments[dcode].id,
+                    township_id=town.id,
+                    name=f"{town.name}{AGENCY_SUFFIX[dcode]}",
+                    quota=quota,
+                    is_enforcement=dcode in ENFORCEMENT,
+                    co_located=co_located,
+                    distance_km=None if co_located else round(rng.uniform(0.5, 8.0), 1),
+                )
+            )
     session.add_all(agencies)
     session.flush()
 
@@ -91,18 +136,26 @@ def seed_demo(session: Session, settings=None) -> dict:
         dcode = code_of[agency.department_id]
         for _ in range(agency.quota - vacant):
             n += 1
-            is_demo = dcode == "sfj" and agency.id == uuid.uuid5(ns, "agency:sfj:diankou") and not session.get(Cadre, demo_cadre_id)
+            is_demo = (
+                dcode == "sfj"
+                and agency.id == uuid.uuid5(ns, "agency:sfj:diankou")
+                and not session.get(Cadre, demo_cadre_id)
+            )
             birth = today - dt.timedelta(days=rng.randint(23 * 365, 59 * 365))
             cadre = Cadre(
                 id=demo_cadre_id if is_demo else uuid.uuid5(ns, f"cadre:{n}"),
-                name="杨明" if is_demo else rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))),
+                name="杨明"
+                if is_demo
+                else rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))),
                 gender=rng.choice(("MALE", "MALE", "FEMALE")),
                 birth_date=birth,
                 id_number=_id_number(f"330681{birth:%Y%m%d}{rng.randint(100, 999)}"),
                 phone=f"1{rng.choice('3589')}{rng.randint(100000000, 999999999)}",
                 professional_line=rng.choice(LINES[dcode]),
                 is_enforcement=agency.is_enforcement,
-                department_id=agency.department_id, township_id=agency.township_id, agency_id=agency.id,
+                department_id=agency.department_id,
+                township_id=agency.township_id,
+                agency_id=agency.id,
                 posted_on=today - dt.timedelta(days=rng.randint(30, 8 * 365)),
                 status="IN_POST",
             )
@@ -119,17 +172,50 @@ def seed_demo(session: Session, settings=None) -> dict:
             is_head = agency.head_cadre_id is None and not is_demo  # the first person posted heads the agency
             if is_head:
                 agency.head_cadre_id = cadre.id
-            session.add(Posting(cadre_id=cadre.id, agency_id=agency.id, township_id=agency.township_id,
-                                role="HEAD" if is_head else "MEMBER", start_date=cadre.posted_on))
-            outbox.emit_sync(session, events.CADRE_STATIONED, aggregate_type="Cadre", aggregate_id=cadre.id,
-                             payload=events.cadre_payload(cadre))
+            session.add(
+                Posting(
+                    cadre_id=cadre.id,
+                    agency_id=agency.id,
+                    township_id=agency.township_id,
+                    role="HEAD" if is_head else "MEMBER",
+                    start_date=cadre.posted_on,
+                )
+            )
+            outbox.emit_sync(
+                session,
+                events.CADRE_STATIONED,
+                aggregate_type="Cadre",
+                aggregate_id=cadre.id,
+                payload=events.cadre_payload(cadre),
+            )
     for kind, rows in (("DEPARTMENT", departments.values()), ("TOWNSHIP", townships.values()), ("AGENCY", agencies)):
         for row in rows:
-            outbox.emit_sync(session, events.UNIT_UPSERTED, aggregate_type=kind.title(), aggregate_id=row.id,
-                             payload=events.unit_payload(kind, row))
-    audit.record_sync(session, actor=None, action="demo.load", entity_type="Roster", entity_id="demo",
-                      after={"departments": len(departments), "townships": len(townships), "agencies": len(agencies),
-                             "quota": sum(a.quota for a in agencies), "in_post": n},
-                      reason="demo data from the Zhuji field report")
-    return {"departments": len(departments), "townships": len(townships), "agencies": len(agencies),
-            "quota": sum(a.quota for a in agencies), "in_post": n}
+            outbox.emit_sync(
+                session,
+                events.UNIT_UPSERTED,
+                aggregate_type=kind.title(),
+                aggregate_id=row.id,
+                payload=events.unit_payload(kind, row),
+            )
+    audit.record_sync(
+        session,
+        actor=None,
+        action="demo.load",
+        entity_type="Roster",
+        entity_id="demo",
+        after={
+            "departments": len(departments),
+            "townships": len(townships),
+            "agencies": len(agencies),
+            "quota": sum(a.quota for a in agencies),
+            "in_post": n,
+        },
+        reason="demo data from the Zhuji field report",
+    )
+    return {
+        "departments": len(departments),
+        "townships": len(townships),
+        "agencies": len(agencies),
+        "quota": sum(a.quota for a in agencies),
+        "in_post": n,
+    }

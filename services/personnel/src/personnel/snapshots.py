@@ -35,14 +35,34 @@ async def lock(session: AsyncSession, principal: Principal, *, period: str, note
     snapshot = RosterSnapshot(period=period, locked_by=principal.subject, note=note, in_post=in_post, quota=quota)
     session.add(snapshot)
     await session.flush()
-    await session.execute(insert(RosterSnapshotEntry).from_select(
-        ["snapshot_id", "cadre_id", "name", "department_id", "township_id", "agency_id", "status"],
-        select(literal(snapshot.id), Cadre.id, Cadre.name, Cadre.department_id, Cadre.township_id, Cadre.agency_id,
-               Cadre.status).where(Cadre.status.in_(vacancies.OCCUPYING))))
-    await session.execute(insert(RosterSnapshotQuota).from_select(
-        ["snapshot_id", "agency_id", "quota"], select(literal(snapshot.id), Agency.id, Agency.quota)))
-    await audit.record(session, actor=principal, action="roster.lock", entity_type="RosterSnapshot",
-                       entity_id=snapshot.id, after={"period": period, "in_post": in_post, "quota": quota}, reason=note)
+    await session.execute(
+        insert(RosterSnapshotEntry).from_select(
+            ["snapshot_id", "cadre_id", "name", "department_id", "township_id", "agency_id", "status"],
+            select(
+                literal(snapshot.id),
+                Cadre.id,
+                Cadre.name,
+                Cadre.department_id,
+                Cadre.township_id,
+                Cadre.agency_id,
+                Cadre.status,
+            ).where(Cadre.status.in_(vacancies.OCCUPYING)),
+        )
+    )
+    await session.execute(
+        insert(RosterSnapshotQuota).from_select(
+            ["snapshot_id", "agency_id", "quota"], select(literal(snapshot.id), Agency.id, Agency.quota)
+        )
+    )
+    await audit.record(
+        session,
+        actor=principal,
+        action="roster.lock",
+        entity_type="RosterSnapshot",
+        entity_id=snapshot.id,
+        after={"period": period, "in_post": in_post, "quota": quota},
+        reason=note,
+    )
     return snapshot
 
 
@@ -66,7 +86,8 @@ async def compare(session: AsyncSession, principal: Principal, snapshot_id: uuid
         live = live.where(visible)
     live_rows = dict((await session.execute(live)).all())
     locked = select(RosterSnapshotEntry.cadre_id, RosterSnapshotEntry.agency_id).where(
-        RosterSnapshotEntry.snapshot_id == snapshot_id)
+        RosterSnapshotEntry.snapshot_id == snapshot_id
+    )
     if visible is not None:
         locked = locked.where(policy.snapshot_visibility(principal))
     locked_rows = dict((await session.execute(locked)).all())
@@ -74,13 +95,19 @@ async def compare(session: AsyncSession, principal: Principal, snapshot_id: uuid
     diff.arrived = sorted(set(live_rows) - set(locked_rows))
     # Someone who left the caller's view (moved to another township) counts as departed for them.
     diff.departed = sorted(set(locked_rows) - set(live_rows))
-    diff.moved = sorted((c, locked_rows[c], live_rows[c]) for c in set(live_rows) & set(locked_rows)
-                        if live_rows[c] != locked_rows[c])
-    quotas = (await session.execute(
-        select(Agency.id, RosterSnapshotQuota.quota, Agency.quota)
-        .join(RosterSnapshotQuota, (RosterSnapshotQuota.agency_id == Agency.id)
-              & (RosterSnapshotQuota.snapshot_id == snapshot_id))
-        .where(RosterSnapshotQuota.quota != Agency.quota))).all()
+    diff.moved = sorted(
+        (c, locked_rows[c], live_rows[c]) for c in set(live_rows) & set(locked_rows) if live_rows[c] != locked_rows[c]
+    )
+    quotas = (
+        await session.execute(
+            select(Agency.id, RosterSnapshotQuota.quota, Agency.quota)
+            .join(
+                RosterSnapshotQuota,
+                (RosterSnapshotQuota.agency_id == Agency.id) & (RosterSnapshotQuota.snapshot_id == snapshot_id),
+            )
+            .where(RosterSnapshotQuota.quota != Agency.quota)
+        )
+    ).all()
     diff.quota_changes = sorted((a, old, new) for a, old, new in quotas)
     return diff
 

@@ -35,23 +35,39 @@ class Occupancy:
 
 
 def _occupancy_query():
-    in_post = (select(Cadre.agency_id, func.count().label("n")).where(Cadre.status.in_(OCCUPYING))
-               .group_by(Cadre.agency_id).subquery())
-    incoming = (select(Adjustment.to_agency_id.label("agency_id"), func.count().label("n"))
-                .where(Adjustment.status == "APPROVED", Adjustment.kind.in_(INBOUND))
-                .group_by(Adjustment.to_agency_id).subquery())
-    return (select(Agency.id.label("agency_id"), Agency.department_id, Agency.township_id, Agency.quota,
-                   func.coalesce(in_post.c.n, 0).label("in_post"), func.coalesce(incoming.c.n, 0).label("incoming"))
-            .join(in_post, in_post.c.agency_id == Agency.id, isouter=True)
-            .join(incoming, incoming.c.agency_id == Agency.id, isouter=True))
+    in_post = (
+        select(Cadre.agency_id, func.count().label("n"))
+        .where(Cadre.status.in_(OCCUPYING))
+        .group_by(Cadre.agency_id)
+        .subquery()
+    )
+    incoming = (
+        select(Adjustment.to_agency_id.label("agency_id"), func.count().label("n"))
+        .where(Adjustment.status == "APPROVED", Adjustment.kind.in_(INBOUND))
+        .group_by(Adjustment.to_agency_id)
+        .subquery()
+    )
+    return (
+        select(
+            Agency.id.label("agency_id"),
+            Agency.department_id,
+            Agency.township_id,
+            Agency.quota,
+            func.coalesce(in_post.c.n, 0).label("in_post"),
+            func.coalesce(incoming.c.n, 0).label("incoming"),
+        )
+        .join(in_post, in_post.c.agency_id == Agency.id, isouter=True)
+        .join(incoming, incoming.c.agency_id == Agency.id, isouter=True)
+    )
 
 
 async def occupancy(session: AsyncSession, agency_ids: list[uuid.UUID] | None = None) -> dict[uuid.UUID, Occupancy]:
     stmt = _occupancy_query()
     if agency_ids is not None:
         stmt = stmt.where(Agency.id.in_(agency_ids))
-    return {r.agency_id: Occupancy(r.agency_id, r.quota, r.in_post, r.incoming)
-            for r in (await session.execute(stmt)).all()}
+    return {
+        r.agency_id: Occupancy(r.agency_id, r.quota, r.in_post, r.incoming) for r in (await session.execute(stmt)).all()
+    }
 
 
 @dataclass(frozen=True)
@@ -74,6 +90,9 @@ async def summary(session: AsyncSession, by: str) -> list[Summary]:
     """Vacancies grouped by ``department`` or ``township``."""
     occ = _occupancy_query().subquery()
     key = {"department": occ.c.department_id, "township": occ.c.township_id}[by]
-    rows = (await session.execute(
-        select(key, func.sum(occ.c.quota), func.sum(occ.c.in_post), func.sum(occ.c.incoming)).group_by(key))).all()
+    rows = (
+        await session.execute(
+            select(key, func.sum(occ.c.quota), func.sum(occ.c.in_post), func.sum(occ.c.incoming)).group_by(key)
+        )
+    ).all()
     return [Summary(r[0], int(r[1]), int(r[2]), int(r[3])) for r in rows]

@@ -22,5 +22,10 @@ def _seed(ns, settings):
         engine.dispose()
 
 
-cli.exit_with(cli.main(service_dir=SERVICE_DIR, settings_factory=get_settings,
-                       commands={"seed-demo": _seed, "consume": cli.consume_command(background)}))
+cli.exit_with(
+    cli.main(
+        service_dir=SERVICE_DIR,
+        settings_factory=get_settings,
+        commands={"seed-demo": _seed, "consume": cli.consume_command(background)},
+    )
+)

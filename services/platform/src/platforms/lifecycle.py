@@ -35,25 +35,28 @@ class Transition:
     needs_reason: bool = False
 
 
-TRANSITIONS = {t.action + ":" + t.source: t for t in (
-    Transition("accept", REPORTED, ACCEPTED, CENTRE),
-    Transition("refuse", REPORTED, REFUSED, CENTRE, needs_reason=True),
-    Transition("mark_duplicate", REPORTED, DUPLICATE, CENTRE),
-    Transition("dispatch", ACCEPTED, DISPATCHED, CENTRE),
-    Transition("dispatch", RETURNED, DISPATCHED, CENTRE),
-    Transition("dispatch", REOPENED, DISPATCHED, CENTRE),
-    Transition("return", DISPATCHED, RETURNED, ASSIGNEE, needs_reason=True),
-    # 单位内指派: the head of the lead unit names (or changes) the person; the state does not change.
-    Transition("assign", DISPATCHED, DISPATCHED, UNIT_HEAD),
-    Transition("assign", SIGNED, SIGNED, UNIT_HEAD),
-    Transition("assign", IN_PROGRESS, IN_PROGRESS, UNIT_HEAD),
-    Transition("sign", DISPATCHED, SIGNED, ASSIGNEE),
-    Transition("start", SIGNED, IN_PROGRESS, ASSIGNEE),
-    Transition("feedback", IN_PROGRESS, FEEDBACK, ASSIGNEE),
-    Transition("verify_pass", FEEDBACK, CLOSED, CENTRE),
-    Transition("verify_fail", FEEDBACK, IN_PROGRESS, CENTRE, needs_reason=True),
-    Transition("reopen", CLOSED, REOPENED, CENTRE, needs_reason=True),
-)}
+TRANSITIONS = {
+    t.action + ":" + t.source: t
+    for t in (
+        Transition("accept", REPORTED, ACCEPTED, CENTRE),
+        Transition("refuse", REPORTED, REFUSED, CENTRE, needs_reason=True),
+        Transition("mark_duplicate", REPORTED, DUPLICATE, CENTRE),
+        Transition("dispatch", ACCEPTED, DISPATCHED, CENTRE),
+        Transition("dispatch", RETURNED, DISPATCHED, CENTRE),
+        Transition("dispatch", REOPENED, DISPATCHED, CENTRE),
+        Transition("return", DISPATCHED, RETURNED, ASSIGNEE, needs_reason=True),
+        # 单位内指派: the head of the lead unit names (or changes) the person; the state does not change.
+        Transition("assign", DISPATCHED, DISPATCHED, UNIT_HEAD),
+        Transition("assign", SIGNED, SIGNED, UNIT_HEAD),
+        Transition("assign", IN_PROGRESS, IN_PROGRESS, UNIT_HEAD),
+        Transition("sign", DISPATCHED, SIGNED, ASSIGNEE),
+        Transition("start", SIGNED, IN_PROGRESS, ASSIGNEE),
+        Transition("feedback", IN_PROGRESS, FEEDBACK, ASSIGNEE),
+        Transition("verify_pass", FEEDBACK, CLOSED, CENTRE),
+        Transition("verify_fail", FEEDBACK, IN_PROGRESS, CENTRE, needs_reason=True),
+        Transition("reopen", CLOSED, REOPENED, CENTRE, needs_reason=True),
+    )
+}
 
 PRIORITIES = ("URGENT", "HIGH", "NORMAL")
 SATISFACTION = ("SATISFIED", "BASIC", "UNSATISFIED")  # 满意 / 基本满意 / 不满意

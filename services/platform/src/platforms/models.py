@@ -98,8 +98,9 @@ class GridEvent(Base):
     attachments: Mapped[list] = mapped_column(JSONB, default=list, server_default=text("'[]'::jsonb"))
     # Dispatch: a lead unit (and optionally a person in it), assisting units.
     lead_unit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("unit.id"), nullable=True)
-    assisting_unit_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(UUID(as_uuid=True)), default=list,
-                                                                server_default=text("'{}'::uuid[]"))
+    assisting_unit_ids: Mapped[list[uuid.UUID]] = mapped_column(
+        ARRAY(UUID(as_uuid=True)), default=list, server_default=text("'{}'::uuid[]")
+    )
     # Routing (定事→定岗→定人): the latest recommendation and why.
     recommended_unit_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), nullable=True)
     recommended_cadre_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), nullable=True)
@@ -120,8 +121,13 @@ class GridEvent(Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     __table_args__ = (
-        Index("uq_grid_event_idempotency", "client_id", "idempotency_key", unique=True,
-              postgresql_where="idempotency_key IS NOT NULL"),
+        Index(
+            "uq_grid_event_idempotency",
+            "client_id",
+            "idempotency_key",
+            unique=True,
+            postgresql_where="idempotency_key IS NOT NULL",
+        ),
         Index("ix_grid_event_township_state", "township_id", "state", "reported_at"),
         Index("ix_grid_event_assignee", "assignee_cadre_id", "state"),
         Index("ix_grid_event_lead_unit", "lead_unit_id", "state"),
@@ -130,8 +136,12 @@ class GridEvent(Base):
         Index("ix_grid_event_next_check", "next_check_at", postgresql_where="next_check_at IS NOT NULL"),
         Index("ix_grid_event_state", "state", "reported_at"),
         Index("ix_grid_event_overdue", "township_id", "reported_at", postgresql_where="overdue"),
-        Index("ix_grid_event_outside_line", "assignee_cadre_id", "reported_at",
-              postgresql_where="outside_line_reason IS NOT NULL"),
+        Index(
+            "ix_grid_event_outside_line",
+            "assignee_cadre_id",
+            "reported_at",
+            postgresql_where="outside_line_reason IS NOT NULL",
+        ),
     )
 
 

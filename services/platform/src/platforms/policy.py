@@ -29,8 +29,10 @@ def _user(principal: Principal) -> bool:
 
 
 def is_centre(principal: Principal, township_id: uuid.UUID) -> bool:
-    return _user(principal) and (principal.has_role(Role.COMMAND_CENTRE, str(township_id))
-                                 or principal.has_role(Role.TOWNSHIP_ADMIN, str(township_id)))
+    return _user(principal) and (
+        principal.has_role(Role.COMMAND_CENTRE, str(township_id))
+        or principal.has_role(Role.TOWNSHIP_ADMIN, str(township_id))
+    )
 
 
 def is_township_admin(principal: Principal, township_id: uuid.UUID) -> bool:
@@ -98,17 +100,34 @@ _TOWNSHIP_ADMIN = access.roles(Role.TOWNSHIP_ADMIN, summary="the township's admi
 _COUNTY_SETTINGS = access.roles(Role.ORG_DEPARTMENT, summary="组织部 (county-wide settings)")
 _CENTRE = access.roles(Role.COMMAND_CENTRE, Role.TOWNSHIP_ADMIN, summary="the township's command centre")
 ROOT_FIELDS: dict[str, access.Access] = {
-    "platforms": _ANYONE, "matterTypes": _ANYONE, "slaPolicies": _ANYONE, "workCalendar": _ANYONE,
-    "gridEvents": _EVENTS, "gridEvent": _EVENTS,
+    "platforms": _ANYONE,
+    "matterTypes": _ANYONE,
+    "slaPolicies": _ANYONE,
+    "workCalendar": _ANYONE,
+    "gridEvents": _EVENTS,
+    "gridEvent": _EVENTS,
     "reportEvent": access.signed_in("people in a township role; department systems with events:report"),
     "actOnEvent": access.people("the command centre, the unit head, the assignee, as allowedActions says"),
-    "recordCallback": _CENTRE, "duplicateCandidates": _CENTRE,
-    "eventStatistics": _PEOPLE, "eventAlerts": _PEOPLE, "platformUnits": _PEOPLE, "grids": _PEOPLE,
-    "teamVisits": _PEOPLE, "posts": _PEOPLE,
+    "recordCallback": _CENTRE,
+    "duplicateCandidates": _CENTRE,
+    "eventStatistics": _PEOPLE,
+    "eventAlerts": _PEOPLE,
+    "platformUnits": _PEOPLE,
+    "grids": _PEOPLE,
+    "teamVisits": _PEOPLE,
+    "posts": _PEOPLE,
     "logTeamVisit": access.roles(*vis.TOWNSHIP_ROLES, summary="the township's admin, command centre, grid workers"),
-    "createOffice": _TOWNSHIP_ADMIN, "attachUnitToPlatform": _TOWNSHIP_ADMIN, "setCommandCentre": _TOWNSHIP_ADMIN,
-    "createGrid": _TOWNSHIP_ADMIN, "addGridMember": _TOWNSHIP_ADMIN, "removeGridMember": _TOWNSHIP_ADMIN,
-    "createPost": _TOWNSHIP_ADMIN, "setPostDuties": _TOWNSHIP_ADMIN, "setPostHolders": _TOWNSHIP_ADMIN,
-    "setPlatform": _COUNTY_SETTINGS, "setMatterType": _COUNTY_SETTINGS, "setSlaPolicy": _COUNTY_SETTINGS,
+    "createOffice": _TOWNSHIP_ADMIN,
+    "attachUnitToPlatform": _TOWNSHIP_ADMIN,
+    "setCommandCentre": _TOWNSHIP_ADMIN,
+    "createGrid": _TOWNSHIP_ADMIN,
+    "addGridMember": _TOWNSHIP_ADMIN,
+    "removeGridMember": _TOWNSHIP_ADMIN,
+    "createPost": _TOWNSHIP_ADMIN,
+    "setPostDuties": _TOWNSHIP_ADMIN,
+    "setPostHolders": _TOWNSHIP_ADMIN,
+    "setPlatform": _COUNTY_SETTINGS,
+    "setMatterType": _COUNTY_SETTINGS,
+    "setSlaPolicy": _COUNTY_SETTINGS,
     "setWorkCalendar": _COUNTY_SETTINGS,
 }

@@ -52,10 +52,15 @@ def recommend(line: str, candidates: list[Candidate], post_units: list[uuid.UUID
     if eligible:
         best = min(eligible, key=lambda c: (REASONS.index(_reason(c)), c.open_tasks, c.name, c.cadre_id))
         reason = _reason(best)
-        basis = {"POST_AND_GRID": "持有该事项岗位且在本网格", "POST": "持有该事项岗位",
-                 "GRID_LINE": f"在本网格且属{line}条线", "LINE": f"属{line}条线"}[reason]
-        return Recommendation(best.unit_id, best.cadre_id, reason,
-                              f"{best.name}：{basis}，在办 {best.open_tasks} 件")
+        basis = {
+            "POST_AND_GRID": "持有该事项岗位且在本网格",
+            "POST": "持有该事项岗位",
+            "GRID_LINE": f"在本网格且属{line}条线",
+            "LINE": f"属{line}条线",
+        }[reason]
+        return Recommendation(best.unit_id, best.cadre_id, reason, f"{best.name}：{basis}，在办 {best.open_tasks} 件")
     if post_units:
-        return Recommendation(sorted(post_units)[0], None, "POST_UNIT", "该事项有定岗单位，但无在岗的本条线人员；由单位负责人指派")
+        return Recommendation(
+            sorted(post_units)[0], None, "POST_UNIT", "该事项有定岗单位，但无在岗的本条线人员；由单位负责人指派"
+        )
     return Recommendation(None, None, "NONE", f"本乡镇无{line}条线在岗人员，也无该事项的定岗，由指挥室研判")

@@ -8,8 +8,11 @@ from .deadlines import DeadlineWorker
 
 
 def timers(runtime) -> list:
-    return [DeadlineWorker(runtime.sessionmaker, interval=runtime.settings.deadline_interval_seconds,
-                           registry=runtime.registry)]
+    return [
+        DeadlineWorker(
+            runtime.sessionmaker, interval=runtime.settings.deadline_interval_seconds, registry=runtime.registry
+        )
+    ]
 
 
 def background(runtime) -> list:

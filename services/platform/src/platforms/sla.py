@@ -114,8 +114,13 @@ class Clock:
 
 def clock(policy: Policy, calendar: WorkCalendar, phase: str, start: dt.datetime) -> Clock:
     limit = policy.limit(phase)
-    return Clock(phase=phase, started_at=start, warn_at=limit.after(calendar, start, policy.warn_share),
-                 due_at=limit.after(calendar, start), escalate_at=limit.after(calendar, start, policy.escalate_share))
+    return Clock(
+        phase=phase,
+        started_at=start,
+        warn_at=limit.after(calendar, start, policy.warn_share),
+        due_at=limit.after(calendar, start),
+        escalate_at=limit.after(calendar, start, policy.escalate_share),
+    )
 
 
 @dataclass(frozen=True)

@@ -52,5 +52,7 @@ def check(root_fields: Iterable[str], declared: dict[str, Access]) -> None:
     missing = sorted(fields - set(declared))
     stale = sorted(set(declared) - fields)
     if missing or stale:
-        raise RuntimeError("the service's policy.ROOT_FIELDS does not match its schema: "
-                           f"no policy for {missing}; policy for no field {stale}")
+        raise RuntimeError(
+            "the service's policy.ROOT_FIELDS does not match its schema: "
+            f"no policy for {missing}; policy for no field {stale}"
+        )

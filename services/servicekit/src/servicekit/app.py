@@ -114,8 +114,7 @@ class ErrorCodes(SchemaExtension):
     def _shape(error: GraphQLError, *, suggestions: bool = True) -> GraphQLError:
         original = error.original_error
         if isinstance(original, AppError):
-            return GraphQLError(original.message, nodes=error.nodes, path=error.path,
-                                extensions=original.extensions())
+            return GraphQLError(original.message, nodes=error.nodes, path=error.path, extensions=original.extensions())
         if original is None or isinstance(original, GraphQLError):
             # Parse and validation errors, wrong variable types, a scalar literal that does not
             # parse (a Date of "", a Decimal of "þ"): the caller's input is at fault.
@@ -124,10 +123,10 @@ class ErrorCodes(SchemaExtension):
             message = error.message if suggestions else _SUGGESTION.sub("", error.message)
             return GraphQLError(message, nodes=error.nodes, path=error.path, extensions=ext)
         if (data_error := _data_error(original)) is not None:
-            return GraphQLError(data_error.message, nodes=error.nodes, path=error.path,
-                                extensions=data_error.extensions())
-        return GraphQLError("服务器内部错误", nodes=error.nodes, path=error.path,
-                            extensions={"code": INTERNAL})
+            return GraphQLError(
+                data_error.message, nodes=error.nodes, path=error.path, extensions=data_error.extensions()
+            )
+        return GraphQLError("服务器内部错误", nodes=error.nodes, path=error.path, extensions={"code": INTERNAL})
 
 
 # Outside dev, graphql-core's "Did you mean …?" would list field names to a prober.
@@ -228,8 +227,15 @@ class _Observed:
             self.service.http_requests.labels(scope.get("method", ""), route, str(status["code"])).inc()
             self.service.http_latency.labels(route).observe(elapsed)
             if route not in ("/healthz", "/readyz", "/metrics"):
-                logs.log(log, logging.INFO, "request", method=scope.get("method"), path=path,
-                         status=status["code"], ms=round(elapsed * 1000, 2))
+                logs.log(
+                    log,
+                    logging.INFO,
+                    "request",
+                    method=scope.get("method"),
+                    path=path,
+                    status=status["code"],
+                    ms=round(elapsed * 1000, 2),
+                )
             logs.request_id_var.reset(token)
 
 
@@ -242,17 +248,24 @@ class ServiceRuntime:
         self.sessionmaker = db.make_sessionmaker(self.engine)
         self.verifier = TokenVerifier(settings)
         self.registry = CollectorRegistry()
-        self.http_requests = Counter("http_requests_total", "HTTP requests", ["method", "route", "status"],
-                                     registry=self.registry)
-        self.http_latency = Histogram("http_request_duration_seconds", "HTTP request latency", ["route"],
-                                      registry=self.registry)
-        self.feed_events = Counter("feed_events_total", "Events received from another service's feed", ["feed"],
-                                   registry=self.registry)
-        self.feed_errors = Counter("feed_errors_total", "Feed polls that failed (the consumer backs off)", ["feed"],
-                                   registry=self.registry)
-        self.feed_polled = Gauge("feed_last_poll_success_timestamp_seconds",
-                                 "When the consumer last read the feed successfully (lag alert: now minus this)",
-                                 ["feed"], registry=self.registry)
+        self.http_requests = Counter(
+            "http_requests_total", "HTTP requests", ["method", "route", "status"], registry=self.registry
+        )
+        self.http_latency = Histogram(
+            "http_request_duration_seconds", "HTTP request latency", ["route"], registry=self.registry
+        )
+        self.feed_events = Counter(
+            "feed_events_total", "Events received from another service's feed", ["feed"], registry=self.registry
+        )
+        self.feed_errors = Counter(
+            "feed_errors_total", "Feed polls that failed (the consumer backs off)", ["feed"], registry=self.registry
+        )
+        self.feed_polled = Gauge(
+            "feed_last_poll_success_timestamp_seconds",
+            "When the consumer last read the feed successfully (lag alert: now minus this)",
+            ["feed"],
+            registry=self.registry,
+        )
         self.known_paths: set[str] = set()
 
     async def principal(self, request: Request) -> Principal:
@@ -356,5 +369,3 @@ class _Traced:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.app(scope, receive, send)
-
-

@@ -68,14 +68,13 @@ def _plain(value: Any) -> Any:
 
 def compute_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     at = fields["at"].astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
-    body = json.dumps(
-        {**fields, "at": at}, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
-    )
+    body = json.dumps({**fields, "at": at}, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256((prev_hash + body).encode()).hexdigest()
 
 
-def _fields(seq: int, actor: Actor, action: str, entity_type: str, entity_id: str,
-            before: Any, after: Any, reason: str | None) -> dict[str, Any]:
+def _fields(
+    seq: int, actor: Actor, action: str, entity_type: str, entity_id: str, before: Any, after: Any, reason: str | None
+) -> dict[str, Any]:
     return {
         "seq": seq,
         "at": dt.datetime.now(dt.timezone.utc),
@@ -93,9 +92,16 @@ def _fields(seq: int, actor: Actor, action: str, entity_type: str, entity_id: st
 
 def _hashed_fields(row: AuditRecord) -> dict[str, Any]:
     return {
-        "seq": row.seq, "at": row.at, "actor": row.actor, "actor_kind": row.actor_kind,
-        "action": row.action, "entity_type": row.entity_type, "entity_id": row.entity_id,
-        "before": row.before, "after": row.after, "reason": row.reason,
+        "seq": row.seq,
+        "at": row.at,
+        "actor": row.actor,
+        "actor_kind": row.actor_kind,
+        "action": row.action,
+        "entity_type": row.entity_type,
+        "entity_id": row.entity_id,
+        "before": row.before,
+        "after": row.after,
+        "reason": row.reason,
         "request_id": row.request_id,
     }
 
@@ -103,9 +109,17 @@ def _hashed_fields(row: AuditRecord) -> dict[str, Any]:
 _LAST = select(AuditRecord.seq, AuditRecord.hash).order_by(AuditRecord.seq.desc()).limit(1)
 
 
-async def record(session: AsyncSession, *, actor: Actor | Principal | None, action: str,
-                 entity_type: str, entity_id: Any, before: Any = None, after: Any = None,
-                 reason: str | None = None) -> AuditRecord:
+async def record(
+    session: AsyncSession,
+    *,
+    actor: Actor | Principal | None,
+    action: str,
+    entity_type: str,
+    entity_id: Any,
+    before: Any = None,
+    after: Any = None,
+    reason: str | None = None,
+) -> AuditRecord:
     if not isinstance(actor, Actor):
         actor = Actor.of(actor)
     await session.execute(_LOCK_SQL)
@@ -118,18 +132,41 @@ async def record(session: AsyncSession, *, actor: Actor | Principal | None, acti
     return row
 
 
-async def record_read(sessionmaker, *, actor: Actor | Principal | None, action: str, entity_type: str,
-                      entity_id: Any, after: Any = None, reason: str | None = None) -> None:
+async def record_read(
+    sessionmaker,
+    *,
+    actor: Actor | Principal | None,
+    action: str,
+    entity_type: str,
+    entity_id: Any,
+    after: Any = None,
+    reason: str | None = None,
+) -> None:
     """Audit a read (a bulk export of personal data) in its own transaction: a query's own
     transaction is rolled back at the end of the request, and the record must stay."""
     async with sessionmaker() as session, session.begin():
-        await record(session, actor=actor, action=action, entity_type=entity_type, entity_id=entity_id,
-                     after=after, reason=reason)
+        await record(
+            session,
+            actor=actor,
+            action=action,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            after=after,
+            reason=reason,
+        )
 
 
-def record_sync(session: Session, *, actor: Actor | Principal | None, action: str,
-                entity_type: str, entity_id: Any, before: Any = None, after: Any = None,
-                reason: str | None = None) -> AuditRecord:
+def record_sync(
+    session: Session,
+    *,
+    actor: Actor | Principal | None,
+    action: str,
+    entity_type: str,
+    entity_id: Any,
+    before: Any = None,
+    after: Any = None,
+    reason: str | None = None,
+) -> AuditRecord:
     """Same as :func:`record` for the identity service's synchronous OAuth endpoints."""
     if not isinstance(actor, Actor):
         actor = Actor.of(actor)
@@ -152,8 +189,7 @@ class ChainProblem:
         return f"audit record {self.seq}: {self.problem}"
 
 
-def verify_rows(rows: Iterable[AuditRecord], *, start_seq: int = 1,
-                prev: str = GENESIS) -> ChainProblem | None:
+def verify_rows(rows: Iterable[AuditRecord], *, start_seq: int = 1, prev: str = GENESIS) -> ChainProblem | None:
     """Walk the chain in order; return the first record that does not fit, or None."""
     expected_seq = start_seq
     for row in rows:

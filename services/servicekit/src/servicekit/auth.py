@@ -46,9 +46,7 @@ class TokenVerifier:
     async def _key_set(self, kid: str | None) -> KeySet:
         now = time.monotonic()
         stale = self._keys is None or now - self._keys_at > self.settings.jwks_cache_seconds
-        unknown = kid is not None and self._keys is not None and not any(
-            k.kid == kid for k in self._keys.keys
-        )
+        unknown = kid is not None and self._keys is not None and not any(k.kid == kid for k in self._keys.keys)
         if stale or (unknown and now - self._keys_at > self.settings.jwks_min_refresh_seconds):
             async with self._lock:
                 try:

@@ -28,9 +28,13 @@ async def _verify_audit(settings: ServiceSettings) -> int:
     return 0
 
 
-def main(*, service_dir: Path, settings_factory: Callable[[], ServiceSettings],
-         commands: dict[str, Callable[[argparse.Namespace, ServiceSettings], int | None]] | None = None,
-         argv: list[str] | None = None) -> int:
+def main(
+    *,
+    service_dir: Path,
+    settings_factory: Callable[[], ServiceSettings],
+    commands: dict[str, Callable[[argparse.Namespace, ServiceSettings], int | None]] | None = None,
+    argv: list[str] | None = None,
+) -> int:
     parser = argparse.ArgumentParser(prog=settings_factory().service_name)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="create the database if missing and run alembic upgrade head")
@@ -59,6 +63,7 @@ def exit_with(code: int) -> None:
 
 def consume_command(make_consumers):
     """``python -m <service> consume``: run the service's feed consumers until SIGTERM/SIGINT."""
+
     def run(ns, settings: ServiceSettings) -> int:
         logs.configure(settings.service_name, settings.log_level, settings.log_json)
 

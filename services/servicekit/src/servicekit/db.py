@@ -43,9 +43,7 @@ class Base(DeclarativeBase):
 
 def server_url(settings: ServiceSettings) -> URL:
     if not settings.database_url:
-        raise RuntimeError(
-            "DATABASE_URL is not set. `make run` starts an embedded PostgreSQL and sets it for you."
-        )
+        raise RuntimeError("DATABASE_URL is not set. `make run` starts an embedded PostgreSQL and sets it for you.")
     url = make_url(settings.database_url)
     if settings.database_user:
         url = url.set(username=settings.database_user)

@@ -49,10 +49,17 @@ class FeedConsumer:
     def following(cls, runtime, *, name: str, base_url: str, handlers: dict[str, Handler]) -> "FeedConsumer":
         """A consumer of the service at ``base_url``, with this service's own token and batch size."""
         s = runtime.settings
-        return cls(name=name, feed_url=f"{base_url}/events", handlers=handlers, sessionmaker=runtime.sessionmaker,
-                   token=service_token(s), batch_size=s.consumer_batch_size,
-                   received=runtime.feed_events.labels(name), failed=runtime.feed_errors.labels(name),
-                   polled=runtime.feed_polled.labels(name))
+        return cls(
+            name=name,
+            feed_url=f"{base_url}/events",
+            handlers=handlers,
+            sessionmaker=runtime.sessionmaker,
+            token=service_token(s),
+            batch_size=s.consumer_batch_size,
+            received=runtime.feed_events.labels(name),
+            failed=runtime.feed_errors.labels(name),
+            polled=runtime.feed_polled.labels(name),
+        )
 
     async def position(self, session: AsyncSession) -> str:
         cursor = await session.get(ConsumerCursor, self.name)
@@ -65,14 +72,16 @@ class FeedConsumer:
             async with self.sessionmaker() as session:
                 after = await self.position(session)
             params = {"after": after, "limit": self.batch_size}
-            resp = await client.get(self.feed_url, params=params,
-                                    headers={"Authorization": f"Bearer {await self.token()}"})
+            resp = await client.get(
+                self.feed_url, params=params, headers={"Authorization": f"Bearer {await self.token()}"}
+            )
             if resp.status_code == 401 and hasattr(self.token, "invalidate"):
                 # The cached token was revoked or signed with a retired key: get a new one now
                 # rather than stalling until it would have expired.
                 self.token.invalidate()
-                resp = await client.get(self.feed_url, params=params,
-                                        headers={"Authorization": f"Bearer {await self.token()}"})
+                resp = await client.get(
+                    self.feed_url, params=params, headers={"Authorization": f"Bearer {await self.token()}"}
+                )
             resp.raise_for_status()
             page = resp.json()
         finally:
@@ -84,9 +93,7 @@ class FeedConsumer:
         async with self.sessionmaker() as session, session.begin():
             # Lock the cursor row: two replicas of a consumer apply each batch only once.
             current = (
-                await session.execute(
-                    select(ConsumerCursor).where(ConsumerCursor.name == self.name).with_for_update()
-                )
+                await session.execute(select(ConsumerCursor).where(ConsumerCursor.name == self.name).with_for_update())
             ).scalar_one_or_none()
             if (current.position if current else START) != after:
                 return 0  # another replica advanced meanwhile; fetch again

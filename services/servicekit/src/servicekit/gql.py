@@ -61,8 +61,11 @@ class ExcelFile:
 
     @staticmethod
     def of(name: str, content: bytes) -> "ExcelFile":
-        return ExcelFile(filename=f"{name}-{today():%Y%m%d}.xlsx", content_base64=base64.b64encode(content).decode(),
-                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return ExcelFile(
+            filename=f"{name}-{today():%Y%m%d}.xlsx",
+            content_base64=base64.b64encode(content).decode(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
 
 
 def gid(value) -> strawberry.ID | None:
@@ -85,15 +88,18 @@ def rows_loader(query: Callable[[list], object], key: Callable[[object], object]
                 return [grouped.get(k, []) for k in keys]
             found = {key(row): row for row in rows}
             return [found.get(k) for k in keys]
+
         return DataLoader(load_fn=load)
+
     return factory
 
 
 def connection(page: Page[N], convert: Callable[[N], T]) -> Connection[T]:
     edges = [Edge(cursor=c, node=convert(item)) for item, c in zip(page.items, page.cursors)]
-    return Connection(edges=edges,
-                      page_info=PageInfo(has_next_page=page.has_next,
-                                         end_cursor=page.cursors[-1] if page.cursors else None))
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.cursors[-1] if page.cursors else None),
+    )
 
 
 class Schema(FederationSchema):
@@ -102,18 +108,27 @@ class Schema(FederationSchema):
         for error in errors:
             original = error.original_error
             if original is None or isinstance(original, (AppError, GraphQLError)):
-                log.info("graphql error: %s", error.message,
-                         extra={"fields": {"code": getattr(original, "code", "BAD_USER_INPUT")}})
+                log.info(
+                    "graphql error: %s",
+                    error.message,
+                    extra={"fields": {"code": getattr(original, "code", "BAD_USER_INPUT")}},
+                )
             else:
                 log.error("unhandled error in resolver", exc_info=original)
 
 
-def schema(*, query: type, mutation: type | None = None, types: Iterable[type] = (),
-           policy: Mapping[str, Access] | None = None) -> Schema:
+def schema(
+    *, query: type, mutation: type | None = None, types: Iterable[type] = (), policy: Mapping[str, Access] | None = None
+) -> Schema:
     """The service's subgraph. ``policy`` (the service's ``policy.ROOT_FIELDS``) names who may call
     each root field: every root field must have one, and each gates its resolver (``access``)."""
-    built = Schema(query=query, mutation=mutation, types=list(types), extensions=extensions(),
-                   federation_version=FEDERATION_VERSION)
+    built = Schema(
+        query=query,
+        mutation=mutation,
+        types=list(types),
+        extensions=extensions(),
+        federation_version=FEDERATION_VERSION,
+    )
     if policy is not None:
         roots = [t for t in (built._schema.query_type, built._schema.mutation_type) if t is not None]
         access.check([name for t in roots for name in t.fields], dict(policy))
@@ -131,4 +146,5 @@ def _gated(resolve, rule: Access):
         if not rule.allows(info.context.principal):
             raise Forbidden(detail=f"allowed: {rule.summary}")
         return resolve(root, info, **kwargs)
+
     return gated

@@ -173,8 +173,11 @@ def check(execution_context) -> list[GraphQLError]:
     if walk.expensive > 1:
         errors.append(bad_input("每个请求至多一个导出字段", f"{walk.expensive} export fields > 1"))
     if walk.introspection and getattr(settings, "environment", "dev") != "dev":
-        errors.append(bad_input("内省查询仅在开发环境开放", "introspection is off outside dev; "
-                                "the SDL is published with the gateway"))
+        errors.append(
+            bad_input(
+                "内省查询仅在开发环境开放", "introspection is off outside dev; the SDL is published with the gateway"
+            )
+        )
     for problem in walk.literal_problems:
         errors.append(bad_input("输入含有无法接受的字符或数值", f"argument {problem}"))
     for path, problem in value_problems(execution_context.variables or {}, "$"):
@@ -183,8 +186,15 @@ def check(execution_context) -> list[GraphQLError]:
         return errors
     scopes = getattr(principal, "scopes", frozenset())
     if not scopes & API_SCOPES:
-        return [GraphQLError("凭证的权限范围不允许调用业务接口", extensions={
-            "code": "FORBIDDEN", "detail": f"a token needs one of {sorted(API_SCOPES)} to call /graphql"})]
+        return [
+            GraphQLError(
+                "凭证的权限范围不允许调用业务接口",
+                extensions={
+                    "code": "FORBIDDEN",
+                    "detail": f"a token needs one of {sorted(API_SCOPES)} to call /graphql",
+                },
+            )
+        ]
     root = {OperationType.QUERY: "Query", OperationType.MUTATION: "Mutation"}.get(operation.operation)
     strawberry_schema = execution_context.schema
     for sel in operation.selection_set.selections or ():
@@ -192,8 +202,13 @@ def check(execution_context) -> list[GraphQLError]:
             continue
         required = _required_scopes(strawberry_schema, root, sel.name.value)
         if required is not None and not any(set(alt) <= scopes for alt in required):
-            errors.append(GraphQLError("凭证的权限范围不允许访问该字段", nodes=[sel], extensions={
-                "code": "FORBIDDEN", "detail": f"{sel.name.value} requires scopes {required}"}))
+            errors.append(
+                GraphQLError(
+                    "凭证的权限范围不允许访问该字段",
+                    nodes=[sel],
+                    extensions={"code": "FORBIDDEN", "detail": f"{sel.name.value} requires scopes {required}"},
+                )
+            )
     return errors
 
 

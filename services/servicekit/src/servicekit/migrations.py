@@ -49,7 +49,9 @@ def pending(service_dir: str | Path, settings: ServiceSettings) -> tuple[str | N
     return current, head
 
 
-def wait_until_migrated(service_dir: str | Path, settings: ServiceSettings, timeout: float, interval: float = 2.0) -> bool:
+def wait_until_migrated(
+    service_dir: str | Path, settings: ServiceSettings, timeout: float, interval: float = 2.0
+) -> bool:
     """For an init container: wait until the migration Job has brought the database to head."""
     deadline = time.monotonic() + timeout
     while True:
@@ -70,8 +72,7 @@ def run_env(metadata: list[MetaData], settings_factory) -> None:
     settings = context.config.attributes.get("settings") or settings_factory()
     url = db.service_url(settings)
     if context.is_offline_mode():
-        context.configure(url=url.render_as_string(hide_password=False), target_metadata=metadata,
-                          literal_binds=True)
+        context.configure(url=url.render_as_string(hide_password=False), target_metadata=metadata, literal_binds=True)
         with context.begin_transaction():
             context.run_migrations()
         return

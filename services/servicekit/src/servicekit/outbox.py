@@ -53,20 +53,21 @@ class ConsumerCursor(Base):
 
 
 def _row(type: str, aggregate_type: str, aggregate_id: Any, payload: dict) -> OutboxEvent:
-    return OutboxEvent(event_id=uuid.uuid4(), type=type, aggregate_type=aggregate_type,
-                       aggregate_id=str(aggregate_id), payload=payload)
+    return OutboxEvent(
+        event_id=uuid.uuid4(), type=type, aggregate_type=aggregate_type, aggregate_id=str(aggregate_id), payload=payload
+    )
 
 
-async def emit(session: AsyncSession, type: str, *, aggregate_type: str, aggregate_id: Any,
-               payload: dict) -> OutboxEvent:
+async def emit(
+    session: AsyncSession, type: str, *, aggregate_type: str, aggregate_id: Any, payload: dict
+) -> OutboxEvent:
     event = _row(type, aggregate_type, aggregate_id, payload)
     session.add(event)
     await session.flush()
     return event
 
 
-def emit_sync(session: Session, type: str, *, aggregate_type: str, aggregate_id: Any,
-              payload: dict) -> OutboxEvent:
+def emit_sync(session: Session, type: str, *, aggregate_type: str, aggregate_id: Any, payload: dict) -> OutboxEvent:
     event = _row(type, aggregate_type, aggregate_id, payload)
     session.add(event)
     session.flush()

@@ -40,5 +40,9 @@ class ClientCredentials:
 def service_token(settings) -> ClientCredentials:
     if not settings.service_client_id or not settings.service_client_secret:
         raise RuntimeError("SERVICE_CLIENT_ID and SERVICE_CLIENT_SECRET are needed to read other services' feeds")
-    return ClientCredentials(f"{settings.identity_url}/oauth/token", settings.service_client_id,
-                             settings.service_client_secret, "events:read")
+    return ClientCredentials(
+        f"{settings.identity_url}/oauth/token",
+        settings.service_client_id,
+        settings.service_client_secret,
+        "events:read",
+    )

@@ -33,8 +33,13 @@ def uuids(values: set[str]) -> list[uuid.UUID]:
 Condition = Callable[[list[uuid.UUID]], ColumnElement[bool]]
 
 
-def scoped(principal: Principal, by_role: Mapping[Role | tuple[Role, ...], Condition | list[Condition]], *,
-           denied: str, county: Iterable[Role] = COUNTY_READERS) -> ColumnElement[bool] | None:
+def scoped(
+    principal: Principal,
+    by_role: Mapping[Role | tuple[Role, ...], Condition | list[Condition]],
+    *,
+    denied: str,
+    county: Iterable[Role] = COUNTY_READERS,
+) -> ColumnElement[bool] | None:
     """The one shape of every "which rows may this user see" rule: ``None`` (everything) for the
     ``county`` roles; otherwise the OR of what each role the user holds sees, given the ids the role
     is bound to; ``Forbidden(denied)`` when no role applies. Service tokens are each list's own
@@ -51,16 +56,21 @@ def scoped(principal: Principal, by_role: Mapping[Role | tuple[Role, ...], Condi
     return or_(*conditions) if len(conditions) > 1 else conditions[0]
 
 
-def cadre_rows(principal: Principal, *, department, township, agency, cadre,
-               service_scope: str = "roster:read") -> ColumnElement[bool] | None:
+def cadre_rows(
+    principal: Principal, *, department, township, agency, cadre, service_scope: str = "roster:read"
+) -> ColumnElement[bool] | None:
     if principal.is_service:
         if not principal.has_scope(service_scope):
             raise Forbidden("该服务客户端无权读取人员信息", detail=f"scope {service_scope} required")
         # A department system sees its own department's people only.
         return department == uuid.UUID(principal.department_id) if principal.department_id else None
-    return scoped(principal, {
-        Role.DEPARTMENT_ADMIN: lambda ids: department.in_(ids),
-        TOWNSHIP_ROLES: lambda ids: township.in_(ids),
-        Role.AGENCY_HEAD: lambda ids: agency.in_(ids),
-        Role.CADRE: lambda ids: cadre.in_(ids),
-    }, denied="无权查看人员信息")
+    return scoped(
+        principal,
+        {
+            Role.DEPARTMENT_ADMIN: lambda ids: department.in_(ids),
+            TOWNSHIP_ROLES: lambda ids: township.in_(ids),
+            Role.AGENCY_HEAD: lambda ids: agency.in_(ids),
+            Role.CADRE: lambda ids: cadre.in_(ids),
+        },
+        denied="无权查看人员信息",
+    )

@@ -11,5 +11,9 @@ from .cycles import CycleMutation, CycleQuery
 from .honours import HonourMutation, HonourQuery
 from .roster import Cadre, Department, RosterQuery, Township
 
-schema = gql.schema(query=merge_types("Query", (RosterQuery, CycleQuery, HonourQuery)),
-                    mutation=merge_types("Mutation", (CycleMutation, HonourMutation)), types=[Cadre, Township, Department], policy=policy.ROOT_FIELDS)
+schema = gql.schema(
+    query=merge_types("Query", (RosterQuery, CycleQuery, HonourQuery)),
+    mutation=merge_types("Mutation", (CycleMutation, HonourMutation)),
+    types=[Cadre, Township, Department],
+    policy=policy.ROOT_FIELDS,
+)

@@ -55,7 +55,8 @@ class Rounding(enum.Enum):
 class Ties(enum.Enum):
     EXCLUDE_TIED = strawberry.enum_value("EXCLUDE_TIED", description="并列者均不入 (默认)")
     TOWNSHIP_SCORE_THEN_EXCLUDE = strawberry.enum_value(
-        "TOWNSHIP_SCORE_THEN_EXCLUDE", description="先比乡镇评分, 仍并列者均不入")
+        "TOWNSHIP_SCORE_THEN_EXCLUDE", description="先比乡镇评分, 仍并列者均不入"
+    )
 
 
 @strawberry.enum(description="年内调动人员由哪个乡镇考核")
@@ -87,8 +88,12 @@ class DepartmentFlow:
 
     @staticmethod
     def of(r: models.DepartmentFlow) -> "DepartmentFlow":
-        return DepartmentFlow(department=Department.ref(r.department_id), status=FlowStatus(r.status),
-                              shortlist_quota=r.shortlist_quota, round1_quota=r.round1_quota)
+        return DepartmentFlow(
+            department=Department.ref(r.department_id),
+            status=FlowStatus(r.status),
+            shortlist_quota=r.shortlist_quota,
+            round1_quota=r.round1_quota,
+        )
 
 
 @strawberry.type(description="考核周期")
@@ -110,26 +115,44 @@ class AssessmentCycle:
 
     @strawberry.field
     async def departments(self, info: Info[Context, None]) -> list[DepartmentFlow]:
-        rows = (await info.context.session.scalars(select(models.DepartmentFlow).where(
-            models.DepartmentFlow.cycle_id == uuid.UUID(self.id)).order_by(models.DepartmentFlow.department_id))).all()
+        rows = (
+            await info.context.session.scalars(
+                select(models.DepartmentFlow)
+                .where(models.DepartmentFlow.cycle_id == uuid.UUID(self.id))
+                .order_by(models.DepartmentFlow.department_id)
+            )
+        ).all()
         return [DepartmentFlow.of(r) for r in rows]
 
     @staticmethod
     def of(c: models.Cycle) -> "AssessmentCycle":
-        return AssessmentCycle(id=strawberry.ID(str(c.id)), year=c.year, kind=c.kind, period=c.period,
-                               township_share=float(c.township_weight), department_share=float(1 - c.township_weight),
-                               shortlist_share=float(c.shortlist_share), round1_share=float(c.round1_share),
-                               round2_share=float(c.round2_share),
-                               rounding=c.rounding, ties=c.ties, assessed_where=c.assessed_where, status=c.status,
-                               objection_deadline=c.objection_deadline)
+        return AssessmentCycle(
+            id=strawberry.ID(str(c.id)),
+            year=c.year,
+            kind=c.kind,
+            period=c.period,
+            township_share=float(c.township_weight),
+            department_share=float(1 - c.township_weight),
+            shortlist_share=float(c.shortlist_share),
+            round1_share=float(c.round1_share),
+            round2_share=float(c.round2_share),
+            rounding=c.rounding,
+            ties=c.ties,
+            assessed_where=c.assessed_where,
+            status=c.status,
+            objection_deadline=c.objection_deadline,
+        )
 
 
 def _normalized(ctx: Context) -> DataLoader:
     async def load(keys: list[tuple[uuid.UUID, uuid.UUID]]):
         found: dict = {}
         for cycle_id in {k[0] for k in keys}:
-            found[cycle_id] = await cycles.normalized_totals(ctx.session, cycle_id, [k[1] for k in keys if k[0] == cycle_id])
+            found[cycle_id] = await cycles.normalized_totals(
+                ctx.session, cycle_id, [k[1] for k in keys if k[0] == cycle_id]
+            )
         return [found[c].get(m) for c, m in keys]
+
     return DataLoader(load_fn=load)
 
 
@@ -149,25 +172,46 @@ class PlatformEvidence:
 
     @staticmethod
     def of(e: evidence.Evidence) -> "PlatformEvidence":
-        return PlatformEvidence(months=e.months, dispatched=e.dispatched, closed=e.closed, returned=e.returned,
-                                overdue_phases=e.overdue_phases, outside_line=e.outside_line,
-                                team_visits=e.team_visits, callbacks=e.callbacks, satisfied=e.satisfied,
-                                on_time_rate=e.on_time_rate, satisfaction_rate=e.satisfaction_rate)
+        return PlatformEvidence(
+            months=e.months,
+            dispatched=e.dispatched,
+            closed=e.closed,
+            returned=e.returned,
+            overdue_phases=e.overdue_phases,
+            outside_line=e.outside_line,
+            team_visits=e.team_visits,
+            callbacks=e.callbacks,
+            satisfied=e.satisfied,
+            on_time_rate=e.on_time_rate,
+            satisfaction_rate=e.satisfaction_rate,
+        )
 
 
 def _evidence(ctx: Context) -> DataLoader:
     async def load(keys: list[tuple[uuid.UUID, uuid.UUID]]):
-        periods = dict((await ctx.session.execute(select(models.Cycle.id, models.Cycle.period).where(
-            models.Cycle.id.in_({c for c, _ in keys})))).all())
+        periods = dict(
+            (
+                await ctx.session.execute(
+                    select(models.Cycle.id, models.Cycle.period).where(models.Cycle.id.in_({c for c, _ in keys}))
+                )
+            ).all()
+        )
         months = {c: evidence.months_of(p) for c, p in periods.items()}
-        rows = (await ctx.session.scalars(select(models.PlatformEvidence).where(
-            models.PlatformEvidence.cadre_id.in_({m for _, m in keys}),
-            models.PlatformEvidence.period.in_({m for ms in months.values() for m in ms})))).all()
+        rows = (
+            await ctx.session.scalars(
+                select(models.PlatformEvidence).where(
+                    models.PlatformEvidence.cadre_id.in_({m for _, m in keys}),
+                    models.PlatformEvidence.period.in_({m for ms in months.values() for m in ms}),
+                )
+            )
+        ).all()
         by_cadre: dict = {}
         for r in rows:
             by_cadre.setdefault(r.cadre_id, {})[r.period] = r.figures
-        return [evidence.add_up({p: f for p, f in by_cadre.get(m, {}).items() if p in months.get(c, ())})
-                for c, m in keys]
+        return [
+            evidence.add_up({p: f for p, f in by_cadre.get(m, {}).items() if p in months.get(c, ())}) for c, m in keys
+        ]
+
     return DataLoader(load_fn=load)
 
 
@@ -189,7 +233,9 @@ class CycleMember:
     department: Department = strawberry.field(description="派出部门")
     township_score: Decimal | None = strawberry.field(description="乡镇评分 (0–100)")
     department_score: Decimal | None = strawberry.field(description="部门评分 (0–100)")
-    total: Decimal | None = strawberry.field(description="总分 = 乡镇权重 × 乡镇评分 + 部门权重 × 部门评分 (入围时计算)")
+    total: Decimal | None = strawberry.field(
+        description="总分 = 乡镇权重 × 乡镇评分 + 部门权重 × 部门评分 (入围时计算)"
+    )
     shortlisted: bool = strawberry.field(description="是否入围 (前 40%)")
     excellent_round: int | None = strawberry.field(description="1: 部门评定 / 2: 乡镇评定")
     grade: Grade | None = strawberry.field(description="考核等次; 公示前为空")
@@ -197,11 +243,19 @@ class CycleMember:
 
     @staticmethod
     def of(m: models.Member) -> "CycleMember":
-        return CycleMember(cadre=Cadre(id=strawberry.ID(str(m.cadre_id))), cycle_id=m.cycle_id,
-                           township=Township.ref(m.township_id), department=Department.ref(m.department_id),
-                           township_score=m.township_score, department_score=m.department_score, total=m.total,
-                           shortlisted=m.shortlisted, excellent_round=m.excellent_round,
-                           grade=Grade(m.grade) if m.grade else None, excused=m.excused)
+        return CycleMember(
+            cadre=Cadre(id=strawberry.ID(str(m.cadre_id))),
+            cycle_id=m.cycle_id,
+            township=Township.ref(m.township_id),
+            department=Department.ref(m.department_id),
+            township_score=m.township_score,
+            department_score=m.department_score,
+            total=m.total,
+            shortlisted=m.shortlisted,
+            excellent_round=m.excellent_round,
+            grade=Grade(m.grade) if m.grade else None,
+            excused=m.excused,
+        )
 
 
 @strawberry.type(description="第二轮: 某乡镇的名额")
@@ -239,8 +293,14 @@ class Objection:
 
     @staticmethod
     def of(o: models.Objection) -> "Objection":
-        return Objection(id=strawberry.ID(str(o.id)), text=o.text, resolution=o.resolution,
-                         cadre=Cadre(id=strawberry.ID(str(o.cadre_id))), filed_at=o.filed_at, resolved_by=o.resolved_by)
+        return Objection(
+            id=strawberry.ID(str(o.id)),
+            text=o.text,
+            resolution=o.resolution,
+            cadre=Cadre(id=strawberry.ID(str(o.cadre_id))),
+            filed_at=o.filed_at,
+            resolved_by=o.resolved_by,
+        )
 
 
 @strawberry.input
@@ -274,11 +334,13 @@ class OpenCycleInput:
     year: int
     period: str | None = None
     township_share: Decimal | None = strawberry.field(
-        default=None, description="乡镇考核权重 (0–1, 最多三位小数; 部门为其余); 不填时用全县设置 (默认 0.6)")
+        default=None, description="乡镇考核权重 (0–1, 最多三位小数; 部门为其余); 不填时用全县设置 (默认 0.6)"
+    )
     rounding: Rounding = Rounding.FLOOR
     ties: Ties = Ties.EXCLUDE_TIED
-    assessed_where: AssessedWhere = strawberry.field(default=AssessedWhere.TOWNSHIP_AT_OPENING,
-                                                     description="年内调动人员的考核地")
+    assessed_where: AssessedWhere = strawberry.field(
+        default=AssessedWhere.TOWNSHIP_AT_OPENING, description="年内调动人员的考核地"
+    )
 
 
 @strawberry.input
@@ -330,15 +392,25 @@ class AssessmentScheme:
 
     @strawberry.field
     async def indicators(self, info: Info[Context, None]) -> list[IndicatorType]:
-        rows = (await info.context.session.scalars(select(models.Indicator).where(
-            models.Indicator.scheme_id == uuid.UUID(self.id)).order_by(models.Indicator.code))).all()
+        rows = (
+            await info.context.session.scalars(
+                select(models.Indicator)
+                .where(models.Indicator.scheme_id == uuid.UUID(self.id))
+                .order_by(models.Indicator.code)
+            )
+        ).all()
         return [IndicatorType(code=r.code, name=r.name, weight=r.weight) for r in rows]
 
     @staticmethod
     def of(r: models.Scheme) -> "AssessmentScheme":
-        return AssessmentScheme(id=strawberry.ID(str(r.id)), assessor_kind=r.assessor_kind,
-                                assessor_id=strawberry.ID(str(r.assessor_id)), period_type=r.period_type,
-                                version=r.version, status=r.status)
+        return AssessmentScheme(
+            id=strawberry.ID(str(r.id)),
+            assessor_kind=r.assessor_kind,
+            assessor_id=strawberry.ID(str(r.assessor_id)),
+            period_type=r.period_type,
+            version=r.version,
+            status=r.status,
+        )
 
 
 @strawberry.input
@@ -385,151 +457,267 @@ class CycleQuery:
         return [AssessmentCycle.of(c) for c in rows]
 
     @strawberry.federation.field(description="参评人员及得分 (按权限范围)", requires_scopes=gql.PEOPLE)
-    async def cycle_members(self, info: Info[Context, None], cycle_id: strawberry.ID, first: int | None = None,
-                            after: str | None = None, department_id: strawberry.ID | None = None,
-                            township_id: strawberry.ID | None = None) -> gql.Connection[CycleMember]:
+    async def cycle_members(
+        self,
+        info: Info[Context, None],
+        cycle_id: strawberry.ID,
+        first: int | None = None,
+        after: str | None = None,
+        department_id: strawberry.ID | None = None,
+        township_id: strawberry.ID | None = None,
+    ) -> gql.Connection[CycleMember]:
         page = await cycles.list_members(
-            info.context.session, info.context.principal, cycle_id=parse_id(cycle_id, "周期"), first=first, after=after,
+            info.context.session,
+            info.context.principal,
+            cycle_id=parse_id(cycle_id, "周期"),
+            first=first,
+            after=after,
             department_id=parse_id(department_id, "部门") if department_id else None,
-            township_id=parse_id(township_id, "乡镇") if township_id else None)
+            township_id=parse_id(township_id, "乡镇") if township_id else None,
+        )
         return gql.connection(page, CycleMember.of)
 
     @strawberry.federation.field(description="现行考核方案", requires_scopes=gql.PEOPLE)
     async def assessment_schemes(self, info: Info[Context, None], assessor_id: strawberry.ID) -> list[AssessmentScheme]:
-        rows = (await info.context.session.scalars(select(models.Scheme).where(
-            models.Scheme.assessor_id == parse_id(assessor_id, "考核方"), models.Scheme.status == "ACTIVE")
-            .order_by(models.Scheme.period_type))).all()
+        rows = (
+            await info.context.session.scalars(
+                select(models.Scheme)
+                .where(models.Scheme.assessor_id == parse_id(assessor_id, "考核方"), models.Scheme.status == "ACTIVE")
+                .order_by(models.Scheme.period_type)
+            )
+        ).all()
         return [AssessmentScheme.of(r) for r in rows]
 
     @strawberry.federation.field(description="导出考核结果与排名 Excel (按权限范围)", requires_scopes=gql.PEOPLE)
     async def export_assessment_results(self, info: Info[Context, None], cycle_id: strawberry.ID) -> gql.ExcelFile:
-        content = await export.results_workbook(info.context.session, info.context.principal, parse_id(cycle_id, "周期"))
-        await audit.record_read(info.context.sessionmaker, actor=info.context.principal, action="results.export",
-                                entity_type="Cycle", entity_id=str(cycle_id))
+        content = await export.results_workbook(
+            info.context.session, info.context.principal, parse_id(cycle_id, "周期")
+        )
+        await audit.record_read(
+            info.context.sessionmaker,
+            actor=info.context.principal,
+            action="results.export",
+            entity_type="Cycle",
+            entity_id=str(cycle_id),
+        )
         return gql.ExcelFile.of("考核结果", content)
 
-    @strawberry.federation.field(description="考核异议 (公示期提出): 组织部看全部, 干部看本人的; 其他角色 FORBIDDEN",
-                                 requires_scopes=gql.PEOPLE)
+    @strawberry.federation.field(
+        description="考核异议 (公示期提出): 组织部看全部, 干部看本人的; 其他角色 FORBIDDEN", requires_scopes=gql.PEOPLE
+    )
     async def assessment_objections(
-        self, info: Info[Context, None], cycle_id: strawberry.ID,
+        self,
+        info: Info[Context, None],
+        cycle_id: strawberry.ID,
         open_only: Annotated[bool, strawberry.argument(description="只看未处理的")] = False,
     ) -> list[Objection]:
-        rows = await cycles.list_objections(info.context.session, info.context.principal,
-                                            cycle_id=parse_id(cycle_id, "周期"), open_only=open_only)
+        rows = await cycles.list_objections(
+            info.context.session, info.context.principal, cycle_id=parse_id(cycle_id, "周期"), open_only=open_only
+        )
         return [Objection.of(o) for o in rows]
 
     @strawberry.federation.field(description="缺评清单 (按权限范围)", requires_scopes=gql.PEOPLE)
     async def missing_scores(self, info: Info[Context, None], cycle_id: strawberry.ID) -> list[MissingScore]:
-        rows = await cycles.completeness(info.context.session, info.context.principal, cycle_id=parse_id(cycle_id, "周期"))
-        return [MissingScore(cadre=Cadre(id=strawberry.ID(str(m.cadre_id))), missing=[AssessmentSide(x) for x in sides])
-                for m, sides in rows]
+        rows = await cycles.completeness(
+            info.context.session, info.context.principal, cycle_id=parse_id(cycle_id, "周期")
+        )
+        return [
+            MissingScore(cadre=Cadre(id=strawberry.ID(str(m.cadre_id))), missing=[AssessmentSide(x) for x in sides])
+            for m, sides in rows
+        ]
 
     @strawberry.federation.field(description="各轮评优剩余名额", requires_scopes=gql.PEOPLE)
-    async def excellence_places(self, info: Info[Context, None], cycle_id: strawberry.ID,
-                                department_id: strawberry.ID) -> ExcellencePlaces:
-        flow, used1, rounds = await cycles.places(info.context.session, info.context.principal,
-                                                  cycle_id=parse_id(cycle_id, "周期"),
-                                                  department_id=parse_id(department_id, "部门"))
+    async def excellence_places(
+        self, info: Info[Context, None], cycle_id: strawberry.ID, department_id: strawberry.ID
+    ) -> ExcellencePlaces:
+        flow, used1, rounds = await cycles.places(
+            info.context.session,
+            info.context.principal,
+            cycle_id=parse_id(cycle_id, "周期"),
+            department_id=parse_id(department_id, "部门"),
+        )
         return ExcellencePlaces(
-            status=FlowStatus(flow.status), round1_quota=flow.round1_quota, round1_used=used1,
+            status=FlowStatus(flow.status),
+            round1_quota=flow.round1_quota,
+            round1_used=used1,
             round1_remaining=(flow.round1_quota - used1) if flow.round1_quota is not None else None,
-            townships=[TownshipPlaces(township=Township.ref(r.township_id), quota=r.quota, used=u,
-                                      remaining=r.quota - u, submitted=r.submitted) for r, u in rounds])
+            townships=[
+                TownshipPlaces(
+                    township=Township.ref(r.township_id),
+                    quota=r.quota,
+                    used=u,
+                    remaining=r.quota - u,
+                    submitted=r.submitted,
+                )
+                for r, u in rounds
+            ],
+        )
 
 
 @strawberry.type
 class CycleMutation:
     @strawberry.federation.mutation(description="组织部开启年度考核", requires_scopes=gql.PEOPLE)
     async def open_assessment_cycle(self, info: Info[Context, None], input: OpenCycleInput) -> AssessmentCycle:
-        return AssessmentCycle.of(await cycles.open_cycle(
-            info.context.session, info.context.principal, year=input.year, period=input.period,
-            township_share=input.township_share if input.township_share is not None else get_settings().township_share,
-            rounding=input.rounding.value, ties=input.ties.value,
-            assessed_where=input.assessed_where.value))
+        return AssessmentCycle.of(
+            await cycles.open_cycle(
+                info.context.session,
+                info.context.principal,
+                year=input.year,
+                period=input.period,
+                township_share=input.township_share
+                if input.township_share is not None
+                else get_settings().township_share,
+                rounding=input.rounding.value,
+                ties=input.ties.value,
+                assessed_where=input.assessed_where.value,
+            )
+        )
 
     @strawberry.federation.mutation(description="组织部决定免于考核", requires_scopes=gql.PEOPLE)
     async def excuse_from_assessment(self, info: Info[Context, None], input: ExcuseInput) -> CycleMember:
-        return CycleMember.of(await cycles.excuse(info.context.session, info.context.principal,
-                                                  cycle_id=parse_id(input.cycle_id, "周期"),
-                                                  cadre_id=parse_id(input.cadre_id, "人员"), reason=input.reason))
+        return CycleMember.of(
+            await cycles.excuse(
+                info.context.session,
+                info.context.principal,
+                cycle_id=parse_id(input.cycle_id, "周期"),
+                cadre_id=parse_id(input.cadre_id, "人员"),
+                reason=input.reason,
+            )
+        )
 
     @strawberry.federation.mutation(description="组织部公示考核结果", requires_scopes=gql.PEOPLE)
     async def publish_assessment_results(self, info: Info[Context, None], input: PublishInput) -> AssessmentCycle:
-        return AssessmentCycle.of(await cycles.publish(info.context.session, info.context.principal,
-                                                       cycle_id=parse_id(input.cycle_id, "周期"),
-                                                       objection_days=input.objection_days))
+        return AssessmentCycle.of(
+            await cycles.publish(
+                info.context.session,
+                info.context.principal,
+                cycle_id=parse_id(input.cycle_id, "周期"),
+                objection_days=input.objection_days,
+            )
+        )
 
     @strawberry.federation.mutation(description="本人在公示期内提出异议", requires_scopes=gql.PEOPLE)
     async def file_assessment_objection(self, info: Info[Context, None], input: FileObjectionInput) -> Objection:
-        o = await cycles.file_objection(info.context.session, info.context.principal,
-                                        cycle_id=parse_id(input.cycle_id, "周期"), text=input.text)
+        o = await cycles.file_objection(
+            info.context.session, info.context.principal, cycle_id=parse_id(input.cycle_id, "周期"), text=input.text
+        )
         return Objection.of(o)
 
     @strawberry.federation.mutation(description="组织部处理异议", requires_scopes=gql.PEOPLE)
     async def resolve_assessment_objection(self, info: Info[Context, None], input: ResolveObjectionInput) -> Objection:
-        o = await cycles.resolve_objection(info.context.session, info.context.principal,
-                                           objection_id=parse_id(input.objection_id, "异议"), resolution=input.resolution,
-                                           new_grade=input.new_grade.value if input.new_grade else None)
+        o = await cycles.resolve_objection(
+            info.context.session,
+            info.context.principal,
+            objection_id=parse_id(input.objection_id, "异议"),
+            resolution=input.resolution,
+            new_grade=input.new_grade.value if input.new_grade else None,
+        )
         return Objection.of(o)
 
     @strawberry.federation.mutation(description="组织部审定考核结果", requires_scopes=gql.PEOPLE)
     async def approve_assessment_results(self, info: Info[Context, None], input: PublishInput) -> AssessmentCycle:
-        return AssessmentCycle.of(await cycles.approve(info.context.session, info.context.principal,
-                                                       cycle_id=parse_id(input.cycle_id, "周期")))
+        return AssessmentCycle.of(
+            await cycles.approve(
+                info.context.session, info.context.principal, cycle_id=parse_id(input.cycle_id, "周期")
+            )
+        )
 
     @strawberry.federation.mutation(description="评分 (乡镇或部门, 各评本方人员)", requires_scopes=gql.PEOPLE)
     async def set_assessment_score(self, info: Info[Context, None], input: SetScoreInput) -> CycleMember:
         if (input.score is None) == (input.indicator_scores is None):
             raise BadInput("请给出总分或逐项评分 (二选一)")
-        return CycleMember.of(await cycles.set_score(
-            info.context.session, info.context.principal, cycle_id=parse_id(input.cycle_id, "周期"),
-            cadre_id=parse_id(input.cadre_id, "人员"), side=input.side.value, score=input.score, reason=input.reason,
-            indicator_scores={i.code: i.score for i in input.indicator_scores} if input.indicator_scores else None))
+        return CycleMember.of(
+            await cycles.set_score(
+                info.context.session,
+                info.context.principal,
+                cycle_id=parse_id(input.cycle_id, "周期"),
+                cadre_id=parse_id(input.cadre_id, "人员"),
+                side=input.side.value,
+                score=input.score,
+                reason=input.reason,
+                indicator_scores={i.code: i.score for i in input.indicator_scores} if input.indicator_scores else None,
+            )
+        )
 
     @strawberry.federation.mutation(
         description="批量评分: 一方一次为多人评分; 任一项被拒则全部不写, 错误的 extensions.index 指出第几项 (从 0 起)",
-        requires_scopes=gql.PEOPLE)
+        requires_scopes=gql.PEOPLE,
+    )
     async def set_assessment_scores(self, info: Info[Context, None], input: SetScoresInput) -> list[CycleMember]:
         items = []
         for i, item in enumerate(input.scores):
             if (item.score is None) == (item.indicator_scores is None):
                 raise BadInput("请给出总分或逐项评分 (二选一)", index=i)
-            items.append(cycles.ScoreItem(
-                cadre_id=parse_id(item.cadre_id, "人员"), score=item.score, reason=item.reason,
-                indicator_scores={x.code: x.score for x in item.indicator_scores} if item.indicator_scores else None))
-        members = await cycles.set_scores(info.context.session, info.context.principal,
-                                          cycle_id=parse_id(input.cycle_id, "周期"), side=input.side.value, items=items)
+            items.append(
+                cycles.ScoreItem(
+                    cadre_id=parse_id(item.cadre_id, "人员"),
+                    score=item.score,
+                    reason=item.reason,
+                    indicator_scores={x.code: x.score for x in item.indicator_scores}
+                    if item.indicator_scores
+                    else None,
+                )
+            )
+        members = await cycles.set_scores(
+            info.context.session,
+            info.context.principal,
+            cycle_id=parse_id(input.cycle_id, "周期"),
+            side=input.side.value,
+            items=items,
+        )
         return [CycleMember.of(m) for m in members]
 
     @strawberry.federation.mutation(description="制定考核方案 (新版本)", requires_scopes=gql.PEOPLE)
     async def create_assessment_scheme(self, info: Info[Context, None], input: CreateSchemeInput) -> AssessmentScheme:
-        return AssessmentScheme.of(await schemes.create(
-            info.context.session, info.context.principal, assessor_kind=input.assessor_kind,
-            assessor_id=parse_id(input.assessor_id, "考核方"), period_type=input.period_type,
-            indicators={i.code: (i.name, i.weight) for i in input.indicators}))
+        return AssessmentScheme.of(
+            await schemes.create(
+                info.context.session,
+                info.context.principal,
+                assessor_kind=input.assessor_kind,
+                assessor_id=parse_id(input.assessor_id, "考核方"),
+                period_type=input.period_type,
+                indicators={i.code: (i.name, i.weight) for i in input.indicators},
+            )
+        )
 
     @strawberry.federation.mutation(description="部门产生入围名单 (前40%)", requires_scopes=gql.PEOPLE)
     async def make_excellence_shortlist(self, info: Info[Context, None], input: DepartmentFlowInput) -> DepartmentFlow:
-        flow = await cycles.make_shortlist(info.context.session, info.context.principal,
-                                           cycle_id=parse_id(input.cycle_id, "周期"),
-                                           department_id=parse_id(input.department_id, "部门"))
+        flow = await cycles.make_shortlist(
+            info.context.session,
+            info.context.principal,
+            cycle_id=parse_id(input.cycle_id, "周期"),
+            department_id=parse_id(input.department_id, "部门"),
+        )
         return DepartmentFlow.of(flow)
 
     @strawberry.federation.mutation(description="第一轮: 部门评定12.5%并函告乡镇", requires_scopes=gql.PEOPLE)
     async def submit_excellence_round1(self, info: Info[Context, None], input: Round1Input) -> DepartmentFlow:
-        flow = await cycles.submit_round1(info.context.session, info.context.principal,
-                                          cycle_id=parse_id(input.cycle_id, "周期"),
-                                          department_id=parse_id(input.department_id, "部门"),
-                                          cadre_ids={parse_id(c, "人员") for c in input.cadre_ids})
+        flow = await cycles.submit_round1(
+            info.context.session,
+            info.context.principal,
+            cycle_id=parse_id(input.cycle_id, "周期"),
+            department_id=parse_id(input.department_id, "部门"),
+            cadre_ids={parse_id(c, "人员") for c in input.cadre_ids},
+        )
         return DepartmentFlow.of(flow)
 
-    @strawberry.federation.mutation(description="第二轮: 乡镇从剩余入围人员中评定12.5%并报送", requires_scopes=gql.PEOPLE)
+    @strawberry.federation.mutation(
+        description="第二轮: 乡镇从剩余入围人员中评定12.5%并报送", requires_scopes=gql.PEOPLE
+    )
     async def submit_excellence_round2(self, info: Info[Context, None], input: Round2Input) -> TownshipPlaces:
-        r = await cycles.submit_round2(info.context.session, info.context.principal,
-                                       cycle_id=parse_id(input.cycle_id, "周期"),
-                                       department_id=parse_id(input.department_id, "部门"),
-                                       township_id=parse_id(input.township_id, "乡镇"),
-                                       cadre_ids={parse_id(c, "人员") for c in input.cadre_ids})
+        r = await cycles.submit_round2(
+            info.context.session,
+            info.context.principal,
+            cycle_id=parse_id(input.cycle_id, "周期"),
+            department_id=parse_id(input.department_id, "部门"),
+            township_id=parse_id(input.township_id, "乡镇"),
+            cadre_ids={parse_id(c, "人员") for c in input.cadre_ids},
+        )
         used = len(input.cadre_ids)
-        return TownshipPlaces(township=Township.ref(r.township_id), quota=r.quota, used=used,
-                              remaining=r.quota - used, submitted=r.submitted)
+        return TownshipPlaces(
+            township=Township.ref(r.township_id),
+            quota=r.quota,
+            used=used,
+            remaining=r.quota - used,
+            submitted=r.submitted,
+        )

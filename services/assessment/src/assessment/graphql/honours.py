@@ -26,8 +26,14 @@ class Honour:
 
     @staticmethod
     def of(h: models.Honour) -> "Honour":
-        return Honour(id=strawberry.ID(str(h.id)), kind=h.kind, year=h.year, subject_id=strawberry.ID(str(h.subject_id)),
-                      reasons=h.reasons, status=h.status)
+        return Honour(
+            id=strawberry.ID(str(h.id)),
+            kind=h.kind,
+            year=h.year,
+            subject_id=strawberry.ID(str(h.subject_id)),
+            reasons=h.reasons,
+            status=h.status,
+        )
 
 
 @strawberry.type(description="双报告")
@@ -41,8 +47,14 @@ class AgencyReport:
 
     @staticmethod
     def of(r: models.AgencyReport) -> "AgencyReport":
-        return AgencyReport(id=strawberry.ID(str(r.id)), agency_id=strawberry.ID(str(r.agency_id)), period=r.period,
-                            kind=r.kind, content=r.content, filed_at=r.filed_at)
+        return AgencyReport(
+            id=strawberry.ID(str(r.id)),
+            agency_id=strawberry.ID(str(r.agency_id)),
+            period=r.period,
+            kind=r.kind,
+            content=r.content,
+            filed_at=r.filed_at,
+        )
 
 
 @strawberry.type(description="述职评议会")
@@ -117,10 +129,20 @@ class HonourQuery:
         return [Honour.of(h) for h in await honours.publicity_list(info.context.session, year)]
 
     @strawberry.federation.field(description="派驻机构报告 (部门、乡镇双方可见)", requires_scopes=gql.PEOPLE)
-    async def agency_reports(self, info: Info[Context, None], agency_id: strawberry.ID | None = None,
-                             first: int | None = None, after: str | None = None) -> gql.Connection[AgencyReport]:
-        page = await honours.reports_for(info.context.session, info.context.principal,
-                                         agency_id=parse_id(agency_id, "机构") if agency_id else None, first=first, after=after)
+    async def agency_reports(
+        self,
+        info: Info[Context, None],
+        agency_id: strawberry.ID | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> gql.Connection[AgencyReport]:
+        page = await honours.reports_for(
+            info.context.session,
+            info.context.principal,
+            agency_id=parse_id(agency_id, "机构") if agency_id else None,
+            first=first,
+            after=after,
+        )
         return gql.connection(page, AgencyReport.of)
 
 
@@ -133,43 +155,78 @@ class NominateExcellentInput:
 class HonourMutation:
     @strawberry.federation.mutation(description="推荐荣誉", requires_scopes=gql.PEOPLE)
     async def nominate_honour(self, info: Info[Context, None], input: NominateHonourInput) -> Honour:
-        return Honour.of(await honours.nominate(info.context.session, info.context.principal, kind=input.kind,
-                                                year=input.year, subject_id=parse_id(input.subject_id, "对象"),
-                                                reasons=input.reasons))
+        return Honour.of(
+            await honours.nominate(
+                info.context.session,
+                info.context.principal,
+                kind=input.kind,
+                year=input.year,
+                subject_id=parse_id(input.subject_id, "对象"),
+                reasons=input.reasons,
+            )
+        )
 
-    @strawberry.federation.mutation(description="将本方年度考核优秀人员一次转为优秀派驻干部推荐 (已推荐的跳过)",
-                                    requires_scopes=gql.PEOPLE)
-    async def nominate_excellent_cadres(self, info: Info[Context, None],
-                                        input: NominateExcellentInput) -> list[Honour]:
-        rows = await honours.nominate_excellent(info.context.session, info.context.principal,
-                                                cycle_id=parse_id(input.cycle_id, "考核周期"))
+    @strawberry.federation.mutation(
+        description="将本方年度考核优秀人员一次转为优秀派驻干部推荐 (已推荐的跳过)", requires_scopes=gql.PEOPLE
+    )
+    async def nominate_excellent_cadres(self, info: Info[Context, None], input: NominateExcellentInput) -> list[Honour]:
+        rows = await honours.nominate_excellent(
+            info.context.session, info.context.principal, cycle_id=parse_id(input.cycle_id, "考核周期")
+        )
         return [Honour.of(h) for h in rows]
 
     @strawberry.federation.mutation(description="组织部审定荣誉", requires_scopes=gql.PEOPLE)
     async def decide_honour(self, info: Info[Context, None], input: DecideHonourInput) -> Honour:
-        return Honour.of(await honours.decide(info.context.session, info.context.principal,
-                                              honour_id=parse_id(input.honour_id, "荣誉"), approve=input.approve))
+        return Honour.of(
+            await honours.decide(
+                info.context.session,
+                info.context.principal,
+                honour_id=parse_id(input.honour_id, "荣誉"),
+                approve=input.approve,
+            )
+        )
 
     @strawberry.federation.mutation(description="组织部召集述职评议会", requires_scopes=gql.PEOPLE)
     async def convene_review_meeting(self, info: Info[Context, None], input: ConveneReviewInput) -> ReviewMeeting:
-        m = await reviews.convene(info.context.session, info.context.principal, year=input.year, held_on=input.held_on,
-                                  title=input.title)
-        return ReviewMeeting(id=strawberry.ID(str(m.id)), year=m.year, held_on=m.held_on, title=m.title, status=m.status)
+        m = await reviews.convene(
+            info.context.session, info.context.principal, year=input.year, held_on=input.held_on, title=input.title
+        )
+        return ReviewMeeting(
+            id=strawberry.ID(str(m.id)), year=m.year, held_on=m.held_on, title=m.title, status=m.status
+        )
 
     @strawberry.federation.mutation(description="评议打分 (乡镇、部门、县级机关)", requires_scopes=gql.PEOPLE)
     async def score_agency_head(self, info: Info[Context, None], input: ReviewScoreInput) -> ReviewScore:
-        r = await reviews.score(info.context.session, info.context.principal, meeting_id=parse_id(input.meeting_id, "会议"),
-                                agency_id=parse_id(input.agency_id, "机构"), value=input.score)
+        r = await reviews.score(
+            info.context.session,
+            info.context.principal,
+            meeting_id=parse_id(input.meeting_id, "会议"),
+            agency_id=parse_id(input.agency_id, "机构"),
+            value=input.score,
+        )
         return ReviewScore(agency_id=strawberry.ID(str(r.agency_id)), side=r.side, score=r.score)
 
     @strawberry.federation.mutation(description="组织部确定评议结果", requires_scopes=gql.PEOPLE)
     async def close_review_meeting(self, info: Info[Context, None], input: CloseReviewInput) -> list[ReviewOutcome]:
-        rows = await reviews.close(info.context.session, info.context.principal, meeting_id=parse_id(input.meeting_id, "会议"))
-        return [ReviewOutcome(agency_id=strawberry.ID(str(o.agency_id)), average=o.average, scores=o.scores,
-                              outcome=o.outcome) for o in rows]
+        rows = await reviews.close(
+            info.context.session, info.context.principal, meeting_id=parse_id(input.meeting_id, "会议")
+        )
+        return [
+            ReviewOutcome(
+                agency_id=strawberry.ID(str(o.agency_id)), average=o.average, scores=o.scores, outcome=o.outcome
+            )
+            for o in rows
+        ]
 
     @strawberry.federation.mutation(description="派驻机构负责人报告 (双报告)", requires_scopes=gql.PEOPLE)
     async def file_agency_report(self, info: Info[Context, None], input: FileReportInput) -> AgencyReport:
-        return AgencyReport.of(await honours.file_report(info.context.session, info.context.principal,
-                                                         agency_id=parse_id(input.agency_id, "机构"), period=input.period,
-                                                         kind=input.kind, content=input.content))
+        return AgencyReport.of(
+            await honours.file_report(
+                info.context.session,
+                info.context.principal,
+                agency_id=parse_id(input.agency_id, "机构"),
+                period=input.period,
+                kind=input.kind,
+                content=input.content,
+            )
+        )

@@ -23,6 +23,7 @@ def _entries(ctx: Context) -> DataLoader:
     async def load(ids: list[uuid.UUID]):
         found = await roster.entries_by_id(ctx.session, ctx.principal, list(ids))
         return [found.get(i) for i in ids]
+
     return DataLoader(load_fn=load)
 
 
@@ -63,8 +64,11 @@ class AssessmentRosterEntry:
 
     @staticmethod
     def of(row: RosterEntry) -> "AssessmentRosterEntry":
-        return AssessmentRosterEntry(status=CadreStatus(row.status), township=Township.ref(row.township_id),
-                                     department=Department.ref(row.department_id))
+        return AssessmentRosterEntry(
+            status=CadreStatus(row.status),
+            township=Township.ref(row.township_id),
+            department=Department.ref(row.department_id),
+        )
 
 
 @strawberry.federation.type(keys=["id"], description="派驻干部 (考核侧字段)")
@@ -90,10 +94,16 @@ class AssessmentWeights:
 @strawberry.type
 class RosterQuery:
     @strawberry.federation.field(description="考核名单 (按权限范围过滤)", requires_scopes=gql.ROSTER_READERS)
-    async def assessment_roster(self, info: Info[Context, None], first: int | None = None, after: str | None = None,
-                                township_id: strawberry.ID | None = None) -> gql.Connection[Cadre]:
-        page = await roster.list_entries(info.context.session, info.context.principal, first=first, after=after,
-                                         township_id=township_id)
+    async def assessment_roster(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        township_id: strawberry.ID | None = None,
+    ) -> gql.Connection[Cadre]:
+        page = await roster.list_entries(
+            info.context.session, info.context.principal, first=first, after=after, township_id=township_id
+        )
         return gql.connection(page, lambda r: Cadre(id=strawberry.ID(str(r.cadre_id))))
 
     @strawberry.federation.field(description="双向考核权重", authenticated=True)

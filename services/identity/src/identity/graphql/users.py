@@ -32,14 +32,19 @@ class RoleBinding:
 
     @staticmethod
     def of(row: RoleBindingRow) -> "RoleBinding":
-        return RoleBinding(id=strawberry.ID(str(row.id)), role=KernelRole(row.role),
-                           scope_kind=KernelScopeKind(row.scope_kind), scope_id=row.scope_id)
+        return RoleBinding(
+            id=strawberry.ID(str(row.id)),
+            role=KernelRole(row.role),
+            scope_kind=KernelScopeKind(row.scope_kind),
+            scope_id=row.scope_id,
+        )
 
 
 def _bindings_loader(ctx: Context) -> DataLoader:
     async def load(ids: list[uuid.UUID]):
         found = await admin.bindings_for(ctx.session, list(ids))
         return [found.get(i, []) for i in ids]
+
     return DataLoader(load_fn=load)
 
 
@@ -59,8 +64,13 @@ class User:
     @staticmethod
     def of(row: UserRow) -> "User":
         locked = bool(row.locked_until and row.locked_until > dt.datetime.now(dt.timezone.utc))
-        return User(id=strawberry.ID(str(row.id)), username=row.username, display_name=row.display_name,
-                    active=row.active, locked=locked)
+        return User(
+            id=strawberry.ID(str(row.id)),
+            username=row.username,
+            display_name=row.display_name,
+            active=row.active,
+            locked=locked,
+        )
 
     @classmethod
     async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> "User | None":
@@ -81,8 +91,13 @@ class ServiceClient:
 
     @staticmethod
     def of(row: OAuthClient) -> "ServiceClient":
-        return ServiceClient(client_id=row.client_id, name=row.name, scopes=list(row.scopes),
-                             department_id=row.department_id, active=row.active)
+        return ServiceClient(
+            client_id=row.client_id,
+            name=row.name,
+            scopes=list(row.scopes),
+            department_id=row.department_id,
+            active=row.active,
+        )
 
 
 @strawberry.type(description="当前调用者")
@@ -102,22 +117,32 @@ class UserQuery:
     @strawberry.federation.field(description="当前调用者及其角色绑定", authenticated=True)
     def me(self, info: Info[Context, None]) -> Me:
         p = info.context.principal
-        return Me(subject=p.subject, kind=p.kind, client_id=p.client_id, name=p.name, username=p.username,
-                  scopes=sorted(p.scopes),
-                  department_id=p.department_id,
-                  role_bindings=[RoleBinding(id=None, role=b.role, scope_kind=b.scope_kind, scope_id=b.scope_id)
-                                 for b in p.bindings])
+        return Me(
+            subject=p.subject,
+            kind=p.kind,
+            client_id=p.client_id,
+            name=p.name,
+            username=p.username,
+            scopes=sorted(p.scopes),
+            department_id=p.department_id,
+            role_bindings=[
+                RoleBinding(id=None, role=b.role, scope_kind=b.scope_kind, scope_id=b.scope_id) for b in p.bindings
+            ],
+        )
 
     @strawberry.federation.field(description="用户列表 (编办/组织部)", requires_scopes=gql.PEOPLE)
-    async def users(self, info: Info[Context, None], first: int | None = None, after: str | None = None,
-                    search: str | None = None) -> gql.Connection[User]:
-        page = await admin.list_users(info.context.session, info.context.principal, first=first, after=after,
-                                      search=search)
+    async def users(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None, search: str | None = None
+    ) -> gql.Connection[User]:
+        page = await admin.list_users(
+            info.context.session, info.context.principal, first=first, after=after, search=search
+        )
         return gql.connection(page, User.of)
 
     @strawberry.federation.field(description="服务客户端列表 (编办/组织部)", requires_scopes=gql.PEOPLE)
-    async def service_clients(self, info: Info[Context, None], first: int | None = None,
-                              after: str | None = None) -> gql.Connection[ServiceClient]:
+    async def service_clients(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> gql.Connection[ServiceClient]:
         page = await admin.list_clients(info.context.session, info.context.principal, first=first, after=after)
         return gql.connection(page, ServiceClient.of)
 
@@ -187,40 +212,68 @@ class CreateServiceClientPayload:
 class UserMutation:
     @strawberry.federation.mutation(description="新建用户", requires_scopes=gql.PEOPLE)
     async def create_user(self, info: Info[Context, None], input: CreateUserInput) -> UserPayload:
-        row = await admin.create_user(info.context.session, info.context.principal, username=input.username,
-                                      display_name=input.display_name, password=input.password, reason=input.reason)
+        row = await admin.create_user(
+            info.context.session,
+            info.context.principal,
+            username=input.username,
+            display_name=input.display_name,
+            password=input.password,
+            reason=input.reason,
+        )
         return UserPayload(user=User.of(row))
 
     @strawberry.federation.mutation(description="授予角色", requires_scopes=gql.PEOPLE)
     async def grant_role(self, info: Info[Context, None], input: GrantRoleInput) -> RoleBindingPayload:
         ctx = info.context
-        row = await admin.grant_role(ctx.session, ctx.principal, user_id=input.user_id, role=KernelRole(input.role.value),
-                                     scope_kind=KernelScopeKind(input.scope_kind.value), scope_id=input.scope_id,
-                                     reason=input.reason)
-        return RoleBindingPayload(binding=RoleBinding.of(row), user=User.of(await admin.get_user(ctx.session, str(row.user_id))))
+        row = await admin.grant_role(
+            ctx.session,
+            ctx.principal,
+            user_id=input.user_id,
+            role=KernelRole(input.role.value),
+            scope_kind=KernelScopeKind(input.scope_kind.value),
+            scope_id=input.scope_id,
+            reason=input.reason,
+        )
+        return RoleBindingPayload(
+            binding=RoleBinding.of(row), user=User.of(await admin.get_user(ctx.session, str(row.user_id)))
+        )
 
     @strawberry.federation.mutation(description="收回角色", requires_scopes=gql.PEOPLE)
     async def revoke_role(self, info: Info[Context, None], input: RevokeRoleInput) -> RoleBindingPayload:
         ctx = info.context
         row = await admin.revoke_role(ctx.session, ctx.principal, binding_id=input.binding_id, reason=input.reason)
-        return RoleBindingPayload(binding=RoleBinding.of(row), user=User.of(await admin.get_user(ctx.session, str(row.user_id))))
+        return RoleBindingPayload(
+            binding=RoleBinding.of(row), user=User.of(await admin.get_user(ctx.session, str(row.user_id)))
+        )
 
     @strawberry.federation.mutation(description="解除登录锁定", requires_scopes=gql.PEOPLE)
     async def unlock_user(self, info: Info[Context, None], input: UnlockUserInput) -> UserPayload:
-        row = await admin.unlock_user(info.context.session, info.context.principal, user_id=input.user_id,
-                                      reason=input.reason)
+        row = await admin.unlock_user(
+            info.context.session, info.context.principal, user_id=input.user_id, reason=input.reason
+        )
         return UserPayload(user=User.of(row))
 
-    @strawberry.federation.mutation(description="停用账号 (离职、调出): 不能再登录或刷新，已发的令牌全部作废；编办或组织部办理", requires_scopes=gql.PEOPLE)
+    @strawberry.federation.mutation(
+        description="停用账号 (离职、调出): 不能再登录或刷新，已发的令牌全部作废；编办或组织部办理",
+        requires_scopes=gql.PEOPLE,
+    )
     async def deactivate_user(self, info: Info[Context, None], input: DeactivateUserInput) -> UserPayload:
-        row = await admin.deactivate_user(info.context.session, info.context.principal, user_id=input.user_id,
-                                          reason=input.reason)
+        row = await admin.deactivate_user(
+            info.context.session, info.context.principal, user_id=input.user_id, reason=input.reason
+        )
         return UserPayload(user=User.of(row))
 
     @strawberry.federation.mutation(description="登记部门系统 (服务客户端)", requires_scopes=gql.PEOPLE)
-    async def create_service_client(self, info: Info[Context, None],
-                                    input: CreateServiceClientInput) -> CreateServiceClientPayload:
+    async def create_service_client(
+        self, info: Info[Context, None], input: CreateServiceClientInput
+    ) -> CreateServiceClientPayload:
         row, secret = await admin.create_service_client(
-            info.context.session, info.context.principal, client_id=input.client_id, name=input.name,
-            scopes=input.scopes, department_id=input.department_id, reason=input.reason)
+            info.context.session,
+            info.context.principal,
+            client_id=input.client_id,
+            name=input.name,
+            scopes=input.scopes,
+            department_id=input.department_id,
+            reason=input.reason,
+        )
         return CreateServiceClientPayload(client=ServiceClient.of(row), client_secret=secret)

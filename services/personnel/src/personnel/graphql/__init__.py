@@ -19,9 +19,35 @@ from .reminders import ReminderMutation, ReminderQuery
 from .roster import Agency, Cadre, Department, RosterQuery, Township
 from .snapshots import SnapshotMutation, SnapshotQuery
 
-Query = merge_types("Query", (RosterQuery, QuotaQuery, AdjustmentQuery, AnalyticsQuery, ReminderQuery, SnapshotQuery,
-                              RecommendationQuery, ProfileQuery, RegionQuery, DevelopmentQuery))
-Mutation = merge_types("Mutation", (QuotaMutation, AdjustmentMutation, ReminderMutation, SnapshotMutation,
-                                    RecommendationMutation, ProfileMutation, RegionMutation, DevelopmentMutation))
+Query = merge_types(
+    "Query",
+    (
+        RosterQuery,
+        QuotaQuery,
+        AdjustmentQuery,
+        AnalyticsQuery,
+        ReminderQuery,
+        SnapshotQuery,
+        RecommendationQuery,
+        ProfileQuery,
+        RegionQuery,
+        DevelopmentQuery,
+    ),
+)
+Mutation = merge_types(
+    "Mutation",
+    (
+        QuotaMutation,
+        AdjustmentMutation,
+        ReminderMutation,
+        SnapshotMutation,
+        RecommendationMutation,
+        ProfileMutation,
+        RegionMutation,
+        DevelopmentMutation,
+    ),
+)
 
-schema = gql.schema(query=Query, mutation=Mutation, types=[Department, Township, Agency, Cadre], policy=policy.ROOT_FIELDS)
+schema = gql.schema(
+    query=Query, mutation=Mutation, types=[Department, Township, Agency, Cadre], policy=policy.ROOT_FIELDS
+)

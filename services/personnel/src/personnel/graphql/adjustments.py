@@ -1,4 +1,5 @@
-"""人事调整: transfers in, out and between agencies, head changes and reshuffles, with their approval chain, in GraphQL."""
+"""人事调整: transfers in, out and between agencies, head changes and reshuffles, with their approval chain, in
+GraphQL."""
 
 from __future__ import annotations
 
@@ -80,13 +81,24 @@ class Adjustment:
     @staticmethod
     def of(r: models.Adjustment) -> "Adjustment":
         return Adjustment(
-            id=strawberry.ID(str(r.id)), batch_id=strawberry.ID(str(r.batch_id)), kind=AdjustmentKind(r.kind),
-            status=AdjustmentStatus(r.status), effective_date=r.effective_date, reason=r.reason,
-            tenure_exception_reason=r.tenure_exception_reason, org_review=r.org_review, org_review_note=r.org_review_note,
-            township_opinion=r.township_opinion, township_opinion_note=r.township_opinion_note,
-            requested_by=r.requested_by, requested_at=r.requested_at,
-            newcomer_name=(r.newcomer or {}).get("name"), cadre_id=r.cadre_id,
-            from_agency_id=r.from_agency_id, to_agency_id=r.to_agency_id)
+            id=strawberry.ID(str(r.id)),
+            batch_id=strawberry.ID(str(r.batch_id)),
+            kind=AdjustmentKind(r.kind),
+            status=AdjustmentStatus(r.status),
+            effective_date=r.effective_date,
+            reason=r.reason,
+            tenure_exception_reason=r.tenure_exception_reason,
+            org_review=r.org_review,
+            org_review_note=r.org_review_note,
+            township_opinion=r.township_opinion,
+            township_opinion_note=r.township_opinion_note,
+            requested_by=r.requested_by,
+            requested_at=r.requested_at,
+            newcomer_name=(r.newcomer or {}).get("name"),
+            cadre_id=r.cadre_id,
+            from_agency_id=r.from_agency_id,
+            to_agency_id=r.to_agency_id,
+        )
 
 
 @strawberry.type(description="三方会审意见")
@@ -106,9 +118,15 @@ class AdjustmentBatch:
 
     @staticmethod
     def of(rows, reviews, pending) -> "AdjustmentBatch":
-        return AdjustmentBatch(batch_id=strawberry.ID(str(rows[0].batch_id)), adjustments=[Adjustment.of(r) for r in rows],
-                               reviews=[ReshuffleReview(party=v.party, decision=v.decision, decided_by=v.decided_by, note=v.note)
-                                        for v in reviews], pending_steps=pending)
+        return AdjustmentBatch(
+            batch_id=strawberry.ID(str(rows[0].batch_id)),
+            adjustments=[Adjustment.of(r) for r in rows],
+            reviews=[
+                ReshuffleReview(party=v.party, decision=v.decision, decided_by=v.decided_by, note=v.note)
+                for v in reviews
+            ],
+            pending_steps=pending,
+        )
 
 
 @strawberry.input(description="新派驻人员信息 (调入)")
@@ -180,67 +198,110 @@ async def _batch_payload(ctx: Context, batch_id: uuid.UUID) -> AdjustmentBatchPa
 @strawberry.type
 class AdjustmentQuery:
     @strawberry.federation.field(description="人事调整 (按权限范围)", requires_scopes=gql.PEOPLE)
-    async def adjustments(self, info: Info[Context, None], first: int | None = None, after: str | None = None,
-                          status: AdjustmentStatus | None = None,
-                          tenure_exceptions_only: bool = False,
-                          department_id: Annotated[strawberry.ID | None, strawberry.argument(description="派驻部门")] = None,
-                          agency_id: Annotated[strawberry.ID | None, strawberry.argument(
-                              description="派驻机构 (调入或调出)")] = None,
-                          cadre_id: Annotated[strawberry.ID | None, strawberry.argument(description="人员")] = None,
-                          year: Annotated[int | None, strawberry.argument(description="申请年度 (2000–2100)")] = None,
-                          ) -> gql.Connection[Adjustment]:
+    async def adjustments(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        status: AdjustmentStatus | None = None,
+        tenure_exceptions_only: bool = False,
+        department_id: Annotated[strawberry.ID | None, strawberry.argument(description="派驻部门")] = None,
+        agency_id: Annotated[strawberry.ID | None, strawberry.argument(description="派驻机构 (调入或调出)")] = None,
+        cadre_id: Annotated[strawberry.ID | None, strawberry.argument(description="人员")] = None,
+        year: Annotated[int | None, strawberry.argument(description="申请年度 (2000–2100)")] = None,
+    ) -> gql.Connection[Adjustment]:
         page = await adjustments.list_adjustments(
-            info.context.session, info.context.principal, first=first, after=after,
-            status=status.value if status else None, tenure_exceptions_only=tenure_exceptions_only,
+            info.context.session,
+            info.context.principal,
+            first=first,
+            after=after,
+            status=status.value if status else None,
+            tenure_exceptions_only=tenure_exceptions_only,
             department_id=parse_id(department_id, "部门") if department_id else None,
             agency_id=parse_id(agency_id, "机构") if agency_id else None,
-            cadre_id=parse_id(cadre_id, "人员") if cadre_id else None, year=year)
+            cadre_id=parse_id(cadre_id, "人员") if cadre_id else None,
+            year=year,
+        )
         return gql.connection(page, Adjustment.of)
 
     @strawberry.federation.field(description="一批调整及其审批进度", requires_scopes=gql.PEOPLE)
     async def adjustment_batch(self, info: Info[Context, None], batch_id: strawberry.ID) -> AdjustmentBatch:
-        rows, reviews, pending = await adjustments.batch_view(info.context.session, info.context.principal,
-                                                              parse_id(batch_id, "批次"))
+        rows, reviews, pending = await adjustments.batch_view(
+            info.context.session, info.context.principal, parse_id(batch_id, "批次")
+        )
         return AdjustmentBatch.of(rows, reviews, pending)
 
 
 @strawberry.type
 class AdjustmentMutation:
     @strawberry.federation.mutation(description="派驻部门提交人事调整", requires_scopes=gql.PEOPLE)
-    async def submit_adjustments(self, info: Info[Context, None], input: SubmitAdjustmentsInput) -> AdjustmentBatchPayload:
-        items = [adjustments.Item(
-            kind=i.kind.value, cadre_id=optional_id(i.cadre_id, "人员"), from_agency_id=optional_id(i.from_agency_id, "机构"),
-            to_agency_id=optional_id(i.to_agency_id, "机构"), tenure_exception_reason=i.tenure_exception_reason,
-            newcomer=({**vars(i.newcomer), "birth_date": i.newcomer.birth_date.isoformat()} if i.newcomer else None))
-            for i in input.items]
-        rows = await adjustments.submit(info.context.session, info.context.principal,
-                                        department_id=parse_id(input.department_id, "部门"), items=items,
-                                        effective_date=input.effective_date, reason=input.reason, reshuffle=input.reshuffle)
+    async def submit_adjustments(
+        self, info: Info[Context, None], input: SubmitAdjustmentsInput
+    ) -> AdjustmentBatchPayload:
+        items = [
+            adjustments.Item(
+                kind=i.kind.value,
+                cadre_id=optional_id(i.cadre_id, "人员"),
+                from_agency_id=optional_id(i.from_agency_id, "机构"),
+                to_agency_id=optional_id(i.to_agency_id, "机构"),
+                tenure_exception_reason=i.tenure_exception_reason,
+                newcomer=(
+                    {**vars(i.newcomer), "birth_date": i.newcomer.birth_date.isoformat()} if i.newcomer else None
+                ),
+            )
+            for i in input.items
+        ]
+        rows = await adjustments.submit(
+            info.context.session,
+            info.context.principal,
+            department_id=parse_id(input.department_id, "部门"),
+            items=items,
+            effective_date=input.effective_date,
+            reason=input.reason,
+            reshuffle=input.reshuffle,
+        )
         return await _batch_payload(info.context, rows[0].batch_id)
 
     @strawberry.federation.mutation(description="组织部事前审核", requires_scopes=gql.PEOPLE)
-    async def review_adjustments(self, info: Info[Context, None], input: ReviewAdjustmentsInput) -> AdjustmentBatchPayload:
+    async def review_adjustments(
+        self, info: Info[Context, None], input: ReviewAdjustmentsInput
+    ) -> AdjustmentBatchPayload:
         batch_id = parse_id(input.batch_id, "批次")
-        await adjustments.org_review(info.context.session, info.context.principal, batch_id=batch_id, approve=input.approve,
-                                     note=input.note, approve_tenure_exception=input.approve_tenure_exception)
+        await adjustments.org_review(
+            info.context.session,
+            info.context.principal,
+            batch_id=batch_id,
+            approve=input.approve,
+            note=input.note,
+            approve_tenure_exception=input.approve_tenure_exception,
+        )
         return await _batch_payload(info.context, batch_id)
 
     @strawberry.federation.mutation(description="乡镇(街道)对负责人调整提出意见", requires_scopes=gql.PEOPLE)
-    async def give_township_opinion(self, info: Info[Context, None], input: TownshipOpinionInput) -> AdjustmentBatchPayload:
-        adj = await adjustments.township_opinion(info.context.session, info.context.principal,
-                                                 adjustment_id=parse_id(input.adjustment_id, "调整"),
-                                                 agree=input.agree, note=input.note)
+    async def give_township_opinion(
+        self, info: Info[Context, None], input: TownshipOpinionInput
+    ) -> AdjustmentBatchPayload:
+        adj = await adjustments.township_opinion(
+            info.context.session,
+            info.context.principal,
+            adjustment_id=parse_id(input.adjustment_id, "调整"),
+            agree=input.agree,
+            note=input.note,
+        )
         return await _batch_payload(info.context, adj.batch_id)
 
     @strawberry.federation.mutation(description="三方会审", requires_scopes=gql.PEOPLE)
     async def review_reshuffle(self, info: Info[Context, None], input: ReviewReshuffleInput) -> AdjustmentBatchPayload:
         batch_id = parse_id(input.batch_id, "批次")
-        await adjustments.three_party_review(info.context.session, info.context.principal, batch_id=batch_id,
-                                             agree=input.agree, note=input.note)
+        await adjustments.three_party_review(
+            info.context.session, info.context.principal, batch_id=batch_id, agree=input.agree, note=input.note
+        )
         return await _batch_payload(info.context, batch_id)
 
     @strawberry.federation.mutation(description="调整生效", requires_scopes=gql.PEOPLE)
-    async def make_adjustments_effective(self, info: Info[Context, None], input: MakeEffectiveInput) -> AdjustmentBatchPayload:
+    async def make_adjustments_effective(
+        self, info: Info[Context, None], input: MakeEffectiveInput
+    ) -> AdjustmentBatchPayload:
         batch_id = parse_id(input.batch_id, "批次")
         await adjustments.make_effective(info.context.session, info.context.principal, batch_id=batch_id)
         return await _batch_payload(info.context, batch_id)

@@ -1,4 +1,5 @@
-"""缺额与队伍结构: vacancies, their forecast, the roster's structure and expiring enforcement certificates, in GraphQL."""
+"""缺额与队伍结构: vacancies, their forecast, the roster's structure and expiring enforcement certificates, in
+GraphQL."""
 
 from __future__ import annotations
 
@@ -116,17 +117,35 @@ class AnalyticsQuery:
     async def vacancies(self, info: Info[Context, None], by: VacancyGrouping) -> list[VacancySummary]:
         policy.org_reader(info.context.principal)
         rows = await vacancies.summary(info.context.session, by.value)
-        return [VacancySummary(quota=r.quota, in_post=r.in_post, incoming=r.incoming, vacancy=r.vacancy,
-                               fill_rate=r.fill_rate, key=r.key, by=by.value) for r in rows]
+        return [
+            VacancySummary(
+                quota=r.quota,
+                in_post=r.in_post,
+                incoming=r.incoming,
+                vacancy=r.vacancy,
+                fill_rate=r.fill_rate,
+                key=r.key,
+                by=by.value,
+            )
+            for r in rows
+        ]
 
     @strawberry.federation.field(description="未来若干月缺额预测", requires_scopes=gql.PEOPLE)
     async def vacancy_forecast(self, info: Info[Context, None], months: int = 6) -> list[VacancyForecast]:
         policy.county_reader(info.context.principal)
         rows = await reminders.forecast(info.context.session, months)
-        return [VacancyForecast(vacancy_now=r.vacancy_now, retirements=r.retirements, approved_outflows=r.approved_outflows,
-                                approved_inflows=r.approved_inflows, eligible_to_rotate=r.eligible_to_rotate,
-                                projected_vacancy=r.projected_vacancy,
-                                department_id=r.department_id) for r in rows]
+        return [
+            VacancyForecast(
+                vacancy_now=r.vacancy_now,
+                retirements=r.retirements,
+                approved_outflows=r.approved_outflows,
+                approved_inflows=r.approved_inflows,
+                eligible_to_rotate=r.eligible_to_rotate,
+                projected_vacancy=r.projected_vacancy,
+                department_id=r.department_id,
+            )
+            for r in rows
+        ]
 
     @strawberry.federation.field(description="导出缺额 Excel", requires_scopes=gql.PEOPLE)
     async def export_vacancies(self, info: Info[Context, None]) -> gql.ExcelFile:
@@ -135,16 +154,32 @@ class AnalyticsQuery:
     @strawberry.federation.field(description="队伍结构统计 (按权限范围)", requires_scopes=gql.ROSTER_READERS)
     async def roster_structure(self, info: Info[Context, None], by: StructureGrouping) -> list[RosterStructure]:
         rows = await analytics.structure(info.context.session, info.context.principal, by.value)
-        return [RosterStructure(quota=r.quota, in_post=r.in_post, fill_rate=r.fill_rate, enforcement=r.enforcement,
-                                enforcement_share=r.enforcement_share, young=r.young, middle=r.middle, old=r.old,
-                                average_age=r.average_age, tenure_under_1=r.tenure_under_1, tenure_1_to_2=r.tenure_1_to_2,
-                                tenure_2_to_5=r.tenure_2_to_5, tenure_5_plus=r.tenure_5_plus, key=r.key, by=by.value)
-                for r in rows]
+        return [
+            RosterStructure(
+                quota=r.quota,
+                in_post=r.in_post,
+                fill_rate=r.fill_rate,
+                enforcement=r.enforcement,
+                enforcement_share=r.enforcement_share,
+                young=r.young,
+                middle=r.middle,
+                old=r.old,
+                average_age=r.average_age,
+                tenure_under_1=r.tenure_under_1,
+                tenure_1_to_2=r.tenure_1_to_2,
+                tenure_2_to_5=r.tenure_2_to_5,
+                tenure_5_plus=r.tenure_5_plus,
+                key=r.key,
+                by=by.value,
+            )
+            for r in rows
+        ]
 
     @strawberry.federation.field(description="即将到期或已过期的执法证 (按权限范围)", requires_scopes=gql.PEOPLE)
-    async def expiring_enforcement_certificates(self, info: Info[Context, None], within_days: int = 90,
-                                                first: int | None = None,
-                                                after: str | None = None) -> gql.Connection[Cadre]:
-        page = await profile.expiring_certificates(info.context.session, policy.cadre_visibility(info.context.principal),
-                                                   within_days, first=first, after=after)
+    async def expiring_enforcement_certificates(
+        self, info: Info[Context, None], within_days: int = 90, first: int | None = None, after: str | None = None
+    ) -> gql.Connection[Cadre]:
+        page = await profile.expiring_certificates(
+            info.context.session, policy.cadre_visibility(info.context.principal), within_days, first=first, after=after
+        )
         return gql.connection(page, Cadre.of)

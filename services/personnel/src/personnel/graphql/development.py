@@ -33,8 +33,14 @@ class TrainingPlan:
 
     @staticmethod
     def of(p: models.TrainingPlan) -> "TrainingPlan":
-        return TrainingPlan(id=strawberry.ID(str(p.id)), owner_kind=p.owner_kind, owner_id=strawberry.ID(str(p.owner_id)),
-                            year=p.year, title=p.title, content=p.content)
+        return TrainingPlan(
+            id=strawberry.ID(str(p.id)),
+            owner_kind=p.owner_kind,
+            owner_id=strawberry.ID(str(p.owner_id)),
+            year=p.year,
+            title=p.title,
+            content=p.content,
+        )
 
 
 @strawberry.type(description="培训 / 案件会商")
@@ -103,9 +109,14 @@ class CareerRecommendation:
 
     @staticmethod
     def of(r: models.CareerRecommendation) -> "CareerRecommendation":
-        return CareerRecommendation(id=strawberry.ID(str(r.id)), side=RecommendingSide(r.side),
-                                    target=CareerTarget(r.target), reasons=r.reasons,
-                                    status=CareerRecommendationStatus(r.status), cadre_id=r.cadre_id)
+        return CareerRecommendation(
+            id=strawberry.ID(str(r.id)),
+            side=RecommendingSide(r.side),
+            target=CareerTarget(r.target),
+            reasons=r.reasons,
+            status=CareerRecommendationStatus(r.status),
+            cadre_id=r.cadre_id,
+        )
 
 
 @strawberry.type(description="双向任职: 乡镇中层岗位")
@@ -123,9 +134,14 @@ class MiddlePost:
 
     @staticmethod
     def of(r: models.MiddlePost) -> "MiddlePost":
-        return MiddlePost(id=strawberry.ID(str(r.id)), post=r.post, concurrent=r.concurrent,
-                          status=MiddlePostStatus(r.status),
-                          start_date=r.start_date, cadre_id=r.cadre_id)
+        return MiddlePost(
+            id=strawberry.ID(str(r.id)),
+            post=r.post,
+            concurrent=r.concurrent,
+            status=MiddlePostStatus(r.status),
+            start_date=r.start_date,
+            cadre_id=r.cadre_id,
+        )
 
 
 @strawberry.type(description="培养选任统计 (报告: 一个部门一年4次培训、6次案件会商)")
@@ -200,13 +216,13 @@ class ConsentMiddlePostInput:
     consent: bool
 
 
-
-
 @strawberry.type
 class DevelopmentQuery:
     @strawberry.federation.field(description="年度培训计划 (按权限范围)", requires_scopes=gql.PEOPLE)
     async def training_plans(self, info: Info[Context, None], year: int) -> list[TrainingPlan]:
-        return [TrainingPlan.of(p) for p in await development.list_plans(info.context.session, info.context.principal, year)]
+        return [
+            TrainingPlan.of(p) for p in await development.list_plans(info.context.session, info.context.principal, year)
+        ]
 
     @strawberry.federation.field(description="培养选任统计", requires_scopes=gql.PEOPLE)
     async def development_statistics(self, info: Info[Context, None], year: int) -> list[DevelopmentStatistics]:
@@ -218,46 +234,92 @@ class DevelopmentQuery:
 class DevelopmentMutation:
     @strawberry.federation.mutation(description="报备年度培训计划", requires_scopes=gql.PEOPLE)
     async def file_training_plan(self, info: Info[Context, None], input: FileTrainingPlanInput) -> TrainingPlan:
-        return TrainingPlan.of(await development.file_plan(
-            info.context.session, info.context.principal, owner_kind=input.owner_kind,
-            owner_id=parse_id(input.owner_id, "归属"), year=input.year, title=input.title, content=input.content))
+        return TrainingPlan.of(
+            await development.file_plan(
+                info.context.session,
+                info.context.principal,
+                owner_kind=input.owner_kind,
+                owner_id=parse_id(input.owner_id, "归属"),
+                year=input.year,
+                title=input.title,
+                content=input.content,
+            )
+        )
 
     @strawberry.federation.mutation(description="登记培训或案件会商及出勤", requires_scopes=gql.PEOPLE)
-    async def record_training_session(self, info: Info[Context, None], input: RecordTrainingSessionInput) -> TrainingSession:
+    async def record_training_session(
+        self, info: Info[Context, None], input: RecordTrainingSessionInput
+    ) -> TrainingSession:
         row = await development.record_session(
-            info.context.session, info.context.principal, plan_id=parse_id(input.plan_id, "计划"), kind=input.kind,
-            title=input.title, held_on=input.held_on,
-            attendance={parse_id(a.cadre_id, "人员"): a.present for a in input.attendance})
+            info.context.session,
+            info.context.principal,
+            plan_id=parse_id(input.plan_id, "计划"),
+            kind=input.kind,
+            title=input.title,
+            held_on=input.held_on,
+            attendance={parse_id(a.cadre_id, "人员"): a.present for a in input.attendance},
+        )
         return TrainingSession(id=strawberry.ID(str(row.id)), kind=row.kind, title=row.title, held_on=row.held_on)
 
     @strawberry.federation.mutation(description="青蓝结对", requires_scopes=gql.PEOPLE)
     async def pair_mentor(self, info: Info[Context, None], input: PairMentorInput) -> MentoringPair:
-        row = await development.pair_mentor(info.context.session, info.context.principal,
-                                            mentor_id=parse_id(input.mentor_id, "人员"), mentee_id=parse_id(input.mentee_id, "人员"))
-        return MentoringPair(id=strawberry.ID(str(row.id)), started_on=row.started_on, mentor_id=row.mentor_id,
-                             mentee_id=row.mentee_id)
+        row = await development.pair_mentor(
+            info.context.session,
+            info.context.principal,
+            mentor_id=parse_id(input.mentor_id, "人员"),
+            mentee_id=parse_id(input.mentee_id, "人员"),
+        )
+        return MentoringPair(
+            id=strawberry.ID(str(row.id)), started_on=row.started_on, mentor_id=row.mentor_id, mentee_id=row.mentee_id
+        )
 
     @strawberry.federation.mutation(description="双向推荐", requires_scopes=gql.PEOPLE)
-    async def recommend_for_career(self, info: Info[Context, None], input: RecommendForCareerInput) -> CareerRecommendation:
-        return CareerRecommendation.of(await development.recommend(
-            info.context.session, info.context.principal, cadre_id=parse_id(input.cadre_id, "人员"), target=input.target.value,
-            reasons=input.reasons))
+    async def recommend_for_career(
+        self, info: Info[Context, None], input: RecommendForCareerInput
+    ) -> CareerRecommendation:
+        return CareerRecommendation.of(
+            await development.recommend(
+                info.context.session,
+                info.context.principal,
+                cadre_id=parse_id(input.cadre_id, "人员"),
+                target=input.target.value,
+                reasons=input.reasons,
+            )
+        )
 
     @strawberry.federation.mutation(description="组织部决定推荐", requires_scopes=gql.PEOPLE)
-    async def decide_career_recommendation(self, info: Info[Context, None],
-                                           input: DecideCareerRecommendationInput) -> CareerRecommendation:
-        return CareerRecommendation.of(await development.decide_recommendation(
-            info.context.session, info.context.principal, recommendation_id=parse_id(input.recommendation_id, "推荐"),
-            approve=input.approve, note=input.note))
+    async def decide_career_recommendation(
+        self, info: Info[Context, None], input: DecideCareerRecommendationInput
+    ) -> CareerRecommendation:
+        return CareerRecommendation.of(
+            await development.decide_recommendation(
+                info.context.session,
+                info.context.principal,
+                recommendation_id=parse_id(input.recommendation_id, "推荐"),
+                approve=input.approve,
+                note=input.note,
+            )
+        )
 
     @strawberry.federation.mutation(description="乡镇提出担(兼)任中层岗位", requires_scopes=gql.PEOPLE)
     async def propose_middle_post(self, info: Info[Context, None], input: ProposeMiddlePostInput) -> MiddlePost:
-        return MiddlePost.of(await development.propose_middle_post(
-            info.context.session, info.context.principal, cadre_id=parse_id(input.cadre_id, "人员"), post=input.post,
-            concurrent=input.concurrent))
+        return MiddlePost.of(
+            await development.propose_middle_post(
+                info.context.session,
+                info.context.principal,
+                cadre_id=parse_id(input.cadre_id, "人员"),
+                post=input.post,
+                concurrent=input.concurrent,
+            )
+        )
 
     @strawberry.federation.mutation(description="派驻部门同意担(兼)任", requires_scopes=gql.PEOPLE)
     async def consent_middle_post(self, info: Info[Context, None], input: ConsentMiddlePostInput) -> MiddlePost:
-        return MiddlePost.of(await development.consent_middle_post(
-            info.context.session, info.context.principal, middle_post_id=parse_id(input.middle_post_id, "任职"),
-            consent=input.consent))
+        return MiddlePost.of(
+            await development.consent_middle_post(
+                info.context.session,
+                info.context.principal,
+                middle_post_id=parse_id(input.middle_post_id, "任职"),
+                consent=input.consent,
+            )
+        )

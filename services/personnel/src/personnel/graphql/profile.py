@@ -1,4 +1,5 @@
-"""干部档案: the township's daily-management fields, the department's professional fields, roster import and export, in GraphQL."""
+"""干部档案: the township's daily-management fields, the department's professional fields, roster import and
+export, in GraphQL."""
 
 from __future__ import annotations
 
@@ -68,12 +69,20 @@ class UpdateProfessionalInfoInput:
 
 @strawberry.type
 class ProfileQuery:
-    @strawberry.federation.field(description="导出名单 Excel (按权限范围, 敏感字段同页面脱敏)", requires_scopes=gql.PEOPLE)
+    @strawberry.federation.field(
+        description="导出名单 Excel (按权限范围, 敏感字段同页面脱敏)", requires_scopes=gql.PEOPLE
+    )
     async def export_roster(self, info: Info[Context, None], filter: CadreFilter | None = None) -> gql.ExcelFile:
         f = filter.rules() if filter else None
         content, rows = await excel.export_roster(info.context.session, info.context.principal, f)
-        await audit.record_read(info.context.sessionmaker, actor=info.context.principal, action="roster.export",
-                                entity_type="Roster", entity_id="export", after={"rows": rows})
+        await audit.record_read(
+            info.context.sessionmaker,
+            actor=info.context.principal,
+            action="roster.export",
+            entity_type="Roster",
+            entity_id="export",
+            after={"rows": rows},
+        )
         return gql.ExcelFile.of("派驻人员名单", content)
 
 
@@ -81,19 +90,30 @@ class ProfileQuery:
 class ProfileMutation:
     @strawberry.federation.mutation(description="乡镇(街道)维护日常管理信息", requires_scopes=gql.PEOPLE)
     async def update_daily_management(self, info: Info[Context, None], input: UpdateDailyManagementInput) -> Cadre:
-        row = await profile.update_daily(info.context.session, info.context.principal,
-                                         cadre_id=parse_id(input.cadre_id, "人员"),
-                                         status=input.status.value if input.status else None,
-                                         phone=input.phone, political_status=input.political_status, reason=input.reason)
+        row = await profile.update_daily(
+            info.context.session,
+            info.context.principal,
+            cadre_id=parse_id(input.cadre_id, "人员"),
+            status=input.status.value if input.status else None,
+            phone=input.phone,
+            political_status=input.political_status,
+            reason=input.reason,
+        )
         return Cadre.of(row)
 
     @strawberry.federation.mutation(description="派驻部门维护业务信息", requires_scopes=gql.PEOPLE)
     async def update_professional_info(self, info: Info[Context, None], input: UpdateProfessionalInfoInput) -> Cadre:
         row = await profile.update_professional(
-            info.context.session, info.context.principal, cadre_id=parse_id(input.cadre_id, "人员"),
-            professional_line=input.professional_line, rank=input.rank, education=input.education,
-            enforcement_cert_no=input.enforcement_cert_no, enforcement_cert_expiry=input.enforcement_cert_expiry,
-            reason=input.reason)
+            info.context.session,
+            info.context.principal,
+            cadre_id=parse_id(input.cadre_id, "人员"),
+            professional_line=input.professional_line,
+            rank=input.rank,
+            education=input.education,
+            enforcement_cert_no=input.enforcement_cert_no,
+            enforcement_cert_expiry=input.enforcement_cert_expiry,
+            reason=input.reason,
+        )
         return Cadre.of(row)
 
     @strawberry.federation.mutation(description="编办导入名单 Excel", requires_scopes=gql.PEOPLE)
@@ -102,8 +122,12 @@ class ProfileMutation:
             content = base64.b64decode(input.content_base64, validate=True)
         except (binascii.Error, ValueError) as exc:
             raise BadInput("文件内容须为 base64") from exc
-        created, errors = await excel.import_roster(info.context.session, info.context.principal, content,
-                                                    partial=input.partial)
-        return RosterImportResult(ok=not errors, created=len(created),
-                                  created_cadre_ids=[strawberry.ID(str(c.id)) for c in created],
-                                  errors=[ImportRowError(row=e.row, column=e.column, message=e.message) for e in errors])
+        created, errors = await excel.import_roster(
+            info.context.session, info.context.principal, content, partial=input.partial
+        )
+        return RosterImportResult(
+            ok=not errors,
+            created=len(created),
+            created_cadre_ids=[strawberry.ID(str(c.id)) for c in created],
+            errors=[ImportRowError(row=e.row, column=e.column, message=e.message) for e in errors],
+        )

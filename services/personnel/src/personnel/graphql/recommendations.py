@@ -50,10 +50,18 @@ class TownshipRecommendation:
     @staticmethod
     def of(r: models.TownshipRecommendation) -> "TownshipRecommendation":
         return TownshipRecommendation(
-            id=strawberry.ID(str(r.id)), kind=r.kind, reasons=r.reasons, status=r.status, recommended_by=r.recommended_by,
-            recommended_at=r.recommended_at, decided_by=r.decided_by, decision_note=r.decision_note,
+            id=strawberry.ID(str(r.id)),
+            kind=r.kind,
+            reasons=r.reasons,
+            status=r.status,
+            recommended_by=r.recommended_by,
+            recommended_at=r.recommended_at,
+            decided_by=r.decided_by,
+            decision_note=r.decision_note,
             adjustment_batch_id=strawberry.ID(str(r.adjustment_batch_id)) if r.adjustment_batch_id else None,
-            cadre_id=r.cadre_id, township_id=r.township_id)
+            cadre_id=r.cadre_id,
+            township_id=r.township_id,
+        )
 
 
 @strawberry.input
@@ -75,12 +83,15 @@ class DecideRecommendationInput:
 
 @strawberry.type
 class RecommendationQuery:
-    @strawberry.federation.field(description="乡镇(街道)调整建议 (部门看本部门, 乡镇看本乡镇)", requires_scopes=gql.PEOPLE)
-    async def township_recommendations(self, info: Info[Context, None], first: int | None = None,
-                                       after: str | None = None,
-                                       status: str | None = None) -> gql.Connection[TownshipRecommendation]:
-        page = await recommendations.list_for(info.context.session, info.context.principal, first=first, after=after,
-                                              status=status)
+    @strawberry.federation.field(
+        description="乡镇(街道)调整建议 (部门看本部门, 乡镇看本乡镇)", requires_scopes=gql.PEOPLE
+    )
+    async def township_recommendations(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None, status: str | None = None
+    ) -> gql.Connection[TownshipRecommendation]:
+        page = await recommendations.list_for(
+            info.context.session, info.context.principal, first=first, after=after, status=status
+        )
         return gql.connection(page, TownshipRecommendation.of)
 
 
@@ -88,17 +99,27 @@ class RecommendationQuery:
 class RecommendationMutation:
     @strawberry.federation.mutation(description="乡镇(街道)建议调回或调整派驻干部", requires_scopes=gql.PEOPLE)
     async def recommend_cadre_action(self, info: Info[Context, None], input: RecommendInput) -> TownshipRecommendation:
-        rec = await recommendations.recommend(info.context.session, info.context.principal,
-                                              cadre_id=parse_id(input.cadre_id, "人员"), kind=input.kind,
-                                              reasons=input.reasons)
+        rec = await recommendations.recommend(
+            info.context.session,
+            info.context.principal,
+            cadre_id=parse_id(input.cadre_id, "人员"),
+            kind=input.kind,
+            reasons=input.reasons,
+        )
         return TownshipRecommendation.of(rec)
 
     @strawberry.federation.mutation(description="派驻部门决定是否采纳建议", requires_scopes=gql.PEOPLE)
-    async def decide_recommendation(self, info: Info[Context, None],
-                                    input: DecideRecommendationInput) -> TownshipRecommendation:
+    async def decide_recommendation(
+        self, info: Info[Context, None], input: DecideRecommendationInput
+    ) -> TownshipRecommendation:
         rec = await recommendations.decide(
-            info.context.session, info.context.principal,
-            recommendation_id=parse_id(input.recommendation_id, "建议"), accept=input.accept, note=input.note,
-            effective_date=input.effective_date, to_agency_id=optional_id(input.to_agency_id, "机构"),
-            tenure_exception_reason=input.tenure_exception_reason)
+            info.context.session,
+            info.context.principal,
+            recommendation_id=parse_id(input.recommendation_id, "建议"),
+            accept=input.accept,
+            note=input.note,
+            effective_date=input.effective_date,
+            to_agency_id=optional_id(input.to_agency_id, "机构"),
+            tenure_exception_reason=input.tenure_exception_reason,
+        )
         return TownshipRecommendation.of(rec)

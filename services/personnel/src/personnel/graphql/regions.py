@@ -39,8 +39,13 @@ class RegionQuery:
 class RegionMutation:
     @strawberry.federation.mutation(description="编办设立片区", requires_scopes=gql.PEOPLE)
     async def create_region(self, info: Info[Context, None], input: CreateRegionInput) -> Region:
-        row = await regions.create(info.context.session, info.context.principal, name=input.name, model=input.model,
-                                   hub_township_id=parse_id(input.hub_township_id, "乡镇"),
-                                   satellite_ids=[parse_id(t, "乡镇") for t in input.satellite_township_ids],
-                                   reason=input.reason)
+        row = await regions.create(
+            info.context.session,
+            info.context.principal,
+            name=input.name,
+            model=input.model,
+            hub_township_id=parse_id(input.hub_township_id, "乡镇"),
+            satellite_ids=[parse_id(t, "乡镇") for t in input.satellite_township_ids],
+            reason=input.reason,
+        )
         return Region.of(row)

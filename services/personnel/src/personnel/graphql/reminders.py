@@ -44,10 +44,19 @@ class ReminderNotice:
 
     @staticmethod
     def of(n: models.ReminderNotice, b: models.ReminderBatch) -> "ReminderNotice":
-        return ReminderNotice(id=strawberry.ID(str(n.id)), batch_id=strawberry.ID(str(b.id)), issued_at=b.issued_at,
-                              deadline=b.deadline, vacancies_at_issue=n.vacancies_at_issue, status=n.status, plan=n.plan,
-                              replenished=n.replenished, closed_at=n.closed_at, department_id=n.department_id,
-                              overdue=n.status != "CLOSED" and b.deadline < today())
+        return ReminderNotice(
+            id=strawberry.ID(str(n.id)),
+            batch_id=strawberry.ID(str(b.id)),
+            issued_at=b.issued_at,
+            deadline=b.deadline,
+            vacancies_at_issue=n.vacancies_at_issue,
+            status=n.status,
+            plan=n.plan,
+            replenished=n.replenished,
+            closed_at=n.closed_at,
+            department_id=n.department_id,
+            overdue=n.status != "CLOSED" and b.deadline < today(),
+        )
 
 
 @strawberry.type(description="提醒告知统计 (报告: 6批次, 补员29人)")
@@ -79,11 +88,25 @@ class RemindersPayload:
 
 @strawberry.type
 class ReminderQuery:
-    @strawberry.federation.field(description="提醒告知单 (编办、组织部、领导看全部; 部门看本部门)", requires_scopes=gql.PEOPLE)
-    async def reminder_notices(self, info: Info[Context, None], open_only: bool = False, overdue_only: bool = False,
-                               first: int | None = None, after: str | None = None) -> gql.Connection[ReminderNotice]:
-        page = await reminders.list_notices(info.context.session, info.context.principal, open_only=open_only,
-                                            overdue_only=overdue_only, first=first, after=after)
+    @strawberry.federation.field(
+        description="提醒告知单 (编办、组织部、领导看全部; 部门看本部门)", requires_scopes=gql.PEOPLE
+    )
+    async def reminder_notices(
+        self,
+        info: Info[Context, None],
+        open_only: bool = False,
+        overdue_only: bool = False,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> gql.Connection[ReminderNotice]:
+        page = await reminders.list_notices(
+            info.context.session,
+            info.context.principal,
+            open_only=open_only,
+            overdue_only=overdue_only,
+            first=first,
+            after=after,
+        )
         return gql.connection(page, lambda row: ReminderNotice.of(*row))
 
     @strawberry.federation.field(description="提醒告知统计", requires_scopes=gql.PEOPLE)
@@ -98,13 +121,15 @@ class ReminderMutation:
     @strawberry.federation.mutation(description="编办发出提醒告知单", requires_scopes=gql.PEOPLE)
     async def issue_reminders(self, info: Info[Context, None], input: IssueRemindersInput) -> RemindersPayload:
         ids = [parse_id(d, "部门") for d in input.department_ids] if input.department_ids is not None else None
-        batch, notices = await reminders.issue(info.context.session, info.context.principal, deadline=input.deadline,
-                                               note=input.note, department_ids=ids)
+        batch, notices = await reminders.issue(
+            info.context.session, info.context.principal, deadline=input.deadline, note=input.note, department_ids=ids
+        )
         return RemindersPayload(notices=[ReminderNotice.of(n, batch) for n in notices])
 
     @strawberry.federation.mutation(description="部门答复补员计划", requires_scopes=gql.PEOPLE)
     async def answer_reminder(self, info: Info[Context, None], input: AnswerReminderInput) -> RemindersPayload:
-        notice = await reminders.answer(info.context.session, info.context.principal,
-                                        notice_id=parse_id(input.notice_id, "告知单"), plan=input.plan)
+        notice = await reminders.answer(
+            info.context.session, info.context.principal, notice_id=parse_id(input.notice_id, "告知单"), plan=input.plan
+        )
         batch = await info.context.session.get(models.ReminderBatch, notice.batch_id)
         return RemindersPayload(notices=[ReminderNotice.of(notice, batch)])

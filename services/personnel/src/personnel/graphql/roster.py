@@ -25,7 +25,9 @@ def _loader(model):
         async def load(ids: list[uuid.UUID]):
             found = await roster.by_ids(ctx.session, model, list(ids))
             return [found.get(i) for i in ids]
+
         return DataLoader(load_fn=load)
+
     return factory
 
 
@@ -87,8 +89,15 @@ class TownshipWorkloadMonth:
 
 
 def _workload_months(ctx: Context):
-    return gql.rows_loader(lambda ids: select(models.TownshipWorkload).where(models.TownshipWorkload.township_id.in_(ids))
-                           .order_by(models.TownshipWorkload.period.desc()), lambda w: w.township_id, many=True)(ctx)
+    return gql.rows_loader(
+        lambda ids: (
+            select(models.TownshipWorkload)
+            .where(models.TownshipWorkload.township_id.in_(ids))
+            .order_by(models.TownshipWorkload.period.desc())
+        ),
+        lambda w: w.township_id,
+        many=True,
+    )(ctx)
 
 
 @strawberry.federation.type(keys=["id"], description="乡镇(街道)")
@@ -107,10 +116,16 @@ class Township:
 
     @staticmethod
     def of(row: models.Township) -> "Township":
-        return Township(id=strawberry.ID(str(row.id)), code=row.code, name=row.name,
-                        kind=TownshipKind(row.kind), township_class=row.township_class,
-                        factors=TownshipFactors(population=row.population, area_km2=row.area_km2,
-                                                enterprises=row.enterprises, workload=row.workload))
+        return Township(
+            id=strawberry.ID(str(row.id)),
+            code=row.code,
+            name=row.name,
+            kind=TownshipKind(row.kind),
+            township_class=row.township_class,
+            factors=TownshipFactors(
+                population=row.population, area_km2=row.area_km2, enterprises=row.enterprises, workload=row.workload
+            ),
+        )
 
     @classmethod
     async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> "Township | None":
@@ -122,6 +137,7 @@ def _satellites(ctx: Context) -> DataLoader:
     async def load(ids: list[uuid.UUID]):
         found = await regions.satellites(ctx.session, list(ids))
         return [found[i] for i in ids]
+
     return DataLoader(load_fn=load)
 
 
@@ -144,7 +160,9 @@ class Region:
 
     @staticmethod
     def of(row: models.Region) -> "Region":
-        return Region(id=strawberry.ID(str(row.id)), name=row.name, model=row.model, hub_township_id=row.hub_township_id)
+        return Region(
+            id=strawberry.ID(str(row.id)), name=row.name, model=row.model, hub_township_id=row.hub_township_id
+        )
 
 
 @strawberry.federation.type(keys=["id"], description="派驻机构")
@@ -199,9 +217,18 @@ class Agency:
 
     @staticmethod
     def of(row: models.Agency) -> "Agency":
-        return Agency(id=strawberry.ID(str(row.id)), name=row.name, quota=row.quota, is_enforcement=row.is_enforcement,
-                      co_located=row.co_located, distance_km=row.distance_km, department_id=row.department_id,
-                      township_id=row.township_id, head_cadre_id=row.head_cadre_id, region_id=row.region_id)
+        return Agency(
+            id=strawberry.ID(str(row.id)),
+            name=row.name,
+            quota=row.quota,
+            is_enforcement=row.is_enforcement,
+            co_located=row.co_located,
+            distance_km=row.distance_km,
+            department_id=row.department_id,
+            township_id=row.township_id,
+            head_cadre_id=row.head_cadre_id,
+            region_id=row.region_id,
+        )
 
     @classmethod
     async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> "Agency | None":
@@ -227,6 +254,7 @@ def _occupancy(ctx: Context) -> DataLoader:
     async def load(ids: list[uuid.UUID]):
         found = await vacancies.occupancy(ctx.session, list(ids))
         return [found[i] for i in ids]
+
     return DataLoader(load_fn=load)
 
 
@@ -234,17 +262,24 @@ def _postings(ctx: Context) -> DataLoader:
     async def load(ids: list[uuid.UUID]):
         found = await profile.postings_for(ctx.session, list(ids))
         return [found[i] for i in ids]
+
     return DataLoader(load_fn=load)
 
 
 def _results(ctx: Context) -> DataLoader:
     async def load(ids: list[uuid.UUID]):
-        rows = (await ctx.session.scalars(select(models.AssessmentResult).where(
-            models.AssessmentResult.cadre_id.in_(ids)).order_by(models.AssessmentResult.year.desc()))).all()
+        rows = (
+            await ctx.session.scalars(
+                select(models.AssessmentResult)
+                .where(models.AssessmentResult.cadre_id.in_(ids))
+                .order_by(models.AssessmentResult.year.desc())
+            )
+        ).all()
         out: dict = {i: [] for i in ids}
         for r in rows:
             out[r.cadre_id].append(r)
         return [out[i] for i in ids]
+
     return DataLoader(load_fn=load)
 
 
@@ -270,6 +305,7 @@ def _visible_cadres(ctx: Context) -> DataLoader:
     async def load(ids: list[uuid.UUID]):
         found = await roster.cadres_by_id(ctx.session, ctx.principal, list(ids))
         return [found.get(i) for i in ids]
+
     return DataLoader(load_fn=load)
 
 
@@ -306,7 +342,10 @@ class Cadre:
     def enforcement_cert_expiry(self) -> dt.date | None:
         return self.row.enforcement_cert_expiry
 
-    @strawberry.field(description="年度考核结果 (来自考核服务的审定结果)。敏感: 仅组织部、县领导、本人所属部门和乡镇的管理员及本人可见，其他人为 null")
+    @strawberry.field(
+        description="年度考核结果 (来自考核服务的审定结果)。"
+        "敏感: 仅组织部、县领导、本人所属部门和乡镇的管理员及本人可见，其他人为 null"
+    )
     async def assessment_results(self, info: Info[Context, None]) -> list[AssessmentResultType] | None:
         if not policy.sees_grades(info.context.principal, self.row):
             return None
@@ -318,7 +357,10 @@ class Cadre:
         rows = await info.context.loader("postings", _postings).load(self.row.id)
         return [Posting(role=r.role, start_date=r.start_date, end_date=r.end_date, agency_id=r.agency_id) for r in rows]
 
-    @strawberry.field(description="年龄 (周岁)。敏感: 与出生日期同一范围可见 (编办、组织部、本人所属部门和乡镇、本人)，其他人为 null，请用 ageBand")
+    @strawberry.field(
+        description="年龄 (周岁)。"
+        "敏感: 与出生日期同一范围可见 (编办、组织部、本人所属部门和乡镇、本人)，其他人为 null，请用 ageBand"
+    )
     def age(self, info: Info[Context, None]) -> int | None:
         if not policy.manages(info.context.principal, self.row):
             return None
@@ -362,9 +404,18 @@ class Cadre:
 
     @staticmethod
     def of(row: models.Cadre) -> "Cadre":
-        return Cadre(id=strawberry.ID(str(row.id)), name=row.name, professional_line=row.professional_line,
-                     is_enforcement=row.is_enforcement, status=row.status, posted_on=row.posted_on,
-                     department_id=row.department_id, township_id=row.township_id, agency_id=row.agency_id, row=row)
+        return Cadre(
+            id=strawberry.ID(str(row.id)),
+            name=row.name,
+            professional_line=row.professional_line,
+            is_enforcement=row.is_enforcement,
+            status=row.status,
+            posted_on=row.posted_on,
+            department_id=row.department_id,
+            township_id=row.township_id,
+            agency_id=row.agency_id,
+            row=row,
+        )
 
     @classmethod
     async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> "Cadre | None":
@@ -381,49 +432,76 @@ class CadreFilter:
     professional_line: str | None = strawberry.field(default=None, description="业务条线 (全称, 如 人民调解)")
     is_enforcement: bool | None = strawberry.field(default=None, description="是否执法人员")
     posted_before: dt.date | None = strawberry.field(
-        default=None, description="在本乡镇任职始于该日之前 (任职年限: 满两年方可调整, 见 nextMoveAllowedOn)")
+        default=None, description="在本乡镇任职始于该日之前 (任职年限: 满两年方可调整, 见 nextMoveAllowedOn)"
+    )
 
     def rules(self) -> roster.CadreFilter:
         """The plain filter the roster rules take."""
-        return roster.CadreFilter(department_id=self.department_id, township_id=self.township_id,
-                                  agency_id=self.agency_id, status=self.status.value if self.status else None,
-                                  professional_line=self.professional_line, is_enforcement=self.is_enforcement,
-                                  posted_before=self.posted_before)
+        return roster.CadreFilter(
+            department_id=self.department_id,
+            township_id=self.township_id,
+            agency_id=self.agency_id,
+            status=self.status.value if self.status else None,
+            professional_line=self.professional_line,
+            is_enforcement=self.is_enforcement,
+            posted_before=self.posted_before,
+        )
 
 
 @strawberry.type
 class RosterQuery:
     @strawberry.federation.field(description="派驻部门", requires_scopes=gql.ROSTER_READERS)
-    async def departments(self, info: Info[Context, None], first: int | None = None,
-                          after: str | None = None) -> gql.Connection[Department]:
+    async def departments(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> gql.Connection[Department]:
         page = await roster.list_departments(info.context.session, info.context.principal, first=first, after=after)
         return gql.connection(page, Department.of)
 
     @strawberry.federation.field(description="乡镇(街道)", requires_scopes=gql.ROSTER_READERS)
-    async def townships(self, info: Info[Context, None], first: int | None = None,
-                        after: str | None = None) -> gql.Connection[Township]:
+    async def townships(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> gql.Connection[Township]:
         page = await roster.list_townships(info.context.session, info.context.principal, first=first, after=after)
         return gql.connection(page, Township.of)
 
     @strawberry.federation.field(description="派驻机构", requires_scopes=gql.ROSTER_READERS)
-    async def agencies(self, info: Info[Context, None], first: int | None = None, after: str | None = None,
-                       township_id: strawberry.ID | None = None,
-                       department_id: strawberry.ID | None = None) -> gql.Connection[Agency]:
-        page = await roster.list_agencies(info.context.session, info.context.principal, first=first, after=after,
-                                          township_id=township_id, department_id=department_id)
+    async def agencies(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        township_id: strawberry.ID | None = None,
+        department_id: strawberry.ID | None = None,
+    ) -> gql.Connection[Agency]:
+        page = await roster.list_agencies(
+            info.context.session,
+            info.context.principal,
+            first=first,
+            after=after,
+            township_id=township_id,
+            department_id=department_id,
+        )
         return gql.connection(page, Agency.of)
 
     @strawberry.federation.field(description="派驻干部名单 (按权限范围过滤)", requires_scopes=gql.ROSTER_READERS)
-    async def cadres(self, info: Info[Context, None], first: int | None = None, after: str | None = None,
-                     filter: CadreFilter | None = None) -> gql.Connection[Cadre]:
+    async def cadres(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        filter: CadreFilter | None = None,
+    ) -> gql.Connection[Cadre]:
         f = filter.rules() if filter else None
-        page = await roster.list_cadres(info.context.session, info.context.principal, first=first, after=after, filter=f)
+        page = await roster.list_cadres(
+            info.context.session, info.context.principal, first=first, after=after, filter=f
+        )
         return gql.connection(page, Cadre.of)
 
-    @strawberry.federation.field(description="单个派驻干部; 不存在或无权查看时 NOT_FOUND", requires_scopes=gql.ROSTER_READERS)
+    @strawberry.federation.field(
+        description="单个派驻干部; 不存在或无权查看时 NOT_FOUND", requires_scopes=gql.ROSTER_READERS
+    )
     async def cadre(self, info: Info[Context, None], id: strawberry.ID) -> Cadre:
         row = await info.context.loader("cadre", _visible_cadres).load(parse_id(id, "干部"))
         if row is None:  # missing and not visible read the same (docs/api.md, lookups by id)
             raise NotFound("未找到该人员")
         return Cadre.of(row)
-

@@ -34,8 +34,15 @@ class RosterSnapshot:
 
     @staticmethod
     def of(r: models.RosterSnapshot) -> "RosterSnapshot":
-        return RosterSnapshot(id=strawberry.ID(str(r.id)), period=r.period, locked_by=r.locked_by, locked_at=r.locked_at,
-                              note=r.note, in_post=r.in_post, quota=r.quota)
+        return RosterSnapshot(
+            id=strawberry.ID(str(r.id)),
+            period=r.period,
+            locked_by=r.locked_by,
+            locked_at=r.locked_at,
+            note=r.note,
+            in_post=r.in_post,
+            quota=r.quota,
+        )
 
 
 @strawberry.type
@@ -83,22 +90,26 @@ class LockRosterInput:
 class SnapshotQuery:
     @strawberry.federation.field(description="已锁定的名单", requires_scopes=gql.ROSTER_READERS)
     async def roster_snapshots(self, info: Info[Context, None]) -> list[RosterSnapshot]:
-        return [RosterSnapshot.of(r) for r in await snapshots.list_snapshots(info.context.session, info.context.principal)]
+        return [
+            RosterSnapshot.of(r) for r in await snapshots.list_snapshots(info.context.session, info.context.principal)
+        ]
 
     @strawberry.federation.field(description="锁定名单与实时名单比对", requires_scopes=gql.ROSTER_READERS)
     async def roster_diff(self, info: Info[Context, None], snapshot_id: strawberry.ID) -> RosterDiff:
         d = await snapshots.compare(info.context.session, info.context.principal, parse_id(snapshot_id, "名单"))
-        return RosterDiff(snapshot=RosterSnapshot.of(d.snapshot),
-                          arrived_cadre_ids=[strawberry.ID(str(c)) for c in d.arrived],
-                          departed_cadre_ids=[strawberry.ID(str(c)) for c in d.departed],
-                          moved=[RosterMove(cadre_id=strawberry.ID(str(c)), from_agency_id=a, to_agency_id=b)
-                                 for c, a, b in d.moved],
-                          quota_changes=[QuotaDrift(agency_id=a, locked_quota=old, quota=new) for a, old, new in d.quota_changes])
+        return RosterDiff(
+            snapshot=RosterSnapshot.of(d.snapshot),
+            arrived_cadre_ids=[strawberry.ID(str(c)) for c in d.arrived],
+            departed_cadre_ids=[strawberry.ID(str(c)) for c in d.departed],
+            moved=[RosterMove(cadre_id=strawberry.ID(str(c)), from_agency_id=a, to_agency_id=b) for c, a, b in d.moved],
+            quota_changes=[QuotaDrift(agency_id=a, locked_quota=old, quota=new) for a, old, new in d.quota_changes],
+        )
 
 
 @strawberry.type
 class SnapshotMutation:
     @strawberry.federation.mutation(description="编办锁定本期名单 (清单式锁定)", requires_scopes=gql.PEOPLE)
     async def lock_roster(self, info: Info[Context, None], input: LockRosterInput) -> RosterSnapshot:
-        return RosterSnapshot.of(await snapshots.lock(info.context.session, info.context.principal, period=input.period,
-                                                      note=input.note))
+        return RosterSnapshot.of(
+            await snapshots.lock(info.context.session, info.context.principal, period=input.period, note=input.note)
+        )

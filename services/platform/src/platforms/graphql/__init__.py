@@ -12,6 +12,9 @@ from .dispatch import DispatchMutation, DispatchQuery
 from .entities import Cadre, Department, PlatformQuery, Township
 from .org import OrgMutation, OrgQuery
 
-schema = gql.schema(query=merge_types("Query", (PlatformQuery, DispatchQuery, OrgQuery)),
-                    mutation=merge_types("Mutation", (DispatchMutation, OrgMutation)),
-                    types=[Township, Cadre, Department], policy=policy.ROOT_FIELDS)
+schema = gql.schema(
+    query=merge_types("Query", (PlatformQuery, DispatchQuery, OrgQuery)),
+    mutation=merge_types("Mutation", (DispatchMutation, OrgMutation)),
+    types=[Township, Cadre, Department],
+    policy=policy.ROOT_FIELDS,
+)

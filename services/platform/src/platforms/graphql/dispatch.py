@@ -126,17 +126,25 @@ class OriginalOutcome:
 
 
 def _history(ctx: Context):
-    return gql.rows_loader(lambda ids: select(EventTransition).where(EventTransition.event_id.in_(ids))
-                           .order_by(EventTransition.id), lambda r: r.event_id, many=True)(ctx)
+    return gql.rows_loader(
+        lambda ids: select(EventTransition).where(EventTransition.event_id.in_(ids)).order_by(EventTransition.id),
+        lambda r: r.event_id,
+        many=True,
+    )(ctx)
 
 
 def _callbacks(ctx: Context):
-    return gql.rows_loader(lambda ids: select(CallbackRow).where(CallbackRow.event_id.in_(ids)).order_by(CallbackRow.id),
-                           lambda r: r.event_id, many=True)(ctx)
+    return gql.rows_loader(
+        lambda ids: select(CallbackRow).where(CallbackRow.event_id.in_(ids)).order_by(CallbackRow.id),
+        lambda r: r.event_id,
+        many=True,
+    )(ctx)
 
 
 def _events(ctx: Context):
-    return gql.rows_loader(lambda ids: select(GridEventRow).where(GridEventRow.id.in_(ids)), lambda r: r.id, many=False)(ctx)
+    return gql.rows_loader(
+        lambda ids: select(GridEventRow).where(GridEventRow.id.in_(ids)), lambda r: r.id, many=False
+    )(ctx)
 
 
 @strawberry.type(description="网格事件")
@@ -165,24 +173,56 @@ class GridEvent:
 
     @staticmethod
     def of(e: GridEventRow) -> "GridEvent":
-        recommendation = None if e.recommendation_reason is None else RoutingRecommendation(
-            unit_id=e.recommended_unit_id,
-            cadre=Cadre(id=strawberry.ID(str(e.recommended_cadre_id))) if e.recommended_cadre_id else None,
-            reason=RoutingReason(e.recommendation_reason), note=e.recommendation_note or "")
-        deadline = None if e.phase is None else Deadline(
-            phase=e.phase, started_at=e.phase_started_at, warn_at=e.warn_at, due_at=e.due_at,
-            escalate_at=e.escalate_at, warned=e.warned, overdue=e.overdue, escalation_level=e.escalation_level)
+        recommendation = (
+            None
+            if e.recommendation_reason is None
+            else RoutingRecommendation(
+                unit_id=e.recommended_unit_id,
+                cadre=Cadre(id=strawberry.ID(str(e.recommended_cadre_id))) if e.recommended_cadre_id else None,
+                reason=RoutingReason(e.recommendation_reason),
+                note=e.recommendation_note or "",
+            )
+        )
+        deadline = (
+            None
+            if e.phase is None
+            else Deadline(
+                phase=e.phase,
+                started_at=e.phase_started_at,
+                warn_at=e.warn_at,
+                due_at=e.due_at,
+                escalate_at=e.escalate_at,
+                warned=e.warned,
+                overdue=e.overdue,
+                escalation_level=e.escalation_level,
+            )
+        )
         return GridEvent(
-            row=e, id=strawberry.ID(str(e.id)), township_id=strawberry.ID(str(e.township_id)),
-            matter_type=e.matter_type, priority=e.priority, description=e.description, location=e.location,
-            grid_id=gql.gid(e.grid_id), state=e.state, source=e.source, reported_at=e.reported_at,
+            row=e,
+            id=strawberry.ID(str(e.id)),
+            township_id=strawberry.ID(str(e.township_id)),
+            matter_type=e.matter_type,
+            priority=e.priority,
+            description=e.description,
+            location=e.location,
+            grid_id=gql.gid(e.grid_id),
+            state=e.state,
+            source=e.source,
+            reported_at=e.reported_at,
             closed_at=e.closed_at,
-            attachments=[Attachment(name=a["name"], ref=a["ref"], content_type=a.get("contentType"), size=a.get("size"))
-                         for a in e.attachments or []],
-            lead_unit_id=gql.gid(e.lead_unit_id), assisting_unit_ids=[gql.gid(u) for u in e.assisting_unit_ids or []],
-            assignee_cadre_id=gql.gid(e.assignee_cadre_id), outside_line_reason=e.outside_line_reason,
-            closing_reason=e.closing_reason, duplicate_of=gql.gid(e.duplicate_of),
-            recommendation=recommendation, deadline=deadline)
+            attachments=[
+                Attachment(name=a["name"], ref=a["ref"], content_type=a.get("contentType"), size=a.get("size"))
+                for a in e.attachments or []
+            ],
+            lead_unit_id=gql.gid(e.lead_unit_id),
+            assisting_unit_ids=[gql.gid(u) for u in e.assisting_unit_ids or []],
+            assignee_cadre_id=gql.gid(e.assignee_cadre_id),
+            outside_line_reason=e.outside_line_reason,
+            closing_reason=e.closing_reason,
+            duplicate_of=gql.gid(e.duplicate_of),
+            recommendation=recommendation,
+            deadline=deadline,
+        )
 
     @strawberry.field(description="所在乡镇(街道)")
     def township(self) -> Township:
@@ -211,8 +251,18 @@ class GridEvent:
     @strawberry.field(description="处置记录")
     async def history(self, info: Info[Context, None]) -> list[EventStep]:
         rows = await info.context.loader("event_history", _history).load(self.row.id)
-        return [EventStep(action=t.action, source=t.source, target=t.target, actor=t.actor, reason=t.reason, at=t.at,
-                          overdue=t.overdue) for t in rows]
+        return [
+            EventStep(
+                action=t.action,
+                source=t.source,
+                target=t.target,
+                actor=t.actor,
+                reason=t.reason,
+                at=t.at,
+                overdue=t.overdue,
+            )
+            for t in rows
+        ]
 
     @strawberry.field(description="回访记录")
     async def callbacks(self, info: Info[Context, None]) -> list[CallbackRecord]:
@@ -224,8 +274,13 @@ class GridEvent:
         if self.row.duplicate_of is None:
             return None
         o = await info.context.loader("events_by_id", _events).load(self.row.duplicate_of)
-        return OriginalOutcome(event_id=strawberry.ID(str(o.id)), state=o.state, closing_reason=o.closing_reason,
-                               closed_at=o.closed_at) if o else None
+        return (
+            OriginalOutcome(
+                event_id=strawberry.ID(str(o.id)), state=o.state, closing_reason=o.closing_reason, closed_at=o.closed_at
+            )
+            if o
+            else None
+        )
 
 
 @strawberry.input(description="附件元数据")
@@ -306,8 +361,9 @@ class EventStatistics:
     @staticmethod
     def of(r: stats.Row) -> "EventStatistics":
         # The same figures as ``stats.Row``, with the group's id as a GraphQL ID and the derived rate.
-        return EventStatistics(**{**dataclasses.asdict(r), "key": strawberry.ID(str(r.key)),
-                                  "on_time_rate": r.on_time_rate})
+        return EventStatistics(
+            **{**dataclasses.asdict(r), "key": strawberry.ID(str(r.key)), "on_time_rate": r.on_time_rate}
+        )
 
 
 @strawberry.input(description="事件筛选")
@@ -319,7 +375,8 @@ class GridEventFilter:
     lead_unit_id: strawberry.ID | None = None
     outside_line: bool | None = strawberry.field(default=None, description="是否为非本条线派单 (例外)")
     idempotency_key: str | None = strawberry.field(
-        default=None, description="部门系统按自己上报时的幂等键查找 (只找本系统上报的事件)")
+        default=None, description="部门系统按自己上报时的幂等键查找 (只找本系统上报的事件)"
+    )
 
 
 @strawberry.input
@@ -343,34 +400,62 @@ EVENT_READERS = [["api"], ["events:status"]]
 @strawberry.type
 class DispatchQuery:
     @strawberry.federation.field(description="网格事件 (按权限范围, 新的在前)", requires_scopes=EVENT_READERS)
-    async def grid_events(self, info: Info[Context, None], first: int | None = None, after: str | None = None,
-                          filter: GridEventFilter | None = None) -> gql.Connection[GridEvent]:
+    async def grid_events(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        filter: GridEventFilter | None = None,
+    ) -> gql.Connection[GridEvent]:
         f = filter or GridEventFilter()
         page = await dispatch.list_events(
-            info.context.session, info.context.principal, first=first, after=after,
-            state=f.state.value if f.state else None, idempotency_key=f.idempotency_key,
-            township_id=optional_id(f.township_id, "乡镇"), overdue=f.overdue,
-            assignee_cadre_id=optional_id(f.assignee_cadre_id, "人员"), lead_unit_id=optional_id(f.lead_unit_id, "单位"),
-            outside_line=f.outside_line)
+            info.context.session,
+            info.context.principal,
+            first=first,
+            after=after,
+            state=f.state.value if f.state else None,
+            idempotency_key=f.idempotency_key,
+            township_id=optional_id(f.township_id, "乡镇"),
+            overdue=f.overdue,
+            assignee_cadre_id=optional_id(f.assignee_cadre_id, "人员"),
+            lead_unit_id=optional_id(f.lead_unit_id, "单位"),
+            outside_line=f.outside_line,
+        )
         return gql.connection(page, GridEvent.of)
 
     @strawberry.federation.field(description="一个网格事件", requires_scopes=EVENT_READERS)
     async def grid_event(self, info: Info[Context, None], id: strawberry.ID) -> GridEvent:
-        return GridEvent.of(await dispatch.get_event(info.context.session, info.context.principal, parse_id(id, "事件")))
+        return GridEvent.of(
+            await dispatch.get_event(info.context.session, info.context.principal, parse_id(id, "事件"))
+        )
 
-    @strawberry.federation.field(description="疑似重复事件 (同乡镇、同类、同网格、时间窗内)", requires_scopes=gql.PEOPLE)
-    async def duplicate_candidates(self, info: Info[Context, None], event_id: strawberry.ID,
-                                   window_hours: int = 72) -> list[GridEvent]:
-        rows = await dispatch.duplicate_candidates(info.context.session, info.context.principal,
-                                                   event_id=parse_id(event_id, "事件"), window_hours=window_hours)
+    @strawberry.federation.field(
+        description="疑似重复事件 (同乡镇、同类、同网格、时间窗内)", requires_scopes=gql.PEOPLE
+    )
+    async def duplicate_candidates(
+        self, info: Info[Context, None], event_id: strawberry.ID, window_hours: int = 72
+    ) -> list[GridEvent]:
+        rows = await dispatch.duplicate_candidates(
+            info.context.session, info.context.principal, event_id=parse_id(event_id, "事件"), window_hours=window_hours
+        )
         return [GridEvent.of(r) for r in rows]
 
-    @strawberry.federation.field(description="事件办理统计 (按乡镇、单位或干部; 按编号分页)", requires_scopes=gql.PEOPLE)
-    async def event_statistics(self, info: Info[Context, None], filter: StatisticsFilter, first: int | None = None,
-                               after: str | None = None) -> gql.Connection[EventStatistics]:
-        page = await stats.statistics(info.context.session, info.context.principal, group_by=filter.group_by.value,
-                                      start=filter.start, end=filter.end,
-                                      township_id=optional_id(filter.township_id, "乡镇"), first=first, after=after)
+    @strawberry.federation.field(
+        description="事件办理统计 (按乡镇、单位或干部; 按编号分页)", requires_scopes=gql.PEOPLE
+    )
+    async def event_statistics(
+        self, info: Info[Context, None], filter: StatisticsFilter, first: int | None = None, after: str | None = None
+    ) -> gql.Connection[EventStatistics]:
+        page = await stats.statistics(
+            info.context.session,
+            info.context.principal,
+            group_by=filter.group_by.value,
+            start=filter.start,
+            end=filter.end,
+            township_id=optional_id(filter.township_id, "乡镇"),
+            first=first,
+            after=after,
+        )
         return gql.connection(page, EventStatistics.of)
 
 
@@ -379,27 +464,47 @@ class DispatchMutation:
     @strawberry.federation.mutation(description="上报事件", requires_scopes=EVENT_REPORTERS)
     async def report_event(self, info: Info[Context, None], input: ReportEventInput) -> ReportEventPayload:
         event, created = await dispatch.report(
-            info.context.session, info.context.principal, township_id=parse_id(input.township_id, "乡镇"),
-            matter_type=input.matter_type, priority=input.priority, description=input.description,
-            location=input.location, idempotency_key=input.idempotency_key, grid_id=optional_id(input.grid_id, "网格"),
-            attachments=[{"name": a.name, "ref": a.ref, "contentType": a.content_type, "size": a.size}
-                         for a in input.attachments or []])
+            info.context.session,
+            info.context.principal,
+            township_id=parse_id(input.township_id, "乡镇"),
+            matter_type=input.matter_type,
+            priority=input.priority,
+            description=input.description,
+            location=input.location,
+            idempotency_key=input.idempotency_key,
+            grid_id=optional_id(input.grid_id, "网格"),
+            attachments=[
+                {"name": a.name, "ref": a.ref, "contentType": a.content_type, "size": a.size}
+                for a in input.attachments or []
+            ],
+        )
         return ReportEventPayload(event=GridEvent.of(event), created=created)
 
-    @strawberry.federation.mutation(description="事件处置 (受理、派遣、指派、签收、办理、反馈、核查、重开…)",
-                                    requires_scopes=gql.PEOPLE)
+    @strawberry.federation.mutation(
+        description="事件处置 (受理、派遣、指派、签收、办理、反馈、核查、重开…)", requires_scopes=gql.PEOPLE
+    )
     async def act_on_event(self, info: Info[Context, None], input: EventActionInput) -> GridEvent:
         event = await dispatch.act(
-            info.context.session, info.context.principal, event_id=parse_id(input.event_id, "事件"),
-            action=input.action.value, reason=input.reason,
-            assignee_cadre_id=optional_id(input.assignee_cadre_id, "人员"), lead_unit_id=optional_id(input.lead_unit_id, "单位"),
+            info.context.session,
+            info.context.principal,
+            event_id=parse_id(input.event_id, "事件"),
+            action=input.action.value,
+            reason=input.reason,
+            assignee_cadre_id=optional_id(input.assignee_cadre_id, "人员"),
+            lead_unit_id=optional_id(input.lead_unit_id, "单位"),
             assisting_unit_ids=[parse_id(u, "单位") for u in input.assisting_unit_ids or []],
-            closing_reason=input.closing_reason, duplicate_of=optional_id(input.duplicate_of, "事件"),
-            callback=input.callback.value() if input.callback else None)
+            closing_reason=input.closing_reason,
+            duplicate_of=optional_id(input.duplicate_of, "事件"),
+            callback=input.callback.value() if input.callback else None,
+        )
         return GridEvent.of(event)
 
     @strawberry.federation.mutation(description="回访反映人", requires_scopes=gql.PEOPLE)
     async def record_callback(self, info: Info[Context, None], input: RecordCallbackInput) -> GridEvent:
-        event = await dispatch.record_callback(info.context.session, info.context.principal,
-                                               event_id=parse_id(input.event_id, "事件"), callback=input.callback.value())
+        event = await dispatch.record_callback(
+            info.context.session,
+            info.context.principal,
+            event_id=parse_id(input.event_id, "事件"),
+            callback=input.callback.value(),
+        )
         return GridEvent.of(event)

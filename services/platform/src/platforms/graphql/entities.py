@@ -39,16 +39,23 @@ class PlatformQuery:
 
 def _counts(ctx: Context) -> DataLoader:
     async def load(ids: list[uuid.UUID]):
-        stmt = (select(StationedCadre.township_id, func.count())
-                .where(StationedCadre.township_id.in_(ids), StationedCadre.status == "IN_POST")
-                .group_by(StationedCadre.township_id))
-        cond = visibility.cadre_rows(ctx.principal, department=StationedCadre.department_id,
-                                     township=StationedCadre.township_id, agency=StationedCadre.agency_id,
-                                     cadre=StationedCadre.cadre_id)
+        stmt = (
+            select(StationedCadre.township_id, func.count())
+            .where(StationedCadre.township_id.in_(ids), StationedCadre.status == "IN_POST")
+            .group_by(StationedCadre.township_id)
+        )
+        cond = visibility.cadre_rows(
+            ctx.principal,
+            department=StationedCadre.department_id,
+            township=StationedCadre.township_id,
+            agency=StationedCadre.agency_id,
+            cadre=StationedCadre.cadre_id,
+        )
         if cond is not None:
             stmt = stmt.where(cond)
         found = dict((await ctx.session.execute(stmt)).all())
         return [found.get(i, 0) for i in ids]
+
     return DataLoader(load_fn=load)
 
 
@@ -57,7 +64,9 @@ def _township_id(value) -> uuid.UUID:
 
 
 def _townships(ctx: Context):
-    return gql.rows_loader(lambda ids: select(TownshipRow).where(TownshipRow.id.in_(ids)), lambda t: t.id, many=False)(ctx)
+    return gql.rows_loader(lambda ids: select(TownshipRow).where(TownshipRow.id.in_(ids)), lambda t: t.id, many=False)(
+        ctx
+    )
 
 
 @strawberry.federation.type(keys=["id"], description="乡镇(街道) (平台侧字段)")
@@ -80,13 +89,16 @@ class Township:
 
 def _open_tasks(ctx: Context) -> DataLoader:
     async def load(ids: list[uuid.UUID]):
-        stmt = (select(GridEventRow.assignee_cadre_id, func.count())
-                .where(GridEventRow.assignee_cadre_id.in_(ids), GridEventRow.state.in_(dispatch.OPEN_STATES))
-                .group_by(GridEventRow.assignee_cadre_id))
+        stmt = (
+            select(GridEventRow.assignee_cadre_id, func.count())
+            .where(GridEventRow.assignee_cadre_id.in_(ids), GridEventRow.state.in_(dispatch.OPEN_STATES))
+            .group_by(GridEventRow.assignee_cadre_id)
+        )
         if (cond := dispatch.visibility(ctx.principal)) is not None:
             stmt = stmt.where(cond)
         found = dict((await ctx.session.execute(stmt)).all())
         return [found.get(i, 0) for i in ids]
+
     return DataLoader(load_fn=load)
 
 
@@ -127,11 +139,15 @@ class PlatformUnit:
 
     @staticmethod
     def of(u: UnitRow) -> "PlatformUnit":
-        return PlatformUnit(id=strawberry.ID(str(u.id)), township=Township(id=strawberry.ID(str(u.township_id))),
-                            kind=UnitKind(u.kind), name=u.name,
-                            department=Department(id=strawberry.ID(str(u.department_id))) if u.department_id else None,
-                            head=Cadre(id=strawberry.ID(str(u.head_cadre_id))) if u.head_cadre_id else None,
-                            platform_code=u.platform_code)
+        return PlatformUnit(
+            id=strawberry.ID(str(u.id)),
+            township=Township(id=strawberry.ID(str(u.township_id))),
+            kind=UnitKind(u.kind),
+            name=u.name,
+            department=Department(id=strawberry.ID(str(u.department_id))) if u.department_id else None,
+            head=Cadre(id=strawberry.ID(str(u.head_cadre_id))) if u.head_cadre_id else None,
+            platform_code=u.platform_code,
+        )
 
 
 def units_loader(ctx: Context):

@@ -51,8 +51,13 @@ class GridMember:
 
 
 def _members(ctx: Context):
-    return gql.rows_loader(lambda ids: select(GridMemberRow).where(GridMemberRow.grid_id.in_(ids))
-                           .order_by(GridMemberRow.duty, GridMemberRow.name), lambda m: m.grid_id, many=True)(ctx)
+    return gql.rows_loader(
+        lambda ids: (
+            select(GridMemberRow).where(GridMemberRow.grid_id.in_(ids)).order_by(GridMemberRow.duty, GridMemberRow.name)
+        ),
+        lambda m: m.grid_id,
+        many=True,
+    )(ctx)
 
 
 @strawberry.type(description="网格")
@@ -65,14 +70,21 @@ class Grid:
 
     @staticmethod
     def of(g: GridRow) -> "Grid":
-        return Grid(id=strawberry.ID(str(g.id)), township=Township(id=strawberry.ID(str(g.township_id))), code=g.code,
-                    name=g.name, village=g.village)
+        return Grid(
+            id=strawberry.ID(str(g.id)),
+            township=Township(id=strawberry.ID(str(g.township_id))),
+            code=g.code,
+            name=g.name,
+            village=g.village,
+        )
 
     @strawberry.field
     async def members(self, info: Info[Context, None]) -> list[GridMember]:
         rows = await info.context.loader("grid_members", _members).load(parse_id(self.id, "网格"))
-        return [GridMember(id=strawberry.ID(str(m.id)), kind=m.kind, cadre_id=m.cadre_id, name=m.name, duty=m.duty)
-                for m in rows]
+        return [
+            GridMember(id=strawberry.ID(str(m.id)), kind=m.kind, cadre_id=m.cadre_id, name=m.name, duty=m.duty)
+            for m in rows
+        ]
 
 
 @strawberry.type(description="组团式进村入户走访")
@@ -93,10 +105,16 @@ class TeamVisit:
 
     @staticmethod
     def of(v: TeamVisitRow) -> "TeamVisit":
-        return TeamVisit(id=strawberry.ID(str(v.id)), township=Township(id=strawberry.ID(str(v.township_id))),
-                         grid_id=v.grid_id, visited_on=v.visited_on, place=v.place,
-                         findings=v.findings, cadres=[Cadre(id=strawberry.ID(str(c))) for c in v.cadre_ids],
-                         staff_names=list(v.staff_names))
+        return TeamVisit(
+            id=strawberry.ID(str(v.id)),
+            township=Township(id=strawberry.ID(str(v.township_id))),
+            grid_id=v.grid_id,
+            visited_on=v.visited_on,
+            place=v.place,
+            findings=v.findings,
+            cadres=[Cadre(id=strawberry.ID(str(c))) for c in v.cadre_ids],
+            staff_names=list(v.staff_names),
+        )
 
 
 def _grids(ctx: Context):
@@ -110,13 +128,19 @@ class PostDutyType:
 
 
 def _duties(ctx: Context):
-    return gql.rows_loader(lambda ids: select(PostDuty).where(PostDuty.post_id.in_(ids)).order_by(PostDuty.matter_type),
-                           lambda d: d.post_id, many=True)(ctx)
+    return gql.rows_loader(
+        lambda ids: select(PostDuty).where(PostDuty.post_id.in_(ids)).order_by(PostDuty.matter_type),
+        lambda d: d.post_id,
+        many=True,
+    )(ctx)
 
 
 def _holders(ctx: Context):
-    return gql.rows_loader(lambda ids: select(PostHolder).where(PostHolder.post_id.in_(ids)).order_by(PostHolder.cadre_id),
-                           lambda h: h.post_id, many=True)(ctx)
+    return gql.rows_loader(
+        lambda ids: select(PostHolder).where(PostHolder.post_id.in_(ids)).order_by(PostHolder.cadre_id),
+        lambda h: h.post_id,
+        many=True,
+    )(ctx)
 
 
 @strawberry.type(description="岗位 (定岗), 其职责 (定责) 与人员 (定人)")
@@ -170,9 +194,15 @@ class SlaPolicy:
     @staticmethod
     def of(r: SlaPolicyRow) -> "SlaPolicy":
         lim = lambda a, u: LimitType(amount=a, unit=LimitUnit(u))  # noqa: E731
-        return SlaPolicy(matter_type=r.matter_type, priority=r.priority, sign=lim(r.sign_limit, r.sign_unit),
-                         handle=lim(r.handle_limit, r.handle_unit), verify=lim(r.verify_limit, r.verify_unit),
-                         warn_share=r.warn_share, escalate_share=r.escalate_share)
+        return SlaPolicy(
+            matter_type=r.matter_type,
+            priority=r.priority,
+            sign=lim(r.sign_limit, r.sign_unit),
+            handle=lim(r.handle_limit, r.handle_unit),
+            verify=lim(r.verify_limit, r.verify_unit),
+            warn_share=r.warn_share,
+            escalate_share=r.escalate_share,
+        )
 
 
 @strawberry.type(description="工作日历的例外日 (节假日或调休上班)")
@@ -252,8 +282,15 @@ class EventAlert:
 
     @staticmethod
     def of(a: EventAlertRow) -> "EventAlert":
-        return EventAlert(event_id=strawberry.ID(str(a.event_id)), township=Township(id=strawberry.ID(str(a.township_id))),
-                          phase=a.phase, kind=a.kind, level=a.level, due_at=a.due_at, raised_at=a.raised_at)
+        return EventAlert(
+            event_id=strawberry.ID(str(a.event_id)),
+            township=Township(id=strawberry.ID(str(a.township_id))),
+            phase=a.phase,
+            kind=a.kind,
+            level=a.level,
+            due_at=a.due_at,
+            raised_at=a.raised_at,
+        )
 
 
 @strawberry.type
@@ -261,8 +298,10 @@ class OrgQuery:
     @strawberry.federation.field(description="事项类型 (定事)", authenticated=True)
     async def matter_types(self, info: Info[Context, None]) -> list[MatterType]:
         rows = (await info.context.session.scalars(select(MatterTypeRow).order_by(MatterTypeRow.code))).all()
-        return [MatterType(code=r.code, name=r.name, professional_line=r.professional_line,
-                           platform_code=r.platform_code) for r in rows]
+        return [
+            MatterType(code=r.code, name=r.name, professional_line=r.professional_line, platform_code=r.platform_code)
+            for r in rows
+        ]
 
     @strawberry.federation.field(description="本乡镇入驻平台的单位", requires_scopes=gql.PEOPLE)
     async def platform_units(self, info: Info[Context, None], township_id: strawberry.ID) -> list[PlatformUnit]:
@@ -275,12 +314,22 @@ class OrgQuery:
         return [Grid.of(g) for g in rows]
 
     @strawberry.federation.field(description="组团式走访记录", requires_scopes=gql.PEOPLE)
-    async def team_visits(self, info: Info[Context, None], first: int | None = None, after: str | None = None,
-                          filter: TeamVisitFilter | None = None) -> gql.Connection[TeamVisit]:
+    async def team_visits(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        filter: TeamVisitFilter | None = None,
+    ) -> gql.Connection[TeamVisit]:
         f = filter or TeamVisitFilter()
-        page = await org.list_visits(info.context.session, info.context.principal,
-                                     township_id=optional_id(f.township_id, "乡镇"), cadre_id=optional_id(f.cadre_id, "人员"),
-                                     first=first, after=after)
+        page = await org.list_visits(
+            info.context.session,
+            info.context.principal,
+            township_id=optional_id(f.township_id, "乡镇"),
+            cadre_id=optional_id(f.cadre_id, "人员"),
+            first=first,
+            after=after,
+        )
         return gql.connection(page, TeamVisit.of)
 
     @strawberry.federation.field(description="本乡镇的岗位 (定岗定责定人)", requires_scopes=gql.PEOPLE)
@@ -290,25 +339,43 @@ class OrgQuery:
 
     @strawberry.federation.field(description="办理时限", authenticated=True)
     async def sla_policies(self, info: Info[Context, None]) -> list[SlaPolicy]:
-        rows = (await info.context.session.scalars(
-            select(SlaPolicyRow).order_by(SlaPolicyRow.matter_type.nullsfirst(), SlaPolicyRow.priority))).all()
+        rows = (
+            await info.context.session.scalars(
+                select(SlaPolicyRow).order_by(SlaPolicyRow.matter_type.nullsfirst(), SlaPolicyRow.priority)
+            )
+        ).all()
         return [SlaPolicy.of(r) for r in rows]
 
     @strawberry.federation.field(description="督办清单 (本乡镇的预警、超时和升级督办)", requires_scopes=gql.PEOPLE)
-    async def event_alerts(self, info: Info[Context, None], first: int | None = None, after: str | None = None,
-                           filter: EventAlertFilter | None = None) -> gql.Connection[EventAlert]:
+    async def event_alerts(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        filter: EventAlertFilter | None = None,
+    ) -> gql.Connection[EventAlert]:
         f = filter or EventAlertFilter()
-        page = await deadlines.list_alerts(info.context.session, info.context.principal,
-                                           township_id=optional_id(f.township_id, "乡镇"), min_level=f.min_level,
-                                           first=first, after=after)
+        page = await deadlines.list_alerts(
+            info.context.session,
+            info.context.principal,
+            township_id=optional_id(f.township_id, "乡镇"),
+            min_level=f.min_level,
+            first=first,
+            after=after,
+        )
         return gql.connection(page, EventAlert.of)
 
     @strawberry.federation.field(description="工作日历中的例外日", authenticated=True)
     async def work_calendar(self, info: Info[Context, None], start: dt.date, end: dt.date) -> list[CalendarDay]:
         if not start <= end or (end - start).days > MAX_CALENDAR_DAYS:
             raise BadInput(f"区间须在 {MAX_CALENDAR_DAYS} 天以内")
-        rows = (await info.context.session.scalars(select(CalendarDayRow).where(
-            CalendarDayRow.day >= start, CalendarDayRow.day <= end).order_by(CalendarDayRow.day))).all()
+        rows = (
+            await info.context.session.scalars(
+                select(CalendarDayRow)
+                .where(CalendarDayRow.day >= start, CalendarDayRow.day <= end)
+                .order_by(CalendarDayRow.day)
+            )
+        ).all()
         return [CalendarDay(day=r.day, working=r.working, note=r.note) for r in rows]
 
 
@@ -402,89 +469,166 @@ class WorkCalendarPayload:
 class OrgMutation:
     @strawberry.federation.mutation(description="设置平台 (县级; 默认四平台)", requires_scopes=gql.PEOPLE)
     async def set_platform(self, info: Info[Context, None], input: SetPlatformInput) -> Platform:
-        r = await org.set_platform(info.context.session, info.context.principal, code=input.code, name=input.name,
-                                   position=input.position)
+        r = await org.set_platform(
+            info.context.session, info.context.principal, code=input.code, name=input.name, position=input.position
+        )
         return Platform(code=r.code, name=r.name)
 
     @strawberry.federation.mutation(description="设置事项类型 (定事, 县级)", requires_scopes=gql.PEOPLE)
     async def set_matter_type(self, info: Info[Context, None], input: SetMatterTypeInput) -> MatterType:
-        r = await org.set_matter_type(info.context.session, info.context.principal, code=input.code, name=input.name,
-                                      professional_line=input.professional_line, platform_code=input.platform_code)
-        return MatterType(code=r.code, name=r.name, professional_line=r.professional_line,
-                          platform_code=r.platform_code)
+        r = await org.set_matter_type(
+            info.context.session,
+            info.context.principal,
+            code=input.code,
+            name=input.name,
+            professional_line=input.professional_line,
+            platform_code=input.platform_code,
+        )
+        return MatterType(
+            code=r.code, name=r.name, professional_line=r.professional_line, platform_code=r.platform_code
+        )
 
     @strawberry.federation.mutation(description="新增乡镇站所 (派驻机构由人事同步)", requires_scopes=gql.PEOPLE)
     async def create_office(self, info: Info[Context, None], input: CreateOfficeInput) -> PlatformUnit:
-        return PlatformUnit.of(await org.create_office(info.context.session, info.context.principal,
-                                                       township_id=parse_id(input.township_id, "乡镇"),
-                                                       name=input.name, platform_code=input.platform_code))
+        return PlatformUnit.of(
+            await org.create_office(
+                info.context.session,
+                info.context.principal,
+                township_id=parse_id(input.township_id, "乡镇"),
+                name=input.name,
+                platform_code=input.platform_code,
+            )
+        )
 
     @strawberry.federation.mutation(description="单位入驻平台", requires_scopes=gql.PEOPLE)
     async def attach_unit_to_platform(self, info: Info[Context, None], input: AttachUnitInput) -> PlatformUnit:
-        return PlatformUnit.of(await org.attach_unit(info.context.session, info.context.principal,
-                                                     unit_id=parse_id(input.unit_id, "单位"),
-                                                     platform_code=input.platform_code))
+        return PlatformUnit.of(
+            await org.attach_unit(
+                info.context.session,
+                info.context.principal,
+                unit_id=parse_id(input.unit_id, "单位"),
+                platform_code=input.platform_code,
+            )
+        )
 
     @strawberry.federation.mutation(description="设置综合信息指挥室名称", requires_scopes=gql.PEOPLE)
     async def set_command_centre(self, info: Info[Context, None], input: SetCommandCentreInput) -> Township:
-        town = await org.set_command_centre(info.context.session, info.context.principal,
-                                            township_id=parse_id(input.township_id, "乡镇"), name=input.name)
+        town = await org.set_command_centre(
+            info.context.session,
+            info.context.principal,
+            township_id=parse_id(input.township_id, "乡镇"),
+            name=input.name,
+        )
         return Township(id=strawberry.ID(str(town.id)))
 
     @strawberry.federation.mutation(description="新建网格", requires_scopes=gql.PEOPLE)
     async def create_grid(self, info: Info[Context, None], input: CreateGridInput) -> Grid:
-        return Grid.of(await org.create_grid(info.context.session, info.context.principal,
-                                              township_id=parse_id(input.township_id, "乡镇"), code=input.code,
-                                              name=input.name, village=input.village))
+        return Grid.of(
+            await org.create_grid(
+                info.context.session,
+                info.context.principal,
+                township_id=parse_id(input.township_id, "乡镇"),
+                code=input.code,
+                name=input.name,
+                village=input.village,
+            )
+        )
 
-    @strawberry.federation.mutation(description="网格增加成员 (派驻干部下沉、乡镇干部、网格员)", requires_scopes=gql.PEOPLE)
+    @strawberry.federation.mutation(
+        description="网格增加成员 (派驻干部下沉、乡镇干部、网格员)", requires_scopes=gql.PEOPLE
+    )
     async def add_grid_member(self, info: Info[Context, None], input: AddGridMemberInput) -> Grid:
-        member = await org.add_member(info.context.session, info.context.principal,
-                                      grid_id=parse_id(input.grid_id, "网格"), kind=input.kind,
-                                      cadre_id=optional_id(input.cadre_id, "人员"), name=input.name, duty=input.duty)
+        member = await org.add_member(
+            info.context.session,
+            info.context.principal,
+            grid_id=parse_id(input.grid_id, "网格"),
+            kind=input.kind,
+            cadre_id=optional_id(input.cadre_id, "人员"),
+            name=input.name,
+            duty=input.duty,
+        )
         return Grid.of(await info.context.session.get(GridRow, member.grid_id))
 
     @strawberry.federation.mutation(description="移出网格成员", requires_scopes=gql.PEOPLE)
     async def remove_grid_member(self, info: Info[Context, None], input: RemoveGridMemberInput) -> Grid:
-        return Grid.of(await org.remove_member(info.context.session, info.context.principal,
-                                                member_id=parse_id(input.member_id, "成员")))
+        return Grid.of(
+            await org.remove_member(
+                info.context.session, info.context.principal, member_id=parse_id(input.member_id, "成员")
+            )
+        )
 
     @strawberry.federation.mutation(description="登记组团式走访", requires_scopes=gql.PEOPLE)
     async def log_team_visit(self, info: Info[Context, None], input: TeamVisitInput) -> TeamVisit:
-        return TeamVisit.of(await org.log_visit(
-            info.context.session, info.context.principal, grid_id=parse_id(input.grid_id, "网格"),
-            visited_on=input.visited_on, place=input.place, findings=input.findings,
-            cadre_ids=[parse_id(c, "人员") for c in input.cadre_ids], staff_names=input.staff_names))
+        return TeamVisit.of(
+            await org.log_visit(
+                info.context.session,
+                info.context.principal,
+                grid_id=parse_id(input.grid_id, "网格"),
+                visited_on=input.visited_on,
+                place=input.place,
+                findings=input.findings,
+                cadre_ids=[parse_id(c, "人员") for c in input.cadre_ids],
+                staff_names=input.staff_names,
+            )
+        )
 
     @strawberry.federation.mutation(description="设岗 (定岗)", requires_scopes=gql.PEOPLE)
     async def create_post(self, info: Info[Context, None], input: CreatePostInput) -> Post:
-        return Post.of(await org.create_post(info.context.session, info.context.principal,
-                                              unit_id=parse_id(input.unit_id, "单位"), name=input.name))
+        return Post.of(
+            await org.create_post(
+                info.context.session, info.context.principal, unit_id=parse_id(input.unit_id, "单位"), name=input.name
+            )
+        )
 
     @strawberry.federation.mutation(description="岗位职责 (定责, 整体替换)", requires_scopes=gql.PEOPLE)
     async def set_post_duties(self, info: Info[Context, None], input: SetPostDutiesInput) -> Post:
-        return Post.of(await org.set_duties(info.context.session, info.context.principal,
-                                             post_id=parse_id(input.post_id, "岗位"),
-                                             duties=[(d.matter_type, d.responsibility) for d in input.duties]))
+        return Post.of(
+            await org.set_duties(
+                info.context.session,
+                info.context.principal,
+                post_id=parse_id(input.post_id, "岗位"),
+                duties=[(d.matter_type, d.responsibility) for d in input.duties],
+            )
+        )
 
     @strawberry.federation.mutation(description="岗位人员 (定人, 整体替换)", requires_scopes=gql.PEOPLE)
     async def set_post_holders(self, info: Info[Context, None], input: SetPostHoldersInput) -> Post:
-        return Post.of(await org.set_holders(info.context.session, info.context.principal,
-                                              post_id=parse_id(input.post_id, "岗位"),
-                                              cadre_ids=[parse_id(c, "人员") for c in input.cadre_ids]))
+        return Post.of(
+            await org.set_holders(
+                info.context.session,
+                info.context.principal,
+                post_id=parse_id(input.post_id, "岗位"),
+                cadre_ids=[parse_id(c, "人员") for c in input.cadre_ids],
+            )
+        )
 
     @strawberry.federation.mutation(description="设置办理时限 (县级)", requires_scopes=gql.PEOPLE)
     async def set_sla_policy(self, info: Info[Context, None], input: SlaPolicyInput) -> SlaPolicy:
-        return SlaPolicy.of(await deadlines.set_policy(
-            info.context.session, info.context.principal, matter_type=input.matter_type, priority=input.priority,
-            limits={"sign": input.sign.value(), "handle": input.handle.value(), "verify": input.verify.value()},
-            warn_share=input.warn_share, escalate_share=input.escalate_share))
+        return SlaPolicy.of(
+            await deadlines.set_policy(
+                info.context.session,
+                info.context.principal,
+                matter_type=input.matter_type,
+                priority=input.priority,
+                limits={"sign": input.sign.value(), "handle": input.handle.value(), "verify": input.verify.value()},
+                warn_share=input.warn_share,
+                escalate_share=input.escalate_share,
+            )
+        )
 
-    @strawberry.federation.mutation(description="设置工作日历 (节假日、调休; clear 恢复默认)", requires_scopes=gql.PEOPLE)
+    @strawberry.federation.mutation(
+        description="设置工作日历 (节假日、调休; clear 恢复默认)", requires_scopes=gql.PEOPLE
+    )
     async def set_work_calendar(self, info: Info[Context, None], input: SetWorkCalendarInput) -> WorkCalendarPayload:
         if len(input.days) + len(input.clear) > MAX_CALENDAR_DAYS:
             raise BadInput(f"一次最多设置 {MAX_CALENDAR_DAYS} 天")
-        await deadlines.set_calendar(info.context.session, info.context.principal,
-                                     days=[(d.day, d.working, d.note) for d in input.days], clear=input.clear)
-        return WorkCalendarPayload(changed=len(input.days) + len(input.clear),
-                                   days=[CalendarDay(day=d.day, working=d.working, note=d.note) for d in input.days])
+        await deadlines.set_calendar(
+            info.context.session,
+            info.context.principal,
+            days=[(d.day, d.working, d.note) for d in input.days],
+            clear=input.clear,
+        )
+        return WorkCalendarPayload(
+            changed=len(input.days) + len(input.clear),
+            days=[CalendarDay(day=d.day, working=d.working, note=d.note) for d in input.days],
+        )
