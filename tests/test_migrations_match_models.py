@@ -44,3 +44,31 @@ def test_migrations_match_models(service, database_url, run_prefix):
     finally:
         engine.dispose()
     assert diff == []
+
+
+def test_the_kernel_tables_are_one_branch_every_service_depends_on(database_url, run_prefix):
+    """The audit log, outbox and cursors are defined once (servicekit's ``kernel`` branch, ``k0001``)
+    and every service's first revision depends on it. Alembic then records only the service's head
+    (the kernel's revision is implied), which is also what a database made before the branch holds:
+    such a database has nothing outstanding, and an init container waiting on it does not wait."""
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import inspect
+
+    from personnel.config import PersonnelSettings
+
+    for service in SERVICES:
+        script = ScriptDirectory.from_config(
+            migrations.alembic_config(ROOT / "services" / service, PersonnelSettings(database_url=database_url))
+        )
+        roots = [r for r in script.walk_revisions() if r.down_revision is None]
+        assert {r.revision for r in roots} == {"0001", "k0001"}, service
+        assert script.get_revision("0001").dependencies == "k0001", service
+    settings = PersonnelSettings(database_url=database_url, db_prefix=f"{run_prefix}kb_", log_json=False)
+    migrations.upgrade(ROOT / "services" / "personnel", settings)
+    assert migrations.pending(ROOT / "services" / "personnel", settings) == (("0012",), [])
+    assert migrations.wait_until_migrated(ROOT / "services" / "personnel", settings, timeout=0)
+    engine = db.make_sync_engine(settings)
+    try:
+        assert {"audit_log", "outbox_event", "consumer_cursor"} <= set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
