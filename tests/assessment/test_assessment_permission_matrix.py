@@ -105,7 +105,7 @@ OPERATIONS = {
         {"ORG_DEPARTMENT"},
         _nothing,
         lambda s, w, st: cycles.open_cycle(
-            s, w, year=2040, township_share=Decimal("0.6"), rounding="FLOOR", ties="EXCLUDE_TIED"
+            s, w, year=today().year + 1, township_share=Decimal("0.6"), rounding="FLOOR", ties="EXCLUDE_TIED"
         ),
     ),
     "setAssessmentScore(TOWNSHIP)": (

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from assessment import cycles
 from assessment.models import DepartmentFlow, Member, TownshipRound
+from servicekit.calendar import today
 from servicekit.errors import BadInput, Forbidden, RuleViolation
 
 
@@ -422,3 +423,18 @@ async def test_batch_scores_refuse_a_repeated_person_and_an_empty_or_oversized_l
     for items in ([same, same], [], [same] * (cycles.MAX_SCORES_PER_CALL + 1)):
         with pytest.raises(BadInput):
             await cycles.set_scores(session, town(0), cycle_id=cycle.id, side="TOWNSHIP", items=items)
+
+
+@pytest.mark.parametrize("year", [today().year + 2, 1999, 20260, -1])
+async def test_rule_cycle_year_out_of_range(session, year):
+    with pytest.raises(RuleViolation) as refused:
+        await cycles.open_cycle(
+            session,
+            ORG,
+            year=year,
+            township_share=Decimal("0.6"),
+            rounding="FLOOR",
+            ties="EXCLUDE_TIED",
+        )
+    assert refused.value.rule == "CYCLE_YEAR_OUT_OF_RANGE"
+    assert (await session.scalars(select(Member))).first() is None

@@ -1,7 +1,8 @@
 """Annual assessment cycles: opening with a roster snapshot, scoring by each side for its own
 cadres only, and the excellence flow (联动化评优) as states of each department's flow.
 
-Rules (``extensions.rule``): ``CYCLE_EXISTS`` (one annual cycle a year), ``SCORE_OUT_OF_RANGE``,
+Rules (``extensions.rule``): ``CYCLE_EXISTS`` (one annual cycle a year), ``CYCLE_YEAR_OUT_OF_RANGE``
+(from 2000 to next year), ``SCORE_OUT_OF_RANGE``,
 ``SCORING_CLOSED``, ``MISSING_SCORES`` (a missing score blocks the shortlist unless excused),
 ``FLOW_OUT_OF_ORDER`` (the report's order), ``ROUND2_ALREADY_SUBMITTED`` and the pick rules of
 ``excellence.py`` (``PICK_NOT_SHORTLISTED``, ``EXCELLENCE_QUOTA_EXCEEDED``, ``ALREADY_EXCELLENT``,
@@ -44,6 +45,7 @@ def settings_of(c: Cycle) -> ex.Settings:
     )
 
 
+FIRST_YEAR = 2000
 PERIOD = re.compile(r"^(\d{4})(-(Q[1-4]|0[1-9]|1[0-2]))?$")
 
 
@@ -62,6 +64,10 @@ async def open_cycle(
     ``period`` = 2026-Q4 or 2026-11) collects scores only."""
     if principal.is_service or not principal.has_role(Role.ORG_DEPARTMENT):
         raise Forbidden("考核周期由组织部开启")
+    # Past years may be entered late (a county starting with the system); next year's may be prepared
+    # in December; nothing before the system's first year or further ahead.
+    if not FIRST_YEAR <= year <= today().year + 1:
+        raise RuleViolation("CYCLE_YEAR_OUT_OF_RANGE", f"考核年度须在 {FIRST_YEAR}–{today().year + 1} 年之间")
     township_share = Decimal(township_share)
     # A share of the total (0-1), as the column stores it (three decimals): 0.6 is 60%. Both sides weigh something.
     if not (0 < township_share < 1) or township_share != township_share.quantize(Decimal("0.001")):
