@@ -49,6 +49,17 @@ FIRST_YEAR = 2000
 PERIOD = re.compile(r"^(\d{4})(-(Q[1-4]|0[1-9]|1[0-2]))?$")
 
 
+async def list_cycles(session: AsyncSession) -> list[Cycle]:
+    """Every cycle, newest year first: what a cycle is (its year, shares, rules) is open to all people."""
+    return list((await session.scalars(select(Cycle).order_by(Cycle.year.desc(), Cycle.period.desc()))).all())
+
+
+async def department_flows(session: AsyncSession, cycle_id: uuid.UUID) -> list[DepartmentFlow]:
+    """Each department's excellence flow in a cycle (its state and quotas)."""
+    stmt = select(DepartmentFlow).where(DepartmentFlow.cycle_id == cycle_id).order_by(DepartmentFlow.department_id)
+    return list((await session.scalars(stmt)).all())
+
+
 async def open_cycle(
     session: AsyncSession,
     principal: Principal,

@@ -155,3 +155,16 @@ async def get(session: AsyncSession, scheme_id: uuid.UUID) -> Scheme:
     if scheme is None:
         raise NotFound("考核方案不存在")
     return scheme
+
+
+async def active_schemes(session: AsyncSession, assessor_id: uuid.UUID) -> list[Scheme]:
+    """An assessor's schemes in force (one per period type)."""
+    stmt = (
+        select(Scheme).where(Scheme.assessor_id == assessor_id, Scheme.status == "ACTIVE").order_by(Scheme.period_type)
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+async def indicators_of(session: AsyncSession, scheme_id: uuid.UUID) -> list[Indicator]:
+    stmt = select(Indicator).where(Indicator.scheme_id == scheme_id).order_by(Indicator.code)
+    return list((await session.scalars(stmt)).all())

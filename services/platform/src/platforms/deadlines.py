@@ -415,3 +415,20 @@ async def list_alerts(
     if key := decode_key(after, dt.datetime, int):
         stmt = stmt.where(tuple_(EventAlert.raised_at, EventAlert.id) < key)
     return make_page((await session.scalars(stmt)).all(), size, lambda a: (a.raised_at.isoformat(), a.id))
+
+
+MAX_CALENDAR_DAYS = 400
+
+
+async def list_policies(session: AsyncSession) -> list[SlaPolicy]:
+    """The county's time limits: the defaults (no matter type) first, then per matter and priority."""
+    stmt = select(SlaPolicy).order_by(SlaPolicy.matter_type.nullsfirst(), SlaPolicy.priority)
+    return list((await session.scalars(stmt)).all())
+
+
+async def calendar_exceptions(session: AsyncSession, start: dt.date, end: dt.date) -> list[CalendarDay]:
+    """The working-day calendar's exceptions (holidays, working weekends) in ``[start, end]``."""
+    if not start <= end or (end - start).days > MAX_CALENDAR_DAYS:
+        raise BadInput(f"区间须在 {MAX_CALENDAR_DAYS} 天以内")
+    stmt = select(CalendarDay).where(CalendarDay.day >= start, CalendarDay.day <= end).order_by(CalendarDay.day)
+    return list((await session.scalars(stmt)).all())

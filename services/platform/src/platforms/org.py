@@ -128,6 +128,11 @@ async def list_platforms(session: AsyncSession) -> list[Platform]:
     return list((await session.scalars(select(Platform).order_by(Platform.position))).all())
 
 
+async def list_matter_types(session: AsyncSession) -> list[MatterType]:
+    """定事: every kind of matter, its line and platform; open to every signed-in caller."""
+    return list((await session.scalars(select(MatterType).order_by(MatterType.code))).all())
+
+
 async def list_units(session: AsyncSession, principal: Principal, township_id: uuid.UUID) -> list[Unit]:
     policy.require_township_reader(principal, township_id, "单位")
     return list(

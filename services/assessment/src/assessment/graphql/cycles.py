@@ -115,14 +115,7 @@ class AssessmentCycle:
 
     @strawberry.field
     async def departments(self, info: Info[Context, None]) -> list[DepartmentFlow]:
-        rows = (
-            await info.context.session.scalars(
-                select(models.DepartmentFlow)
-                .where(models.DepartmentFlow.cycle_id == uuid.UUID(self.id))
-                .order_by(models.DepartmentFlow.department_id)
-            )
-        ).all()
-        return [DepartmentFlow.of(r) for r in rows]
+        return [DepartmentFlow.of(r) for r in await cycles.department_flows(info.context.session, uuid.UUID(self.id))]
 
     @staticmethod
     def of(c: models.Cycle) -> "AssessmentCycle":
@@ -392,13 +385,7 @@ class AssessmentScheme:
 
     @strawberry.field
     async def indicators(self, info: Info[Context, None]) -> list[IndicatorType]:
-        rows = (
-            await info.context.session.scalars(
-                select(models.Indicator)
-                .where(models.Indicator.scheme_id == uuid.UUID(self.id))
-                .order_by(models.Indicator.code)
-            )
-        ).all()
+        rows = await schemes.indicators_of(info.context.session, uuid.UUID(self.id))
         return [IndicatorType(code=r.code, name=r.name, weight=r.weight) for r in rows]
 
     @staticmethod
@@ -453,8 +440,7 @@ class Round2Input:
 class CycleQuery:
     @strawberry.federation.field(description="考核周期", requires_scopes=gql.PEOPLE)
     async def assessment_cycles(self, info: Info[Context, None]) -> list[AssessmentCycle]:
-        rows = (await info.context.session.scalars(select(models.Cycle).order_by(models.Cycle.year.desc()))).all()
-        return [AssessmentCycle.of(c) for c in rows]
+        return [AssessmentCycle.of(c) for c in await cycles.list_cycles(info.context.session)]
 
     @strawberry.federation.field(description="参评人员及得分 (按权限范围)", requires_scopes=gql.PEOPLE)
     async def cycle_members(
@@ -479,13 +465,7 @@ class CycleQuery:
 
     @strawberry.federation.field(description="现行考核方案", requires_scopes=gql.PEOPLE)
     async def assessment_schemes(self, info: Info[Context, None], assessor_id: strawberry.ID) -> list[AssessmentScheme]:
-        rows = (
-            await info.context.session.scalars(
-                select(models.Scheme)
-                .where(models.Scheme.assessor_id == parse_id(assessor_id, "考核方"), models.Scheme.status == "ACTIVE")
-                .order_by(models.Scheme.period_type)
-            )
-        ).all()
+        rows = await schemes.active_schemes(info.context.session, parse_id(assessor_id, "考核方"))
         return [AssessmentScheme.of(r) for r in rows]
 
     @strawberry.federation.field(description="导出考核结果与排名 Excel (按权限范围)", requires_scopes=gql.PEOPLE)

@@ -17,11 +17,9 @@ from servicekit.errors import BadInput
 from servicekit.ids import optional_id, parse_id
 
 from .. import deadlines, org, sla
-from ..models import CalendarDay as CalendarDayRow
 from ..models import EventAlert as EventAlertRow
 from ..models import Grid as GridRow
 from ..models import GridMember as GridMemberRow
-from ..models import MatterType as MatterTypeRow
 from ..models import Post as PostRow
 from ..models import PostDuty, PostHolder
 from ..models import SlaPolicy as SlaPolicyRow
@@ -267,9 +265,6 @@ class EventAlertFilter:
     min_level: int = strawberry.field(default=0, description="0 含预警, 1 超时起, 2 仅升级督办")
 
 
-MAX_CALENDAR_DAYS = 400
-
-
 @strawberry.type(description="预警、超时与督办")
 class EventAlert:
     event_id: strawberry.ID = strawberry.field(description="事件 (可见时用 gridEvent(id) 取详情)")
@@ -297,7 +292,7 @@ class EventAlert:
 class OrgQuery:
     @strawberry.federation.field(description="事项类型 (定事)", authenticated=True)
     async def matter_types(self, info: Info[Context, None]) -> list[MatterType]:
-        rows = (await info.context.session.scalars(select(MatterTypeRow).order_by(MatterTypeRow.code))).all()
+        rows = await org.list_matter_types(info.context.session)
         return [
             MatterType(code=r.code, name=r.name, professional_line=r.professional_line, platform_code=r.platform_code)
             for r in rows
@@ -339,12 +334,7 @@ class OrgQuery:
 
     @strawberry.federation.field(description="办理时限", authenticated=True)
     async def sla_policies(self, info: Info[Context, None]) -> list[SlaPolicy]:
-        rows = (
-            await info.context.session.scalars(
-                select(SlaPolicyRow).order_by(SlaPolicyRow.matter_type.nullsfirst(), SlaPolicyRow.priority)
-            )
-        ).all()
-        return [SlaPolicy.of(r) for r in rows]
+        return [SlaPolicy.of(r) for r in await deadlines.list_policies(info.context.session)]
 
     @strawberry.federation.field(description="督办清单 (本乡镇的预警、超时和升级督办)", requires_scopes=gql.PEOPLE)
     async def event_alerts(
@@ -367,15 +357,7 @@ class OrgQuery:
 
     @strawberry.federation.field(description="工作日历中的例外日", authenticated=True)
     async def work_calendar(self, info: Info[Context, None], start: dt.date, end: dt.date) -> list[CalendarDay]:
-        if not start <= end or (end - start).days > MAX_CALENDAR_DAYS:
-            raise BadInput(f"区间须在 {MAX_CALENDAR_DAYS} 天以内")
-        rows = (
-            await info.context.session.scalars(
-                select(CalendarDayRow)
-                .where(CalendarDayRow.day >= start, CalendarDayRow.day <= end)
-                .order_by(CalendarDayRow.day)
-            )
-        ).all()
+        rows = await deadlines.calendar_exceptions(info.context.session, start, end)
         return [CalendarDay(day=r.day, working=r.working, note=r.note) for r in rows]
 
 
@@ -620,8 +602,8 @@ class OrgMutation:
         description="设置工作日历 (节假日、调休; clear 恢复默认)", requires_scopes=gql.PEOPLE
     )
     async def set_work_calendar(self, info: Info[Context, None], input: SetWorkCalendarInput) -> WorkCalendarPayload:
-        if len(input.days) + len(input.clear) > MAX_CALENDAR_DAYS:
-            raise BadInput(f"一次最多设置 {MAX_CALENDAR_DAYS} 天")
+        if len(input.days) + len(input.clear) > deadlines.MAX_CALENDAR_DAYS:
+            raise BadInput(f"一次最多设置 {deadlines.MAX_CALENDAR_DAYS} 天")
         await deadlines.set_calendar(
             info.context.session,
             info.context.principal,
