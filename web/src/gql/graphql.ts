@@ -4,27 +4,42 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** 一项调整 */
 export type AdjustmentItemInput = {
+  /** 派驻干部的 id */
   cadreId?: string | null | undefined;
+  /** 调出机构的 id (调出、调动、负责人调整) */
   fromAgencyId?: string | null | undefined;
+  /** 调整类型 */
   kind: AdjustmentKind;
+  /** 新人的信息 (仅调入) */
   newcomer?: NewcomerInput | null | undefined;
+  /** 未满两年需调整的特殊理由 (须组织部同意) */
   tenureExceptionReason?: string | null | undefined;
+  /** 调入机构的 id (调入、调动、负责人调整) */
   toAgencyId?: string | null | undefined;
 };
 
 /** 调整类型: 调入/调出/机构间调动/负责人调整 */
 export type AdjustmentKind =
+  /** 负责人调整 (须乡镇意见) */
   | 'HEAD_CHANGE'
+  /** 调入: 新人派驻到机构 */
   | 'IN'
+  /** 调出: 离开派驻岗位 */
   | 'OUT'
+  /** 机构间调动 */
   | 'TRANSFER';
 
 /** 调整状态 */
 export type AdjustmentStatus =
+  /** 已审核通过, 待生效 */
   | 'APPROVED'
+  /** 已生效 (名单已变更) */
   | 'EFFECTIVE'
+  /** 未通过 */
   | 'REJECTED'
+  /** 已提交, 待审核 */
   | 'SUBMITTED';
 
 /** 年龄段 (老中青搭配的口径) */
@@ -45,7 +60,9 @@ export type AssessedWhere =
 
 /** 名单筛选 */
 export type CadreFilter = {
+  /** 派驻机构的 id */
   agencyId?: string | null | undefined;
+  /** 县直部门 (派出部门)的 id */
   departmentId?: string | null | undefined;
   /** 是否执法人员 */
   isEnforcement?: boolean | null | undefined;
@@ -55,6 +72,7 @@ export type CadreFilter = {
   professionalLine?: string | null | undefined;
   /** 在岗、请假、借调或已离开 */
   status?: CadreStatus | null | undefined;
+  /** 乡镇(街道)的 id */
   townshipId?: string | null | undefined;
 };
 
@@ -71,7 +89,9 @@ export type CadreStatus =
 
 /** 回访 */
 export type CallbackInput = {
+  /** 回访记录 */
   note?: string | null | undefined;
+  /** 是否联系上上报人 */
   reached: boolean;
   /** SATISFIED | BASIC | UNSATISFIED */
   satisfaction?: string | null | undefined;
@@ -93,34 +113,54 @@ export type CycleStatus =
   /** 公示中: 异议期内可提出异议 */
   | 'PUBLISHED';
 
+/** 编办审批员额调整 */
 export type DecideQuotaChangeInput = {
+  /** 是否批准 */
   approve: boolean;
+  /** 审批意见 */
   note?: string | null | undefined;
+  /** 员额调整申请的 id */
   requestId: string;
 };
 
+/** 一个部门在一个考核周期中的评优 */
 export type DepartmentFlowInput = {
+  /** 考核周期的 id */
   cycleId: string;
+  /** 县直部门 (派出部门)的 id */
   departmentId: string;
 };
 
 /** 事件处置动作 */
 export type EventAction =
+  /** 受理 */
   | 'ACCEPT'
   /** 承办单位负责人在本单位内指派 */
   | 'ASSIGN'
+  /** 派遣 */
   | 'DISPATCH'
+  /** 反馈办理结果 */
   | 'FEEDBACK'
+  /** 标为重复事件 */
   | 'MARK_DUPLICATE'
+  /** 不予受理 (附理由) */
   | 'REFUSE'
+  /** 重新打开 */
   | 'REOPEN'
+  /** 退回指挥室 */
   | 'RETURN'
+  /** 签收 */
   | 'SIGN'
+  /** 开始办理 */
   | 'START'
+  /** 核查不通过, 重办 */
   | 'VERIFY_FAIL'
+  /** 核查通过, 办结 */
   | 'VERIFY_PASS';
 
+/** 对事件的一次处置 */
 export type EventActionInput = {
+  /** 处置动作 (须在 allowedActions 内) */
   action: EventAction;
   /** 派遣/指派: 承办人 */
   assigneeCadreId?: string | null | undefined;
@@ -128,11 +168,15 @@ export type EventActionInput = {
   assistingUnitIds?: Array<string> | null | undefined;
   /** 核查时的回访 */
   callback?: CallbackInput | null | undefined;
+  /** 办结原因 (核查通过时) */
   closingReason?: string | null | undefined;
+  /** 原事件的 id */
   duplicateOf?: string | null | undefined;
+  /** 网格事件的 id */
   eventId: string;
   /** 派遣: 承办单位 */
   leadUnitId?: string | null | undefined;
+  /** 理由 (不予受理、退回、非本条线派单等须填) */
   reason?: string | null | undefined;
 };
 
@@ -161,8 +205,11 @@ export type EventState =
   /** 已签收 */
   | 'SIGNED';
 
+/** 对本人考核结果提出异议 */
 export type FileObjectionInput = {
+  /** 考核周期的 id */
   cycleId: string;
+  /** 异议内容 */
   text: string;
 };
 
@@ -190,41 +237,59 @@ export type Grade =
 
 /** 事件筛选 */
 export type GridEventFilter = {
+  /** 承办人 (派驻干部) 的 id */
   assigneeCadreId?: string | null | undefined;
   /** 部门系统按自己上报时的幂等键查找 (只找本系统上报的事件) */
   idempotencyKey?: string | null | undefined;
+  /** 承办单位的 id */
   leadUnitId?: string | null | undefined;
   /** 是否为非本条线派单 (例外) */
   outsideLine?: boolean | null | undefined;
   /** 当前环节是否已超时 */
   overdue?: boolean | null | undefined;
+  /** 事件状态 */
   state?: EventState | null | undefined;
+  /** 乡镇(街道)的 id */
   townshipId?: string | null | undefined;
 };
 
+/** 导入名单 Excel */
 export type ImportRosterInput = {
+  /** Excel 文件内容 (base64) */
   contentBase64: string;
   /** true: 写入有效行, 返回错误行 */
   partial?: boolean;
 };
 
+/** 发出提醒告知单 */
 export type IssueRemindersInput = {
+  /** 答复期限 */
   deadline: string;
+  /** 县直部门 (派出部门)的 id 列表 */
   departmentIds?: Array<string> | null | undefined;
+  /** 说明 */
   note?: string | null | undefined;
 };
 
+/** 使一批调整生效 */
 export type MakeEffectiveInput = {
+  /** 调整批次的 id */
   batchId: string;
 };
 
 /** 新派驻人员信息 (调入) */
 export type NewcomerInput = {
+  /** 出生日期 */
   birthDate: string;
+  /** 性别 */
   gender?: string;
+  /** 身份证号 */
   idNumber?: string | null | undefined;
+  /** 姓名 */
   name: string;
+  /** 电话 */
   phone?: string | null | undefined;
+  /** 条线 */
   professionalLine: string;
 };
 
@@ -232,67 +297,107 @@ export type NewcomerInput = {
 export type OpenCycleInput = {
   /** 年内调动人员的考核地 */
   assessedWhere?: AssessedWhere;
+  /** 平时考核的期间 (2026-Q4 或 2026-11); 年度考核不填 */
   period?: string | null | undefined;
+  /** 名额取整方式 */
   rounding?: Rounding;
+  /** 并列处理 */
   ties?: Ties;
   /** 乡镇考核权重 (0–1, 最多三位小数; 部门为其余); 不填时用全县设置 (默认 0.6) */
   townshipShare?: string | null | undefined;
+  /** 考核年度 (2000 至明年) */
   year: number;
 };
 
+/** 公示考核结果 */
 export type PublishInput = {
+  /** 考核周期的 id */
   cycleId: string;
+  /** 异议期 (天, 默认 5) */
   objectionDays?: number;
 };
 
 /** 申请状态 */
 export type RequestStatus =
+  /** 已批准 */
   | 'APPROVED'
+  /** 待审批 */
   | 'PENDING'
+  /** 已驳回 */
   | 'REJECTED';
 
+/** 组织部处理异议 */
 export type ResolveObjectionInput = {
   /** 改定的等次; 不改时不填 */
   newGrade?: Grade | null | undefined;
+  /** 考核异议的 id */
   objectionId: string;
+  /** 处理意见 */
   resolution: string;
 };
 
+/** 组织部审核一批调整 */
 export type ReviewAdjustmentsInput = {
+  /** 是否通过 */
   approve: boolean;
+  /** 是否同意未满两年的特殊调整 */
   approveTenureException?: boolean;
+  /** 调整批次的 id */
   batchId: string;
+  /** 审核意见 */
   note?: string | null | undefined;
 };
 
+/** 三方会审表态 */
 export type ReviewReshuffleInput = {
+  /** 是否同意 */
   agree: boolean;
+  /** 调整批次的 id */
   batchId: string;
+  /** 意见 */
   note?: string | null | undefined;
 };
 
 /** 角色 */
 export type Role =
+  /** 派驻机构负责人 (或平台单位负责人): 单位内指派 */
   | 'AGENCY_HEAD'
+  /** 派驻干部: 本人的信息与任务 */
   | 'CADRE'
+  /** 综合信息指挥室值班员: 受理、派遣、核查 */
   | 'COMMAND_CENTRE'
+  /** 派驻部门管理员: 本部门的派驻干部 */
   | 'DEPARTMENT_ADMIN'
+  /** 网格员: 上报事件 */
   | 'GRID_WORKER'
+  /** 县领导: 只读 */
   | 'LEADERSHIP'
+  /** 组织部: 人事调整审核、考核、干部发展 */
   | 'ORG_DEPARTMENT'
+  /** 编办: 员额、名单与提醒告知 */
   | 'STAFFING_OFFICE'
+  /** 乡镇(街道)管理员: 本乡镇的派驻干部与平台 */
   | 'TOWNSHIP_ADMIN';
 
+/** 第一轮: 部门评定的优秀人员 */
 export type Round1Input = {
+  /** 派驻干部的 id 列表 */
   cadreIds: Array<string>;
+  /** 考核周期的 id */
   cycleId: string;
+  /** 县直部门 (派出部门)的 id */
   departmentId: string;
 };
 
+/** 第二轮: 乡镇评定的优秀人员 */
 export type Round2Input = {
+  /** 派驻干部的 id 列表 */
   cadreIds: Array<string>;
+  /** 考核周期的 id */
   cycleId: string;
+  /** 县直部门 (派出部门)的 id */
   departmentId: string;
+  /** 乡镇(街道)的 id */
   townshipId: string;
 };
 
@@ -322,18 +427,28 @@ export type RoutingReason =
 
 /** 授权范围: 全县/部门/乡镇/机构/本人 */
 export type ScopeKind =
+  /** 一个派驻机构 (或平台单位) */
   | 'AGENCY'
+  /** 全县 */
   | 'COUNTY'
+  /** 一个部门 */
   | 'DEPARTMENT'
+  /** 本人 */
   | 'SELF'
+  /** 一个乡镇(街道) */
   | 'TOWNSHIP';
 
 /** 提交人事调整 (单项，或 reshuffle=true 的集中调整) */
 export type SubmitAdjustmentsInput = {
+  /** 县直部门 (派出部门)的 id */
   departmentId: string;
+  /** 拟生效日期 */
   effectiveDate: string;
+  /** 各项调整 */
   items: Array<AdjustmentItemInput>;
+  /** 调整理由 */
   reason: string;
+  /** 是否为集中调整 (须三方会审) */
   reshuffle?: boolean;
 };
 
@@ -344,9 +459,13 @@ export type Ties =
   /** 先比乡镇评分, 仍并列者均不入 */
   | 'TOWNSHIP_SCORE_THEN_EXCLUDE';
 
+/** 乡镇对负责人调整的意见 */
 export type TownshipOpinionInput = {
+  /** 负责人调整的 id */
   adjustmentId: string;
+  /** 是否同意 */
   agree: boolean;
+  /** 意见 */
   note?: string | null | undefined;
 };
 

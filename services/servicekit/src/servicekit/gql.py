@@ -32,32 +32,34 @@ ROSTER_READERS = [["api"], ["roster:read"]]  # what @theguild/federation-composi
 
 @strawberry.federation.type(shareable=True, description="分页信息 (keyset cursors)")
 class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="是否还有下一页")
+    end_cursor: str | None = strawberry.field(description="本页最后一条的游标: 作为 after 传入取下一页; 空页为空")
 
 
 # Connections are value types: two subgraphs may both return a page of the same entity.
-@strawberry.federation.type(shareable=True)
+@strawberry.federation.type(shareable=True, description="分页结果中的一条: 条目及其游标")
 class Edge(Generic[T]):
-    cursor: str
-    node: T
+    cursor: str = strawberry.field(description="该条目的游标 (不透明字符串): 作为 after 传入, 取其后的条目")
+    node: T = strawberry.field(description="条目")
 
 
-@strawberry.federation.type(shareable=True)
+@strawberry.federation.type(
+    shareable=True, description="一页结果 (keyset 分页: first 条数 1–100, 默认 20; after 上一页的 endCursor)"
+)
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    page_info: PageInfo
+    edges: list[Edge[T]] = strawberry.field(description="本页条目及各自的游标")
+    page_info: PageInfo = strawberry.field(description="翻页信息")
 
-    @strawberry.field
+    @strawberry.field(description="本页条目 (不需要游标时用它)")
     def nodes(self) -> list[T]:
         return [e.node for e in self.edges]
 
 
 @strawberry.federation.type(shareable=True, description="Excel 文件 (base64)")
 class ExcelFile:
-    filename: str
-    content_type: str
-    content_base64: str
+    filename: str = strawberry.field(description="建议的文件名 (含日期, .xlsx)")
+    content_type: str = strawberry.field(description="MIME 类型 (xlsx)")
+    content_base64: str = strawberry.field(description="文件内容, base64 编码; 单元格都是数据, 不含公式")
 
     @staticmethod
     def of(name: str, content: bytes) -> "ExcelFile":
@@ -102,6 +104,87 @@ def connection(page: Page[N], convert: Callable[[N], T]) -> Connection[T]:
     )
 
 
+# Arguments and fields that mean the same everywhere are described once, here: a schema element
+# without a description of its own gets the convention's (GraphiQL is a front-end team's manual).
+ARGUMENT_CONVENTIONS = {
+    "first": "每页条数 (1–100, 默认 20)",
+    "after": "从这个游标之后开始 (上一页的 pageInfo.endCursor); 不填从第一条开始",
+    "input": "本操作的输入 (各字段的含义见输入类型)",
+    "filter": "筛选条件 (填写的各项须同时满足; 不填不筛选)",
+    "id": "要查的对象的 id; 格式错误为 BAD_USER_INPUT, 不存在或无权查看为 NOT_FOUND",
+}
+SCALAR_TERMS = {
+    "Date": "日期 (ISO 8601, 如 2026-11-30; 业务日期按 Asia/Shanghai)",
+    "DateTime": "时间 (ISO 8601, 带时区, 如 2026-11-30T09:00:00+08:00)",
+    "Decimal": '十进制数, 以字符串传递以免精度损失 (如 "91.50")',
+    "JSON": "JSON 值",
+    "Upload": "上传的文件",
+}
+ID_TERMS = {  # an argument or input field "<x>Id" → the Chinese term of what it names
+    "cycleId": "考核周期",
+    "departmentId": "县直部门 (派出部门)",
+    "townshipId": "乡镇(街道)",
+    "agencyId": "派驻机构",
+    "cadreId": "派驻干部",
+    "eventId": "网格事件",
+    "batchId": "调整批次",
+    "gridId": "网格",
+    "unitId": "平台单位 (派驻机构或乡镇站所)",
+    "postId": "岗位",
+    "memberId": "网格成员",
+    "requestId": "员额调整申请",
+    "noticeId": "提醒告知单",
+    "objectionId": "考核异议",
+    "honourId": "荣誉推荐",
+    "meetingId": "评议会",
+    "recommendationId": "推荐",
+    "planId": "培训计划",
+    "userId": "用户",
+    "bindingId": "角色绑定",
+    "assessorId": "考核方 (乡镇或部门)",
+    "regionId": "片区",
+    "snapshotId": "锁定名单",
+    "mentorId": "导师 (派驻干部)",
+    "menteeId": "结对对象 (派驻干部)",
+    "subjectId": "推荐对象",
+    "ownerId": "计划所属方 (部门或乡镇)",
+    "middlePostId": "中层岗位",
+    "duplicateOf": "原事件",
+}
+
+
+def _term(name: str) -> str | None:
+    if name in ID_TERMS:
+        return f"{ID_TERMS[name]}的 id"
+    if name.endswith("Ids") and name[:-1] in ID_TERMS:
+        return f"{ID_TERMS[name[:-1]]}的 id 列表"
+    return None
+
+
+def _describe_by_convention(schema) -> None:
+    from graphql import GraphQLInputObjectType, GraphQLObjectType
+
+    for name, text in SCALAR_TERMS.items():
+        if name in schema.type_map and not schema.type_map[name].description:
+            schema.type_map[name].description = text
+    if schema.query_type and not schema.query_type.description:
+        schema.query_type.description = "查询: 只读; 每个字段按调用者的角色与范围返回 (双重管理)"
+    if schema.mutation_type and not schema.mutation_type.description:
+        schema.mutation_type.description = "变更: 一个请求只含一个变更字段; 失败时什么也不写"
+    for type_ in schema.type_map.values():
+        if type_.name.startswith("__") or not isinstance(type_, (GraphQLObjectType, GraphQLInputObjectType)):
+            continue
+        for name, field in type_.fields.items():
+            if not field.description:
+                if name == "id" and isinstance(type_, GraphQLObjectType):
+                    field.description = "唯一标识"
+                elif isinstance(type_, GraphQLInputObjectType):
+                    field.description = _term(name)
+            for arg_name, arg in getattr(field, "args", {}).items():
+                if not arg.description:
+                    arg.description = ARGUMENT_CONVENTIONS.get(arg_name) or _term(arg_name)
+
+
 class Schema(FederationSchema):
     def process_errors(self, errors, execution_context=None) -> None:
         # Rule violations and bad input are answers, not failures: log them without a stack trace.
@@ -129,6 +212,7 @@ def schema(
         extensions=extensions(),
         federation_version=FEDERATION_VERSION,
     )
+    _describe_by_convention(built._schema)
     if policy is not None:
         roots = [t for t in (built._schema.query_type, built._schema.mutation_type) if t is not None]
         access.check([name for t in roots for name in t.fields], dict(policy))

@@ -30,6 +30,26 @@ class ScopeKind(str, enum.Enum):
     SELF = "SELF"
 
 
+# What each role and scope kind is called in the county (the API's enum descriptions).
+ROLE_TERMS: dict[Role, str] = {
+    Role.STAFFING_OFFICE: "编办: 员额、名单与提醒告知",
+    Role.ORG_DEPARTMENT: "组织部: 人事调整审核、考核、干部发展",
+    Role.DEPARTMENT_ADMIN: "派驻部门管理员: 本部门的派驻干部",
+    Role.TOWNSHIP_ADMIN: "乡镇(街道)管理员: 本乡镇的派驻干部与平台",
+    Role.AGENCY_HEAD: "派驻机构负责人 (或平台单位负责人): 单位内指派",
+    Role.COMMAND_CENTRE: "综合信息指挥室值班员: 受理、派遣、核查",
+    Role.GRID_WORKER: "网格员: 上报事件",
+    Role.CADRE: "派驻干部: 本人的信息与任务",
+    Role.LEADERSHIP: "县领导: 只读",
+}
+SCOPE_TERMS: dict[ScopeKind, str] = {
+    ScopeKind.COUNTY: "全县",
+    ScopeKind.DEPARTMENT: "一个部门",
+    ScopeKind.TOWNSHIP: "一个乡镇(街道)",
+    ScopeKind.AGENCY: "一个派驻机构 (或平台单位)",
+    ScopeKind.SELF: "本人",
+}
+
 # The scope kind each role is bound at; the identity service refuses other combinations.
 ROLE_SCOPE: dict[Role, ScopeKind] = {
     Role.STAFFING_OFFICE: ScopeKind.COUNTY,

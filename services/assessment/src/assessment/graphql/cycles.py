@@ -99,21 +99,21 @@ class DepartmentFlow:
 @strawberry.type(description="考核周期")
 class AssessmentCycle:
     id: strawberry.ID
-    year: int
+    year: int = strawberry.field(description="考核年度")
     kind: CycleKind = strawberry.field(description="ANNUAL 年度 / REGULAR 平时")
-    period: str
+    period: str = strawberry.field(description="考核期间: 2026 (年度)、2026-Q4 (季度) 或 2026-11 (月度)")
     township_share: float = strawberry.field(description="乡镇考核权重 (占总分份额 0–1, 默认 0.6)")
     department_share: float = strawberry.field(description="部门考核权重 (占总分份额 0–1, 默认 0.4)")
     shortlist_share: float = strawberry.field(description="入围比例 (参评人数的份额, 0.4 即 40%)")
     round1_share: float = strawberry.field(description="第一轮优秀比例 (部门评定, 0.125 即 12.5%)")
     round2_share: float = strawberry.field(description="第二轮优秀比例 (乡镇评定, 0.125 即 12.5%)")
     status: CycleStatus = strawberry.field(description="OPEN / PUBLISHED (公示) / APPROVED (审定)")
-    objection_deadline: dt.date | None
+    objection_deadline: dt.date | None = strawberry.field(description="异议截止日 (公示后)")
     rounding: Rounding = strawberry.field(description="名额取整: FLOOR / HALF_UP / CEIL")
     ties: Ties = strawberry.field(description="并列处理: EXCLUDE_TIED / TOWNSHIP_SCORE_THEN_EXCLUDE")
     assessed_where: AssessedWhere = strawberry.field(description="年内调动人员的考核地")
 
-    @strawberry.field
+    @strawberry.field(description="各部门的评优进度")
     async def departments(self, info: Info[Context, None]) -> list[DepartmentFlow]:
         return [DepartmentFlow.of(r) for r in await cycles.department_flows(info.context.session, uuid.UUID(self.id))]
 
@@ -152,16 +152,16 @@ def _normalized(ctx: Context) -> DataLoader:
 @strawberry.type(description="平台履职数据 (考核周期内各月合计, 作为评分依据, 不直接计分)")
 class PlatformEvidence:
     months: list[str] = strawberry.field(description="已收到数据的月份")
-    dispatched: int
-    closed: int
-    returned: int
-    overdue_phases: int
+    dispatched: int = strawberry.field(description="派单数")
+    closed: int = strawberry.field(description="办结数")
+    returned: int = strawberry.field(description="退回数")
+    overdue_phases: int = strawberry.field(description="超时环节数")
     outside_line: int = strawberry.field(description="非本条线派单次数")
     team_visits: int = strawberry.field(description="组团式走访次数")
-    callbacks: int
-    satisfied: int
-    on_time_rate: float | None
-    satisfaction_rate: float | None
+    callbacks: int = strawberry.field(description="回访数")
+    satisfied: int = strawberry.field(description="满意数")
+    on_time_rate: float | None = strawberry.field(description="按时率 (0–1)")
+    satisfaction_rate: float | None = strawberry.field(description="满意率 (0–1)")
 
     @staticmethod
     def of(e: evidence.Evidence) -> "PlatformEvidence":
@@ -210,7 +210,7 @@ def _evidence(ctx: Context) -> DataLoader:
 
 @strawberry.type(description="参评人员 (公示前仅考核双方可见)")
 class CycleMember:
-    cadre: Cadre
+    cadre: Cadre = strawberry.field(description="参评的派驻干部")
     cycle_id: strawberry.Private[uuid.UUID]
 
     @strawberry.field(description="按考核方标准化后的总分 (T分数, 与原始总分并列, 仅供参考)")
@@ -263,15 +263,15 @@ class TownshipPlaces:
 @strawberry.type(description="评优名额使用情况")
 class ExcellencePlaces:
     status: FlowStatus = strawberry.field(description="部门评优进度")
-    round1_quota: int | None
-    round1_used: int
-    round1_remaining: int | None
-    townships: list[TownshipPlaces]
+    round1_quota: int | None = strawberry.field(description="第一轮名额 (人数)")
+    round1_used: int = strawberry.field(description="第一轮已评定")
+    round1_remaining: int | None = strawberry.field(description="第一轮剩余")
+    townships: list[TownshipPlaces] = strawberry.field(description="第二轮: 各乡镇的名额")
 
 
 @strawberry.type(description="缺评情况")
 class MissingScore:
-    cadre: Cadre
+    cadre: Cadre = strawberry.field(description="缺评的派驻干部")
     missing: list[AssessmentSide] = strawberry.field(description="尚未评分的一方")
 
 
@@ -296,50 +296,50 @@ class Objection:
         )
 
 
-@strawberry.input
+@strawberry.input(description="免于考核")
 class ExcuseInput:
     cycle_id: strawberry.ID
     cadre_id: strawberry.ID
-    reason: str
+    reason: str = strawberry.field(description="理由 (如 病假、借调)")
 
 
-@strawberry.input
+@strawberry.input(description="公示考核结果")
 class PublishInput:
     cycle_id: strawberry.ID
-    objection_days: int = 5
+    objection_days: int = strawberry.field(default=5, description="异议期 (天, 默认 5)")
 
 
-@strawberry.input
+@strawberry.input(description="对本人考核结果提出异议")
 class FileObjectionInput:
     cycle_id: strawberry.ID
-    text: str
+    text: str = strawberry.field(description="异议内容")
 
 
-@strawberry.input
+@strawberry.input(description="组织部处理异议")
 class ResolveObjectionInput:
     objection_id: strawberry.ID
-    resolution: str
+    resolution: str = strawberry.field(description="处理意见")
     new_grade: Grade | None = strawberry.field(default=None, description="改定的等次; 不改时不填")
 
 
 @strawberry.input(description="年度考核: 不填 period; 平时考核: period 为 2026-Q4 或 2026-11")
 class OpenCycleInput:
-    year: int
-    period: str | None = None
+    year: int = strawberry.field(description="考核年度 (2000 至明年)")
+    period: str | None = strawberry.field(default=None, description="平时考核的期间 (2026-Q4 或 2026-11); 年度考核不填")
     township_share: Decimal | None = strawberry.field(
         default=None, description="乡镇考核权重 (0–1, 最多三位小数; 部门为其余); 不填时用全县设置 (默认 0.6)"
     )
-    rounding: Rounding = Rounding.FLOOR
-    ties: Ties = Ties.EXCLUDE_TIED
+    rounding: Rounding = strawberry.field(default=Rounding.FLOOR, description="名额取整方式")
+    ties: Ties = strawberry.field(default=Ties.EXCLUDE_TIED, description="并列处理")
     assessed_where: AssessedWhere = strawberry.field(
         default=AssessedWhere.TOWNSHIP_AT_OPENING, description="年内调动人员的考核地"
     )
 
 
-@strawberry.input
+@strawberry.input(description="一项指标的得分")
 class IndicatorScoreInput:
-    code: str
-    score: Decimal
+    code: str = strawberry.field(description="指标编码")
+    score: Decimal = strawberry.field(description="得分 (0–100)")
 
 
 @strawberry.input(description="给出总分 score，或按本方方案逐项评分 indicatorScores")
@@ -347,9 +347,9 @@ class SetScoreInput:
     cycle_id: strawberry.ID
     cadre_id: strawberry.ID
     side: AssessmentSide = strawberry.field(description="评分方: 乡镇或派驻部门, 各评本方的人")
-    score: Decimal | None = None
-    indicator_scores: list[IndicatorScoreInput] | None = None
-    reason: str | None = None
+    score: Decimal | None = strawberry.field(default=None, description="总分 (0–100)")
+    indicator_scores: list[IndicatorScoreInput] | None = strawberry.field(default=None, description="逐项评分")
+    reason: str | None = strawberry.field(default=None, description="改分理由 (记入审计)")
 
 
 @strawberry.input(description="一人的评分: 给出总分 score，或按本方方案逐项评分 indicatorScores")
@@ -369,21 +369,21 @@ class SetScoresInput:
 
 @strawberry.type(description="考核指标")
 class IndicatorType:
-    code: str
-    name: str
-    weight: int
+    code: str = strawberry.field(description="指标编码")
+    name: str = strawberry.field(description="指标名称")
+    weight: int = strawberry.field(description="权重 (合计 100)")
 
 
 @strawberry.type(description="考核方案")
 class AssessmentScheme:
     id: strawberry.ID
-    assessor_kind: str
-    assessor_id: strawberry.ID
-    period_type: str
-    version: int
-    status: str
+    assessor_kind: str = strawberry.field(description="考核方类型: TOWNSHIP 乡镇 | DEPARTMENT 部门")
+    assessor_id: strawberry.ID = strawberry.field(description="考核方 (乡镇或部门) 的 id")
+    period_type: str = strawberry.field(description="适用期间: ANNUAL 年度 | QUARTERLY 季度 | MONTHLY 月度")
+    version: int = strawberry.field(description="版本号 (修订时递增)")
+    status: str = strawberry.field(description="ACTIVE 现行 | RETIRED 已停用")
 
-    @strawberry.field
+    @strawberry.field(description="考核指标 (权重合计 100)")
     async def indicators(self, info: Info[Context, None]) -> list[IndicatorType]:
         rows = await schemes.indicators_of(info.context.session, uuid.UUID(self.id))
         return [IndicatorType(code=r.code, name=r.name, weight=r.weight) for r in rows]
@@ -400,35 +400,35 @@ class AssessmentScheme:
         )
 
 
-@strawberry.input
+@strawberry.input(description="一项考核指标")
 class IndicatorInput:
-    code: str
-    name: str
-    weight: int
+    code: str = strawberry.field(description="指标编码")
+    name: str = strawberry.field(description="指标名称")
+    weight: int = strawberry.field(description="权重 (整数, 合计 100)")
 
 
-@strawberry.input
+@strawberry.input(description="制定考核方案")
 class CreateSchemeInput:
-    assessor_kind: str
+    assessor_kind: str = strawberry.field(description="考核方类型: TOWNSHIP | DEPARTMENT")
     assessor_id: strawberry.ID
-    period_type: str
-    indicators: list[IndicatorInput]
+    period_type: str = strawberry.field(description="适用期间: ANNUAL | QUARTERLY | MONTHLY")
+    indicators: list[IndicatorInput] = strawberry.field(description="考核指标 (权重合计 100)")
 
 
-@strawberry.input
+@strawberry.input(description="一个部门在一个考核周期中的评优")
 class DepartmentFlowInput:
     cycle_id: strawberry.ID
     department_id: strawberry.ID
 
 
-@strawberry.input
+@strawberry.input(description="第一轮: 部门评定的优秀人员")
 class Round1Input:
     cycle_id: strawberry.ID
     department_id: strawberry.ID
     cadre_ids: list[strawberry.ID]
 
 
-@strawberry.input
+@strawberry.input(description="第二轮: 乡镇评定的优秀人员")
 class Round2Input:
     cycle_id: strawberry.ID
     department_id: strawberry.ID

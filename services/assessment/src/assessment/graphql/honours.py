@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -19,10 +20,10 @@ from .. import honours, models, reviews
 class Honour:
     id: strawberry.ID
     kind: str = strawberry.field(description="MODEL_SQUAD 枫桥式派驻中队 / EXCELLENT_CADRE 优秀派驻干部")
-    year: int
+    year: int = strawberry.field(description="年度")
     subject_id: strawberry.ID = strawberry.field(description="派驻机构或派驻干部编号")
-    reasons: str
-    status: str
+    reasons: str = strawberry.field(description="推荐理由")
+    status: str = strawberry.field(description="NOMINATED 已推荐 | APPROVED 已批准 | DECLINED 未批准")
 
     @staticmethod
     def of(h: models.Honour) -> "Honour":
@@ -39,11 +40,11 @@ class Honour:
 @strawberry.type(description="双报告")
 class AgencyReport:
     id: strawberry.ID
-    agency_id: strawberry.ID
-    period: str
+    agency_id: strawberry.ID = strawberry.field(description="报告的派驻机构的 id")
+    period: str = strawberry.field(description="报告期间 (如 2026 或 2026-H1)")
     kind: str = strawberry.field(description="PLAN 计划 / PROGRESS 进展 / MAJOR_ISSUE 重大事项")
-    content: str
-    filed_at: dt.datetime
+    content: str = strawberry.field(description="报告内容")
+    filed_at: dt.datetime = strawberry.field(description="提交时间")
 
     @staticmethod
     def of(r: models.AgencyReport) -> "AgencyReport":
@@ -60,72 +61,74 @@ class AgencyReport:
 @strawberry.type(description="述职评议会")
 class ReviewMeeting:
     id: strawberry.ID
-    year: int
-    held_on: dt.date
-    title: str
-    status: str
+    year: int = strawberry.field(description="年度")
+    held_on: dt.date = strawberry.field(description="召开日期")
+    title: str = strawberry.field(description="会议名称")
+    status: str = strawberry.field(description="OPEN 进行中 | CLOSED 已结束")
 
 
 @strawberry.type(description="述职评议结果")
 class ReviewOutcome:
-    agency_id: strawberry.ID
-    average: Decimal
-    scores: int
+    agency_id: strawberry.ID = strawberry.field(description="派驻机构的 id")
+    average: Decimal = strawberry.field(description="平均分")
+    scores: int = strawberry.field(description="各方评分")
     outcome: str = strawberry.field(description="GOOD 好 / FAIR 较好 / POOR 一般")
 
 
 @strawberry.type(description="一项评议打分")
 class ReviewScore:
-    agency_id: strawberry.ID
+    agency_id: strawberry.ID = strawberry.field(description="派驻机构的 id")
     side: str = strawberry.field(description="TOWNSHIP / DEPARTMENT / COUNTY")
-    score: Decimal
+    score: Decimal = strawberry.field(description="评分 (0–100)")
 
 
-@strawberry.input
+@strawberry.input(description="召开双述职评议会")
 class ConveneReviewInput:
-    year: int
-    held_on: dt.date
-    title: str
+    year: int = strawberry.field(description="年度")
+    held_on: dt.date = strawberry.field(description="召开日期")
+    title: str = strawberry.field(description="会议名称")
 
 
-@strawberry.input
+@strawberry.input(description="评议会上的一项评分")
 class ReviewScoreInput:
     meeting_id: strawberry.ID
     agency_id: strawberry.ID
-    score: Decimal
+    score: Decimal = strawberry.field(description="评分 (0–100)")
 
 
-@strawberry.input
+@strawberry.input(description="结束评议会并计算结果")
 class CloseReviewInput:
     meeting_id: strawberry.ID
 
 
-@strawberry.input
+@strawberry.input(description="推荐荣誉")
 class NominateHonourInput:
-    kind: str
-    year: int
+    kind: str = strawberry.field(description="荣誉: MODEL_SQUAD 枫桥式派驻中队 | EXCELLENT_CADRE 优秀派驻干部")
+    year: int = strawberry.field(description="年度")
     subject_id: strawberry.ID
-    reasons: str
+    reasons: str = strawberry.field(description="推荐理由")
 
 
-@strawberry.input
+@strawberry.input(description="组织部对荣誉推荐的决定")
 class DecideHonourInput:
     honour_id: strawberry.ID
-    approve: bool
+    approve: bool = strawberry.field(description="是否同意")
 
 
-@strawberry.input
+@strawberry.input(description="派驻机构负责人提交报告 (双报告)")
 class FileReportInput:
     agency_id: strawberry.ID
-    period: str
-    kind: str
-    content: str
+    period: str = strawberry.field(description="报告期间")
+    kind: str = strawberry.field(description="报告类型: PLAN 计划 | PROGRESS 进展 | MAJOR_ISSUE 重大事项")
+    content: str = strawberry.field(description="报告内容")
 
 
 @strawberry.type
 class HonourQuery:
     @strawberry.federation.field(description="荣誉公示名单", authenticated=True)
-    async def honour_list(self, info: Info[Context, None], year: int) -> list[Honour]:
+    async def honour_list(
+        self, info: Info[Context, None], year: Annotated[int, strawberry.argument(description="年度")]
+    ) -> list[Honour]:
         return [Honour.of(h) for h in await honours.publicity_list(info.context.session, year)]
 
     @strawberry.federation.field(description="派驻机构报告 (部门、乡镇双方可见)", requires_scopes=gql.PEOPLE)
@@ -146,7 +149,7 @@ class HonourQuery:
         return gql.connection(page, AgencyReport.of)
 
 
-@strawberry.input
+@strawberry.input(description="按审定的优秀等次推荐优秀派驻干部")
 class NominateExcellentInput:
     cycle_id: strawberry.ID
 

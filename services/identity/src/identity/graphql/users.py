@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Annotated
 
 import strawberry
 from strawberry.dataloader import DataLoader
@@ -26,9 +27,9 @@ ScopeKind = strawberry.enum(KernelScopeKind, description="授权范围: 全县/�
 @strawberry.type(description="角色绑定 (角色, 范围)")
 class RoleBinding:
     id: strawberry.ID | None
-    role: Role
-    scope_kind: ScopeKind
-    scope_id: str | None
+    role: Role = strawberry.field(description="角色")
+    scope_kind: ScopeKind = strawberry.field(description="范围类型")
+    scope_id: str | None = strawberry.field(description="范围 id (全县为空)")
 
     @staticmethod
     def of(row: RoleBindingRow) -> "RoleBinding":
@@ -51,10 +52,10 @@ def _bindings_loader(ctx: Context) -> DataLoader:
 @strawberry.federation.type(keys=["id"], description="系统用户")
 class User:
     id: strawberry.ID
-    username: str
-    display_name: str
-    active: bool
-    locked: bool
+    username: str = strawberry.field(description="登录名")
+    display_name: str = strawberry.field(description="显示名")
+    active: bool = strawberry.field(description="是否启用")
+    locked: bool = strawberry.field(description="是否因多次登录失败被锁定")
 
     @strawberry.field(description="角色绑定")
     async def role_bindings(self, info: Info[Context, None]) -> list[RoleBinding]:
@@ -83,11 +84,11 @@ class User:
 
 @strawberry.type(description="服务客户端 (部门系统)")
 class ServiceClient:
-    client_id: str
-    name: str
-    scopes: list[str]
-    department_id: str | None
-    active: bool
+    client_id: str = strawberry.field(description="客户端标识")
+    name: str = strawberry.field(description="系统名称")
+    scopes: list[str] = strawberry.field(description="可申请的权限范围")
+    department_id: str | None = strawberry.field(description="所属部门的 id")
+    active: bool = strawberry.field(description="是否启用")
 
     @staticmethod
     def of(row: OAuthClient) -> "ServiceClient":
@@ -132,7 +133,11 @@ class UserQuery:
 
     @strawberry.federation.field(description="用户列表 (编办/组织部)", requires_scopes=gql.PEOPLE)
     async def users(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None, search: str | None = None
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        search: Annotated[str | None, strawberry.argument(description="按登录名或显示名搜索")] = None,
     ) -> gql.Connection[User]:
         page = await admin.list_users(
             info.context.session, info.context.principal, first=first, after=after, search=search
@@ -147,27 +152,27 @@ class UserQuery:
         return gql.connection(page, ServiceClient.of)
 
 
-@strawberry.input
+@strawberry.input(description="新建账号")
 class CreateUserInput:
-    username: str
-    display_name: str
-    password: str
-    reason: str | None = None
+    username: str = strawberry.field(description="登录名 (小写字母、数字、._-, 3–64 位)")
+    display_name: str = strawberry.field(description="显示名")
+    password: str = strawberry.field(description="初始密码 (至少 10 位)")
+    reason: str | None = strawberry.field(default=None, description="理由 (记入审计)")
 
 
-@strawberry.input
+@strawberry.input(description="授予角色")
 class GrantRoleInput:
     user_id: strawberry.ID
-    role: Role
-    scope_kind: ScopeKind
-    scope_id: str | None = None
-    reason: str | None = None
+    role: Role = strawberry.field(description="角色")
+    scope_kind: ScopeKind = strawberry.field(description="范围类型 (由角色决定)")
+    scope_id: str | None = strawberry.field(default=None, description="范围 id (部门、乡镇、机构或本人; 全县为空)")
+    reason: str | None = strawberry.field(default=None, description="理由 (记入审计)")
 
 
-@strawberry.input
+@strawberry.input(description="撤销角色")
 class RevokeRoleInput:
     binding_id: strawberry.ID
-    reason: str | None = None
+    reason: str | None = strawberry.field(default=None, description="理由 (记入审计)")
 
 
 @strawberry.input(description="停用账号")
@@ -176,35 +181,35 @@ class DeactivateUserInput:
     reason: str = strawberry.field(description="停用原因 (记入审计)")
 
 
-@strawberry.input
+@strawberry.input(description="解除账号锁定")
 class UnlockUserInput:
     user_id: strawberry.ID
-    reason: str | None = None
+    reason: str | None = strawberry.field(default=None, description="理由 (记入审计)")
 
 
-@strawberry.input
+@strawberry.input(description="登记部门系统 (服务客户端)")
 class CreateServiceClientInput:
-    client_id: str
-    name: str
-    scopes: list[str]
+    client_id: str = strawberry.field(description="客户端标识")
+    name: str = strawberry.field(description="系统名称")
+    scopes: list[str] = strawberry.field(description="可申请的权限范围 (roster:read, events:report, events:status)")
     department_id: str | None = None
-    reason: str | None = None
+    reason: str | None = strawberry.field(default=None, description="登记理由 (记入审计)")
 
 
-@strawberry.type
+@strawberry.type(description="账号变更的结果")
 class UserPayload:
-    user: User
+    user: User = strawberry.field(description="用户")
 
 
-@strawberry.type
+@strawberry.type(description="角色绑定的变更结果")
 class RoleBindingPayload:
-    binding: RoleBinding
-    user: User
+    binding: RoleBinding = strawberry.field(description="角色绑定")
+    user: User = strawberry.field(description="用户")
 
 
-@strawberry.type
+@strawberry.type(description="新登记的服务客户端及其密钥")
 class CreateServiceClientPayload:
-    client: ServiceClient
+    client: ServiceClient = strawberry.field(description="服务客户端")
     client_secret: str = strawberry.field(description="只显示这一次，请妥善保存")
 
 

@@ -29,52 +29,52 @@ from .roster import (
 
 @strawberry.enum(description="调整类型: 调入/调出/机构间调动/负责人调整")
 class AdjustmentKind(enum.Enum):
-    IN = "IN"
-    OUT = "OUT"
-    TRANSFER = "TRANSFER"
-    HEAD_CHANGE = "HEAD_CHANGE"
+    IN = strawberry.enum_value("IN", description="调入: 新人派驻到机构")
+    OUT = strawberry.enum_value("OUT", description="调出: 离开派驻岗位")
+    TRANSFER = strawberry.enum_value("TRANSFER", description="机构间调动")
+    HEAD_CHANGE = strawberry.enum_value("HEAD_CHANGE", description="负责人调整 (须乡镇意见)")
 
 
 @strawberry.enum(description="调整状态")
 class AdjustmentStatus(enum.Enum):
-    SUBMITTED = "SUBMITTED"
-    APPROVED = "APPROVED"
-    REJECTED = "REJECTED"
-    EFFECTIVE = "EFFECTIVE"
+    SUBMITTED = strawberry.enum_value("SUBMITTED", description="已提交, 待审核")
+    APPROVED = strawberry.enum_value("APPROVED", description="已审核通过, 待生效")
+    REJECTED = strawberry.enum_value("REJECTED", description="未通过")
+    EFFECTIVE = strawberry.enum_value("EFFECTIVE", description="已生效 (名单已变更)")
 
 
 @strawberry.type(description="人事调整")
 class Adjustment:
     id: strawberry.ID
-    batch_id: strawberry.ID
-    kind: AdjustmentKind
-    status: AdjustmentStatus
-    effective_date: dt.date
-    reason: str
+    batch_id: strawberry.ID = strawberry.field(description="所属调整批次 (一次提交为一批)")
+    kind: AdjustmentKind = strawberry.field(description="调整类型")
+    status: AdjustmentStatus = strawberry.field(description="调整状态")
+    effective_date: dt.date = strawberry.field(description="生效日期")
+    reason: str = strawberry.field(description="调整理由")
     tenure_exception_reason: str | None = strawberry.field(description="未满2年调整的例外理由")
     org_review: str | None = strawberry.field(description="组织部审核: APPROVED / REJECTED")
-    org_review_note: str | None
+    org_review_note: str | None = strawberry.field(description="组织部审核意见")
     township_opinion: str | None = strawberry.field(description="属地意见: AGREE / DISAGREE")
-    township_opinion_note: str | None
-    requested_by: str
-    requested_at: dt.datetime
-    newcomer_name: str | None
+    township_opinion_note: str | None = strawberry.field(description="乡镇(街道)意见说明")
+    requested_by: str = strawberry.field(description="提出人 (账号标识)")
+    requested_at: dt.datetime = strawberry.field(description="提出时间")
+    newcomer_name: str | None = strawberry.field(description="调入新人的姓名 (调入时)")
     cadre_id: strawberry.Private[uuid.UUID | None]
     from_agency_id: strawberry.Private[uuid.UUID | None]
     to_agency_id: strawberry.Private[uuid.UUID | None]
 
-    @strawberry.field
+    @strawberry.field(description="被调整的派驻干部 (调入生效前为空)")
     async def cadre(self, info: Info[Context, None]) -> Cadre | None:
         if self.cadre_id is None:
             return None
         row = await info.context.loader("cadre", _visible_cadres).load(self.cadre_id)
         return Cadre.of(row) if row else None
 
-    @strawberry.field
+    @strawberry.field(description="调出机构 (调入时为空)")
     async def from_agency(self, info: Info[Context, None]) -> Agency | None:
         return await agency_of(info, self.from_agency_id)
 
-    @strawberry.field
+    @strawberry.field(description="调入机构 (调出时为空)")
     async def to_agency(self, info: Info[Context, None]) -> Agency | None:
         return await agency_of(info, self.to_agency_id)
 
@@ -104,16 +104,16 @@ class Adjustment:
 @strawberry.type(description="三方会审意见")
 class ReshuffleReview:
     party: str = strawberry.field(description="ORG_DEPARTMENT / STAFFING_OFFICE / TOWNSHIP:<id>")
-    decision: str | None
-    decided_by: str | None
-    note: str | None
+    decision: str | None = strawberry.field(description="AGREE 同意 | DISAGREE 不同意")
+    decided_by: str | None = strawberry.field(description="表态人 (账号标识)")
+    note: str | None = strawberry.field(description="意见")
 
 
 @strawberry.type(description="一批调整 (单项调整或一次集中调整)")
 class AdjustmentBatch:
-    batch_id: strawberry.ID
-    adjustments: list[Adjustment]
-    reviews: list[ReshuffleReview]
+    batch_id: strawberry.ID = strawberry.field(description="批次 id")
+    adjustments: list[Adjustment] = strawberry.field(description="本批各项调整")
+    reviews: list[ReshuffleReview] = strawberry.field(description="三方会审意见 (集中调整)")
     pending_steps: list[str] = strawberry.field(description="尚待完成的审批环节")
 
     @staticmethod
@@ -131,63 +131,69 @@ class AdjustmentBatch:
 
 @strawberry.input(description="新派驻人员信息 (调入)")
 class NewcomerInput:
-    name: str
-    birth_date: dt.date
-    professional_line: str
-    gender: str = "MALE"
-    id_number: str | None = None
-    phone: str | None = None
+    name: str = strawberry.field(description="姓名")
+    birth_date: dt.date = strawberry.field(description="出生日期")
+    professional_line: str = strawberry.field(description="条线")
+    gender: str = strawberry.field(default="MALE", description="性别")
+    id_number: str | None = strawberry.field(default=None, description="身份证号")
+    phone: str | None = strawberry.field(default=None, description="电话")
 
 
-@strawberry.input
+@strawberry.input(description="一项调整")
 class AdjustmentItemInput:
-    kind: AdjustmentKind
+    kind: AdjustmentKind = strawberry.field(description="调整类型")
     cadre_id: strawberry.ID | None = None
-    from_agency_id: strawberry.ID | None = None
-    to_agency_id: strawberry.ID | None = None
-    newcomer: NewcomerInput | None = None
-    tenure_exception_reason: str | None = None
+    from_agency_id: strawberry.ID | None = strawberry.field(
+        default=None, description="调出机构的 id (调出、调动、负责人调整)"
+    )
+    to_agency_id: strawberry.ID | None = strawberry.field(
+        default=None, description="调入机构的 id (调入、调动、负责人调整)"
+    )
+    newcomer: NewcomerInput | None = strawberry.field(default=None, description="新人的信息 (仅调入)")
+    tenure_exception_reason: str | None = strawberry.field(
+        default=None, description="未满两年需调整的特殊理由 (须组织部同意)"
+    )
 
 
 @strawberry.input(description="提交人事调整 (单项，或 reshuffle=true 的集中调整)")
 class SubmitAdjustmentsInput:
     department_id: strawberry.ID
-    effective_date: dt.date
-    reason: str
-    items: list[AdjustmentItemInput]
-    reshuffle: bool = False
+    effective_date: dt.date = strawberry.field(description="拟生效日期")
+    reason: str = strawberry.field(description="调整理由")
+    items: list[AdjustmentItemInput] = strawberry.field(description="各项调整")
+    reshuffle: bool = strawberry.field(default=False, description="是否为集中调整 (须三方会审)")
 
 
-@strawberry.input
+@strawberry.input(description="组织部审核一批调整")
 class ReviewAdjustmentsInput:
     batch_id: strawberry.ID
-    approve: bool
-    note: str | None = None
-    approve_tenure_exception: bool = False
+    approve: bool = strawberry.field(description="是否通过")
+    note: str | None = strawberry.field(default=None, description="审核意见")
+    approve_tenure_exception: bool = strawberry.field(default=False, description="是否同意未满两年的特殊调整")
 
 
-@strawberry.input
+@strawberry.input(description="乡镇对负责人调整的意见")
 class TownshipOpinionInput:
-    adjustment_id: strawberry.ID
-    agree: bool
-    note: str | None = None
+    adjustment_id: strawberry.ID = strawberry.field(description="负责人调整的 id")
+    agree: bool = strawberry.field(description="是否同意")
+    note: str | None = strawberry.field(default=None, description="意见")
 
 
-@strawberry.input
+@strawberry.input(description="三方会审表态")
 class ReviewReshuffleInput:
     batch_id: strawberry.ID
-    agree: bool
-    note: str | None = None
+    agree: bool = strawberry.field(description="是否同意")
+    note: str | None = strawberry.field(default=None, description="意见")
 
 
-@strawberry.input
+@strawberry.input(description="使一批调整生效")
 class MakeEffectiveInput:
     batch_id: strawberry.ID
 
 
-@strawberry.type
+@strawberry.type(description="一批调整的当前情况")
 class AdjustmentBatchPayload:
-    batch: AdjustmentBatch
+    batch: AdjustmentBatch = strawberry.field(description="调整批次")
 
 
 async def _batch_payload(ctx: Context, batch_id: uuid.UUID) -> AdjustmentBatchPayload:
@@ -203,8 +209,8 @@ class AdjustmentQuery:
         info: Info[Context, None],
         first: int | None = None,
         after: str | None = None,
-        status: AdjustmentStatus | None = None,
-        tenure_exceptions_only: bool = False,
+        status: Annotated[AdjustmentStatus | None, strawberry.argument(description="调整状态")] = None,
+        tenure_exceptions_only: Annotated[bool, strawberry.argument(description="只看未满两年的特殊调整")] = False,
         department_id: Annotated[strawberry.ID | None, strawberry.argument(description="派驻部门")] = None,
         agency_id: Annotated[strawberry.ID | None, strawberry.argument(description="派驻机构 (调入或调出)")] = None,
         cadre_id: Annotated[strawberry.ID | None, strawberry.argument(description="人员")] = None,

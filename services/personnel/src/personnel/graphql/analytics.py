@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 import uuid
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -31,65 +32,65 @@ from .roster import (
 
 @strawberry.type(description="缺额统计")
 class VacancySummary:
-    quota: int
-    in_post: int
-    incoming: int
-    vacancy: int
+    quota: int = strawberry.field(description="员额")
+    in_post: int = strawberry.field(description="在岗人数")
+    incoming: int = strawberry.field(description="已批准待到岗人数")
+    vacancy: int = strawberry.field(description="缺额 (员额 − 在岗 − 待到岗)")
     fill_rate: float = strawberry.field(description="到岗率 = 在岗 / 员额")
     key: strawberry.Private[uuid.UUID]
     by: strawberry.Private[str]
 
-    @strawberry.field
+    @strawberry.field(description="部门 (按部门统计时)")
     async def department(self, info: Info[Context, None]) -> Department | None:
         if self.by != "department":
             return None
         return await department_of(info, self.key)
 
-    @strawberry.field
+    @strawberry.field(description="乡镇 (按乡镇统计时)")
     async def township(self, info: Info[Context, None]) -> Township | None:
         if self.by != "township":
             return None
         return await township_of(info, self.key)
 
 
-@strawberry.enum
+@strawberry.enum(description="缺额统计口径")
 class VacancyGrouping(enum.Enum):
-    DEPARTMENT = "department"
-    TOWNSHIP = "township"
+    DEPARTMENT = strawberry.enum_value("department", description="按部门")
+    TOWNSHIP = strawberry.enum_value("township", description="按乡镇")
 
 
 @strawberry.enum(description="统计口径")
 class StructureGrouping(enum.Enum):
-    COUNTY = "county"
-    DEPARTMENT = "department"
-    TOWNSHIP = "township"
+    COUNTY = strawberry.enum_value("county", description="全县合计")
+    DEPARTMENT = strawberry.enum_value("department", description="按部门")
+    TOWNSHIP = strawberry.enum_value("township", description="按乡镇")
 
 
 @strawberry.type(description="队伍结构: 到岗率、执法人员占比、老中青、在乡镇任职年限")
 class RosterStructure:
-    quota: int
-    in_post: int
-    fill_rate: float
+    quota: int = strawberry.field(description="员额")
+    in_post: int = strawberry.field(description="在岗人数")
+    fill_rate: float = strawberry.field(description="到岗率 (0–1)")
     enforcement: int = strawberry.field(description="执法人员数")
     enforcement_share: float = strawberry.field(description="执法人员占下沉人员比例 (报告: 71%以上)")
     young: int = strawberry.field(description="青 (35岁以下)")
     middle: int = strawberry.field(description="中 (35–49岁)")
     old: int = strawberry.field(description="老 (50岁及以上)")
-    average_age: float
+    average_age: float = strawberry.field(description="平均年龄 (岁)")
     tenure_under_1: int = strawberry.field(description="在本乡镇不满1年")
-    tenure_1_to_2: int
-    tenure_2_to_5: int
-    tenure_5_plus: int
+    tenure_1_to_2: int = strawberry.field(description="在本乡镇 1–2 年")
+    tenure_2_to_5: int = strawberry.field(description="在本乡镇 2–5 年")
+    tenure_5_plus: int = strawberry.field(description="在本乡镇 5 年以上")
     key: strawberry.Private[uuid.UUID | None]
     by: strawberry.Private[str]
 
-    @strawberry.field
+    @strawberry.field(description="部门 (按部门统计时)")
     async def department(self, info: Info[Context, None]) -> Department | None:
         if self.by != "department" or self.key is None:
             return None
         return await department_of(info, self.key)
 
-    @strawberry.field
+    @strawberry.field(description="乡镇 (按乡镇统计时)")
     async def township(self, info: Info[Context, None]) -> Township | None:
         if self.by != "township" or self.key is None:
             return None
@@ -98,15 +99,15 @@ class RosterStructure:
 
 @strawberry.type(description="缺额预测")
 class VacancyForecast:
-    vacancy_now: int
+    vacancy_now: int = strawberry.field(description="现有缺额")
     retirements: int = strawberry.field(description="期内到龄退休")
     approved_outflows: int = strawberry.field(description="已批准调出")
     approved_inflows: int = strawberry.field(description="已批准调入")
     eligible_to_rotate: int = strawberry.field(description="期内满2年、可交流轮岗 (不计入预测缺额)")
-    projected_vacancy: int
+    projected_vacancy: int = strawberry.field(description="预计缺额 = 现有缺额 + 到龄退休 + 已批准调出 − 已批准调入")
     department_id: strawberry.Private[uuid.UUID]
 
-    @strawberry.field
+    @strawberry.field(description="部门")
     async def department(self, info: Info[Context, None]) -> Department:
         return await department_of(info, self.department_id)
 
@@ -114,7 +115,9 @@ class VacancyForecast:
 @strawberry.type
 class AnalyticsQuery:
     @strawberry.federation.field(description="实时缺额 (按部门或乡镇汇总)", requires_scopes=gql.ROSTER_READERS)
-    async def vacancies(self, info: Info[Context, None], by: VacancyGrouping) -> list[VacancySummary]:
+    async def vacancies(
+        self, info: Info[Context, None], by: Annotated[VacancyGrouping, strawberry.argument(description="统计口径")]
+    ) -> list[VacancySummary]:
         policy.org_reader(info.context.principal)
         rows = await vacancies.summary(info.context.session, by.value)
         return [
@@ -131,7 +134,9 @@ class AnalyticsQuery:
         ]
 
     @strawberry.federation.field(description="未来若干月缺额预测", requires_scopes=gql.PEOPLE)
-    async def vacancy_forecast(self, info: Info[Context, None], months: int = 6) -> list[VacancyForecast]:
+    async def vacancy_forecast(
+        self, info: Info[Context, None], months: Annotated[int, strawberry.argument(description="预测月数")] = 6
+    ) -> list[VacancyForecast]:
         policy.county_reader(info.context.principal)
         rows = await reminders.forecast(info.context.session, months)
         return [
@@ -152,7 +157,9 @@ class AnalyticsQuery:
         return gql.ExcelFile.of("缺额", await excel.export_vacancies(info.context.session, info.context.principal))
 
     @strawberry.federation.field(description="队伍结构统计 (按权限范围)", requires_scopes=gql.ROSTER_READERS)
-    async def roster_structure(self, info: Info[Context, None], by: StructureGrouping) -> list[RosterStructure]:
+    async def roster_structure(
+        self, info: Info[Context, None], by: Annotated[StructureGrouping, strawberry.argument(description="统计口径")]
+    ) -> list[RosterStructure]:
         rows = await analytics.structure(info.context.session, info.context.principal, by.value)
         return [
             RosterStructure(
@@ -177,7 +184,11 @@ class AnalyticsQuery:
 
     @strawberry.federation.field(description="即将到期或已过期的执法证 (按权限范围)", requires_scopes=gql.PEOPLE)
     async def expiring_enforcement_certificates(
-        self, info: Info[Context, None], within_days: int = 90, first: int | None = None, after: str | None = None
+        self,
+        info: Info[Context, None],
+        within_days: Annotated[int, strawberry.argument(description="多少天内到期")] = 90,
+        first: int | None = None,
+        after: str | None = None,
     ) -> gql.Connection[Cadre]:
         page = await profile.expiring_certificates(
             info.context.session, policy.cadre_visibility(info.context.principal), within_days, first=first, after=after

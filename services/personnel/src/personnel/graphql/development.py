@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import uuid
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -26,10 +27,10 @@ async def _cadre(info: Info[Context, None], cadre_id: uuid.UUID) -> Cadre | None
 class TrainingPlan:
     id: strawberry.ID
     owner_kind: str = strawberry.field(description="DEPARTMENT / TOWNSHIP")
-    owner_id: strawberry.ID
-    year: int
-    title: str
-    content: str
+    owner_id: strawberry.ID = strawberry.field(description="计划所属方 (部门或乡镇) 的 id")
+    year: int = strawberry.field(description="年度")
+    title: str = strawberry.field(description="计划名称")
+    content: str = strawberry.field(description="计划内容")
 
     @staticmethod
     def of(p: models.TrainingPlan) -> "TrainingPlan":
@@ -46,23 +47,23 @@ class TrainingPlan:
 @strawberry.type(description="培训 / 案件会商")
 class TrainingSession:
     id: strawberry.ID
-    kind: str
-    title: str
-    held_on: dt.date
+    kind: str = strawberry.field(description="类型: ROTATION_TRAINING 轮训 | CASE_CONSULTATION 案例会商 | OTHER 其他")
+    title: str = strawberry.field(description="名称")
+    held_on: dt.date = strawberry.field(description="日期")
 
 
 @strawberry.type(description="青蓝结对")
 class MentoringPair:
     id: strawberry.ID
-    started_on: dt.date
+    started_on: dt.date = strawberry.field(description="结对日期")
     mentor_id: strawberry.Private[uuid.UUID]
     mentee_id: strawberry.Private[uuid.UUID]
 
-    @strawberry.field
+    @strawberry.field(description="导师")
     async def mentor(self, info: Info[Context, None]) -> Cadre | None:
         return await _cadre(info, self.mentor_id)
 
-    @strawberry.field
+    @strawberry.field(description="结对对象")
     async def mentee(self, info: Info[Context, None]) -> Cadre | None:
         return await _cadre(info, self.mentee_id)
 
@@ -103,7 +104,7 @@ class CareerRecommendation:
     status: CareerRecommendationStatus = strawberry.field(description="组织部的决定")
     cadre_id: strawberry.Private[uuid.UUID]
 
-    @strawberry.field
+    @strawberry.field(description="被推荐的派驻干部")
     async def cadre(self, info: Info[Context, None]) -> Cadre | None:
         return await _cadre(info, self.cadre_id)
 
@@ -122,13 +123,13 @@ class CareerRecommendation:
 @strawberry.type(description="双向任职: 乡镇中层岗位")
 class MiddlePost:
     id: strawberry.ID
-    post: str
+    post: str = strawberry.field(description="中层岗位名称")
     concurrent: bool = strawberry.field(description="兼任")
     status: MiddlePostStatus = strawberry.field(description="双向任职的状态")
-    start_date: dt.date | None
+    start_date: dt.date | None = strawberry.field(description="任职日期")
     cadre_id: strawberry.Private[uuid.UUID]
 
-    @strawberry.field
+    @strawberry.field(description="任职的派驻干部")
     async def cadre(self, info: Info[Context, None]) -> Cadre | None:
         return await _cadre(info, self.cadre_id)
 
@@ -146,86 +147,90 @@ class MiddlePost:
 
 @strawberry.type(description="培养选任统计 (报告: 一个部门一年4次培训、6次案件会商)")
 class DevelopmentStatistics:
-    rotation_trainings: int
-    case_consultations: int
-    attendance_rate: float
-    mentoring_pairs: int
-    promotions_approved: int
-    middle_posts_held: int
+    rotation_trainings: int = strawberry.field(description="轮训次数")
+    case_consultations: int = strawberry.field(description="案例会商次数")
+    attendance_rate: float = strawberry.field(description="出勤率 (0–1)")
+    mentoring_pairs: int = strawberry.field(description="青蓝结对数")
+    promotions_approved: int = strawberry.field(description="获批提拔人数")
+    middle_posts_held: int = strawberry.field(description="任乡镇中层人数")
     department_id: strawberry.Private[uuid.UUID]
 
-    @strawberry.field
+    @strawberry.field(description="部门")
     async def department(self, info: Info[Context, None]) -> Department:
         return await department_of(info, self.department_id)
 
 
-@strawberry.input
+@strawberry.input(description="报备年度培训计划")
 class FileTrainingPlanInput:
-    owner_kind: str
+    owner_kind: str = strawberry.field(description="计划所属方类型: DEPARTMENT | TOWNSHIP")
     owner_id: strawberry.ID
-    year: int
-    title: str
-    content: str
+    year: int = strawberry.field(description="年度")
+    title: str = strawberry.field(description="计划名称")
+    content: str = strawberry.field(description="计划内容")
 
 
-@strawberry.input
+@strawberry.input(description="一人的出勤")
 class AttendanceInput:
     cadre_id: strawberry.ID
-    present: bool = True
+    present: bool = strawberry.field(default=True, description="是否出席")
 
 
-@strawberry.input
+@strawberry.input(description="记录一次培训或会商")
 class RecordTrainingSessionInput:
     plan_id: strawberry.ID
-    kind: str
-    title: str
-    held_on: dt.date
-    attendance: list[AttendanceInput]
+    kind: str = strawberry.field(description="类型: ROTATION_TRAINING 轮训 | CASE_CONSULTATION 案例会商 | OTHER 其他")
+    title: str = strawberry.field(description="名称")
+    held_on: dt.date = strawberry.field(description="日期")
+    attendance: list[AttendanceInput] = strawberry.field(description="出勤情况")
 
 
-@strawberry.input
+@strawberry.input(description="青蓝结对")
 class PairMentorInput:
     mentor_id: strawberry.ID
     mentee_id: strawberry.ID
 
 
-@strawberry.input
+@strawberry.input(description="推荐提拔或后备干部")
 class RecommendForCareerInput:
     cadre_id: strawberry.ID
     target: CareerTarget = strawberry.field(description="推荐方向")
-    reasons: str
+    reasons: str = strawberry.field(description="推荐理由")
 
 
-@strawberry.input
+@strawberry.input(description="组织部对干部推荐的决定")
 class DecideCareerRecommendationInput:
     recommendation_id: strawberry.ID
-    approve: bool
-    note: str | None = None
+    approve: bool = strawberry.field(description="是否同意")
+    note: str | None = strawberry.field(default=None, description="意见")
 
 
-@strawberry.input
+@strawberry.input(description="乡镇提出双向任职")
 class ProposeMiddlePostInput:
     cadre_id: strawberry.ID
-    post: str
-    concurrent: bool = True
+    post: str = strawberry.field(description="中层岗位名称")
+    concurrent: bool = strawberry.field(default=True, description="是否兼任")
 
 
-@strawberry.input
+@strawberry.input(description="派出部门对双向任职的意见")
 class ConsentMiddlePostInput:
     middle_post_id: strawberry.ID
-    consent: bool
+    consent: bool = strawberry.field(description="是否同意")
 
 
 @strawberry.type
 class DevelopmentQuery:
     @strawberry.federation.field(description="年度培训计划 (按权限范围)", requires_scopes=gql.PEOPLE)
-    async def training_plans(self, info: Info[Context, None], year: int) -> list[TrainingPlan]:
+    async def training_plans(
+        self, info: Info[Context, None], year: Annotated[int, strawberry.argument(description="年度")]
+    ) -> list[TrainingPlan]:
         return [
             TrainingPlan.of(p) for p in await development.list_plans(info.context.session, info.context.principal, year)
         ]
 
     @strawberry.federation.field(description="培养选任统计", requires_scopes=gql.PEOPLE)
-    async def development_statistics(self, info: Info[Context, None], year: int) -> list[DevelopmentStatistics]:
+    async def development_statistics(
+        self, info: Info[Context, None], year: Annotated[int, strawberry.argument(description="年度")]
+    ) -> list[DevelopmentStatistics]:
         policy.county_reader(info.context.principal)
         return [DevelopmentStatistics(**vars(s)) for s in await development.statistics(info.context.session, year)]
 

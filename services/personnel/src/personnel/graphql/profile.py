@@ -28,22 +28,22 @@ from .roster import (
 
 @strawberry.type(description="导入错误 (行号从表头下一行的 2 开始)")
 class ImportRowError:
-    row: int
-    column: str | None
-    message: str
+    row: int = strawberry.field(description="行号")
+    column: str | None = strawberry.field(description="列名")
+    message: str = strawberry.field(description="错误说明")
 
 
 @strawberry.type(description="名单导入结果")
 class RosterImportResult:
     ok: bool = strawberry.field(description="全部成功 (整体模式下有任何错误则一行也不写入)")
-    created: int
-    created_cadre_ids: list[strawberry.ID]
-    errors: list[ImportRowError]
+    created: int = strawberry.field(description="新建人数")
+    created_cadre_ids: list[strawberry.ID] = strawberry.field(description="新建人员的 id")
+    errors: list[ImportRowError] = strawberry.field(description="逐行错误 (有错误时不导入任何行)")
 
 
-@strawberry.input
+@strawberry.input(description="导入名单 Excel")
 class ImportRosterInput:
-    content_base64: str
+    content_base64: str = strawberry.field(description="Excel 文件内容 (base64)")
     partial: bool = strawberry.field(default=False, description="true: 写入有效行, 返回错误行")
 
 
@@ -51,20 +51,20 @@ class ImportRosterInput:
 class UpdateDailyManagementInput:
     cadre_id: strawberry.ID
     status: CadreStatus | None = strawberry.field(default=None, description="在岗、请假或借调 (离开只能经人事调整)")
-    phone: str | None = None
-    political_status: str | None = None
-    reason: str | None = None
+    phone: str | None = strawberry.field(default=None, description="电话")
+    political_status: str | None = strawberry.field(default=None, description="政治面貌")
+    reason: str | None = strawberry.field(default=None, description="变更理由 (记入审计)")
 
 
 @strawberry.input(description="业务信息 (部门维护)")
 class UpdateProfessionalInfoInput:
     cadre_id: strawberry.ID
-    professional_line: str | None = None
-    rank: str | None = None
-    education: str | None = None
-    enforcement_cert_no: str | None = None
-    enforcement_cert_expiry: dt.date | None = None
-    reason: str | None = None
+    professional_line: str | None = strawberry.field(default=None, description="条线")
+    rank: str | None = strawberry.field(default=None, description="职级")
+    education: str | None = strawberry.field(default=None, description="学历")
+    enforcement_cert_no: str | None = strawberry.field(default=None, description="执法证号")
+    enforcement_cert_expiry: dt.date | None = strawberry.field(default=None, description="执法证有效期至")
+    reason: str | None = strawberry.field(default=None, description="变更理由 (记入审计)")
 
 
 @strawberry.type

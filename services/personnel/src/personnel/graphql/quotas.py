@@ -29,18 +29,18 @@ from .roster import (
 
 @strawberry.enum(description="申请状态")
 class RequestStatus(enum.Enum):
-    PENDING = "PENDING"
-    APPROVED = "APPROVED"
-    REJECTED = "REJECTED"
+    PENDING = strawberry.enum_value("PENDING", description="待审批")
+    APPROVED = strawberry.enum_value("APPROVED", description="已批准")
+    REJECTED = strawberry.enum_value("REJECTED", description="已驳回")
 
 
 @strawberry.type(description="员额调整明细")
 class QuotaLine:
     agency_id: strawberry.Private[uuid.UUID]
-    old_quota: int
-    new_quota: int
+    old_quota: int = strawberry.field(description="原员额")
+    new_quota: int = strawberry.field(description="新员额")
 
-    @strawberry.field
+    @strawberry.field(description="机构")
     async def agency(self, info: Info[Context, None]) -> Agency:
         return await agency_of(info, self.agency_id)
 
@@ -48,20 +48,20 @@ class QuotaLine:
 @strawberry.type(description="员额调整申请 (编办审批)")
 class QuotaChangeRequest:
     id: strawberry.ID
-    status: RequestStatus
-    old_total: int
-    new_total: int
+    status: RequestStatus = strawberry.field(description="申请状态")
+    old_total: int = strawberry.field(description="原员额总数")
+    new_total: int = strawberry.field(description="新员额总数")
     reorganisation: bool = strawberry.field(description="优化派驻模式 (1+X / 大镇带小乡)")
-    reason: str
-    requested_by: str
-    requested_at: dt.datetime
-    decided_by: str | None
-    decided_at: dt.datetime | None
-    decision_note: str | None
-    lines: list[QuotaLine]
+    reason: str = strawberry.field(description="申请理由")
+    requested_by: str = strawberry.field(description="申请人 (账号标识)")
+    requested_at: dt.datetime = strawberry.field(description="申请时间")
+    decided_by: str | None = strawberry.field(description="审批人")
+    decided_at: dt.datetime | None = strawberry.field(description="审批时间")
+    decision_note: str | None = strawberry.field(description="审批意见")
+    lines: list[QuotaLine] = strawberry.field(description="各机构的调整明细")
     department_id: strawberry.Private[uuid.UUID]
 
-    @strawberry.field
+    @strawberry.field(description="申请的部门")
     async def department(self, info: Info[Context, None]) -> Department:
         return await department_of(info, self.department_id)
 
@@ -88,73 +88,73 @@ class QuotaChangeRequest:
 
 @strawberry.enum(description="分配方法: 最大余额法 / 亨廷顿-希尔法")
 class ApportionMethod(enum.Enum):
-    LARGEST_REMAINDER = "LARGEST_REMAINDER"
-    HUNTINGTON_HILL = "HUNTINGTON_HILL"
+    LARGEST_REMAINDER = strawberry.enum_value("LARGEST_REMAINDER", description="最大余额法")
+    HUNTINGTON_HILL = strawberry.enum_value("HUNTINGTON_HILL", description="亨廷顿-希尔法 (等比例舍入)")
 
 
 @strawberry.input(description="测算权重 (人口、面积、企业数、工作量)")
 class QuotaWeightsInput:
-    population: float = 0.0
-    area: float = 0.0
-    enterprises: float = 0.0
-    workload: float = 0.0
+    population: float = strawberry.field(default=0.0, description="人口权重")
+    area: float = strawberry.field(default=0.0, description="面积权重")
+    enterprises: float = strawberry.field(default=0.0, description="企业数权重")
+    workload: float = strawberry.field(default=0.0, description="工作量权重 (平台事件数)")
 
 
 @strawberry.type(description="员额测算明细: 现行与建议并列")
 class QuotaProposalLine:
-    current: int
-    recommended: int
-    difference: int
+    current: int = strawberry.field(description="现行员额")
+    recommended: int = strawberry.field(description="建议员额")
+    difference: int = strawberry.field(description="差额 (建议 − 现行)")
     score: float = strawberry.field(description="加权份额")
     agency_id: strawberry.Private[uuid.UUID]
 
-    @strawberry.field
+    @strawberry.field(description="机构")
     async def agency(self, info: Info[Context, None]) -> Agency:
         return await agency_of(info, self.agency_id)
 
 
 @strawberry.type(description="动态员额测算")
 class QuotaProposal:
-    method: ApportionMethod
-    minimum_per_agency: int
-    total: int
-    lines: list[QuotaProposalLine]
+    method: ApportionMethod = strawberry.field(description="分配方法")
+    minimum_per_agency: int = strawberry.field(description="每个机构的最低员额")
+    total: int = strawberry.field(description="参与分配的员额总数")
+    lines: list[QuotaProposalLine] = strawberry.field(description="各机构的测算结果")
 
 
-@strawberry.input
+@strawberry.input(description="按测算模型提出员额调整")
 class ProposeQuotaFromModelInput:
     department_id: strawberry.ID
-    weights: QuotaWeightsInput
-    method: ApportionMethod
-    reason: str
-    minimum_per_agency: int = 1
+    weights: QuotaWeightsInput = strawberry.field(description="测算权重")
+    method: ApportionMethod = strawberry.field(description="分配方法")
+    reason: str = strawberry.field(description="调整理由")
+    minimum_per_agency: int = strawberry.field(default=1, description="每个机构的最低员额")
 
 
-@strawberry.input
+@strawberry.input(description="一个机构的员额")
 class AgencyQuotaInput:
     agency_id: strawberry.ID
-    quota: int
+    quota: int = strawberry.field(description="新的员额 (人数)")
 
 
 @strawberry.input(description="员额调整申请")
 class ProposeQuotaChangeInput:
     department_id: strawberry.ID
-    agency_quotas: list[AgencyQuotaInput]
-    reason: str
-    new_total: int | None = None
-    reorganisation: bool = False
+    agency_quotas: list[AgencyQuotaInput] = strawberry.field(description="各机构的新员额")
+    reason: str = strawberry.field(description="调整理由")
+    new_total: int | None = strawberry.field(default=None, description="部门新的员额总数 (不变时不填)")
+    reorganisation: bool = strawberry.field(default=False, description="是否为机构改革 (1+X): 总数不得减少")
 
 
-@strawberry.input
+@strawberry.input(description="编办审批员额调整")
 class DecideQuotaChangeInput:
     request_id: strawberry.ID
-    approve: bool
-    note: str | None = None
+    approve: bool = strawberry.field(description="是否批准")
+    note: str | None = strawberry.field(default=None, description="审批意见")
 
 
-@strawberry.type
+@strawberry.type(description="员额调整申请的当前情况")
 class QuotaChangePayload:
-    request: QuotaChangeRequest
+    request: QuotaChangeRequest = strawberry.field(description="员额调整申请")
 
 
 @strawberry.type
@@ -165,7 +165,7 @@ class QuotaQuery:
         info: Info[Context, None],
         first: int | None = None,
         after: str | None = None,
-        status: RequestStatus | None = None,
+        status: Annotated[RequestStatus | None, strawberry.argument(description="申请状态")] = None,
     ) -> gql.Connection[QuotaChangeRequest]:
         page = await quotas.list_requests(
             info.context.session,
@@ -190,10 +190,10 @@ class QuotaQuery:
         self,
         info: Info[Context, None],
         department_id: strawberry.ID,
-        weights: QuotaWeightsInput,
-        method: ApportionMethod,
-        minimum_per_agency: int = 1,
-        total: int | None = None,
+        weights: Annotated[QuotaWeightsInput, strawberry.argument(description="测算权重 (人口、面积、企业数、工作量)")],
+        method: Annotated[ApportionMethod, strawberry.argument(description="分配方法")],
+        minimum_per_agency: Annotated[int, strawberry.argument(description="每个机构的最低员额")] = 1,
+        total: Annotated[int | None, strawberry.argument(description="参与分配的员额总数 (不填用部门现有总数)")] = None,
     ) -> QuotaProposal:
         total, lines = await quotas.model_proposal(
             info.context.session,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -28,22 +29,22 @@ from .roster import (
 class TownshipRecommendation:
     id: strawberry.ID
     kind: str = strawberry.field(description="DISMISS (建议调回) / TRANSFER (建议调整)")
-    reasons: str
+    reasons: str = strawberry.field(description="建议理由")
     status: str = strawberry.field(description="PENDING / ACCEPTED / DECLINED")
-    recommended_by: str
-    recommended_at: dt.datetime
-    decided_by: str | None
-    decision_note: str | None
+    recommended_by: str = strawberry.field(description="建议人 (账号标识)")
+    recommended_at: dt.datetime = strawberry.field(description="建议时间")
+    decided_by: str | None = strawberry.field(description="决定人")
+    decision_note: str | None = strawberry.field(description="部门意见")
     adjustment_batch_id: strawberry.ID | None = strawberry.field(description="采纳后发起的调整批次")
     cadre_id: strawberry.Private[uuid.UUID]
     township_id: strawberry.Private[uuid.UUID]
 
-    @strawberry.field
+    @strawberry.field(description="被建议的派驻干部")
     async def cadre(self, info: Info[Context, None]) -> Cadre | None:
         row = await info.context.loader("cadre", _visible_cadres).load(self.cadre_id)
         return Cadre.of(row) if row else None
 
-    @strawberry.field
+    @strawberry.field(description="提出建议的乡镇")
     async def township(self, info: Info[Context, None]) -> Township:
         return await township_of(info, self.township_id)
 
@@ -64,21 +65,21 @@ class TownshipRecommendation:
         )
 
 
-@strawberry.input
+@strawberry.input(description="乡镇对派驻干部的调整建议")
 class RecommendInput:
     cadre_id: strawberry.ID
-    kind: str
-    reasons: str
+    kind: str = strawberry.field(description="建议类型: DISMISS 调回 (退回派出部门) | TRANSFER 调整到其他机构")
+    reasons: str = strawberry.field(description="理由")
 
 
-@strawberry.input
+@strawberry.input(description="派出部门对乡镇建议的决定")
 class DecideRecommendationInput:
     recommendation_id: strawberry.ID
-    accept: bool
-    note: str | None = None
-    effective_date: dt.date | None = None
-    to_agency_id: strawberry.ID | None = None
-    tenure_exception_reason: str | None = None
+    accept: bool = strawberry.field(description="是否采纳")
+    note: str | None = strawberry.field(default=None, description="意见")
+    effective_date: dt.date | None = strawberry.field(default=None, description="采纳后调整的生效日期")
+    to_agency_id: strawberry.ID | None = strawberry.field(default=None, description="调往机构的 id (调整时)")
+    tenure_exception_reason: str | None = strawberry.field(default=None, description="未满两年需调整的特殊理由")
 
 
 @strawberry.type
@@ -87,7 +88,11 @@ class RecommendationQuery:
         description="乡镇(街道)调整建议 (部门看本部门, 乡镇看本乡镇)", requires_scopes=gql.PEOPLE
     )
     async def township_recommendations(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None, status: str | None = None
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        status: Annotated[str | None, strawberry.argument(description="建议状态")] = None,
     ) -> gql.Connection[TownshipRecommendation]:
         page = await recommendations.list_for(
             info.context.session, info.context.principal, first=first, after=after, status=status

@@ -20,11 +20,11 @@ from .roster import (
 
 @strawberry.input(description="设立片区")
 class CreateRegionInput:
-    name: str
-    model: str
-    hub_township_id: strawberry.ID
-    satellite_township_ids: list[strawberry.ID]
-    reason: str | None = None
+    name: str = strawberry.field(description="片区名称")
+    model: str = strawberry.field(description="片区模式")
+    hub_township_id: strawberry.ID = strawberry.field(description="中心乡镇的 id")
+    satellite_township_ids: list[strawberry.ID] = strawberry.field(description="片区内其他乡镇的 id")
+    reason: str | None = strawberry.field(default=None, description="设立理由 (记入审计)")
 
 
 @strawberry.type

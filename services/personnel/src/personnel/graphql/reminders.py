@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -27,18 +28,18 @@ from .roster import (
 @strawberry.type(description="提醒告知单")
 class ReminderNotice:
     id: strawberry.ID
-    batch_id: strawberry.ID
-    issued_at: dt.datetime
-    deadline: dt.date
+    batch_id: strawberry.ID = strawberry.field(description="发文批次 id")
+    issued_at: dt.datetime = strawberry.field(description="发出时间")
+    deadline: dt.date = strawberry.field(description="答复期限")
     vacancies_at_issue: int = strawberry.field(description="发出时缺额")
     status: str = strawberry.field(description="OPEN / ANSWERED / CLOSED")
     plan: str | None = strawberry.field(description="部门补员计划")
     replenished: int = strawberry.field(description="已补员人数")
     overdue: bool = strawberry.field(description="逾期未办结 (责任追究)")
-    closed_at: dt.datetime | None
+    closed_at: dt.datetime | None = strawberry.field(description="闭环时间 (补齐或答复后)")
     department_id: strawberry.Private[uuid.UUID]
 
-    @strawberry.field
+    @strawberry.field(description="被提醒的部门")
     async def department(self, info: Info[Context, None]) -> Department:
         return await department_of(info, self.department_id)
 
@@ -61,29 +62,29 @@ class ReminderNotice:
 
 @strawberry.type(description="提醒告知统计 (报告: 6批次, 补员29人)")
 class ReminderStatistics:
-    batches: int
-    notices: int
-    closed: int
-    overdue: int
-    replenished: int
+    batches: int = strawberry.field(description="发文批次数")
+    notices: int = strawberry.field(description="告知单数")
+    closed: int = strawberry.field(description="已闭环数")
+    overdue: int = strawberry.field(description="逾期未答复数")
+    replenished: int = strawberry.field(description="已补员人数")
 
 
-@strawberry.input
+@strawberry.input(description="发出提醒告知单")
 class IssueRemindersInput:
-    deadline: dt.date
-    note: str | None = None
+    deadline: dt.date = strawberry.field(description="答复期限")
+    note: str | None = strawberry.field(default=None, description="说明")
     department_ids: list[strawberry.ID] | None = None
 
 
-@strawberry.input
+@strawberry.input(description="答复提醒告知单")
 class AnswerReminderInput:
     notice_id: strawberry.ID
-    plan: str
+    plan: str = strawberry.field(description="补员计划 (何时、如何补齐缺额)")
 
 
-@strawberry.type
+@strawberry.type(description="本次发出的提醒告知单")
 class RemindersPayload:
-    notices: list[ReminderNotice]
+    notices: list[ReminderNotice] = strawberry.field(description="告知单")
 
 
 @strawberry.type
@@ -94,8 +95,8 @@ class ReminderQuery:
     async def reminder_notices(
         self,
         info: Info[Context, None],
-        open_only: bool = False,
-        overdue_only: bool = False,
+        open_only: Annotated[bool, strawberry.argument(description="只看未闭环的")] = False,
+        overdue_only: Annotated[bool, strawberry.argument(description="只看逾期的")] = False,
         first: int | None = None,
         after: str | None = None,
     ) -> gql.Connection[ReminderNotice]:

@@ -33,8 +33,8 @@ def _loader(model):
 
 @strawberry.enum(description="乡镇类型")
 class TownshipKind(enum.Enum):
-    TOWN = "TOWN"
-    SUBDISTRICT = "SUBDISTRICT"
+    TOWN = strawberry.enum_value("TOWN", description="镇")
+    SUBDISTRICT = strawberry.enum_value("SUBDISTRICT", description="街道")
 
 
 @strawberry.enum(description="派驻人员状态")
@@ -59,8 +59,8 @@ class AgeBand(enum.Enum):
 @strawberry.federation.type(keys=["id"], description="派驻部门")
 class Department:
     id: strawberry.ID
-    code: str
-    name: str
+    code: str = strawberry.field(description="部门编码")
+    name: str = strawberry.field(description="部门名称")
     quota_total: int = strawberry.field(description="下沉员额总量")
 
     @staticmethod
@@ -75,16 +75,16 @@ class Department:
 
 @strawberry.type(description="员额测算因素 (工作量为平台近 12 个月的事件数)")
 class TownshipFactors:
-    population: int
-    area_km2: float
-    enterprises: int
-    workload: float
+    population: int = strawberry.field(description="人口")
+    area_km2: float = strawberry.field(description="面积 (平方公里)")
+    enterprises: int = strawberry.field(description="企业数")
+    workload: float = strawberry.field(description="工作量 (近 12 个月平台事件数)")
 
 
 @strawberry.type(description="平台发布的月度工作量")
 class TownshipWorkloadMonth:
-    period: str
-    events: int
+    period: str = strawberry.field(description="月份 (2026-11)")
+    events: int = strawberry.field(description="平台事件数")
     per_cadre: float | None = strawberry.field(description="每名在岗派驻干部的事件数")
 
 
@@ -103,11 +103,11 @@ def _workload_months(ctx: Context):
 @strawberry.federation.type(keys=["id"], description="乡镇(街道)")
 class Township:
     id: strawberry.ID
-    code: str
-    name: str
-    kind: TownshipKind
+    code: str = strawberry.field(description="乡镇编码")
+    name: str = strawberry.field(description="乡镇(街道)名称")
+    kind: TownshipKind = strawberry.field(description="类型")
     township_class: str = strawberry.field(description="分类管理等级")
-    factors: TownshipFactors
+    factors: TownshipFactors = strawberry.field(description="员额测算因素")
 
     @strawberry.field(description="平台发布的月度工作量 (新的在前, 最多 12 个月)")
     async def workload_months(self, info: Info[Context, None]) -> list[TownshipWorkloadMonth]:
@@ -144,7 +144,7 @@ def _satellites(ctx: Context) -> DataLoader:
 @strawberry.type(description="片区 (优化派驻模式)")
 class Region:
     id: strawberry.ID
-    name: str
+    name: str = strawberry.field(description="片区名称")
     model: str = strawberry.field(description="ONE_PLUS_X (1+X) / BIG_TOWN_LEADS_SMALL (大镇带小乡)")
     hub_township_id: strawberry.Private[uuid.UUID]
 
@@ -168,9 +168,9 @@ class Region:
 @strawberry.federation.type(keys=["id"], description="派驻机构")
 class Agency:
     id: strawberry.ID
-    name: str
+    name: str = strawberry.field(description="机构名称")
     quota: int = strawberry.field(description="员额")
-    is_enforcement: bool
+    is_enforcement: bool = strawberry.field(description="是否执法机构")
     co_located: bool = strawberry.field(description="与乡镇(街道)合署办公")
     distance_km: float | None = strawberry.field(description="不合署时与乡镇机关的距离")
     department_id: strawberry.Private[uuid.UUID]
@@ -184,11 +184,11 @@ class Agency:
             return None
         return Region.of(await info.context.loader("region", _loader(models.Region)).load(self.region_id))
 
-    @strawberry.field
+    @strawberry.field(description="派出部门")
     async def department(self, info: Info[Context, None]) -> Department:
         return await department_of(info, self.department_id)
 
-    @strawberry.field
+    @strawberry.field(description="所在乡镇(街道)")
     async def township(self, info: Info[Context, None]) -> Township:
         return await township_of(info, self.township_id)
 
@@ -285,18 +285,18 @@ def _results(ctx: Context) -> DataLoader:
 
 @strawberry.type(description="年度考核结果")
 class AssessmentResultType:
-    year: int
+    year: int = strawberry.field(description="考核年度")
     grade: str | None = strawberry.field(description="EXCELLENT / COMPETENT / BASIC / INCOMPETENT")
 
 
 @strawberry.type(description="任职经历")
 class Posting:
     role: str = strawberry.field(description="HEAD 负责人 / DEPUTY 副职 / MEMBER 成员")
-    start_date: dt.date
-    end_date: dt.date | None
+    start_date: dt.date = strawberry.field(description="开始日期")
+    end_date: dt.date | None = strawberry.field(description="结束日期 (在任为空)")
     agency_id: strawberry.Private[uuid.UUID]
 
-    @strawberry.field
+    @strawberry.field(description="派驻机构")
     async def agency(self, info: Info[Context, None]) -> "Agency":
         return await agency_of(info, self.agency_id)
 
@@ -312,7 +312,7 @@ def _visible_cadres(ctx: Context) -> DataLoader:
 @strawberry.federation.type(keys=["id"], description="派驻干部")
 class Cadre:
     id: strawberry.ID
-    name: str
+    name: str = strawberry.field(description="姓名")
     professional_line: str = strawberry.field(description="业务条线")
     is_enforcement: bool = strawberry.field(description="执法人员")
     status: CadreStatus = strawberry.field(description="在岗、请假、借调或已离开")
@@ -390,15 +390,15 @@ class Cadre:
     def sensitive_visible(self, info: Info[Context, None]) -> bool:
         return policy.manages(info.context.principal, self.row)
 
-    @strawberry.field
+    @strawberry.field(description="派出部门")
     async def department(self, info: Info[Context, None]) -> Department:
         return await department_of(info, self.department_id)
 
-    @strawberry.field
+    @strawberry.field(description="所在乡镇(街道)")
     async def township(self, info: Info[Context, None]) -> Township:
         return await township_of(info, self.township_id)
 
-    @strawberry.field
+    @strawberry.field(description="所在派驻机构")
     async def agency(self, info: Info[Context, None]) -> Agency:
         return await agency_of(info, self.agency_id)
 

@@ -25,12 +25,12 @@ from .roster import (
 @strawberry.type(description="锁定名单")
 class RosterSnapshot:
     id: strawberry.ID
-    period: str
-    locked_by: str
-    locked_at: dt.datetime
-    note: str | None
-    in_post: int
-    quota: int
+    period: str = strawberry.field(description="期间")
+    locked_by: str = strawberry.field(description="锁定人 (账号标识)")
+    locked_at: dt.datetime = strawberry.field(description="锁定时间")
+    note: str | None = strawberry.field(description="说明")
+    in_post: int = strawberry.field(description="锁定时在岗人数")
+    quota: int = strawberry.field(description="锁定时员额")
 
     @staticmethod
     def of(r: models.RosterSnapshot) -> "RosterSnapshot":
@@ -45,45 +45,45 @@ class RosterSnapshot:
         )
 
 
-@strawberry.type
+@strawberry.type(description="锁定后的一次人员变动")
 class RosterMove:
-    cadre_id: strawberry.ID
+    cadre_id: strawberry.ID = strawberry.field(description="派驻干部的 id")
     from_agency_id: strawberry.Private[uuid.UUID]
     to_agency_id: strawberry.Private[uuid.UUID]
 
-    @strawberry.field
+    @strawberry.field(description="原机构 (新调入为空)")
     async def from_agency(self, info: Info[Context, None]) -> Agency:
         return await agency_of(info, self.from_agency_id)
 
-    @strawberry.field
+    @strawberry.field(description="现机构 (已调出为空)")
     async def to_agency(self, info: Info[Context, None]) -> Agency:
         return await agency_of(info, self.to_agency_id)
 
 
-@strawberry.type
+@strawberry.type(description="锁定后员额的变化")
 class QuotaDrift:
-    locked_quota: int
-    quota: int
+    locked_quota: int = strawberry.field(description="锁定时的员额")
+    quota: int = strawberry.field(description="现在的员额")
     agency_id: strawberry.Private[uuid.UUID]
 
-    @strawberry.field
+    @strawberry.field(description="机构")
     async def agency(self, info: Info[Context, None]) -> Agency:
         return await agency_of(info, self.agency_id)
 
 
 @strawberry.type(description="锁定名单与实时名单比对 (按权限范围)")
 class RosterDiff:
-    snapshot: RosterSnapshot
+    snapshot: RosterSnapshot = strawberry.field(description="锁定的名单")
     arrived_cadre_ids: list[strawberry.ID] = strawberry.field(description="锁定后新到岗")
     departed_cadre_ids: list[strawberry.ID] = strawberry.field(description="锁定后离开")
-    moved: list[RosterMove]
-    quota_changes: list[QuotaDrift]
+    moved: list[RosterMove] = strawberry.field(description="锁定后调动的人员")
+    quota_changes: list[QuotaDrift] = strawberry.field(description="锁定后员额的变化")
 
 
-@strawberry.input
+@strawberry.input(description="锁定本期名单")
 class LockRosterInput:
-    period: str
-    note: str | None = None
+    period: str = strawberry.field(description="期间 (如 2026-11)")
+    note: str | None = strawberry.field(default=None, description="说明")
 
 
 @strawberry.type

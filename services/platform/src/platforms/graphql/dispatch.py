@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+from typing import Annotated
 
 import strawberry
 from sqlalchemy import select
@@ -39,26 +40,26 @@ class EventState(enum.Enum):
 
 @strawberry.enum(description="事件处置动作")
 class EventAction(enum.Enum):
-    ACCEPT = "accept"
-    REFUSE = "refuse"
-    MARK_DUPLICATE = "mark_duplicate"
-    DISPATCH = "dispatch"
+    ACCEPT = strawberry.enum_value("accept", description="受理")
+    REFUSE = strawberry.enum_value("refuse", description="不予受理 (附理由)")
+    MARK_DUPLICATE = strawberry.enum_value("mark_duplicate", description="标为重复事件")
+    DISPATCH = strawberry.enum_value("dispatch", description="派遣")
     ASSIGN = strawberry.enum_value("assign", description="承办单位负责人在本单位内指派")
-    RETURN = "return"
-    SIGN = "sign"
-    START = "start"
-    FEEDBACK = "feedback"
-    VERIFY_PASS = "verify_pass"
-    VERIFY_FAIL = "verify_fail"
-    REOPEN = "reopen"
+    RETURN = strawberry.enum_value("return", description="退回指挥室")
+    SIGN = strawberry.enum_value("sign", description="签收")
+    START = strawberry.enum_value("start", description="开始办理")
+    FEEDBACK = strawberry.enum_value("feedback", description="反馈办理结果")
+    VERIFY_PASS = strawberry.enum_value("verify_pass", description="核查通过, 办结")
+    VERIFY_FAIL = strawberry.enum_value("verify_fail", description="核查不通过, 重办")
+    REOPEN = strawberry.enum_value("reopen", description="重新打开")
 
 
 @strawberry.type(description="附件 (元数据; 文件存于对象存储)")
 class Attachment:
-    name: str
-    ref: str
-    content_type: str | None
-    size: int | None
+    name: str = strawberry.field(description="文件名")
+    ref: str = strawberry.field(description="对象存储中的引用")
+    content_type: str | None = strawberry.field(description="MIME 类型")
+    size: int | None = strawberry.field(description="大小 (字节)")
 
 
 @strawberry.enum(description="派单推荐的依据 (routing.py, 依次尝试)")
@@ -89,40 +90,40 @@ class RoutingRecommendation:
 @strawberry.type(description="当前环节的时限")
 class Deadline:
     phase: str = strawberry.field(description="SIGN 签收 | HANDLE 办理 | VERIFY 核查")
-    started_at: dt.datetime
-    warn_at: dt.datetime
-    due_at: dt.datetime
-    escalate_at: dt.datetime
-    warned: bool
-    overdue: bool
+    started_at: dt.datetime = strawberry.field(description="本环节开始时间")
+    warn_at: dt.datetime = strawberry.field(description="预警时间")
+    due_at: dt.datetime = strawberry.field(description="到期时间")
+    escalate_at: dt.datetime = strawberry.field(description="升级督办时间")
+    warned: bool = strawberry.field(description="是否已预警")
+    overdue: bool = strawberry.field(description="是否已超时")
     escalation_level: int = strawberry.field(description="督办级别: 0 无, 1 指挥室督办, 2 乡镇领导督办")
 
 
 @strawberry.type(description="处置记录 (每个状态的时间)")
 class EventStep:
-    action: str
-    source: str
-    target: str
-    actor: str
-    reason: str | None
-    at: dt.datetime
+    action: str = strawberry.field(description="处置动作")
+    source: str = strawberry.field(description="处置前状态")
+    target: str = strawberry.field(description="处置后状态")
+    actor: str = strawberry.field(description="处置人 (账号标识)")
+    reason: str | None = strawberry.field(description="理由")
+    at: dt.datetime = strawberry.field(description="时间")
     overdue: bool | None = strawberry.field(description="该步结束的环节是否超时 (结束时冻结)")
 
 
 @strawberry.type(description="回访")
 class CallbackRecord:
-    reached: bool
-    satisfaction: str | None
-    note: str | None
-    at: dt.datetime
+    reached: bool = strawberry.field(description="是否联系上")
+    satisfaction: str | None = strawberry.field(description="满意度: SATISFIED | BASIC | UNSATISFIED")
+    note: str | None = strawberry.field(description="回访记录")
+    at: dt.datetime = strawberry.field(description="回访时间")
 
 
 @strawberry.type(description="原始事件的办理结果 (重复事件的反映人可见)")
 class OriginalOutcome:
-    event_id: strawberry.ID
-    state: EventState
-    closing_reason: str | None
-    closed_at: dt.datetime | None
+    event_id: strawberry.ID = strawberry.field(description="原事件的 id")
+    state: EventState = strawberry.field(description="原事件的状态")
+    closing_reason: str | None = strawberry.field(description="原事件的办结原因")
+    closed_at: dt.datetime | None = strawberry.field(description="原事件的办结时间")
 
 
 def _history(ctx: Context):
@@ -151,23 +152,23 @@ def _events(ctx: Context):
 class GridEvent:
     row: strawberry.Private[GridEventRow]
     id: strawberry.ID
-    township_id: strawberry.ID
-    matter_type: str
-    priority: str
-    description: str
-    location: str | None
-    grid_id: strawberry.ID | None
-    state: EventState
-    source: str
-    reported_at: dt.datetime
-    closed_at: dt.datetime | None
-    attachments: list[Attachment]
+    township_id: strawberry.ID = strawberry.field(description="所在乡镇(街道)的 id")
+    matter_type: str = strawberry.field(description="事项类型编码 (定事)")
+    priority: str = strawberry.field(description="紧急程度: URGENT | HIGH | NORMAL")
+    description: str = strawberry.field(description="事件描述")
+    location: str | None = strawberry.field(description="地点")
+    grid_id: strawberry.ID | None = strawberry.field(description="所在网格的 id")
+    state: EventState = strawberry.field(description="事件状态")
+    source: str = strawberry.field(description="来源: GRID 网格上报 | HOTLINE 热线 | SYSTEM 部门系统")
+    reported_at: dt.datetime = strawberry.field(description="上报时间")
+    closed_at: dt.datetime | None = strawberry.field(description="办结时间")
+    attachments: list[Attachment] = strawberry.field(description="附件")
     lead_unit_id: strawberry.ID | None = strawberry.field(description="承办单位")
     assisting_unit_ids: list[strawberry.ID] = strawberry.field(description="协办单位")
     assignee_cadre_id: strawberry.ID | None = strawberry.field(description="承办人")
     outside_line_reason: str | None = strawberry.field(description="派给非本条线人员的理由 (派驻部门可见)")
-    closing_reason: str | None
-    duplicate_of: strawberry.ID | None
+    closing_reason: str | None = strawberry.field(description="办结原因")
+    duplicate_of: strawberry.ID | None = strawberry.field(description="重复事件所关联的原事件的 id")
     recommendation: RoutingRecommendation | None = strawberry.field(description="派单推荐 (受理、退回、重开时计算)")
     deadline: Deadline | None = strawberry.field(description="当前环节的时限 (无计时环节时为空)")
 
@@ -285,78 +286,78 @@ class GridEvent:
 
 @strawberry.input(description="附件元数据")
 class AttachmentInput:
-    name: str
+    name: str = strawberry.field(description="文件名")
     ref: str = strawberry.field(description="对象存储中的引用: oss://桶/路径 或 s3://桶/路径 (先上传, 再上报)")
-    content_type: str | None = None
-    size: int | None = None
+    content_type: str | None = strawberry.field(default=None, description="MIME 类型")
+    size: int | None = strawberry.field(default=None, description="大小 (字节)")
 
 
-@strawberry.input
+@strawberry.input(description="上报网格事件")
 class ReportEventInput:
     township_id: strawberry.ID
-    matter_type: str
-    description: str
-    priority: str = "NORMAL"
-    location: str | None = None
+    matter_type: str = strawberry.field(description="事项类型编码")
+    description: str = strawberry.field(description="事件描述")
+    priority: str = strawberry.field(default="NORMAL", description="紧急程度: URGENT | HIGH | NORMAL (默认)")
+    location: str | None = strawberry.field(default=None, description="地点")
     grid_id: strawberry.ID | None = None
-    attachments: list[AttachmentInput] | None = None
+    attachments: list[AttachmentInput] | None = strawberry.field(default=None, description="附件 (元数据)")
     idempotency_key: str | None = strawberry.field(default=None, description="部门系统上报必填; 重复提交返回首次的事件")
 
 
 @strawberry.input(description="回访")
 class CallbackInput:
-    reached: bool
+    reached: bool = strawberry.field(description="是否联系上上报人")
     satisfaction: str | None = strawberry.field(default=None, description="SATISFIED | BASIC | UNSATISFIED")
-    note: str | None = None
+    note: str | None = strawberry.field(default=None, description="回访记录")
 
     def value(self) -> dispatch.CallbackInput:
         return dispatch.CallbackInput(reached=self.reached, satisfaction=self.satisfaction, note=self.note)
 
 
-@strawberry.input
+@strawberry.input(description="对事件的一次处置")
 class EventActionInput:
     event_id: strawberry.ID
-    action: EventAction
-    reason: str | None = None
+    action: EventAction = strawberry.field(description="处置动作 (须在 allowedActions 内)")
+    reason: str | None = strawberry.field(default=None, description="理由 (不予受理、退回、非本条线派单等须填)")
     lead_unit_id: strawberry.ID | None = strawberry.field(default=None, description="派遣: 承办单位")
     assignee_cadre_id: strawberry.ID | None = strawberry.field(default=None, description="派遣/指派: 承办人")
     assisting_unit_ids: list[strawberry.ID] | None = strawberry.field(default=None, description="派遣: 协办单位")
-    closing_reason: str | None = None
+    closing_reason: str | None = strawberry.field(default=None, description="办结原因 (核查通过时)")
     duplicate_of: strawberry.ID | None = None
     callback: CallbackInput | None = strawberry.field(default=None, description="核查时的回访")
 
 
-@strawberry.type
+@strawberry.type(description="上报结果")
 class ReportEventPayload:
-    event: GridEvent
+    event: GridEvent = strawberry.field(description="事件 (重复提交时为首次上报的事件)")
     created: bool = strawberry.field(description="false: 幂等键重复, 返回的是首次上报的事件")
 
 
 @strawberry.enum(description="统计口径")
 class StatisticsGroup(enum.Enum):
-    TOWNSHIP = "TOWNSHIP"
-    UNIT = "UNIT"
-    CADRE = "CADRE"
+    TOWNSHIP = strawberry.enum_value("TOWNSHIP", description="按乡镇")
+    UNIT = strawberry.enum_value("UNIT", description="按承办单位")
+    CADRE = strawberry.enum_value("CADRE", description="按承办人")
 
 
 @strawberry.type(description="事件办理统计 (按冻结的处置记录计算)")
 class EventStatistics:
     key: strawberry.ID = strawberry.field(description="乡镇、单位或干部编号")
-    dispatched: int
-    signed: int
-    signed_on_time: int
-    handled: int
-    handled_on_time: int
-    closed: int
-    returned: int
-    verify_failed: int
-    overdue_phases: int
+    dispatched: int = strawberry.field(description="派遣数")
+    signed: int = strawberry.field(description="签收数")
+    signed_on_time: int = strawberry.field(description="按时签收数")
+    handled: int = strawberry.field(description="办理完成数")
+    handled_on_time: int = strawberry.field(description="按时办理数")
+    closed: int = strawberry.field(description="办结数")
+    returned: int = strawberry.field(description="退回数")
+    verify_failed: int = strawberry.field(description="核查不通过数")
+    overdue_phases: int = strawberry.field(description="超时环节数")
     outside_line: int = strawberry.field(description="非本条线派单 (例外理由) 次数")
-    on_time_rate: float | None
-    avg_sign_hours: float | None
-    avg_handle_hours: float | None
-    callbacks: int
-    satisfied: int
+    on_time_rate: float | None = strawberry.field(description="按时率 (0–1)")
+    avg_sign_hours: float | None = strawberry.field(description="平均签收用时 (小时)")
+    avg_handle_hours: float | None = strawberry.field(description="平均办理用时 (小时)")
+    callbacks: int = strawberry.field(description="回访数")
+    satisfied: int = strawberry.field(description="满意数")
 
     @staticmethod
     def of(r: stats.Row) -> "EventStatistics":
@@ -368,27 +369,27 @@ class EventStatistics:
 
 @strawberry.input(description="事件筛选")
 class GridEventFilter:
-    state: EventState | None = None
+    state: EventState | None = strawberry.field(default=None, description="事件状态")
     township_id: strawberry.ID | None = None
     overdue: bool | None = strawberry.field(default=None, description="当前环节是否已超时")
-    assignee_cadre_id: strawberry.ID | None = None
-    lead_unit_id: strawberry.ID | None = None
+    assignee_cadre_id: strawberry.ID | None = strawberry.field(default=None, description="承办人 (派驻干部) 的 id")
+    lead_unit_id: strawberry.ID | None = strawberry.field(default=None, description="承办单位的 id")
     outside_line: bool | None = strawberry.field(default=None, description="是否为非本条线派单 (例外)")
     idempotency_key: str | None = strawberry.field(
         default=None, description="部门系统按自己上报时的幂等键查找 (只找本系统上报的事件)"
     )
 
 
-@strawberry.input
+@strawberry.input(description="记录回访")
 class RecordCallbackInput:
     event_id: strawberry.ID
-    callback: CallbackInput
+    callback: CallbackInput = strawberry.field(description="回访结果")
 
 
 @strawberry.input(description="统计口径与区间")
 class StatisticsFilter:
-    group_by: StatisticsGroup
-    start: dt.datetime
+    group_by: StatisticsGroup = strawberry.field(description="统计口径")
+    start: dt.datetime = strawberry.field(description="起始时间 (含)")
     end: dt.datetime = strawberry.field(description="不含; 区间不超过一年")
     township_id: strawberry.ID | None = None
 
@@ -433,7 +434,10 @@ class DispatchQuery:
         description="疑似重复事件 (同乡镇、同类、同网格、时间窗内)", requires_scopes=gql.PEOPLE
     )
     async def duplicate_candidates(
-        self, info: Info[Context, None], event_id: strawberry.ID, window_hours: int = 72
+        self,
+        info: Info[Context, None],
+        event_id: strawberry.ID,
+        window_hours: Annotated[int, strawberry.argument(description="在多少小时内找重复 (默认 72)")] = 72,
     ) -> list[GridEvent]:
         rows = await dispatch.duplicate_candidates(
             info.context.session, info.context.principal, event_id=parse_id(event_id, "事件"), window_hours=window_hours

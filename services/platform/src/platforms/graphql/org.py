@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 from sqlalchemy import select
@@ -29,10 +30,10 @@ from .entities import Cadre, Platform, PlatformUnit, Township, units_loader
 
 @strawberry.type(description="事项类型 (定事)")
 class MatterType:
-    code: str
-    name: str
-    professional_line: str
-    platform_code: str
+    code: str = strawberry.field(description="事项类型编码")
+    name: str = strawberry.field(description="事项名称")
+    professional_line: str = strawberry.field(description="所属条线 (如 人民调解)")
+    platform_code: str = strawberry.field(description="所属平台")
 
 
 @strawberry.type(description="网格成员")
@@ -76,7 +77,7 @@ class Grid:
             village=g.village,
         )
 
-    @strawberry.field
+    @strawberry.field(description="网格成员")
     async def members(self, info: Info[Context, None]) -> list[GridMember]:
         rows = await info.context.loader("grid_members", _members).load(parse_id(self.id, "网格"))
         return [
@@ -121,8 +122,8 @@ def _grids(ctx: Context):
 
 @strawberry.type(description="岗位职责 (定责)")
 class PostDutyType:
-    matter_type: str
-    responsibility: str | None
+    matter_type: str = strawberry.field(description="事项类型编码")
+    responsibility: str | None = strawberry.field(description="职责说明")
 
 
 def _duties(ctx: Context):
@@ -156,7 +157,7 @@ class Post:
         row = await info.context.loader("units", units_loader).load(self.unit_id)
         return PlatformUnit.of(row) if row else None
 
-    @strawberry.field
+    @strawberry.field(description="岗位职责 (定责)")
     async def duties(self, info: Info[Context, None]) -> list[PostDutyType]:
         rows = await info.context.loader("post_duties", _duties).load(parse_id(self.id, "岗位"))
         return [PostDutyType(matter_type=d.matter_type, responsibility=d.responsibility) for d in rows]
@@ -169,25 +170,25 @@ class Post:
 
 @strawberry.enum(description="时限单位")
 class LimitUnit(enum.Enum):
-    HOURS = "HOURS"
-    WORKING_DAYS = "WORKING_DAYS"
+    HOURS = strawberry.enum_value("HOURS", description="小时 (自然时间)")
+    WORKING_DAYS = strawberry.enum_value("WORKING_DAYS", description="工作日 (按工作日历)")
 
 
 @strawberry.type(description="时限")
 class LimitType:
-    amount: int
-    unit: LimitUnit
+    amount: int = strawberry.field(description="数量")
+    unit: LimitUnit = strawberry.field(description="单位")
 
 
 @strawberry.type(description="办理时限 (按事项类型和优先级; 事项类型为空即县级默认)")
 class SlaPolicy:
-    matter_type: str | None
-    priority: str
-    sign: LimitType
-    handle: LimitType
-    verify: LimitType
-    warn_share: Decimal
-    escalate_share: Decimal
+    matter_type: str | None = strawberry.field(description="事项类型 (空为所有类型的默认)")
+    priority: str = strawberry.field(description="紧急程度")
+    sign: LimitType = strawberry.field(description="签收时限")
+    handle: LimitType = strawberry.field(description="办理时限")
+    verify: LimitType = strawberry.field(description="核查时限")
+    warn_share: Decimal = strawberry.field(description="预警点 (时限的份额, 如 0.8)")
+    escalate_share: Decimal = strawberry.field(description="升级督办点 (时限的份额, 如 1.5)")
 
     @staticmethod
     def of(r: SlaPolicyRow) -> "SlaPolicy":
@@ -205,52 +206,52 @@ class SlaPolicy:
 
 @strawberry.type(description="工作日历的例外日 (节假日或调休上班)")
 class CalendarDay:
-    day: dt.date
-    working: bool
-    note: str | None
+    day: dt.date = strawberry.field(description="日期")
+    working: bool = strawberry.field(description="是否工作日 (调休上班为是, 节假日为否)")
+    note: str | None = strawberry.field(description="说明 (如 国庆节)")
 
 
-@strawberry.input
+@strawberry.input(description="时限")
 class LimitInput:
-    amount: int
-    unit: LimitUnit
+    amount: int = strawberry.field(description="数量")
+    unit: LimitUnit = strawberry.field(description="单位")
 
     def value(self) -> sla.Limit:
         return sla.Limit(self.amount, self.unit.value)
 
 
-@strawberry.input
+@strawberry.input(description="设置办理时限")
 class SlaPolicyInput:
-    matter_type: str | None = None
-    priority: str
-    sign: LimitInput
-    handle: LimitInput
-    verify: LimitInput
-    warn_share: Decimal = Decimal("0.75")
-    escalate_share: Decimal = Decimal("1.5")
+    matter_type: str | None = strawberry.field(default=None, description="事项类型 (空为默认)")
+    priority: str = strawberry.field(description="紧急程度")
+    sign: LimitInput = strawberry.field(description="签收时限")
+    handle: LimitInput = strawberry.field(description="办理时限")
+    verify: LimitInput = strawberry.field(description="核查时限")
+    warn_share: Decimal = strawberry.field(default=Decimal("0.75"), description="预警点 (时限的份额)")
+    escalate_share: Decimal = strawberry.field(default=Decimal("1.5"), description="升级督办点 (时限的份额)")
 
 
-@strawberry.input
+@strawberry.input(description="工作日历中的一天")
 class CalendarDayInput:
-    day: dt.date
-    working: bool
-    note: str | None = None
+    day: dt.date = strawberry.field(description="日期")
+    working: bool = strawberry.field(description="是否工作日")
+    note: str | None = strawberry.field(default=None, description="说明")
 
 
-@strawberry.input
+@strawberry.input(description="岗位的一项职责")
 class DutyInput:
-    matter_type: str
-    responsibility: str | None = None
+    matter_type: str = strawberry.field(description="事项类型编码")
+    responsibility: str | None = strawberry.field(default=None, description="职责说明")
 
 
-@strawberry.input
+@strawberry.input(description="登记组团式走访")
 class TeamVisitInput:
     grid_id: strawberry.ID
-    visited_on: dt.date
-    place: str
-    findings: str
+    visited_on: dt.date = strawberry.field(description="走访日期")
+    place: str = strawberry.field(description="走访地点")
+    findings: str = strawberry.field(description="发现的问题与诉求")
     cadre_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
-    staff_names: list[str] = strawberry.field(default_factory=list)
+    staff_names: list[str] = strawberry.field(default_factory=list, description="参加的乡镇干部 (姓名)")
 
 
 @strawberry.input(description="走访筛选")
@@ -269,11 +270,11 @@ class EventAlertFilter:
 class EventAlert:
     event_id: strawberry.ID = strawberry.field(description="事件 (可见时用 gridEvent(id) 取详情)")
     township: Township = strawberry.field(description="所在乡镇(街道)")
-    phase: str
+    phase: str = strawberry.field(description="环节: SIGN 签收 | HANDLE 办理 | VERIFY 核查")
     kind: str = strawberry.field(description="WARNING 预警 | OVERDUE 超时 (督办一级) | ESCALATION 升级督办 (二级)")
-    level: int
-    due_at: dt.datetime
-    raised_at: dt.datetime
+    level: int = strawberry.field(description="督办级别: 0 预警, 1 超时, 2 升级督办")
+    due_at: dt.datetime = strawberry.field(description="环节到期时间")
+    raised_at: dt.datetime = strawberry.field(description="提醒产生时间")
 
     @staticmethod
     def of(a: EventAlertRow) -> "EventAlert":
@@ -356,94 +357,99 @@ class OrgQuery:
         return gql.connection(page, EventAlert.of)
 
     @strawberry.federation.field(description="工作日历中的例外日", authenticated=True)
-    async def work_calendar(self, info: Info[Context, None], start: dt.date, end: dt.date) -> list[CalendarDay]:
+    async def work_calendar(
+        self,
+        info: Info[Context, None],
+        start: Annotated[dt.date, strawberry.argument(description="起始日期 (含)")],
+        end: Annotated[dt.date, strawberry.argument(description="结束日期 (含; 区间不超过 400 天)")],
+    ) -> list[CalendarDay]:
         rows = await deadlines.calendar_exceptions(info.context.session, start, end)
         return [CalendarDay(day=r.day, working=r.working, note=r.note) for r in rows]
 
 
-@strawberry.input
+@strawberry.input(description="设置平台")
 class SetPlatformInput:
-    code: str
-    name: str
-    position: int
+    code: str = strawberry.field(description="平台编码")
+    name: str = strawberry.field(description="平台名称")
+    position: int = strawberry.field(description="显示顺序")
 
 
-@strawberry.input
+@strawberry.input(description="设置事项类型 (定事)")
 class SetMatterTypeInput:
-    code: str
-    name: str
-    professional_line: str
-    platform_code: str
+    code: str = strawberry.field(description="事项类型编码")
+    name: str = strawberry.field(description="事项名称")
+    professional_line: str = strawberry.field(description="所属条线")
+    platform_code: str = strawberry.field(description="所属平台")
 
 
-@strawberry.input
+@strawberry.input(description="登记乡镇站所")
 class CreateOfficeInput:
     township_id: strawberry.ID
-    name: str
-    platform_code: str | None = None
+    name: str = strawberry.field(description="站所名称")
+    platform_code: str | None = strawberry.field(default=None, description="入驻的平台")
 
 
-@strawberry.input
+@strawberry.input(description="单位入驻平台")
 class AttachUnitInput:
     unit_id: strawberry.ID
-    platform_code: str
+    platform_code: str = strawberry.field(description="平台编码")
 
 
-@strawberry.input
+@strawberry.input(description="设置综合信息指挥室")
 class SetCommandCentreInput:
     township_id: strawberry.ID
-    name: str
+    name: str = strawberry.field(description="指挥室名称")
 
 
-@strawberry.input
+@strawberry.input(description="设立网格")
 class CreateGridInput:
     township_id: strawberry.ID
-    code: str
-    name: str
-    village: str | None = None
+    code: str = strawberry.field(description="网格编码 (本乡镇内唯一)")
+    name: str = strawberry.field(description="网格名称")
+    village: str | None = strawberry.field(default=None, description="所在村(社区)")
 
 
-@strawberry.input
+@strawberry.input(description="加入网格成员")
 class AddGridMemberInput:
     grid_id: strawberry.ID
     kind: str = strawberry.field(description="CADRE | STAFF | GRID_WORKER")
     cadre_id: strawberry.ID | None = None
     name: str | None = strawberry.field(default=None, description="乡镇干部和网格员的姓名")
-    duty: str = "MEMBER"
+    duty: str = strawberry.field(default="MEMBER", description="职责: LEADER 网格长 | MEMBER 成员 (默认)")
 
 
-@strawberry.input
+@strawberry.input(description="移出网格成员")
 class RemoveGridMemberInput:
     member_id: strawberry.ID
 
 
-@strawberry.input
+@strawberry.input(description="设岗 (定岗)")
 class CreatePostInput:
     unit_id: strawberry.ID
-    name: str
+    name: str = strawberry.field(description="岗位名称")
 
 
-@strawberry.input
+@strawberry.input(description="设置岗位职责 (定责)")
 class SetPostDutiesInput:
     post_id: strawberry.ID
-    duties: list[DutyInput]
+    duties: list[DutyInput] = strawberry.field(description="职责 (覆盖原有)")
 
 
-@strawberry.input
+@strawberry.input(description="设置岗位人员 (定人)")
 class SetPostHoldersInput:
     post_id: strawberry.ID
     cadre_ids: list[strawberry.ID]
 
 
-@strawberry.input
+@strawberry.input(description="设置工作日历")
 class SetWorkCalendarInput:
-    days: list[CalendarDayInput] = strawberry.field(default_factory=list)
+    days: list[CalendarDayInput] = strawberry.field(default_factory=list, description="设置的日期")
     clear: list[dt.date] = strawberry.field(default_factory=list, description="恢复为周一至周五默认的日期")
 
 
-@strawberry.type
+@strawberry.type(description="工作日历的变更结果")
 class WorkCalendarPayload:
-    changed: int
+    changed: int = strawberry.field(description="变更的天数")
     days: list[CalendarDay] = strawberry.field(description="设置后的例外日 (本次涉及的日期)")
 
 
