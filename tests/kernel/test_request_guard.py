@@ -116,3 +116,17 @@ async def test_scopes_per_root_field(run):
 async def test_introspection_only_in_dev(run):
     assert (await run("{ __schema { queryType { name } } }", environment="dev"))[0] == []
     assert (await run("{ __schema { queryType { name } } }"))[0] == ["BAD_USER_INPUT"]
+
+
+async def test_a_document_is_validated_once_and_answers_the_same_every_time(run):
+    """Parse and validation are cached by the query text (the page a screen sends again and again);
+    the checks that depend on the request (variables, the caller's scopes) still run every time."""
+    from servicekit import guard
+
+    for _ in range(3):
+        assert (await run("{ echo(text: 1) }"))[0] == ["BAD_USER_INPUT"]  # an Int where a String goes
+    assert any("echo(text: 1)" in key[1] for key in guard._VALIDATED)
+    assert (await run("query($t: String!) { echo(text: $t) }", {"t": "ok"}))[0] == []
+    codes, detail = await run("query($t: String!) { echo(text: $t) }", {"t": "bad\x00"})
+    assert codes == ["BAD_USER_INPUT"] and "variable" in detail  # same document, new variables: checked
+    assert (await run("{ echo }", scopes=("openid",)))[0] == ["FORBIDDEN"]  # same document, other caller

@@ -149,9 +149,12 @@ def _data_error(exc: BaseException) -> AppError | None:
 
 
 def extensions() -> list:
+    from strawberry.extensions import ParserCache
+
     from .guard import RequestGuard
 
-    return [RequestGuard, RequestTransaction, ErrorCodes]
+    # The same page is parsed once (bounded LRU keyed by the query text), then validated once (guard).
+    return [lambda: ParserCache(maxsize=256), RequestGuard, RequestTransaction, ErrorCodes]
 
 
 class _GraphQLView(GraphQL):

@@ -96,6 +96,44 @@ def rows_loader(query: Callable[[list], object], key: Callable[[object], object]
     return factory
 
 
+def now_or_later(loader, key, convert: Callable[[object], T]):
+    """A related object for a field resolver: at once when a batch already loaded it (the page's
+    resolver prefetched it), else an awaitable. A resolver returning values, not coroutines, costs
+    no task per item in a list — on a page of 50 that is most of the executor's time."""
+    if loader.cache:
+        converted = loader.__dict__.setdefault("_converted", {})  # one object per row per request
+        if key in converted:
+            return converted[key]
+        future = loader.cache_map.get(key)
+        if future is not None and future.done() and not future.cancelled() and future.exception() is None:
+            converted[key] = convert(future.result())
+            return converted[key]
+
+    async def later():
+        return convert(await loader.load(key))
+
+    return later()
+
+
+def requested(info, *path: str) -> set[str]:
+    """Field names selected under ``path`` of the current field (e.g. ``requested(info, "nodes")``):
+    what a page's resolver should prefetch for its items."""
+    names: set[str] = set()
+
+    def walk(selections, rest):
+        for sel in selections:
+            if getattr(sel, "name", None) is None:  # fragments: their selections, same level
+                walk(getattr(sel, "selections", []), rest)
+            elif not rest:
+                names.add(sel.name)
+            elif sel.name == rest[0]:
+                walk(sel.selections, rest[1:])
+
+    for field in info.selected_fields:
+        walk(field.selections, list(path))
+    return names
+
+
 def connection(page: Page[N], convert: Callable[[N], T]) -> Connection[T]:
     edges = [Edge(cursor=c, node=convert(item)) for item, c in zip(page.items, page.cursors)]
     return Connection(

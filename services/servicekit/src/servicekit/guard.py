@@ -219,6 +219,26 @@ class RequestGuard(SchemaExtension):
     def on_validate(self):
         ec = self.execution_context
         if ec.graphql_document is not None and ec.pre_execution_errors is None:
-            errors = validate(ec.schema._schema, ec.graphql_document, ec.validation_rules)
+            errors = _validated(ec)
             ec.pre_execution_errors = errors or check(ec)
         yield
+
+
+# graphql-core's validation depends only on the document and the schema: a page sent again and
+# again (the normal case) is validated once. Bounded, so that distinct documents cannot grow it;
+# ``check`` (variables, the caller's scopes) still runs on every request.
+_VALIDATED: dict[tuple[int, str], list] = {}
+VALIDATION_CACHE_SIZE = 256
+
+
+def _validated(ec) -> list:
+    if not isinstance(ec.query, str):
+        return validate(ec.schema._schema, ec.graphql_document, ec.validation_rules)
+    key = (id(ec.schema._schema), ec.query)
+    errors = _VALIDATED.get(key)
+    if errors is None:
+        errors = validate(ec.schema._schema, ec.graphql_document, ec.validation_rules)
+        if len(_VALIDATED) >= VALIDATION_CACHE_SIZE:
+            _VALIDATED.pop(next(iter(_VALIDATED)))
+        _VALIDATED[key] = errors
+    return list(errors)

@@ -390,17 +390,32 @@ class Cadre:
     def sensitive_visible(self, info: Info[Context, None]) -> bool:
         return policy.manages(info.context.principal, self.row)
 
+    # Sync resolvers returning the prefetched object (or an awaitable when nothing prefetched it).
     @strawberry.field(description="派出部门")
-    async def department(self, info: Info[Context, None]) -> Department:
-        return await department_of(info, self.department_id)
+    def department(self, info: Info[Context, None]) -> Department:
+        loader = info.context.loader("department", _loader(models.Department))
+        return gql.now_or_later(loader, self.department_id, Department.of)
 
     @strawberry.field(description="所在乡镇(街道)")
-    async def township(self, info: Info[Context, None]) -> Township:
-        return await township_of(info, self.township_id)
+    def township(self, info: Info[Context, None]) -> Township:
+        return gql.now_or_later(
+            info.context.loader("township", _loader(models.Township)), self.township_id, Township.of
+        )
 
     @strawberry.field(description="所在派驻机构")
-    async def agency(self, info: Info[Context, None]) -> Agency:
-        return await agency_of(info, self.agency_id)
+    def agency(self, info: Info[Context, None]) -> Agency:
+        return gql.now_or_later(info.context.loader("agency", _loader(models.Agency)), self.agency_id, Agency.of)
+
+    @staticmethod
+    async def prefetch(info: Info[Context, None], rows: list[models.Cadre], wanted: set[str]) -> None:
+        """Load the org units a page of cadres will show, one batch each, before the page resolves."""
+        for field, model, key in (
+            ("department", models.Department, "department_id"),
+            ("township", models.Township, "township_id"),
+            ("agency", models.Agency, "agency_id"),
+        ):
+            if field in wanted and rows:
+                await info.context.loader(field, _loader(model)).load_many({getattr(r, key) for r in rows})
 
     @staticmethod
     def of(row: models.Cadre) -> "Cadre":
@@ -495,6 +510,7 @@ class RosterQuery:
         page = await roster.list_cadres(
             info.context.session, info.context.principal, first=first, after=after, filter=f
         )
+        await Cadre.prefetch(info, page.items, gql.requested(info, "nodes") | gql.requested(info, "edges", "node"))
         return gql.connection(page, Cadre.of)
 
     @strawberry.federation.field(
