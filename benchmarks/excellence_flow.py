@@ -1,10 +1,12 @@
 """The whole annual excellence flow at province size (100k cadres; 90 counties, each with 6
-departments and 16 townships, so 540 departments and 1,440 townships): open the cycle (roster snapshot), scores
+departments and 16 townships, so 540 departments and 1,440 townships; a smaller run keeps ~1,111
+cadres per county): open the cycle (roster snapshot), scores
   (loaded in bulk: score entry itself is one
 audited statement per score and is not what this measures), shortlist, round 1 and round 2 for
 every department and township, publication. Prints the time of each step.
 
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/excellence_flow.py
+    BENCH_CADRES=2000 …                              # the smoke size `make test` runs (goals.py)
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import asyncio
 import os
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select, text
@@ -20,12 +23,12 @@ from sqlalchemy import select, text
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def settings():
+def settings(database_url: str | None = None, db_prefix: str = "bench_"):
     from assessment.config import AssessmentSettings
     from servicekit import embedded_pg
 
-    url = os.environ.get("DATABASE_URL") or embedded_pg.start(ROOT / ".data" / "pg-bench")
-    return AssessmentSettings(database_url=url, db_prefix="bench_", log_json=False)
+    url = database_url or os.environ.get("DATABASE_URL") or embedded_pg.start(ROOT / ".data" / "pg-bench")
+    return AssessmentSettings(database_url=url, db_prefix=db_prefix, log_json=False)
 
 
 def principal(role, scope_id=None):
@@ -41,13 +44,18 @@ def principal(role, scope_id=None):
     )
 
 
-async def main() -> None:
+CADRES = int(os.environ.get("BENCH_CADRES", "100000"))
+
+
+async def main(cadres: int = CADRES, out=print, database_url: str | None = None, db_prefix: str = "bench_") -> float:
+    """Runs the flow for ``cadres`` people; returns the seconds of the whole annual flow."""
     from assessment import cycles
     from assessment.models import DepartmentFlow, Member, TownshipRound
     from servicekit import db, migrations
+    from servicekit.calendar import today
     from servicekit.principal import Role
 
-    s = settings()
+    s = settings(database_url, db_prefix)
     migrations.upgrade(ROOT / "services" / "assessment", s)
     engine = db.make_async_engine(s)
     maker = db.make_sessionmaker(engine)
@@ -58,8 +66,8 @@ async def main() -> None:
             INSERT INTO roster_entry (cadre_id, name, department_id, township_id, agency_id, status, events_applied)
             SELECT gen_random_uuid(), '干部' || i, md5('d' || dep)::uuid, md5('t' || town)::uuid,
                    md5('a' || dep || '-' || town)::uuid, 'IN_POST', 1
-            FROM (SELECT i, (i % 90) * 6 + (i / 90) % 6 AS dep, (i % 90) * 16 + (i / 540) % 16 AS town
-                  FROM generate_series(1, 100000) i) g""")
+            FROM (SELECT i, (i % :k) * 6 + (i / :k) % 6 AS dep, (i % :k) * 16 + (i / (:k * 6)) % 16 AS town
+                  FROM generate_series(1, :n) i) g""").bindparams(n=cadres, k=max(1, cadres // 1111))
         )
     timings = {}
 
@@ -68,18 +76,18 @@ async def main() -> None:
         async with maker() as session, session.begin():
             result = await fn(session)
         timings[name] = time.perf_counter() - t
-        print(f"{name:48} {timings[name]:8.2f} s", flush=True)
+        out(f"{name:48} {timings[name]:8.2f} s")
         return result
 
     org = principal(Role.ORG_DEPARTMENT)
     cycle = await step(
-        "open cycle (100k roster snapshot)",
+        f"open cycle ({cadres} roster snapshot)",
         lambda ses: cycles.open_cycle(
-            ses, org, year=2030, township_weight_percent=60, rounding="FLOOR", ties="EXCLUDE_TIED"
+            ses, org, year=today().year, township_share=Decimal("0.6"), rounding="FLOOR", ties="EXCLUDE_TIED"
         ),
     )
     await step(
-        "load 200k scores (bulk)",
+        f"load {2 * cadres} scores (bulk)",
         lambda ses: ses.execute(
             text(
                 "UPDATE cycle_member SET township_score = 60 + (hashtext(cadre_id::text) & 3999) / 100.0, "
@@ -147,7 +155,7 @@ async def main() -> None:
 
     await step("round 2 (every department × township)", round2)
     await step(
-        "publication (grades for 100k)", lambda ses: cycles.publish(ses, org, cycle_id=cycle.id, objection_days=5)
+        f"publication (grades for {cadres})", lambda ses: cycles.publish(ses, org, cycle_id=cycle.id, objection_days=5)
     )
     async with maker() as session:
         counts = (
@@ -159,10 +167,12 @@ async def main() -> None:
                 {"c": cycle.id},
             )
         ).one()
-    print(f"shortlisted {counts[0]}, excellent round 1 {counts[1]}, round 2 {counts[2]} of 100000")
-    print(f"{'whole annual flow':48} {sum(timings.values()):8.2f} s")
+    out(f"shortlisted {counts[0]}, excellent round 1 {counts[1]}, round 2 {counts[2]} of {cadres}")
+    out(f"{'whole annual flow':48} {sum(timings.values()):8.2f} s")
     await engine.dispose()
+    return sum(timings.values())
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main()))
+    asyncio.run(main())
+    sys.exit(0)

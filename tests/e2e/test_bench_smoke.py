@@ -1,23 +1,32 @@
-"""`make bench`'s load benchmark at a tiny size, so that it cannot rot unnoticed: wrk against the
-roster page directly, with the collector unfrozen, and through the gateway. Figures are printed,
+"""`make bench` at a tiny size, so that no benchmark can rot unnoticed: every figure of the goals
+table (wrk against the roster page direct and through the gateway, the federated page, the SQL
+replay, intake, the annual excellence flow, `make run` to its first answer). Figures are printed,
 never asserted as timings (this machine is busy with the rest of the suite)."""
 
 from __future__ import annotations
 
 import importlib.util
+import sys
 
 from devstack import ROOT
 
 
-def test_page_under_load_runs_at_smoke_size(stack):
-    spec = importlib.util.spec_from_file_location("page_under_load", ROOT / "benchmarks" / "page_under_load.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    figures = bench.run(stack, seconds=1, connections=[1, 2], token_count=3)
-    assert len(figures["results"]) == 6
-    assert all(r["requests"] > 0 and r["errors"] == 0 for r in figures["results"].values()), figures
-    assert set(figures["ratios"]) == {
-        "p99/p50 direct (goal ≤ 3)",
-        "p99/p50 direct, GC not frozen",
-        "gateway/direct p50 (goal ≤ 1.3)",
-    }
+def _goals(monkeypatch):
+    monkeypatch.setenv("BENCH_SMOKE", "1")
+    spec = importlib.util.spec_from_file_location("goals", ROOT / "benchmarks" / "goals.py")
+    goals = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "goals", goals)  # dataclasses look their module up there
+    spec.loader.exec_module(goals)
+    return goals
+
+
+def test_every_goal_is_measured_at_smoke_size(stack, monkeypatch, database_url, run_prefix):
+    goals = _goals(monkeypatch)
+    rows = goals.run(stack, out=print)
+    rows += goals.after_the_stack(database_url, f"{run_prefix}bx_", out=print)
+    print("\n".join(goals.table(rows)))
+    measured = {r.figure: r for r in rows}
+    assert all(r.value is not None and r.value > 0 for r in rows), rows
+    assert sum(1 for r in rows if r.met is not None) == 9  # every goal of the issue has its figure
+    intake = [r for name, r in measured.items() if name.startswith("intake")]
+    assert len(intake) == 2 and all("(0 lost, 0 errors)" in r.figure for r in intake), intake
