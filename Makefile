@@ -87,11 +87,9 @@ deploy-check: $(PY_STAMP) $(PROMTOOL)
 
 ## Speed figures (not part of make test): roster pages and the annual excellence flow at province size,
 ## grid-event intake and the dispatch round trip through the real gateway.
-bench: $(PY_STAMP) $(NODE_STAMP) $(WRK)
-	$(PY) benchmarks/page_under_load.py
+bench: $(PY_STAMP) $(NODE_STAMP) $(WRK) $(WEB_BUILD)
+	$(PY) benchmarks/goals.py
 	$(PY) benchmarks/roster_page.py
-	$(PY) benchmarks/excellence_flow.py
-	$(PY) benchmarks/dispatch_round_trip.py
 
 ## Mutation testing (mutmut) of the rule and policy modules against each service's in-process tests;
 ## slow, not part of make test. Prints the kill rate per module and the survivors; writes docs/mutation.md.

@@ -4,7 +4,7 @@ the personnel subgraph directly — once as deployed (garbage collector frozen a
 once with the collector as CPython leaves it (GC_FREEZE=false), side by side in one run — and
 through the gateway. Prints p50/p95/p99 and requests/s, and the ratios the performance goals name.
 
-    .venv/bin/python benchmarks/page_under_load.py            # what `make bench` runs
+    .venv/bin/python benchmarks/page_under_load.py            # alone; `make bench` runs it from goals.py
     BENCH_SECONDS=1 BENCH_CONNECTIONS=2 ...                   # the smoke size `make test` runs
 
 Starts its own stack on free ports (databases ``benchpl_*``, recreated each run).
@@ -190,17 +190,10 @@ def main() -> int:
     )
     stack.prepare(demo=True)
     stack.start()
-    lines: list[str] = []
     try:
-        run(stack, out=lambda text: (print(text), lines.append(text)))
+        run(stack)
     finally:
         stack.stop()
-    (ROOT / "benchmarks" / "RESULTS.md").write_text(
-        "# make bench: the latest run on the development machine\n\n"
-        '`benchmarks/page_under_load.py` (goals: issue "Performance"; figures, never asserted):\n\n'
-        "```\n" + "\n".join(lines) + "\n```\n",
-        encoding="utf-8",
-    )
     return 0
 
 

@@ -3,7 +3,7 @@ GraphQL execution with its real SQL, without HTTP. Prints p50/p95 and SQL statem
 
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/roster_page.py
 (without DATABASE_URL an embedded PostgreSQL is used). The data set is generated once into the
-databases prefixed ``bench_`` and reused.
+databases prefixed ``bench_`` and reused. `make test` runs it at a tiny size (tests/e2e/test_bench_smoke.py).
 """
 
 from __future__ import annotations
@@ -25,15 +25,15 @@ QUERY = """query($n: Int, $a: String, $f: CadreFilter) { cadres(first: $n, after
   pageInfo { hasNextPage endCursor } } }"""
 
 
-def settings():
+def settings(database_url: str | None = None, db_prefix: str = "bench_"):
     from personnel.config import PersonnelSettings
     from servicekit import embedded_pg
 
-    url = os.environ.get("DATABASE_URL") or embedded_pg.start(ROOT / ".data" / "pg-bench")
-    return PersonnelSettings(database_url=url, db_prefix="bench_", log_json=False)
+    url = database_url or os.environ.get("DATABASE_URL") or embedded_pg.start(ROOT / ".data" / "pg-bench")
+    return PersonnelSettings(database_url=url, db_prefix=db_prefix, log_json=False)
 
 
-def ensure_data(s) -> None:
+def ensure_data(s, size: dict | None = None) -> None:
     from personnel import generate
     from servicekit import db, migrations
 
@@ -42,7 +42,8 @@ def ensure_data(s) -> None:
     with sessionmaker(engine)() as session, session.begin():
         if not session.execute(text("SELECT count(*) FROM cadre")).scalar():
             t = time.perf_counter()
-            print("generating province-sized data …", generate.generate(session), f"{time.perf_counter() - t:.1f}s")
+            made = generate.generate(session, **(size or {}))
+            print("generating province-sized data …", made, f"{time.perf_counter() - t:.1f}s")
     engine.dispose()
 
 
@@ -59,14 +60,17 @@ def principal(role, scope_id=None):
     )
 
 
-async def main() -> None:
-    from personnel.schema import schema
+async def main(
+    database_url: str | None = None, db_prefix: str = "bench_", size: dict | None = None, repeats: int = 30, out=print
+) -> dict[str, float]:
+    """p50 ms per case; ``size`` is passed to the generator (the province by default)."""
+    from personnel.graphql import schema
     from servicekit import db
     from servicekit.app import Context
     from servicekit.principal import Role
 
-    s = settings()
-    ensure_data(s)
+    s = settings(database_url, db_prefix)
+    ensure_data(s, size)
     engine = db.make_async_engine(s)
     maker = db.make_sessionmaker(engine)
     statements = []
@@ -82,7 +86,8 @@ async def main() -> None:
         ("township admin, page of 100", principal(Role.TOWNSHIP_ADMIN, town), {"n": 100}),
         ("county, filtered by township", principal(Role.STAFFING_OFFICE), {"n": 100, "f": {"townshipId": town}}),
     ]
-    print(f"{'case':38} {'p50 ms':>8} {'p95 ms':>8} {'SQL/page':>9}")
+    out(f"{'case':38} {'p50 ms':>8} {'p95 ms':>8} {'SQL/page':>9}")
+    medians: dict[str, float] = {}
     for name, who, args in cases:
         after = None
         for _ in range(args.get("deep", 0)):  # walk to the deep page once
@@ -91,7 +96,7 @@ async def main() -> None:
                 r = await schema.execute(QUERY, {"n": args["n"], "a": after}, context_value=ctx)
                 after = r.data["cadres"]["pageInfo"]["endCursor"]
         times, counts = [], []
-        for _ in range(30):
+        for _ in range(repeats):
             async with maker() as session:
                 ctx = Context(request=None, principal=who, settings=s, sessionmaker=maker, _session=session)
                 statements.clear()
@@ -101,9 +106,13 @@ async def main() -> None:
                 counts.append(len(statements))
                 assert not r.errors, r.errors
         times.sort()
-        print(f"{name:38} {statistics.median(times):8.1f} {times[int(len(times) * 0.95) - 1]:8.1f} {max(counts):9d}")
+        medians[name] = statistics.median(times)
+        p95 = times[max(0, int(len(times) * 0.95) - 1)]
+        out(f"{name:38} {medians[name]:8.1f} {p95:8.1f} {max(counts):9d}")
     await engine.dispose()
+    return medians
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main()))
+    asyncio.run(main())
+    sys.exit(0)

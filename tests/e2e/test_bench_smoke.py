@@ -30,3 +30,17 @@ def test_every_goal_is_measured_at_smoke_size(stack, monkeypatch, database_url, 
     assert sum(1 for r in rows if r.met is not None) == 9  # every goal of the issue has its figure
     intake = [r for name, r in measured.items() if name.startswith("intake")]
     assert len(intake) == 2 and all("(0 lost, 0 errors)" in r.figure for r in intake), intake
+
+
+def test_province_roster_page_runs_at_smoke_size(database_url, run_prefix):
+    """benchmarks/roster_page.py on a tiny generated province (the generator included): the same
+    code `make bench` runs at 100k cadres."""
+    import asyncio
+
+    spec = importlib.util.spec_from_file_location("roster_page", ROOT / "benchmarks" / "roster_page.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    medians = asyncio.run(
+        bench.main(database_url, f"{run_prefix}rp_", size={"counties": 2, "townships": 12, "cadres": 600}, repeats=3)
+    )
+    assert len(medians) == 6 and all(m > 0 for m in medians.values())

@@ -43,9 +43,9 @@ def generate(session: Session, *, counties: int = 90, townships: int = 1400, cad
     # Each township belongs to one county (t mod counties); each of that county's departments has an agency there.
     session.execute(
         text("""
-        INSERT INTO agency (id, department_id, township_id, name, quota, is_enforcement)
+        INSERT INTO agency (id, department_id, township_id, name, quota, is_enforcement, co_located)
         SELECT gen_random_uuid(), d.id, t.id, t.name || d.name || '派驻机构', 0, d.code LIKE '%-d1' OR d.code
-          LIKE '%-d2'
+          LIKE '%-d2', true
         FROM township t
         JOIN department d ON d.code LIKE 'c' || (1 + (substr(t.code, 2)::int % :counties)) || '-d%'"""),
         p,
