@@ -193,11 +193,18 @@ OPERATIONS = {
         ),
     ),
     "importRoster": ({"STAFFING_OFFICE"}, lambda s, c: _noop(), lambda s, w, c, st: excel.import_roster(s, w, _xlsx())),
-    "fileTrainingPlan": (
+    "fileTrainingPlan(DEPARTMENT)": (
         {"DEPARTMENT_ADMIN(own)"},
         lambda s, c: _noop(),
         lambda s, w, c, st: development.file_plan(
             s, w, owner_kind="DEPARTMENT", owner_id=DEPT["sfj"], year=today().year, title="计划", content="内容"
+        ),
+    ),
+    "fileTrainingPlan(TOWNSHIP)": (
+        {"TOWNSHIP_ADMIN(own)"},
+        lambda s, c: _noop(),
+        lambda s, w, c, st: development.file_plan(
+            s, w, owner_kind="TOWNSHIP", owner_id=c.township_id, year=today().year, title="计划", content="内容"
         ),
     ),
     "pairMentor": (
@@ -324,3 +331,17 @@ async def test_personnel_permission_matrix(session, operation):
     outcomes = await each_role(session, roles(cadre, cadre.agency_id), lambda who: attempt(session, who, cadre, state))
     expected = {name: ("ok" if name in allowed else "FORBIDDEN") for name in outcomes}
     assert outcomes == expected
+
+
+def test_the_root_field_gate_lets_in_exactly_the_matrix_roles():
+    """policy.ROOT_FIELDS (the gate in front of each root field) and the rules agree, role by role:
+    every role the matrix allows passes the gate (the rule then checks the scope: own or other), and
+    every other role is stopped at the gate already."""
+    from personnel.policy import ROOT_FIELDS
+
+    allowed: dict[str, set[str]] = {}
+    for operation, (ok, *_) in OPERATIONS.items():
+        allowed.setdefault(operation.split("(")[0].strip(), set()).update(r.split("(")[0] for r in ok)
+    for field, bases in allowed.items():
+        for name, who in roles(SimpleNamespace(id=uuid.uuid4(), township_id=TOWN["diankou"]), uuid.uuid4()).items():
+            assert ROOT_FIELDS[field].allows(who) == (name.split("(")[0] in bases), (field, name)

@@ -258,3 +258,17 @@ async def test_platform_permission_matrix(session, operation):
     else:
         expected = {name: ("ok" if name in allowed else "FORBIDDEN") for name in outcomes}
     assert outcomes == expected
+
+
+def test_the_root_field_gate_lets_in_exactly_the_matrix_roles():
+    """policy.ROOT_FIELDS (the gate in front of each root field) and the rules agree, role by role:
+    every role the matrix allows passes the gate (the rule then checks the scope: own or other), and
+    every other role is stopped at the gate already."""
+    from platforms.policy import ROOT_FIELDS
+
+    allowed: dict[str, set[str]] = {}
+    for operation, (ok, *_) in OPERATIONS.items():
+        allowed.setdefault(operation.split("(")[0].strip(), set()).update(r.split("(")[0] for r in ok)
+    for field, bases in allowed.items():
+        for name, who in ROLES.items():
+            assert ROOT_FIELDS[field].allows(who) == (name.split("(")[0] in bases), (field, name)

@@ -58,7 +58,7 @@ ROOT_FIELDS: dict[str, access.Access] = {
     "cycleMembers": _PEOPLE,
     "assessmentSchemes": _PEOPLE,
     "exportAssessmentResults": _PEOPLE,
-    "assessmentObjections": _PEOPLE,
+    "assessmentObjections": access.roles(Role.ORG_DEPARTMENT, Role.CADRE, summary="组织部 (all); the cadre (own)"),
     "missingScores": _PEOPLE,
     "excellencePlaces": _PEOPLE,
     "agencyReports": _PEOPLE,
