@@ -88,3 +88,36 @@ def test_every_service_declares_every_root_field(service):
     declared = importlib.import_module(f"{service}.policy").ROOT_FIELDS
     roots = [t for t in (schema._schema.query_type, schema._schema.mutation_type) if t]
     assert {f for t in roots for f in t.fields if not f.startswith("_")} == set(declared)
+
+
+SEEN: list[set[str]] = []
+
+
+@strawberry.type
+class Item:
+    a: str = "a"
+    b: str = "b"
+    c: str = "c"
+
+
+@strawberry.type
+class Page:
+    nodes: list[Item]
+
+
+@strawberry.type
+class PageQuery:
+    @strawberry.field
+    def page(self, info: strawberry.Info) -> Page:
+        SEEN.append(gql.requested(info, "nodes"))
+        return Page(nodes=[Item()])
+
+
+def test_requested_reads_the_selection_through_fragments():
+    """What a page resolver prefetches for its items: the fields selected under ``nodes``, written
+    out or in named and inline fragments."""
+    SEEN.clear()
+    schema = strawberry.Schema(query=PageQuery)
+    query = "{ page { nodes { a ...F ... on Item { c } } } } fragment F on Item { b }"
+    assert schema.execute_sync(query).errors is None
+    assert SEEN == [{"a", "b", "c"}]

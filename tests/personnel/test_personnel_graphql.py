@@ -56,3 +56,26 @@ async def test_quota_decisions_are_refused_at_the_gate_for_a_department(session)
         {"i": {"requestId": str(uuid.uuid4()), "approve": True}},
     )
     assert [e["code"] for e in errors] == ["FORBIDDEN"] and "编办" in errors[0]["detail"]
+
+
+async def test_a_page_prefetches_what_its_items_show_through_fragments_too(session):
+    """The roster page loads the org units its items show in one batch each, whether the fields are
+    written out or come through a named or inline fragment; the answer is the same either way
+    (servicekit's ``requested`` reads through fragments: tests/kernel/test_root_field_policy.py)."""
+    from sqlalchemy import event
+
+    plain = "{ cadres(first: 20) { nodes { name township { name } agency { name } department { name } } } }"
+    fragments = """{ cadres(first: 20) { nodes { name ...Units } } }
+      fragment Units on Cadre { township { name } ... on Cadre { agency { name } department { name } } }"""
+    statements: list[str] = []
+    engine = (await session.connection()).sync_connection.engine
+    event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    answers = []
+    for query in (plain, fragments):
+        statements.clear()
+        data, errors = await execute(schema, session, STAFFING, query)
+        assert not errors, errors
+        answers.append(data)
+        selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+        assert len(selects) == 4, selects  # the page and three org units, nothing per item
+    assert answers[0] == answers[1]

@@ -118,12 +118,14 @@ def now_or_later(loader, key, convert: Callable[[object], T]):
 def requested(info, *path: str) -> set[str]:
     """Field names selected under ``path`` of the current field (e.g. ``requested(info, "nodes")``):
     what a page's resolver should prefetch for its items."""
+    from strawberry.types.nodes import SelectedField
+
     names: set[str] = set()
 
     def walk(selections, rest):
         for sel in selections:
-            if getattr(sel, "name", None) is None:  # fragments: their selections, same level
-                walk(getattr(sel, "selections", []), rest)
+            if not isinstance(sel, SelectedField):  # a fragment (named or inline): its selections, same level
+                walk(sel.selections, rest)
             elif not rest:
                 names.add(sel.name)
             elif sel.name == rest[0]:
