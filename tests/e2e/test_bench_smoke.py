@@ -44,3 +44,12 @@ def test_province_roster_page_runs_at_smoke_size(database_url, run_prefix):
         bench.main(database_url, f"{run_prefix}rp_", size={"counties": 2, "townships": 12, "cadres": 600}, repeats=3)
     )
     assert len(medians) == 6 and all(m > 0 for m in medians.values())
+
+
+def test_page_profile_runs_at_smoke_size(stack):
+    """benchmarks/profile_page.py (what benchmarks/PROFILE.md reads from) on a few pages."""
+    spec = importlib.util.spec_from_file_location("profile_page", ROOT / "benchmarks" / "profile_page.py")
+    profile = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(profile)
+    profiled, plain = profile.run(stack, n=5, top=5)
+    assert profiled > 0 and plain > 0
