@@ -1,4 +1,4 @@
-"""Business dates are in Asia/Shanghai (ARCHITECTURE.md)."""
+"""Business dates are in Asia/Shanghai (docs/api.md, "Dates and years")."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
