@@ -10,6 +10,11 @@ from personnel import quotas, vacancies
 from personnel.models import Agency, Department, QuotaChangeRequest
 from servicekit.audit import AuditRecord
 from servicekit.errors import Forbidden, RuleViolation
+from servicekit.principal import Principal
+
+SERVICE = Principal(
+    subject="sfj-system", kind="service", client_id="sfj-system", token_id="t", scopes=frozenset({"roster:read"})
+)
 
 
 async def _quota(session, dept, town) -> int:
@@ -217,3 +222,47 @@ async def test_a_model_split_that_would_drop_below_the_people_in_post_is_refused
             reason="按面积",
         )
     assert err.value.rule == "QUOTA_BELOW_OCCUPANCY"
+
+
+@pytest.mark.parametrize("who", ["another department", "a township", "a department system"])
+async def test_a_quota_model_is_for_the_county_offices_and_the_department_itself(session, who):
+    """The model's split of a department's quota (quotaProposal): 编办, 组织部, leadership and that
+    department; another department, a township and a service token are refused."""
+    principal = {
+        "another department": dept_admin("zhzfj"),
+        "a township": township_admin("diankou"),
+        "a department system": SERVICE,
+    }[who]
+    with pytest.raises(Forbidden):
+        await quotas.model_proposal(
+            session,
+            principal,
+            department_id=DEPT["scjgj"],
+            weights={"population": 1},
+            method="HUNTINGTON_HILL",
+            minimum=1,
+        )
+    for allowed in (STAFFING, ORG_DEPT, LEADER, dept_admin("scjgj")):
+        total, _ = await quotas.model_proposal(
+            session,
+            allowed,
+            department_id=DEPT["scjgj"],
+            weights={"population": 1},
+            method="HUNTINGTON_HILL",
+            minimum=1,
+        )
+        assert total == 140
+
+
+@pytest.mark.parametrize("weight", [0.0, 1_000_000.0])
+async def test_a_weight_of_zero_or_the_bound_is_accepted(session, weight):
+    """Weights are relative and may be zero (a factor left out) up to MAX_WEIGHT; the bounds belong in."""
+    total, lines = await quotas.model_proposal(
+        session,
+        STAFFING,
+        department_id=DEPT["scjgj"],
+        weights={"population": 1, "area": weight},
+        method="LARGEST_REMAINDER",
+        minimum=1,
+    )
+    assert total == sum(x.recommended for x in lines) == 140
