@@ -28,7 +28,7 @@ def alembic_config(service_dir: str | Path, settings: ServiceSettings) -> Config
     service_dir = Path(settings.migrations_dir or service_dir)
     cfg = Config(str(service_dir / "alembic.ini"))
     cfg.set_main_option("script_location", str(service_dir / "migrations"))
-    cfg.set_main_option("version_path_separator", "os")
+    cfg.set_main_option("path_separator", "os")
     cfg.set_main_option(
         "version_locations", os.pathsep.join([str(service_dir / "migrations" / "versions"), str(KERNEL_VERSIONS)])
     )
