@@ -69,6 +69,11 @@ async def main(cadres: int = CADRES, out=print, database_url: str | None = None,
             FROM (SELECT i, (i % :k) * 6 + (i / :k) % 6 AS dep, (i % :k) * 16 + (i / (:k * 6)) % 16 AS town
                   FROM generate_series(1, :n) i) g""").bindparams(n=cadres, k=max(1, cadres // 1111))
         )
+    # Planner statistics for the freshly loaded roster, as a running database would have them
+    # (without this the figures swing with autovacuum's timing).
+    async with engine.connect() as conn:
+        await conn.execute(text("ANALYZE roster_entry"))
+        await conn.commit()
     timings = {}
 
     async def step(name, fn):
@@ -96,6 +101,9 @@ async def main(cadres: int = CADRES, out=print, database_url: str | None = None,
             {"c": cycle.id},
         ),
     )
+    async with engine.connect() as conn:  # the same, for the snapshot the cycle just took
+        await conn.execute(text("ANALYZE cycle_member, department_flow"))
+        await conn.commit()
     async with maker() as session:
         departments = (
             await session.scalars(
