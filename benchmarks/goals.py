@@ -32,7 +32,7 @@ sys.path[:0] = [str(ROOT / "tools"), str(ROOT / "tests")]
 
 from devstack import SERVICES, Stack, embedded_database  # noqa: E402
 from helpers import client_token, eventually, login  # noqa: E402
-from stackutil import PASSWORD, db_conn, free_port  # noqa: E402
+from stackutil import PASSWORD, db_conn, drop_databases, free_port, service_app  # noqa: E402
 
 SMOKE = os.environ.get("BENCH_SMOKE") == "1"
 SECONDS = float(os.environ.get("BENCH_SECONDS", "1" if SMOKE else "10"))
@@ -125,22 +125,9 @@ def pages(stack: Stack, tmp: Path, tokens: list[str], out) -> dict:
 def sql_share(stack: Stack, token: str, repeats: int) -> tuple[float, float]:
     """(the page through the personnel app in process, its own SQL replayed with psycopg), p50 ms.
     The statements are captured from the app (with their parameters) and run again directly."""
-    import psycopg
     from sqlalchemy import event
 
-    from personnel.app import build
-    from personnel.config import PersonnelSettings
-
-    env = stack.env("personnel")
-    settings = PersonnelSettings(
-        database_url=stack.database_url,
-        db_prefix=stack.db_prefix,
-        run_consumers=False,
-        identity_url=env["IDENTITY_URL"],
-        issuer=env["ISSUER"],
-        log_json=False,
-    )
-    app = build(settings)
+    app = service_app(stack, "personnel")
     captured: list[tuple[str, object]] = []
     recording = {"on": False}
 
@@ -176,7 +163,6 @@ def sql_share(stack: Stack, token: str, repeats: int) -> tuple[float, float]:
             if i >= 20:
                 sql_times.append(time.perf_counter() - t)
             conn.rollback()
-    del psycopg
     return statistics.median(app_times) * 1000, statistics.median(sql_times) * 1000
 
 
@@ -255,22 +241,7 @@ def make_run_start(database_url: str) -> float:
             proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
-        _drop_databases(database_url, env["DB_PREFIX"])
-
-
-def _drop_databases(url: str, prefix: str) -> None:
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    u = make_url(url)
-    kw = {"dbname": u.database or "postgres", "user": u.username or "postgres", "autocommit": True}
-    if u.host:
-        kw["host"] = u.host
-    if u.port:
-        kw["port"] = u.port
-    with psycopg.connect(**kw) as conn:
-        for (name,) in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (prefix + "%",)):
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        drop_databases(database_url, env["DB_PREFIX"])
 
 
 def run(stack: Stack, out=print) -> list[Row]:

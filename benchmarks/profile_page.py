@@ -24,7 +24,7 @@ sys.path[:0] = [str(ROOT / "tools"), str(ROOT / "tests")]
 
 from devstack import SERVICES, Stack, embedded_database  # noqa: E402
 from helpers import client_token  # noqa: E402
-from stackutil import free_port  # noqa: E402
+from stackutil import free_port, service_app  # noqa: E402
 
 PAGE = os.environ.get(
     "PAGE", "{ cadres(first: 50) { nodes { id name professionalLine township { name } agency { name } } } }"
@@ -33,21 +33,8 @@ PAGE = os.environ.get(
 
 def run(stack: Stack, n: int = 200, top: int = 25, out=print) -> tuple[float, float]:
     """(ms per page profiled, ms per page not profiled)."""
-    from personnel.app import build
-    from personnel.config import PersonnelSettings
-
-    env = stack.env("personnel")
     token = client_token(stack.url("identity"), "sfj-system", "sfj-system-demo-secret", "roster:read")["access_token"]
-    app = build(
-        PersonnelSettings(
-            database_url=stack.database_url,
-            db_prefix=stack.db_prefix,
-            run_consumers=False,
-            identity_url=env["IDENTITY_URL"],
-            issuer=env["ISSUER"],
-            log_json=False,
-        )
-    )
+    app = service_app(stack, "personnel")
 
     async def pages() -> tuple[float, float, str]:
         async with app.router.lifespan_context(app):

@@ -10,7 +10,6 @@ import os
 import sys
 from pathlib import Path
 
-import psycopg
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,21 +32,6 @@ def run_prefix(database_url) -> str:
     """Every database this run creates starts with this prefix; all are dropped at the end."""
     prefix = f"t{os.getpid()}_"
     yield prefix
-    from sqlalchemy.engine import make_url
+    from stackutil import drop_databases
 
-    url = make_url(database_url)
-    kw = {"dbname": url.database or "postgres", "autocommit": True, "user": url.username or "postgres"}
-    if url.host:
-        kw["host"] = url.host
-    if url.port:
-        kw["port"] = url.port
-    kw.update({k: v for k, v in url.query.items()})
-    with psycopg.connect(**kw) as conn:
-        names = [
-            r[0]
-            for r in conn.execute(
-                "SELECT datname FROM pg_database WHERE datname LIKE %s", (prefix.replace("_", r"\_") + "%",)
-            )
-        ]
-        for name in names:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    drop_databases(database_url, prefix)

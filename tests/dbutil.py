@@ -42,3 +42,19 @@ async def each_role(session, roles: dict, attempt) -> dict[str, str]:
         finally:
             await savepoint.rollback()
     return outcomes
+
+
+def gate_mismatches(root_fields: dict, operations: dict, roles: dict) -> list[tuple[str, str]]:
+    """(root field, role) pairs where a service's root-field gate (``policy.ROOT_FIELDS``) and its
+    permission matrix disagree: the gate must let in every role the matrix allows for that field
+    (the rule then checks the scope: own or other) and stop every other role. Matrix entries are
+    ``"field"`` or ``"field(variant)"`` → (allowed role names such as ``"ROLE(own)"``, …)."""
+    allowed: dict[str, set[str]] = {}
+    for operation, (ok, *_) in operations.items():
+        allowed.setdefault(operation.split("(")[0].strip(), set()).update(r.split("(")[0] for r in ok)
+    return [
+        (field, name)
+        for field, bases in allowed.items()
+        for name, who in roles.items()
+        if root_fields[field].allows(who) != (name.split("(")[0] in bases)
+    ]

@@ -37,16 +37,18 @@ def demo_path() -> Path:
     return ROOT / "demo"
 
 
-async def statements_per_page(
-    stack, service: str, query: str, *, token: str, sizes, variables, nodes
-) -> dict[int, int]:
-    """The SQL statements one GraphQL call costs, per page size: the service's app runs in-process
-    on the stack's databases with a statement counter on its engine. ``variables(n)`` gives a call's
-    variables, ``nodes(data)`` the page it returned (checked to hold ``n`` items)."""
-    import importlib
+def drop_databases(database_url: str, prefix: str) -> None:
+    """Drops every database whose name starts with ``prefix`` (a run's, a benchmark's)."""
+    with connect(database_url, "postgres") as conn:
+        like = prefix.replace("_", r"\_") + "%"
+        for (name,) in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (like,)).fetchall():
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
-    import httpx
-    from sqlalchemy import event
+
+def service_app(stack, service: str):
+    """A service's ASGI app built in this process on the stack's databases (no consumers), checking
+    tokens against the stack's identity service: for statement counts, profiles, SQL capture."""
+    import importlib
 
     package, settings_class = {
         "personnel": ("personnel", "PersonnelSettings"),
@@ -61,7 +63,19 @@ async def statements_per_page(
         issuer=stack.url("identity"),
         log_json=False,
     )
-    app = importlib.import_module(f"{package}.app").build(settings)
+    return importlib.import_module(f"{package}.app").build(settings)
+
+
+async def statements_per_page(
+    stack, service: str, query: str, *, token: str, sizes, variables, nodes
+) -> dict[int, int]:
+    """The SQL statements one GraphQL call costs, per page size: the service's app runs in-process
+    on the stack's databases with a statement counter on its engine. ``variables(n)`` gives a call's
+    variables, ``nodes(data)`` the page it returned (checked to hold ``n`` items)."""
+    import httpx
+    from sqlalchemy import event
+
+    app = service_app(stack, service)
     runtime = app.state.runtime
     statements: list[str] = []
     event.listen(

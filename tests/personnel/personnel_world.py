@@ -103,3 +103,10 @@ async def cadre_in(
 
 async def other_agency_with_room(session, dept: str, cadre: Cadre):
     return next(a for a in await with_room(session, dept) if a != cadre.agency_id)
+
+
+async def shift_one_place(session, dept: str) -> tuple[uuid.UUID, uuid.UUID]:
+    """(grow, shrink): two of a department's agencies, the second with a place to give the first."""
+    shrink = (await with_room(session, dept))[0]
+    grow = next(a for a in (agency_id(dept, "diankou"), agency_id(dept, "fengqiao")) if a != shrink)
+    return grow, shrink

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from personnel_world import DEPT, STAFFING, agency_id, dept_admin, township_admin, with_room
+from personnel_world import DEPT, STAFFING, agency_id, dept_admin, shift_one_place, township_admin
 from sqlalchemy import select
 
 from personnel import quotas
@@ -18,8 +18,7 @@ from servicekit.outbox import OutboxEvent
 
 
 async def _request(session, dept="sfj", who=None, reason=" 店口镇人口增长 "):
-    shrink = (await with_room(session, dept))[0]
-    grow = agency_id(dept, "diankou") if shrink != agency_id(dept, "diankou") else agency_id(dept, "fengqiao")
+    grow, shrink = await shift_one_place(session, dept)
     qg, qs = (await session.get(Agency, grow)).quota, (await session.get(Agency, shrink)).quota
     request = await quotas.propose(
         session,

@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from personnel_world import DEPT, LEADER, ORG_DEPT, STAFFING, TOWN, agency_id, dept_admin, township_admin, with_room
+from personnel_world import (
+    DEPT,
+    LEADER,
+    ORG_DEPT,
+    STAFFING,
+    TOWN,
+    agency_id,
+    dept_admin,
+    shift_one_place,
+    township_admin,
+    with_room,
+)
 from sqlalchemy import func, select
 
 from personnel import quotas, vacancies
@@ -25,13 +36,6 @@ async def _q(session, agency) -> int:
     return (await session.get(Agency, agency)).quota
 
 
-async def _shift(session, dept):
-    """(grow, shrink): move one place from an agency with room to another agency."""
-    shrink = (await with_room(session, dept))[0]
-    grow = agency_id(dept, "diankou") if shrink != agency_id(dept, "diankou") else agency_id(dept, "fengqiao")
-    return grow, shrink
-
-
 async def test_demo_ledger_reproduces_the_report(session):
     totals = await quotas.department_totals(session)
     assert sum(t for t, _ in totals.values()) == 597
@@ -41,7 +45,7 @@ async def test_demo_ledger_reproduces_the_report(session):
 
 
 async def test_a_quota_change_takes_effect_only_when_the_staffing_office_approves(session):
-    a, b = await _shift(session, "sfj")
+    a, b = await shift_one_place(session, "sfj")
     qa, qb = await _q(session, a), await _q(session, b)
     request = await quotas.propose(
         session,
@@ -124,7 +128,7 @@ async def test_rule_reorganisation_lowers_total(session):
 
 
 async def test_rule_request_already_decided(session):
-    a, b = await _shift(session, "zhzfj")
+    a, b = await shift_one_place(session, "zhzfj")
     request = await quotas.propose(
         session,
         dept_admin("zhzfj"),
@@ -141,7 +145,7 @@ async def test_rule_request_already_decided(session):
 
 @pytest.mark.parametrize("who", [dept_admin("sfj"), township_admin("diankou"), ORG_DEPT, LEADER])
 async def test_only_the_staffing_office_decides(session, who):
-    a, b = await _shift(session, "sfj")
+    a, b = await shift_one_place(session, "sfj")
     request = await quotas.propose(
         session,
         dept_admin("sfj"),

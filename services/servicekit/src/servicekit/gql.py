@@ -16,6 +16,7 @@ from .app import extensions
 from .calendar import today
 from .errors import AppError
 from .pagination import Page
+from .principal import ROLE_TERMS, SCOPE_TERMS
 
 T = TypeVar("T")
 N = TypeVar("N")
@@ -207,6 +208,13 @@ def _describe_by_convention(schema) -> None:
     for name, text in SCALAR_TERMS.items():
         if name in schema.type_map and not schema.type_map[name].description:
             schema.type_map[name].description = text
+    # The kernel's enums (plain Python in servicekit.principal) carry their terms there.
+    for enum_name, terms in (("Role", ROLE_TERMS), ("ScopeKind", SCOPE_TERMS)):
+        if enum_name in schema.type_map:
+            for member, term in terms.items():
+                value = schema.type_map[enum_name].values.get(member.name)
+                if value is not None and not value.description:
+                    value.description = term
     if schema.query_type and not schema.query_type.description:
         schema.query_type.description = "查询: 只读; 每个字段按调用者的角色与范围返回 (双重管理)"
     if schema.mutation_type and not schema.mutation_type.description:

@@ -31,6 +31,19 @@ def _loader(model):
     return factory
 
 
+# One factory per org unit, made once: the page's fields ask for these per item.
+_ORG_LOADERS = {
+    "department": _loader(models.Department),
+    "township": _loader(models.Township),
+    "agency": _loader(models.Agency),
+}
+
+
+def _org(info: Info[Context, None], kind: str) -> DataLoader:
+    """This request's loader of ``kind`` ("department", "township" or "agency")."""
+    return info.context.loader(kind, _ORG_LOADERS[kind])
+
+
 @strawberry.enum(description="乡镇类型")
 class TownshipKind(enum.Enum):
     TOWN = strawberry.enum_value("TOWN", description="镇")
@@ -69,7 +82,7 @@ class Department:
 
     @classmethod
     async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> "Department | None":
-        row = await info.context.loader("department", _loader(models.Department)).load(parse_id(id, "部门"))
+        row = await _org(info, "department").load(parse_id(id, "部门"))
         return Department.of(row) if row else None
 
 
@@ -129,7 +142,7 @@ class Township:
 
     @classmethod
     async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> "Township | None":
-        row = await info.context.loader("township", _loader(models.Township)).load(parse_id(id, "乡镇"))
+        row = await _org(info, "township").load(parse_id(id, "乡镇"))
         return Township.of(row) if row else None
 
 
@@ -155,7 +168,7 @@ class Region:
     @strawberry.field(description="所带乡镇")
     async def satellites(self, info: Info[Context, None]) -> list[Township]:
         ids = await info.context.loader("satellites", _satellites).load(uuid.UUID(self.id))
-        rows = await info.context.loader("township", _loader(models.Township)).load_many(ids)
+        rows = await _org(info, "township").load_many(ids)
         return [Township.of(r) for r in rows]
 
     @staticmethod
@@ -232,22 +245,22 @@ class Agency:
 
     @classmethod
     async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> "Agency | None":
-        row = await info.context.loader("agency", _loader(models.Agency)).load(parse_id(id, "机构"))
+        row = await _org(info, "agency").load(parse_id(id, "机构"))
         return Agency.of(row) if row else None
 
 
 async def department_of(info: Info[Context, None], department_id: uuid.UUID) -> "Department":
-    return Department.of(await info.context.loader("department", _loader(models.Department)).load(department_id))
+    return Department.of(await _org(info, "department").load(department_id))
 
 
 async def township_of(info: Info[Context, None], township_id: uuid.UUID) -> "Township":
-    return Township.of(await info.context.loader("township", _loader(models.Township)).load(township_id))
+    return Township.of(await _org(info, "township").load(township_id))
 
 
 async def agency_of(info: Info[Context, None], agency_id: uuid.UUID | None) -> "Agency | None":
     if agency_id is None:
         return None
-    return Agency.of(await info.context.loader("agency", _loader(models.Agency)).load(agency_id))
+    return Agency.of(await _org(info, "agency").load(agency_id))
 
 
 def _occupancy(ctx: Context) -> DataLoader:
@@ -393,29 +406,22 @@ class Cadre:
     # Sync resolvers returning the prefetched object (or an awaitable when nothing prefetched it).
     @strawberry.field(description="派出部门")
     def department(self, info: Info[Context, None]) -> Department:
-        loader = info.context.loader("department", _loader(models.Department))
-        return gql.now_or_later(loader, self.department_id, Department.of)
+        return gql.now_or_later(_org(info, "department"), self.department_id, Department.of)
 
     @strawberry.field(description="所在乡镇(街道)")
     def township(self, info: Info[Context, None]) -> Township:
-        return gql.now_or_later(
-            info.context.loader("township", _loader(models.Township)), self.township_id, Township.of
-        )
+        return gql.now_or_later(_org(info, "township"), self.township_id, Township.of)
 
     @strawberry.field(description="所在派驻机构")
     def agency(self, info: Info[Context, None]) -> Agency:
-        return gql.now_or_later(info.context.loader("agency", _loader(models.Agency)), self.agency_id, Agency.of)
+        return gql.now_or_later(_org(info, "agency"), self.agency_id, Agency.of)
 
     @staticmethod
     async def prefetch(info: Info[Context, None], rows: list[models.Cadre], wanted: set[str]) -> None:
         """Load the org units a page of cadres will show, one batch each, before the page resolves."""
-        for field, model, key in (
-            ("department", models.Department, "department_id"),
-            ("township", models.Township, "township_id"),
-            ("agency", models.Agency, "agency_id"),
-        ):
-            if field in wanted and rows:
-                await info.context.loader(field, _loader(model)).load_many({getattr(r, key) for r in rows})
+        for kind in _ORG_LOADERS:
+            if kind in wanted and rows:
+                await _org(info, kind).load_many({getattr(r, f"{kind}_id") for r in rows})
 
     @staticmethod
     def of(row: models.Cadre) -> "Cadre":

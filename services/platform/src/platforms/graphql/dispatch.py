@@ -20,7 +20,7 @@ from .. import lifecycle as lc
 from ..models import Callback as CallbackRow
 from ..models import EventTransition
 from ..models import GridEvent as GridEventRow
-from .entities import Cadre, PlatformUnit, Township, units_loader
+from .entities import Cadre, PlatformUnit, Township, unit_of, units_loader
 
 
 @strawberry.enum(description="网格事件状态 (lifecycle.py 的状态)")
@@ -81,10 +81,7 @@ class RoutingRecommendation:
 
     @strawberry.field(description="推荐的承办单位")
     async def unit(self, info: Info[Context, None]) -> PlatformUnit | None:
-        if self.unit_id is None:
-            return None
-        row = await info.context.loader("units", units_loader).load(self.unit_id)
-        return PlatformUnit.of(row) if row else None
+        return await unit_of(info, self.unit_id)
 
 
 @strawberry.type(description="当前环节的时限")
@@ -231,10 +228,7 @@ class GridEvent:
 
     @strawberry.field(description="承办单位")
     async def lead_unit(self, info: Info[Context, None]) -> PlatformUnit | None:
-        if self.row.lead_unit_id is None:
-            return None
-        row = await info.context.loader("units", units_loader).load(self.row.lead_unit_id)
-        return PlatformUnit.of(row) if row else None
+        return await unit_of(info, self.row.lead_unit_id)
 
     @strawberry.field(description="协办单位")
     async def assisting_units(self, info: Info[Context, None]) -> list[PlatformUnit]:

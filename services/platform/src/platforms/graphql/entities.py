@@ -152,3 +152,11 @@ class PlatformUnit:
 
 def units_loader(ctx: Context):
     return gql.rows_loader(lambda ids: select(UnitRow).where(UnitRow.id.in_(ids)), lambda u: u.id, many=False)(ctx)
+
+
+async def unit_of(info: Info[Context, None], unit_id) -> PlatformUnit | None:
+    """A related unit (the event's lead unit, a post's unit, a recommended unit), batched per request."""
+    if unit_id is None:
+        return None
+    row = await info.context.loader("units", units_loader).load(unit_id)
+    return PlatformUnit.of(row) if row else None

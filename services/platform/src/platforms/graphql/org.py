@@ -25,7 +25,7 @@ from ..models import Post as PostRow
 from ..models import PostDuty, PostHolder
 from ..models import SlaPolicy as SlaPolicyRow
 from ..models import TeamVisit as TeamVisitRow
-from .entities import Cadre, Platform, PlatformUnit, Township, units_loader
+from .entities import Cadre, Platform, PlatformUnit, Township, unit_of
 
 
 @strawberry.type(description="事项类型 (定事)")
@@ -154,8 +154,7 @@ class Post:
 
     @strawberry.field(description="所属单位")
     async def unit(self, info: Info[Context, None]) -> PlatformUnit | None:
-        row = await info.context.loader("units", units_loader).load(self.unit_id)
-        return PlatformUnit.of(row) if row else None
+        return await unit_of(info, self.unit_id)
 
     @strawberry.field(description="岗位职责 (定责)")
     async def duties(self, info: Info[Context, None]) -> list[PostDutyType]:
