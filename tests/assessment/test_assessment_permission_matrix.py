@@ -155,6 +155,13 @@ OPERATIONS = {
             s, w, cycle_id=st.cycle.id, department_id=DEPARTMENTS[0], township_id=TOWNSHIPS[0], cadre_ids=set()
         ),
     ),
+    "submitTownshipExcellenceRound2": (
+        {"TOWNSHIP_ADMIN(own)"},
+        _round1,
+        lambda s, w, st: cycles.submit_township_round2(
+            s, w, cycle_id=st.cycle.id, township_id=TOWNSHIPS[0], picks={DEPARTMENTS[0]: set()}
+        ),
+    ),
     "excuseFromAssessment": (
         {"ORG_DEPARTMENT"},
         _opened,

@@ -86,3 +86,24 @@ async def test_a_rolled_back_change_leaves_no_audit_record(sessionmaker):
         await session.rollback()
     async with sessionmaker() as session:
         assert await session.scalar(text("SELECT count(*) FROM audit_log")) == 0
+
+
+async def test_a_bulk_action_links_one_record_per_entity_into_the_same_chain(sessionmaker):
+    await _write(sessionmaker, 2)
+    async with sessionmaker() as session:
+        rows = await audit.record_many(
+            session,
+            actor=ACTOR,
+            action="excellence.round2",
+            entries=[{"entity_type": "TownshipRound", "entity_id": f"r{i}", "after": {"n": i}} for i in range(4)],
+        )
+        await session.commit()
+    assert [r.seq for r in rows] == [3, 4, 5, 6]
+    assert [r.prev_hash for r in rows[1:]] == [r.hash for r in rows[:-1]]
+    await _write(sessionmaker, 1)
+    assert await _verify(sessionmaker) is None
+    async with sessionmaker() as session:  # and an altered one of them is named, like any record
+        await session.execute(text("UPDATE audit_log SET after = '{\"n\": 9}' WHERE seq = 5"))
+        await session.commit()
+    problem = await _verify(sessionmaker)
+    assert (problem.seq, problem.problem) == (5, "altered")

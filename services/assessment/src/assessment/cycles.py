@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import func, insert, literal, or_, select, tuple_, update
+from sqlalchemy import func, insert, literal, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit import audit, db, outbox, visibility
@@ -274,9 +274,12 @@ async def make_shortlist(
     flow = await _flow(session, cycle_id, department_id)
     if flow.status != "SCORING":
         raise RuleViolation("FLOW_OUT_OF_ORDER", "入围名单已产生")
+    # Plain rows, computed in Python by the rule module and written back in one statement: a
+    # department can hold thousands of people, and ORM objects flushed one UPDATE each cost more
+    # than the rule itself.
     members = (
-        await session.scalars(
-            select(Member).where(
+        await session.execute(
+            select(Member.cadre_id, Member.township_id, Member.township_score, Member.department_score).where(
                 Member.cycle_id == cycle_id, Member.department_id == department_id, Member.excused.is_(False)
             )
         )
@@ -287,22 +290,32 @@ async def make_shortlist(
             "MISSING_SCORES", f"尚有 {len(missing)} 人缺少评分", missing=[str(m.cadre_id) for m in missing[:50]]
         )
     s = settings_of(cycle)
-    for m in members:
-        m.total = ex.combine(m.township_score, m.department_score, s)
-    sl = ex.shortlist({m.cadre_id: m.total for m in members}, s, {m.cadre_id: m.township_score for m in members})
-    for m in members:
-        m.shortlisted = m.cadre_id in sl.members
+    totals = {m.cadre_id: ex.combine(m.township_score, m.department_score, s) for m in members}
+    sl = ex.shortlist(totals, s, {m.cadre_id: m.township_score for m in members})
+    await db.update_rows(
+        session,
+        Member,
+        [{"cycle_id": cycle_id, "cadre_id": c, "total": t, "shortlisted": c in sl.members} for c, t in totals.items()],
+    )
     flow.status, flow.shortlist_quota, flow.round1_quota = "SHORTLISTED", sl.size_quota, sl.round1_quota
     # Round-2 quotas per township, on the department's assessed people stationed there.
     per_town: dict[uuid.UUID, int] = {}
     for m in members:
         per_town[m.township_id] = per_town.get(m.township_id, 0) + 1
-    session.add_all(
-        [
-            TownshipRound(cycle_id=cycle_id, department_id=department_id, township_id=t, quota=ex.round2_quota(n, s))
-            for t, n in per_town.items()
-        ]
-    )
+    if per_town:
+        await session.execute(
+            insert(TownshipRound),
+            [
+                {
+                    "cycle_id": cycle_id,
+                    "department_id": department_id,
+                    "township_id": t,
+                    "quota": ex.round2_quota(n, s),
+                    "submitted": False,
+                }
+                for t, n in per_town.items()
+            ],
+        )
     await audit.record(
         session,
         actor=principal,
@@ -343,8 +356,8 @@ async def submit_round1(
         ex.check_round1(cadre_ids, ex.Shortlist(frozenset(shortlisted), flow.shortlist_quota, flow.round1_quota))
     except ex.PickError as err:
         raise _pick_error(err) from err
-    await session.execute(
-        update(Member).where(Member.cycle_id == cycle_id, Member.cadre_id.in_(cadre_ids)).values(excellent_round=1)
+    await db.update_rows(
+        session, Member, [{"cycle_id": cycle_id, "cadre_id": c, "excellent_round": 1} for c in cadre_ids]
     )
     flow.status = "ROUND1_SENT"
     await audit.record(
@@ -367,71 +380,143 @@ async def submit_round2(
     township_id: uuid.UUID,
     cadre_ids: set[uuid.UUID],
 ) -> TownshipRound:
+    """第二轮 for one department's people in one township."""
+    rounds = await submit_township_round2(
+        session, principal, cycle_id=cycle_id, township_id=township_id, picks={department_id: cadre_ids}
+    )
+    return rounds[0]
+
+
+MAX_ROUND2_DEPARTMENTS = 200
+
+
+async def submit_township_round2(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    cycle_id: uuid.UUID,
+    township_id: uuid.UUID,
+    picks: dict[uuid.UUID, set[uuid.UUID]],
+) -> list[TownshipRound]:
+    """第二轮 as a township reports it: its picks for each department stationed with it, all or
+    nothing. Each department is checked as if reported alone (the error names its position in
+    ``extensions.index``); the statements are one per step for all of them."""
     if principal.is_service or not principal.has_role(Role.TOWNSHIP_ADMIN, str(township_id)):
         raise Forbidden("第二轮由乡镇(街道)评定")
-    flow = await _flow(session, cycle_id, department_id)
-    if flow.status != "ROUND1_SENT":
-        raise RuleViolation("FLOW_OUT_OF_ORDER", "须在部门第一轮评定并函告乡镇后进行")
-    township_round = await db.get_for_update(
-        session, TownshipRound, (cycle_id, department_id, township_id), missing="本乡镇没有该部门的参评人员"
-    )
-    if township_round.submitted:
-        raise RuleViolation("ROUND2_ALREADY_SUBMITTED", "本乡镇已报送第二轮结果")
-    # Only the township's people and the picks matter to the checks: a page of rows, not the department.
+    if not picks:
+        raise BadInput("请至少报送一个部门的第二轮结果")
+    if len(picks) > MAX_ROUND2_DEPARTMENTS:
+        raise BadInput(f"一次最多报送 {MAX_ROUND2_DEPARTMENTS} 个部门")
+    departments = list(picks)
+    flows = {
+        f.department_id: f
+        for f in (
+            await session.scalars(
+                select(DepartmentFlow)
+                .where(DepartmentFlow.cycle_id == cycle_id, DepartmentFlow.department_id.in_(departments))
+                .with_for_update()
+            )
+        ).all()
+    }
+    # Every writer of a department's township rounds holds its flow's lock (taken above), so the
+    # rounds read now are current: this township's (quota, reported?) and how many others are
+    # still to report.
+    rounds: dict[uuid.UUID, TownshipRound] = {}
+    others_pending: dict[uuid.UUID, int] = {}
+    for d, t, quota_, submitted in (
+        await session.execute(
+            select(
+                TownshipRound.department_id, TownshipRound.township_id, TownshipRound.quota, TownshipRound.submitted
+            ).where(TownshipRound.cycle_id == cycle_id, TownshipRound.department_id.in_(departments))
+        )
+    ).all():
+        if t == township_id:
+            rounds[d] = TownshipRound(
+                cycle_id=cycle_id, department_id=d, township_id=t, quota=quota_, submitted=submitted
+            )
+        elif not submitted:
+            others_pending[d] = others_pending.get(d, 0) + 1
+    everyone = set().union(*picks.values())
+    # Only the township's people and the picks matter to the checks: a page of rows, not the departments.
     rows = (
         await session.execute(
-            select(Member.cadre_id, Member.township_id, Member.shortlisted, Member.excellent_round).where(
+            select(
+                Member.cadre_id, Member.department_id, Member.township_id, Member.shortlisted, Member.excellent_round
+            ).where(
                 Member.cycle_id == cycle_id,
-                Member.department_id == department_id,
-                or_(Member.township_id == township_id, Member.cadre_id.in_(cadre_ids)),
+                Member.department_id.in_(departments),
+                or_(Member.township_id == township_id, Member.cadre_id.in_(everyone)),
             )
         )
     ).all()
-    shortlisted = frozenset(r.cadre_id for r in rows if r.shortlisted)
-    round1 = {r.cadre_id for r in rows if r.excellent_round == 1}
-    in_township = {r.cadre_id for r in rows if r.township_id == township_id}
-    try:
-        ex.check_round2(
-            cadre_ids,
-            ex.Shortlist(shortlisted, flow.shortlist_quota, flow.round1_quota),
-            round1,
-            in_township,
-            township_round.quota,
-        )
-    except ex.PickError as err:
-        raise _pick_error(err) from err
-    await session.execute(
-        update(Member).where(Member.cycle_id == cycle_id, Member.cadre_id.in_(cadre_ids)).values(excellent_round=2)
+    by_department: dict[uuid.UUID, list] = {d: [] for d in departments}
+    for r in rows:
+        by_department[r.department_id].append(r)
+    for i, d in enumerate(departments):
+        try:
+            flow = flows.get(d)
+            if flow is None:
+                raise NotFound("该部门不在本考核周期内")
+            if flow.status != "ROUND1_SENT":
+                raise RuleViolation("FLOW_OUT_OF_ORDER", "须在部门第一轮评定并函告乡镇后进行")
+            township_round = rounds.get(d)
+            if township_round is None:
+                raise NotFound("本乡镇没有该部门的参评人员")
+            if township_round.submitted:
+                raise RuleViolation("ROUND2_ALREADY_SUBMITTED", "本乡镇已报送第二轮结果")
+            mine = by_department[d]
+            try:
+                ex.check_round2(
+                    picks[d],
+                    ex.Shortlist(
+                        frozenset(r.cadre_id for r in mine if r.shortlisted), flow.shortlist_quota, flow.round1_quota
+                    ),
+                    {r.cadre_id for r in mine if r.excellent_round == 1},
+                    {r.cadre_id for r in mine if r.township_id == township_id},
+                    township_round.quota,
+                )
+            except ex.PickError as err:
+                raise _pick_error(err) from err
+        except AppError as exc:
+            if len(departments) > 1:
+                exc.extra.setdefault("index", i)
+            raise
+    await db.update_rows(
+        session, Member, [{"cycle_id": cycle_id, "cadre_id": c, "excellent_round": 2} for c in everyone]
     )
-    township_round.submitted = True
-    await session.flush()
-    pending = await session.scalar(
-        select(func.count())
-        .select_from(TownshipRound)
-        .where(
-            TownshipRound.cycle_id == cycle_id,
-            TownshipRound.department_id == department_id,
-            TownshipRound.submitted.is_(False),
-        )
+    await db.update_rows(
+        session,
+        TownshipRound,
+        [
+            {"cycle_id": cycle_id, "department_id": d, "township_id": township_id, "submitted": True}
+            for d in departments
+        ],
     )
-    if pending == 0:
-        flow.status = "ROUND2_DONE"
-        await outbox.emit(
-            session,
-            events.EXCELLENCE_DECIDED,
-            aggregate_type="DepartmentFlow",
-            aggregate_id=f"{cycle_id}:{department_id}",
-            payload={"cycle_id": str(cycle_id), "department_id": str(department_id)},
-        )
-    await audit.record(
+    for d in departments:
+        rounds[d].submitted = True
+        if not others_pending.get(d):
+            flows[d].status = "ROUND2_DONE"
+            await outbox.emit(
+                session,
+                events.EXCELLENCE_DECIDED,
+                aggregate_type="DepartmentFlow",
+                aggregate_id=f"{cycle_id}:{d}",
+                payload={"cycle_id": str(cycle_id), "department_id": str(d)},
+            )
+    await audit.record_many(
         session,
         actor=principal,
         action="excellence.round2",
-        entity_type="TownshipRound",
-        entity_id=f"{cycle_id}:{department_id}:{township_id}",
-        after={"excellent": sorted(map(str, cadre_ids))},
+        entries=[
+            {
+                "entity_type": "TownshipRound",
+                "entity_id": f"{cycle_id}:{d}:{township_id}",
+                "after": {"excellent": sorted(map(str, picks[d]))},
+            }
+            for d in departments
+        ],
     )
-    return township_round
+    return [rounds[d] for d in departments]
 
 
 async def list_members(
@@ -575,9 +660,25 @@ async def publish(session: AsyncSession, principal: Principal, *, cycle_id: uuid
     )
     if unfinished:
         raise RuleViolation("FLOW_OUT_OF_ORDER", f"尚有 {unfinished} 个部门未完成评优")
-    members = (await session.scalars(select(Member).where(Member.cycle_id == cycle_id))).all()
-    for m in members:
-        m.grade = None if m.excused else grade_for(m.total, m.excellent_round is not None)
+    members = (
+        await session.execute(
+            select(Member.cadre_id, Member.total, Member.excellent_round, Member.excused).where(
+                Member.cycle_id == cycle_id
+            )
+        )
+    ).all()
+    await db.update_rows(
+        session,
+        Member,
+        [
+            {
+                "cycle_id": cycle_id,
+                "cadre_id": m.cadre_id,
+                "grade": None if m.excused else grade_for(m.total, m.excellent_round is not None),
+            }
+            for m in members
+        ],
+    )
     cycle.status, cycle.objection_deadline = "PUBLISHED", today() + dt.timedelta(days=objection_days)
     await audit.record(
         session,

@@ -74,6 +74,7 @@ ROOT_FIELDS: dict[str, access.Access] = {
     "makeExcellenceShortlist": access.roles(Role.DEPARTMENT_ADMIN, summary="the department"),
     "submitExcellenceRound1": access.roles(Role.DEPARTMENT_ADMIN, summary="the department"),
     "submitExcellenceRound2": access.roles(Role.TOWNSHIP_ADMIN, summary="the township"),
+    "submitTownshipExcellenceRound2": access.roles(Role.TOWNSHIP_ADMIN, summary="the township"),
     "nominateHonour": _SIDES,
     "nominateExcellentCadres": _SIDES,
     "decideHonour": _ORG,

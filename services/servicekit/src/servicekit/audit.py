@@ -132,6 +132,32 @@ async def record(
     return row
 
 
+async def record_many(
+    session: AsyncSession, *, actor: Actor | Principal | None, action: str, entries: list[dict[str, Any]]
+) -> list[AuditRecord]:
+    """One record per entity changed by one bulk action (``entries``: ``entity_type``,
+    ``entity_id``, ``after`` and optionally ``before``/``reason``), linked into the chain in one
+    step: one lock, one look at the last link, one insert — not three statements per record."""
+    if not isinstance(actor, Actor):
+        actor = Actor.of(actor)
+    if not entries:
+        return []
+    await session.execute(_LOCK_SQL)
+    last = (await session.execute(_LAST)).first()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    rows = []
+    for e in entries:
+        fields = _fields(
+            seq, actor, action, e["entity_type"], e["entity_id"], e.get("before"), e.get("after"), e.get("reason")
+        )
+        row = AuditRecord(**fields, prev_hash=prev, hash=compute_hash(prev, fields))
+        rows.append(row)
+        seq, prev = seq + 1, row.hash
+    session.add_all(rows)
+    await session.flush()
+    return rows
+
+
 async def record_read(
     sessionmaker,
     *,

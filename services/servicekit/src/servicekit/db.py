@@ -6,6 +6,7 @@ rolls back everything else, so rules code never commits.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import psycopg
@@ -129,3 +130,51 @@ async def get_for_update(session: AsyncSession, model, key, *, missing: str):
     if row is None:
         raise NotFound(missing)
     return row
+
+
+@functools.cache
+def _update_rows_sql(model, columns: tuple[str, ...]):
+    from sqlalchemy import inspect as sa_inspect
+    from sqlalchemy.dialects import postgresql
+
+    mapper = sa_inspect(model)
+    table = mapper.local_table
+    keys = tuple(c.name for c in mapper.primary_key)
+    names = keys + columns
+    dialect = postgresql.dialect()
+    arrays = ", ".join(f"CAST(:{n} AS {table.c[n].type.compile(dialect=dialect)}[])" for n in names)
+    sets = ", ".join(f"{n} = v.{n}" for n in columns)
+    match = " AND ".join(f"t.{n} = v.{n}" for n in keys)
+    sql = text(f"UPDATE {table.name} AS t SET {sets} FROM unnest({arrays}) AS v({', '.join(names)}) WHERE {match}")
+    return keys, sql
+
+
+async def update_rows(session: AsyncSession, model, rows: list[dict]) -> None:
+    """Write many rows of ``model`` in one ``UPDATE … FROM unnest(…)``, each row given as its
+    primary key and the columns to set (every row the same columns): the bulk path where a rule
+    writes thousands of rows (a shortlist, a publication), not one statement per row.
+
+    Objects of those rows this session already holds take the written values, as if reloaded."""
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    if not rows:
+        return
+    await session.flush()
+    keys, sql = _update_rows_sql(model, tuple(n for n in rows[0] if n not in _primary_key(model)))
+    columns = [n for n in rows[0] if n not in keys]
+    await session.execute(sql, {n: [r[n] for r in rows] for n in (*keys, *columns)})
+    held = session.sync_session.identity_map
+    if not held:
+        return
+    for r in rows:
+        obj = held.get((model, tuple(r[k] for k in keys), None))
+        if obj is not None:
+            for n in columns:
+                set_committed_value(obj, n, r[n])
+
+
+@functools.cache
+def _primary_key(model) -> frozenset[str]:
+    from sqlalchemy import inspect as sa_inspect
+
+    return frozenset(c.name for c in sa_inspect(model).primary_key)

@@ -254,6 +254,7 @@ class CycleMember:
 @strawberry.type(description="第二轮: 某乡镇的名额")
 class TownshipPlaces:
     township: Township = strawberry.field(description="乡镇")
+    department: Department = strawberry.field(description="派出部门 (名额按部门在本乡镇的参评人数计)")
     quota: int = strawberry.field(description="第二轮名额 (人数)")
     used: int = strawberry.field(description="已评定人数")
     remaining: int = strawberry.field(description="剩余名额")
@@ -436,6 +437,30 @@ class Round2Input:
     cadre_ids: list[strawberry.ID]
 
 
+@strawberry.input(description="第二轮: 乡镇对一个派驻部门的评定结果")
+class Round2PicksInput:
+    department_id: strawberry.ID
+    cadre_ids: list[strawberry.ID]
+
+
+@strawberry.input(description="第二轮 (按乡镇报送): 乡镇对各派驻部门的评定结果")
+class TownshipRound2Input:
+    cycle_id: strawberry.ID
+    township_id: strawberry.ID
+    departments: list[Round2PicksInput] = strawberry.field(description="各部门的评定结果 (每个部门一项, 最多 200 项)")
+
+
+def _places_after_round2(r, used: int) -> TownshipPlaces:
+    return TownshipPlaces(
+        township=Township.ref(r.township_id),
+        department=Department.ref(r.department_id),
+        quota=r.quota,
+        used=used,
+        remaining=r.quota - used,
+        submitted=r.submitted,
+    )
+
+
 @strawberry.type
 class CycleQuery:
     @strawberry.federation.field(description="考核周期", requires_scopes=gql.PEOPLE)
@@ -524,6 +549,7 @@ class CycleQuery:
             townships=[
                 TownshipPlaces(
                     township=Township.ref(r.township_id),
+                    department=Department.ref(r.department_id),
                     quota=r.quota,
                     used=u,
                     remaining=r.quota - u,
@@ -693,11 +719,27 @@ class CycleMutation:
             township_id=parse_id(input.township_id, "乡镇"),
             cadre_ids={parse_id(c, "人员") for c in input.cadre_ids},
         )
-        used = len(input.cadre_ids)
-        return TownshipPlaces(
-            township=Township.ref(r.township_id),
-            quota=r.quota,
-            used=used,
-            remaining=r.quota - used,
-            submitted=r.submitted,
+        return _places_after_round2(r, len(set(input.cadre_ids)))
+
+    @strawberry.federation.mutation(
+        description="第二轮 (按乡镇报送): 乡镇一次报送各派驻部门的评定结果, 全部通过才生效; "
+        "出错时 extensions.index 指出是第几个部门",
+        requires_scopes=gql.PEOPLE,
+    )
+    async def submit_township_excellence_round2(
+        self, info: Info[Context, None], input: TownshipRound2Input
+    ) -> list[TownshipPlaces]:
+        picks: dict = {}
+        for i, item in enumerate(input.departments):
+            department_id = parse_id(item.department_id, "部门")
+            if department_id in picks:
+                raise BadInput("同一部门只能出现一次", index=i)
+            picks[department_id] = {parse_id(c, "人员") for c in item.cadre_ids}
+        rounds = await cycles.submit_township_round2(
+            info.context.session,
+            info.context.principal,
+            cycle_id=parse_id(input.cycle_id, "周期"),
+            township_id=parse_id(input.township_id, "乡镇"),
+            picks=picks,
         )
+        return [_places_after_round2(r, len(picks[r.department_id])) for r in rounds]
