@@ -414,6 +414,8 @@ async def submit_township_round2(
             await session.scalars(
                 select(DepartmentFlow)
                 .where(DepartmentFlow.cycle_id == cycle_id, DepartmentFlow.department_id.in_(departments))
+                # One lock order for every township: two reports sharing departments queue, never deadlock.
+                .order_by(DepartmentFlow.department_id)
                 .with_for_update()
             )
         ).all()
