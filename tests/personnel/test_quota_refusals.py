@@ -310,3 +310,17 @@ async def test_a_request_from_the_model_states_its_method_and_weights(session):
     total = (await session.get(Department, DEPT["scjgj"])).quota_total
     assert (request.old_total, request.new_total) == (total, total)
     assert {k: v[1] for k, v in request.lines.items()} == {str(grow): figures[grow], str(shrink): figures[shrink]}
+
+
+async def test_department_totals_put_each_total_beside_the_sum_of_its_agencies(session):
+    empty = Department(code="new-dept", name="新设部门", quota_total=7)
+    session.add(empty)
+    await session.flush()
+    totals = await quotas.department_totals(session)
+    assert totals[empty.id] == (7, 0)  # a department with no agency yet still shows, its agencies summing to 0
+    department = await session.get(Department, DEPT["sfj"])
+    agencies = (await session.scalars(select(Agency).where(Agency.department_id == DEPT["sfj"]))).all()
+    department.quota_total += 3  # out of step, so the two figures differ
+    await session.flush()
+    assert totals != (tot := await quotas.department_totals(session))
+    assert tot[DEPT["sfj"]] == (department.quota_total, sum(a.quota for a in agencies))
