@@ -7,6 +7,7 @@ in-process tests of that service only (real PostgreSQL, rolled-back sessions; no
 
     python tools/mutation.py                         # every listed module
     python tools/mutation.py assessment.excellence   # one module (or several)
+    python tools/mutation.py --survivors personnel.adjustments   # after adding tests: the survivors only
 
 Prints the kill rate per module and every survivor. Each module's latest result is kept in
 docs/mutation-results.json, so a partial run (one module takes 15-30 min here) adds to the others;
@@ -37,6 +38,8 @@ TARGETS: dict[str, tuple[str, list[str], list[str]]] = {
     "personnel": ("personnel", ["tests/personnel"], ["quotas", "adjustments", "vacancies", "policy"]),
     "assessment": ("assessment", ["tests/assessment"], ["excellence", "cycles"]),
     "platform": ("platforms", ["tests/platform"], ["lifecycle", "dispatch", "sla", "policy"]),
+    # The OAuth endpoints, reached in process through the identity app (tests/kernel/test_token_verifier.py).
+    "identity": ("identity", ["tests/identity", "tests/kernel"], ["oauth"]),
     "servicekit": (
         "servicekit",
         ["tests/kernel", "tests/personnel", "tests/assessment", "tests/platform"],
@@ -94,8 +97,7 @@ also_copy =
     return ws
 
 
-def run(service: str, modules: list[str]) -> dict[str, dict[str, list[str]]]:
-    ws = workspace(service, modules)
+def _env() -> dict[str, str]:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     if not env.get("DATABASE_URL"):
         # One embedded server for every workspace (the tests' own fallback would start one per workspace).
@@ -103,9 +105,15 @@ def run(service: str, modules: list[str]) -> dict[str, dict[str, list[str]]]:
         from servicekit import embedded_pg
 
         env["DATABASE_URL"] = embedded_pg.start(ROOT / ".data" / "pg-test")
+    return env
+
+
+def _mutmut(ws: Path, *names: str) -> dict[str, dict[str, list[str]]]:
+    """``mutmut run`` in the workspace (every mutant, or only ``names``), then each mutant's status."""
+    env = _env()
     mutmut = [sys.executable, "-m", "mutmut"]
     jobs = os.environ.get("MUTATION_JOBS") or str(os.cpu_count() or 2)
-    subprocess.run([*mutmut, "run", "--max-children", jobs], cwd=ws, env=env, check=False)
+    subprocess.run([*mutmut, "run", "--max-children", jobs, *names], cwd=ws, env=env, check=False)
     out = subprocess.run([*mutmut, "results", "--all", "true"], cwd=ws, env=env, capture_output=True, text=True)
     by_module: dict[str, dict[str, list[str]]] = collections.defaultdict(lambda: collections.defaultdict(list))
     for line in out.stdout.splitlines():
@@ -115,6 +123,27 @@ def run(service: str, modules: list[str]) -> dict[str, dict[str, list[str]]]:
             name, status = line.strip().rsplit(": ", 1)
             by_module[match.group(1)][status.strip()].append(name)
     return by_module
+
+
+def run(service: str, modules: list[str]) -> dict[str, dict[str, list[str]]]:
+    return _mutmut(workspace(service, modules))
+
+
+def rerun_survivors(service: str, modules: list[str], stored: dict) -> dict[str, dict[str, list[str]]]:
+    """Only the last run's survivors, against today's tests, in the workspace that run left (its
+    mutants are still valid while the modules' source is unchanged): minutes instead of hours
+    after adding tests. Without a workspace, a full run."""
+    ws = WORK / service
+    if not (ws / "mutants").exists():
+        return run(service, modules)
+    for dest in (ws / "tests", ws / "mutants" / "tests"):
+        shutil.rmtree(dest, ignore_errors=True)
+        shutil.copytree(ROOT / "tests", dest, ignore=shutil.ignore_patterns("__pycache__", "e2e", "deploy"))
+    package = TARGETS[service][0]
+    names = [n for m in modules for n in stored.get(f"{package}.{m}", {}).get("survived", [])]
+    # mutmut keeps each mutant's last status in the workspace, so its results after this rerun are
+    # the whole picture: the rerun survivors' new status beside everything else's earlier one.
+    return _mutmut(ws, *names) if names else _mutmut(ws)
 
 
 def summarise(results: dict[str, dict]) -> str:
@@ -146,6 +175,10 @@ def summarise(results: dict[str, dict]) -> str:
         f"Goal: ≥ {GOAL:.0%} killed per module; equivalent mutants are listed in `tools/mutation.py` "
         "with the reason no test can tell them apart (they count as killed).",
         "",
+        "Run: `make mutation` (every module; hours here), `make mutation MODULES=personnel.quotas` (one), "
+        "`.venv/bin/python tools/mutation.py --survivors personnel.quotas` (after adding tests: only the last "
+        "survivors, in the workspace the last run left).",
+        "",
     ]
     if EQUIVALENT:
         lines += ["## Equivalent mutants", "", *[f"- `{k}`: {v}" for k, v in sorted(EQUIVALENT.items())], ""]
@@ -163,6 +196,11 @@ def summarise(results: dict[str, dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("only", nargs="*", help="service.module to run (default: all listed)")
+    parser.add_argument(
+        "--survivors",
+        action="store_true",
+        help="rerun only the last run's survivors against today's tests (after adding tests)",
+    )
     args = parser.parse_args(argv)
     wanted: dict[str, list[str]] = collections.defaultdict(list)
     for service, (package, _, modules) in TARGETS.items():
@@ -174,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     stored = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
     today = dt.date.today().isoformat()
     for service, modules in wanted.items():
-        found = run(service, modules)
+        found = rerun_survivors(service, modules, stored) if args.survivors else run(service, modules)
         package = TARGETS[service][0]
         for module in modules:
             name = f"{package}.{module}"
