@@ -217,6 +217,14 @@ def main(argv: list[str] | None = None) -> int:
         for module in modules:
             name = f"{package}.{module}"
             statuses = found.get(name, {})
+            if args.survivors and name in stored:
+                # Mutants this rerun did not run were killed by the last full run, and the tests
+                # have only grown since.
+                before = set(stored[name].get("survived", [])) | set(stored[name].get("no tests", []))
+                unchecked = statuses.pop("not checked", [])
+                statuses.setdefault("killed", []).extend(n for n in unchecked if n not in before)
+                if leftover := [n for n in unchecked if n in before]:
+                    statuses["survived"] = [*statuses.get("survived", []), *leftover]
             stored[name] = {
                 "service": service,
                 "date": today,
