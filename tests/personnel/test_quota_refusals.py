@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from personnel_world import DEPT, ORG_DEPT, STAFFING, agency_id, dept_admin, shift_one_place, township_admin
+from personnel_world import DEPT, ORG_DEPT, STAFFING, agency_id, dept_admin, shift_one_place, township_admin, with_room
 from sqlalchemy import func, select
 
 from personnel import apportion, quotas
@@ -324,3 +324,148 @@ async def test_department_totals_put_each_total_beside_the_sum_of_its_agencies(s
     await session.flush()
     assert totals != (tot := await quotas.department_totals(session))
     assert tot[DEPT["sfj"]] == (department.quota_total, sum(a.quota for a in agencies))
+
+
+# --- approval against today's roster, what it records, and the list ----------------------------
+
+
+async def _arrival_approved(session, department: str, to):
+    from personnel import adjustments as adj
+    from personnel.adjustments import Item
+    from personnel.calendar import today
+
+    rows = await adj.submit(
+        session,
+        dept_admin(department),
+        department_id=DEPT[department],
+        effective_date=today(),
+        reason="补员",
+        items=[
+            Item("IN", to_agency_id=to, newcomer={"name": "新人", "birth_date": "1996-01-01", "professional_line": "x"})
+        ],
+    )
+    await adj.org_review(session, ORG_DEPT, batch_id=rows[0].batch_id, approve=True, note=None)
+    assert rows[0].status == "APPROVED"
+
+
+async def _cut_to_people_in_post(session, department: str, agency):
+    """A request cutting ``agency`` to its people in post (and the department total with it)."""
+    from personnel import vacancies
+
+    occ = (await vacancies.occupancy(session, [agency]))[agency]
+    total = (await session.get(Department, DEPT[department])).quota_total
+    return propose(
+        session, department=department, quotas_={agency: occ.in_post}, new_total=total - (occ.quota - occ.in_post)
+    )
+
+
+async def test_rule_quota_below_occupancy_counts_approved_arrivals_as_taken(session):
+    agency = (await with_room(session, "zhzfj"))[0]
+    await _arrival_approved(session, "zhzfj", agency)
+    err = await refused(session, RuleViolation, await _cut_to_people_in_post(session, "zhzfj", agency))
+    assert err.rule == "QUOTA_BELOW_OCCUPANCY"
+
+
+async def test_rule_quota_below_occupancy_is_checked_again_at_approval(session):
+    agency = (await with_room(session, "zhzfj"))[0]
+    request = await (await _cut_to_people_in_post(session, "zhzfj", agency))
+    await _arrival_approved(session, "zhzfj", agency)  # someone is on the way since the request
+    err = await refused(
+        session, RuleViolation, quotas.decide(session, STAFFING, request_id=request.id, approve=True, note=None)
+    )
+    assert (err.rule, err.extra) == ("QUOTA_BELOW_OCCUPANCY", {"agency_id": str(agency)})
+
+
+async def test_an_approval_is_recorded_on_the_request_and_announced_for_the_department(session):
+    from servicekit.outbox import OutboxEvent
+
+    grow, shrink = await shift_one_place(session, "sfj")
+    qg, qs = (await session.get(Agency, grow)).quota, (await session.get(Agency, shrink)).quota
+    request = await propose(session, quotas_={grow: qg + 1, shrink: qs - 1})
+    before = quotas._snapshot(request)
+    await quotas.decide(session, STAFFING, request_id=request.id, approve=True, note="同意")
+    assert request.decided_at.tzinfo is not None and request.decided_by == "u-staffing_office"
+    [record] = (
+        await session.scalars(
+            select(AuditRecord).where(AuditRecord.entity_id == str(request.id), AuditRecord.action == "quota.approve")
+        )
+    ).all()
+    assert (record.entity_type, record.reason, record.before, record.after) == (
+        "QuotaChangeRequest",
+        "同意",
+        before,
+        quotas._snapshot(request),
+    )
+    [event] = (await session.scalars(select(OutboxEvent).where(OutboxEvent.type == "quota.changed"))).all()
+    assert event.aggregate_id == str(DEPT["sfj"])
+
+
+async def test_a_cut_that_fills_every_gap_closes_the_departments_reminder_notice(session):
+    import datetime as dt
+
+    from personnel import reminders, vacancies
+    from personnel.calendar import today
+
+    _, [notice] = await reminders.issue(
+        session, STAFFING, deadline=today() + dt.timedelta(days=30), note=None, department_ids=[DEPT["zhzfj"]]
+    )
+    agencies = (await session.scalars(select(Agency.id).where(Agency.department_id == DEPT["zhzfj"]))).all()
+    occ = await vacancies.occupancy(session, list(agencies))
+    gaps = {a: o.quota - o.in_post - o.incoming for a, o in occ.items() if o.quota - o.in_post - o.incoming > 0}
+    total = (await session.get(Department, DEPT["zhzfj"])).quota_total
+    request = await propose(
+        session,
+        department="zhzfj",
+        quotas_={a: occ[a].quota - g for a, g in gaps.items()},
+        new_total=total - sum(gaps.values()),
+    )
+    assert notice.status != "CLOSED"
+    await quotas.decide(session, STAFFING, request_id=request.id, approve=True, note=None)
+    assert notice.status == "CLOSED"
+
+
+async def test_quota_requests_are_listed_newest_first_in_pages_that_follow_on(session):
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    grow, shrink = await shift_one_place(session, "sfj")
+    qg, qs = (await session.get(Agency, grow)).quota, (await session.get(Agency, shrink)).quota
+    requests = [await propose(session, quotas_={grow: qg + 1, shrink: qs - 1}, reason=f"第{i}次") for i in range(5)]
+    same = dt.datetime(2026, 2, 1, tzinfo=dt.timezone.utc)
+    for i, r in enumerate(requests):
+        at = same if i < 3 else same + dt.timedelta(days=i)
+        await session.execute(update(QuotaChangeRequest).where(QuotaChangeRequest.id == r.id).values(requested_at=at))
+    await session.flush()
+    for r in requests:
+        await session.refresh(r)
+    expected = [r.id for r in sorted(requests, key=lambda r: (r.requested_at, r.id), reverse=True)]
+    seen, after = [], None
+    while True:
+        page = await quotas.list_requests(session, STAFFING, first=2, after=after)
+        assert len(page.items) <= 2
+        seen += [r.id for r in page.items]
+        if not page.has_next:
+            break
+        after = page.cursors[-1]
+    assert [x for x in seen if x in set(expected)] == expected and len(seen) == len(set(seen))
+
+
+async def test_the_model_uses_the_method_asked_for_and_says_why_a_minimum_cannot_be_met(session):
+    agencies = (await session.scalars(select(Agency).where(Agency.department_id == DEPT["scjgj"]))).all()
+    figures = {a.id: (i + 1) ** 3 for i, a in enumerate(agencies)}  # steep: the two methods part ways
+    await set_figures(session, "population", figures)
+    shares = {k: v / sum(figures.values()) for k, v in figures.items()}
+    by = {}
+    for method in ("LARGEST_REMAINDER", "HUNTINGTON_HILL"):
+        _, lines = await model(session, total=len(agencies) + 3, minimum=0, method=method)
+        by[method] = {x.agency_id: x.recommended for x in lines}
+        assert by[method] == apportion.apportion(len(agencies) + 3, shares, minimum=0, method=method)
+    assert by["LARGEST_REMAINDER"] != by["HUNTINGTON_HILL"]
+    try:
+        apportion.apportion(5, shares, minimum=3, method="LARGEST_REMAINDER")
+    except apportion.ApportionError as exc:
+        expected = str(exc)
+    with pytest.raises(RuleViolation) as err:
+        await model(session, total=5, minimum=3)
+    assert err.value.detail == expected
