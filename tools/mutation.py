@@ -71,6 +71,24 @@ EQUIVALENT: dict[str, str] = {
     "personnel.quotas.x_propose_from_model__mutmut_20": "the model's total is the department total",
     # Years are whole days / 365.2425: exactly 2.0 would need 730.485 days, so < and <= agree.
     "personnel.adjustments.x__check_tenure__mutmut_21": "tenure can never equal exactly 2 years",
+    # The Cadre column's default is IN_POST: an arrival created without a status gets it anyway.
+    "personnel.adjustments.x__apply__mutmut_16": "the status column defaults to IN_POST",
+    "personnel.adjustments.x__apply__mutmut_28": "the status column defaults to IN_POST",
+    # Demoting "no previous head" or the new head himself first changes nothing: he is made HEAD next.
+    "personnel.adjustments.x__apply__mutmut_159": "set_role on None or on the new head is undone at once",
+    # HEAD_CHANGE 3 → 4 keeps it last.
+    "personnel.adjustments.x_make_effective__mutmut_86": "head changes stay last",
+    # The (batch_id, party) key's index returns a batch's seats in party order.
+    "personnel.adjustments.x__reviews__mutmut_3": "the primary key's index orders seats by party",
+    # A service token carries no role bindings, so it holds no seat either way.
+    "personnel.adjustments.x_three_party_review__mutmut_21": "a service token holds no seat",
+    # session.get(Agency, None) is None: the caller is refused the same way.
+    "personnel.adjustments.x_township_opinion__mutmut_13": "get() of a None key is None",
+    # make_page keeps `size` rows and reads one more only to tell whether another page exists.
+    "personnel.adjustments.x_list_adjustments__mutmut_5": "the page is cut to its size either way",
+    "personnel.adjustments.x_list_adjustments__mutmut_12": "the page is cut to its size either way",
+    "personnel.quotas.x_list_requests__mutmut_4": "the page is cut to its size either way",
+    "personnel.quotas.x_list_requests__mutmut_11": "the page is cut to its size either way",
     # With no ids the query asks for `IN ()` and returns no agency: the same empty mapping.
     "personnel.adjustments.x__agencies__mutmut_2": "an empty IN () returns the same empty mapping",
 }
@@ -139,7 +157,15 @@ def _mutmut(ws: Path, *names: str) -> dict[str, dict[str, list[str]]]:
     mutmut = [sys.executable, "-m", "mutmut"]
     jobs = os.environ.get("MUTATION_JOBS") or str(os.cpu_count() or 2)
     subprocess.run([*mutmut, "run", "--max-children", jobs, *names], cwd=ws, env=env, check=False)
-    out = subprocess.run([*mutmut, "results", "--all", "true"], cwd=ws, env=env, capture_output=True, text=True)
+    return _results(ws, env)
+
+
+def _results(ws: Path, env: dict[str, str] | None = None) -> dict[str, dict[str, list[str]]]:
+    """Each mutant's last status in the workspace, by module."""
+    mutmut = [sys.executable, "-m", "mutmut"]
+    out = subprocess.run(
+        [*mutmut, "results", "--all", "true"], cwd=ws, env=env or os.environ, capture_output=True, text=True
+    )
     by_module: dict[str, dict[str, list[str]]] = collections.defaultdict(lambda: collections.defaultdict(list))
     for line in out.stdout.splitlines():
         # "    platforms.lifecycle.x_transition__mutmut_4: survived"
@@ -165,7 +191,15 @@ def rerun_survivors(service: str, modules: list[str], stored: dict) -> dict[str,
         shutil.rmtree(dest, ignore_errors=True)
         shutil.copytree(ROOT / "tests", dest, ignore=shutil.ignore_patterns("__pycache__", "e2e", "deploy"))
     package = TARGETS[service][0]
-    names = [n for m in modules for n in stored.get(f"{package}.{m}", {}).get("survived", [])]
+    # The workspace's own record is the latest (an interrupted rerun keeps what it finished);
+    # the stored results are the fallback.
+    current = _results(ws)
+    names = [
+        n
+        for m in modules
+        for n in current.get(f"{package}.{m}", {}).get("survived")
+        or stored.get(f"{package}.{m}", {}).get("survived", [])
+    ]
     # mutmut keeps each mutant's last status in the workspace, so its results after this rerun are
     # the whole picture: the rerun survivors' new status beside everything else's earlier one.
     return _mutmut(ws, *names) if names else _mutmut(ws)

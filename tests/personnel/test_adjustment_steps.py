@@ -475,19 +475,138 @@ async def test_a_reshuffle_takes_effect_leavers_first_and_each_item_is_recorded(
 
 
 async def test_batches_are_read_in_the_order_they_were_asked(session):
-    rows, _, _ = await _reshuffle(session)
-    # Same request time for both items: the id decides, every time.
-    await session.execute(
-        update(Adjustment)
-        .where(Adjustment.batch_id == rows[0].batch_id)
-        .values(requested_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
-    )
+    rooms = (await with_room(session, "zhzfj"))[:4]
+    items = [Item("IN", to_agency_id=x, newcomer={**NEWCOMER, "name": f"新人{i}"}) for i, x in enumerate(rooms)]
+    rows = await submit(session, items, reshuffle=True, department="zhzfj", reason="补员")
+    # One request time for all; rows rewritten in descending id order, so the table holds them
+    # against the id order: only the id can put them in order.
+    same = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    for row in sorted(rows, key=lambda r: r.id, reverse=True):
+        await session.execute(update(Adjustment).where(Adjustment.id == row.id).values(requested_at=same))
     view, _, pending = await adj.batch_view(session, ORG_DEPT, rows[0].batch_id)
     assert [r.id for r in view] == sorted(r.id for r in rows)
+    assert [r.id for r in await adj._batch(session, rows[0].batch_id)] == sorted(r.id for r in rows)
     assert pending == ["ORG_REVIEW", "THREE_PARTY_REVIEW"]
     with pytest.raises(NotFound) as err:
         await adj.batch_view(session, ORG_DEPT, uuid.uuid4())
     assert err.value.message == "调整批次不存在"
-    # Someone who may not see the batch's agencies finds no batch at all.
+    # Another department may not see the batch: for it there is no such batch.
     with pytest.raises(NotFound):
-        await adj.batch_view(session, township_admin("tongshan"), rows[0].batch_id)
+        await adj.batch_view(session, dept_admin("sfj"), rows[0].batch_id)
+
+
+# --- what the review steps record exactly, and the order things are read and applied -------------
+
+
+async def test_rule_one_round_per_year_is_checked_again_when_the_batch_is_approved(session):
+    rows, cadre, to = await a_transfer(session)
+    # Another batch for the same agency this year, committed by a concurrent request after this
+    # batch's own check ran (written here directly, as that request would have).
+    other = Adjustment(
+        batch_id=uuid.uuid4(),
+        kind="IN",
+        department_id=DEPT["sfj"],
+        to_agency_id=to,
+        newcomer=NEWCOMER,
+        effective_date=TODAY,
+        reason="并发",
+        requested_by="someone",
+        status="SUBMITTED",
+    )
+    session.add(other)
+    await session.flush()
+    with pytest.raises(RuleViolation) as err:
+        await adj.org_review(session, ORG_DEPT, batch_id=rows[0].batch_id, approve=True, note=None)
+    name = (await session.get(Agency, to)).name
+    assert (err.value.rule, err.value.message) == ("ONE_ROUND_PER_YEAR", f"{name}本年度已有一次人事调整，每年不超过1次")
+
+
+async def test_rule_already_reviewed_while_a_head_change_waits_for_the_township(session):
+    rows, _, _ = await _head_change(session)
+    await adj.org_review(session, ORG_DEPT, batch_id=rows[0].batch_id, approve=True, note=None)
+    assert rows[0].status == "SUBMITTED"  # still open: the township has not spoken
+    err = await refused(
+        session, RuleViolation, adj.org_review(session, ORG_DEPT, batch_id=rows[0].batch_id, approve=False, note="x")
+    )
+    assert err.rule == "ALREADY_REVIEWED"
+
+
+async def test_a_township_disagreement_is_recorded_as_such(session):
+    rows, _, _ = await _head_change(session, "paitou")
+    [head] = rows
+    await adj.org_review(session, ORG_DEPT, batch_id=head.batch_id, approve=True, note=None)
+    await adj.township_opinion(session, township_admin("paitou"), adjustment_id=head.id, agree=False, note="不熟悉")
+    assert (head.township_opinion, head.status) == ("DISAGREE", "REJECTED")
+    [record] = await records(session, "adjustment.township_opinion", head.id)
+    assert (record.after["township_opinion"], record.after["status"]) == ("DISAGREE", "REJECTED")
+
+
+async def test_no_township_opinion_is_taken_on_a_departure(session):
+    cadre = await cadre_in(session, "sfj", min_years=2.5)
+    rows = await submit(session, [Item("OUT", cadre_id=cadre.id, from_agency_id=cadre.agency_id)])
+    who = person(Role.TOWNSHIP_ADMIN, cadre.township_id)
+    err = await refused(
+        session, Forbidden, adj.township_opinion(session, who, adjustment_id=rows[0].id, agree=True, note=None)
+    )
+    assert err.message == "只有派驻机构所在乡镇(街道)可以提出意见"
+
+
+async def test_the_three_party_review_reads_its_seats_in_order_and_records_a_no_as_such(session):
+    rows, _, (a, b) = await _reshuffle(session)
+    batch = rows[0].batch_id
+    await adj.org_review(session, ORG_DEPT, batch_id=batch, approve=True, note=None)
+    towns = sorted([(await session.get(Agency, x)).township_id for x in (a, b)], key=str)
+    # The first township's seat decides first: its row is rewritten, and read back in seat order.
+    first = await adj.three_party_review(
+        session, person(Role.TOWNSHIP_ADMIN, towns[0]), batch_id=batch, agree=True, note=None
+    )
+    later = await adj.three_party_review(session, STAFFING, batch_id=batch, agree=False, note="编制不足")
+    for reviews in (first, later):
+        assert [r.party for r in reviews] == sorted(r.party for r in reviews)
+    staffing = next(r for r in later if r.party == "STAFFING_OFFICE")
+    assert staffing.decision == "DISAGREE" and staffing.decided_at.tzinfo is not None
+    [record] = [r for r in await records(session, "reshuffle.review", batch) if r.actor == "u-staffing_office"]
+    assert record.after == {"party": "STAFFING_OFFICE", "decision": "DISAGREE"}
+
+
+async def test_effect_order_is_by_kind_whatever_the_order_items_were_asked_in(session):
+    department = "zhzfj"
+    a, b = agency_id(department, "diankou"), agency_id(department, "fengqiao")
+    staff = {
+        x: (
+            await session.scalars(
+                select(Cadre).where(Cadre.agency_id == x, Cadre.status == "IN_POST").order_by(Cadre.posted_on)
+            )
+        ).all()
+        for x in (a, b)
+    }
+    room = next(x for x in await with_room(session, department) if x not in (a, b))
+    items = [
+        Item("HEAD_CHANGE", cadre_id=staff[b][1].id, to_agency_id=b),
+        Item("IN", to_agency_id=room, newcomer=NEWCOMER),
+        Item("TRANSFER", cadre_id=staff[a][1].id, from_agency_id=a, to_agency_id=b, tenure_exception_reason="轮岗"),
+        Item("OUT", cadre_id=staff[a][0].id, from_agency_id=a, tenure_exception_reason="退休"),
+    ]
+    rows = await submit(session, items, reshuffle=True, department=department, reason="集中调整")
+    # Asked in the reverse of the order they take effect in: the head change first, the departure last.
+    start = dt.datetime(2026, 1, 5, 8, 0, tzinfo=dt.timezone.utc)
+    for i, row in enumerate(rows):
+        row.requested_at = start + dt.timedelta(minutes=i)
+    await session.flush()
+    view, _, _ = await adj.batch_view(session, ORG_DEPT, rows[0].batch_id)
+    assert [r.kind for r in view] == ["HEAD_CHANGE", "IN", "TRANSFER", "OUT"]
+    assert [r.kind for r in await adj._batch(session, rows[0].batch_id)] == ["HEAD_CHANGE", "IN", "TRANSFER", "OUT"]
+    batch = rows[0].batch_id
+    await adj.org_review(session, ORG_DEPT, batch_id=batch, approve=True, note=None, approve_tenure_exception=True)
+    head = next(r for r in rows if r.kind == "HEAD_CHANGE")
+    await adj.township_opinion(session, township_admin("fengqiao"), adjustment_id=head.id, agree=True, note=None)
+    for t in {(await session.get(Agency, x)).township_id for x in (a, b, room)}:
+        await adj.three_party_review(session, person(Role.TOWNSHIP_ADMIN, t), batch_id=batch, agree=True, note=None)
+    for who in (STAFFING, ORG_DEPT):
+        await adj.three_party_review(session, who, batch_id=batch, agree=True, note=None)
+    assert (await adj.batch_view(session, ORG_DEPT, batch))[2] == []  # every step taken: nothing pending
+    done = await adj.make_effective(session, dept_admin(department), batch_id=batch)
+    assert all(r.effected_at.tzinfo is not None for r in done)
+    by_id = {str(r.id): r.kind for r in rows}
+    effective = await records(session, "adjustment.effective")
+    assert [by_id[x.entity_id] for x in effective] == ["OUT", "TRANSFER", "IN", "HEAD_CHANGE"]
