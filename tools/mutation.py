@@ -89,6 +89,21 @@ EQUIVALENT: dict[str, str] = {
     "personnel.adjustments.x_list_adjustments__mutmut_12": "the page is cut to its size either way",
     "personnel.quotas.x_list_requests__mutmut_4": "the page is cut to its size either way",
     "personnel.quotas.x_list_requests__mutmut_11": "the page is cut to its size either way",
+    # The rows are filtered to the touched agencies in Python too, and PostgreSQL reads field
+    # names in extract() in any case.
+    "personnel.adjustments.x__check_rounds__mutmut_14": "busy is filtered to the touched agencies anyway",
+    "personnel.adjustments.x__check_rounds__mutmut_28": "extract('YEAR', …) is extract('year', …)",
+    # Queries with an empty id list answer nothing; looking up no person finds none.
+    "personnel.adjustments.x_submit__mutmut_67": "an empty IN () finds no cadre either way",
+    "personnel.adjustments.x_submit__mutmut_74": "an empty IN () finds no open adjustment either way",
+    "personnel.adjustments.x_submit__mutmut_106": "cadres.get(None) is None",
+    # _validate_item does not read the agencies it is handed.
+    "personnel.adjustments.x_submit__mutmut_98": "the agencies argument is unused by _validate_item",
+    # The status column defaults to SUBMITTED.
+    "personnel.adjustments.x_submit__mutmut_128": "the status column defaults to SUBMITTED",
+    "personnel.adjustments.x_submit__mutmut_140": "the status column defaults to SUBMITTED",
+    # The new batch's rows are not in the table yet when submit checks the year's rounds.
+    "personnel.adjustments.x_submit__mutmut_146": "the batch being submitted is not stored yet",
     # With no ids the query asks for `IN ()` and returns no agency: the same empty mapping.
     "personnel.adjustments.x__agencies__mutmut_2": "an empty IN () returns the same empty mapping",
 }

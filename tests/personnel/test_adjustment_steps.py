@@ -24,6 +24,7 @@ from sqlalchemy import func, select, update
 from test_adjustment_rules import _head_change, _reshuffle, full_agency
 
 from personnel import adjustments as adj
+from personnel import vacancies
 from personnel.adjustments import Item
 from personnel.calendar import today
 from personnel.models import Adjustment, Agency, Cadre, ReshuffleReview
@@ -171,10 +172,11 @@ async def test_a_reshuffle_seats_the_county_offices_and_every_township_concerned
 
 async def test_rule_one_round_per_year_names_the_agency_and_counts_effective_rounds(session):
     rows, cadre, to = await a_transfer(session)
+    origin = cadre.agency_id  # before the move takes effect
     await adj.org_review(session, ORG_DEPT, batch_id=rows[0].batch_id, approve=True, note=None)
     await adj.make_effective(session, dept_admin("sfj"), batch_id=rows[0].batch_id)
+    assert cadre.agency_id == to != origin
     # The round has taken effect; the agency the cadre left has had its round too.
-    origin = cadre.agency_id
     err = await refused(session, RuleViolation, submit(session, [Item("IN", to_agency_id=origin, newcomer=NEWCOMER)]))
     name = (await session.get(Agency, origin)).name
     assert err.rule == "ONE_ROUND_PER_YEAR"
@@ -610,3 +612,68 @@ async def test_effect_order_is_by_kind_whatever_the_order_items_were_asked_in(se
     by_id = {str(r.id): r.kind for r in rows}
     effective = await records(session, "adjustment.effective")
     assert [by_id[x.entity_id] for x in effective] == ["OUT", "TRANSFER", "IN", "HEAD_CHANGE"]
+
+
+# --- the year's round, the open-adjustment check and snapshots at their edges ---------------------
+
+
+async def test_a_rejected_batch_does_not_take_the_years_round_nor_hold_the_person(session):
+    rows, cadre, to = await a_transfer(session)
+    await adj.org_review(session, ORG_DEPT, batch_id=rows[0].batch_id, approve=False, note="不同意")
+    # The same person, the same agencies, the same year: a new request is accepted.
+    [again] = await submit(
+        session, [Item("TRANSFER", cadre_id=cadre.id, from_agency_id=cadre.agency_id, to_agency_id=to)]
+    )
+    assert again.status == "SUBMITTED"
+
+
+async def test_rule_one_round_per_year_names_every_busy_agency(session):
+    rows, cadre, to = await a_transfer(session, department="zhzfj")
+    origin = cadre.agency_id
+    items = [Item("IN", to_agency_id=x, newcomer={**NEWCOMER, "name": f"新人{i}"}) for i, x in enumerate((origin, to))]
+    err = await refused(session, RuleViolation, submit(session, items, reshuffle=True, department="zhzfj"))
+    names = sorted([(await session.get(Agency, x)).name for x in (origin, to)])
+    assert err.message == f"{names[0]}、{names[1]}本年度已有一次人事调整，每年不超过1次"
+    assert err.extra["agencies"] == sorted([str(origin), str(to)])
+
+
+async def test_a_swap_leaves_an_over_staffed_agency_as_it_was_and_is_allowed(session):
+    # An agency over its quota (as a legacy roster can be): a swap that leaves its count unchanged
+    # asks for no place there.
+    a, b = agency_id("sfj", "wuxie"), agency_id("sfj", "tongshan")
+    people = {}
+    for x in (a, b):
+        people[x] = (
+            await session.scalars(
+                select(Cadre).where(Cadre.agency_id == x, Cadre.status == "IN_POST").order_by(Cadre.posted_on)
+            )
+        ).first()
+    over = await session.get(Agency, a)
+    occupied = (await vacancies.occupancy(session, [a]))[a].in_post
+    over.quota = occupied - 1
+    await session.flush()
+    rows = await submit(
+        session,
+        [
+            Item("TRANSFER", cadre_id=people[a].id, from_agency_id=a, to_agency_id=b, tenure_exception_reason="交流"),
+            Item("TRANSFER", cadre_id=people[b].id, from_agency_id=b, to_agency_id=a, tenure_exception_reason="交流"),
+        ],
+        reshuffle=True,
+    )
+    assert len(rows) == 2
+
+
+async def test_snapshots_leave_absent_fields_empty_and_state_an_exception(session):
+    cadre = await cadre_in(session, "sfj", max_years=1.5)
+    [out] = await submit(
+        session, [Item("OUT", cadre_id=cadre.id, from_agency_id=cadre.agency_id, tenure_exception_reason="援疆")]
+    )
+    snap = adj.snapshot(out)
+    assert (snap["to_agency_id"], snap["tenure_exception"], snap["cadre_id"]) == (None, True, str(cadre.id))
+    [arrival] = await submit(
+        session,
+        [Item("IN", to_agency_id=(await with_room(session, "zhzfj"))[0], newcomer=NEWCOMER)],
+        department="zhzfj",
+    )
+    snap = adj.snapshot(arrival)
+    assert (snap["cadre_id"], snap["from_agency_id"], snap["tenure_exception"]) == (None, None, False)
