@@ -104,6 +104,9 @@ EQUIVALENT: dict[str, str] = {
     "personnel.adjustments.x_submit__mutmut_140": "the status column defaults to SUBMITTED",
     # The new batch's rows are not in the table yet when submit checks the year's rounds.
     "personnel.adjustments.x_submit__mutmut_146": "the batch being submitted is not stored yet",
+    # or_() of a single condition is that condition.
+    "servicekit.visibility.x_scoped__mutmut_17": "or_(c) is c",
+    "servicekit.visibility.x_scoped__mutmut_18": "or_(c) is c",
     # With no ids the query asks for `IN ()` and returns no agency: the same empty mapping.
     "personnel.adjustments.x__agencies__mutmut_2": "an empty IN () returns the same empty mapping",
 }
