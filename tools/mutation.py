@@ -111,6 +111,19 @@ EQUIVALENT: dict[str, str] = {
     "personnel.adjustments.x__agencies__mutmut_2": "an empty IN () returns the same empty mapping",
 }
 
+# Survivors no in-process test can kill yet, with why: still counted as survived.
+KNOWN: dict[str, str] = {
+    **{
+        f"personnel.adjustments.x__apply__mutmut_{n}": "the cadre row's lock (FOR UPDATE): only two concurrent "
+        "transactions tell it apart, and the in-process tests run one rolled-back transaction each"
+        for n in (79, 82, 83)
+    },
+    **{
+        f"personnel.adjustments.x__batch__mutmut_{n}": "the batch rows' lock (FOR UPDATE): as above"
+        for n in (1, 13, 14)
+    },
+}
+
 GOAL = 0.90
 RESULTS = ROOT / "docs" / "mutation-results.json"
 
@@ -244,9 +257,11 @@ def summarise(results: dict[str, dict]) -> str:
         flag = "" if rate >= GOAL else " ✗"
         lines.append(
             f"| {entry['service']}: `{module}` | {entry['date']} | {total} | {killed} | {len(equivalent)} | "
-            f"{len(survived)} | {len(untested)} | {timeout} | {rate:.0%}{flag} |"
+            f"{len(survived)} | {len(untested)} | {timeout} | {rate:.1%}{flag} |"
         )
-        survivors += [f"- `{s}` (survived)" for s in survived] + [f"- `{s}` (no test reaches it)" for s in untested]
+        survivors += [f"- `{s}` (survived{': ' + KNOWN[s] if s in KNOWN else ''})" for s in survived] + [
+            f"- `{s}` (no test reaches it)" for s in untested
+        ]
     lines += [
         "",
         f"Goal: ≥ {GOAL:.0%} killed per module; equivalent mutants are listed in `tools/mutation.py` "
