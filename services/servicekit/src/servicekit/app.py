@@ -173,7 +173,13 @@ class _GraphQLView(GraphQL):
             return super().encode_json(data)
 
     def decode_json(self, data: str | bytes) -> object:
-        return orjson.loads(data)  # its JSONDecodeError is json's: a bad body is still a 400
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            # orjson refuses what JSON allows but UTF-8 cannot hold (a lone "\ud800"): the standard
+            # parser reads it, so the request guard answers BAD_USER_INPUT as it always has, and
+            # a body that is not JSON at all is still the same 400.
+            return super().decode_json(data)
 
     async def get_context(self, request: Request, response: Any = None) -> Context:  # type: ignore[override]
         return Context(
