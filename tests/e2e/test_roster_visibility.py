@@ -96,3 +96,30 @@ async def test_a_roster_page_costs_a_constant_number_of_statements(stack, servic
     )
     assert counts[1] == counts[10] == counts[80], counts
     assert counts[80] <= 4, counts  # page + departments + townships + agencies
+
+
+async def test_the_federated_roster_page_costs_each_subgraph_a_constant_number_of_statements(
+    stack, gateway, user_token
+):
+    """The roster page with openTaskCount (platform) and assessmentRoster (assessment): the gateway
+    asks each of those subgraphs for the whole page's people in one _entities call, which must cost
+    the same few statements for 1, 10 or 80 people."""
+    token = user_token("bianban")
+    _, body = gql(gateway, "{ cadres(first: 80) { nodes { id } } }", token=token)
+    ids = [n["id"] for n in body["data"]["cadres"]["nodes"]]
+    assert len(ids) == 80
+    for service, selection in (
+        ("platform", "openTaskCount"),
+        ("assessment", "assessmentRoster { status }"),
+    ):
+        counts = await statements_per_page(
+            stack,
+            service,
+            f"query($r: [_Any!]!) {{ _entities(representations: $r) {{ ... on Cadre {{ {selection} }} }} }}",
+            token=token,
+            sizes=(1, 10, 80),
+            variables=lambda n: {"r": [{"__typename": "Cadre", "id": i} for i in ids[:n]]},
+            nodes=lambda d: d["_entities"],
+        )
+        assert counts[1] == counts[10] == counts[80], (service, counts)
+        assert counts[80] == 1, (service, counts)  # one grouped statement for the whole page
