@@ -233,7 +233,7 @@ def rerun_survivors(service: str, modules: list[str], stored: dict) -> dict[str,
     ]
     # mutmut keeps each mutant's last status in the workspace, so its results after this rerun are
     # the whole picture: the rerun survivors' new status beside everything else's earlier one.
-    return _mutmut(ws, *names) if names else _mutmut(ws)
+    return _mutmut(ws, *names) if names else current  # nothing survives: nothing to rerun
 
 
 def summarise(results: dict[str, dict]) -> str:
