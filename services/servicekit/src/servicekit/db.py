@@ -154,7 +154,8 @@ async def update_rows(session: AsyncSession, model, rows: list[dict]) -> None:
     primary key and the columns to set (every row the same columns): the bulk path where a rule
     writes thousands of rows (a shortlist, a publication), not one statement per row.
 
-    Objects of those rows this session already holds take the written values, as if reloaded."""
+    Objects of those rows this session already holds take the written values, as if reloaded.
+    Keys are column names, which must also be the mapped attributes' names (as in every model here)."""
     from sqlalchemy.orm.attributes import set_committed_value
 
     if not rows:
