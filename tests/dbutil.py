@@ -58,3 +58,21 @@ def gate_mismatches(root_fields: dict, operations: dict, roles: dict) -> list[tu
         for name, who in roles.items()
         if root_fields[field].allows(who) != (name.split("(")[0] in bases)
     ]
+
+
+async def refused(session, exc_type, call, *models):
+    """Awaits ``call`` expecting ``exc_type``; asserts that no row of ``models`` nor of the audit log
+    was written (a refused step writes nothing). Returns the error."""
+    import pytest
+    from sqlalchemy import func, select
+
+    from servicekit.audit import AuditRecord
+
+    async def counts():
+        return [await session.scalar(select(func.count()).select_from(m)) for m in (*models, AuditRecord)]
+
+    before = await counts()
+    with pytest.raises(exc_type) as err:
+        await call
+    assert await counts() == before, "a refused step writes nothing"
+    return err.value

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+import dbutil
 import pytest
 from personnel_world import (
     DEPT,
@@ -29,7 +30,7 @@ from personnel.adjustments import Item
 from personnel.calendar import today
 from personnel.models import Adjustment, Agency, Cadre, ReshuffleReview
 from servicekit.audit import AuditRecord
-from servicekit.errors import AppError, BadInput, Conflict, Forbidden, NotFound, RuleViolation
+from servicekit.errors import BadInput, Conflict, Forbidden, NotFound, RuleViolation
 from servicekit.principal import Principal, Role
 
 TODAY = today()
@@ -47,19 +48,8 @@ async def records(session, action: str, entity_id=None) -> list[AuditRecord]:
     return list((await session.scalars(stmt.order_by(AuditRecord.seq))).all())
 
 
-async def count(session) -> tuple[int, int]:
-    return (
-        await session.scalar(select(func.count()).select_from(Adjustment)),
-        await session.scalar(select(func.count()).select_from(AuditRecord)),
-    )
-
-
-async def refused(session, exc_type, call) -> AppError:
-    before = await count(session)
-    with pytest.raises(exc_type) as err:
-        await call
-    assert await count(session) == before, "a refused step writes nothing"
-    return err.value
+def refused(session, exc_type, call):
+    return dbutil.refused(session, exc_type, call, Adjustment)
 
 
 async def a_transfer(session, *, when=TODAY, who=None, reason="工作需要", department="sfj", exclude=()):
@@ -437,7 +427,9 @@ async def test_make_effective_refusals_say_why(session):
     assert (err.rule, err.message) == ("ALREADY_EFFECTIVE", "该批调整已生效")
 
 
-async def test_a_reshuffle_takes_effect_leavers_first_and_each_item_is_recorded(session):
+async def _every_kind(session):
+    """A 综合执法局 reshuffle with one item of each kind — a head change at 枫桥, an arrival, a transfer
+    from 店口 to 枫桥, a departure from 店口 — asked in that order; returns (rows, townships concerned)."""
     department = "zhzfj"
     a, b = agency_id(department, "diankou"), agency_id(department, "fengqiao")
     staff = {
@@ -456,11 +448,16 @@ async def test_a_reshuffle_takes_effect_leavers_first_and_each_item_is_recorded(
         Item("OUT", cadre_id=staff[a][0].id, from_agency_id=a, tenure_exception_reason="退休"),
     ]
     rows = await submit(session, items, reshuffle=True, department=department, reason="集中调整")
+    return rows, {(await session.get(Agency, x)).township_id for x in (a, b, room)}
+
+
+async def test_a_reshuffle_takes_effect_leavers_first_and_each_item_is_recorded(session):
+    department = "zhzfj"
+    rows, towns = await _every_kind(session)
     batch = rows[0].batch_id
     await adj.org_review(session, ORG_DEPT, batch_id=batch, approve=True, note=None, approve_tenure_exception=True)
     head = next(r for r in rows if r.kind == "HEAD_CHANGE")
     await adj.township_opinion(session, township_admin("fengqiao"), adjustment_id=head.id, agree=True, note=None)
-    towns = {(await session.get(Agency, x)).township_id for x in (a, b, room)}
     for t in towns:
         await adj.three_party_review(session, person(Role.TOWNSHIP_ADMIN, t), batch_id=batch, agree=True, note=None)
     await adj.three_party_review(session, STAFFING, batch_id=batch, agree=True, note=None)
@@ -573,23 +570,7 @@ async def test_the_three_party_review_reads_its_seats_in_order_and_records_a_no_
 
 async def test_effect_order_is_by_kind_whatever_the_order_items_were_asked_in(session):
     department = "zhzfj"
-    a, b = agency_id(department, "diankou"), agency_id(department, "fengqiao")
-    staff = {
-        x: (
-            await session.scalars(
-                select(Cadre).where(Cadre.agency_id == x, Cadre.status == "IN_POST").order_by(Cadre.posted_on)
-            )
-        ).all()
-        for x in (a, b)
-    }
-    room = next(x for x in await with_room(session, department) if x not in (a, b))
-    items = [
-        Item("HEAD_CHANGE", cadre_id=staff[b][1].id, to_agency_id=b),
-        Item("IN", to_agency_id=room, newcomer=NEWCOMER),
-        Item("TRANSFER", cadre_id=staff[a][1].id, from_agency_id=a, to_agency_id=b, tenure_exception_reason="轮岗"),
-        Item("OUT", cadre_id=staff[a][0].id, from_agency_id=a, tenure_exception_reason="退休"),
-    ]
-    rows = await submit(session, items, reshuffle=True, department=department, reason="集中调整")
+    rows, towns = await _every_kind(session)
     # Asked in the reverse of the order they take effect in: the head change first, the departure last.
     start = dt.datetime(2026, 1, 5, 8, 0, tzinfo=dt.timezone.utc)
     for i, row in enumerate(rows):
@@ -602,7 +583,7 @@ async def test_effect_order_is_by_kind_whatever_the_order_items_were_asked_in(se
     await adj.org_review(session, ORG_DEPT, batch_id=batch, approve=True, note=None, approve_tenure_exception=True)
     head = next(r for r in rows if r.kind == "HEAD_CHANGE")
     await adj.township_opinion(session, township_admin("fengqiao"), adjustment_id=head.id, agree=True, note=None)
-    for t in {(await session.get(Agency, x)).township_id for x in (a, b, room)}:
+    for t in towns:
         await adj.three_party_review(session, person(Role.TOWNSHIP_ADMIN, t), batch_id=batch, agree=True, note=None)
     for who in (STAFFING, ORG_DEPT):
         await adj.three_party_review(session, who, batch_id=batch, agree=True, note=None)

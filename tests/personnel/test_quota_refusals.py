@@ -4,35 +4,30 @@ model's lines built from the right township figures; a model request's stated me
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
+import dbutil
 import pytest
 from personnel_world import DEPT, ORG_DEPT, STAFFING, agency_id, dept_admin, shift_one_place, township_admin, with_room
-from sqlalchemy import func, select
+from sqlalchemy import select, update
 
-from personnel import apportion, quotas
+from personnel import adjustments as adj
+from personnel import apportion, quotas, reminders, vacancies
+from personnel.adjustments import Item
+from personnel.calendar import today
 from personnel.models import Agency, Department, QuotaChangeRequest, Township
 from servicekit.audit import AuditRecord
-from servicekit.errors import AppError, BadInput, Forbidden, NotFound, RuleViolation
+from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
+from servicekit.outbox import OutboxEvent
 from servicekit.principal import Principal
 
 MAX = quotas.MAX_QUOTA
 SERVICE = Principal(subject="sfj-system", kind="service", client_id="sfj-system", token_id="t")
 
 
-async def written(session) -> tuple[int, int]:
-    return (
-        await session.scalar(select(func.count()).select_from(QuotaChangeRequest)),
-        await session.scalar(select(func.count()).select_from(AuditRecord)),
-    )
-
-
-async def refused(session, exc_type, call) -> AppError:
-    before = await written(session)
-    with pytest.raises(exc_type) as err:
-        await call
-    assert await written(session) == before, "a refused request writes nothing"
-    return err.value
+def refused(session, exc_type, call):
+    return dbutil.refused(session, exc_type, call, QuotaChangeRequest)
 
 
 def propose(session, who=STAFFING, *, department="sfj", new_total=None, quotas_=None, reason="调整", reorg=False):
@@ -330,9 +325,6 @@ async def test_department_totals_put_each_total_beside_the_sum_of_its_agencies(s
 
 
 async def _arrival_approved(session, department: str, to):
-    from personnel import adjustments as adj
-    from personnel.adjustments import Item
-    from personnel.calendar import today
 
     rows = await adj.submit(
         session,
@@ -350,7 +342,6 @@ async def _arrival_approved(session, department: str, to):
 
 async def _cut_to_people_in_post(session, department: str, agency):
     """A request cutting ``agency`` to its people in post (and the department total with it)."""
-    from personnel import vacancies
 
     occ = (await vacancies.occupancy(session, [agency]))[agency]
     total = (await session.get(Department, DEPT[department])).quota_total
@@ -377,7 +368,6 @@ async def test_rule_quota_below_occupancy_is_checked_again_at_approval(session):
 
 
 async def test_an_approval_is_recorded_on_the_request_and_announced_for_the_department(session):
-    from servicekit.outbox import OutboxEvent
 
     grow, shrink = await shift_one_place(session, "sfj")
     qg, qs = (await session.get(Agency, grow)).quota, (await session.get(Agency, shrink)).quota
@@ -401,10 +391,6 @@ async def test_an_approval_is_recorded_on_the_request_and_announced_for_the_depa
 
 
 async def test_a_cut_that_fills_every_gap_closes_the_departments_reminder_notice(session):
-    import datetime as dt
-
-    from personnel import reminders, vacancies
-    from personnel.calendar import today
 
     _, [notice] = await reminders.issue(
         session, STAFFING, deadline=today() + dt.timedelta(days=30), note=None, department_ids=[DEPT["zhzfj"]]
@@ -425,9 +411,6 @@ async def test_a_cut_that_fills_every_gap_closes_the_departments_reminder_notice
 
 
 async def test_quota_requests_are_listed_newest_first_in_pages_that_follow_on(session):
-    import datetime as dt
-
-    from sqlalchemy import update
 
     grow, shrink = await shift_one_place(session, "sfj")
     qg, qs = (await session.get(Agency, grow)).quota, (await session.get(Agency, shrink)).quota

@@ -134,19 +134,16 @@ async def get_for_update(session: AsyncSession, model, key, *, missing: str):
 
 @functools.cache
 def _update_rows_sql(model, columns: tuple[str, ...]):
-    from sqlalchemy import inspect as sa_inspect
     from sqlalchemy.dialects import postgresql
 
-    mapper = sa_inspect(model)
-    table = mapper.local_table
-    keys = tuple(c.name for c in mapper.primary_key)
+    table = model.__table__
+    keys = _primary_key(model)
     names = keys + columns
     dialect = postgresql.dialect()
     arrays = ", ".join(f"CAST(:{n} AS {table.c[n].type.compile(dialect=dialect)}[])" for n in names)
     sets = ", ".join(f"{n} = v.{n}" for n in columns)
     match = " AND ".join(f"t.{n} = v.{n}" for n in keys)
-    sql = text(f"UPDATE {table.name} AS t SET {sets} FROM unnest({arrays}) AS v({', '.join(names)}) WHERE {match}")
-    return keys, sql
+    return text(f"UPDATE {table.name} AS t SET {sets} FROM unnest({arrays}) AS v({', '.join(names)}) WHERE {match}")
 
 
 async def update_rows(session: AsyncSession, model, rows: list[dict]) -> None:
@@ -161,9 +158,9 @@ async def update_rows(session: AsyncSession, model, rows: list[dict]) -> None:
     if not rows:
         return
     await session.flush()
-    keys, sql = _update_rows_sql(model, tuple(n for n in rows[0] if n not in _primary_key(model)))
-    columns = [n for n in rows[0] if n not in keys]
-    await session.execute(sql, {n: [r[n] for r in rows] for n in (*keys, *columns)})
+    keys = _primary_key(model)
+    columns = tuple(n for n in rows[0] if n not in keys)
+    await session.execute(_update_rows_sql(model, columns), {n: [r[n] for r in rows] for n in keys + columns})
     held = session.sync_session.identity_map
     if not held:
         return
@@ -175,7 +172,7 @@ async def update_rows(session: AsyncSession, model, rows: list[dict]) -> None:
 
 
 @functools.cache
-def _primary_key(model) -> frozenset[str]:
+def _primary_key(model) -> tuple[str, ...]:
     from sqlalchemy import inspect as sa_inspect
 
-    return frozenset(c.name for c in sa_inspect(model).primary_key)
+    return tuple(c.name for c in sa_inspect(model).primary_key)
