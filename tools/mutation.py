@@ -109,6 +109,32 @@ EQUIVALENT: dict[str, str] = {
     "servicekit.visibility.x_scoped__mutmut_18": "or_(c) is c",
     # With no ids the query asks for `IN ()` and returns no agency: the same empty mapping.
     "personnel.adjustments.x__agencies__mutmut_2": "an empty IN () returns the same empty mapping",
+    # scalar() reads the first row: limit(1), limit(2) or no limit find the same one.
+    **{
+        f"platforms.dispatch.x_{f}__mutmut_{n}": "scalar() reads the first row whatever the limit"
+        for f, n in (("_assign_person", 17), ("_assign_person", 30), ("_called_back", 2), ("_called_back", 6))
+    },
+    **{
+        f"platforms.dispatch.x_{f}__mutmut_{n}": "ON clause inferred from the foreign key"
+        for f, n in (("_assign_person", 23), ("_assign_person", 25), ("recommend", 18), ("recommend", 20))
+    },
+    # unit stays unset only when neither a unit nor a person was named, which is refused first.
+    "platforms.dispatch.x__dispatch__mutmut_6": "unit is unset only on a request refused before",
+    "platforms.dispatch.x_act__mutmut_164": "get() of a None key is None",
+    "platforms.dispatch.x_duplicate_candidates__mutmut_55": "extract('EPOCH', …) is extract('epoch', …)",
+    "platforms.dispatch.x_list_events__mutmut_4": "the page is cut to its size either way",
+    "platforms.dispatch.x_list_events__mutmut_11": "the page is cut to its size either way",
+    # A service token's visibility is already `client_id = its own`: the key lookup repeats it.
+    "platforms.dispatch.x_list_events__mutmut_45": "a service sees only its own reports already",
+    # A post's holders are cadres of its own township (set_holders), and the candidates are this
+    # township's cadres: a holder of a post elsewhere is never a candidate here.
+    "platforms.dispatch.x_recommend__mutmut_16": "holders of posts elsewhere are never candidates here",
+    # Without a grid, `grid_id = NULL` matches no member: the same empty set.
+    "platforms.dispatch.x_recommend__mutmut_27": "no grid: `grid_id = NULL` finds no member either",
+    # A member without a cadre adds None to the set, which no candidate's id equals.
+    "platforms.dispatch.x_recommend__mutmut_33": "None in the member set matches no candidate",
+    # routing.recommend keeps only candidates on the matter's line.
+    "platforms.dispatch.x_recommend__mutmut_58": "routing keeps only the matter's line anyway",
 }
 
 # Survivors no in-process test can kill yet, with why: still counted as survived.
@@ -121,6 +147,12 @@ KNOWN: dict[str, str] = {
     **{
         f"personnel.adjustments.x__batch__mutmut_{n}": "the batch rows' lock (FOR UPDATE): as above"
         for n in (1, 13, 14)
+    },
+    **{
+        f"platforms.dispatch.x_report__mutmut_{n}": "the advisory lock that queues concurrent retries of one "
+        "idempotency key: only concurrent requests tell it apart (tests/e2e/test_security.py "
+        "test_concurrent_retries_with_one_idempotency_key_return_the_first_event)"
+        for n in (21, 22, 23, 24, 27)
     },
 }
 

@@ -6,6 +6,7 @@ for the assessment), the audit record. A refused step writes nothing."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 
@@ -690,3 +691,207 @@ async def test_at_most_50_duplicate_candidates(session):
     await session.flush()
     assert len(await dispatch.duplicate_candidates(session, CENTRE, event_id=event.id, limit=500)) == 50
     assert len(await dispatch.duplicate_candidates(session, CENTRE, event_id=event.id)) == 10
+
+
+# ---- who sees which events (dual management) --------------------------------------------------------
+
+
+async def test_a_department_sees_the_events_of_its_cadres_and_its_agencies_everywhere(session):
+    to_cadre = await _dispatched(session, cadre=MEDIATOR)  # 司法局's cadre
+    to_unit = await _report(session)
+    await _act(session, CENTRE, to_unit, "accept")
+    await _act(session, CENTRE, to_unit, "dispatch", lead_unit_id=SFS)  # 司法局's agency, nobody named yet
+    to_squad = await _report(session, matter="STREET_TRADING")
+    await _act(session, CENTRE, to_squad, "accept")
+    await _act(session, CENTRE, to_squad, "dispatch", assignee_cadre_id=CITY_OFFICER)  # 综合执法局's
+    page = await dispatch.list_events(session, person(Role.DEPARTMENT_ADMIN, JUSTICE), first=50, after=None)
+    assert {e.id for e in page.items} == {to_cadre.id, to_unit.id}
+    assert (await dispatch.get_event(session, person(Role.DEPARTMENT_ADMIN, JUSTICE), to_unit.id)).id == to_unit.id
+
+
+async def test_a_grid_worker_sees_what_they_reported_only(session):
+    mine = await _report(session)
+    theirs = await _report(session, who=dataclasses.replace(GRID, subject="another-grid-worker"))
+    page = await dispatch.list_events(session, GRID, first=50, after=None)
+    assert {e.id for e in page.items} == {mine.id}
+    with pytest.raises(NotFound) as err:
+        await dispatch.get_event(session, GRID, theirs.id)
+    assert err.value.message == "事件不存在或无权查看"
+
+
+async def test_visibility_refusals_word_for_word(session):
+    from servicekit.principal import Principal
+
+    reporter = Principal(subject="s", kind="service", client_id="s", token_id="t", scopes=frozenset({"events:report"}))
+    with pytest.raises(Forbidden) as err:
+        await dispatch.list_events(session, reporter, first=10, after=None)
+    assert (err.value.message, err.value.detail) == ("该服务客户端无权查看事件", "scope events:status required")
+    nobody = Principal(subject="u", kind="user", client_id="w", token_id="t", scopes=frozenset({"api"}))
+    with pytest.raises(Forbidden) as err:
+        await dispatch.list_events(session, nobody, first=10, after=None)
+    assert err.value.message == "无权查看事件"
+
+
+# ---- more of dispatching and routing -----------------------------------------------------------------
+
+
+async def test_rule_unit_not_in_township_word_for_word(session):
+    from platform_world import SFS_ELSEWHERE
+
+    event = await _report(session)
+    await _act(session, CENTRE, event, "accept")
+    err = await _refused(session, RuleViolation, _act(session, CENTRE, event, "dispatch", lead_unit_id=SFS_ELSEWHERE))
+    assert (err.rule, err.message) == ("UNIT_NOT_IN_TOWNSHIP", "承办和协办单位须在本乡镇(街道)")
+
+
+async def test_a_unit_and_a_person_together_need_the_person_in_the_unit(session):
+    event = await _report(session)
+    await _act(session, CENTRE, event, "accept")
+    err = await _refused(
+        session, RuleViolation, _act(session, CENTRE, event, "dispatch", lead_unit_id=SQUAD, assignee_cadre_id=MEDIATOR)
+    )
+    assert err.rule == "ASSIGNEE_NOT_IN_UNIT"
+
+
+async def test_an_office_post_counts_for_its_own_office_only(session):
+    a = await org.create_office(session, ADMIN, township_id=TOWN, name="综治办", platform_code=None)
+    b = await org.create_office(session, ADMIN, township_id=TOWN, name="党政办", platform_code=None)
+    post = await org.create_post(session, ADMIN, unit_id=a.id, name="调解岗")
+    await org.set_holders(session, ADMIN, post_id=post.id, cadre_ids=[MEDIATOR])
+    event = await _report(session)
+    await _act(session, CENTRE, event, "accept")
+    await _act(session, CENTRE, event, "dispatch", lead_unit_id=b.id)
+    err = await _refused(session, RuleViolation, _act(session, CENTRE, event, "assign", assignee_cadre_id=MEDIATOR))
+    assert err.rule == "ASSIGNEE_NOT_IN_UNIT"
+
+
+async def test_a_cadre_whose_agency_the_platform_has_not_heard_of_is_dispatched_without_a_lead_unit(session):
+    await session.execute(
+        update(StationedCadre).where(StationedCadre.cadre_id == MEDIATOR).values(agency_id=uuid.UUID(int=999))
+    )
+    event = await _report(session)
+    await _act(session, CENTRE, event, "accept")
+    await _act(session, CENTRE, event, "dispatch", assignee_cadre_id=MEDIATOR)
+    assert (event.lead_unit_id, event.assignee_cadre_id) == (None, MEDIATOR)
+
+
+async def test_the_unit_head_assigns_outside_the_line_with_a_reason(session):
+    event = await _report(session, matter="STREET_TRADING")
+    await _act(session, CENTRE, event, "accept")
+    await _act(session, CENTRE, event, "dispatch", lead_unit_id=SFS, reason="执法中队满负荷")
+    err = await _refused(session, RuleViolation, _act(session, HEAD, event, "assign", assignee_cadre_id=MEDIATOR))
+    assert err.rule == "OUTSIDE_PROFESSIONAL_LINE"
+    await _act(session, HEAD, event, "assign", assignee_cadre_id=MEDIATOR, reason="执法中队满负荷")
+    assert (event.assignee_cadre_id, event.outside_line_reason) == (MEDIATOR, "执法中队满负荷")
+
+
+async def test_messages_name_no_one_when_nobody_is_named(session):
+    event = await _report(session)
+    await _act(session, CENTRE, event, "accept")
+    accepted = (
+        await session.scalars(
+            select(OutboxEvent.payload).where(
+                OutboxEvent.aggregate_id == str(event.id), OutboxEvent.type == "event.accept"
+            )
+        )
+    ).one()
+    assert (accepted["assignee_cadre_id"], accepted["lead_unit_id"]) == (None, None)
+    await _act(session, CENTRE, event, "dispatch", lead_unit_id=SFS)
+    dispatched = (
+        await session.scalars(
+            select(OutboxEvent.payload).where(
+                OutboxEvent.aggregate_id == str(event.id), OutboxEvent.type == "event.dispatch"
+            )
+        )
+    ).one()
+    assert (dispatched["assignee_cadre_id"], dispatched["lead_unit_id"]) == (None, str(SFS))
+    record = (
+        await session.scalars(
+            select(AuditRecord).where(AuditRecord.entity_id == str(event.id)).order_by(AuditRecord.seq.desc())
+        )
+    ).first()
+    assert (record.actor, record.actor_kind) == (CENTRE.subject, "user")
+
+
+async def test_open_tasks_in_another_township_do_not_weigh(session):
+    elsewhere = await _dispatched(session, cadre=MEDIATOR)
+    await session.execute(update(GridEvent).where(GridEvent.id == elsewhere.id).values(township_id=OTHER_TOWN))
+    event = await _report(session)
+    await _act(session, CENTRE, event, "accept")
+    # Both have no open task here: the name decides (干部1 before 干部4).
+    assert event.recommended_cadre_id == MEDIATOR
+
+
+async def test_a_post_of_another_township_does_not_make_a_post_unit_here(session):
+    other = person(Role.TOWNSHIP_ADMIN, OTHER_TOWN)
+    there = await org.create_office(session, other, township_id=OTHER_TOWN, name="综治办", platform_code=None)
+    post = await org.create_post(session, other, unit_id=there.id, name="调解岗")
+    await org.set_duties(session, other, post_id=post.id, duties=[("NEIGHBOUR_DISPUTE", None)])
+    await session.execute(
+        update(StationedCadre).where(StationedCadre.cadre_id.in_([MEDIATOR, MEDIATOR_2])).values(status="LEFT")
+    )
+    event = await _report(session)
+    await _act(session, CENTRE, event, "accept")
+    assert (event.recommendation_reason, event.recommended_unit_id) == ("NONE", None)
+
+
+async def test_a_cadre_without_a_name_is_recommended_by_id(session):
+    await session.execute(
+        update(StationedCadre).where(StationedCadre.cadre_id.in_([MEDIATOR, MEDIATOR_2])).values(name="")
+    )
+    event = await _report(session)
+    await _act(session, CENTRE, event, "accept")
+    assert event.recommendation_note == f"{MEDIATOR}：属人民调解条线，在办 0 件"
+
+
+async def test_a_callback_note_of_2000_characters_is_recorded_with_its_time_and_audit(session):
+    event = await _at_feedback(session, who=CENTRE)
+    before = dt.datetime.now(dt.timezone.utc)
+    await dispatch.record_callback(
+        session, CENTRE, event_id=event.id, callback=dispatch.CallbackInput(reached=False, note="记" * 2000)
+    )
+    row = await session.scalar(select(Callback).where(Callback.event_id == event.id))
+    assert len(row.note) == 2000 and before <= row.at <= dt.datetime.now(dt.timezone.utc)
+    record = await session.scalar(
+        select(AuditRecord).where(AuditRecord.entity_id == str(event.id), AuditRecord.action == "event.callback")
+    )
+    assert (record.actor, record.entity_type) == (CENTRE.subject, "GridEvent")
+
+
+async def test_events_reported_at_the_same_moment_page_by_id(session):
+    events = [await _report(session) for _ in range(3)]
+    same = events[0].reported_at
+    for e in events:
+        await session.execute(update(GridEvent).where(GridEvent.id == e.id).values(reported_at=same))
+    seen, after = [], None
+    for _ in range(3):
+        page = await dispatch.list_events(session, CENTRE, first=1, after=after)
+        seen += [e.id for e in page.items]
+        after = page.cursors[-1]
+    assert seen == sorted((e.id for e in events), reverse=True)
+
+
+async def test_the_same_system_reports_two_events_under_two_keys(session):
+    from platform_world import SYSTEM
+
+    first, _ = await dispatch.report(
+        session,
+        SYSTEM,
+        township_id=TOWN,
+        matter_type="WAGE_ARREARS",
+        priority="HIGH",
+        description="甲",
+        location=None,
+        idempotency_key="k-1",
+    )
+    second, created = await dispatch.report(
+        session,
+        SYSTEM,
+        township_id=TOWN,
+        matter_type="WAGE_ARREARS",
+        priority="HIGH",
+        description="乙",
+        location=None,
+        idempotency_key="k-2",
+    )
+    assert created and second.id != first.id and second.description == "乙"
