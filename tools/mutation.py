@@ -7,7 +7,7 @@ in-process tests of that service only (real PostgreSQL, rolled-back sessions; no
 
     python tools/mutation.py                         # every listed module
     python tools/mutation.py assessment.excellence   # one module (or several)
-    python tools/mutation.py --survivors personnel.adjustments   # after adding tests: the survivors only
+    python tools/mutation.py --survivors personnel.adjustments   # after adding tests: the survivors (and unreached) only
 
 Prints the kill rate per module and every survivor. Each module's latest result is kept in
 docs/mutation-results.json, so a partial run (one module takes 15-30 min here) adds to the others;
@@ -135,6 +135,35 @@ EQUIVALENT: dict[str, str] = {
     "platforms.dispatch.x_recommend__mutmut_33": "None in the member set matches no candidate",
     # routing.recommend keeps only candidates on the matter's line.
     "platforms.dispatch.x_recommend__mutmut_58": "routing keeps only the matter's line anyway",
+    # A period begins with its year: by period descending is by year, then period, descending.
+    "assessment.cycles.x_list_cycles__mutmut_5": "a period begins with its year",
+    "assessment.cycles.x_list_members__mutmut_12": "the page is cut to its size either way",
+    "assessment.cycles.x_list_members__mutmut_21": "the page is cut to its size either way",
+    # Rows inserted without the key get the column's default (false).
+    "assessment.cycles.x_make_shortlist__mutmut_133": "the submitted column defaults to false",
+    "assessment.cycles.x_make_shortlist__mutmut_134": "the submitted column defaults to false",
+    # "2026" can only be annual and "2026-Q4" / "2026-11" only regular.
+    "assessment.cycles.x_open_cycle__mutmut_82": "the period decides the kind",
+    # Counts of members with no round are grouped under NULL, which is never read.
+    "assessment.cycles.x_places__mutmut_21": "the NULL group is never read",
+    # Every cycle's shares are the Settings defaults (no API sets them).
+    **{f"assessment.cycles.x_settings_of__mutmut_{n}": "a cycle's shares are the defaults" for n in (10, 11, 12)},
+    # The pick checks read the shortlist's members only, never its sizes.
+    "assessment.cycles.x_submit_round1__mutmut_41": "check_round1 reads no quota of the shortlist",
+    "assessment.cycles.x_submit_township_round2__mutmut_134": "check_round2 reads no quota of the shortlist",
+    "assessment.cycles.x_submit_township_round2__mutmut_135": "check_round2 reads no quota of the shortlist",
+    # Only whether another township is still to report matters, not how many.
+    **{
+        f"assessment.cycles.x_submit_township_round2__mutmut_{n}": "only whether another township is pending matters"
+        for n in (58, 59, 63, 64)
+    },
+    # Round 2's checks read only the picks' rows (shortlisted, round 1, township): reading the
+    # township's other people too, or fewer, or all, gives the same answer.
+    **{
+        f"assessment.cycles.x_submit_township_round2__mutmut_{n}": "the checks read only the picks' rows"
+        for n in (73, 86, 88, 90)
+    },
+    "assessment.cycles.x_submit_township_round2__mutmut_33": "other departments' rounds are read, never used",
 }
 
 # Survivors no in-process test can kill yet, with why: still counted as survived.
@@ -147,6 +176,30 @@ KNOWN: dict[str, str] = {
     **{
         f"personnel.adjustments.x__batch__mutmut_{n}": "the batch rows' lock (FOR UPDATE): as above"
         for n in (1, 13, 14)
+    },
+    **{
+        f"assessment.cycles.x_{f}__mutmut_{n}": "a row lock or lock order (FOR UPDATE): only concurrent "
+        "transactions tell it apart"
+        for f, n in (
+            ("resolve_objection", 34),
+            ("resolve_objection", 37),
+            ("resolve_objection", 38),
+            ("set_scores", 19),
+            ("set_scores", 21),
+            ("submit_township_round2", 19),
+            ("submit_township_round2", 23),
+        )
+    },
+    **{
+        f"assessment.cycles.x_{f}__mutmut_{n}": "the order's last key: rows of equal leading keys come back in "
+        "insertion order, which is the expected order in every in-process test"
+        for f, n in (
+            ("department_flows", 2),
+            ("places", 30),
+            ("list_objections", 5),
+            ("completeness", 26),
+            ("list_members", 16),
+        )
     },
     **{
         f"platforms.dispatch.x_report__mutmut_{n}": "the advisory lock that queues concurrent retries of one "
@@ -257,11 +310,12 @@ def rerun_survivors(service: str, modules: list[str], stored: dict) -> dict[str,
     # The workspace's own record is the latest (an interrupted rerun keeps what it finished);
     # the stored results are the fallback.
     current = _results(ws)
+    # Survivors and mutants no test reached (new tests may reach them now).
     names = [
         n
         for m in modules
-        for n in current.get(f"{package}.{m}", {}).get("survived")
-        or stored.get(f"{package}.{m}", {}).get("survived", [])
+        for status in ("survived", "no tests")
+        for n in current.get(f"{package}.{m}", {}).get(status) or stored.get(f"{package}.{m}", {}).get(status, [])
     ]
     # mutmut keeps each mutant's last status in the workspace, so its results after this rerun are
     # the whole picture: the rerun survivors' new status beside everything else's earlier one.
@@ -323,7 +377,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--survivors",
         action="store_true",
-        help="rerun only the last run's survivors against today's tests (after adding tests)",
+        help="rerun only the last run's survivors and unreached mutants against today's tests (after adding tests)",
     )
     args = parser.parse_args(argv)
     wanted: dict[str, list[str]] = collections.defaultdict(list)

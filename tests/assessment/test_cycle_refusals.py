@@ -27,10 +27,13 @@ SERVICE = Principal(subject="svc", kind="service", client_id="svc", token_id="t"
 C0 = cadre_id(0, 0, 0)  # department 0, township 0
 
 
-async def _last_audit(session, action: str) -> AuditRecord:
-    return await session.scalar(
+async def _last_audit(session, action: str, by: Principal) -> AuditRecord:
+    """The latest audit record of ``action``, checked to name the person who acted."""
+    record = await session.scalar(
         select(AuditRecord).where(AuditRecord.action == action).order_by(AuditRecord.seq.desc()).limit(1)
     )
+    assert (record.actor, record.actor_kind) == (by.subject, "user")
+    return record
 
 
 def _opening(**kw):
@@ -119,7 +122,7 @@ async def test_opening_snapshots_the_occupying_roster_and_opens_a_flow_per_depar
     flows = await cycles.department_flows(session, cycle.id)
     assert [(f.department_id, f.status) for f in flows] == [(d, "SCORING") for d in DEPARTMENTS]
     assert (cycle.opened_by, cycle.status, cycle.assessed_where) == (ORG.subject, "OPEN", "TOWNSHIP_AT_OPENING")
-    record = await _last_audit(session, "cycle.open")
+    record = await _last_audit(session, "cycle.open", ORG)
     assert (record.entity_type, record.entity_id, record.after) == (
         "Cycle",
         str(cycle.id),
@@ -186,7 +189,7 @@ async def test_a_score_is_kept_to_two_decimals_with_both_ends_and_audited(sessio
     await _score(session, dept(0), cycle, side="DEPARTMENT", score="100")
     member = await _score(session, town(0), cycle, score="87.456", reason="复核后调整")
     assert (member.township_score, member.department_score) == (Decimal("87.46"), Decimal("100.00"))
-    record = await _last_audit(session, "score.set")
+    record = await _last_audit(session, "score.set", town(0))
     assert (record.entity_type, record.entity_id, record.before, record.after, record.reason) == (
         "CycleMember",
         f"{cycle.id}:{C0}",
@@ -213,6 +216,8 @@ async def test_batch_score_refusals_word_for_word(session):
 
 
 async def test_shortlist_refusals_word_for_word(session):
+    # A regular cycle of the same people, open beside it: its members are not this cycle's.
+    regular = await cycles.open_cycle(session, ORG, **_opening(period="2026-Q3"))
     cycle = await _open(session)
     err = await refused(
         session, Forbidden, cycles.make_shortlist(session, dept(1), cycle_id=cycle.id, department_id=DEPARTMENTS[0])
@@ -223,7 +228,6 @@ async def test_shortlist_refusals_word_for_word(session):
     )
     assert (err.rule, err.message) == ("MISSING_SCORES", "尚有 24 人缺少评分")
     assert len(err.extra["missing"]) == 24 and str(C0) in err.extra["missing"]
-    regular = await cycles.open_cycle(session, ORG, **_opening(period="2026-Q3"))
     err = await refused(
         session,
         RuleViolation,
@@ -263,24 +267,38 @@ async def test_missing_scores_lists_at_most_50_people(session):
     assert err.message == "尚有 53 人缺少评分" and len(err.extra["missing"]) == 50
 
 
+async def test_one_missing_score_blocks_the_shortlist(session):
+    cycle = await _open(session)
+    await _score_all(session, cycle, 0)
+    await session.execute(
+        update(Member).where(Member.cycle_id == cycle.id, Member.cadre_id == C0).values(department_score=None)
+    )
+    err = await refused(
+        session, RuleViolation, cycles.make_shortlist(session, dept(0), cycle_id=cycle.id, department_id=DEPARTMENTS[0])
+    )
+    assert (err.rule, err.message, err.extra["missing"]) == ("MISSING_SCORES", "尚有 1 人缺少评分", [str(C0)])
+
+
 async def test_the_shortlist_is_made_once_records_township_quotas_and_is_audited(session):
     cycle = await _open(session)
     await _score_all(session, cycle, 0)
+    # One of township 0's eight is excused: seven people there, 12.5% of 7 rounds down to none.
+    await cycles.excuse(session, ORG, cycle_id=cycle.id, cadre_id=cadre_id(0, 0, 7), reason="长期病假")
     await cycles.make_shortlist(session, dept(0), cycle_id=cycle.id, department_id=DEPARTMENTS[0])
-    record = await _last_audit(session, "excellence.shortlist")
+    record = await _last_audit(session, "excellence.shortlist", dept(0))
     assert (record.entity_type, record.entity_id, record.after) == (
         "DepartmentFlow",
         f"{cycle.id}:{DEPARTMENTS[0]}",
-        {"shortlisted": 9, "quota": 9, "round1_quota": 3},
+        {"shortlisted": 9, "quota": 9, "round1_quota": 2},  # 23 assessed: 40% → 9, 12.5% → 2
     )
     rounds = (
         await session.scalars(
             select(TownshipRound).where(TownshipRound.cycle_id == cycle.id).order_by(TownshipRound.township_id)
         )
     ).all()
-    # 8 people per township: 12.5% of 8 = 1 place each, none reported yet.
+    # 12.5% of 7 = 0 places in township 0, of 8 = 1 in the others; none reported yet.
     assert [(r.department_id, r.township_id, r.quota, r.submitted) for r in rounds] == [
-        (DEPARTMENTS[0], t, 1, False) for t in TOWNSHIPS
+        (DEPARTMENTS[0], t, 0 if t == TOWNSHIPS[0] else 1, False) for t in TOWNSHIPS
     ]
     err = await refused(
         session, RuleViolation, cycles.make_shortlist(session, dept(0), cycle_id=cycle.id, department_id=DEPARTMENTS[0])
@@ -332,7 +350,7 @@ async def test_round_one_refusals_and_record(session):
         ).all()
     )
     assert {c for c, r in rounds.items() if r == 1} == picks and {r for r in rounds.values()} == {1, None}
-    record = await _last_audit(session, "excellence.round1")
+    record = await _last_audit(session, "excellence.round1", dept(0))
     assert (record.entity_type, record.entity_id, record.after) == (
         "DepartmentFlow",
         f"{cycle.id}:{DEPARTMENTS[0]}",
@@ -414,7 +432,7 @@ async def test_round_two_records_and_decides_the_department_when_the_last_townsh
         decided = (await session.scalars(select(OutboxEvent).where(OutboxEvent.type == "excellence.decided"))).all()
         if t < 2:
             assert flow.status == "ROUND1_SENT" and decided == []
-        record = await _last_audit(session, "excellence.round2")
+        record = await _last_audit(session, "excellence.round2", town(t))
         assert (record.entity_type, record.entity_id, record.after) == (
             "TownshipRound",
             f"{cycle.id}:{DEPARTMENTS[0]}:{TOWNSHIPS[t]}",
@@ -530,7 +548,7 @@ async def test_excuse_refusals_and_record(session):
     assert err.message == "该人员不在本考核周期名单中"
     member = await cycles.excuse(session, ORG, cycle_id=cycle.id, cadre_id=C0, reason="长期病假")
     assert member.excused
-    record = await _last_audit(session, "member.excuse")
+    record = await _last_audit(session, "member.excuse", ORG)
     assert (record.entity_type, record.entity_id, record.after, record.reason) == (
         "CycleMember",
         f"{cycle.id}:{C0}",
@@ -576,7 +594,7 @@ async def test_publication_sets_grades_and_the_objection_deadline_and_is_audited
     assert (cycle.status, cycle.objection_deadline) == ("PUBLISHED", today() + dt.timedelta(days=days))
     await session.refresh(excused)
     assert excused.grade is None
-    record = await _last_audit(session, "cycle.publish")
+    record = await _last_audit(session, "cycle.publish", ORG)
     assert (record.entity_type, record.entity_id, record.after) == (
         "Cycle",
         str(cycle.id),
@@ -612,7 +630,7 @@ async def test_objection_refusals_word_for_word(session):
     assert err.message == "请写明异议"
     objection = await cycles.file_objection(session, me, cycle_id=cycle.id, text="  分数有误 ")
     assert (objection.cadre_id, objection.text) == (C0, "分数有误")
-    record = await _last_audit(session, "objection.file")
+    record = await _last_audit(session, "objection.file", person(Role.CADRE, C0))
     assert (record.entity_type, record.entity_id, record.after, record.reason) == (
         "Objection",
         str(objection.id),
@@ -652,7 +670,7 @@ async def test_resolution_refusals_and_records(session):
     before = member.grade
     await resolve(resolution=" 改为基本称职 ", new_grade="BASIC")
     assert (objection.resolution, objection.resolved_by, member.grade) == ("改为基本称职", ORG.subject, "BASIC")
-    regrade = await _last_audit(session, "member.regrade")
+    regrade = await _last_audit(session, "member.regrade", ORG)
     assert (regrade.entity_type, regrade.entity_id, regrade.before, regrade.after, regrade.reason) == (
         "CycleMember",
         f"{cycle.id}:{C0}",
@@ -660,11 +678,12 @@ async def test_resolution_refusals_and_records(session):
         {"grade": "BASIC"},
         " 改为基本称职 ",
     )
-    resolved = await _last_audit(session, "objection.resolve")
-    assert (resolved.entity_type, resolved.entity_id, resolved.after) == (
+    resolved = await _last_audit(session, "objection.resolve", ORG)
+    assert (resolved.entity_type, resolved.entity_id, resolved.after, resolved.reason) == (
         "Objection",
         str(objection.id),
         {"resolution": "改为基本称职"},
+        " 改为基本称职 ",
     )
     err = await refused(session, RuleViolation, resolve())
     assert (err.rule, err.message) == ("OBJECTION_RESOLVED", "该异议已处理")
@@ -699,7 +718,7 @@ async def test_approval_refusals_and_the_results_event(session):
     assert (message.aggregate_type, message.aggregate_id) == ("Cycle", str(cycle.id))
     assert (message.payload["cycle_id"], message.payload["year"]) == (str(cycle.id), 2026)
     assert {r["cadre_id"]: r["grade"] for r in message.payload["results"]} == {str(c): g for c, g in grades.items()}
-    record = await _last_audit(session, "cycle.approve")
+    record = await _last_audit(session, "cycle.approve", ORG)
     assert (record.entity_type, record.entity_id, record.after) == (
         "Cycle",
         str(cycle.id),

@@ -624,3 +624,44 @@ async def test_userinfo_needs_the_openid_scope(world):
     async with world.http() as c:
         resp = await c.get("/oauth/userinfo", headers={"Authorization": f"Bearer {token['access_token']}"})
     assert resp.status_code == 403 and "insufficient_scope" in resp.headers.get("www-authenticate", resp.text)
+
+
+# ---- the default redirect and RP-initiated logout ----------------------------------------------------------
+
+
+async def test_without_a_redirect_uri_the_code_goes_to_the_first_registered_one(world):
+    _, challenge = pkce()
+    got = await authorize(world, redirect_uri=None, code_challenge=challenge, code_challenge_method="S256")
+    with world.session() as s:
+        row = s.get(AuthorizationCode, hashlib.sha256(got["code"].encode()).hexdigest())
+        assert row.redirect_uri == REDIRECT
+
+
+async def test_logout_with_the_id_token_ends_its_session_and_returns_to_the_app(world):
+    token = await sign_in(world)
+    async with world.http() as c:
+        resp = await c.get(
+            "/oauth/logout",
+            params={
+                "id_token_hint": token["id_token"],
+                "post_logout_redirect_uri": "http://127.0.0.1:4080/",
+                "state": "bye",
+            },
+        )
+    assert (resp.status_code, resp.headers["location"]) == (302, "http://127.0.0.1:4080/?state=bye")
+    assert all(r.revoked_at is not None for r in family_of(world, token["refresh_token"]))
+    assert claims(world, token["access_token"])["jti"] in await revoked_jtis(world)
+
+
+async def test_logout_refuses_an_access_token_or_a_foreign_token_as_the_hint(world):
+    token = await sign_in(world)
+    forged = jwt.encode(
+        {"alg": "RS256", "typ": "JWT"},
+        {"iss": "http://elsewhere.example", "sub": "x", "aud": ["county-web"]},
+        keys.active_key(None, world.settings),
+    )
+    for hint in (token["access_token"], forged, "not-a-jwt"):
+        async with world.http() as c:
+            resp = await c.get("/oauth/logout", params={"id_token_hint": hint})
+        assert resp.status_code == 400 and "id_token_hint is not an id_token of this issuer" in resp.text
+    assert all(r.revoked_at is None for r in family_of(world, token["refresh_token"]))
