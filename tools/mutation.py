@@ -379,6 +379,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="rerun only the last run's survivors and unreached mutants against today's tests (after adding tests)",
     )
+    parser.add_argument(
+        "--collect",
+        action="store_true",
+        help="run nothing: record what the workspace's last run left (e.g. after two runs wrote at once)",
+    )
     args = parser.parse_args(argv)
     wanted: dict[str, list[str]] = collections.defaultdict(list)
     for service, (package, _, modules) in TARGETS.items():
@@ -390,12 +395,17 @@ def main(argv: list[str] | None = None) -> int:
     stored = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
     today = dt.date.today().isoformat()
     for service, modules in wanted.items():
-        found = rerun_survivors(service, modules, stored) if args.survivors else run(service, modules)
+        if args.collect:
+            found = _results(WORK / service)
+        elif args.survivors:
+            found = rerun_survivors(service, modules, stored)
+        else:
+            found = run(service, modules)
         package = TARGETS[service][0]
         for module in modules:
             name = f"{package}.{module}"
             statuses = found.get(name, {})
-            if args.survivors and name in stored:
+            if (args.survivors or args.collect) and name in stored:
                 # Mutants this rerun did not run were killed by the last full run, and the tests
                 # have only grown since.
                 before = set(stored[name].get("survived", [])) | set(stored[name].get("no tests", []))
@@ -410,7 +420,10 @@ def main(argv: list[str] | None = None) -> int:
                 "survived": sorted(statuses.get("survived", [])),
                 "no tests": sorted(statuses.get("no tests", [])),
             }
-        # Written after each service, so an interrupted run keeps what finished.
+        # Written after each service, so an interrupted run keeps what finished; merged into the
+        # file as it is now, so two runs of different services at once keep each other's results.
+        latest = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+        stored = {**latest, **{f"{package}.{m}": stored[f"{package}.{m}"] for m in modules}}
         RESULTS.write_text(json.dumps(stored, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     summary = summarise(stored)
     missing = [
