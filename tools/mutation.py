@@ -7,7 +7,8 @@ in-process tests of that service only (real PostgreSQL, rolled-back sessions; no
 
     python tools/mutation.py                         # every listed module
     python tools/mutation.py assessment.excellence   # one module (or several)
-    python tools/mutation.py --survivors personnel.adjustments   # after adding tests: the survivors (and unreached) only
+    python tools/mutation.py --survivors personnel.adjustments   # after adding tests: survivors and unreached only
+    python tools/mutation.py --collect personnel.adjustments     # record what the workspace holds, run nothing
 
 Prints the kill rate per module and every survivor. Each module's latest result is kept in
 docs/mutation-results.json, so a partial run (one module takes 15-30 min here) adds to the others;
