@@ -81,8 +81,23 @@ async def test_each_cycles_rounds_read_that_cycles_shortlist_only(session):
     assert err.rule == "PICK_NOT_SHORTLISTED"
     # Last year's township 0 has reported its round 2; this year's has not.
     await cycles.submit_round1(session, dept(0), cycle_id=last_year.id, department_id=DEPARTMENTS[0], cadre_ids={C0})
+    # Last year's township 0 named someone in round 2.
+    last_years_pick = await session.scalar(
+        select(Member.cadre_id).where(
+            Member.cycle_id == last_year.id,
+            Member.township_id == TOWNSHIPS[0],
+            Member.department_id == DEPARTMENTS[0],
+            Member.shortlisted.is_(True),
+            Member.excellent_round.is_(None),
+        )
+    )
     await cycles.submit_round2(
-        session, town(0), cycle_id=last_year.id, department_id=DEPARTMENTS[0], township_id=TOWNSHIPS[0], cadre_ids=set()
+        session,
+        town(0),
+        cycle_id=last_year.id,
+        department_id=DEPARTMENTS[0],
+        township_id=TOWNSHIPS[0],
+        cadre_ids={last_years_pick},
     )
     best = await _best(session, this_year)
     await cycles.submit_round1(
@@ -374,9 +389,12 @@ async def test_the_normalised_total_is_the_weighted_t_scores_within_each_assesso
     await session.execute(
         update(Member).where(Member.cycle_id == cycle.id, Member.township_id == TOWNSHIPS[1]).values(township_score=75)
     )
-    lacking, excused = cadre_id(0, 2, 0), cadre_id(1, 2, 1)
+    lacking, lacking_too, excused = cadre_id(0, 2, 0), cadre_id(1, 0, 2), cadre_id(1, 2, 1)
     await session.execute(
         update(Member).where(Member.cycle_id == cycle.id, Member.cadre_id == lacking).values(township_score=None)
+    )
+    await session.execute(
+        update(Member).where(Member.cycle_id == cycle.id, Member.cadre_id == lacking_too).values(department_score=None)
     )
     await session.execute(
         update(Member)
@@ -393,13 +411,15 @@ async def test_the_normalised_total_is_the_weighted_t_scores_within_each_assesso
                 Member.department_score,
             ).where(
                 Member.cycle_id == cycle.id,
-                Member.cadre_id.not_in([lacking, excused]),
+                Member.cadre_id.not_in([lacking, lacking_too, excused]),
             )
         )
     ).all()
     by_town = {t: [r.township_score for r in rows if r.township_id == t] for t in TOWNSHIPS}
     by_dept = {d: [r.department_score for r in rows if r.department_id == d] for d in DEPARTMENTS}
-    got = await cycles.normalized_totals(session, cycle.id, [r.cadre_id for r in rows] + [lacking, excused])
+    got = await cycles.normalized_totals(
+        session, cycle.id, [r.cadre_id for r in rows] + [lacking, lacking_too, excused]
+    )
     assert set(got) == {r.cadre_id for r in rows}
     for r in rows:
         expected = 0.7 * _t(r.township_score, by_town[r.township_id]) + 0.3 * _t(
