@@ -704,8 +704,15 @@ async def test_a_department_sees_the_events_of_its_cadres_and_its_agencies_every
     to_squad = await _report(session, matter="STREET_TRADING")
     await _act(session, CENTRE, to_squad, "accept")
     await _act(session, CENTRE, to_squad, "dispatch", assignee_cadre_id=CITY_OFFICER)  # 综合执法局's
+    # Led by a township office, handled by 司法局's mediator who holds one of its posts.
+    office = await org.create_office(session, ADMIN, township_id=TOWN, name="综治办", platform_code=None)
+    post = await org.create_post(session, ADMIN, unit_id=office.id, name="调解岗")
+    await org.set_holders(session, ADMIN, post_id=post.id, cadre_ids=[MEDIATOR_2])
+    via_office = await _report(session)
+    await _act(session, CENTRE, via_office, "accept")
+    await _act(session, CENTRE, via_office, "dispatch", lead_unit_id=office.id, assignee_cadre_id=MEDIATOR_2)
     page = await dispatch.list_events(session, person(Role.DEPARTMENT_ADMIN, JUSTICE), first=50, after=None)
-    assert {e.id for e in page.items} == {to_cadre.id, to_unit.id}
+    assert {e.id for e in page.items} == {to_cadre.id, to_unit.id, via_office.id}
     assert (await dispatch.get_event(session, person(Role.DEPARTMENT_ADMIN, JUSTICE), to_unit.id)).id == to_unit.id
 
 
