@@ -201,7 +201,10 @@ async def test_a_score_is_kept_to_two_decimals_with_both_ends_and_audited(sessio
 
 async def test_batch_score_refusals_word_for_word(session):
     cycle = await _open(session)
-    batch = lambda items: cycles.set_scores(session, town(0), cycle_id=cycle.id, side="TOWNSHIP", items=items)  # noqa: E731
+
+    def batch(items):
+        return cycles.set_scores(session, town(0), cycle_id=cycle.id, side="TOWNSHIP", items=items)
+
     err = await refused(session, BadInput, batch([]))
     assert err.message == "评分列表为空"
     many = [cycles.ScoreItem(uuid.UUID(int=i), "80") for i in range(501)]
@@ -654,9 +657,10 @@ async def test_resolution_refusals_and_records(session):
     cycle = await _complete(session)
     await cycles.publish(session, ORG, cycle_id=cycle.id, objection_days=3)
     objection = await cycles.file_objection(session, person(Role.CADRE, C0), cycle_id=cycle.id, text="异议")
-    resolve = lambda **kw: cycles.resolve_objection(  # noqa: E731
-        session, kw.pop("who", ORG), objection_id=kw.pop("oid", objection.id), **{"resolution": "维持", **kw}
-    )
+
+    def resolve(who=ORG, oid=objection.id, resolution="维持", **kw):
+        return cycles.resolve_objection(session, who, objection_id=oid, resolution=resolution, **kw)
+
     for who in (SERVICE, dept(0)):
         err = await refused(session, Forbidden, resolve(who=who))
         assert err.message == "异议由组织部处理"
