@@ -360,7 +360,8 @@ def summarise(results: dict[str, dict]) -> str:
         "",
         "Run: `make mutation` (every module; hours here), `make mutation MODULES=personnel.quotas` (one), "
         "`.venv/bin/python tools/mutation.py --survivors personnel.quotas` (after adding tests: only the last "
-        "survivors, in the workspace the last run left).",
+        "survivors and unreached mutants, in the workspace the last run left), `--collect` (record a workspace's "
+        "last run, running nothing).",
         "",
     ]
     if EQUIVALENT:
