@@ -9,9 +9,11 @@ import uuid
 import pytest
 from dbutil import rolled_back
 from devstack import ROOT
+from sqlalchemy import select
 
 from assessment.config import AssessmentSettings
 from assessment.consumers import apply_cadre
+from assessment.models import Member
 from servicekit import db, migrations
 from servicekit.principal import ROLE_SCOPE, Principal, Role, RoleBinding
 
@@ -80,3 +82,18 @@ def dept(i: int) -> Principal:
 
 def town(i: int) -> Principal:
     return person(Role.TOWNSHIP_ADMIN, TOWNSHIPS[i])
+
+
+async def round2_candidate(session, cycle_id: uuid.UUID, d: int, t: int) -> uuid.UUID | None:
+    """Someone department ``d`` shortlisted in township ``t`` and did not name in round 1."""
+    return await session.scalar(
+        select(Member.cadre_id)
+        .where(
+            Member.cycle_id == cycle_id,
+            Member.department_id == DEPARTMENTS[d],
+            Member.township_id == TOWNSHIPS[t],
+            Member.shortlisted.is_(True),
+            Member.excellent_round.is_(None),
+        )
+        .limit(1)
+    )

@@ -9,7 +9,17 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from assessment_world import DEPARTMENTS, ORG, PEOPLE_PER_UNIT, TOWNSHIPS, cadre_id, dept, person, town
+from assessment_world import (
+    DEPARTMENTS,
+    ORG,
+    PEOPLE_PER_UNIT,
+    TOWNSHIPS,
+    cadre_id,
+    dept,
+    person,
+    round2_candidate,
+    town,
+)
 from dbutil import refused
 from sqlalchemy import func, select, update
 from test_cycle_rules import _open, _score_all
@@ -409,24 +419,7 @@ async def test_round_two_records_and_decides_the_department_when_the_last_townsh
         session, dept(0), cycle_id=cycle.id, department_id=DEPARTMENTS[0], cadre_ids=set(best[:1])
     )
     for t in range(3):
-        picks = set()
-        if t == 1:
-            picks = {
-                c
-                for c in (
-                    await session.scalars(
-                        select(Member.cadre_id)
-                        .where(
-                            Member.cycle_id == cycle.id,
-                            Member.township_id == TOWNSHIPS[1],
-                            Member.shortlisted.is_(True),
-                            Member.excellent_round.is_(None),
-                            Member.department_id == DEPARTMENTS[0],
-                        )
-                        .limit(1)
-                    )
-                ).all()
-            }
+        picks = {await round2_candidate(session, cycle.id, 0, 1)} if t == 1 else set()
         [r] = await cycles.submit_township_round2(
             session, town(t), cycle_id=cycle.id, township_id=TOWNSHIPS[t], picks={DEPARTMENTS[0]: picks}
         )
@@ -498,14 +491,7 @@ async def test_places_count_what_each_round_used(session):
     await cycles.submit_round1(
         session, dept(0), cycle_id=cycle.id, department_id=DEPARTMENTS[0], cadre_ids=set(best[:2])
     )
-    candidate = await session.scalar(
-        select(Member.cadre_id).where(
-            Member.cycle_id == cycle.id,
-            Member.township_id == TOWNSHIPS[2],
-            Member.shortlisted.is_(True),
-            Member.excellent_round.is_(None),
-        )
-    )
+    candidate = await round2_candidate(session, cycle.id, 0, 2)
     await cycles.submit_round2(
         session,
         town(2),

@@ -10,9 +10,20 @@ import statistics
 import uuid
 from decimal import Decimal
 
-from assessment_world import DEPARTMENTS, ORG, PEOPLE_PER_UNIT, TOWNSHIPS, cadre_id, dept, person, town
+from assessment_world import (
+    DEPARTMENTS,
+    ORG,
+    PEOPLE_PER_UNIT,
+    TOWNSHIPS,
+    cadre_id,
+    dept,
+    person,
+    round2_candidate,
+    town,
+)
 from dbutil import refused
 from sqlalchemy import insert, select, update
+from test_cycle_refusals import _opening
 from test_cycle_rules import _score_all
 from test_publication_rules import _complete
 
@@ -27,8 +38,7 @@ C0 = cadre_id(0, 0, 0)  # the lowest scores of _score_all in department 0
 
 
 async def _cycle(session, year=2026, **kw):
-    args = {"township_share": Decimal("0.6"), "rounding": "FLOOR", "ties": "EXCLUDE_TIED", **kw}
-    return await cycles.open_cycle(session, ORG, year=year, **args)
+    return await cycles.open_cycle(session, ORG, **_opening(year=year, **kw))
 
 
 async def _shortlisted(session, cycle, d=0):
@@ -82,15 +92,7 @@ async def test_each_cycles_rounds_read_that_cycles_shortlist_only(session):
     # Last year's township 0 has reported its round 2; this year's has not.
     await cycles.submit_round1(session, dept(0), cycle_id=last_year.id, department_id=DEPARTMENTS[0], cadre_ids={C0})
     # Last year's township 0 named someone in round 2.
-    last_years_pick = await session.scalar(
-        select(Member.cadre_id).where(
-            Member.cycle_id == last_year.id,
-            Member.township_id == TOWNSHIPS[0],
-            Member.department_id == DEPARTMENTS[0],
-            Member.shortlisted.is_(True),
-            Member.excellent_round.is_(None),
-        )
-    )
+    last_years_pick = await round2_candidate(session, last_year.id, 0, 0)
     await cycles.submit_round2(
         session,
         town(0),
@@ -171,15 +173,7 @@ async def test_places_count_one_departments_rounds_only(session):
         department_id=DEPARTMENTS[0],
         cadre_ids=set((await _best(session, cycle, 0))[:1]),
     )
-    candidate = await session.scalar(
-        select(Member.cadre_id).where(
-            Member.cycle_id == cycle.id,
-            Member.department_id == DEPARTMENTS[1],
-            Member.township_id == TOWNSHIPS[2],
-            Member.shortlisted.is_(True),
-            Member.excellent_round.is_(None),
-        )
-    )
+    candidate = await round2_candidate(session, cycle.id, 1, 2)
     await cycles.submit_round2(
         session,
         town(2),

@@ -11,16 +11,15 @@ import base64
 import datetime as dt
 import hashlib
 import html
-import json
 import re
 import secrets
 import urllib.parse
 import uuid
-from pathlib import Path
 
 import httpx
 import pytest
 from authlib.integrations.httpx_client import AsyncOAuth2Client
+from identity_inprocess import ISSUER, identity_settings, seeded
 from joserfc import jwt
 from joserfc.jwk import KeySet
 from sqlalchemy import select, update
@@ -30,11 +29,9 @@ from identity import app as identity_app
 from identity import keys, passwords, seed
 from identity.config import IdentitySettings
 from identity.models import AuthorizationCode, IssuedAccessToken, OAuthClient, RefreshToken, RoleBindingRow, User
-from servicekit import db, migrations
+from servicekit import db
 from servicekit.audit import AuditRecord
 
-ROOT = Path(__file__).resolve().parents[2]
-ISSUER = "http://identity.test"
 REDIRECT = "http://127.0.0.1:4080/callback"
 PASSWORD = "Ward-4-County!"
 DEPT_SECRET = "dept-system-secret-0123456789"
@@ -62,20 +59,10 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(database_url, run_prefix, tmp_path_factory):
-    path = tmp_path_factory.mktemp("keys") / "signing-keys.json"
-    key = keys.generate_private_jwk()
-    path.write_text(json.dumps({"active": key["kid"], "keys": [key]}))
-    settings = IdentitySettings(
-        database_url=database_url,
-        db_prefix=f"{run_prefix}og_",
-        issuer=ISSUER,
-        signing_keys_file=str(path),
-        log_json=False,
-        run_consumers=False,
-    )
-    migrations.upgrade(ROOT / "services" / "identity", settings)
-    engine = db.make_sync_engine(settings)
-    with Session(engine) as session, session.begin():
+    settings, _ = identity_settings(database_url, f"{run_prefix}og_", tmp_path_factory.mktemp("keys"))
+    users = {}
+
+    def seed_world(session):
         seed.ensure_internal_clients(session, settings, ["personnel"])
         seed.ensure_web_client(session, "http://127.0.0.1:4080")
         session.add(
@@ -89,13 +76,15 @@ def world(database_url, run_prefix, tmp_path_factory):
                 department_id="dept-justice",
             )
         )
-        users = {}
         for username, name in (("zhang", "张三"), ("li", "李四")):
             user = User(username=username, display_name=name, password_hash=passwords.hash_password(PASSWORD))
             session.add(user)
             session.flush()
             session.add(RoleBindingRow(user_id=user.id, role="COMMAND_CENTRE", scope_kind="TOWNSHIP", scope_id=TOWN))
             users[username] = user.id
+
+    seeded(settings, seed_world)
+    engine = db.make_sync_engine(settings)
     jwks = KeySet.import_key_set(keys.public_jwks(None, settings))
     yield World(identity_app.build(settings), settings, engine, users["zhang"], jwks)
     engine.dispose()
@@ -146,6 +135,17 @@ async def sign_in(world: World, scope="openid profile api offline_access", nonce
         )
         assert got["state"] == state
         return await client.fetch_token(f"{ISSUER}/oauth/token", code=got["code"], code_verifier=verifier)
+
+
+def code_exchange(code: str, verifier: str) -> dict:
+    """The public client's token request for an authorization code."""
+    return {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": REDIRECT,
+        "client_id": "county-web",
+        "code_verifier": verifier,
+    }
 
 
 async def token_request(world: World, data: dict, auth=None) -> httpx.Response:
@@ -250,28 +250,16 @@ async def test_authorization_without_pkce_or_with_plain_pkce_is_refused(world):
 async def test_a_wrong_verifier_spends_the_code(world):
     verifier, challenge = pkce()
     got = await authorize(world, code_challenge=challenge, code_challenge_method="S256")
-    exchange = {
-        "grant_type": "authorization_code",
-        "code": got["code"],
-        "redirect_uri": REDIRECT,
-        "client_id": "county-web",
-    }
-    wrong = await token_request(world, {**exchange, "code_verifier": pkce()[0]})
+    wrong = await token_request(world, code_exchange(got["code"], pkce()[0]))
     assert (wrong.status_code, wrong.json()["error"]) == (400, "invalid_grant")
-    right = await token_request(world, {**exchange, "code_verifier": verifier})
+    right = await token_request(world, code_exchange(got["code"], verifier))
     assert (right.status_code, right.json()["error"]) == (400, "invalid_grant")
 
 
 async def test_a_code_presented_twice_revokes_what_its_first_use_issued(world):
     verifier, challenge = pkce()
     got = await authorize(world, code_challenge=challenge, code_challenge_method="S256")
-    exchange = {
-        "grant_type": "authorization_code",
-        "code": got["code"],
-        "redirect_uri": REDIRECT,
-        "client_id": "county-web",
-        "code_verifier": verifier,
-    }
+    exchange = code_exchange(got["code"], verifier)
     first = await token_request(world, exchange)
     assert first.status_code == 200
     again = await token_request(world, exchange)
@@ -294,16 +282,7 @@ async def test_an_expired_code_is_refused(world):
             .where(AuthorizationCode.code_hash == hashlib.sha256(got["code"].encode()).hexdigest())
             .values(expires_at=AuthorizationCode.expires_at - dt.timedelta(minutes=10))
         )
-    resp = await token_request(
-        world,
-        {
-            "grant_type": "authorization_code",
-            "code": got["code"],
-            "redirect_uri": REDIRECT,
-            "client_id": "county-web",
-            "code_verifier": verifier,
-        },
-    )
+    resp = await token_request(world, code_exchange(got["code"], verifier))
     assert resp.json()["error"] == "invalid_grant"
 
 

@@ -12,43 +12,25 @@ from pathlib import Path
 
 import httpx
 import pytest
+from identity_inprocess import ISSUER, identity_settings, seeded
 from joserfc import jwt
 from joserfc.jwk import RSAKey
-from sqlalchemy.orm import Session
 
 from identity import app as identity_app
 from identity import keys, seed
-from identity.config import IdentitySettings
-from servicekit import db, migrations
 from servicekit.auth import LEEWAY_SECONDS, TokenVerifier, bearer_token
 from servicekit.errors import Unauthenticated
 from servicekit.settings import ServiceSettings
 
-ROOT = Path(__file__).resolve().parents[2]
-ISSUER = "http://identity.test"
 SECRET = "dev-svc-personnel-secret"
 
 
 @pytest.fixture(scope="module")
 def identity(database_url, run_prefix, tmp_path_factory):
     """The identity service app in process; returns (app, its signing-keys file, the active key)."""
-    path = tmp_path_factory.mktemp("keys") / "signing-keys.json"
-    key = keys.generate_private_jwk()
-    path.write_text(json.dumps({"active": key["kid"], "keys": [key]}))
-    settings = IdentitySettings(
-        database_url=database_url,
-        db_prefix=f"{run_prefix}tv_",
-        issuer=ISSUER,
-        signing_keys_file=str(path),
-        log_json=False,
-        run_consumers=False,
-    )
-    migrations.upgrade(ROOT / "services" / "identity", settings)
-    engine = db.make_sync_engine(settings)
-    with Session(engine) as session, session.begin():
-        seed.ensure_internal_clients(session, settings, ["personnel"])
-    engine.dispose()
-    return identity_app.build(settings), path, RSAKey.import_key(key)
+    settings, key = identity_settings(database_url, f"{run_prefix}tv_", tmp_path_factory.mktemp("keys"))
+    seeded(settings, lambda session: seed.ensure_internal_clients(session, settings, ["personnel"]))
+    return identity_app.build(settings), Path(settings.signing_keys_file), RSAKey.import_key(key)
 
 
 def client(app) -> httpx.AsyncClient:
