@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import time
 import uuid
 
@@ -48,20 +49,51 @@ def test_gateway_health_and_metrics(stack):
 
 
 def test_request_id_travels_from_gateway_to_subgraph_logs(stack, gateway, service_token):
-    rid = f"test-{uuid.uuid4().hex}"
+    """The gateway makes the request id; the client's own id travels beside it (x-client-request-id)
+    into every subgraph's log line, never in its place."""
+    client_rid = f"test-{uuid.uuid4().hex}"
     resp = httpx.post(
         gateway,
         json={"query": "{ cadres(first: 1) { nodes { name assessmentRoster { status } } } }"},
-        headers={"authorization": f"Bearer {service_token}", "x-request-id": rid},
+        headers={"authorization": f"Bearer {service_token}", "x-request-id": client_rid},
     )
-    assert resp.status_code == 200 and resp.headers["x-request-id"] == rid
+    assert resp.status_code == 200 and resp.headers["x-client-request-id"] == client_rid
+    rid = resp.headers["x-request-id"]
+    assert rid != client_rid and len(rid) == 32
 
     def logged(name: str) -> bool:
         lines = (stack.log_dir / f"{name}.log").read_text(encoding="utf-8").splitlines()
         entries = [json.loads(line) for line in lines if line.startswith("{")]
-        return any(e.get("request_id") == rid and e.get("path") == "/graphql" for e in entries)
+        return any(
+            e.get("request_id") == rid and e.get("client_request_id") == client_rid and e.get("path") == "/graphql"
+            for e in entries
+        )
 
     eventually(lambda: logged("personnel") and logged("assessment"))
+
+
+@pytest.mark.parametrize("raw", [b"\xff\xfe", b"a b", b"x" * 101, b"<script>", b"\xe5\xbc\xa0\xe4\xb8\x89"])
+def test_a_request_id_of_any_bytes_is_replaced_never_a_server_error(stack, raw):
+    """Before: a non-UTF-8 X-Request-Id answered 500 on every Python service, before authentication."""
+    for name in ("identity", "personnel", "assessment", "platform"):
+        host, port = stack.url(name).removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as conn:
+            conn.sendall(
+                b"GET /healthz HTTP/1.1\r\nHost: "
+                + host.encode()
+                + b"\r\nX-Request-Id: "
+                + raw
+                + b"\r\nX-Client-Request-Id: "
+                + raw
+                + b"\r\nConnection: close\r\n\r\n"
+            )
+            answer = b""
+            while chunk := conn.recv(65536):
+                answer += chunk
+        head = answer.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+        assert head[0].split()[1] == "200", (name, raw, answer[:300])
+        rid = next(line.split(":", 1)[1].strip() for line in head if line.lower().startswith("x-request-id:"))
+        assert rid.encode() != raw and len(rid) == 32
 
 
 def test_gateway_limits_query_depth(gateway, service_token):

@@ -5,6 +5,7 @@ one respect, each refused with its own reason."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 import uuid
@@ -162,12 +163,20 @@ async def test_a_revoked_token_is_refused_once_the_revocation_list_is_refreshed(
     async with client(app) as c:
         resp = await c.post("/oauth/revoke", data={"token": token}, auth=("svc-personnel", SECRET))
     assert resp.status_code == 200
-    with pytest.raises(Unauthenticated) as err:
-        await v.verify(token)
-    assert err.value.message == "凭证已被撤销"
+    # The list due for a refresh is refreshed in the background (the request does not wait on
+    # identity): the revocation shows by the next call.
+    refusals = []
+    for _ in range(3):
+        try:
+            await v.verify(token)
+        except Unauthenticated as exc:
+            refusals.append(exc.message)
+        await asyncio.sleep(0.05)
+    assert refusals and set(refusals) == {"凭证已被撤销"}
     # A verifier that refreshes its list rarely keeps accepting until then (the documented window).
     slow = verifier(app, revocation_refresh_seconds=3600)
-    slow._revoked_at = time.monotonic()
+    await slow.ready()  # its first list, fetched now
+    slow._revocations.value = set()  # as it was before the revocation
     assert (await slow.verify(token)).subject == "svc-personnel"
 
 
@@ -221,3 +230,89 @@ def test_a_missing_or_other_scheme_header_is_refused(header, refusal):
     with pytest.raises(Unauthenticated) as err:
         bearer_token(header)
     assert (err.value.message, err.value.detail) == refusal
+
+
+class PausableIdentity(httpx.AsyncBaseTransport):
+    """The real identity app behind a network that can stop answering (as a SIGSTOPped process
+    does): while paused, requests hang until the client's timeout. Counts what reaches it."""
+
+    def __init__(self, app):
+        self.inner = httpx.ASGITransport(app=app)
+        self.paused = False
+        self.calls: list[str] = []
+
+    async def handle_async_request(self, request):
+        self.calls.append(request.url.path)
+        if self.paused:
+            # Long past any timeout the verifier should apply; bounded so a regression fails, not hangs.
+            await asyncio.sleep(5)
+            raise httpx.ReadTimeout("identity stopped answering", request=request)
+        return await self.inner.handle_async_request(request)
+
+
+def hung_verifier(app, **settings) -> tuple[TokenVerifier, PausableIdentity]:
+    transport = PausableIdentity(app)
+    merged = {"identity_timeout_seconds": 0.3, **settings}
+    v = TokenVerifier(
+        ServiceSettings(identity_url=ISSUER, issuer=ISSUER, audience="county-api", **merged),
+        client=httpx.AsyncClient(transport=transport, base_url=ISSUER, timeout=merged["identity_timeout_seconds"]),
+    )
+    return v, transport
+
+
+async def test_a_hung_identity_service_does_not_stall_requests_that_hold_a_recent_list(identity):
+    """Before: the revocation fetch had no bound and every request queued behind one lock, so a
+    stopped identity service stalled every call. Now requests are answered from the last good list
+    while one background fetch times out."""
+    app, _, key = identity
+    v, net = hung_verifier(app, revocation_refresh_seconds=0, revocation_max_age_seconds=600)
+    token = sign(key, claims())
+    assert (await v.verify(token)).subject == "user-1"  # keys and a first list
+    net.paused = True
+    fetches = net.calls.count("/oauth/revoked")
+    results = await asyncio.gather(*(v.verify(token) for _ in range(20)))
+    assert all(p.subject == "user-1" for p in results)
+    # All twenty were answered while the one fetch they started still hangs: none waited for it.
+    assert v._revocations._task is not None and not v._revocations._task.done()
+    assert net.calls.count("/oauth/revoked") == fetches + 1
+    await v.aclose()
+
+
+async def test_without_a_current_revocation_list_tokens_are_refused_and_the_service_is_not_ready(identity):
+    """Before: a service that started while identity was down had an empty list and accepted every
+    revoked token. Now it fails closed, within the fetch timeout, and /readyz says not ready."""
+    app, _, key = identity
+    v, net = hung_verifier(app, revocation_max_age_seconds=1)
+    await v._key_set(None)  # the keys came, then identity stopped answering
+    net.paused = True
+    refusals = await asyncio.gather(*(v.verify(sign(key, claims())) for _ in range(10)), return_exceptions=True)
+    assert {type(r) for r in refusals} == {Unauthenticated}
+    assert {r.message for r in refusals} == {"身份服务暂不可用，无法确认凭证未被撤销"}
+    assert net.calls.count("/oauth/revoked") == 1  # ten callers shared one fetch, which timed out
+    with pytest.raises(RuntimeError):
+        await v.ready()
+    net.paused = False
+    await asyncio.sleep(1.1)  # the failed fetch's backoff passes
+    await v.ready()
+    assert (await v.verify(sign(key, claims()))).subject == "user-1"
+    await v.aclose()
+
+
+async def test_a_flood_of_unknown_kids_costs_one_fetch_and_the_real_key_keeps_working(identity):
+    """Before: every unknown kid could spend a fetch (the gateway's jwks-rsa: its rate limit), and
+    once the real key's entry expired its refetch was refused: authentication down for everyone."""
+    app, _, key = identity
+    v, net = hung_verifier(app, jwks_min_refresh_seconds=60, jwks_cache_seconds=0.2)
+    good = sign(key, claims())
+    assert (await v.verify(good)).subject == "user-1"
+    before = net.calls.count("/.well-known/jwks.json")
+    forged = [sign(RSAKey.generate_key(2048, parameters={"kid": f"made-up-{i}"}), claims()) for i in range(3)]
+    for _ in range(30):
+        for token in forged:
+            with pytest.raises(Unauthenticated) as err:
+                await v.verify(token)
+            assert err.value.message == "凭证无效"
+    assert net.calls.count("/.well-known/jwks.json") - before == 0  # within the minimum interval: none
+    await asyncio.sleep(0.3)  # the key set is due: refreshed in the background, the old one serves
+    assert (await v.verify(good)).subject == "user-1"
+    await v.aclose()

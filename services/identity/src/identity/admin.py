@@ -170,6 +170,9 @@ async def revoke_role(
         raise NotFound("角色绑定不存在")
     check_separation_of_duties(principal, row.user_id, Role(row.role))
     await session.delete(row)
+    # The tokens already issued carry the binding in their `roles` claim: they stop working within
+    # the revocation refresh; a refresh (the session goes on) mints tokens with what remains.
+    await revoke_access_tokens(session, row.user_id)
     await audit.record(
         session,
         actor=principal,
@@ -214,17 +217,12 @@ async def deactivate_user(session: AsyncSession, principal: Principal, *, user_i
     if str(user.id) == principal.subject:
         raise RuleViolation("NO_SELF_ROLE_CHANGE", "不能停用自己的账号")
     user.active = False
-    at = oauth.now()
     await session.execute(
         update(RefreshToken)
         .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=at)
+        .values(revoked_at=oauth.now())
     )
-    await session.execute(
-        update(IssuedAccessToken)
-        .where(IssuedAccessToken.subject == str(user.id), IssuedAccessToken.revoked_at.is_(None))
-        .values(revoked_at=at)
-    )
+    await revoke_access_tokens(session, user.id)
     await audit.record(
         session,
         actor=principal,
@@ -236,6 +234,21 @@ async def deactivate_user(session: AsyncSession, principal: Principal, *, user_i
         reason=reason.strip(),
     )
     return user
+
+
+async def revoke_access_tokens(session: AsyncSession, user_id: uuid.UUID) -> int:
+    """Every unexpired access token of this person is revoked (listed by ``/oauth/revoked``)."""
+    at = oauth.now()
+    result = await session.execute(
+        update(IssuedAccessToken)
+        .where(
+            IssuedAccessToken.subject == str(user_id),
+            IssuedAccessToken.revoked_at.is_(None),
+            IssuedAccessToken.expires_at > at,
+        )
+        .values(revoked_at=at)
+    )
+    return result.rowcount or 0
 
 
 async def create_service_client(
@@ -257,6 +270,13 @@ async def create_service_client(
     unknown = [s for s in scopes if s not in oauth.SCOPES or s in NOT_FOR_DEPARTMENT_SYSTEMS]
     if unknown or not scopes:
         raise BadInput("服务客户端权限范围无效", detail=f"unknown, user-only or internal scopes: {unknown}")
+    if department_id is None and "roster:read" in scopes:
+        # A token without a department would read the roster of no department (visibility fails
+        # closed): say so when registering, rather than leave a client that silently sees nothing.
+        raise BadInput(
+            "读取人员名册的服务客户端必须指定所属部门",
+            detail="roster:read needs departmentId (the department's system)",
+        )
     if department_id is not None:
         # Identity does not hold the organisation (personnel does); it holds the id to its form, so
         # a typo cannot leave a department system bound to nothing (its token then reads nothing).

@@ -40,6 +40,7 @@ def build(settings: IdentitySettings | None = None):
         routes=web.routes(server, settings, session_factory, metrics),
         startup=[bind_metrics, start],
         shutdown=[stop, dispose],
+        needs_revocation_list=False,  # the list is ours: /readyz must not wait on ourselves
     )
     app.add_middleware(web.BrowserCors, session_factory=session_factory, extra=settings.cors_origins)
     return app

@@ -7,6 +7,9 @@ class IdentitySettings(ServiceSettings):
     service_name: str = "identity"
     access_token_seconds: int = 600
     refresh_token_seconds: int = 14 * 24 * 3600
+    # A session (one sign-in's refresh-token family) ends this long after the sign-in, however often
+    # it was refreshed.
+    session_max_seconds: int = 30 * 24 * 3600
     authorization_code_seconds: int = 300
     id_token_seconds: int = 600
     # 登录失败锁定: after this many consecutive failures the account is locked for a while.
@@ -19,10 +22,19 @@ class IdentitySettings(ServiceSettings):
     lockout_minutes: int = 15
     login_window_minutes: int = 15
     login_ip_max_failures: int = 50
-    # Addresses of proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated); anyone
-    # else's header is ignored. Under uvicorn, FORWARDED_ALLOW_IPS has already put the ingress's
-    # client address in place (deploy/base/county-config), so this is for other front proxies.
+    # Failures for one account (or one client's secret) from any addresses before it is locked for
+    # `lockout_minutes` — except from addresses it signed in from within `known_address_days`.
+    account_lockout_threshold: int = 10
+    known_address_days: int = 30
+    # Addresses of proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated): the
+    # ingress controller's pods in production (deploy/overlays/prod), none in dev. Anyone else's
+    # header is ignored. uvicorn runs without --proxy-headers, so this is the only place a
+    # forwarded address is believed.
     trusted_proxies: str = ""
+    # Sign-in and token requests (they may hash a password or secret) run on their own threads,
+    # apart from the pool that serves the revocation list and the JWKS (web.HashingLane).
+    hashing_threads: int = 8
+    hashing_queue: int = 64
     # Browser origins allowed beside those of registered redirect URIs (comma-separated).
     cors_origins: str = ""
     # The web console's public origin (e.g. https://console.county.example): `bootstrap` registers

@@ -6,21 +6,31 @@ Failed attempts are counted twice, in the database so every replica sees them:
   and the address is turned away (429) before any password is hashed — this caps the CPU and
   memory an anonymous caller can spend, and password spraying across accounts;
 - per account *and* address (``pair:<account>|<addr>``): ``lockout_threshold`` failures and that
-  address is locked out of that account for ``lockout_minutes``.
+  address is locked out of that account for ``lockout_minutes``;
+- per account, whatever the address (``acct:<account>``): ``account_lockout_threshold`` failures
+  and the account is locked for ``lockout_minutes`` — so guessing from many addresses (a botnet, or
+  a forged ``X-Forwarded-For`` if a proxy were ever misconfigured) is capped too. Addresses this
+  account signed in from within ``known_address_days`` (``known:<account>|<addr>``) are not held by
+  the account lock: a flood from elsewhere cannot shut the staffing office out of its own office.
 
-The lock is per address on purpose: no one can shut the staffing office out of its account by
-failing to log in as it from somewhere else. The answer never tells an unknown account from a
-known one — the same message, the same argon2 work, the same 429 once a pair is throttled (the
-pair key is made from the name as typed, whether or not it exists).
+The address is the one ``web.client_address`` derives (forwarded headers only from the configured
+proxies); an IPv6 address counts as its /64, the smallest block one subscriber is given. The answer
+never tells an unknown account from a known one — the same message, the same argon2 work, the same
+429 once a pair is throttled (keys are made from the name as typed, whether or not it exists).
+
+The table stays bounded: each failure also deletes rows whose window and block have passed (and
+known addresses older than ``known_address_days``), so it holds at most the keys that failed within
+one window.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 from dataclasses import dataclass
 
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import and_, case, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -48,8 +58,66 @@ def account_key(username: str) -> str:
     return hashlib.sha256(username.strip().lower().encode("utf-8", "surrogatepass")).hexdigest()[:40]
 
 
-def _keys(username: str, client_ip: str) -> tuple[str, str]:
-    return f"ip:{client_ip}", f"pair:{account_key(username)}|{client_ip}"
+def throttle_address(client_ip: str) -> str:
+    """The unit an address is counted in: an IPv4 address itself, an IPv6 address its /64 (one
+    subscriber's block: counting single addresses there would give a caller 2^64 tries)."""
+    try:
+        addr = ipaddress.ip_address(client_ip)
+    except ValueError:
+        return "unknown"
+    if isinstance(addr, ipaddress.IPv6Address):
+        if addr.ipv4_mapped is not None:
+            return str(addr.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{addr}/64", strict=False))
+    return str(addr)
+
+
+def _keys(username: str, client_ip: str) -> tuple[str, str, str]:
+    account, addr = account_key(username), throttle_address(client_ip)
+    return f"ip:{addr}", f"pair:{account}|{addr}", f"acct:{account}"
+
+
+def known_key(subject: str, client_ip: str) -> str:
+    """Where ``subject`` (an account key, or ``client:<id>``) last succeeded from this address."""
+    return f"known:{subject}|{throttle_address(client_ip)}"
+
+
+def is_known(session: Session, settings: IdentitySettings, subject: str, client_ip: str, now: dt.datetime) -> bool:
+    since = now - dt.timedelta(days=settings.known_address_days)
+    return (
+        session.scalar(
+            select(LoginThrottle.key).where(
+                LoginThrottle.key == known_key(subject, client_ip), LoginThrottle.window_started_at > since
+            )
+        )
+        is not None
+    )
+
+
+def note_success(session: Session, subject: str, client_ip: str, now: dt.datetime) -> None:
+    row = LoginThrottle.__table__.c
+    session.execute(
+        insert(LoginThrottle)
+        .values(key=known_key(subject, client_ip), failures=0, window_started_at=now)
+        .on_conflict_do_update(index_elements=[row.key], set_={"window_started_at": now})
+    )
+
+
+def purge_stale(session: Session, settings: IdentitySettings, now: dt.datetime) -> None:
+    """Rows that no longer count anything: a window and block both passed, or a known address not
+    seen within ``known_address_days``. Bounded per call, so one failure never pays for a backlog."""
+    window = dt.timedelta(minutes=max(settings.login_window_minutes, settings.lockout_minutes))
+    known_since = now - dt.timedelta(days=settings.known_address_days)
+    stale = or_(
+        and_(
+            ~LoginThrottle.key.startswith("known:"),
+            LoginThrottle.window_started_at < now - window,
+            or_(LoginThrottle.blocked_until.is_(None), LoginThrottle.blocked_until < now),
+        ),
+        and_(LoginThrottle.key.startswith("known:"), LoginThrottle.window_started_at < known_since),
+    )
+    batch = select(LoginThrottle.key).where(stale).limit(500).scalar_subquery()
+    session.execute(delete(LoginThrottle).where(LoginThrottle.key.in_(batch)))
 
 
 def blocked_for(session: Session, keys: list[str], now: dt.datetime) -> int | None:
@@ -91,32 +159,50 @@ def count_failure(
     return True
 
 
-def note_client_failure(session: Session, settings: IdentitySettings, client_ip: str) -> None:
-    """A failed client authentication counts against the address like a failed password."""
+def note_client_failure(session: Session, settings: IdentitySettings, client_id: str, client_ip: str) -> None:
+    """A failed client authentication counts against the address like a failed password, and
+    against the client itself (``client:<id>``, like an account), whatever the address."""
     now = dt.datetime.now(dt.timezone.utc)
     window = dt.timedelta(minutes=settings.login_window_minutes)
+    lock = dt.timedelta(minutes=settings.lockout_minutes)
+    addr = throttle_address(client_ip)
+    count_failure(session, f"ip:{addr}", limit=settings.login_ip_max_failures, window=window, block=window, now=now)
     count_failure(
-        session, f"ip:{client_ip}", limit=settings.login_ip_max_failures, window=window, block=window, now=now
+        session, f"client:{client_id}", limit=settings.account_lockout_threshold, window=window, block=lock, now=now
+    )
+    purge_stale(session, settings, now)
+
+
+def client_blocked(session: Session, settings: IdentitySettings, client_id: str, client_ip: str) -> bool:
+    """Whether a client's secret may not be checked now: its address is throttled, or the client is
+    locked and this is not an address it authenticated from before."""
+    now = dt.datetime.now(dt.timezone.utc)
+    if blocked_for(session, [f"ip:{throttle_address(client_ip)}"], now):
+        return True
+    return bool(blocked_for(session, [f"client:{client_id}"], now)) and not is_known(
+        session, settings, f"client:{client_id}", client_ip, now
     )
 
 
-def address_blocked(session: Session, client_ip: str) -> int | None:
-    return blocked_for(session, [f"ip:{client_ip}"], dt.datetime.now(dt.timezone.utc))
+def note_client_success(session: Session, client_id: str, client_ip: str) -> None:
+    note_success(session, f"client:{client_id}", client_ip, dt.datetime.now(dt.timezone.utc))
 
 
 def authenticate(
     session: Session, settings: IdentitySettings, username: str, password: str, client_ip: str = "unknown"
 ) -> LoginResult:
     now = dt.datetime.now(dt.timezone.utc)
-    ip_key, pair_key = _keys(username, client_ip)
-    label = username[:64].replace("\x00", "") or "?"
-    if settings.lockout_enabled and (wait := blocked_for(session, [ip_key, pair_key], now)):
+    ip_key, pair_key, account_lock = _keys(username, client_ip)
+    # What was typed as a name may be a password typed in the wrong box: the audit keeps a hash of
+    # it for an unknown account (enough to count attempts per name), never the text.
+    label = f"name#{account_key(username)[:16]}"
+    if settings.lockout_enabled and (wait := _blocked(session, settings, username, client_ip, now)):
         audit.record_sync(
             session,
             actor=Actor(label, "anonymous"),
             action="login.throttled",
             entity_type="LoginAddress",
-            entity_id=client_ip,
+            entity_id=throttle_address(client_ip),
             reason="too many failed sign-ins",
         )
         return LoginResult(None, THROTTLED.format(minutes=max(1, -(-wait // 60))), status=429, retry_after=wait)
@@ -130,6 +216,7 @@ def authenticate(
         if passwords.needs_rehash(user.password_hash):
             user.password_hash = passwords.hash_password(password)
         session.execute(delete(LoginThrottle).where(LoginThrottle.key == pair_key))
+        note_success(session, account_key(username), client_ip, now)
         audit.record_sync(
             session,
             actor=Actor(str(user.id), "user"),
@@ -148,6 +235,11 @@ def authenticate(
                 user.locked_until = now + lock
         if count_failure(session, ip_key, limit=settings.login_ip_max_failures, window=window, block=window, now=now):
             reason += "; address throttled"
+        if count_failure(
+            session, account_lock, limit=settings.account_lockout_threshold, window=window, block=lock, now=now
+        ):
+            reason += "; account locked for unknown addresses"
+        purge_stale(session, settings, now)
     if user is not None:
         user.failed_logins += 1
     audit.record_sync(
@@ -156,11 +248,29 @@ def authenticate(
         action="login.failure",
         entity_type="User" if user else "UnknownUser",
         entity_id=str(user.id) if user else label,
-        reason=f"{reason} from {client_ip}",
+        reason=f"{reason} from {throttle_address(client_ip)}",
     )
     return LoginResult(None, FAILED, status=401)
 
 
+def _blocked(session: Session, settings: IdentitySettings, username: str, client_ip: str, now: dt.datetime):
+    """Seconds the caller must wait, or None: the address, the pair, or — from an address this
+    account never signed in from — the account."""
+    ip_key, pair_key, account_lock = _keys(username, client_ip)
+    wait = blocked_for(session, [ip_key, pair_key], now)
+    if wait:
+        return wait
+    wait = blocked_for(session, [account_lock], now)
+    if wait and not is_known(session, settings, account_key(username), client_ip, now):
+        return wait
+    return None
+
+
 def clear_locks(session: Session, username: str) -> None:
-    """An administrator's unlock: every address's lock on this account goes."""
-    session.execute(delete(LoginThrottle).where(LoginThrottle.key.like(f"pair:{account_key(username)}|%")))
+    """An administrator's unlock: every address's lock on this account, and the account's own, go."""
+    account = account_key(username)
+    session.execute(
+        delete(LoginThrottle).where(
+            or_(LoginThrottle.key.like(f"pair:{account}|%"), LoginThrottle.key == f"acct:{account}")
+        )
+    )

@@ -115,6 +115,8 @@ class RefreshToken(Base):
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     scope: Mapped[str] = mapped_column(Text, default="")
     issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    # When the person signed in (the family's first token): the session's absolute limit counts from it.
+    session_started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     rotated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -110,19 +110,22 @@ class Client(ClientMixin):
     def check_client_secret(self, client_secret):
         session, address = db(), client_address.get()
         # An address that keeps failing is refused before any hashing (see login.py).
-        if self.row.secret_hash is None or login.address_blocked(session, address):
+        settings = _settings.get()
+        if self.row.secret_hash is None or login.client_blocked(session, settings, self.row.client_id, address):
             ok = False
         else:
             ok = passwords.verify_password(self.row.secret_hash, client_secret)
-        if not ok:
-            login.note_client_failure(session, _settings.get(), address)
+        if ok:
+            login.note_client_success(session, self.row.client_id, address)
+        else:
+            login.note_client_failure(session, settings, self.row.client_id, address)
             audit.record_sync(
                 session,
                 actor=Actor(self.row.client_id, "client"),
                 action="client.auth_failure",
                 entity_type="OAuthClient",
                 entity_id=self.row.client_id,
-                reason=f"from {address}",
+                reason=f"from {login.throttle_address(address)}",
             )
         return ok
 
@@ -288,7 +291,7 @@ class AuthorizationCodeGrant(RegisteredScopes, grants.AuthorizationCodeGrant):
                 code_challenge=data.get("code_challenge"),
                 code_challenge_method=data.get("code_challenge_method"),
                 expires_at=now() + dt.timedelta(seconds=self.server.settings.authorization_code_seconds),
-                nonce=(data.get("nonce") or None) and data["nonce"][:255],
+                nonce=data.get("nonce") or None,  # at most NONCE_MAX: exists_nonce refused longer ones
                 auth_time=now(),  # the code is issued right after the password was checked
             )
         )
@@ -319,6 +322,9 @@ class AuthorizationCodeGrant(RegisteredScopes, grants.AuthorizationCodeGrant):
         return user if user and user.active else None
 
 
+NONCE_MAX = 255
+
+
 class OpenIDCode(_OpenIDCode):
     """OpenID Connect Core on the authorization code flow: with scope ``openid`` the token response
     carries an ``id_token`` (RS256, the access tokens' keys and ``kid``; ``iss``, ``sub``, ``aud`` =
@@ -326,6 +332,10 @@ class OpenIDCode(_OpenIDCode):
     refresh-token family, and with ``profile`` the person's ``name`` and ``preferred_username``)."""
 
     def exists_nonce(self, nonce, request):
+        # A nonce longer than the column could not be compared whole after storing: refused like a
+        # replay (Authlib answers invalid_request), never cut short.
+        if len(nonce) > NONCE_MAX:
+            return True
         # A nonce already used with this client is a replayed request.
         return (
             db().scalar(
@@ -382,7 +392,9 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
 
     def authenticate_refresh_token(self, refresh_token):
         session = db()
-        row = session.get(RefreshToken, token_hash(refresh_token))
+        # Locked, like codes: two refreshes with one token queue here, and the second sees it
+        # rotated (reuse detection) instead of minting a parallel branch of the family.
+        row = session.get(RefreshToken, token_hash(refresh_token), with_for_update=True)
         if row is None:
             return None
         if row.rotated_at is not None and row.revoked_at is None:
@@ -549,6 +561,15 @@ class AuthorizationServer(_AuthorizationServer):
             family_id = uuid.uuid4()
         request.family_id = family_id
         if "refresh_token" in token:
+            # Rotation slides the refresh lifetime forward, but never past the session's absolute
+            # limit counted from the sign-in (the family's first token): then the person signs in again.
+            started = (
+                request.refresh_token.row.session_started_at if request.payload.grant_type == "refresh_token" else now()
+            )
+            expires = min(
+                now() + dt.timedelta(seconds=self.settings.refresh_token_seconds),
+                started + dt.timedelta(seconds=self.settings.session_max_seconds),
+            )
             session.add(
                 RefreshToken(
                     token_hash=token_hash(token["refresh_token"]),
@@ -556,7 +577,8 @@ class AuthorizationServer(_AuthorizationServer):
                     client_id=request.client.get_client_id(),
                     user_id=user.id,
                     scope=token.get("scope", ""),
-                    expires_at=now() + dt.timedelta(seconds=self.settings.refresh_token_seconds),
+                    session_started_at=started,
+                    expires_at=expires,
                 )
             )
         session.add(

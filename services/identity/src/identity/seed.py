@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import urllib.parse
 from pathlib import Path
 
 from sqlalchemy import select
@@ -61,12 +62,34 @@ WEB_CLIENT = "county-web"
 WEB_SCOPES = ["openid", "profile", "api", "offline_access"]
 
 
+def web_origin(origin: str) -> str:
+    """An origin and nothing else: https, or plain http on the loopback host itself (not a name that
+    merely starts like it, such as ``http://127.0.0.1.evil.example``); no path, query or userinfo."""
+    text = origin.strip().rstrip("/")
+    parts = urllib.parse.urlsplit(text)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    host = parts.hostname or ""
+    plain_ok = parts.scheme == "http" and host in ("127.0.0.1", "localhost", "::1")
+    if (
+        not (parts.scheme == "https" or plain_ok)
+        or not host
+        or port == -1
+        or parts.path
+        or parts.query
+        or parts.fragment
+        or "@" in parts.netloc
+    ):
+        raise ValueError(f"the console origin must be an https origin (got {origin!r})")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
 def ensure_web_client(session: Session, origin: str) -> str:
     """The browser client ``county-web`` (public, PKCE) with ``origin``'s callback and logout return
     registered. URIs already registered stay (a dev server, a second console); audited when it changes."""
-    origin = origin.strip().rstrip("/")
-    if not origin.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-        raise ValueError(f"the console origin must be https (got {origin!r})")
+    origin = web_origin(origin)
     redirect, logout = f"{origin}/callback", f"{origin}/"
     row = session.get(OAuthClient, WEB_CLIENT)
     if row is None:

@@ -9,6 +9,8 @@ import urllib.parse
 import uuid
 from typing import Any
 
+import anyio
+import anyio.to_thread
 from authlib.oauth2 import OAuth2Error
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -177,19 +179,43 @@ class SignInMetrics:
             (self.throttled if result.status == 429 else self.failures).inc()
 
 
+class HashingLane:
+    """The requests that may hash a password or a client secret (sign-in, token, introspection,
+    revocation) run on threads of their own, at most ``threads`` at once, with at most ``queue``
+    waiting; beyond that they are answered 503 at once. A flood of sign-ins therefore waits here,
+    not in the shared thread pool that serves ``/oauth/revoked`` and the JWKS — which every gateway
+    and subgraph reads on the request path — and not without end."""
+
+    def __init__(self, threads: int, queue: int):
+        self.limiter = anyio.CapacityLimiter(threads)
+        self.queue = queue
+
+    def full(self) -> bool:
+        stats = self.limiter.statistics()
+        return stats.borrowed_tokens >= self.limiter.total_tokens and stats.tasks_waiting >= self.queue
+
+    async def run(self, fn, *args):
+        if self.full():
+            raise passwords.Busy()
+        return await anyio.to_thread.run_sync(fn, *args, limiter=self.limiter)
+
+
 def routes(
     server: oauth.AuthorizationServer, settings: IdentitySettings, session_factory, metrics: SignInMetrics | None = None
 ) -> list[Route]:
     trusted = _networks(settings.trusted_proxies)
     metrics = metrics or SignInMetrics()
+    lane = HashingLane(settings.hashing_threads, settings.hashing_queue)
 
-    async def run(fn, *args, request: Request | None = None):
+    async def run(fn, *args, request: Request | None = None, hashing: bool = False):
         address = client_address(request, trusted) if request is not None else "unknown"
 
         def call():
             oauth.client_address.set(address)
             return fn(*args)
 
+        if hashing:
+            return await lane.run(server.run, session_factory, call)
         return await run_in_threadpool(server.run, session_factory, call)
 
     def _login_page(req, client_name: str, redirect_uri: str, error: str | None = None, username: str = "", status=200):
@@ -246,14 +272,14 @@ def routes(
             return _to_response(server.create_authorization_response(req, grant_user=result.user, grant=grant))
 
         try:
-            return await run(flow, request=request)
+            return await run(flow, request=request, hashing=request.method == "POST")
         except passwords.Busy:
             return busy()
 
     async def token(request: Request) -> Response:
         req = await _oauth_request(request)
         try:
-            response = _to_response(await run(server.create_token_response, req, request=request))
+            response = _to_response(await run(server.create_token_response, req, request=request, hashing=True))
         except passwords.Busy:
             return busy()
         response.headers["Cache-Control"] = "no-store"
@@ -262,14 +288,18 @@ def routes(
     async def introspect(request: Request) -> Response:
         req = await _oauth_request(request)
         try:
-            return _to_response(await run(server.create_endpoint_response, "introspection", req, request=request))
+            return _to_response(
+                await run(server.create_endpoint_response, "introspection", req, request=request, hashing=True)
+            )
         except passwords.Busy:
             return busy()
 
     async def revoke(request: Request) -> Response:
         req = await _oauth_request(request)
         try:
-            return _to_response(await run(server.create_endpoint_response, "revocation", req, request=request))
+            return _to_response(
+                await run(server.create_endpoint_response, "revocation", req, request=request, hashing=True)
+            )
         except passwords.Busy:
             return busy()
 

@@ -229,8 +229,12 @@ class _Observed:
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
-        rid = headers.get(b"x-request-id", b"").decode()[:100] or uuid.uuid4().hex
+        # The gateway's id (it makes one per request) when it has the shape of one, else ours; the
+        # id the client chose travels beside it (x-client-request-id), validated the same way.
+        rid = logs.valid_request_id(headers.get(b"x-request-id")) or uuid.uuid4().hex
+        client_rid = logs.valid_request_id(headers.get(b"x-client-request-id"))
         token = logs.request_id_var.set(rid)
+        client_token = logs.client_request_id_var.set(client_rid)
         status = {"code": 500}
         started = time.perf_counter()
 
@@ -259,6 +263,7 @@ class _Observed:
                     ms=round(elapsed * 1000, 2),
                 )
             logs.request_id_var.reset(token)
+            logs.client_request_id_var.reset(client_token)
 
 
 class ServiceRuntime:
@@ -314,7 +319,11 @@ def create_app(
     startup: Sequence[Callable[[ServiceRuntime], Awaitable[None]]] = (),
     shutdown: Sequence[Callable[[ServiceRuntime], Awaitable[None]]] = (),
     readiness: Sequence[Callable[[ServiceRuntime], Awaitable[None]]] = (),
+    needs_revocation_list: bool = True,
 ) -> Starlette:
+    """``needs_revocation_list``: /readyz stays 503 until this process holds a current list of
+    revoked tokens (a subgraph started while identity is down must not take traffic and accept
+    revoked tokens). The identity service itself passes False: it is where the list comes from."""
     runtime = ServiceRuntime(settings)
 
     async def healthz(request: Request) -> Response:
@@ -323,6 +332,8 @@ def create_app(
     async def readyz(request: Request) -> Response:
         try:
             await db.ping(runtime.engine)
+            if needs_revocation_list:
+                await runtime.verifier.ready()
             for check in readiness:
                 await check(runtime)
         except Exception as exc:  # noqa: BLE001 - any failure means "not ready"

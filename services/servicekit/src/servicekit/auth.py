@@ -2,13 +2,15 @@
 
 Signature via the identity service's JWKS (cached, refreshed on an unknown ``kid`` at most once
 per ``jwks_min_refresh_seconds``), then issuer, audience, expiry, not-before, and the identity
-service's list of revoked token ids (refreshed every ``revocation_refresh_seconds``).
+service's list of revoked token ids (refreshed every ``revocation_refresh_seconds``, served stale
+for at most ``revocation_max_age_seconds`` while identity does not answer, then fail closed).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any, Awaitable, Callable
 
 import httpx
 from joserfc import jws, jwt
@@ -24,54 +26,122 @@ ALGORITHMS = ["RS256"]
 LEEWAY_SECONDS = 5
 
 
+class _Refresher:
+    """One fetch in flight per process, whoever asks: callers that find a fetch running await that
+    one instead of queueing their own (N waiting callers cost one timeout, not N). A failed fetch is
+    not retried within ``backoff`` seconds: the last good value is served meanwhile."""
+
+    def __init__(self, fetch: Callable[[], Awaitable[Any]], backoff: float, timeout: float):
+        self._fetch, self.backoff, self.timeout = fetch, backoff, timeout
+        self.value: Any = None
+        self.at = 0.0  # monotonic time of the last good value (0: none yet)
+        self._failed_at = -1e9
+        self._task: asyncio.Task | None = None
+
+    def age(self) -> float:
+        return time.monotonic() - self.at if self.at else float("inf")
+
+    async def refresh(self) -> bool:
+        """Fetch now (or join the fetch in flight); True when a good value came back."""
+        if self._task is None:
+            if time.monotonic() - self._failed_at < self.backoff:
+                return False
+            self._task = asyncio.ensure_future(self._run())
+        task = self._task
+        return await asyncio.shield(task)
+
+    def refresh_soon(self) -> None:
+        """Start a fetch in the background (if none runs and none failed just now), without waiting."""
+        if self._task is None and time.monotonic() - self._failed_at >= self.backoff:
+            self._task = asyncio.ensure_future(self._run())
+
+    async def _run(self) -> bool:
+        try:
+            # The whole fetch, not only each socket operation, is bounded: a peer that accepts and
+            # then never answers (a stopped process) costs one timeout.
+            self.value = await asyncio.wait_for(self._fetch(), self.timeout)
+            self.at = time.monotonic()
+            return True
+        except Exception:  # noqa: BLE001 - any failed fetch (network, status, body) keeps the last value
+            self._failed_at = time.monotonic()
+            return False
+        finally:
+            self._task = None
+
+
 class TokenVerifier:
+    """Signature, claims and revocation, with the identity service off the request path as far as
+    safety allows:
+
+    - the key set is refreshed on its own schedule (``jwks_cache_seconds``), in the background while
+      the old one is served; an unknown ``kid`` triggers at most one fetch per
+      ``jwks_min_refresh_seconds`` for the whole process and is otherwise answered from the local key
+      set — a flood of made-up kids costs one fetch, never the real key's availability;
+    - the revocation list is refreshed every ``revocation_refresh_seconds``; while identity does not
+      answer, the last good list is served for up to ``revocation_max_age_seconds`` (as long as an
+      access token lives, so nothing revoked meanwhile outlives its own expiry by more than that);
+      with no list at all, or one older than that, tokens are refused (fail closed) and ``ready()``
+      says not ready;
+    - every fetch has a short timeout (``identity_timeout_seconds``) and one in flight per process.
+    """
+
     def __init__(self, settings: ServiceSettings, client: httpx.AsyncClient | None = None):
         self.settings = settings
-        self._client = client or httpx.AsyncClient(timeout=5.0)
-        self._keys: KeySet | None = None
-        self._keys_at = 0.0
-        self._revoked: set[str] = set()
-        self._revoked_at = 0.0
-        self._lock = asyncio.Lock()
+        timeout = settings.identity_timeout_seconds
+        self._client = client or httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=min(timeout, 1.0)))
+        backoff = max(0.2, min(settings.jwks_min_refresh_seconds, 1.0))
+        self._jwks = _Refresher(self._fetch_keys, backoff, timeout)
+        self._revocations = _Refresher(self._fetch_revoked, backoff, timeout)
 
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    async def _fetch_keys(self) -> None:
+    async def _fetch_keys(self) -> KeySet:
         resp = await self._client.get(f"{self.settings.identity_url}/.well-known/jwks.json")
         resp.raise_for_status()
-        self._keys = KeySet.import_key_set(resp.json())
-        self._keys_at = time.monotonic()
+        return KeySet.import_key_set(resp.json())
+
+    async def _fetch_revoked(self) -> set[str]:
+        resp = await self._client.get(f"{self.settings.identity_url}/oauth/revoked")
+        resp.raise_for_status()
+        return set(resp.json()["jtis"])
+
+    @property
+    def _keys(self) -> KeySet | None:
+        return self._jwks.value
 
     async def _key_set(self, kid: str | None) -> KeySet:
-        now = time.monotonic()
-        stale = self._keys is None or now - self._keys_at > self.settings.jwks_cache_seconds
-        unknown = kid is not None and self._keys is not None and not any(k.kid == kid for k in self._keys.keys)
-        if stale or (unknown and now - self._keys_at > self.settings.jwks_min_refresh_seconds):
-            async with self._lock:
-                try:
-                    await self._fetch_keys()
-                except (httpx.HTTPError, ValueError) as exc:
-                    if self._keys is None:
-                        raise Unauthenticated("身份服务暂不可用，无法验证凭证", detail=str(exc)) from exc
-        assert self._keys is not None
-        return self._keys
+        jwks = self._jwks
+        if jwks.value is None:
+            await jwks.refresh()
+            if jwks.value is None:
+                raise Unauthenticated("身份服务暂不可用，无法验证凭证", detail="no signing keys yet")
+        elif jwks.age() > self.settings.jwks_cache_seconds:
+            jwks.refresh_soon()  # the old set serves until the new one arrives
+        unknown = kid is not None and not any(k.kid == kid for k in jwks.value.keys)
+        if unknown and jwks.age() > self.settings.jwks_min_refresh_seconds:
+            await jwks.refresh()  # a newly rotated key; at most one fetch per interval for everyone
+        return jwks.value
+
+    async def ready(self) -> None:
+        """Raises while this process could not check revocation (no list, or one too old)."""
+        if self._revocations.age() > self.settings.revocation_refresh_seconds:
+            await self._revocations.refresh()
+        if self._revocations.age() > self.settings.revocation_max_age_seconds:
+            raise RuntimeError("no current revocation list from the identity service")
 
     async def _is_revoked(self, jti: str) -> bool:
-        now = time.monotonic()
-        if now - self._revoked_at > self.settings.revocation_refresh_seconds:
-            async with self._lock:
-                if time.monotonic() - self._revoked_at > self.settings.revocation_refresh_seconds:
-                    try:
-                        resp = await self._client.get(f"{self.settings.identity_url}/oauth/revoked")
-                        resp.raise_for_status()
-                        self._revoked = set(resp.json()["jtis"])
-                        self._revoked_at = time.monotonic()
-                    except (httpx.HTTPError, ValueError, KeyError):
-                        # Keep the last known list; failing closed would take every service down
-                        # with the identity service.
-                        pass
-        return jti in self._revoked
+        lists = self._revocations
+        if lists.age() > self.settings.revocation_refresh_seconds:
+            if lists.age() > self.settings.revocation_max_age_seconds:
+                await lists.refresh()  # none, or too old to trust: wait (bounded by the timeout)
+            else:
+                lists.refresh_soon()
+        if lists.age() > self.settings.revocation_max_age_seconds:
+            raise Unauthenticated(
+                "身份服务暂不可用，无法确认凭证未被撤销", detail="revocation list unavailable (fail closed)"
+            )
+        return jti in lists.value
 
     async def verify(self, token: str) -> Principal:
         try:

@@ -6,11 +6,29 @@ import contextvars
 import datetime as dt
 import json
 import logging
+import re
 import sys
 
 from .tracing import current_trace_id
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+# The id a client chose for its own correlation (validated), kept beside ours, never in its place.
+client_request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("client_request_id", default=None)
+
+# What a request id may look like when it comes from outside: the gateway's UUIDs, a client's
+# ULIDs or trace ids. Anything else (non-UTF-8, spaces, quotes, 10 kB) is dropped and ours is used.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,100}")
+
+
+def valid_request_id(raw: bytes | None) -> str | None:
+    """A request id from a header, if it has the allowed shape; None otherwise (never raises)."""
+    if not raw:
+        return None
+    try:
+        text = raw.decode("ascii")
+    except UnicodeDecodeError:
+        return None
+    return text if _REQUEST_ID.fullmatch(text) else None
 
 
 class JsonFormatter(logging.Formatter):
@@ -29,6 +47,8 @@ class JsonFormatter(logging.Formatter):
         rid = request_id_var.get()
         if rid:
             entry["request_id"] = rid
+        if client_rid := client_request_id_var.get():
+            entry["client_request_id"] = client_rid
         if trace_id := current_trace_id():
             entry["trace_id"] = trace_id
         for key, value in getattr(record, "fields", {}).items():

@@ -32,6 +32,10 @@ class ServiceSettings(BaseSettings):
     jwks_cache_seconds: float = 300.0
     jwks_min_refresh_seconds: float = 1.0
     revocation_refresh_seconds: float = 2.0
+    # While identity does not answer, the last revocation list is trusted this long (an access
+    # token's lifetime), then tokens are refused; and how long one call to identity may take.
+    revocation_max_age_seconds: float = 600.0
+    identity_timeout_seconds: float = 2.0
 
     # This service's own OAuth client, used to read other services' event feeds.
     service_client_id: str | None = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Callable, Iterable, Mapping
 
-from sqlalchemy import or_
+from sqlalchemy import false, or_
 from sqlalchemy.sql.elements import ColumnElement
 
 from .errors import Forbidden
@@ -62,8 +62,11 @@ def cadre_rows(
     if principal.is_service:
         if not principal.has_scope(service_scope):
             raise Forbidden("该服务客户端无权读取人员信息", detail=f"scope {service_scope} required")
-        # A department system sees its own department's people only.
-        return department == uuid.UUID(principal.department_id) if principal.department_id else None
+        # A department system sees its own department's people only; one registered without a
+        # department sees no one (fail closed: a missing registration field never opens the county).
+        if not principal.department_id:
+            return false()
+        return department == uuid.UUID(principal.department_id)
     return scoped(
         principal,
         {
