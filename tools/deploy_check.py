@@ -374,9 +374,44 @@ def check_alert_rules(objects: list[dict]) -> list[str]:
     return problems
 
 
+# Values a container is known to refuse or to misuse, per ConfigMap key: the gateway's logger takes
+# only lower-case levels ("Invalid LOG_LEVEL environment variable "INFO""), and Python's logging
+# takes those too; a forwarded-for header believed from anyone lets a caller pick its address.
+LOG_LEVELS = {"trace", "debug", "info", "warn", "error"}
+
+
+def check_config(objects: list[dict], overlay: str) -> list[str]:
+    problems = []
+    for cm in (o for o in objects if o["kind"] == "ConfigMap" and o["metadata"]["name"] == "county-config"):
+        data = cm.get("data") or {}
+        if data.get("LOG_LEVEL") not in LOG_LEVELS:
+            problems.append(f"{_name(cm)}: LOG_LEVEL {data.get('LOG_LEVEL')!r} must be one of {sorted(LOG_LEVELS)}")
+        if "FORWARDED_ALLOW_IPS" in data:
+            problems.append(
+                f"{_name(cm)}: FORWARDED_ALLOW_IPS is not used — forwarded addresses are believed only from "
+                "TRUSTED_PROXIES (identity)"
+            )
+        proxies = [p.strip() for p in str(data.get("TRUSTED_PROXIES", "")).split(",") if p.strip()]
+        if any(p in ("*", "0.0.0.0/0", "::/0") for p in proxies):
+            problems.append(f"{_name(cm)}: TRUSTED_PROXIES must name the ingress, not everyone")
+        if overlay == "prod" and not proxies:
+            problems.append(f"{_name(cm)}: TRUSTED_PROXIES must name the ingress controller's addresses in prod")
+    for obj in objects:
+        if obj["kind"] not in WORKLOADS:
+            continue
+        for c in [*_pod_spec(obj).get("containers", []), *_pod_spec(obj).get("initContainers", [])]:
+            if "--proxy-headers" in [*c.get("command", []), *c.get("args", [])]:
+                problems.append(f"{_name(obj)}: {c['name']} runs uvicorn with --proxy-headers")
+    return problems
+
+
 def check(objects: list[dict], overlay: str) -> list[str]:
     problems = (
-        validate_schemas(objects) + check_namespace(objects) + check_deployments(objects) + check_alert_rules(objects)
+        validate_schemas(objects)
+        + check_namespace(objects)
+        + check_deployments(objects)
+        + check_alert_rules(objects)
+        + check_config(objects, overlay)
     )
     for obj in objects:
         if obj["kind"] in WORKLOADS:
@@ -402,6 +437,8 @@ def lint_dockerfile(dockerfile: Path) -> list[str]:
         problems.append(f"{name}: final stage must run as a non-root USER")
     if re.search(r"(apt-get|apk) (install|add)[^\n]*\b(gcc|g\+\+|build-essential|build-base|make)\b", final):
         problems.append(f"{name}: no build tools in the final stage")
+    if "--proxy-headers" in final:
+        problems.append(f"{name}: uvicorn must not take forwarded headers (--proxy-headers); identity's TRUSTED_PROXIES does")
     return problems
 
 

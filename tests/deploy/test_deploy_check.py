@@ -108,6 +108,28 @@ MUTATIONS = {
     ),
     "a schema error": (lambda o: _find(o, "Deployment", "platform")["spec"].update(replicas="two"), "schema"),
     "an unknown field (strict)": (lambda o: _find(o, "Service", "gateway")["spec"].update(portz=[]), "schema"),
+    # Before: county-config gave LOG_LEVEL INFO and the gateway refused it (crash loop in every overlay).
+    "an upper-case log level": (
+        lambda o: _find(o, "ConfigMap", "county-config")["data"].update(LOG_LEVEL="INFO"),
+        "LOG_LEVEL 'INFO' must be one of",
+    ),
+    # Before: FORWARDED_ALLOW_IPS '*' with --proxy-headers let a caller pick its address for throttling.
+    "forwarded headers believed from anyone": (
+        lambda o: _find(o, "ConfigMap", "county-config")["data"].update(FORWARDED_ALLOW_IPS="*"),
+        "FORWARDED_ALLOW_IPS is not used",
+    ),
+    "every address a trusted proxy": (
+        lambda o: _find(o, "ConfigMap", "county-config")["data"].update(TRUSTED_PROXIES="0.0.0.0/0"),
+        "must name the ingress, not everyone",
+    ),
+    "no trusted proxy named in prod": (
+        lambda o: _find(o, "ConfigMap", "county-config")["data"].update(TRUSTED_PROXIES=""),
+        "must name the ingress controller's addresses in prod",
+    ),
+    "uvicorn taking forwarded headers": (
+        lambda o: _container(o).update(args=["--proxy-headers"]),
+        "runs uvicorn with --proxy-headers",
+    ),
     "a service role without a password Secret": (
         lambda o: _find(o, "Cluster")["spec"]["managed"]["roles"][0].pop("passwordSecret"),
         "password from a Secret",
@@ -143,6 +165,7 @@ def test_production_postgres_needs_three_instances_and_backups(rendered, mutatio
         (lambda t: t.replace("USER 10001:10001\n", ""), "non-root USER"),
         (lambda t: t.replace("FROM python:3.11.14-slim-bookworm AS build", "FROM python AS build"), "pinned"),
         (lambda t: t[t.rindex("FROM ") :], "multi-stage"),
+        (lambda t: t.replace("--no-access-log", "--no-access-log --proxy-headers"), "--proxy-headers"),
     ],
 )
 def test_the_dockerfile_lint_catches(tmp_path, edit, expected):

@@ -1,12 +1,8 @@
 // Hive Gateway configuration for the 县属乡用 supergraph.
 // Every setting has a safe production default; dev and tests override through the environment.
-import {
-  createRemoteJwksSigningKeyProvider,
-  defineConfig,
-  extractFromHeader,
-} from '@graphql-hive/gateway';
+import { defineConfig, extractFromHeader } from '@graphql-hive/gateway';
 import { createGraphQLError } from '@graphql-tools/utils';
-import { generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
 
 const env = process.env;
 const identityUrl = env.IDENTITY_URL ?? 'http://127.0.0.1:4001';
@@ -26,24 +22,55 @@ function unauthenticated(message, detail) {
   });
 }
 
-// Revoked token ids, refreshed from the identity service at most every `revocationTtlMs`.
-const revoked = { jtis: new Set(), at: 0, pending: null };
+// What the gateway fetches from the identity service sits on every request's path, so it is kept
+// off it as far as safety allows: one fetch in flight per kind, a short timeout on each, no retry
+// within `backoffMs` of a failure, and the last good value served meanwhile (stale-while-revalidate).
+const identityTimeoutMs = Number(env.IDENTITY_TIMEOUT_SECONDS ?? '2') * 1000;
+const backoffMs = 1000;
+function refresher(fetchValue) {
+  const state = { value: null, at: 0, failedAt: -Infinity, pending: null };
+  state.age = () => (state.at ? Date.now() - state.at : Infinity);
+  state.refresh = () => {
+    if (!state.pending) {
+      if (Date.now() - state.failedAt < backoffMs) return Promise.resolve(false);
+      state.pending = fetchValue(AbortSignal.timeout(identityTimeoutMs))
+        .then((value) => {
+          state.value = value;
+          state.at = Date.now();
+          return true;
+        })
+        .catch(() => {
+          state.failedAt = Date.now();
+          return false;
+        })
+        .finally(() => {
+          state.pending = null;
+        });
+    }
+    return state.pending;
+  };
+  return state;
+}
+async function getJson(path, signal) {
+  const response = await fetch(`${identityUrl}${path}`, { signal });
+  if (!response.ok) throw new Error(`${path}: status ${response.status}`);
+  return response.json();
+}
+
+// Revoked token ids, refreshed every `revocationTtlMs`. While identity does not answer, the last
+// list is trusted for at most `revocationMaxAgeMs` (an access token's lifetime); with none, or an
+// older one, tokens are refused (fail closed) and /readyz answers 503.
+const revocationMaxAgeMs = Number(env.REVOCATION_MAX_AGE_SECONDS ?? '600') * 1000;
+const revoked = refresher(async (signal) => new Set((await getJson('/oauth/revoked', signal)).jtis));
 async function revokedJtis() {
-  if (Date.now() - revoked.at < revocationTtlMs) return revoked.jtis;
-  revoked.pending ??= fetch(`${identityUrl}/oauth/revoked`)
-    .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`status ${r.status}`))))
-    .then((body) => {
-      revoked.jtis = new Set(body.jtis);
-      revoked.at = Date.now();
-    })
-    .catch(() => {
-      /* keep the last known list: the identity service being down must not open or close the graph */
-    })
-    .finally(() => {
-      revoked.pending = null;
-    });
-  await revoked.pending;
-  return revoked.jtis;
+  if (revoked.age() > revocationTtlMs) {
+    if (revoked.age() > revocationMaxAgeMs) await revoked.refresh();
+    else revoked.refresh();
+  }
+  if (revoked.age() > revocationMaxAgeMs) {
+    throw unauthenticated('身份服务暂不可用，无法确认凭证未被撤销', 'revocation list unavailable (fail closed)');
+  }
+  return revoked.value;
 }
 
 // What the JWT plugin does not check: the RFC 9068 `typ`, revocation, and unknown scopes.
@@ -197,18 +224,25 @@ function useOneMutationPerRequest() {
   };
 }
 
-// JWKS of the identity service. An unknown `kid` (a forged token, or a retired key) is an
-// authentication failure, not a server error.
-const remoteJwks = createRemoteJwksSigningKeyProvider({
-  jwksUri: `${identityUrl}/.well-known/jwks.json`,
-  cache: true,
-  cacheMaxAge: jwksCacheMs,
-  // an unknown `kid` triggers a refetch, so a newly rotated key is picked up at once
-  rateLimit: true,
-  jwksRequestsPerMinute: 60,
+// JWKS of the identity service, kept here as a map kid → public key. It is refreshed on its own
+// schedule (`jwksCacheMs`, in the background while the old set serves); an unknown `kid` causes at
+// most one fetch per `jwksMinRefreshMs` for the whole process (a newly rotated key is picked up)
+// and is otherwise answered from the local set. A flood of made-up kids therefore costs one fetch
+// and never the real key's availability (jwks-rsa spent its rate limit on them, then refused the
+// real key's refetch: every caller got "Authentication is not available").
+const jwksMinRefreshMs = Number(env.JWKS_MIN_REFRESH_SECONDS ?? '10') * 1000;
+const jwks = refresher(async (signal) => {
+  const body = await getJson('/.well-known/jwks.json', signal);
+  const keys = new Map();
+  for (const jwk of body.keys ?? []) {
+    if (jwk.kid && jwk.kty === 'RSA') {
+      keys.set(jwk.kid, createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' }));
+    }
+  }
+  return keys;
 });
 // The JWT plugin treats a provider error as "authentication unavailable" (a 500). For a kid that
-// the JWKS does not list we answer with a key nothing was signed with, so the token fails
+// the key set does not list we answer with a key nothing was signed with, so the token fails
 // verification and the caller gets a 401 like any other invalid token.
 const { publicKey: noSuchKey } = generateKeyPairSync('rsa', {
   modulusLength: 2048,
@@ -216,12 +250,66 @@ const { publicKey: noSuchKey } = generateKeyPairSync('rsa', {
   privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
 });
 async function signingKey(kid) {
-  try {
-    return await remoteJwks(kid);
-  } catch (error) {
-    if (error?.name === 'SigningKeyNotFoundError') return noSuchKey;
-    throw error;
-  }
+  if (!jwks.value) await jwks.refresh();
+  else if (jwks.age() > jwksCacheMs) jwks.refresh();
+  if (jwks.value && !jwks.value.has(kid) && jwks.age() > jwksMinRefreshMs) await jwks.refresh();
+  return jwks.value?.get(kid) ?? noSuchKey;
+}
+
+// Ready when the supergraph is loaded (Hive's own check, asked over loopback) and this process can
+// check tokens: it holds the signing keys and a current revocation list.
+const gatewayPort = Number(env.GATEWAY_PORT ?? '4000');
+function useReadiness() {
+  return {
+    async onRequest({ url, endResponse, fetchAPI }) {
+      if (url.pathname !== '/readyz') return;
+      if (revoked.age() > revocationTtlMs) await revoked.refresh();
+      if (!jwks.value) await jwks.refresh();
+      const graph = await fetch(`http://127.0.0.1:${gatewayPort}/readyz-supergraph`, {
+        signal: AbortSignal.timeout(identityTimeoutMs),
+      }).catch(() => ({ ok: false }));
+      const reasons = [
+        ...(revoked.age() > revocationMaxAgeMs ? ['no current revocation list'] : []),
+        ...(jwks.value ? [] : ['no signing keys']),
+        ...(graph.ok ? [] : ['supergraph not loaded']),
+      ];
+      endResponse(
+        new fetchAPI.Response(JSON.stringify({ status: reasons.length ? 'unavailable' : 'ready', reasons }), {
+          status: reasons.length ? 503 : 200,
+          headers: { 'content-type': 'application/json' },
+        }),
+      );
+    },
+  };
+}
+
+// Our request id for every request (sent to each subgraph and back to the caller), and the id a
+// client chose, if it has a request id's shape, kept beside it as x-client-request-id — never in
+// its place, so logs and audit records carry an id nobody outside picked.
+const requestIdShape = /^[A-Za-z0-9._:-]{1,100}$/;
+function useRequestIds() {
+  const ids = new WeakMap();
+  return {
+    onRequest({ request, serverContext }) {
+      const client = request.headers.get('x-request-id');
+      const own = { id: randomUUID().replaceAll('-', ''), client: client && requestIdShape.test(client) ? client : null };
+      ids.set(request, own);
+      if (serverContext?.log?.child) serverContext.log = serverContext.log.child({ requestId: own.id });
+    },
+    onFetch({ context, options, setOptions }) {
+      const own = context?.request && ids.get(context.request);
+      if (!own) return;
+      const headers = { ...(options.headers || {}), 'x-request-id': own.id };
+      if (own.client) headers['x-client-request-id'] = own.client;
+      setOptions({ ...(options || {}), headers });
+    },
+    onResponse({ request, response }) {
+      const own = ids.get(request);
+      if (!own) return;
+      response.headers.set('x-request-id', own.id);
+      if (own.client) response.headers.set('x-client-request-id', own.client);
+    },
+  };
 }
 
 // Browser apps allowed to call the API (CORS), as an allow-list: comma-separated origins in
@@ -240,7 +328,7 @@ function corsFor(request) {
     origin: [origin],
     methods: ['POST', 'GET', 'OPTIONS'],
     allowedHeaders: ['authorization', 'content-type', 'x-request-id'],
-    exposedHeaders: ['x-request-id'],
+    exposedHeaders: ['x-request-id', 'x-client-request-id'],
     credentials: false,
     maxAge: 600,
   };
@@ -250,11 +338,12 @@ const subgraphUrl = (name, port) => env[`${name.toUpperCase()}_GRAPHQL_URL`] ?? 
 
 export const gatewayConfig = defineConfig({
   supergraph: env.SUPERGRAPH_PATH ?? './supergraph.graphql',
-  port: Number(env.GATEWAY_PORT ?? '4000'),
+  port: gatewayPort,
   host: env.GATEWAY_HOST ?? '127.0.0.1',
   graphqlEndpoint: '/graphql',
   healthCheckEndpoint: '/healthz',
-  readinessCheckEndpoint: '/readyz',
+  // Hive's own check (the supergraph loaded); /readyz (useReadiness) adds the token checks to it.
+  readinessCheckEndpoint: '/readyz-supergraph',
   landingPage: false,
   cors: corsFor,
   graphiql: dev,
@@ -278,6 +367,8 @@ export const gatewayConfig = defineConfig({
     rejectUnauthenticated: true,
   },
   plugins: () => [
+    useReadiness(),
+    useRequestIds(),
     useTokenPolicy(),
     useRequestCost(),
     useOneMutationPerRequest(),
@@ -290,8 +381,8 @@ export const gatewayConfig = defineConfig({
   propagateHeaders: {
     fromClientToSubgraphs: ({ request }) => ({ authorization: request.headers.get('authorization') }),
   },
-  // Taken from the client or made here; sent to every subgraph and back in the response.
-  requestId: { headerName: 'x-request-id' },
+  // Made here for every request (useRequestIds); the client's own id travels beside it.
+  requestId: false,
   maxDepth: Number(env.GATEWAY_MAX_DEPTH ?? '12'),
   maxTokens: Number(env.GATEWAY_MAX_TOKENS ?? '4000'),
   blockFieldSuggestions: !dev,

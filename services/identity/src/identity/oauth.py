@@ -404,6 +404,8 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
         token = Refresh(row)
         if token.is_revoked() or token.is_expired():
             return None
+        if row.session_started_at + dt.timedelta(seconds=_settings.get().session_max_seconds) <= now():
+            return None  # the session's absolute limit: sign in again
         return token
 
     def authenticate_user(self, refresh_token):
