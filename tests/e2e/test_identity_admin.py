@@ -8,7 +8,7 @@ import uuid
 import httpx
 import pytest
 from devstack import PYTHON, ROOT
-from helpers import authorize_url, error_codes, gql, pkce_pair
+from helpers import authorize_url, error_codes, eventually, gql, pkce_pair
 from stackutil import DEMO, db_conn
 
 ADMINS = {"bianban", "zuzhibu"}
@@ -25,7 +25,7 @@ OPERATIONS = {
     ),
     "createServiceClient": (
         "mutation($i: CreateServiceClientInput!) { createServiceClient(input: $i) { clientSecret } }",
-        lambda: {"i": {"clientId": f"c{uuid.uuid4().hex[:10]}", "name": "测试系统", "scopes": ["roster:read"]}},
+        lambda: {"i": {"clientId": f"c{uuid.uuid4().hex[:10]}", "name": "测试系统", "scopes": ["events:report"]}},
     ),
 }
 
@@ -127,7 +127,7 @@ def test_granting_a_role_is_audited_and_shows_in_the_next_token(stack, gateway, 
     township = DEMO["users"][5]["roles"][0][2]
     _, body = gql(
         gateway,
-        "mutation($i: GrantRoleInput!) { grantRole(input: $i) { user { roleBindings { role scopeId } } } }",
+        "mutation($i: GrantRoleInput!) { grantRole(input: $i) { user { roleBindings { id role scopeId } } } }",
         {
             "i": {
                 "userId": user_id,
@@ -139,7 +139,10 @@ def test_granting_a_role_is_audited_and_shows_in_the_next_token(stack, gateway, 
         },
         token=token,
     )
-    assert body["data"]["grantRole"]["user"]["roleBindings"] == [{"role": "GRID_WORKER", "scopeId": township}]
+    granted = body["data"]["grantRole"]["user"]["roleBindings"]
+    assert [{"role": b["role"], "scopeId": b["scopeId"]} for b in granted] == [
+        {"role": "GRID_WORKER", "scopeId": township}
+    ]
     with db_conn(stack, "identity") as conn:
         row = conn.execute(
             "SELECT actor, after, reason FROM audit_log WHERE action = 'role.grant' AND entity_id = %s", (user_id,)
@@ -148,6 +151,18 @@ def test_granting_a_role_is_audited_and_shows_in_the_next_token(stack, gateway, 
     fresh = login(identity_url, username, "Grant-Pass-2026")["access_token"]
     _, me = gql(gateway, "{ me { roleBindings { role scopeId } } }", token=fresh)
     assert me["data"]["me"]["roleBindings"] == [{"role": "GRID_WORKER", "scopeId": township}]
+    # Revoking the binding ends the tokens that carry it (before: they worked until they expired).
+    binding = granted[0]["id"]
+    _, body = gql(
+        gateway,
+        "mutation($i: RevokeRoleInput!) { revokeRole(input: $i) { user { id } } }",
+        {"i": {"bindingId": binding, "reason": "调离网格"}},
+        token=token,
+    )
+    assert not body.get("errors"), body
+    eventually(lambda: gql(gateway, "{ me { subject } }", token=fresh)[0] == 401)
+    again = login(identity_url, username, "Grant-Pass-2026")["access_token"]
+    assert gql(gateway, "{ me { roleBindings { role } } }", token=again)[1]["data"]["me"]["roleBindings"] == []
 
 
 @pytest.mark.parametrize(

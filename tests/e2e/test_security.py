@@ -10,7 +10,7 @@ import uuid
 
 import httpx
 import pytest
-from helpers import authorize_url, client_token, error_codes, gql, pkce_pair, submit_login
+from helpers import authorize_url, client_token, error_codes, gql, login, pkce_pair, submit_login
 from stackutil import DEMO, db_conn, demo_path
 
 
@@ -68,8 +68,18 @@ def test_a_burst_of_bad_logins_keeps_identity_memory_bounded_and_is_throttled(st
     _, challenge = pkce_pair()
     address = {"x-forwarded-for": f"192.0.2.{uuid.uuid4().int % 250 + 1}"}
 
+    # A known account of its own, so its account lock (ACCOUNT_LOCKOUT_THRESHOLD) holds no demo login.
+    owner = f"burst{uuid.uuid4().hex[:8]}"
+    _, made = gql(
+        stack.gateway_url,
+        "mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }",
+        {"i": {"username": owner, "displayName": "压测账号", "password": "Burst-Pass-2026"}},
+        token=login(identity_url, "bianban", "Demo-2026-county")["access_token"],
+    )
+    assert not made.get("errors"), made
+
     def attempt(i: int) -> int:
-        name = "bianban" if i % 2 else f"nobody{i}"
+        name = owner if i % 2 else f"nobody{i}"
         return submit_login(identity_url, name, f"wrong-{i}", challenge, headers=address).status_code
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=24) as pool:
@@ -87,6 +97,38 @@ def test_a_burst_of_bad_logins_keeps_identity_memory_bounded_and_is_throttled(st
         == 302
     )
     assert httpx.get(f"{identity_url}/readyz").status_code == 200
+
+
+def test_one_account_guessed_from_many_forwarded_addresses_is_locked(stack, identity_url, user_token):
+    """Before: 12 bad passwords for one account, each with a different X-Forwarded-For, gave 12 × 401
+    and no 429 (the throttle keys held the address the caller chose)."""
+    username = f"xff{uuid.uuid4().hex[:8]}"
+    _, made = gql(
+        stack.gateway_url,
+        "mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }",
+        {"i": {"username": username, "displayName": "多地址测试", "password": "Many-Addr-2026"}},
+        token=user_token("bianban"),
+    )
+    assert not made.get("errors"), made
+    _, challenge = pkce_pair()
+    statuses = [
+        submit_login(
+            identity_url, username, f"bad-{i}", challenge, headers={"x-forwarded-for": f"192.0.2.{i}"}
+        ).status_code
+        for i in range(1, 13)
+    ]
+    assert 429 in statuses and statuses[-1] == 429, statuses
+
+
+def test_a_department_systems_client_needs_its_department_to_read_the_roster(gateway, user_token, identity_url):
+    """Before: a client registered with roster:read and no departmentId read the whole county."""
+    _, body = gql(
+        gateway,
+        "mutation($i: CreateServiceClientInput!) { createServiceClient(input: $i) { clientSecret } }",
+        {"i": {"clientId": f"c{uuid.uuid4().hex[:10]}", "name": "无部门系统", "scopes": ["roster:read"]}},
+        token=user_token("bianban"),
+    )
+    assert error_codes(body) == ["BAD_USER_INPUT"] and "所属部门" in body["errors"][0]["message"]
 
 
 # --- separation of duties ----------------------------------------------------------------------
@@ -217,6 +259,60 @@ def test_a_direct_subgraph_call_is_held_to_the_fields_scopes(stack, identity_url
     for name in ("personnel", "assessment", "platform", "identity"):
         _, body = gql(f"{stack.url(name)}/graphql", "{ __typename }", token=feed_reader)
         assert error_codes(body) == ["FORBIDDEN"], (name, body)
+
+
+def test_a_root_field_inside_a_fragment_is_held_to_its_scopes_too(stack, identity_url):
+    """Before: the kernel's per-field scope check looked at plain root fields only."""
+    roster_reader = client_token(identity_url, "sfj-system", "sfj-system-demo-secret", "roster:read")["access_token"]
+    url = f"{stack.url('assessment')}/graphql"
+    for query in (
+        "{ ... on Query { assessmentCycles { id } } }",
+        "query { ...Cycles } fragment Cycles on Query { assessmentCycles { id } }",
+        "{ ... { ... on Query { assessmentCycles { id } } } }",
+    ):
+        _, body = gql(url, query, token=roster_reader)
+        assert error_codes(body) == ["FORBIDDEN"], (query, body)
+
+
+def test_a_township_reached_through_a_reference_shows_no_planning_figures_without_roster_read(
+    stack, gateway, identity_url
+):
+    """Before: a department system with events:report events:status (no roster:read) was refused
+    `townships` yet read each township's factors and monthly workload through its own grid events."""
+    system = client_token(identity_url, "sfj-system", "sfj-system-demo-secret", "events:report events:status")[
+        "access_token"
+    ]
+    township = next(t["id"] for t in ORG["townships"] if t["code"] == "diankou")
+    _, made = gql(
+        gateway,
+        "mutation($i: ReportEventInput!) { reportEvent(input: $i) { created } }",
+        {
+            "i": {
+                "townshipId": township,
+                "matterType": "NEIGHBOUR_DISPUTE",
+                "description": "引用测试",
+                "idempotencyKey": f"ref-{uuid.uuid4().hex[:8]}",
+            }
+        },
+        token=system,
+    )
+    assert made["data"]["reportEvent"]["created"] is True, made
+    _, body = gql(gateway, "{ townships { nodes { id } } }", token=system)
+    assert error_codes(body) == ["FORBIDDEN"]
+    _, body = gql(
+        gateway,
+        "{ gridEvents(first: 5) { nodes { township { id name factors { population } workloadMonths { events } } } } }",
+        token=system,
+    )
+    assert not body.get("errors"), body
+    townships = [n["township"] for n in body["data"]["gridEvents"]["nodes"]]
+    assert townships and all(t["name"] and t["factors"] is None and t["workloadMonths"] == [] for t in townships)
+    # With roster:read the same system reads them, as through `townships`.
+    reader = client_token(identity_url, "sfj-system", "sfj-system-demo-secret", "roster:read events:status")[
+        "access_token"
+    ]
+    _, body = gql(gateway, "{ townships { nodes { factors { population } } } }", token=reader)
+    assert body["data"]["townships"]["nodes"][0]["factors"]["population"] > 0
 
 
 def test_the_gateway_requires_the_claims_the_subgraphs_require(stack):

@@ -148,7 +148,8 @@ def service(scopes: set[str], department: uuid.UUID | None = None) -> Principal:
 
 def test_a_department_system_reads_its_own_departments_people_only():
     assert sql(people_rows(service({"roster:read"}, D))) == f"people.department_id = '{D}'"
-    assert people_rows(service({"roster:read"})) is None  # a county system (no department) reads all
+    # Fail closed: a client registered without a department reads no one (before: the whole county).
+    assert sql(people_rows(service({"roster:read"}))) == "false"
 
 
 def test_a_service_token_without_the_read_scope_is_refused_and_told_which_scope():

@@ -22,9 +22,14 @@ def cadre_visibility(principal: Principal) -> ColumnElement[bool] | None:
     )
 
 
+def reads_org(principal: Principal) -> bool:
+    """Whether :func:`org_reader` lets this caller read the organisation's figures."""
+    return not principal.is_service or principal.has_scope("roster:read")
+
+
 def org_reader(principal: Principal) -> None:
     """Departments, townships and agencies (names, quotas) are open to every user of the system."""
-    if principal.is_service and not principal.has_scope("roster:read"):
+    if not reads_org(principal):
         raise Forbidden("该服务客户端无权读取组织信息", detail="scope roster:read required")
 
 

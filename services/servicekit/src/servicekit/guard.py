@@ -149,6 +149,20 @@ def _required_scopes(schema, type_name: str, field_name: str) -> list[list[str]]
     return None
 
 
+def _root_fields(selection_set, fragments: dict, seen: frozenset = frozenset()) -> list[FieldNode]:
+    """The root fields a document selects, inside inline fragments and fragment spreads too (a
+    scope check that looked only at plain fields let ``{ ... on Query { townships { … } } }`` by)."""
+    fields: list[FieldNode] = []
+    for sel in selection_set.selections or ():
+        if isinstance(sel, FieldNode):
+            fields.append(sel)
+        elif isinstance(sel, InlineFragmentNode):
+            fields += _root_fields(sel.selection_set, fragments, seen)
+        elif isinstance(sel, FragmentSpreadNode) and sel.name.value not in seen and sel.name.value in fragments:
+            fields += _root_fields(fragments[sel.name.value].selection_set, fragments, seen | {sel.name.value})
+    return fields
+
+
 def check(execution_context) -> list[GraphQLError]:
     """Everything above, for a parsed and validated document; an empty list means go ahead."""
     ctx = execution_context.context
@@ -197,8 +211,8 @@ def check(execution_context) -> list[GraphQLError]:
         ]
     root = {OperationType.QUERY: "Query", OperationType.MUTATION: "Mutation"}.get(operation.operation)
     strawberry_schema = execution_context.schema
-    for sel in operation.selection_set.selections or ():
-        if not isinstance(sel, FieldNode) or sel.name.value.startswith("__") or root is None:
+    for sel in _root_fields(operation.selection_set, fragments):
+        if sel.name.value.startswith("__") or root is None:
             continue
         required = _required_scopes(strawberry_schema, root, sel.name.value)
         if required is not None and not any(set(alt) <= scopes for alt in required):

@@ -120,10 +120,21 @@ class Township:
     name: str = strawberry.field(description="乡镇(街道)名称")
     kind: TownshipKind = strawberry.field(description="类型")
     township_class: str = strawberry.field(description="分类管理等级")
-    factors: TownshipFactors = strawberry.field(description="员额测算因素")
+    planning: strawberry.Private[TownshipFactors]
 
-    @strawberry.field(description="平台发布的月度工作量 (新的在前, 最多 12 个月)")
+    # Reached through another service's reference (a department system's grid events), a township
+    # shows who it is to anyone; its planning figures only to those who may read the organisation
+    # (the same rule as the `townships` list: service clients need roster:read).
+    @strawberry.field(description="员额测算因素 (无权读取组织信息的服务客户端为空)")
+    def factors(self, info: Info[Context, None]) -> TownshipFactors | None:
+        return self.planning if policy.reads_org(info.context.principal) else None
+
+    @strawberry.field(
+        description="平台发布的月度工作量 (新的在前, 最多 12 个月; 无权读取组织信息的服务客户端为空列表)"
+    )
     async def workload_months(self, info: Info[Context, None]) -> list[TownshipWorkloadMonth]:
+        if not policy.reads_org(info.context.principal):
+            return []
         rows = await info.context.loader("workload_months", _workload_months).load(uuid.UUID(str(self.id)))
         return [TownshipWorkloadMonth(period=w.period, events=w.events, per_cadre=w.per_cadre) for w in rows[:12]]
 
@@ -135,7 +146,7 @@ class Township:
             name=row.name,
             kind=TownshipKind(row.kind),
             township_class=row.township_class,
-            factors=TownshipFactors(
+            planning=TownshipFactors(
                 population=row.population, area_km2=row.area_km2, enterprises=row.enterprises, workload=row.workload
             ),
         )
