@@ -24,3 +24,36 @@ def test_faults_under_load_lose_and_double_nothing(fault_stack):
     # Intake is the platform's: it is refused while the platform or the database is down (and then
     # recovers: run() waited for an accepted report after each fault), not while personnel is.
     assert felt["kill -9 platform"] > 0 and felt["database down"] > 0, figures
+
+
+def test_a_stopped_identity_service_does_not_stall_the_graph(fault_stack):
+    """Before: with identity stopped (SIGSTOP), requests through the gateway with a valid token were
+    still unanswered at a 30 s client timeout (the revocation fetch had no timeout and sat on every
+    request's path). Now the last good list serves, and every call is answered within the client's
+    10 s limit while identity is frozen."""
+    import concurrent.futures
+    import os
+    import signal
+
+    import httpx
+    from helpers import client_token
+
+    token = client_token(fault_stack.url("identity"), "sfj-system", "sfj-system-demo-secret", "roster:read")[
+        "access_token"
+    ]
+    query = {"query": "{ cadres(first: 2) { nodes { name } } }"}
+    headers = {"authorization": f"Bearer {token}"}
+    assert httpx.post(fault_stack.gateway_url, json=query, headers=headers, timeout=10).status_code == 200
+    identity = fault_stack.processes["identity"]
+    os.kill(identity.pid, signal.SIGSTOP)
+    try:
+
+        def call(i: int) -> int:
+            url = fault_stack.gateway_url if i % 2 else f"{fault_stack.url('personnel')}/graphql"
+            return httpx.post(url, json=query, headers=headers, timeout=10).status_code
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+            statuses = list(pool.map(call, range(8)))
+    finally:
+        os.kill(identity.pid, signal.SIGCONT)
+    assert statuses == [200] * 8, statuses

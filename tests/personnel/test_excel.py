@@ -179,3 +179,55 @@ async def test_formula_text_is_imported_and_exported_as_text_never_as_a_formula(
     assert cells[0].value == payload and cells[0].data_type == "s" and cells[0].quotePrefix
     # Nothing in the whole file is a formula.
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+
+
+def _with_declared_dimension(content: bytes, dimension: str) -> bytes:
+    """The same workbook with its sheet claiming another size (``<dimension ref=…>``)."""
+    import re
+    import zipfile
+
+    src, out = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"/>', f'<dimension ref="{dimension}"/>'.encode(), data)
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
+def test_a_sheet_declaring_every_column_is_read_as_the_templates_columns_only():
+    """Before: openpyxl padded each of 5,000 rows to the declared A1:XFD1048576 (16,384 cells a row):
+    a 31 KB file took ~650 MB of the 512 Mi pod. Rows are now read as the template's nine columns."""
+    import tracemalloc
+
+    rows = [["张三", "男", "1990-01-01", "x", "", "人民调解", "sfj", "t", "2024-01-01"]] * excel.MAX_ROWS
+    crafted = _with_declared_dimension(_xlsx(rows), "A1:XFD1048576")
+    assert len(crafted) < 200 * 1024
+    tracemalloc.start()
+    read = excel.read_rows(crafted)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert len(read) == excel.MAX_ROWS + 1 and {len(r) for r in read} == {len(excel.ROSTER_COLUMNS)}
+    assert peak < 64 * 1024 * 1024, peak
+
+
+def test_reading_stops_one_row_past_the_limit():
+    rows = [["a"] * 9] * (excel.MAX_ROWS + 50)
+    assert len(excel.read_rows(_xlsx(rows))) == excel.MAX_ROWS + 2
+
+
+def test_a_zip_that_unpacks_to_far_more_than_a_roster_is_refused_before_parsing():
+    import zipfile
+
+    content = _xlsx([])
+    src, out = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item.filename))
+        dst.writestr("xl/padding.xml", b" " * (80 * 1024 * 1024))
+    bomb = out.getvalue()
+    assert len(bomb) < excel.MAX_BYTES
+    with pytest.raises(BadInput) as err:
+        excel.read_rows(bomb)
+    assert err.value.message == "Excel 文件解压后过大"
