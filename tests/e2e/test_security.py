@@ -686,3 +686,38 @@ def test_a_failed_client_authentication_is_audited(stack, identity_url):
             "SELECT reason FROM audit_log WHERE action = 'client.auth_failure' ORDER BY seq DESC LIMIT 1"
         ).fetchone()
     assert row == ("from 198.51.100.99",)
+
+
+def test_a_refused_input_is_logged_without_the_values_it_echoes(stack, user_token):
+    """Before: graphql-core's coercion message echoes the whole input object, and the service logged
+    it: an ID number and a phone typed into a form ended up in the log store."""
+    with db_conn(stack, "personnel") as conn:
+        id_number, phone = conn.execute(
+            "SELECT id_number, phone FROM cadre WHERE id_number IS NOT NULL AND phone IS NOT NULL LIMIT 1"
+        ).fetchone()
+    newcomer = {
+        "name": "张三",
+        "birthDate": "1990-01-01",
+        "professionalLine": "人民调解",
+        "idNumber": id_number,
+        "phone": phone,
+        "bogus": 1,
+    }
+    variables = {
+        "i": {
+            "departmentId": str(uuid.uuid4()),
+            "effectiveDate": "2026-12-01",
+            "reason": "补员",
+            "items": [{"kind": "IN", "newcomer": newcomer}],
+        }
+    }
+    _, body = gql(
+        f"{stack.url('personnel')}/graphql",
+        "mutation($i: SubmitAdjustmentsInput!) { submitAdjustments(input: $i) { __typename } }",
+        variables,
+        token=user_token("sfj-admin"),
+    )
+    assert error_codes(body) == ["BAD_USER_INPUT"] and id_number in body["errors"][0]["message"]  # the caller's own
+    log = (stack.log_dir / "personnel.log").read_text(encoding="utf-8")
+    assert "graphql error" in log and "bogus" in log
+    assert id_number not in log and phone not in log

@@ -397,8 +397,24 @@ def create_app(
 
 
 class _Traced:
+    """The server span of each request, which never sees the query string: a URL like
+    ``/oauth/logout?id_token_hint=…`` would put a person's name, username and session id into every
+    trace store. The span gets the path; the app below gets the request as it came."""
+
     def __init__(self, app: ASGIApp, engine):
-        self.app = tracing.instrument_app(app, engine)
+        self.app = tracing.instrument_app(_QueryRestored(app), engine)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("query_string"):
+            scope = {**scope, "query_string": b"", "county.query_string": scope["query_string"]}
+        await self.app(scope, receive, send)
+
+
+class _QueryRestored:
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if "county.query_string" in scope:
+            scope = {**scope, "query_string": scope["county.query_string"]}
         await self.app(scope, receive, send)

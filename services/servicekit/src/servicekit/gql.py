@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 from typing import Callable, Generic, Iterable, Mapping, TypeVar
 
 import strawberry
@@ -233,6 +234,21 @@ def _describe_by_convention(schema) -> None:
                     arg.description = ARGUMENT_CONVENTIONS.get(arg_name) or _term(arg_name)
 
 
+# graphql-core's coercion messages echo the whole input they refused ("… found: {'name': '张三',
+# 'idNumber': '330681…'}", "got invalid value {…}"). The caller gets the message as it is (it is
+# their own input); the log keeps what was wrong, not the values.
+_ECHOED_VALUE = re.compile(r"((?:got invalid value|found:?|represent[^:;]*:|value:)\s*)[^;]*")
+# Quoted names (a field, a type, a variable's path) stay; any other quoted text is a value.
+_QUOTED = re.compile(r"'([^']*)'")
+_NAME = re.compile(r"[A-Za-z_$][\w.$\[\]!]*")
+_LONG_NUMBER = re.compile(r"\d{6,}")  # an ID number or a phone wherever it still stands
+
+
+def redacted(message: str) -> str:
+    unquoted = _QUOTED.sub(lambda m: m.group(0) if _NAME.fullmatch(m.group(1)) else "'…'", message)
+    return _LONG_NUMBER.sub("…", _ECHOED_VALUE.sub(r"\1…", unquoted))
+
+
 class Schema(FederationSchema):
     def process_errors(self, errors, execution_context=None) -> None:
         # Rule violations and bad input are answers, not failures: log them without a stack trace.
@@ -241,8 +257,8 @@ class Schema(FederationSchema):
             if original is None or isinstance(original, (AppError, GraphQLError)):
                 log.info(
                     "graphql error: %s",
-                    error.message,
-                    extra={"fields": {"code": getattr(original, "code", "BAD_USER_INPUT")}},
+                    redacted(error.message),
+                    extra={"fields": {"code": getattr(original, "code", "BAD_USER_INPUT"), "path": error.path}},
                 )
             else:
                 log.error("unhandled error in resolver", exc_info=original)

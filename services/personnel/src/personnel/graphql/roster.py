@@ -129,9 +129,7 @@ class Township:
     def factors(self, info: Info[Context, None]) -> TownshipFactors | None:
         return self.planning if policy.reads_org(info.context.principal) else None
 
-    @strawberry.field(
-        description="平台发布的月度工作量 (新的在前, 最多 12 个月; 无权读取组织信息的服务客户端为空列表)"
-    )
+    @strawberry.field(description="平台发布的月度工作量 (新的在前, 最多 12 个月; 无权读取组织信息的服务客户端为空列表)")
     async def workload_months(self, info: Info[Context, None]) -> list[TownshipWorkloadMonth]:
         if not policy.reads_org(info.context.principal):
             return []
