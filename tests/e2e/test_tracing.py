@@ -12,6 +12,7 @@ import secrets
 import threading
 import time
 
+import httpx
 import pytest
 from helpers import gql, login
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
@@ -132,3 +133,21 @@ def test_a_federated_query_is_one_trace_across_gateway_subgraphs_and_sql(traced_
     log = (traced_stack.log_dir / "personnel.log").read_text(encoding="utf-8").splitlines()
     lines = [json.loads(line) for line in log if line.startswith("{")]
     assert any(entry.get("trace_id") == trace_id for entry in lines)
+
+
+def test_spans_carry_no_query_string_of_a_sign_out(traced_stack):
+    """Before: the server span recorded the full URL, so `GET /oauth/logout?id_token_hint=…` put the
+    person's name, username and session id into the trace store."""
+    hint = f"eyJhbGciOiJSUzI1NiJ9.hint-{secrets.token_hex(16)}.sig"  # refused, but traced all the same
+    resp = httpx.get(f"{traced_stack.url('identity')}/oauth/logout", params={"id_token_hint": hint})
+    assert resp.status_code == 400
+
+    def logout_spans():
+        return [a for _, svc, name, a in _Receiver.spans if svc == "identity" and "logout" in json.dumps(a)]
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not logout_spans():
+        time.sleep(0.3)
+    assert logout_spans(), "no span of the sign-out"
+    everything = json.dumps([a for *_, a in _Receiver.spans], ensure_ascii=False)
+    assert hint not in everything and hint[:40] not in everything and "id_token_hint" not in everything
