@@ -321,6 +321,9 @@ def main() -> int:
         ports={n: free_port() for n, _, _ in SERVICES},
         log_dir=ROOT / ".data" / "bench-logs",
         environment="test",
+        # The load generator is one caller sending thousands of requests: the gateway's per-caller
+        # limit (GATEWAY_RATE_*) would measure itself, not the system.
+        extra_env={"GATEWAY_RATE_PER_SECOND": "1000000", "GATEWAY_RATE_BURST": "1000000"},
     )
     details: list[str] = []
     stack.prepare(demo=True)

@@ -73,6 +73,28 @@ async function revokedJtis() {
   return revoked.value;
 }
 
+// Requests per caller (the token's `sub`: a person, or a department system's client), as a token
+// bucket: `rateBurst` at once, refilled at `ratePerSecond`. Beyond it the caller is told to wait
+// (429, RATE_LIMITED with Retry-After) — one script or a stuck screen cannot take the graph from
+// everyone else. In process memory, bounded by `rateMaxCallers` (the least recently seen go first):
+// with N gateway replicas a caller gets N times the figure, which sizing takes into account.
+const ratePerSecond = Number(env.GATEWAY_RATE_PER_SECOND ?? '20');
+const rateBurst = Number(env.GATEWAY_RATE_BURST ?? '200');
+const rateMaxCallers = 50000;
+const buckets = new Map();
+function takeRequest(caller) {
+  const now = Date.now();
+  const bucket = buckets.get(caller) ?? { tokens: rateBurst, at: now };
+  buckets.delete(caller); // re-inserted below: the Map's order is least recently seen first
+  bucket.tokens = Math.min(rateBurst, bucket.tokens + ((now - bucket.at) / 1000) * ratePerSecond);
+  bucket.at = now;
+  const allowed = bucket.tokens >= 1;
+  if (allowed) bucket.tokens -= 1;
+  buckets.set(caller, bucket);
+  if (buckets.size > rateMaxCallers) buckets.delete(buckets.keys().next().value);
+  return allowed ? 0 : Math.ceil((1 - bucket.tokens) / ratePerSecond);
+}
+
 // What the JWT plugin does not check: the RFC 9068 `typ`, revocation, and unknown scopes.
 function useTokenPolicy() {
   return {
@@ -88,6 +110,17 @@ function useTokenPolicy() {
       const header = JSON.parse(Buffer.from(jwt.token.value.split('.')[0], 'base64url').toString());
       if (String(header.typ).toLowerCase() !== 'at+jwt') {
         throw unauthenticated('凭证类型错误', 'not an RFC 9068 access token');
+      }
+      const wait = takeRequest(`${jwt.payload.kind ?? 'user'}:${jwt.payload.sub}`);
+      if (wait) {
+        throw createGraphQLError(`请求过于频繁，请 ${wait} 秒后再试`, {
+          extensions: {
+            code: 'RATE_LIMITED',
+            detail: `more than ${rateBurst} requests at once or ${ratePerSecond}/s for this caller`,
+            retryAfter: wait,
+            http: { status: 429, headers: { 'Retry-After': String(wait) } },
+          },
+        });
       }
       if ((await revokedJtis()).has(jwt.payload.jti)) {
         throw unauthenticated('凭证已被撤销', 'token revoked');
@@ -153,7 +186,7 @@ function useErrorCodes() {
 // Fields that build a whole file (Excel exports) are allowed `expensivePerRequest` times per request.
 const maxAliases = Number(env.GATEWAY_MAX_ALIASES ?? '15');
 const expensiveFields = new Set(
-  (env.GATEWAY_EXPENSIVE_FIELDS ?? 'exportRoster exportQuotaTable exportVacancies exportAssessmentResults').split(/\s+/),
+  (env.GATEWAY_EXPENSIVE_FIELDS ?? 'exportRoster exportQuotaTable exportVacancies exportAssessmentResults rosterDiff').split(/\s+/),
 );
 const expensivePerRequest = Number(env.GATEWAY_EXPENSIVE_PER_REQUEST ?? '1');
 // A plain validation rule (no extra package: the official gateway image runs this file as it is).

@@ -240,6 +240,57 @@ def test_one_export_per_request(stack, gateway, user_token):
     assert body["data"]["exportQuotaTable"]["filename"].endswith(".xlsx")
 
 
+def test_a_roster_diff_counts_as_an_expensive_field(stack, gateway, user_token):
+    """Before: rosterDiff (two whole snapshots compared) could be aliased 15 times in one request."""
+    many = "{ " + " ".join(f'd{i}: rosterDiff(snapshotId: "{uuid.uuid4()}") {{ __typename }}' for i in range(3)) + " }"
+    for url in (gateway, f"{stack.url('personnel')}/graphql"):
+        _, body = gql(url, many, token=user_token("bianban"))
+        assert body.get("data") is None and "BAD_USER_INPUT" in error_codes(body), (url, body)
+
+
+def test_one_caller_is_held_to_its_request_rate_and_others_are_not(stack, identity_url):
+    """Before: no per-caller limit — one script could take the graph from everyone. A gateway of its
+    own (on the same services) with a small bucket: 5 at once, then one per two seconds."""
+    import subprocess
+
+    from devstack import ROOT
+    from stackutil import free_port
+
+    port = free_port()
+    env = {**stack.env(), "GATEWAY_PORT": str(port), "GATEWAY_HOST": "127.0.0.1"}
+    env.update(GATEWAY_RATE_BURST="5", GATEWAY_RATE_PER_SECOND="0.5")
+    proc = subprocess.Popen(
+        ["node", "node_modules/.bin/hive-gateway", "supergraph"],
+        cwd=ROOT / "gateway",
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        from helpers import eventually
+
+        def ready() -> bool:
+            try:
+                return httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        eventually(ready, timeout=30)
+        url = f"http://127.0.0.1:{port}/graphql"
+        busy = client_token(identity_url, "sfj-system", "sfj-system-demo-secret", "roster:read")["access_token"]
+        calm = login(identity_url, "zuzhibu", "Demo-2026-county")["access_token"]
+        answers = [gql(url, "{ me { subject } }", token=busy) for _ in range(8)]
+        assert [status for status, _ in answers[:5]] == [200] * 5
+        status, body = answers[-1]
+        assert status == 429 and error_codes(body) == ["RATE_LIMITED"], body
+        assert body["errors"][0]["extensions"]["retryAfter"] >= 1
+        # Another caller has a bucket of its own.
+        assert gql(url, "{ me { subject } }", token=calm)[0] == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 def test_introspection_and_suggestions_are_off_outside_dev(stack, gateway, user_token):
     token = user_token("bianban")
     for url in (gateway, *(f"{stack.url(n)}/graphql" for n in ("identity", "personnel", "assessment", "platform"))):
@@ -407,7 +458,7 @@ PROBES = [  # (who, query, variables)
                 "matterType": "NEIGHBOUR_DISPUTE",
                 "description": "纠纷",
                 "location": "村口\x00",
-                "attachments": [{"name": "a\x00.jpg", "ref": "oss://b/k"}],
+                "attachments": [{"name": "a\x00.jpg", "ref": "oss://county-files/k"}],
             }
         },
     ),

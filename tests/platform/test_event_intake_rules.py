@@ -140,6 +140,31 @@ async def test_the_grid_must_be_in_the_township(session):
 # ---- attachments (references into the county's object store) -------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def _buckets(monkeypatch):
+    """The buckets these tests point into stand for the county's (ATTACHMENT_BUCKETS)."""
+    buckets = {"county-files", "b", "b" * 63, "bucket"}
+    monkeypatch.setattr(dispatch, "allowed_buckets", lambda: buckets)
+
+
+@pytest.mark.parametrize(
+    "ref, message",
+    [
+        ("oss://county-files/../other/secret.pdf", "附件引用的路径无效"),
+        ("oss://county-files/events/./a.jpg", "附件引用的路径无效"),
+        ("oss://county-files/events//a.jpg", "附件引用的路径无效"),
+        ("oss://county-files/events/%2e%2e/a.jpg", "附件引用的路径无效"),
+        ("oss://county-files/events\\..\\a.jpg", "附件引用的路径无效"),
+        ("oss://someone-elses-bucket/a.jpg", "附件须存放在本县的对象存储桶中"),
+    ],
+)
+def test_an_attachment_reference_stays_inside_the_countys_buckets(ref, message):
+    """Before: `..` segments and any bucket were accepted."""
+    with pytest.raises(BadInput) as err:
+        dispatch._clean_attachments([{"name": "照片", "ref": ref}])
+    assert err.value.message == message
+
+
 def test_attachments_are_cleaned_to_name_ref_content_type_and_size():
     items = [
         {"name": " 现场照片.jpg ", "ref": f" {REF} ", "contentType": "image/jpeg", "size": 1024},

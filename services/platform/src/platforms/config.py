@@ -9,6 +9,8 @@ class PlatformSettings(ServiceSettings):
     personnel_url: str = "http://127.0.0.1:4002"
     # How often the deadline worker sweeps (warnings, overdue, 督办) and checks the monthly publication.
     deadline_interval_seconds: float = 5.0
+    # The object-store buckets attachments may point into (comma-separated); any other is refused.
+    attachment_buckets: str = "county-files,events"
 
 
 @lru_cache

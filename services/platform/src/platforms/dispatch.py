@@ -51,6 +51,13 @@ MAX_TEXT = 2000
 ATTACHMENT_REF = re.compile(r"^(oss|s3)://[A-Za-z0-9][A-Za-z0-9._-]{0,62}/[^\s]{1,400}$")
 
 
+def allowed_buckets() -> set[str]:
+    """The county's object-store buckets an attachment may point into (``ATTACHMENT_BUCKETS``)."""
+    from .config import get_settings
+
+    return {b.strip() for b in get_settings().attachment_buckets.split(",") if b.strip()}
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
@@ -69,6 +76,15 @@ def _clean_attachments(items: list[dict] | None) -> list[dict]:
             raise BadInput(
                 "附件引用须为对象存储地址 (oss://桶/路径 或 s3://桶/路径)",
                 detail="ref must be oss://bucket/key or s3://bucket/key",
+            )
+        bucket, _, key = ref.split("://", 1)[1].partition("/")
+        if any(part in ("", ".", "..") for part in key.split("/")) or "\\" in key or "%" in key:
+            raise BadInput(
+                "附件引用的路径无效", detail="no empty, '.' or '..' segments, backslashes or escapes in a key"
+            )
+        if bucket not in allowed_buckets():
+            raise BadInput(
+                "附件须存放在本县的对象存储桶中", detail=f"bucket {bucket!r} is not one of ATTACHMENT_BUCKETS"
             )
         if size is not None and not 0 <= size <= 200 * 1024 * 1024:
             raise BadInput("附件大小不合理")

@@ -38,6 +38,8 @@ MAX_STRING = 20_000
 MAX_FLOAT = 1e12
 FILE_FIELD_SUFFIX = "Base64"
 EXPENSIVE_PREFIX = "export"  # exportRoster, exportAssessmentResults …: each builds a whole Excel file
+# Not exports, but as heavy: a diff of two whole roster snapshots.
+EXPENSIVE_FIELDS = frozenset({"rosterDiff"})
 API_SCOPES = frozenset({"api", "roster:read", "events:report", "events:status"})
 
 
@@ -113,7 +115,7 @@ class _Walk:
         name = node.name.value
         if node.alias and node.alias.value != name:
             self.aliases += 1
-        if name.startswith(EXPENSIVE_PREFIX):
+        if name.startswith(EXPENSIVE_PREFIX) or name in EXPENSIVE_FIELDS:
             self.expensive += 1
         if name in ("__schema", "__type"):
             self.introspection = True
@@ -185,7 +187,7 @@ def check(execution_context) -> list[GraphQLError]:
     if walk.aliases > max_aliases:
         errors.append(bad_input(f"别名过多 (至多 {max_aliases} 个)", f"{walk.aliases} aliases > {max_aliases}"))
     if walk.expensive > 1:
-        errors.append(bad_input("每个请求至多一个导出字段", f"{walk.expensive} export fields > 1"))
+        errors.append(bad_input("每个请求至多一个导出或比对字段", f"{walk.expensive} export/diff fields > 1"))
     if walk.introspection and getattr(settings, "environment", "dev") != "dev":
         errors.append(
             bad_input(
