@@ -438,7 +438,9 @@ def lint_dockerfile(dockerfile: Path) -> list[str]:
     if re.search(r"(apt-get|apk) (install|add)[^\n]*\b(gcc|g\+\+|build-essential|build-base|make)\b", final):
         problems.append(f"{name}: no build tools in the final stage")
     if "--proxy-headers" in final:
-        problems.append(f"{name}: uvicorn must not take forwarded headers (--proxy-headers); identity's TRUSTED_PROXIES does")
+        problems.append(
+            f"{name}: uvicorn must not take forwarded headers (--proxy-headers); identity's TRUSTED_PROXIES does"
+        )
     return problems
 
 
