@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import concurrent.futures
 import json
+import time
 import uuid
 
 import httpx
@@ -375,6 +376,25 @@ def test_the_gateway_requires_the_claims_the_subgraphs_require(stack):
         del claims[claim]
         status, body = gql(stack.gateway_url, "{ me { subject } }", token=_sign(key, claims))
         assert status == 401 and error_codes(body) == ["UNAUTHENTICATED"], (claim, body)
+
+
+def test_a_flood_of_unknown_kids_leaves_the_real_key_working_at_the_gateway(stack, identity_url):
+    """Before: the gateway's jwks-rsa spent its rate limit (60 fetches a minute) on made-up kids; once
+    the real key's cache entry expired (JWKS_CACHE_SECONDS=1 here) its refetch was refused and every
+    caller got "Authentication is not available" (500) for as long as the flood lasted."""
+    from joserfc import jwt as jose_jwt
+    from joserfc.jwk import RSAKey
+    from test_auth_flows import _claims
+
+    forger = RSAKey.generate_key(2048)
+    for i in range(80):
+        token = jose_jwt.encode({"alg": "RS256", "typ": "at+jwt", "kid": f"made-up-{i}"}, _claims(stack), forger)
+        status, body = gql(stack.gateway_url, "{ me { subject } }", token=token)
+        assert status == 401 and error_codes(body) == ["UNAUTHENTICATED"], (i, body)
+    time.sleep(1.5)  # the real key's cache lifetime passes
+    real = client_token(identity_url, "sfj-system", "sfj-system-demo-secret", "roster:read")["access_token"]
+    status, body = gql(stack.gateway_url, "{ me { subject } }", token=real)
+    assert status == 200 and body["data"]["me"]["subject"] == "sfj-system", body
 
 
 # --- bad input: a clear error, nothing written, never a 500 ------------------------------------

@@ -234,6 +234,41 @@ async def test_a_replayed_nonce_is_refused(world):
     assert (got["error"], got["error_description"], got["state"]) == ("invalid_request", "Replay attack", "st-1")
 
 
+async def test_a_nonce_longer_than_can_be_stored_whole_is_refused_not_cut(world):
+    """Before: nonces were cut to 255 characters but compared whole, so a long one could be replayed."""
+    _, challenge = pkce()
+    got = await authorize(world, nonce="n" * 256, code_challenge=challenge, code_challenge_method="S256")
+    assert (got["error"], got["state"]) == ("invalid_request", "st-1")
+    longest = "n" * 255
+    token = await sign_in(world, nonce=longest)
+    assert claims(world, token["id_token"])["nonce"] == longest
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "http://127.0.0.1.evil.example",
+        "http://localhost.evil.example:4080",
+        "http://console.county.example",
+        "https://user@console.county.example",
+        "https://console.county.example/path",
+        "https://console.county.example?x=1",
+        "https://",
+        "javascript:alert(1)",
+    ],
+)
+def test_the_console_origin_is_an_https_origin_or_the_loopback_itself(origin):
+    """Before: `ensure_web_client` took any origin that began like a loopback one."""
+    with pytest.raises(ValueError):
+        seed.web_origin(origin)
+
+
+def test_accepted_console_origins_come_back_as_origins():
+    assert seed.web_origin(" https://Console.County.example/ ") == "https://console.county.example"
+    assert seed.web_origin("http://127.0.0.1:4080") == "http://127.0.0.1:4080"
+    assert seed.web_origin("http://localhost:5173") == "http://localhost:5173"
+
+
 async def test_authorization_without_pkce_or_with_plain_pkce_is_refused(world):
     got = await authorize(world)
     assert (got["error"], got["error_description"]) == (
