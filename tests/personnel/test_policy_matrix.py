@@ -94,7 +94,7 @@ async def test_cadre_visibility_per_role(session):
         "GRID_WORKER(own)": await _where(session, "SELECT id FROM cadre WHERE township_id = :t", t=TOWN["diankou"]),
         "CADRE(self)": {cadre.id},
         "CADRE(other)": set(),
-        "SERVICE": everyone,  # a system of no department reads the county (masked)
+        "SERVICE": set(),  # a system registered without a department reads no one (fail closed)
     }
     for role, (make, _, _) in PEOPLE.items():
         seen = await _visible(session, policy.cadre_visibility(make(cadre)))
