@@ -8,6 +8,7 @@ twice at once, and a session's absolute age."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import datetime as dt
 import hashlib
 import html
@@ -77,22 +78,34 @@ def new_user(engine) -> str:
     return username
 
 
-async def attempt(app, username: str, password: str, *, address: str | None = None, peer: str = PROXY) -> int:
-    """One sign-in through the login page, as a browser behind the ingress at ``address``."""
-    headers = {"x-forwarded-for": address} if address else {}
-    query = {
+def authorize_query(challenge: str, scope: str = "openid api") -> dict:
+    return {
         "response_type": "code",
         "client_id": "county-web",
         "redirect_uri": REDIRECT,
-        "scope": "openid api",
+        "scope": scope,
         "state": "s",
-        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        "code_challenge": challenge,
         "code_challenge_method": "S256",
     }
+
+
+async def submit_form(
+    c: httpx.AsyncClient, query: dict, username: str, password: str, headers: dict | None = None
+) -> httpx.Response:
+    """The login page, then its form posted back (the browser's part of the flow)."""
+    page = await c.get("/oauth/authorize", params=query, headers=headers)
+    action = html.unescape(re.search(r'<form method="post" action="([^"]+)"', page.text).group(1))
+    return await c.post(action, data={"username": username, "password": password}, headers=headers)
+
+
+async def attempt(app, username: str, password: str, *, address: str | None = None, peer: str = PROXY) -> int:
+    """One sign-in through the login page, as a browser behind the ingress at ``address``."""
+    headers = {"x-forwarded-for": address} if address else {}
     async with http(app, peer) as c:
-        page = await c.get("/oauth/authorize", params=query, headers=headers)
-        action = html.unescape(re.search(r'<form method="post" action="([^"]+)"', page.text).group(1))
-        resp = await c.post(action, data={"username": username, "password": password}, headers=headers)
+        resp = await submit_form(
+            c, authorize_query("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"), username, password, headers
+        )
     return resp.status_code
 
 
@@ -197,20 +210,9 @@ async def test_a_flood_of_sign_ins_waits_on_its_own_lane_and_the_revocation_list
 
 async def code_and_refresh(app, username: str) -> str:
     verifier = "v" * 50
-    challenge = __import__("base64").urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
-    query = {
-        "response_type": "code",
-        "client_id": "county-web",
-        "redirect_uri": REDIRECT,
-        "scope": "openid api offline_access",
-        "state": "s",
-        "code_challenge": challenge,
-        "code_challenge_method": "S256",
-    }
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
     async with http(app) as c:
-        page = await c.get("/oauth/authorize", params=query)
-        action = html.unescape(re.search(r'<form method="post" action="([^"]+)"', page.text).group(1))
-        resp = await c.post(action, data={"username": username, "password": PASSWORD})
+        resp = await submit_form(c, authorize_query(challenge, "openid api offline_access"), username, PASSWORD)
         code = urllib.parse.parse_qs(urllib.parse.urlsplit(resp.headers["location"]).query)["code"][0]
         token = await c.post(
             "/oauth/token",

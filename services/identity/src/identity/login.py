@@ -72,8 +72,8 @@ def throttle_address(client_ip: str) -> str:
     return str(addr)
 
 
-def _keys(username: str, client_ip: str) -> tuple[str, str, str]:
-    account, addr = account_key(username), throttle_address(client_ip)
+def _keys(account: str, client_ip: str) -> tuple[str, str, str]:
+    addr = throttle_address(client_ip)
     return f"ip:{addr}", f"pair:{account}|{addr}", f"acct:{account}"
 
 
@@ -95,12 +95,27 @@ def is_known(session: Session, settings: IdentitySettings, subject: str, client_
 
 
 def note_success(session: Session, subject: str, client_ip: str, now: dt.datetime) -> None:
+    """Marks the address as one ``subject`` succeeded from. A row seen within the hour is left as it
+    is: a service signing in all day does not rewrite it each time."""
     row = LoginThrottle.__table__.c
     session.execute(
         insert(LoginThrottle)
         .values(key=known_key(subject, client_ip), failures=0, window_started_at=now)
-        .on_conflict_do_update(index_elements=[row.key], set_={"window_started_at": now})
+        .on_conflict_do_update(
+            index_elements=[row.key],
+            set_={"window_started_at": now},
+            where=row.window_started_at < now - dt.timedelta(hours=1),
+        )
     )
+
+
+def _own_lock(
+    session: Session, settings: IdentitySettings, lock_key: str, subject: str, client_ip: str, now: dt.datetime
+) -> int | None:
+    """Seconds a subject's own lock (an account's, a client's) holds this address; None when none is
+    set, or the address is one the subject succeeded from."""
+    wait = blocked_for(session, [lock_key], now)
+    return wait if wait and not is_known(session, settings, subject, client_ip, now) else None
 
 
 def purge_stale(session: Session, settings: IdentitySettings, now: dt.datetime) -> None:
@@ -179,9 +194,8 @@ def client_blocked(session: Session, settings: IdentitySettings, client_id: str,
     now = dt.datetime.now(dt.timezone.utc)
     if blocked_for(session, [f"ip:{throttle_address(client_ip)}"], now):
         return True
-    return bool(blocked_for(session, [f"client:{client_id}"], now)) and not is_known(
-        session, settings, f"client:{client_id}", client_ip, now
-    )
+    subject = f"client:{client_id}"
+    return _own_lock(session, settings, subject, subject, client_ip, now) is not None
 
 
 def note_client_success(session: Session, client_id: str, client_ip: str) -> None:
@@ -192,11 +206,15 @@ def authenticate(
     session: Session, settings: IdentitySettings, username: str, password: str, client_ip: str = "unknown"
 ) -> LoginResult:
     now = dt.datetime.now(dt.timezone.utc)
-    ip_key, pair_key, account_lock = _keys(username, client_ip)
+    account = account_key(username)
+    ip_key, pair_key, account_lock = _keys(account, client_ip)
     # What was typed as a name may be a password typed in the wrong box: the audit keeps a hash of
     # it for an unknown account (enough to count attempts per name), never the text.
-    label = f"name#{account_key(username)[:16]}"
-    if settings.lockout_enabled and (wait := _blocked(session, settings, username, client_ip, now)):
+    label = f"name#{account[:16]}"
+    if settings.lockout_enabled and (
+        wait := blocked_for(session, [ip_key, pair_key], now)
+        or _own_lock(session, settings, account_lock, account, client_ip, now)
+    ):
         audit.record_sync(
             session,
             actor=Actor(label, "anonymous"),
@@ -216,7 +234,7 @@ def authenticate(
         if passwords.needs_rehash(user.password_hash):
             user.password_hash = passwords.hash_password(password)
         session.execute(delete(LoginThrottle).where(LoginThrottle.key == pair_key))
-        note_success(session, account_key(username), client_ip, now)
+        note_success(session, account, client_ip, now)
         audit.record_sync(
             session,
             actor=Actor(str(user.id), "user"),
@@ -251,19 +269,6 @@ def authenticate(
         reason=f"{reason} from {throttle_address(client_ip)}",
     )
     return LoginResult(None, FAILED, status=401)
-
-
-def _blocked(session: Session, settings: IdentitySettings, username: str, client_ip: str, now: dt.datetime):
-    """Seconds the caller must wait, or None: the address, the pair, or — from an address this
-    account never signed in from — the account."""
-    ip_key, pair_key, account_lock = _keys(username, client_ip)
-    wait = blocked_for(session, [ip_key, pair_key], now)
-    if wait:
-        return wait
-    wait = blocked_for(session, [account_lock], now)
-    if wait and not is_known(session, settings, account_key(username), client_ip, now):
-        return wait
-    return None
 
 
 def clear_locks(session: Session, username: str) -> None:

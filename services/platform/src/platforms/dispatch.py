@@ -66,6 +66,7 @@ def _clean_attachments(items: list[dict] | None) -> list[dict]:
     items = items or []
     if len(items) > MAX_ATTACHMENTS:
         raise BadInput(f"附件不能超过 {MAX_ATTACHMENTS} 个")
+    buckets = allowed_buckets() if items else set()
     out = []
     for a in items:
         name, ref = (a.get("name") or "").strip(), (a.get("ref") or "").strip()
@@ -82,7 +83,7 @@ def _clean_attachments(items: list[dict] | None) -> list[dict]:
             raise BadInput(
                 "附件引用的路径无效", detail="no empty, '.' or '..' segments, backslashes or escapes in a key"
             )
-        if bucket not in allowed_buckets():
+        if bucket not in buckets:
             raise BadInput(
                 "附件须存放在本县的对象存储桶中", detail=f"bucket {bucket!r} is not one of ATTACHMENT_BUCKETS"
             )

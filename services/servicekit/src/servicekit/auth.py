@@ -106,10 +106,6 @@ class TokenVerifier:
         resp.raise_for_status()
         return set(resp.json()["jtis"])
 
-    @property
-    def _keys(self) -> KeySet | None:
-        return self._jwks.value
-
     async def _key_set(self, kid: str | None) -> KeySet:
         jwks = self._jwks
         if jwks.value is None:
