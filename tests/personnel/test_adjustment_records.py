@@ -49,6 +49,12 @@ async def _effective(session, items, reason="工作需要"):
         session, dept_admin("sfj"), department_id=DEPT["sfj"], effective_date=TODAY, reason=reason, items=items
     )
     await adj.org_review(session, ORG_DEPT, batch_id=rows[0].batch_id, approve=True, note="同意")
+    for r in rows:  # a sitting head moved out or away: the township is asked
+        if r.township_opinion_needed:
+            asked = await session.get(Agency, adj.opinion_agency_id(r))
+            await adj.township_opinion(
+                session, person(Role.TOWNSHIP_ADMIN, asked.township_id), adjustment_id=r.id, agree=True, note=None
+            )
     return await adj.make_effective(session, dept_admin("sfj"), batch_id=rows[0].batch_id)
 
 
@@ -180,6 +186,8 @@ async def test_an_adjustment_snapshot_names_every_field(session):
         "effective_date": TODAY.isoformat(),
         "org_review": None,
         "township_opinion": None,
+        "opinion_answer": None,
+        "replenishment": False,
         "tenure_exception": False,
     }
     rows, reviews, pending = await adj.batch_view(session, dept_admin("sfj"), row.batch_id)

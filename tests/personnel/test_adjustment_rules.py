@@ -11,6 +11,7 @@ from personnel_world import (
     LEADER,
     ORG_DEPT,
     STAFFING,
+    TOWN,
     agency_id,
     cadre_in,
     dept_admin,
@@ -190,30 +191,84 @@ async def test_a_swap_between_two_full_agencies_fits_the_quota(session):
     assert len(rows) == 2
 
 
+async def _someone_leaving(session, agency, but=None) -> Item:
+    stmt = select(Cadre).where(Cadre.agency_id == agency, Cadre.status == "IN_POST")
+    if but:
+        stmt = stmt.where(Cadre.id != but)
+    leaver = (await session.scalars(stmt.order_by(Cadre.posted_on))).first()
+    return Item("OUT", cadre_id=leaver.id, from_agency_id=agency, tenure_exception_reason="退休")
+
+
+async def _submit(session, items, when=TODAY, reason="工作需要", dept="sfj"):
+    return await adj.submit(
+        session, dept_admin(dept), department_id=DEPT[dept], effective_date=when, reason=reason, items=items
+    )
+
+
 async def test_rule_one_round_per_year(session):
+    """人事一年调整不超过1次: a second adjustment of either agency a transfer touched is refused this
+    year — the agency the cadre leaves as much as the one they join — and accepted next year."""
     first = await cadre_in(session, "sfj", min_years=2.5)
+    origin = first.agency_id
     to = await other_agency_with_room(session, "sfj", first)
     await transfer(session, first, to)
-    with pytest.raises(RuleViolation) as err:
-        await adj.submit(
-            session,
-            dept_admin("sfj"),
-            department_id=DEPT["sfj"],
-            effective_date=TODAY,
-            reason="补员",
-            items=[Item("IN", to_agency_id=to, newcomer=NEWCOMER)],
-        )
-    assert err.value.rule == "ONE_ROUND_PER_YEAR"
+    before = await session.scalar(select(func.count()).select_from(Adjustment))
+    for agency in (origin, to):
+        with pytest.raises(RuleViolation) as err:
+            await _submit(session, [await _someone_leaving(session, agency, but=first.id)])
+        assert err.value.rule == "ONE_ROUND_PER_YEAR" and err.value.extra["agencies"] == [str(agency)]
+    assert await session.scalar(select(func.count()).select_from(Adjustment)) == before
     # Next calendar year the agency may be adjusted again.
+    [row] = await _submit(session, [await _someone_leaving(session, origin, but=first.id)], when=NEXT_YEAR)
+    assert row.status == "SUBMITTED"
+
+
+async def test_rule_replenishment_is_not_a_round(session):
+    """及时补员: an arrival filling an empty seat (above all in answer to a 提醒告知单) is accepted after
+    the agency's adjustment round, and takes no round from the agency either."""
+    from personnel import reminders
+    from personnel.models import ReminderNotice
+
+    first = await cadre_in(session, "sfj", min_years=2.5)
+    origin = first.agency_id
+    await transfer(session, first, await other_agency_with_room(session, "sfj", first))
+    [moved] = (await session.scalars(select(Adjustment).where(Adjustment.cadre_id == first.id))).all()
+    await adj.org_review(session, ORG_DEPT, batch_id=moved.batch_id, approve=True, note=None)
+    await adj.make_effective(session, dept_admin("sfj"), batch_id=moved.batch_id)
+    # The move left a seat empty in the agency; the staffing office reminds the department.
+    _, notices = await reminders.issue(
+        session, STAFFING, deadline=TODAY + dt.timedelta(days=30), note=None, department_ids=[DEPT["sfj"]]
+    )
+    [row] = await _submit(session, [Item("IN", to_agency_id=origin, newcomer=NEWCOMER)], reason="补员")
+    assert (row.replenishment, row.status) == (True, "SUBMITTED")
+    await adj.org_review(session, ORG_DEPT, batch_id=row.batch_id, approve=True, note=None)
+    await adj.make_effective(session, dept_admin("sfj"), batch_id=row.batch_id)
+    assert row.status == "EFFECTIVE"
+    assert (await session.get(ReminderNotice, notices[0].id)).replenished == 1  # 补员 counted on the notice
+    # An agency that was only replenished may still have this year's round.
+    room = next(a for a in await with_room(session, "sfj", exclude={origin}) if a != first.agency_id)
+    [filled] = await _submit(session, [Item("IN", to_agency_id=room, newcomer={**NEWCOMER, "name": "周闻笛"})])
+    await adj.org_review(session, ORG_DEPT, batch_id=filled.batch_id, approve=True, note=None)
+    [out] = await _submit(session, [await _someone_leaving(session, room)])
+    assert out.replenishment is False and out.status == "SUBMITTED"
+
+
+async def test_rule_an_arrival_inside_a_reshuffle_is_a_round(session):
+    """A reshuffle (集中调整) is the department's adjustment: arrivals in it count as the round."""
+    room = (await with_room(session, "sfj"))[0]
     rows = await adj.submit(
         session,
         dept_admin("sfj"),
         department_id=DEPT["sfj"],
-        effective_date=NEXT_YEAR,
-        reason="补员",
-        items=[Item("IN", to_agency_id=to, newcomer=NEWCOMER)],
+        effective_date=TODAY,
+        reason="集中调整",
+        reshuffle=True,
+        items=[Item("IN", to_agency_id=room, newcomer=NEWCOMER)],
     )
-    assert rows[0].status == "SUBMITTED"
+    assert rows[0].replenishment is False
+    with pytest.raises(RuleViolation) as err:
+        await _submit(session, [await _someone_leaving(session, room)])
+    assert err.value.rule == "ONE_ROUND_PER_YEAR"
 
 
 async def test_rule_min_tenure_2y(session):
@@ -291,13 +346,88 @@ async def test_rule_head_needs_township_opinion(session):
     assert (await session.get(Agency, agency)).head_cadre_id == cadre.id
 
 
-async def test_a_township_that_disagrees_stops_a_head_change(session):
-    rows, _, _ = await _head_change(session, "paitou")
+async def test_rule_disagreement_needs_answer(session):
+    """征求属地意见 is advice: a disagreement is recorded, the batch waits, and 组织部 proceeds only by
+    saying why (or stops the batch)."""
+    from servicekit.audit import AuditRecord
+    from servicekit.errors import BadInput
+
+    rows, cadre, agency = await _head_change(session, "paitou")
     await adj.org_review(session, ORG_DEPT, batch_id=rows[0].batch_id, approve=True, note=None)
     await adj.township_opinion(
         session, township_admin("paitou"), adjustment_id=rows[0].id, agree=False, note="该同志不熟悉本镇情况"
     )
+    assert (rows[0].status, rows[0].township_opinion) == ("SUBMITTED", "DISAGREE")
+    with pytest.raises(RuleViolation) as err:
+        await adj.make_effective(session, dept_admin("sfj"), batch_id=rows[0].batch_id)
+    assert err.value.rule == "NOT_APPROVED" and err.value.extra["pending"] == ["OPINION_ANSWER"]
+    with pytest.raises(Forbidden):
+        await adj.answer_township_opinion(
+            session, township_admin("paitou"), adjustment_id=rows[0].id, proceed=True, note="x"
+        )
+    with pytest.raises(BadInput):
+        await adj.answer_township_opinion(session, ORG_DEPT, adjustment_id=rows[0].id, proceed=True, note="  ")
+    assert rows[0].opinion_answer is None
+    await adj.answer_township_opinion(
+        session, ORG_DEPT, adjustment_id=rows[0].id, proceed=True, note="经研究，该同志业务精通，安排熟悉期"
+    )
+    assert (rows[0].status, rows[0].opinion_answer) == ("APPROVED", "经研究，该同志业务精通，安排熟悉期")
+    with pytest.raises(RuleViolation) as err:
+        await adj.answer_township_opinion(session, ORG_DEPT, adjustment_id=rows[0].id, proceed=False, note="再答")
+    assert err.value.rule == "ALREADY_DECIDED"
+    record = (
+        await session.scalars(
+            select(AuditRecord).where(
+                AuditRecord.entity_id == str(rows[0].id), AuditRecord.action == "adjustment.opinion_answer"
+            )
+        )
+    ).one()
+    assert record.after["proceed"] is True and record.reason == "经研究，该同志业务精通，安排熟悉期"
+    await adj.make_effective(session, dept_admin("sfj"), batch_id=rows[0].batch_id)
+    assert (await session.get(Agency, agency)).head_cadre_id == cadre.id
+
+
+async def test_organisation_department_may_stop_a_head_change_the_township_disagrees_with(session):
+    rows, _, _ = await _head_change(session, "paitou")
+    await adj.org_review(session, ORG_DEPT, batch_id=rows[0].batch_id, approve=True, note=None)
+    with pytest.raises(RuleViolation) as err:  # nothing to answer before a disagreement
+        await adj.answer_township_opinion(session, ORG_DEPT, adjustment_id=rows[0].id, proceed=True, note="x")
+    assert err.value.rule == "NO_DISAGREEMENT"
+    await adj.township_opinion(session, township_admin("paitou"), adjustment_id=rows[0].id, agree=False, note="不熟悉")
+    await adj.answer_township_opinion(session, ORG_DEPT, adjustment_id=rows[0].id, proceed=False, note="尊重属地意见")
     assert rows[0].status == "REJECTED"
+
+
+async def test_rule_head_needs_township_opinion_when_the_sitting_head_leaves(session):
+    """派驻机构负责人调整须征求属地乡镇意见 — also when the sitting head is moved out or away."""
+    cadre = await cadre_in(session, "sfj", min_years=2.5)
+    agency = await session.get(Agency, cadre.agency_id)
+    agency.head_cadre_id = cadre.id
+    await session.flush()
+    [row] = await _submit(session, [Item("OUT", cadre_id=cadre.id, from_agency_id=agency.id)], reason="退休")
+    assert row.township_opinion_needed is True
+    await adj.org_review(session, ORG_DEPT, batch_id=row.batch_id, approve=True, note=None)
+    with pytest.raises(RuleViolation) as err:
+        await adj.make_effective(session, dept_admin("sfj"), batch_id=row.batch_id)
+    assert err.value.rule == "NOT_APPROVED" and err.value.extra["pending"] == ["TOWNSHIP_OPINION"]
+    assert (await session.get(Cadre, cadre.id)).status == "IN_POST"
+    from personnel_world import person
+
+    from servicekit.principal import Role
+
+    with pytest.raises(Forbidden):  # the township of another agency has no say
+        await adj.township_opinion(
+            session,
+            township_admin("paitou" if agency.township_id != TOWN["paitou"] else "diankou"),
+            adjustment_id=row.id,
+            agree=True,
+            note=None,
+        )
+    await adj.township_opinion(
+        session, person(Role.TOWNSHIP_ADMIN, agency.township_id), adjustment_id=row.id, agree=True, note="同意"
+    )
+    await adj.make_effective(session, dept_admin("sfj"), batch_id=row.batch_id)
+    assert (await session.get(Cadre, cadre.id)).status == "LEFT"
 
 
 async def _reshuffle(session):

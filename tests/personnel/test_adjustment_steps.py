@@ -167,13 +167,22 @@ async def test_rule_one_round_per_year_names_the_agency_and_counts_effective_rou
     await adj.make_effective(session, dept_admin("sfj"), batch_id=rows[0].batch_id)
     assert cadre.agency_id == to != origin
     # The round has taken effect; the agency the cadre left has had its round too.
-    err = await refused(session, RuleViolation, submit(session, [Item("IN", to_agency_id=origin, newcomer=NEWCOMER)]))
+    err = await refused(session, RuleViolation, submit(session, [await _leaving(session, origin)]))
     name = (await session.get(Agency, origin)).name
     assert err.rule == "ONE_ROUND_PER_YEAR"
     assert err.message == f"{name}本年度已有一次人事调整，每年不超过1次"
     assert (err.detail, err.extra["agencies"]) == (f"agencies already adjusted in {TODAY.year}", [str(origin)])
-    err = await refused(session, RuleViolation, submit(session, [Item("IN", to_agency_id=to, newcomer=NEWCOMER)]))
+    err = await refused(session, RuleViolation, submit(session, [await _leaving(session, to, but=cadre.id)]))
     assert err.extra["agencies"] == [str(to)]
+
+
+async def _leaving(session, agency, but=None) -> Item:
+    """Someone in post at ``agency`` leaving it (an adjustment round, not a replenishment)."""
+    stmt = select(Cadre).where(Cadre.agency_id == agency, Cadre.status == "IN_POST")
+    if but:
+        stmt = stmt.where(Cadre.id != but)
+    leaver = (await session.scalars(stmt.order_by(Cadre.posted_on))).first()
+    return Item("OUT", cadre_id=leaver.id, from_agency_id=agency, tenure_exception_reason="退休")
 
 
 async def test_rule_one_round_per_year_counts_only_the_same_year(session):
@@ -315,7 +324,7 @@ async def test_township_opinion_refusals_say_why(session):
             session, person(Role.TOWNSHIP_ADMIN, town), adjustment_id=moved[0].id, agree=True, note=None
         ),
     )
-    assert err.message == "只有负责人调整需要征求属地意见"
+    assert err.message == "只有负责人调整(含现任负责人调出、调离)需要征求属地意见"
 
 
 async def test_the_townships_opinion_is_recorded_and_an_agreement_completes_the_approval(session):
@@ -535,17 +544,25 @@ async def test_a_township_disagreement_is_recorded_as_such(session):
     [head] = rows
     await adj.org_review(session, ORG_DEPT, batch_id=head.batch_id, approve=True, note=None)
     await adj.township_opinion(session, township_admin("paitou"), adjustment_id=head.id, agree=False, note="不熟悉")
-    assert (head.township_opinion, head.status) == ("DISAGREE", "REJECTED")
+    # Advice, not a veto: recorded, and the batch waits for 组织部's answer.
+    assert (head.township_opinion, head.status) == ("DISAGREE", "SUBMITTED")
     [record] = await records(session, "adjustment.township_opinion", head.id)
-    assert (record.after["township_opinion"], record.after["status"]) == ("DISAGREE", "REJECTED")
+    assert (record.after["township_opinion"], record.after["status"]) == ("DISAGREE", "SUBMITTED")
 
 
-async def test_no_township_opinion_is_taken_on_a_departure(session):
+async def test_no_township_opinion_is_taken_on_a_members_departure(session):
     cadre = await cadre_in(session, "sfj", min_years=2.5)
+    assert (await session.get(Agency, cadre.agency_id)).head_cadre_id != cadre.id
     rows = await submit(session, [Item("OUT", cadre_id=cadre.id, from_agency_id=cadre.agency_id)])
+    assert rows[0].township_opinion_needed is False
     who = person(Role.TOWNSHIP_ADMIN, cadre.township_id)
     err = await refused(
-        session, Forbidden, adj.township_opinion(session, who, adjustment_id=rows[0].id, agree=True, note=None)
+        session, BadInput, adj.township_opinion(session, who, adjustment_id=rows[0].id, agree=True, note=None)
+    )
+    assert err.message == "只有负责人调整(含现任负责人调出、调离)需要征求属地意见"
+    other = person(Role.TOWNSHIP_ADMIN, uuid.uuid4())
+    err = await refused(
+        session, Forbidden, adj.township_opinion(session, other, adjustment_id=rows[0].id, agree=True, note=None)
     )
     assert err.message == "只有派驻机构所在乡镇(街道)可以提出意见"
 

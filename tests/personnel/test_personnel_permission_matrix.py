@@ -136,6 +136,7 @@ OPERATIONS = {
         lambda s, w, c, st: adjustments.org_review(s, w, batch_id=st[0].batch_id, approve=True, note=None),
     ),
     "giveTownshipOpinion": ({"TOWNSHIP_ADMIN(own)"}, None, None),
+    "answerTownshipOpinion": ({"ORG_DEPARTMENT"}, None, None),
     "reviewReshuffle": ({"ORG_DEPARTMENT", "STAFFING_OFFICE", "TOWNSHIP_ADMIN(own)"}, None, None),
     "makeAdjustmentsEffective": ({"DEPARTMENT_ADMIN(own)", "ORG_DEPARTMENT"}, None, None),
     "issueReminders": (
@@ -245,6 +246,15 @@ async def _prepare_opinion(s, c):
     return rows
 
 
+async def _prepare_disagreement(s, c):
+    rows = await _prepare_opinion(s, c)
+    town = (await s.get(Agency, rows[0].to_agency_id)).township_id
+    await adjustments.township_opinion(
+        s, person(Role.TOWNSHIP_ADMIN, town), adjustment_id=rows[0].id, agree=False, note="不熟悉本镇情况"
+    )
+    return rows
+
+
 async def _prepare_reshuffle(s, c):
     rows = await _transfer(s, c, reshuffle=True)
     await adjustments.org_review(s, ORG_DEPT, batch_id=rows[0].batch_id, approve=True, note=None)
@@ -286,6 +296,12 @@ PREPARED = {
     "giveTownshipOpinion": (
         _prepare_opinion,
         lambda s, w, c, st: adjustments.township_opinion(s, w, adjustment_id=st[0].id, agree=True, note=None),
+    ),
+    "answerTownshipOpinion": (
+        _prepare_disagreement,
+        lambda s, w, c, st: adjustments.answer_township_opinion(
+            s, w, adjustment_id=st[0].id, proceed=True, note="经研究继续办理"
+        ),
     ),
     "reviewReshuffle": (
         _prepare_reshuffle,

@@ -39,7 +39,7 @@ export const QuotaScreenQuery = graphql(`
     }
     adjustments(first: 20, after: $after, departmentId: $departmentId) {
       nodes {
-        id batchId kind status effectiveDate reason tenureExceptionReason orgReview orgReviewNote townshipOpinion townshipOpinionNote
+        id batchId kind status effectiveDate reason tenureExceptionReason orgReview orgReviewNote townshipOpinion townshipOpinionNote townshipOpinionNeeded opinionAnswer replenishment
         requestedAt newcomerName cadre { id name } fromAgency { name township { name } } toAgency { name township { name } }
       }
       pageInfo { hasNextPage endCursor }
@@ -68,6 +68,12 @@ export const ReviewAdjustmentsMutation = graphql(`
 export const TownshipOpinionMutation = graphql(`
   mutation TownshipOpinion($input: TownshipOpinionInput!) {
     giveTownshipOpinion(input: $input) { batch { batchId pendingSteps } }
+  }
+`);
+
+export const AnswerTownshipOpinionMutation = graphql(`
+  mutation AnswerTownshipOpinion($input: AnswerTownshipOpinionInput!) {
+    answerTownshipOpinion(input: $input) { batch { batchId pendingSteps } }
   }
 `);
 

@@ -51,6 +51,16 @@ export type AgeBand =
   /** 青: 35 岁以下 */
   | 'YOUNG';
 
+/** 组织部答复乡镇(街道)的不同意见 */
+export type AnswerTownshipOpinionInput = {
+  /** 乡镇不同意的那项调整 */
+  adjustmentId: string;
+  /** 答复理由 (必填) */
+  note: string;
+  /** true: 说明理由后继续办理; false: 终止本批调整 */
+  proceed: boolean;
+};
+
 /** 年内调动人员由哪个乡镇考核 */
 export type AssessedWhere =
   /** 考核期内在岗天数最多的乡镇 */
@@ -499,7 +509,7 @@ export type QuotaScreenQueryVariables = Exact<{
 }>;
 
 
-export type QuotaScreenQuery = { departments: { nodes: Array<{ id: string, name: string, quotaTotal: number }> }, agencies: { nodes: Array<{ id: string, name: string, quota: number, inPost: number, incoming: number, available: number, vacancy: number, township: { name: string }, department: { id: string, name: string } }> }, quotaChangeRequests: { nodes: Array<{ id: string, status: RequestStatus, oldTotal: number, newTotal: number, reason: string, requestedBy: string, requestedAt: string, decidedAt: string | null, decisionNote: string | null, department: { name: string } }> }, adjustments: { nodes: Array<{ id: string, batchId: string, kind: AdjustmentKind, status: AdjustmentStatus, effectiveDate: string, reason: string, tenureExceptionReason: string | null, orgReview: string | null, orgReviewNote: string | null, townshipOpinion: string | null, townshipOpinionNote: string | null, requestedAt: string, newcomerName: string | null, cadre: { id: string, name: string } | null, fromAgency: { name: string, township: { name: string } } | null, toAgency: { name: string, township: { name: string } } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type QuotaScreenQuery = { departments: { nodes: Array<{ id: string, name: string, quotaTotal: number }> }, agencies: { nodes: Array<{ id: string, name: string, quota: number, inPost: number, incoming: number, available: number, vacancy: number, township: { name: string }, department: { id: string, name: string } }> }, quotaChangeRequests: { nodes: Array<{ id: string, status: RequestStatus, oldTotal: number, newTotal: number, reason: string, requestedBy: string, requestedAt: string, decidedAt: string | null, decisionNote: string | null, department: { name: string } }> }, adjustments: { nodes: Array<{ id: string, batchId: string, kind: AdjustmentKind, status: AdjustmentStatus, effectiveDate: string, reason: string, tenureExceptionReason: string | null, orgReview: string | null, orgReviewNote: string | null, townshipOpinion: string | null, townshipOpinionNote: string | null, townshipOpinionNeeded: boolean, opinionAnswer: string | null, replenishment: boolean, requestedAt: string, newcomerName: string | null, cadre: { id: string, name: string } | null, fromAgency: { name: string, township: { name: string } } | null, toAgency: { name: string, township: { name: string } } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type AdjustmentBatchQueryVariables = Exact<{
   batchId: string;
@@ -528,6 +538,13 @@ export type TownshipOpinionMutationVariables = Exact<{
 
 
 export type TownshipOpinionMutation = { giveTownshipOpinion: { batch: { batchId: string, pendingSteps: Array<string> } } };
+
+export type AnswerTownshipOpinionMutationVariables = Exact<{
+  input: AnswerTownshipOpinionInput;
+}>;
+
+
+export type AnswerTownshipOpinionMutation = { answerTownshipOpinion: { batch: { batchId: string, pendingSteps: Array<string> } } };
 
 export type ReviewReshuffleMutationVariables = Exact<{
   input: ReviewReshuffleInput;
@@ -865,6 +882,9 @@ export const QuotaScreenDocument = new TypedDocumentString(`
       orgReviewNote
       townshipOpinion
       townshipOpinionNote
+      townshipOpinionNeeded
+      opinionAnswer
+      replenishment
       requestedAt
       newcomerName
       cadre {
@@ -939,6 +959,16 @@ export const TownshipOpinionDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<TownshipOpinionMutation, TownshipOpinionMutationVariables>;
+export const AnswerTownshipOpinionDocument = new TypedDocumentString(`
+    mutation AnswerTownshipOpinion($input: AnswerTownshipOpinionInput!) {
+  answerTownshipOpinion(input: $input) {
+    batch {
+      batchId
+      pendingSteps
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AnswerTownshipOpinionMutation, AnswerTownshipOpinionMutationVariables>;
 export const ReviewReshuffleDocument = new TypedDocumentString(`
     mutation ReviewReshuffle($input: ReviewReshuffleInput!) {
   reviewReshuffle(input: $input) {

@@ -3,7 +3,7 @@ import { request } from '../api/client';
 import { useMutation, useQuery } from '../api/hooks';
 import {
   AdjustmentBatchQuery, DecideQuotaChangeMutation, MakeEffectiveMutation, QuotaScreenQuery, ReviewAdjustmentsMutation,
-  ReviewReshuffleMutation, RosterPageQuery, SubmitAdjustmentsMutation, TownshipOpinionMutation,
+  ReviewReshuffleMutation, RosterPageQuery, SubmitAdjustmentsMutation, TownshipOpinionMutation, AnswerTownshipOpinionMutation,
 } from '../api/operations';
 import { Empty, ErrorBox, Guard } from '../components/State';
 import { date, dateTime } from '../format';
@@ -218,12 +218,13 @@ function BatchPanel({ a, bindings, onChange }: { a: Adjustment; bindings: Bindin
   const orgReview = (approve: boolean) => request(ReviewAdjustmentsMutation, { input: {
     batchId: a.batchId, approve, note: note || null, approveTenureException: approve && exceptionOk } });
   const opinion = (agree: boolean) => request(TownshipOpinionMutation, { input: { adjustmentId: a.id, agree, note: note || null } });
+  const answer = (proceed: boolean) => request(AnswerTownshipOpinionMutation, { input: { adjustmentId: a.id, proceed, note } });
   const threeParty = (agree: boolean) => request(ReviewReshuffleMutation, { input: { batchId: a.batchId, agree, note: note || null } });
   const pending = batch.data?.adjustmentBatch.pendingSteps ?? [];
   const offers = offeredSteps(pending, a, roles, batch.data);
   return (
     <div className="batch" data-batch={a.batchId}>
-      <p>理由：{a.reason}{a.orgReviewNote ? `；组织部意见：${a.orgReviewNote}` : ''}{a.townshipOpinionNote ? `；属地意见：${a.townshipOpinionNote}` : ''}</p>
+      <p>理由：{a.reason}{a.orgReviewNote ? `；组织部意见：${a.orgReviewNote}` : ''}{a.townshipOpinionNote ? `；属地意见：${a.townshipOpinionNote}` : ''}{a.opinionAnswer ? `；组织部答复：${a.opinionAnswer}` : ''}{a.replenishment ? '（补员）' : ''}</p>
       {batch.error ? <ErrorBox error={batch.error} /> : null}
       {offers.length > 0 && (
         <div className="actions">
@@ -239,6 +240,10 @@ function BatchPanel({ a, bindings, onChange }: { a: Adjustment; bindings: Bindin
           {offers.includes('TOWNSHIP_OPINION') && <>
             <button type="button" disabled={busy} onClick={() => act(() => opinion(true))}>属地同意</button>
             <button type="button" disabled={busy} onClick={() => act(() => opinion(false))}>属地不同意</button>
+          </>}
+          {offers.includes('OPINION_ANSWER') && <>
+            <button type="button" disabled={busy || !note.trim()} onClick={() => act(() => answer(true))}>说明理由后继续办理</button>
+            <button type="button" disabled={busy || !note.trim()} onClick={() => act(() => answer(false))}>采纳属地意见，终止</button>
           </>}
           {offers.includes('THREE_PARTY_REVIEW') && <>
             <button type="button" disabled={busy} onClick={() => act(() => threeParty(true))}>会审同意</button>
@@ -260,8 +265,10 @@ function offeredSteps(pending: string[], a: Adjustment, roles: Set<string>, batc
   const offers: string[] = [];
   if (a.status === 'REJECTED' || a.status === 'EFFECTIVE') return offers;
   if (pending.includes('ORG_REVIEW') && roles.has('ORG_DEPARTMENT')) offers.push('ORG_REVIEW');
-  if (!pending.includes('ORG_REVIEW') && pending.includes('TOWNSHIP_OPINION') && a.kind === 'HEAD_CHANGE'
+  if (!pending.includes('ORG_REVIEW') && pending.includes('TOWNSHIP_OPINION') && a.townshipOpinionNeeded
     && a.townshipOpinion == null && roles.has('TOWNSHIP_ADMIN')) offers.push('TOWNSHIP_OPINION');
+  if (pending.includes('OPINION_ANSWER') && a.townshipOpinion === 'DISAGREE' && a.opinionAnswer == null
+    && roles.has('ORG_DEPARTMENT')) offers.push('OPINION_ANSWER');
   if (pending.includes('THREE_PARTY_REVIEW') && batch?.adjustmentBatch.reviews.some((r) => r.decision == null)
     && (roles.has('ORG_DEPARTMENT') || roles.has('STAFFING_OFFICE') || roles.has('TOWNSHIP_ADMIN'))) offers.push('THREE_PARTY_REVIEW');
   if (a.status === 'APPROVED' && pending.length === 0 && (roles.has('DEPARTMENT_ADMIN') || roles.has('ORG_DEPARTMENT'))) offers.push('EFFECTIVE');

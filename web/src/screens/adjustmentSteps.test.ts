@@ -11,9 +11,17 @@ describe('adjustmentSteps', () => {
     expect(states({ kind: 'HEAD_CHANGE', status: 'SUBMITTED', orgReview: 'APPROVED' }))
       .toEqual(['submit:done', 'org:done', 'township:current', 'effective:todo']);
   });
+  it('shows a disagreement as advice that waits for the organisation department', () => {
+    expect(states({ kind: 'HEAD_CHANGE', status: 'SUBMITTED', orgReview: 'APPROVED', townshipOpinion: 'DISAGREE' }))
+      .toEqual(['submit:done', 'org:done', 'township:done', 'answer:current', 'effective:todo']);
+  });
   it('shows where a refusal stopped it and nothing as current', () => {
-    expect(states({ kind: 'HEAD_CHANGE', status: 'REJECTED', orgReview: 'APPROVED', townshipOpinion: 'DISAGREE' }))
-      .toEqual(['submit:done', 'org:done', 'township:refused', 'effective:todo']);
+    expect(states({ kind: 'HEAD_CHANGE', status: 'REJECTED', orgReview: 'APPROVED', townshipOpinion: 'DISAGREE', opinionAnswer: '尊重属地意见' }))
+      .toEqual(['submit:done', 'org:done', 'township:done', 'answer:refused', 'effective:todo']);
+  });
+  it('asks the township when the sitting head leaves', () => {
+    expect(states({ kind: 'OUT', status: 'SUBMITTED', orgReview: 'APPROVED', townshipOpinionNeeded: true }))
+      .toEqual(['submit:done', 'org:done', 'township:current', 'effective:todo']);
   });
   it('is done when effective', () => {
     expect(states({ kind: 'TRANSFER', status: 'EFFECTIVE', orgReview: 'APPROVED' })).toEqual(['submit:done', 'org:done', 'effective:done']);

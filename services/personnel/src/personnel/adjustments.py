@@ -7,13 +7,17 @@ from its date. Nothing changes in the roster before that.
 
 Rules (``extensions.rule``):
 - ``QUOTA_EXCEEDED``: no inflow above the agency's available places.
-- ``ONE_ROUND_PER_YEAR``: at most one adjustment round per agency per calendar year.
+- ``ONE_ROUND_PER_YEAR``: at most one adjustment round per agency per calendar year — for the
+  agency a person leaves as for the one they join. A replenishment (补员: arrivals outside a
+  reshuffle, which can only fill empty seats) is not a round: it neither counts nor is blocked.
 - ``MIN_TENURE_2Y``: at least 2 years in the same township, unless an exception reason is given
   and the organisation department approves it explicitly (``TENURE_EXCEPTION_NOT_APPROVED``);
   approved exceptions are listed for reporting.
 - ``NOT_APPROVED`` / ``NOT_YET_EFFECTIVE``: no effect before approval and before the date.
 - ``HEAD_NEEDS_TOWNSHIP_OPINION`` and ``RESHUFFLE_NEEDS_THREE_PARTY``: the steps above, in order.
-- A township that disagrees with a head change stops it (the batch is REJECTED).
+  The township is asked on a head change and whenever the sitting head is moved out or away.
+- ``DISAGREEMENT_NEEDS_ANSWER``: the township's opinion is advice, not a veto — a disagreement is
+  recorded and the batch waits until 组织部 answers it, saying why it proceeds (or stopping it).
 """
 
 from __future__ import annotations
@@ -126,10 +130,16 @@ async def submit(
 
     batch_id = uuid.uuid4()
     rows = []
+    replenishment = not reshuffle and all(i.kind == "IN" for i in items)
     for item in items:
         _validate_item(item, cadres, agencies, department_id)
         cadre = cadres.get(item.cadre_id) if item.cadre_id else None
         _check_tenure(item, cadre, agencies, effective_date)
+        sitting_head = (
+            item.kind in ("OUT", "TRANSFER")
+            and cadre is not None
+            and agencies[item.from_agency_id].head_cadre_id == cadre.id
+        )
         rows.append(
             Adjustment(
                 batch_id=batch_id,
@@ -144,6 +154,8 @@ async def submit(
                 tenure_exception_reason=item.tenure_exception_reason,
                 requested_by=principal.subject,
                 status="SUBMITTED",
+                replenishment=replenishment,
+                township_opinion_needed=item.kind == "HEAD_CHANGE" or sitting_head,
             )
         )
     await _check_rounds(session, rows, agencies, exclude_batch=batch_id)
@@ -225,7 +237,8 @@ def _check_tenure(item: Item, cadre: Cadre | None, agencies: dict, effective_dat
 async def _check_rounds(
     session: AsyncSession, rows: list[Adjustment], agencies: dict, exclude_batch: uuid.UUID
 ) -> None:
-    touched = {a for r in rows for a in (r.from_agency_id, r.to_agency_id) if a}
+    # Both ends count: an agency a person leaves has been adjusted as much as the one they join.
+    touched = {a for r in rows if not r.replenishment for a in (r.from_agency_id, r.to_agency_id) if a}
     if not touched:
         return
     year = rows[0].effective_date.year
@@ -233,6 +246,7 @@ async def _check_rounds(
         await session.execute(
             select(Adjustment.from_agency_id, Adjustment.to_agency_id).where(
                 Adjustment.batch_id != exclude_batch,
+                Adjustment.replenishment.is_(False),
                 Adjustment.status.in_((*OPEN, "EFFECTIVE")),
                 extract("year", Adjustment.effective_date) == year,
                 or_(Adjustment.from_agency_id.in_(touched), Adjustment.to_agency_id.in_(touched)),
@@ -295,7 +309,7 @@ async def _advance(session: AsyncSession, rows: list[Adjustment]) -> None:
         return
     if any(r.org_review != "APPROVED" for r in rows):
         return
-    if any(r.kind == "HEAD_CHANGE" and r.township_opinion != "AGREE" for r in rows):
+    if any(r.township_opinion_needed and not _opinion_settled(r) for r in rows):
         return
     reviews = await _reviews(session, rows[0].batch_id)
     if reviews and any(v.decision != "AGREE" for v in reviews):
@@ -306,6 +320,18 @@ async def _advance(session: AsyncSession, rows: list[Adjustment]) -> None:
     await _check_quota(session, rows)
     for r in rows:
         r.status = "APPROVED"
+
+
+def _opinion_settled(r: Adjustment) -> bool:
+    """The township agreed, or disagreed and 组织部 answered why it proceeds."""
+    return r.township_opinion == "AGREE" or (r.township_opinion == "DISAGREE" and r.opinion_answer is not None)
+
+
+def opinion_agency_id(r: Adjustment) -> uuid.UUID | None:
+    """The agency whose township is asked: the one a new head leads, or the one a sitting head leaves."""
+    if not r.township_opinion_needed:
+        return None
+    return r.to_agency_id if r.kind == "HEAD_CHANGE" else r.from_agency_id
 
 
 async def org_review(
@@ -356,11 +382,12 @@ async def township_opinion(
     session: AsyncSession, principal: Principal, *, adjustment_id: uuid.UUID, agree: bool, note: str | None
 ) -> Adjustment:
     adj = await db.get_for_update(session, Adjustment, adjustment_id, missing="调整不存在")
-    agency = await session.get(Agency, adj.to_agency_id) if adj.to_agency_id else None
+    asked = opinion_agency_id(adj) or adj.to_agency_id or adj.from_agency_id
+    agency = await session.get(Agency, asked) if asked else None
     if principal.is_service or agency is None or not principal.has_role(Role.TOWNSHIP_ADMIN, str(agency.township_id)):
         raise Forbidden("只有派驻机构所在乡镇(街道)可以提出意见")
-    if adj.kind != "HEAD_CHANGE":
-        raise BadInput("只有负责人调整需要征求属地意见")
+    if not adj.township_opinion_needed:
+        raise BadInput("只有负责人调整(含现任负责人调出、调离)需要征求属地意见")
     if adj.status != "SUBMITTED" or adj.org_review != "APPROVED":
         raise RuleViolation(
             "HEAD_NEEDS_TOWNSHIP_OPINION" if adj.org_review is None else "ALREADY_DECIDED",
@@ -375,8 +402,7 @@ async def township_opinion(
         principal.subject,
         note,
     )
-    if not agree:
-        adj.status = "REJECTED"
+    # A disagreement is advice: the batch waits for 组织部's answer (answer_township_opinion).
     await audit.record(
         session,
         actor=principal,
@@ -390,6 +416,43 @@ async def township_opinion(
     if agree:
         await _advance(session, await _batch(session, adj.batch_id))
     return adj
+
+
+async def answer_township_opinion(
+    session: AsyncSession, principal: Principal, *, adjustment_id: uuid.UUID, proceed: bool, note: str
+) -> list[Adjustment]:
+    """组织部 answers a township's disagreement: proceeds, saying why, or stops the batch."""
+    if principal.is_service or not principal.has_role(Role.ORG_DEPARTMENT):
+        raise Forbidden("乡镇(街道)的不同意见由组织部答复", detail="ORG_DEPARTMENT answers a township's disagreement")
+    adj = await session.get(Adjustment, adjustment_id)
+    if adj is None:
+        raise NotFound("调整不存在")
+    rows = await _batch(session, adj.batch_id)
+    adj = next(r for r in rows if r.id == adjustment_id)
+    if adj.township_opinion != "DISAGREE":
+        raise RuleViolation("NO_DISAGREEMENT", "乡镇(街道)未提出不同意见，无需答复")
+    if adj.opinion_answer is not None or adj.status != "SUBMITTED":
+        raise RuleViolation("ALREADY_DECIDED", "已答复乡镇(街道)意见")
+    if not note.strip():
+        raise BadInput("请说明答复理由", detail="say why 组织部 proceeds over, or accepts, the disagreement")
+    before = snapshot(adj)
+    adj.opinion_answer, adj.opinion_answered_by = note.strip(), principal.subject
+    if not proceed:
+        for r in rows:
+            r.status = "REJECTED"
+    await audit.record(
+        session,
+        actor=principal,
+        action="adjustment.opinion_answer",
+        entity_type="Adjustment",
+        entity_id=adj.id,
+        before=before,
+        after={**snapshot(adj), "proceed": proceed},
+        reason=note,
+    )
+    if proceed:
+        await _advance(session, rows)
+    return rows
 
 
 async def three_party_review(
@@ -566,8 +629,10 @@ def pending_steps(rows: list[Adjustment], reviews: list[ReshuffleReview]) -> lis
     steps = []
     if any(r.org_review is None for r in rows):
         steps.append("ORG_REVIEW")
-    if any(r.kind == "HEAD_CHANGE" and r.township_opinion is None for r in rows):
+    if any(r.township_opinion_needed and r.township_opinion is None for r in rows):
         steps.append("TOWNSHIP_OPINION")
+    if any(r.township_opinion == "DISAGREE" and r.opinion_answer is None for r in rows):
+        steps.append("OPINION_ANSWER")
     if reviews and any(v.decision is None for v in reviews):
         steps.append("THREE_PARTY_REVIEW")
     return steps
@@ -584,6 +649,8 @@ def snapshot(r: Adjustment) -> dict:
         "effective_date": r.effective_date.isoformat(),
         "org_review": r.org_review,
         "township_opinion": r.township_opinion,
+        "opinion_answer": r.opinion_answer,
+        "replenishment": bool(r.replenishment),
         "tenure_exception": bool(r.tenure_exception_reason),
     }
 

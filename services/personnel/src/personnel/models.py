@@ -193,6 +193,14 @@ class Adjustment(Base):
     township_opinion: Mapped[str | None] = mapped_column(String(10), nullable=True)  # AGREE | DISAGREE
     township_opinion_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     township_opinion_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # 补员: an arrival outside a reshuffle fills an empty seat; it is not an adjustment round
+    # (ONE_ROUND_PER_YEAR neither counts nor blocks it).
+    replenishment: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    # 征求属地意见: a head change, or the sitting head moved out or away.
+    township_opinion_needed: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    # 组织部's answer to a township's disagreement (why it proceeds, or why it stops).
+    opinion_answer: Mapped[str | None] = mapped_column(Text, nullable=True)
+    opinion_answered_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     effected_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     __table_args__ = (

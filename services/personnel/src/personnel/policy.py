@@ -147,7 +147,10 @@ ROOT_FIELDS: dict[str, access.Access] = {
     "adjustmentBatch": _PEOPLE,
     "submitAdjustments": access.roles(Role.DEPARTMENT_ADMIN, summary="the department, for its own people"),
     "reviewAdjustments": access.roles(Role.ORG_DEPARTMENT, summary="组织部"),
-    "giveTownshipOpinion": access.roles(Role.TOWNSHIP_ADMIN, summary="the township the head goes to"),
+    "giveTownshipOpinion": access.roles(
+        Role.TOWNSHIP_ADMIN, summary="the township of the agency whose head is appointed, moved out or away"
+    ),
+    "answerTownshipOpinion": access.roles(Role.ORG_DEPARTMENT, summary="组织部, after a township disagreed"),
     "reviewReshuffle": access.roles(
         Role.ORG_DEPARTMENT,
         Role.STAFFING_OFFICE,

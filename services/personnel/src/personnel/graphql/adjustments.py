@@ -56,6 +56,13 @@ class Adjustment:
     org_review_note: str | None = strawberry.field(description="组织部审核意见")
     township_opinion: str | None = strawberry.field(description="属地意见: AGREE / DISAGREE")
     township_opinion_note: str | None = strawberry.field(description="乡镇(街道)意见说明")
+    township_opinion_needed: bool = strawberry.field(
+        description="是否须征求属地意见 (负责人调整, 或现任负责人调出、调离)"
+    )
+    opinion_answer: str | None = strawberry.field(description="组织部对乡镇(街道)不同意见的答复 (继续办理或终止的理由)")
+    replenishment: bool = strawberry.field(
+        description="是否为补员 (集中调整以外的调入, 只填补空缺员额): 补员不占每年一次的调整"
+    )
     requested_by: str = strawberry.field(description="提出人 (账号标识)")
     requested_at: dt.datetime = strawberry.field(description="提出时间")
     newcomer_name: str | None = strawberry.field(description="调入新人的姓名 (调入时)")
@@ -92,6 +99,9 @@ class Adjustment:
             org_review_note=r.org_review_note,
             township_opinion=r.township_opinion,
             township_opinion_note=r.township_opinion_note,
+            township_opinion_needed=r.township_opinion_needed,
+            opinion_answer=r.opinion_answer,
+            replenishment=r.replenishment,
             requested_by=r.requested_by,
             requested_at=r.requested_at,
             newcomer_name=(r.newcomer or {}).get("name"),
@@ -114,7 +124,10 @@ class AdjustmentBatch:
     batch_id: strawberry.ID = strawberry.field(description="批次 id")
     adjustments: list[Adjustment] = strawberry.field(description="本批各项调整")
     reviews: list[ReshuffleReview] = strawberry.field(description="三方会审意见 (集中调整)")
-    pending_steps: list[str] = strawberry.field(description="尚待完成的审批环节")
+    pending_steps: list[str] = strawberry.field(
+        description="尚待完成的审批环节: ORG_REVIEW 组织部审核, TOWNSHIP_OPINION 属地意见, "
+        "OPINION_ANSWER 组织部答复属地不同意见, THREE_PARTY_REVIEW 三方会审"
+    )
 
     @staticmethod
     def of(rows, reviews, pending) -> "AdjustmentBatch":
@@ -177,6 +190,13 @@ class TownshipOpinionInput:
     adjustment_id: strawberry.ID = strawberry.field(description="负责人调整的 id")
     agree: bool = strawberry.field(description="是否同意")
     note: str | None = strawberry.field(default=None, description="意见")
+
+
+@strawberry.input(description="组织部答复乡镇(街道)的不同意见")
+class AnswerTownshipOpinionInput:
+    adjustment_id: strawberry.ID = strawberry.field(description="乡镇不同意的那项调整")
+    proceed: bool = strawberry.field(description="true: 说明理由后继续办理; false: 终止本批调整")
+    note: str = strawberry.field(description="答复理由 (必填)")
 
 
 @strawberry.input(description="三方会审表态")
@@ -295,6 +315,22 @@ class AdjustmentMutation:
             note=input.note,
         )
         return await _batch_payload(info.context, adj.batch_id)
+
+    @strawberry.federation.mutation(
+        description="组织部答复乡镇(街道)对负责人调整的不同意见: 属地意见是建议, 继续办理须说明理由",
+        requires_scopes=gql.PEOPLE,
+    )
+    async def answer_township_opinion(
+        self, info: Info[Context, None], input: AnswerTownshipOpinionInput
+    ) -> AdjustmentBatchPayload:
+        rows = await adjustments.answer_township_opinion(
+            info.context.session,
+            info.context.principal,
+            adjustment_id=parse_id(input.adjustment_id, "调整"),
+            proceed=input.proceed,
+            note=input.note,
+        )
+        return await _batch_payload(info.context, rows[0].batch_id)
 
     @strawberry.federation.mutation(description="三方会审", requires_scopes=gql.PEOPLE)
     async def review_reshuffle(self, info: Info[Context, None], input: ReviewReshuffleInput) -> AdjustmentBatchPayload:
