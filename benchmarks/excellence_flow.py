@@ -154,7 +154,8 @@ async def main(cadres: int = CADRES, out=print, database_url: str | None = None,
 
     async def round2(ses, township_id):
         # A township reports once for every department stationed with it (as its screen does): it
-        # reads its places and its remaining shortlisted people and names the best within each quota.
+        # reads its places (one figure, shared by its departments) and its remaining shortlisted
+        # people and names the best within them.
         per_department = dict(
             (
                 await ses.execute(
@@ -177,9 +178,9 @@ async def main(cadres: int = CADRES, out=print, database_url: str | None = None,
             )
         ).all()
         picks = {d: set() for d in per_department}
-        for cadre_id, d in rows:
-            if len(picks[d]) < per_department[d]:
-                picks[d].add(cadre_id)
+        places = max(per_department.values(), default=0)
+        for cadre_id, d in rows[:places]:
+            picks[d].add(cadre_id)
         await cycles.submit_township_round2(
             ses, principal(Role.TOWNSHIP_ADMIN, township_id), cycle_id=cycle.id, township_id=township_id, picks=picks
         )
@@ -204,7 +205,8 @@ async def main(cadres: int = CADRES, out=print, database_url: str | None = None,
                 {"c": cycle.id},
             )
         ).one()
-    out(f"shortlisted {counts[0]}, excellent round 1 {counts[1]}, round 2 {counts[2]} of {cadres}")
+    share = (counts[1] + counts[2]) / cadres if cadres else 0
+    out(f"shortlisted {counts[0]}, excellent round 1 {counts[1]}, round 2 {counts[2]} of {cadres} ({share:.1%})")
     out(f"{'whole annual flow':48} {sum(timings.values()):8.2f} s")
     await engine.dispose()
     return sum(timings.values())

@@ -295,23 +295,25 @@ async def test_one_missing_score_blocks_the_shortlist(session):
 async def test_the_shortlist_is_made_once_records_township_quotas_and_is_audited(session):
     cycle = await _open(session)
     await _score_all(session, cycle, 0)
-    # One of township 0's eight is excused: seven people there, 12.5% of 7 rounds down to none.
+    # One of township 0's eight is excused: 47 assessed in the county, 15 in township 0.
     await cycles.excuse(session, ORG, cycle_id=cycle.id, cadre_id=cadre_id(0, 0, 7), reason="长期病假")
     await cycles.make_shortlist(session, dept(0), cycle_id=cycle.id, department_id=DEPARTMENTS[0])
     record = await _last_audit(session, "excellence.shortlist", dept(0))
     assert (record.entity_type, record.entity_id, record.after) == (
         "DepartmentFlow",
         f"{cycle.id}:{DEPARTMENTS[0]}",
-        {"shortlisted": 9, "quota": 9, "round1_quota": 2},  # 23 assessed: 40% → 9, 12.5% → 2
+        # 23 assessed: 40% → 9; round 1: 12.5% of the county's 47 = 5, shared 23:24 → 2 (the other 3)
+        {"shortlisted": 9, "quota": 9, "round1_quota": 2},
     )
     rounds = (
         await session.scalars(
             select(TownshipRound).where(TownshipRound.cycle_id == cycle.id).order_by(TownshipRound.township_id)
         )
     ).all()
-    # 12.5% of 7 = 0 places in township 0, of 8 = 1 in the others; none reported yet.
+    # Round 2: 25% of 47 rounded down (11) less round 1's 5 = 6, shared 15:16:16 by largest
+    # remainder (1.91, 2.04, 2.04) → 2 each: township 0 keeps its fraction. None reported yet.
     assert [(r.department_id, r.township_id, r.quota, r.submitted) for r in rounds] == [
-        (DEPARTMENTS[0], t, 0 if t == TOWNSHIPS[0] else 1, False) for t in TOWNSHIPS
+        (DEPARTMENTS[0], t, 2, False) for t in TOWNSHIPS
     ]
     err = await refused(
         session, RuleViolation, cycles.make_shortlist(session, dept(0), cycle_id=cycle.id, department_id=DEPARTMENTS[0])
@@ -502,10 +504,11 @@ async def test_places_count_what_each_round_used(session):
     )
     flow, round1_used, per_town = await cycles.places(session, ORG, cycle_id=cycle.id, department_id=DEPARTMENTS[0])
     assert flow.department_id == DEPARTMENTS[0] and round1_used == 2
+    # 48 assessed: round 2 is 12 − 6 = 6 places, 2 per township of 16.
     assert [(r.township_id, r.quota, used) for r, used in per_town] == [
-        (TOWNSHIPS[0], 1, 0),
-        (TOWNSHIPS[1], 1, 0),
-        (TOWNSHIPS[2], 1, 1),
+        (TOWNSHIPS[0], 2, 0),
+        (TOWNSHIPS[1], 2, 0),
+        (TOWNSHIPS[2], 2, 1),
     ]
 
 

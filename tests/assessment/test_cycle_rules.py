@@ -72,7 +72,7 @@ async def test_the_annual_flow_in_the_reports_order(session):
     round2: set = set()
     for t, township in enumerate(TOWNSHIPS):
         r = await session.get(TownshipRound, (cycle.id, DEPARTMENTS[0], township))
-        assert r.quota == 1  # 8 people in the township: 12.5% → 1
+        assert r.quota == 2  # 16 people in the township (both departments): 6 county places / 3 → 2
         remaining = [m.cadre_id for m in shortlisted if m.township_id == township and m.cadre_id not in round1]
         round2 |= set(remaining[:1])
         await cycles.submit_round2(

@@ -104,7 +104,7 @@ SL = ex.Shortlist(members=frozenset({"a", "b", "c", "d"}), size_quota=4, round1_
         (
             lambda: ex.check_round2({"b", "c"}, SL, {"a"}, {"b", "c"}, 1),
             "EXCELLENCE_QUOTA_EXCEEDED",
-            "本乡镇第二轮名额为 1 名",
+            "本乡镇第二轮名额尚余 1 名 (各部门共用)",
         ),
     ],
 )

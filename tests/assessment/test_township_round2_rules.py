@@ -87,13 +87,14 @@ async def test_rule_township_round2_is_all_or_nothing(session):
     township = TOWNSHIPS[0]
     quota = (await session.get(TownshipRound, (cycle.id, DEPARTMENTS[1], township))).quota
     picks = {DEPARTMENTS[0]: set(remaining[DEPARTMENTS[0], township][:1])}
-    picks[DEPARTMENTS[1]] = set(remaining[DEPARTMENTS[1], township][: quota + 1])
-    assert len(picks[DEPARTMENTS[1]]) == quota + 1
+    # The township's places are shared: the first department's pick leaves quota − 1 for the second.
+    picks[DEPARTMENTS[1]] = set(remaining[DEPARTMENTS[1], township][:quota])
+    assert len(picks[DEPARTMENTS[1]]) == quota
     audit_before = await session.scalar(select(func.count()).select_from(AuditRecord))
     with pytest.raises(RuleViolation) as err:
         await cycles.submit_township_round2(session, town(0), cycle_id=cycle.id, township_id=township, picks=picks)
     assert (err.value.rule, err.value.extra["index"]) == ("EXCELLENCE_QUOTA_EXCEEDED", 1)
-    assert f"{quota} 名" in err.value.message
+    assert err.value.message == f"本乡镇第二轮名额尚余 {quota - 1} 名 (各部门共用)"
     # The first department's valid picks were not written either.
     assert await _excellent_in_round2(session, cycle) == set()
     rounds = (await session.scalars(select(TownshipRound).where(TownshipRound.cycle_id == cycle.id))).all()
@@ -144,8 +145,8 @@ async def test_the_township_report_through_graphql_names_each_department_and_ref
     assert [
         (p["department"]["id"], p["township"]["id"], p["used"], p["submitted"])
         for p in data["submitTownshipExcellenceRound2"]
-    ] == [(str(d), str(township), 1, True) for d in DEPARTMENTS]
-    assert all(p["remaining"] == p["quota"] - 1 for p in data["submitTownshipExcellenceRound2"])
+    ] == [(str(d), str(township), 2, True) for d in DEPARTMENTS]  # the township's places, both departments
+    assert all(p["remaining"] == p["quota"] - 2 for p in data["submitTownshipExcellenceRound2"])
     # another township's admin cannot report for it
     _, errors = await execute(schema, session, town(0), REPORT, variables)
     assert [e["code"] for e in errors] == ["FORBIDDEN"]

@@ -209,7 +209,7 @@ function Round2({ cycle, departmentId, townshipId, departmentName, members, onDo
   return (
     <div className="panel round2" data-department={departmentId}>
       <h2>乡镇评优 · 第二轮（{departmentName}）</h2>
-      {!mine ? <Empty>本乡镇在该部门没有第二轮名额。</Empty> : mine.submitted ? <p>已报送 {mine.used} 名。</p> : (
+      {!mine ? <Empty>本乡镇在该部门没有第二轮名额。</Empty> : mine.submitted ? <p>已报送（本乡镇第二轮共评 {mine.used} 名）。</p> : (
         <form onSubmit={async (e) => {
           e.preventDefault();
           if (await submit({ input: { cycleId: cycle.id, departmentId, townshipId, cadreIds: [...picked] } })) {
@@ -218,7 +218,7 @@ function Round2({ cycle, departmentId, townshipId, departmentName, members, onDo
             onDone();
           }
         }}>
-          <p>第二轮名额 {mine.quota} 名，已选 <b>{picked.size}</b> 名，剩余 <b>{left ?? '—'}</b> 名</p>
+          <p>本乡镇第二轮名额 {mine.quota} 名（各部门共用，已评 {mine.used} 名），本次已选 <b>{picked.size}</b> 名，剩余 <b>{left ?? '—'}</b> 名</p>
           {candidates.length === 0 ? <Empty>本乡镇没有可评的推荐人选。</Empty> : (
             <ul className="picks">{candidates.map((m) => (
               <li key={m.cadre.id}><label><input type="checkbox" checked={picked.has(m.cadre.id)} onChange={(e) => setPicked(toggled(picked, m.cadre.id, e.target.checked))} />{m.cadre.name} · {m.total ?? '—'}</label></li>

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -157,6 +158,58 @@ async def open_cycle(
     return cycle
 
 
+@dataclass(frozen=True)
+class CountyPlaces:
+    """The cycle's excellence places now: the county figures and their shares (``excellence.py``)."""
+
+    round1: int
+    round2: int
+    department: dict
+    township: dict
+
+    @property
+    def total(self) -> int:
+        return self.round1 + self.round2
+
+
+async def county_places(session: AsyncSession, cycle: Cycle) -> CountyPlaces:
+    """Places on the cycle's assessed people (members not excused), all departments together."""
+    by_department: Counter = Counter()
+    by_township: Counter = Counter()
+    for d, t, n in (
+        await session.execute(
+            select(Member.department_id, Member.township_id, func.count())
+            .where(Member.cycle_id == cycle.id, Member.excused.is_(False))
+            .group_by(Member.department_id, Member.township_id)
+        )
+    ).all():
+        by_department[d] += n
+        by_township[t] += n
+    s = settings_of(cycle)
+    first, second = ex.county_places(sum(by_department.values()), s)
+    return CountyPlaces(first, second, ex.apportion(first, by_department), ex.apportion(second, by_township))
+
+
+async def _excellent(session: AsyncSession, cycle_id: uuid.UUID, *conditions) -> int:
+    return await session.scalar(
+        select(func.count()).where(Member.cycle_id == cycle_id, Member.excellent_round.is_not(None), *conditions)
+    )
+
+
+async def round2_used(session: AsyncSession, cycle_id: uuid.UUID, township_id: uuid.UUID) -> int:
+    """Round-2 places a township has used, all departments together."""
+    return await _excellent(session, cycle_id, Member.excellent_round == 2, Member.township_id == township_id)
+
+
+def _county_cap(places: CountyPlaces, used: int, adding: int) -> None:
+    if used + adding > places.total:
+        raise RuleViolation(
+            "EXCELLENCE_QUOTA_EXCEEDED",
+            f"全县优秀名额为 {places.total} 名(已评定 {used} 名)，不能超过参评人数的25%",
+            detail=f"county places {places.total}, used {used}, adding {adding}",
+        )
+
+
 async def _flow(session: AsyncSession, cycle_id: uuid.UUID, department_id: uuid.UUID) -> DepartmentFlow:
     flow = await db.get_for_update(session, DepartmentFlow, (cycle_id, department_id), missing="该部门不在本考核周期内")
     return flow
@@ -297,11 +350,12 @@ async def make_shortlist(
         Member,
         [{"cycle_id": cycle_id, "cadre_id": c, "total": t, "shortlisted": c in sl.members} for c, t in totals.items()],
     )
-    flow.status, flow.shortlist_quota, flow.round1_quota = "SHORTLISTED", sl.size_quota, sl.round1_quota
-    # Round-2 quotas per township, on the department's assessed people stationed there.
-    per_town: dict[uuid.UUID, int] = {}
-    for m in members:
-        per_town[m.township_id] = per_town.get(m.township_id, 0) + 1
+    # Round 1: the department's share of the county's round-1 places; round 2: each township's
+    # share of the rest, on all its assessed stationed cadres (shown on each of its rounds).
+    places = await county_places(session, cycle)
+    round1_quota = places.department.get(department_id, 0)
+    flow.status, flow.shortlist_quota, flow.round1_quota = "SHORTLISTED", sl.size_quota, round1_quota
+    per_town = {m.township_id for m in members}
     if per_town:
         await session.execute(
             insert(TownshipRound),
@@ -310,10 +364,10 @@ async def make_shortlist(
                     "cycle_id": cycle_id,
                     "department_id": department_id,
                     "township_id": t,
-                    "quota": ex.round2_quota(n, s),
+                    "quota": places.township.get(t, 0),
                     "submitted": False,
                 }
-                for t, n in per_town.items()
+                for t in sorted(per_town)
             ],
         )
     await audit.record(
@@ -322,7 +376,7 @@ async def make_shortlist(
         action="excellence.shortlist",
         entity_type="DepartmentFlow",
         entity_id=f"{cycle_id}:{department_id}",
-        after={"shortlisted": len(sl.members), "quota": sl.size_quota, "round1_quota": sl.round1_quota},
+        after={"shortlisted": len(sl.members), "quota": sl.size_quota, "round1_quota": round1_quota},
     )
     return flow
 
@@ -356,6 +410,9 @@ async def submit_round1(
         ex.check_round1(cadre_ids, ex.Shortlist(frozenset(shortlisted), flow.shortlist_quota, flow.round1_quota))
     except ex.PickError as err:
         raise _pick_error(err) from err
+    # The department's share was fixed at its shortlist; the county's places are counted now.
+    cycle = await session.get(Cycle, cycle_id)
+    _county_cap(await county_places(session, cycle), await _excellent(session, cycle_id), len(cadre_ids))
     await db.update_rows(
         session, Member, [{"cycle_id": cycle_id, "cadre_id": c, "excellent_round": 1} for c in cadre_ids]
     )
@@ -439,6 +496,12 @@ async def submit_township_round2(
         elif not submitted:
             others_pending[d] = others_pending.get(d, 0) + 1
     everyone = set().union(*picks.values())
+    # The township's places are its share of the county's round 2, all departments together
+    # ("综合各派驻部门评定情况"): what it reported for other departments counts against them.
+    cycle = await session.get(Cycle, cycle_id)
+    places = await county_places(session, cycle)
+    township_quota = places.township.get(township_id, 0)
+    remaining = township_quota - await round2_used(session, cycle_id, township_id)
     # Only the township's people and the picks matter to the checks: a page of rows, not the departments.
     rows = (
         await session.execute(
@@ -454,6 +517,7 @@ async def submit_township_round2(
     by_department: dict[uuid.UUID, list] = {d: [] for d in departments}
     for r in rows:
         by_department[r.department_id].append(r)
+    taken = 0  # places this report has already given to the departments before
     for i, d in enumerate(departments):
         try:
             flow = flows.get(d)
@@ -475,14 +539,16 @@ async def submit_township_round2(
                     ),
                     {r.cadre_id for r in mine if r.excellent_round == 1},
                     {r.cadre_id for r in mine if r.township_id == township_id},
-                    township_round.quota,
+                    remaining - taken,
                 )
+                taken += len(picks[d])
             except ex.PickError as err:
                 raise _pick_error(err) from err
         except AppError as exc:
             if len(departments) > 1:
                 exc.extra.setdefault("index", i)
             raise
+    _county_cap(places, await _excellent(session, cycle_id), len(everyone))
     await db.update_rows(
         session, Member, [{"cycle_id": cycle_id, "cadre_id": c, "excellent_round": 2} for c in everyone]
     )
@@ -490,12 +556,18 @@ async def submit_township_round2(
         session,
         TownshipRound,
         [
-            {"cycle_id": cycle_id, "department_id": d, "township_id": township_id, "submitted": True}
+            {
+                "cycle_id": cycle_id,
+                "department_id": d,
+                "township_id": township_id,
+                "submitted": True,
+                "quota": township_quota,
+            }
             for d in departments
         ],
     )
     for d in departments:
-        rounds[d].submitted = True
+        rounds[d].submitted, rounds[d].quota = True, township_quota
         if not others_pending.get(d):
             flows[d].status = "ROUND2_DONE"
             await outbox.emit(
@@ -578,8 +650,13 @@ async def places(session: AsyncSession, principal: Principal, *, cycle_id: uuid.
     round2_used = dict(
         (
             await session.execute(
+                # A township's round-2 places are shared by every department stationed with it.
                 select(Member.township_id, func.count())
-                .where(Member.cycle_id == cycle_id, Member.department_id == department_id, Member.excellent_round == 2)
+                .where(
+                    Member.cycle_id == cycle_id,
+                    Member.township_id.in_([r.township_id for r in rounds]),
+                    Member.excellent_round == 2,
+                )
                 .group_by(Member.township_id)
             )
         ).all()
@@ -631,7 +708,16 @@ async def excuse(
     member = await db.get_for_update(session, Member, (cycle_id, cadre_id), missing="该人员不在本考核周期名单中")
     if (await _flow(session, cycle_id, member.department_id)).status != "SCORING":
         raise RuleViolation("SCORING_CLOSED", "该部门已入围评定")
-    member.excused = True
+    # One fewer assessed may lower the county's places below what other departments already named.
+    if not member.excused:
+        member.excused = True
+        await session.flush()
+        places = await county_places(session, await session.get(Cycle, cycle_id))
+        used = await _excellent(session, cycle_id)
+        if used > places.total:
+            member.excused = False
+            await session.flush()
+            _county_cap(places, used, 0)
     await audit.record(
         session,
         actor=principal,

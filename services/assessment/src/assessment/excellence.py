@@ -1,10 +1,17 @@
 """联动化评优 — the excellence flow as plain functions (no I/O).
 
 Order (docs/domain.md): combined scores → the department shortlists the top 40% (入围) → round 1:
-the department names up to 12.5% as excellent from the shortlist → round 2: each township names
-up to 12.5% from the *remaining* shortlisted people stationed with it. The report fixes neither
-the base of each percentage nor the rounding nor ties at a cut, so each is an explicit setting
-(``Settings``), and a quota is never exceeded.
+the department names up to 12.5% of its assessed people as excellent from the shortlist → round 2:
+each township, "综合各派驻部门评定情况", names up to 12.5% of *its* assessed stationed cadres (all
+departments together) from the *remaining* shortlisted people stationed with it.
+
+The county's places are counted once (``county_places``): the rounding applies to round 1's
+county figure, and round 2 takes what is left of 25% rounded down, so the county names 25% of the
+assessed (the fraction of a person below it at most), never more, whatever the rounding. Each
+round's county figure is then shared out by largest remainder (``apportion``) — to departments by
+their assessed people, to townships by theirs — so no small department or township loses its
+fraction to rounding (a 12.5% per department × township pair, rounded down, named only 18%).
+Ties at a cut are an explicit setting (``Settings``), and a quota is never exceeded.
 """
 
 from __future__ import annotations
@@ -52,6 +59,29 @@ def quota(base: int, share: Decimal, rounding: str) -> int:
     if rounding == "CEIL":
         return int(math.ceil(exact))
     return int(exact.quantize(Decimal("1"), ROUND_HALF_UP))
+
+
+def county_places(assessed: int, s: Settings) -> tuple[int, int]:
+    """(round 1, round 2) places for the county's ``assessed`` people: round 1 by the cycle's
+    rounding, round 2 the rest of (round1 + round2 share) × assessed, rounded down — never above."""
+    cap = int(math.floor(Decimal(assessed) * (s.round1_share + s.round2_share)))
+    first = min(quota(assessed, s.round1_share, s.rounding), cap)
+    return first, cap - first
+
+
+def apportion(total: int, sizes: Mapping[Hashable, int]) -> dict:
+    """``total`` places shared in proportion to ``sizes`` by largest remainder (Hamilton): each
+    gets the whole part of its share, the places left go to the largest fractions (ties by key,
+    so the answer does not depend on order). The shares add up to ``total`` exactly."""
+    whole = sum(sizes.values())
+    if whole == 0 or total <= 0:
+        return {k: 0 for k in sizes}
+    exact = {k: Decimal(total) * n / whole for k, n in sizes.items()}
+    shares = {k: int(math.floor(v)) for k, v in exact.items()}
+    left = total - sum(shares.values())
+    for k in sorted(sizes, key=lambda k: (-(exact[k] - shares[k]), str(k)))[:left]:
+        shares[k] += 1
+    return shares
 
 
 def top(
@@ -115,4 +145,4 @@ def check_round2(picks: set, sl: Shortlist, round1: set, in_township: set, quota
     if not picks <= in_township:
         raise PickError("PICK_OUTSIDE_TOWNSHIP", "只能评定本乡镇(街道)的派驻人员")
     if len(picks) > quota_:
-        raise PickError("EXCELLENCE_QUOTA_EXCEEDED", f"本乡镇第二轮名额为 {quota_} 名")
+        raise PickError("EXCELLENCE_QUOTA_EXCEEDED", f"本乡镇第二轮名额尚余 {max(quota_, 0)} 名 (各部门共用)")

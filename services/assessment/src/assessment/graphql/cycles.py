@@ -84,7 +84,9 @@ class DepartmentFlow:
     department: Department = strawberry.field(description="派出部门")
     status: FlowStatus = strawberry.field(description="SCORING → SHORTLISTED → ROUND1_SENT → ROUND2_DONE")
     shortlist_quota: int | None = strawberry.field(description="入围名额 (人数, 40%)")
-    round1_quota: int | None = strawberry.field(description="第一轮优秀名额 (人数, 12.5%)")
+    round1_quota: int | None = strawberry.field(
+        description="第一轮优秀名额 (人数): 全县第一轮名额 (参评人数的12.5%) 按各部门参评人数分配的份额"
+    )
 
     @staticmethod
     def of(r: models.DepartmentFlow) -> "DepartmentFlow":
@@ -254,9 +256,11 @@ class CycleMember:
 @strawberry.type(description="第二轮: 某乡镇的名额")
 class TownshipPlaces:
     township: Township = strawberry.field(description="乡镇")
-    department: Department = strawberry.field(description="派出部门 (名额按部门在本乡镇的参评人数计)")
-    quota: int = strawberry.field(description="第二轮名额 (人数)")
-    used: int = strawberry.field(description="已评定人数")
+    department: Department = strawberry.field(description="派出部门 (本行所属的部门评优流程)")
+    quota: int = strawberry.field(
+        description="本乡镇第二轮名额 (人数): 全县第二轮名额按各乡镇全部参评派驻干部人数分配, 各部门共用"
+    )
+    used: int = strawberry.field(description="本乡镇第二轮已评定人数 (各部门合计)")
     remaining: int = strawberry.field(description="剩余名额")
     submitted: bool = strawberry.field(description="乡镇是否已报送")
 
@@ -719,7 +723,7 @@ class CycleMutation:
             township_id=parse_id(input.township_id, "乡镇"),
             cadre_ids={parse_id(c, "人员") for c in input.cadre_ids},
         )
-        return _places_after_round2(r, len(set(input.cadre_ids)))
+        return _places_after_round2(r, await cycles.round2_used(info.context.session, r.cycle_id, r.township_id))
 
     @strawberry.federation.mutation(
         description="第二轮 (按乡镇报送): 乡镇一次报送各派驻部门的评定结果, 全部通过才生效; "
@@ -742,4 +746,5 @@ class CycleMutation:
             township_id=parse_id(input.township_id, "乡镇"),
             picks=picks,
         )
-        return [_places_after_round2(r, len(picks[r.department_id])) for r in rounds]
+        used = await cycles.round2_used(info.context.session, rounds[0].cycle_id, rounds[0].township_id)
+        return [_places_after_round2(r, used) for r in rounds]
