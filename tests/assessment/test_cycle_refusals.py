@@ -626,7 +626,7 @@ async def test_objection_refusals_word_for_word(session):
     assert (record.entity_type, record.entity_id, record.after, record.reason) == (
         "Objection",
         str(objection.id),
-        {"cadre_id": str(C0)},
+        {"cadre_id": str(C0), "about_cadre_id": str(C0)},
         "  分数有误 ",
     )
     cycle.objection_deadline = today() - dt.timedelta(days=1)

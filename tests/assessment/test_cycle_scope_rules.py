@@ -133,7 +133,7 @@ async def test_each_cycles_rounds_read_that_cycles_shortlist_only(session):
 
 async def test_another_cycles_unfinished_flows_and_open_objections_do_not_hold_this_one(session):
     unfinished = await _cycle(session, 2025)
-    session.add(Objection(cycle_id=unfinished.id, cadre_id=C0, text="去年的异议"))
+    session.add(Objection(cycle_id=unfinished.id, cadre_id=C0, about_cadre_id=C0, text="去年的异议"))
     await session.flush()
     cycle = await _complete(session)
     await cycles.publish(session, ORG, cycle_id=cycle.id, objection_days=1)

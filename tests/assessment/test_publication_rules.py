@@ -133,3 +133,112 @@ async def test_results_export_labels_units_and_ranks_within_department(session):
     assert {r[1] for r in rows[1:]} == {"诸暨市司法局"}
     ranks = [r[6] for r in rows[1:]]
     assert ranks[0] == 1 and ranks == sorted(ranks)
+
+
+async def _published(session):
+    cycle = await _complete(session)
+    await cycles.publish(session, ORG, cycle_id=cycle.id, objection_days=5)
+    excellent = (
+        await session.scalars(select(Member).where(Member.cycle_id == cycle.id, Member.grade == "EXCELLENT"))
+    ).all()
+    return cycle, excellent
+
+
+async def test_rule_publicity_list_is_open_to_those_concerned(session):
+    """公示: the 优秀 list (name, department, township, agency) is open to the stationed cadres of that
+    department or township during the objection window — not only each cadre's own result."""
+    cycle, excellent = await _published(session)
+    one = excellent[0]
+    everyone = (await session.scalars(select(Member).where(Member.cycle_id == cycle.id))).all()
+    colleague = next(m for m in everyone if m.department_id == one.department_id and m.cadre_id != one.cadre_id)
+    page = await cycles.publicity_list(
+        session, person(Role.CADRE, colleague.cadre_id), cycle_id=cycle.id, first=50, after=None
+    )
+    seen = {m.cadre_id for m in page.items}
+    assert one.cadre_id in seen and all(m.grade == "EXCELLENT" for m in page.items)
+    assert seen == {
+        m.cadre_id
+        for m in excellent
+        if m.department_id == colleague.department_id or m.township_id == colleague.township_id
+    }
+    assert [m.name for m in page.items] == sorted(m.name for m in page.items)
+    # The county sees the whole list; a department its own people's part.
+    assert {
+        m.cadre_id for m in (await cycles.publicity_list(session, ORG, cycle_id=cycle.id, first=50, after=None)).items
+    } == {m.cadre_id for m in excellent}
+    mine = await cycles.publicity_list(session, dept(1), cycle_id=cycle.id, first=50, after=None)
+    assert {m.department_id for m in mine.items} <= {DEPARTMENTS[1]}
+    # Someone outside the cycle, a grid worker or a service sees nothing.
+    import uuid
+
+    with pytest.raises(Forbidden):
+        await cycles.publicity_list(session, person(Role.CADRE, uuid.uuid4()), cycle_id=cycle.id, first=5, after=None)
+    with pytest.raises(Forbidden):
+        await cycles.publicity_list(
+            session, person(Role.GRID_WORKER, TOWNSHIPS[0]), cycle_id=cycle.id, first=5, after=None
+        )
+
+
+async def test_rule_publicity_list_waits_for_publication(session):
+    cycle = await _complete(session)
+    with pytest.raises(RuleViolation) as err:
+        await cycles.publicity_list(session, ORG, cycle_id=cycle.id, first=5, after=None)
+    assert err.value.rule == "NOT_PUBLISHED"
+
+
+async def test_rule_objection_not_concerned(session):
+    """Anyone concerned may object to someone on the list, with reasons; others may not — and a
+    refusal writes nothing. 组织部 answers, and a regrade applies to the person objected to."""
+    from sqlalchemy import func
+
+    from assessment.models import Objection
+    from servicekit.audit import AuditRecord
+
+    cycle, excellent = await _published(session)
+    one = excellent[0]
+    everyone = (await session.scalars(select(Member).where(Member.cycle_id == cycle.id))).all()
+    colleague = next(m for m in everyone if m.township_id == one.township_id and m.cadre_id != one.cadre_id)
+    stranger = next(m for m in everyone if m.township_id != one.township_id and m.department_id != one.department_id)
+    before = await session.scalar(select(func.count()).select_from(AuditRecord))
+    with pytest.raises(RuleViolation) as err:
+        await cycles.file_objection(
+            session,
+            person(Role.CADRE, stranger.cadre_id),
+            cycle_id=cycle.id,
+            text="不了解",
+            about_cadre_id=one.cadre_id,
+        )
+    assert err.value.rule == "OBJECTION_NOT_CONCERNED"
+    ordinary = next(
+        m
+        for m in everyone
+        if m.grade != "EXCELLENT" and m.township_id == colleague.township_id and m.cadre_id != colleague.cadre_id
+    )
+    with pytest.raises(RuleViolation) as err:  # only the 优秀 list is open to others' objections
+        await cycles.file_objection(
+            session,
+            person(Role.CADRE, colleague.cadre_id),
+            cycle_id=cycle.id,
+            text="x",
+            about_cadre_id=ordinary.cadre_id,
+        )
+    assert err.value.rule == "OBJECTION_NOT_CONCERNED"
+    assert await session.scalar(select(func.count()).select_from(AuditRecord)) == before
+    assert await session.scalar(select(func.count()).select_from(Objection)) == 0
+    objection = await cycles.file_objection(
+        session,
+        person(Role.CADRE, colleague.cadre_id),
+        cycle_id=cycle.id,
+        text="该同志年内有两次事件逾期未办结",
+        about_cadre_id=one.cadre_id,
+    )
+    assert (objection.cadre_id, objection.about_cadre_id) == (colleague.cadre_id, one.cadre_id)
+    [mine] = await cycles.list_objections(
+        session, person(Role.CADRE, colleague.cadre_id), cycle_id=cycle.id, open_only=False
+    )
+    assert mine.id == objection.id
+    await cycles.resolve_objection(
+        session, ORG, objection_id=objection.id, resolution="经核实属实，改定为称职", new_grade="COMPETENT"
+    )
+    assert (await session.get(Member, (cycle.id, one.cadre_id))).grade == "COMPETENT"
+    assert (await session.get(Member, (cycle.id, colleague.cadre_id))).grade == colleague.grade

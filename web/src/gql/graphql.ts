@@ -217,9 +217,11 @@ export type EventState =
 
 /** 对本人考核结果提出异议 */
 export type FileObjectionInput = {
+  /** 对谁的结果提出异议: 不填为本人; 或本部门、本乡镇公示名单上的优秀人员 */
+  cadreId?: string | null | undefined;
   /** 考核周期的 id */
   cycleId: string;
-  /** 异议内容 */
+  /** 异议内容 (理由) */
   text: string;
 };
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -42,12 +42,21 @@ async def apply_cadre(session: AsyncSession, event: dict) -> None:
 
 async def apply_unit(session: AsyncSession, event: dict) -> None:
     p = event["payload"]
-    stmt = insert(UnitName).values(id=uuid.UUID(p["id"]), kind=p["kind"], name=p["name"])
+    head = uuid.UUID(p["head_cadre_id"]) if p.get("head_cadre_id") else None
+    stmt = insert(UnitName).values(id=uuid.UUID(p["id"]), kind=p["kind"], name=p["name"], head_cadre_id=head)
     await session.execute(
         stmt.on_conflict_do_update(
-            index_elements=[UnitName.id], set_={"name": stmt.excluded.name, "kind": stmt.excluded.kind}
+            index_elements=[UnitName.id],
+            set_={"name": stmt.excluded.name, "kind": stmt.excluded.kind, "head_cadre_id": stmt.excluded.head_cadre_id},
         )
     )
+
+
+async def apply_head(session: AsyncSession, event: dict) -> None:
+    """An agency's head changed (or left): the head a 双述职 review names."""
+    p = event["payload"]
+    head = uuid.UUID(p["head_cadre_id"]) if p.get("head_cadre_id") else None
+    await session.execute(update(UnitName).where(UnitName.id == uuid.UUID(p["agency_id"])).values(head_cadre_id=head))
 
 
 async def apply_monthly_summary(session: AsyncSession, event: dict) -> None:
@@ -74,6 +83,7 @@ def consumers(runtime) -> list[FeedConsumer]:
                 "cadre.moved": apply_cadre,
                 "cadre.left": apply_cadre,
                 "unit.upserted": apply_unit,
+                "agency.head_changed": apply_head,
             },
         ),
         FeedConsumer.following(

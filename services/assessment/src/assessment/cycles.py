@@ -779,7 +779,68 @@ async def publish(session: AsyncSession, principal: Principal, *, cycle_id: uuid
     return cycle
 
 
-async def file_objection(session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID, text: str) -> Objection:
+def _concerned(member: Member):
+    """公示 reaches the stationed cadres concerned: those of the same department or township."""
+    return or_(Member.department_id == member.department_id, Member.township_id == member.township_id)
+
+
+async def publicity_list(
+    session: AsyncSession, principal: Principal, *, cycle_id: uuid.UUID, first: int | None, after: str | None
+):
+    """公示名单: those rated 优秀 (name, department, township, agency), by name. A stationed cadre of
+    the cycle sees the list of their department and township while it is published (the
+    objection window); the county offices, leadership and the assessing sides see theirs once
+    published, and afterwards."""
+    if principal.is_service:
+        raise Forbidden("服务客户端无权查看公示名单")
+    cycle = await session.get(Cycle, cycle_id)
+    if cycle is None:
+        raise NotFound("考核周期不存在")
+    if cycle.status == "OPEN":
+        raise RuleViolation("NOT_PUBLISHED", "考核结果尚未公示")
+    size = page_size(first)
+    stmt = (
+        select(Member)
+        .where(Member.cycle_id == cycle_id, Member.grade == "EXCELLENT")
+        .order_by(Member.name, Member.cadre_id)
+        .limit(size + 1)
+    )
+    cond = _publicity_readers(principal)
+    own = visibility.uuids(principal.scope_ids(Role.CADRE))
+    mine = await session.get(Member, (cycle_id, own[0])) if own else None
+    if cond is not None and mine is not None and cycle.status == "PUBLISHED":
+        cond = _concerned(mine) if cond is False else or_(cond, _concerned(mine))
+    if cond is False:
+        raise Forbidden("公示名单向本部门、本乡镇的派驻干部公开", detail="not concerned by this cycle's 公示")
+    if cond is not None:
+        stmt = stmt.where(cond)
+    if key := decode_key(after, str, uuid.UUID):
+        stmt = stmt.where(tuple_(Member.name, Member.cadre_id) > key)
+    return make_page((await session.scalars(stmt)).all(), size, lambda m: (m.name, str(m.cadre_id)))
+
+
+def _publicity_readers(principal: Principal):
+    """The county and the assessing sides' part of the list (``None``: all; ``False``: none)."""
+    if any(principal.has_role(r) for r in (Role.ORG_DEPARTMENT, Role.STAFFING_OFFICE, Role.LEADERSHIP)):
+        return None
+    parts = []
+    if d := visibility.uuids(principal.scope_ids(Role.DEPARTMENT_ADMIN)):
+        parts.append(Member.department_id.in_(d))
+    if t := visibility.uuids(principal.scope_ids(Role.TOWNSHIP_ADMIN)):
+        parts.append(Member.township_id.in_(t))
+    return or_(*parts) if parts else False
+
+
+async def file_objection(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    cycle_id: uuid.UUID,
+    text: str,
+    about_cadre_id: uuid.UUID | None = None,
+) -> Objection:
+    """异议 during 公示: to one's own result, or — as one of those concerned — to someone on the
+    优秀 list of one's department or township (``OBJECTION_NOT_CONCERNED`` otherwise)."""
     cadre_ids = visibility.uuids(principal.scope_ids(Role.CADRE))
     if principal.is_service or not cadre_ids:
         raise Forbidden("由本人提出异议")
@@ -793,7 +854,19 @@ async def file_objection(session: AsyncSession, principal: Principal, *, cycle_i
         raise NotFound("本人不在本考核周期名单中")
     if not text.strip():
         raise BadInput("请写明异议")
-    objection = Objection(cycle_id=cycle_id, cadre_id=member.cadre_id, text=text.strip())
+    about = member
+    if about_cadre_id is not None and about_cadre_id != member.cadre_id:
+        about = await session.get(Member, (cycle_id, about_cadre_id))
+        concerned = about is not None and (
+            about.department_id == member.department_id or about.township_id == member.township_id
+        )
+        if not concerned or about.grade != "EXCELLENT":
+            raise RuleViolation(
+                "OBJECTION_NOT_CONCERNED",
+                "只能对本人结果或本部门、本乡镇公示的优秀人员提出异议",
+                detail="the person is not on the 优秀 list of your department or township",
+            )
+    objection = Objection(cycle_id=cycle_id, cadre_id=member.cadre_id, about_cadre_id=about.cadre_id, text=text.strip())
     session.add(objection)
     await session.flush()
     await audit.record(
@@ -802,7 +875,7 @@ async def file_objection(session: AsyncSession, principal: Principal, *, cycle_i
         action="objection.file",
         entity_type="Objection",
         entity_id=objection.id,
-        after={"cadre_id": str(member.cadre_id)},
+        after={"cadre_id": str(member.cadre_id), "about_cadre_id": str(about.cadre_id)},
         reason=text,
     )
     return objection
@@ -844,7 +917,7 @@ async def resolve_objection(
     if new_grade is not None:
         if new_grade not in GRADES:
             raise BadInput(f"等次须为 {', '.join(GRADES)}")
-        member = await session.get(Member, (objection.cycle_id, objection.cadre_id), with_for_update=True)
+        member = await session.get(Member, (objection.cycle_id, objection.about_cadre_id), with_for_update=True)
         before = member.grade
         member.grade = new_grade
         await audit.record(

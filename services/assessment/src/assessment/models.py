@@ -6,7 +6,19 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, func
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -92,6 +104,7 @@ class Member(Base):
     __table_args__ = (
         Index("ix_cycle_member_department", "cycle_id", "department_id", "township_id"),
         Index("ix_cycle_member_township", "cycle_id", "township_id"),
+        Index("ix_cycle_member_grade", "cycle_id", "grade", "name", "cadre_id"),  # the 公示 list
     )
 
 
@@ -123,14 +136,17 @@ class TownshipRound(Base):
 
 
 class Objection(Base):
-    """异议: a cadre objects to their result during the publication window; the organisation
-    department resolves it before final approval."""
+    """异议: during the publication window (公示) a cadre objects to their own result or to someone
+    on the 优秀 list of their department or township, with reasons; the organisation department
+    answers each before final approval."""
 
     __tablename__ = "objection"
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     cycle_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"), index=True)
-    cadre_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    cadre_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))  # who objects
+    # whose result: the objector's own, or someone on the 公示 list of their department or township
+    about_cadre_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     text: Mapped[str] = mapped_column(Text)
     filed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     resolution: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -215,7 +231,7 @@ class ReviewMeeting(Base):
     __tablename__ = "review_meeting"
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
-    year: Mapped[int] = mapped_column(Integer)
+    year: Mapped[int] = mapped_column(Integer, index=True)
     held_on: Mapped[dt.date] = mapped_column(Date)
     title: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(10), default="OPEN")  # OPEN | CLOSED
@@ -240,6 +256,14 @@ class ReviewOutcome(Base):
     average: Mapped[Decimal] = mapped_column(Numeric(5, 2))
     scores: Mapped[int] = mapped_column(Integer)
     outcome: Mapped[str] = mapped_column(String(20))  # GOOD | FAIR | POOR (bears on appointment and rewards)
+    # 每年一次: one outcome per agency and year; the head reviewed, as the roster had it at closing.
+    year: Mapped[int] = mapped_column(Integer)
+    head_cadre_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), nullable=True)
+
+    __table_args__ = (
+        UniqueConstraint("year", "agency_id", name="uq_review_outcome_year_agency"),
+        Index("ix_review_outcome_head", "head_cadre_id", "year"),
+    )
 
 
 class UnitName(Base):
@@ -251,6 +275,7 @@ class UnitName(Base):
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     kind: Mapped[str] = mapped_column(String(12))
     name: Mapped[str] = mapped_column(String(100))
+    head_cadre_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), nullable=True)  # agencies only
 
 
 class PlatformEvidence(Base):

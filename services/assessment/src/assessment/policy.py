@@ -56,6 +56,8 @@ ROOT_FIELDS: dict[str, access.Access] = {
     "honourList": access.signed_in("every signed-in caller (published honours)"),
     "assessmentCycles": _PEOPLE,
     "cycleMembers": _PEOPLE,
+    "publicityList": _PEOPLE,
+    "reviewOutcomes": _PEOPLE,
     "assessmentSchemes": _PEOPLE,
     "exportAssessmentResults": _PEOPLE,
     "assessmentObjections": access.roles(Role.ORG_DEPARTMENT, Role.CADRE, summary="组织部 (all); the cadre (own)"),
@@ -67,7 +69,9 @@ ROOT_FIELDS: dict[str, access.Access] = {
     "publishAssessmentResults": _ORG,
     "resolveAssessmentObjection": _ORG,
     "approveAssessmentResults": _ORG,
-    "fileAssessmentObjection": access.roles(Role.CADRE, summary="the cadre, on their own published result"),
+    "fileAssessmentObjection": access.roles(
+        Role.CADRE, summary="a cadre: on their own result or the 优秀 list of their department or township"
+    ),
     "setAssessmentScore": _SIDES,
     "setAssessmentScores": _SIDES,
     "createAssessmentScheme": _SIDES,

@@ -575,8 +575,7 @@ async def _apply(session: AsyncSession, principal: Principal, r: Adjustment, age
     if r.kind == "OUT":
         cadre.status = "LEFT"
         await profile.close_posting(session, cadre.id, r.effective_date)
-        if agencies[r.from_agency_id].head_cadre_id == cadre.id:
-            agencies[r.from_agency_id].head_cadre_id = None
+        await _vacate_head(session, agencies[r.from_agency_id], cadre.id)
         await outbox.emit(
             session,
             events.CADRE_LEFT,
@@ -586,8 +585,7 @@ async def _apply(session: AsyncSession, principal: Principal, r: Adjustment, age
         )
     elif r.kind == "TRANSFER":
         to = agencies[r.to_agency_id]
-        if agencies[r.from_agency_id].head_cadre_id == cadre.id:
-            agencies[r.from_agency_id].head_cadre_id = None
+        await _vacate_head(session, agencies[r.from_agency_id], cadre.id)
         if to.township_id != cadre.township_id:
             cadre.posted_on = r.effective_date
         cadre.agency_id, cadre.township_id, cadre.is_enforcement = to.id, to.township_id, to.is_enforcement
@@ -611,7 +609,11 @@ async def _apply(session: AsyncSession, principal: Principal, r: Adjustment, age
             events.AGENCY_HEAD_CHANGED,
             aggregate_type="Agency",
             aggregate_id=r.to_agency_id,
-            payload={"agency_id": str(r.to_agency_id), "head_cadre_id": str(cadre.id)},
+            payload={
+                "agency_id": str(r.to_agency_id),
+                "head_cadre_id": str(cadre.id),
+                "previous_head_cadre_id": str(previous) if previous else None,
+            },
         )
     await audit.record(
         session,
@@ -622,6 +624,21 @@ async def _apply(session: AsyncSession, principal: Principal, r: Adjustment, age
         before=before,
         after=events.cadre_payload(cadre),
         reason=r.reason,
+    )
+
+
+async def _vacate_head(session: AsyncSession, agency: Agency, cadre_id: uuid.UUID) -> None:
+    """The sitting head leaves the agency: the seat is empty, and the services that follow the
+    roster (identity's role bindings, assessment's reviews) are told."""
+    if agency.head_cadre_id != cadre_id:
+        return
+    agency.head_cadre_id = None
+    await outbox.emit(
+        session,
+        events.AGENCY_HEAD_CHANGED,
+        aggregate_type="Agency",
+        aggregate_id=agency.id,
+        payload={"agency_id": str(agency.id), "head_cadre_id": None, "previous_head_cadre_id": str(cadre_id)},
     )
 
 

@@ -286,6 +286,7 @@ class Objection:
     text: str = strawberry.field(description="异议内容")
     resolution: str | None = strawberry.field(description="处理意见; 未处理时为空")
     cadre: Cadre = strawberry.field(description="提出异议的干部")
+    about: Cadre = strawberry.field(description="异议针对谁的结果: 本人, 或本部门、本乡镇公示的优秀人员")
     filed_at: dt.datetime = strawberry.field(description="提出时间")
     resolved_by: str | None = strawberry.field(description="处理人 (账号标识); 未处理时为空")
 
@@ -296,6 +297,7 @@ class Objection:
             text=o.text,
             resolution=o.resolution,
             cadre=Cadre(id=strawberry.ID(str(o.cadre_id))),
+            about=Cadre(id=strawberry.ID(str(o.about_cadre_id))),
             filed_at=o.filed_at,
             resolved_by=o.resolved_by,
         )
@@ -317,7 +319,20 @@ class PublishInput:
 @strawberry.input(description="对本人考核结果提出异议")
 class FileObjectionInput:
     cycle_id: strawberry.ID
-    text: str = strawberry.field(description="异议内容")
+    text: str = strawberry.field(description="异议内容 (理由)")
+    cadre_id: strawberry.ID | None = strawberry.field(
+        default=None, description="对谁的结果提出异议: 不填为本人; 或本部门、本乡镇公示名单上的优秀人员"
+    )
+
+
+@strawberry.type(description="公示名单中的一人 (评为优秀)")
+class PublicityEntry:
+    name: str = strawberry.field(description="姓名")
+    cadre: Cadre = strawberry.field(description="派驻干部 (可据此提出异议)")
+    department: Department = strawberry.field(description="派出部门")
+    township: Township = strawberry.field(description="所在乡镇(街道)")
+    agency_name: str | None = strawberry.field(description="派驻机构名称")
+    excellent_round: int | None = strawberry.field(description="评定轮次: 1 部门评定, 2 乡镇评定")
 
 
 @strawberry.input(description="组织部处理异议")
@@ -492,6 +507,36 @@ class CycleQuery:
         )
         return gql.connection(page, CycleMember.of)
 
+    @strawberry.federation.field(
+        description="公示名单: 评为优秀的人员 (姓名、部门、乡镇、机构), 公示期内向本部门、本乡镇的派驻干部公开",
+        requires_scopes=gql.PEOPLE,
+    )
+    async def publicity_list(
+        self, info: Info[Context, None], cycle_id: strawberry.ID, first: int | None = None, after: str | None = None
+    ) -> gql.Connection[PublicityEntry]:
+        page = await cycles.publicity_list(
+            info.context.session, info.context.principal, cycle_id=parse_id(cycle_id, "周期"), first=first, after=after
+        )
+        agencies = {m.agency_id for m in page.items}
+        names = dict(
+            (
+                await info.context.session.execute(
+                    select(models.UnitName.id, models.UnitName.name).where(models.UnitName.id.in_(agencies))
+                )
+            ).all()
+        )
+        return gql.connection(
+            page,
+            lambda m: PublicityEntry(
+                name=m.name,
+                cadre=Cadre(id=strawberry.ID(str(m.cadre_id))),
+                department=Department.ref(m.department_id),
+                township=Township.ref(m.township_id),
+                agency_name=names.get(m.agency_id),
+                excellent_round=m.excellent_round,
+            ),
+        )
+
     @strawberry.federation.field(description="现行考核方案", requires_scopes=gql.PEOPLE)
     async def assessment_schemes(self, info: Info[Context, None], assessor_id: strawberry.ID) -> list[AssessmentScheme]:
         rows = await schemes.active_schemes(info.context.session, parse_id(assessor_id, "考核方"))
@@ -606,10 +651,16 @@ class CycleMutation:
             )
         )
 
-    @strawberry.federation.mutation(description="本人在公示期内提出异议", requires_scopes=gql.PEOPLE)
+    @strawberry.federation.mutation(
+        description="公示期内提出异议: 对本人结果, 或对本部门、本乡镇公示的优秀人员", requires_scopes=gql.PEOPLE
+    )
     async def file_assessment_objection(self, info: Info[Context, None], input: FileObjectionInput) -> Objection:
         o = await cycles.file_objection(
-            info.context.session, info.context.principal, cycle_id=parse_id(input.cycle_id, "周期"), text=input.text
+            info.context.session,
+            info.context.principal,
+            cycle_id=parse_id(input.cycle_id, "周期"),
+            text=input.text,
+            about_cadre_id=parse_id(input.cadre_id, "人员") if input.cadre_id else None,
         )
         return Objection.of(o)
 

@@ -14,6 +14,7 @@ from servicekit.app import Context
 from servicekit.ids import parse_id
 
 from .. import honours, models, reviews
+from .roster import Cadre
 
 
 @strawberry.type(description="荣誉")
@@ -67,12 +68,27 @@ class ReviewMeeting:
     status: str = strawberry.field(description="OPEN 进行中 | CLOSED 已结束")
 
 
-@strawberry.type(description="述职评议结果")
+@strawberry.type(description="述职评议结果 (每个派驻机构负责人每年一次; 与任免奖惩挂钩)")
 class ReviewOutcome:
     agency_id: strawberry.ID = strawberry.field(description="派驻机构的 id")
     average: Decimal = strawberry.field(description="平均分")
     scores: int = strawberry.field(description="各方评分")
     outcome: str = strawberry.field(description="GOOD 好 / FAIR 较好 / POOR 一般")
+    year: int = strawberry.field(description="年度")
+    meeting_id: strawberry.ID = strawberry.field(description="评议会的 id")
+    head: Cadre | None = strawberry.field(description="接受评议的负责人 (评议结束时的机构负责人; 空缺时为空)")
+
+    @staticmethod
+    def of(o: models.ReviewOutcome) -> "ReviewOutcome":
+        return ReviewOutcome(
+            agency_id=strawberry.ID(str(o.agency_id)),
+            average=o.average,
+            scores=o.scores,
+            outcome=o.outcome,
+            year=o.year,
+            meeting_id=strawberry.ID(str(o.meeting_id)),
+            head=Cadre(id=strawberry.ID(str(o.head_cadre_id))) if o.head_cadre_id else None,
+        )
 
 
 @strawberry.type(description="一项评议打分")
@@ -130,6 +146,30 @@ class HonourQuery:
         self, info: Info[Context, None], year: Annotated[int, strawberry.argument(description="年度")]
     ) -> list[Honour]:
         return [Honour.of(h) for h in await honours.publicity_list(info.context.session, year)]
+
+    @strawberry.federation.field(
+        description="述职评议结果 (双述职): 县级机关看全部, 乡镇、部门看本方机构, 负责人看本人的",
+        requires_scopes=gql.PEOPLE,
+    )
+    async def review_outcomes(
+        self,
+        info: Info[Context, None],
+        year: Annotated[int | None, strawberry.argument(description="年度")] = None,
+        agency_id: Annotated[strawberry.ID | None, strawberry.argument(description="派驻机构")] = None,
+        cadre_id: Annotated[strawberry.ID | None, strawberry.argument(description="接受评议的负责人")] = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> gql.Connection[ReviewOutcome]:
+        page = await reviews.outcomes(
+            info.context.session,
+            info.context.principal,
+            year=year,
+            agency_id=parse_id(agency_id, "机构") if agency_id else None,
+            cadre_id=parse_id(cadre_id, "人员") if cadre_id else None,
+            first=first,
+            after=after,
+        )
+        return gql.connection(page, ReviewOutcome.of)
 
     @strawberry.federation.field(description="派驻机构报告 (部门、乡镇双方可见)", requires_scopes=gql.PEOPLE)
     async def agency_reports(
@@ -214,12 +254,7 @@ class HonourMutation:
         rows = await reviews.close(
             info.context.session, info.context.principal, meeting_id=parse_id(input.meeting_id, "会议")
         )
-        return [
-            ReviewOutcome(
-                agency_id=strawberry.ID(str(o.agency_id)), average=o.average, scores=o.scores, outcome=o.outcome
-            )
-            for o in rows
-        ]
+        return [ReviewOutcome.of(o) for o in rows]
 
     @strawberry.federation.mutation(description="派驻机构负责人报告 (双报告)", requires_scopes=gql.PEOPLE)
     async def file_agency_report(self, info: Info[Context, None], input: FileReportInput) -> AgencyReport:
