@@ -309,6 +309,9 @@ REQUIRED = [
     *[(s, "identity", 4001) for s in ("personnel", "assessment", "platform")],
     ("assessment", "personnel", 4002),
     ("platform", "personnel", 4002),
+    # identity follows personnel's feed (agency head changes) with its own service token
+    ("identity", "personnel", 4002),
+    ("identity", "identity", 4001),
     ("personnel", "assessment", 4003),
     ("personnel", "platform", 4004),
     ("assessment", "platform", 4004),
@@ -325,7 +328,7 @@ FORBIDDEN = [
     ("gateway", "postgres", 5432),
     ("platform", "assessment", 4003),
     ("identity", "assessment", 4003),
-    ("identity", "personnel", 4002),
+    ("identity", "platform", 4004),
     *[(f"{s}-migrate", "identity", 4001) for s in SERVICES],
 ]
 

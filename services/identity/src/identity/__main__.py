@@ -41,7 +41,7 @@ def _retire(session, settings, kid):
 
 def _bootstrap(session, settings):
     keys.active_key(session, settings)
-    seed.ensure_internal_clients(session, settings, ["personnel", "assessment", "platform"])
+    seed.ensure_internal_clients(session, settings, ["identity", "personnel", "assessment", "platform"])
     done = "signing key and internal service clients ready"
     if settings.console_origin:
         done += "; " + seed.ensure_web_client(session, settings.console_origin)

@@ -5,6 +5,8 @@ from servicekit.settings import ServiceSettings
 
 class IdentitySettings(ServiceSettings):
     service_name: str = "identity"
+    # Personnel's event feed: agency head changes end and grant AGENCY_HEAD (consumers.py).
+    personnel_url: str = "http://127.0.0.1:4002"
     access_token_seconds: int = 600
     refresh_token_seconds: int = 14 * 24 * 3600
     # A session (one sign-in's refresh-token family) ends this long after the sign-in, however often

@@ -10,5 +10,6 @@ def timers(runtime) -> list:
 
 
 def background(runtime) -> list:
-    """What the process runs beside requests: the feeds it follows and its timers (none here)."""
+    """What the process runs beside requests: the feeds it follows (personnel's head changes) and
+    its timers (none here)."""
     return consumers.consumers(runtime) + timers(runtime)
