@@ -231,3 +231,41 @@ def test_a_zip_that_unpacks_to_far_more_than_a_roster_is_refused_before_parsing(
     with pytest.raises(BadInput) as err:
         excel.read_rows(bomb)
     assert err.value.message == "Excel 文件解压后过大"
+
+
+async def test_rule_import_after_lock(session):
+    """清单式锁定 then 全流程制约: once a period is locked, new people arrive only as adjustments the
+    department submits and 组织部 reviews — the import refuses and writes nothing."""
+    from personnel import snapshots
+    from servicekit.audit import AuditRecord
+    from servicekit.errors import RuleViolation
+
+    _, town = await _room(session)
+    await snapshots.lock(session, STAFFING, period="2026", note="年度锁定")
+    before = (
+        await session.scalar(select(func.count()).select_from(Cadre)),
+        await session.scalar(select(func.count()).select_from(AuditRecord)),
+        await session.scalar(select(func.count()).select_from(OutboxEvent)),
+    )
+    with pytest.raises(RuleViolation) as err:
+        await excel.import_roster(session, STAFFING, _xlsx([_row("钱多多", "33068119900506123", town)]))
+    assert err.value.rule == "IMPORT_AFTER_LOCK" and "2026" in err.value.message
+    after = (
+        await session.scalar(select(func.count()).select_from(Cadre)),
+        await session.scalar(select(func.count()).select_from(AuditRecord)),
+        await session.scalar(select(func.count()).select_from(OutboxEvent)),
+    )
+    assert after == before
+
+
+async def test_an_import_before_the_first_lock_is_audited_as_the_initial_load(session):
+    from servicekit.audit import AuditRecord
+
+    _, town = await _room(session)
+    await excel.import_roster(session, STAFFING, _xlsx([_row("钱多多", "33068119900506123", town)]))
+    record = (
+        await session.scalars(
+            select(AuditRecord).where(AuditRecord.action == "roster.import").order_by(AuditRecord.seq.desc())
+        )
+    ).first()
+    assert record.after["initial_load"] is True and "initial load" in record.reason

@@ -16,15 +16,15 @@ from collections import Counter
 from dataclasses import dataclass
 
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit import audit, outbox, spreadsheet
-from servicekit.errors import BadInput, Forbidden
+from servicekit.errors import BadInput, Forbidden, RuleViolation
 from servicekit.principal import Principal, Role
 
 from . import analytics, events, policy, profile, roster, vacancies
-from .models import Agency, Cadre, Department, Township
+from .models import Agency, Cadre, Department, RosterSnapshot, Township
 
 ROSTER_COLUMNS = ["姓名", "性别", "出生日期", "身份证号", "手机", "业务条线", "部门代码", "乡镇代码", "到岗日期"]
 GENDERS = {"男": "MALE", "女": "FEMALE", "MALE": "MALE", "FEMALE": "FEMALE"}
@@ -97,6 +97,15 @@ async def import_roster(
 ) -> tuple[list[Cadre], list[RowError]]:
     if principal.is_service or not principal.has_role(Role.STAFFING_OFFICE):
         raise Forbidden("名单导入由编办办理")
+    # The import is the initial load of the named list. Once a period has been locked (清单式锁定),
+    # every arrival is a personnel change: the department submits it (补员) and 组织部 reviews it
+    # before it takes effect — an import must not be a way around that chain.
+    if locked := await session.scalar(select(func.min(RosterSnapshot.period))):
+        raise RuleViolation(
+            "IMPORT_AFTER_LOCK",
+            f"名单已于 {locked} 期锁定：新增人员须由派驻部门提交调入(补员)，经组织部事前审核后生效",
+            detail="after the first lock, arrivals go through submitAdjustments and the organisation department",
+        )
     if len(content) > MAX_BYTES:
         raise BadInput(f"文件超过 {MAX_BYTES // 1024 // 1024} MB")
     # Parsing is CPU work of up to a few seconds: off the event loop, so other requests go on.
@@ -204,8 +213,12 @@ async def import_roster(
         action="roster.import",
         entity_type="Roster",
         entity_id="import",
-        after={"created": [str(c.id) for c in created], "rejected_rows": sorted({e.row for e in errors})},
-        reason="partial" if partial else "atomic",
+        after={
+            "created": [str(c.id) for c in created],
+            "rejected_rows": sorted({e.row for e in errors}),
+            "initial_load": True,
+        },
+        reason=("partial" if partial else "atomic") + " initial load, before the first lock",
     )
     return created, errors
 
