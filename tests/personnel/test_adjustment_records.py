@@ -154,7 +154,11 @@ async def test_a_new_head_takes_the_seat_and_the_previous_head_becomes_a_member(
     [event] = await _events(session, agency.id, "agency.head_changed")
     assert (event.aggregate_type, event.payload) == (
         "Agency",
-        {"agency_id": str(agency.id), "head_cadre_id": str(cadre.id)},
+        {
+            "agency_id": str(agency.id),
+            "head_cadre_id": str(cadre.id),
+            "previous_head_cadre_id": str(previous.id) if previous else None,
+        },
     )
     assert (await _audit(session, cadre.id, "cadre.head_change")) is not None
 

@@ -270,3 +270,25 @@ async def test_a_weight_of_zero_or_the_bound_is_accepted(session, weight):
         minimum=1,
     )
     assert total == sum(x.recommended for x in lines) == 140
+
+
+async def test_on_duty_counts_only_those_really_working_there(session):
+    """真沉真下: 实有 (on the list, holding the quota) and 在岗 (really working there) are both shown;
+    a seconded or on-leave person is 实有 but a gap in 在岗."""
+    from sqlalchemy import update as sql_update
+
+    from personnel.models import Cadre
+
+    before = {s.key: s for s in await vacancies.summary(session, "department")}
+    [seconded, on_leave] = (
+        await session.scalars(
+            select(Cadre.id).where(Cadre.department_id == DEPT["sfj"], Cadre.status == "IN_POST").limit(2)
+        )
+    ).all()
+    await session.execute(sql_update(Cadre).where(Cadre.id == seconded).values(status="SECONDED"))
+    await session.execute(sql_update(Cadre).where(Cadre.id == on_leave).values(status="ON_LEAVE"))
+    after = {s.key: s for s in await vacancies.summary(session, "department")}
+    b, a = before[DEPT["sfj"]], after[DEPT["sfj"]]
+    assert (a.in_post, a.vacancy) == (b.in_post, b.vacancy)  # 实有 and 缺额 unchanged: the posts are held
+    assert (a.on_duty, a.on_duty_gap) == (b.on_duty - 2, b.on_duty_gap + 2)
+    assert b.on_duty == b.in_post  # the demo has everyone in post

@@ -191,9 +191,26 @@ async def test_rule_assignee_not_in_township_covers_those_who_left(session):
     await session.execute(update(StationedCadre).where(StationedCadre.cadre_id == MEDIATOR).values(status="LEFT"))
     err = await _refused(session, RuleViolation, _act(session, CENTRE, event, "dispatch", assignee_cadre_id=MEDIATOR))
     assert (err.rule, err.message) == ("ASSIGNEE_NOT_IN_TOWNSHIP", "承办人须为本乡镇(街道)在岗的派驻干部")
-    await session.execute(update(StationedCadre).where(StationedCadre.cadre_id == MEDIATOR).values(status="SECONDED"))
-    await _act(session, CENTRE, event, "dispatch", assignee_cadre_id=MEDIATOR)  # seconded still counts
+    await session.execute(update(StationedCadre).where(StationedCadre.cadre_id == MEDIATOR).values(status="IN_POST"))
+    await _act(session, CENTRE, event, "dispatch", assignee_cadre_id=MEDIATOR)
     assert event.assignee_cadre_id == MEDIATOR
+
+
+async def test_rule_not_on_duty(session):
+    """真沉真下: a seconded or on-leave cadre still holds the post (实有) but is not 在岗 — no work
+    is dispatched to them, and the refusal changes nothing."""
+    for status in ("SECONDED", "ON_LEAVE"):
+        event = await _report(session)
+        await _act(session, CENTRE, event, "accept")
+        await session.execute(update(StationedCadre).where(StationedCadre.cadre_id == MEDIATOR).values(status=status))
+        err = await _refused(
+            session, RuleViolation, _act(session, CENTRE, event, "dispatch", assignee_cadre_id=MEDIATOR)
+        )
+        assert (err.rule, err.message) == ("NOT_ON_DUTY", "该派驻干部借调或请假中，不在岗，不能承办任务")
+        assert event.assignee_cadre_id is None
+        await session.execute(
+            update(StationedCadre).where(StationedCadre.cadre_id == MEDIATOR).values(status="IN_POST")
+        )
 
 
 async def test_rule_assignee_not_in_unit_for_an_office_means_holding_one_of_its_posts(session):

@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from .models import Adjustment, Agency, Cadre
 
-OCCUPYING = ("IN_POST", "SECONDED", "ON_LEAVE")  # a person on leave or seconded still holds the post
+OCCUPYING = ("IN_POST", "SECONDED", "ON_LEAVE")  # 实有: a person on leave or seconded still holds the post
+ON_DUTY = ("IN_POST",)  # 在岗 (真沉真下): really working in the township; seconded or on leave is a gap
 INBOUND = ("IN", "TRANSFER")
 
 
@@ -36,7 +37,11 @@ class Occupancy:
 
 def _occupancy_query():
     in_post = (
-        select(Cadre.agency_id, func.count().label("n"))
+        select(
+            Cadre.agency_id,
+            func.count().label("n"),
+            func.count().filter(Cadre.status.in_(ON_DUTY)).label("on_duty"),
+        )
         .where(Cadre.status.in_(OCCUPYING))
         .group_by(Cadre.agency_id)
         .subquery()
@@ -55,6 +60,7 @@ def _occupancy_query():
             Agency.quota,
             func.coalesce(in_post.c.n, 0).label("in_post"),
             func.coalesce(incoming.c.n, 0).label("incoming"),
+            func.coalesce(in_post.c.on_duty, 0).label("on_duty"),
         )
         .join(in_post, in_post.c.agency_id == Agency.id, isouter=True)
         .join(incoming, incoming.c.agency_id == Agency.id, isouter=True)
@@ -74,8 +80,14 @@ async def occupancy(session: AsyncSession, agency_ids: list[uuid.UUID] | None = 
 class Summary:
     key: uuid.UUID
     quota: int
-    in_post: int
+    in_post: int  # 实有
     incoming: int
+    on_duty: int = 0  # 在岗
+
+    @property
+    def on_duty_gap(self) -> int:
+        """Places without someone really working there (缺额 plus the seconded and on leave)."""
+        return max(self.quota - self.on_duty, 0)
 
     @property
     def vacancy(self) -> int:
@@ -92,7 +104,13 @@ async def summary(session: AsyncSession, by: str) -> list[Summary]:
     key = {"department": occ.c.department_id, "township": occ.c.township_id}[by]
     rows = (
         await session.execute(
-            select(key, func.sum(occ.c.quota), func.sum(occ.c.in_post), func.sum(occ.c.incoming)).group_by(key)
+            select(
+                key,
+                func.sum(occ.c.quota),
+                func.sum(occ.c.in_post),
+                func.sum(occ.c.incoming),
+                func.sum(occ.c.on_duty),
+            ).group_by(key)
         )
     ).all()
-    return [Summary(r[0], int(r[1]), int(r[2]), int(r[3])) for r in rows]
+    return [Summary(r[0], int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in rows]

@@ -42,7 +42,10 @@ from .models import (
 )
 
 PRIORITIES = lc.PRIORITIES
-ACTIVE = ("IN_POST", "SECONDED")
+# 真沉真下: work goes to people really working in the township — not to the seconded or on leave,
+# who still hold their post (personnel counts them 实有) but are not 在岗.
+ACTIVE = ("IN_POST",)
+AWAY = ("SECONDED", "ON_LEAVE")
 OPEN_STATES = (lc.DISPATCHED, lc.SIGNED, lc.IN_PROGRESS, lc.FEEDBACK)
 MAX_ATTACHMENTS = 20
 MAX_TEXT = 2000
@@ -381,6 +384,10 @@ async def _dispatch(
 
 async def _cadre_in_township(session: AsyncSession, event: GridEvent, cadre_id: uuid.UUID) -> StationedCadre:
     cadre = await session.get(StationedCadre, cadre_id)
+    if cadre is not None and cadre.status in AWAY and cadre.township_id == event.township_id:
+        raise RuleViolation(
+            "NOT_ON_DUTY", "该派驻干部借调或请假中，不在岗，不能承办任务", detail=f"status {cadre.status}"
+        )
     if cadre is None or cadre.status not in ACTIVE or cadre.township_id != event.township_id:
         raise RuleViolation("ASSIGNEE_NOT_IN_TOWNSHIP", "承办人须为本乡镇(街道)在岗的派驻干部")
     return cadre

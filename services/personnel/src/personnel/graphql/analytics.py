@@ -33,10 +33,12 @@ from .roster import (
 @strawberry.type(description="缺额统计")
 class VacancySummary:
     quota: int = strawberry.field(description="员额")
-    in_post: int = strawberry.field(description="在岗人数")
+    in_post: int = strawberry.field(description="实有人数 (名单上占员额的人, 含借调、请假)")
     incoming: int = strawberry.field(description="已批准待到岗人数")
-    vacancy: int = strawberry.field(description="缺额 (员额 − 在岗 − 待到岗)")
-    fill_rate: float = strawberry.field(description="到岗率 = 在岗 / 员额")
+    vacancy: int = strawberry.field(description="缺额 (员额 − 实有 − 待到岗)")
+    fill_rate: float = strawberry.field(description="到岗率 = 实有 / 员额")
+    on_duty: int = strawberry.field(description="在岗人数 (真沉真下: 不含借调、请假)")
+    on_duty_gap: int = strawberry.field(description="在岗缺口 = 员额 − 在岗 (缺额加借调、请假)")
     key: strawberry.Private[uuid.UUID]
     by: strawberry.Private[str]
 
@@ -127,6 +129,8 @@ class AnalyticsQuery:
                 incoming=r.incoming,
                 vacancy=r.vacancy,
                 fill_rate=r.fill_rate,
+                on_duty=r.on_duty,
+                on_duty_gap=r.on_duty_gap,
                 key=r.key,
                 by=by.value,
             )
