@@ -108,8 +108,20 @@ async def test_rule_mentor_same_department(session):
     assert err.value.rule == "MENTEE_ALREADY_PAIRED"
 
 
+async def test_the_demo_holds_the_reports_development_figures(session):
+    """近两年6名提任乡科级副职、17名担(兼)任乡镇中层; one department's year: 4 集中轮训, 6 案件会商."""
+    from personnel.seed import TRAINING_YEAR
+
+    stats = await dev.statistics(session, TRAINING_YEAR)
+    assert sum(s.promotions_approved for s in stats) == 6
+    assert sum(s.middle_posts_held for s in stats) == 17
+    sfj = {s.department_id: s for s in stats}[DEPT["sfj"]]
+    assert (sfj.rotation_trainings, sfj.case_consultations) == (4, 6) and 0.8 < sfj.attendance_rate < 1
+
+
 async def test_both_sides_recommend_and_the_organisation_department_decides(session):
     (cadre,) = await _people(session, "sfj", 1)
+    promoted_before = {s.department_id: s for s in await dev.statistics(session, YEAR)}[DEPT["sfj"]].promotions_approved
     town = (await session.get(Township, cadre.township_id)).code
     by_dept = await dev.recommend(session, dept_admin("sfj"), cadre_id=cadre.id, target="PROMOTION", reasons="业务骨干")
     by_town = await dev.recommend(
@@ -124,7 +136,7 @@ async def test_both_sides_recommend_and_the_organisation_department_decides(sess
             await dev.decide_recommendation(session, who, recommendation_id=by_dept.id, approve=True, note=None)
     await dev.decide_recommendation(session, ORG_DEPT, recommendation_id=by_dept.id, approve=True, note="提拔为副科")
     stats = {s.department_id: s for s in await dev.statistics(session, YEAR)}[DEPT["sfj"]]
-    assert stats.promotions_approved == 1
+    assert stats.promotions_approved == promoted_before + 1
 
 
 async def test_rule_middle_post_needs_department_consent(session):

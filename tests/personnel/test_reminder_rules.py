@@ -19,12 +19,23 @@ from servicekit.principal import Role
 NEWCOMER = {"name": "许嘉言", "birth_date": "1996-09-01", "professional_line": "城市管理"}
 
 
+async def test_the_demo_holds_the_reports_reminder_history(session):
+    """提醒告知单6批次，及时补员29人: the demo starts with the report's closed history."""
+    stats = await reminders.statistics(session)
+    assert (stats.batches, stats.replenished, stats.overdue, stats.notices - stats.closed) == (6, 29, 0, 0)
+
+
 async def test_notices_go_to_every_department_below_quota(session):
+    before = await reminders.statistics(session)
     batch, notices = await reminders.issue(session, STAFFING, deadline=today() + dt.timedelta(days=30), note="第一批")
     gaps = {s.key: s.vacancy for s in await vacancies.summary(session, "department")}
     assert {n.department_id: n.vacancies_at_issue for n in notices} == {d: g for d, g in gaps.items() if g > 0}
     stats = await reminders.statistics(session)
-    assert (stats.batches, stats.notices, stats.closed) == (1, len(notices), 0)
+    assert (stats.batches, stats.notices, stats.closed) == (
+        before.batches + 1,
+        before.notices + len(notices),
+        before.closed,
+    )
 
 
 async def test_rule_no_vacancies(session):
@@ -47,6 +58,7 @@ async def test_only_the_staffing_office_issues_notices(session, who):
 
 
 async def test_a_notice_is_answered_with_a_plan_and_closes_when_the_places_are_filled(session):
+    replenished_before = (await reminders.statistics(session)).replenished
     _, notices = await reminders.issue(
         session, STAFFING, deadline=today() + dt.timedelta(days=30), note=None, department_ids=[DEPT["zhzfj"]]
     )
@@ -86,7 +98,7 @@ async def test_a_notice_is_answered_with_a_plan_and_closes_when_the_places_are_f
     with pytest.raises(RuleViolation) as err:
         await reminders.answer(session, dept_admin("zhzfj"), notice_id=notice.id, plan="再补")
     assert err.value.rule == "NOTICE_CLOSED"
-    assert (await reminders.statistics(session)).replenished == notice.vacancies_at_issue
+    assert (await reminders.statistics(session)).replenished == replenished_before + notice.vacancies_at_issue
 
 
 async def test_overdue_notices_appear_on_the_accountability_list(session):

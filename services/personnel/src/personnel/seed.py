@@ -15,7 +15,20 @@ from sqlalchemy.orm import Session
 from servicekit import audit, outbox
 
 from . import events
-from .models import Agency, Cadre, Department, Posting, Township
+from .models import (
+    Agency,
+    Attendance,
+    Cadre,
+    CareerRecommendation,
+    Department,
+    MiddlePost,
+    Posting,
+    ReminderBatch,
+    ReminderNotice,
+    Township,
+    TrainingPlan,
+    TrainingSession,
+)
 from .roster import id_check_digit
 
 DEMO_DIR = Path(__file__).resolve().parents[4] / "demo"
@@ -197,6 +210,7 @@ def seed_demo(session: Session, settings=None) -> dict:
                 aggregate_id=row.id,
                 payload=events.unit_payload(kind, row),
             )
+    history = _report_history(session, departments, today)
     audit.record_sync(
         session,
         actor=None,
@@ -209,6 +223,7 @@ def seed_demo(session: Session, settings=None) -> dict:
             "agencies": len(agencies),
             "quota": sum(a.quota for a in agencies),
             "in_post": n,
+            **history,
         },
         reason="demo data from the Zhuji field report",
     )
@@ -218,4 +233,123 @@ def seed_demo(session: Session, settings=None) -> dict:
         "agencies": len(agencies),
         "quota": sum(a.quota for a in agencies),
         "in_post": n,
+    }
+
+
+# The report's other figures (docs/domain.md): 提醒告知单6批次、及时补员29人; 近两年6名提任乡科级副职、
+# 17名担(兼)任乡镇(街道)中层; one department's year: 4 集中轮训 and 6 案件会商.
+REMINDER_BATCHES = [  # (issued, deadline, {department: people replenished})
+    (dt.date(2025, 3, 10), dt.date(2025, 4, 30), {"zhzfj": 4, "scjgj": 2}),
+    (dt.date(2025, 6, 16), dt.date(2025, 7, 31), {"sfj": 3, "rsj": 2}),
+    (dt.date(2025, 9, 8), dt.date(2025, 10, 31), {"zhzfj": 3, "zrzyj": 2}),
+    (dt.date(2025, 12, 1), dt.date(2026, 1, 31), {"scjgj": 2, "sthjfj": 2}),
+    (dt.date(2026, 3, 9), dt.date(2026, 4, 30), {"zhzfj": 3, "rsj": 2}),
+    (dt.date(2026, 6, 15), dt.date(2026, 7, 31), {"sfj": 2, "scjgj": 2}),
+]
+PROMOTED = 6
+MIDDLE_POSTS = (
+    "综治办副主任",
+    "党政办副主任",
+    "经济发展办副主任",
+    "社会事务办副主任",
+    "平安办副主任",
+    "应急管理办副主任",
+)
+MIDDLE_POSTS_HELD = 17
+TRAINING_YEAR = 2025  # a whole year, before the demo's current one (whose plans are the user's to file)
+
+
+def _report_history(session: Session, departments: dict, today: dt.date) -> dict:
+    """Closed history, as it would stand after two years of use: what the report counts as success."""
+    by_department = {
+        code: list(
+            session.scalars(
+                select(Cadre).where(Cadre.department_id == d.id, Cadre.status == "IN_POST").order_by(Cadre.id.desc())
+            ).all()
+        )
+        for code, d in departments.items()
+    }
+    for issued, deadline, filled in REMINDER_BATCHES:
+        batch = ReminderBatch(
+            issued_by="demo-bianban",
+            issued_at=dt.datetime.combine(issued, dt.time(9), dt.timezone.utc),
+            deadline=deadline,
+            note="未按员额下沉，请于期限内补员",
+        )
+        session.add(batch)
+        session.flush()
+        for code, n in filled.items():
+            session.add(
+                ReminderNotice(
+                    batch_id=batch.id,
+                    department_id=departments[code].id,
+                    vacancies_at_issue=n,
+                    status="CLOSED",
+                    plan=f"{n}人经调入补齐",
+                    planned_by=f"demo-{code}-admin",
+                    planned_at=dt.datetime.combine(issued + dt.timedelta(days=7), dt.time(9), dt.timezone.utc),
+                    replenished=n,
+                    closed_at=dt.datetime.combine(deadline - dt.timedelta(days=5), dt.time(17), dt.timezone.utc),
+                )
+            )
+    # Promotions and middle posts: from the longest-serving end of each department's list, in turn.
+    pool = [c for group in zip(*by_department.values()) for c in group]
+    for i, cadre in enumerate(pool[:PROMOTED]):
+        session.add(
+            CareerRecommendation(
+                cadre_id=cadre.id,
+                side="DEPARTMENT" if i % 2 == 0 else "TOWNSHIP",
+                target="PROMOTION",
+                reasons="业务骨干，群众认可",
+                status="APPROVED",
+                recommended_by="demo-recommender",
+                recommended_at=dt.datetime(2025 + i % 2, 4 + i, 1, 9, tzinfo=dt.timezone.utc),
+                decided_by="demo-zuzhibu",
+                decision_note="提任为乡科级副职领导",
+            )
+        )
+    for i, cadre in enumerate(pool[PROMOTED : PROMOTED + MIDDLE_POSTS_HELD]):
+        session.add(
+            MiddlePost(
+                cadre_id=cadre.id,
+                township_id=cadre.township_id,
+                post=MIDDLE_POSTS[i % len(MIDDLE_POSTS)],
+                concurrent=True,
+                status="HELD",
+                proposed_by="demo-township-admin",
+                consented_by="demo-department-admin",
+                start_date=today - dt.timedelta(days=30 + 40 * i),  # all within two years
+            )
+        )
+    sfj = departments["sfj"]
+    plan = TrainingPlan(
+        owner_kind="DEPARTMENT",
+        owner_id=sfj.id,
+        year=TRAINING_YEAR,
+        title=f"{TRAINING_YEAR}年度派驻司法所业务培训计划",
+        content="集中轮训4期（人民调解、社区矫正、法律服务、执法规范），案件会商每两月一次",
+        filed_by="demo-sfj-admin",
+    )
+    session.add(plan)
+    session.flush()
+    people = by_department["sfj"]
+    kinds = [("ROTATION_TRAINING", f"集中轮训第{k}期") for k in range(1, 5)] + [
+        ("CASE_CONSULTATION", f"疑难案件会商（第{k}次）") for k in range(1, 7)
+    ]
+    for k, (kind, title) in enumerate(kinds):
+        held = dt.date(TRAINING_YEAR, 2 + k, 15)
+        training = TrainingSession(plan_id=plan.id, kind=kind, title=title, held_on=held, recorded_by="demo-sfj-admin")
+        session.add(training)
+        session.flush()
+        attendees = people if kind == "ROTATION_TRAINING" else people[k * 5 : k * 5 + 5]
+        session.add_all(
+            [Attendance(session_id=training.id, cadre_id=c.id, present=(j % 12 != 0)) for j, c in enumerate(attendees)]
+        )
+    return {
+        "reminder_batches": len(REMINDER_BATCHES),
+        "replenished": sum(sum(f.values()) for _, _, f in REMINDER_BATCHES),
+        "promoted": PROMOTED,
+        "middle_posts": MIDDLE_POSTS_HELD,
+        "trainings": 4,
+        "case_consultations": 6,
     }
