@@ -65,7 +65,7 @@ def test_the_kernel_tables_are_one_branch_every_service_depends_on(database_url,
         assert script.get_revision("0001").dependencies == "k0001", service
     settings = PersonnelSettings(database_url=database_url, db_prefix=f"{run_prefix}kb_", log_json=False)
     migrations.upgrade(ROOT / "services" / "personnel", settings)
-    assert migrations.pending(ROOT / "services" / "personnel", settings) == (("0012",), [])
+    assert migrations.pending(ROOT / "services" / "personnel", settings) == (("0013",), [])
     assert migrations.wait_until_migrated(ROOT / "services" / "personnel", settings, timeout=0)
     engine = db.make_sync_engine(settings)
     try:

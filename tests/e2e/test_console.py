@@ -385,3 +385,165 @@ def test_logout_ends_the_session(stack, browser):
         page.click("#logout")
     expect(page.locator("#login")).to_be_visible()
     s.close()
+
+
+ORG_UNITS = __import__("json").loads((ROOT / "demo" / "org.json").read_text(encoding="utf-8"))
+
+
+def _api(stack, token, query, variables=None):
+    _, body = gql(stack.gateway_url, query, variables, token=token)
+    assert not body.get("errors"), body
+    return body["data"]
+
+
+def _members(stack, token, cycle, **scope) -> list[dict]:
+    nodes, after = [], None
+    query = """query($c: ID!, $d: ID, $t: ID, $a: String) { cycleMembers(cycleId: $c, first: 100, after: $a,
+      departmentId: $d, townshipId: $t) { nodes { cadre { id } department { id } township { id } total shortlisted
+      excellentRound grade } pageInfo { hasNextPage endCursor } } }"""
+    while True:
+        page = _api(stack, token, query, {"c": cycle, "d": scope.get("d"), "t": scope.get("t"), "a": after})
+        nodes += page["cycleMembers"]["nodes"]
+        if not page["cycleMembers"]["pageInfo"]["hasNextPage"]:
+            return nodes
+        after = page["cycleMembers"]["pageInfo"]["endCursor"]
+
+
+def _assessors(stack, token) -> dict:
+    """An administrator for every township and department of the demo, made through identity's API."""
+    org = token("zuzhibu")
+    people = {}
+    for kind, role, units in (
+        ("t", "TOWNSHIP_ADMIN", ORG_UNITS["townships"]),
+        ("d", "DEPARTMENT_ADMIN", ORG_UNITS["departments"]),
+    ):
+        for unit in units:
+            username = f"pub-{kind}-{unit['code']}"
+            user = _api(
+                stack,
+                org,
+                "mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }",
+                {"i": {"username": username, "displayName": f"{unit['name']} 考核员", "password": PASSWORD}},
+            )["createUser"]["user"]["id"]
+            scope = "TOWNSHIP" if kind == "t" else "DEPARTMENT"
+            _api(
+                stack,
+                org,
+                "mutation($i: GrantRoleInput!) { grantRole(input: $i) { binding { id } } }",
+                {"i": {"userId": user, "role": role, "scopeKind": scope, "scopeId": unit["id"]}},
+            )
+            people[unit["id"]] = token(username)
+    return people
+
+
+def test_a_full_cycle_on_the_demo_names_25_percent_and_a_cadre_sees_the_list_and_objects(stack, browser, token):
+    """公示 as the report means it, on the demo roster through the gateway: a whole annual cycle with
+    default settings names 25% of 566 (141, never more); the demo cadre then sees the 优秀 list of
+    their department and township on a phone, and objects to a name on it."""
+    with db_conn(stack, "assessment") as conn:
+        assert eventually(lambda: conn.execute("SELECT count(*) FROM roster_entry").fetchone()[0] == 566, timeout=60)
+    side = _assessors(stack, token)
+    org = token("zuzhibu")
+    cycle = _api(
+        stack, org, "mutation($i: OpenCycleInput!) { openAssessmentCycle(input: $i) { id } }", {"i": {"year": 2025}}
+    )["openAssessmentCycle"]["id"]
+    score_query = "mutation($i: SetScoresInput!) { setAssessmentScores(input: $i) { cadre { id } } }"
+    for key, name, units in (("t", "TOWNSHIP", ORG_UNITS["townships"]), ("d", "DEPARTMENT", ORG_UNITS["departments"])):
+        for unit in units:
+            mine = _members(stack, side[unit["id"]], cycle, **{key: unit["id"]})
+            items = [
+                {"cadreId": m["cadre"]["id"], "score": str(60 + int(m["cadre"]["id"][:4], 16) % 3900 / 100)}
+                for m in mine
+            ]
+            _api(stack, side[unit["id"]], score_query, {"i": {"cycleId": cycle, "side": name, "scores": items}})
+    for d in ORG_UNITS["departments"]:
+        flow = _api(
+            stack,
+            side[d["id"]],
+            "mutation($i: DepartmentFlowInput!) { makeExcellenceShortlist(input: $i) { round1Quota } }",
+            {"i": {"cycleId": cycle, "departmentId": d["id"]}},
+        )["makeExcellenceShortlist"]
+        best = sorted(
+            (m for m in _members(stack, side[d["id"]], cycle, d=d["id"]) if m["shortlisted"]),
+            key=lambda m: (-float(m["total"]), m["cadre"]["id"]),
+        )
+        _api(
+            stack,
+            side[d["id"]],
+            "mutation($i: Round1Input!) { submitExcellenceRound1(input: $i) { status } }",
+            {
+                "i": {
+                    "cycleId": cycle,
+                    "departmentId": d["id"],
+                    "cadreIds": [m["cadre"]["id"] for m in best[: flow["round1Quota"]]],
+                }
+            },
+        )
+    for t in ORG_UNITS["townships"]:
+        mine = _members(stack, side[t["id"]], cycle, t=t["id"])
+        departments = sorted({m["department"]["id"] for m in mine})
+        places = _api(
+            stack,
+            side[t["id"]],
+            "query($c: ID!, $d: ID!) "
+            "{ excellencePlaces(cycleId: $c, departmentId: $d) { townships { township { id } quota } } }",
+            {"c": cycle, "d": departments[0]},
+        )["excellencePlaces"]["townships"]
+        quota = next(p["quota"] for p in places if p["township"]["id"] == t["id"])
+        left = sorted(
+            (m for m in mine if m["shortlisted"] and not m["excellentRound"]),
+            key=lambda m: (-float(m["total"]), m["cadre"]["id"]),
+        )[:quota]
+        picks = [
+            {"departmentId": d, "cadreIds": [m["cadre"]["id"] for m in left if m["department"]["id"] == d]}
+            for d in departments
+        ]
+        _api(
+            stack,
+            side[t["id"]],
+            "mutation($i: TownshipRound2Input!) { submitTownshipExcellenceRound2(input: $i) { used } }",
+            {"i": {"cycleId": cycle, "townshipId": t["id"], "departments": picks}},
+        )
+    _api(
+        stack,
+        org,
+        "mutation($i: PublishInput!) { publishAssessmentResults(input: $i) { status } }",
+        {"i": {"cycleId": cycle, "objectionDays": 5}},
+    )
+    everyone = _members(stack, org, cycle)
+    excellent = [m for m in everyone if m["grade"] == "EXCELLENT"]
+    assert len(everyone) == 566 and len(excellent) in (140, 141)  # 25% of 566 = 141.5: never 142
+
+    me = next(
+        m
+        for m in everyone
+        if m["cadre"]["id"] == next(u for u in DEMO["users"] if u["username"] == "cadre-demo")["cadre_id"]
+    )
+    concerned = [
+        m
+        for m in excellent
+        if m["department"]["id"] == me["department"]["id"] or m["township"]["id"] == me["township"]["id"]
+    ]
+    listed = _api(
+        stack,
+        token("cadre-demo"),
+        "query($c: ID!) { publicityList(cycleId: $c, first: 100) { nodes { name agencyName cadre { id } } } }",
+        {"c": cycle},
+    )["publicityList"]["nodes"]
+    assert {n["cadre"]["id"] for n in listed} == {m["cadre"]["id"] for m in concerned} != set()
+    target = next(n for n in listed if n["cadre"]["id"] != me["cadre"]["id"])
+
+    s = Session(browser, stack, "cadre-demo", viewport=NARROW)
+    page = s.sign_in("me")
+    panel = page.locator("#my-publication")
+    expect(panel.locator("#publicity-list tbody tr")).to_have_count(len(listed))
+    expect(panel.locator("#publicity-list")).to_contain_text(target["name"])
+    panel.locator("select[name=about]").select_option(target["cadre"]["id"])
+    panel.locator("input[name=objection]").fill("该同志本年度有两件事件逾期办结，请复核")
+    panel.locator("button[type=submit]").click()
+    expect(panel).to_contain_text(f"针对 {target['name']}")
+    s.shot("publicity-cadre-phone")
+    s.close()
+    with db_conn(stack, "assessment") as conn:
+        about = conn.execute("SELECT about_cadre_id::text FROM objection WHERE cycle_id = %s", (cycle,)).fetchone()[0]
+    assert about == target["cadre"]["id"]

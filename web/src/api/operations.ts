@@ -242,7 +242,16 @@ export const PublishResultsMutation = graphql(`
 export const ObjectionsQuery = graphql(`
   query Objections($cycleId: ID!, $openOnly: Boolean!) {
     assessmentObjections(cycleId: $cycleId, openOnly: $openOnly) {
-      id text filedAt resolution resolvedBy cadre { id name township { name } department { name } }
+      id text filedAt resolution resolvedBy cadre { id name township { name } department { name } } about { id } aboutName
+    }
+  }
+`);
+
+export const PublicityListQuery = graphql(`
+  query PublicityList($cycleId: ID!, $after: String) {
+    publicityList(cycleId: $cycleId, first: 100, after: $after) {
+      nodes { name agencyName excellentRound cadre { id } department { name } township { name } }
+      pageInfo { hasNextPage endCursor }
     }
   }
 `);

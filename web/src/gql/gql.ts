@@ -45,7 +45,8 @@ type Documents = {
     "\n  mutation SubmitRound1($input: Round1Input!) {\n    submitExcellenceRound1(input: $input) { department { id } status round1Quota }\n  }\n": typeof types.SubmitRound1Document,
     "\n  mutation SubmitRound2($input: Round2Input!) {\n    submitExcellenceRound2(input: $input) { township { id } quota used remaining submitted }\n  }\n": typeof types.SubmitRound2Document,
     "\n  mutation PublishResults($input: PublishInput!) {\n    publishAssessmentResults(input: $input) { id status objectionDeadline }\n  }\n": typeof types.PublishResultsDocument,
-    "\n  query Objections($cycleId: ID!, $openOnly: Boolean!) {\n    assessmentObjections(cycleId: $cycleId, openOnly: $openOnly) {\n      id text filedAt resolution resolvedBy cadre { id name township { name } department { name } }\n    }\n  }\n": typeof types.ObjectionsDocument,
+    "\n  query Objections($cycleId: ID!, $openOnly: Boolean!) {\n    assessmentObjections(cycleId: $cycleId, openOnly: $openOnly) {\n      id text filedAt resolution resolvedBy cadre { id name township { name } department { name } } about { id } aboutName\n    }\n  }\n": typeof types.ObjectionsDocument,
+    "\n  query PublicityList($cycleId: ID!, $after: String) {\n    publicityList(cycleId: $cycleId, first: 100, after: $after) {\n      nodes { name agencyName excellentRound cadre { id } department { name } township { name } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.PublicityListDocument,
     "\n  mutation FileObjection($input: FileObjectionInput!) {\n    fileAssessmentObjection(input: $input) { id text resolution }\n  }\n": typeof types.FileObjectionDocument,
     "\n  mutation ResolveObjection($input: ResolveObjectionInput!) {\n    resolveAssessmentObjection(input: $input) { id resolution }\n  }\n": typeof types.ResolveObjectionDocument,
     "\n  mutation ApproveResults($input: PublishInput!) {\n    approveAssessmentResults(input: $input) { id status }\n  }\n": typeof types.ApproveResultsDocument,
@@ -82,7 +83,8 @@ const documents: Documents = {
     "\n  mutation SubmitRound1($input: Round1Input!) {\n    submitExcellenceRound1(input: $input) { department { id } status round1Quota }\n  }\n": types.SubmitRound1Document,
     "\n  mutation SubmitRound2($input: Round2Input!) {\n    submitExcellenceRound2(input: $input) { township { id } quota used remaining submitted }\n  }\n": types.SubmitRound2Document,
     "\n  mutation PublishResults($input: PublishInput!) {\n    publishAssessmentResults(input: $input) { id status objectionDeadline }\n  }\n": types.PublishResultsDocument,
-    "\n  query Objections($cycleId: ID!, $openOnly: Boolean!) {\n    assessmentObjections(cycleId: $cycleId, openOnly: $openOnly) {\n      id text filedAt resolution resolvedBy cadre { id name township { name } department { name } }\n    }\n  }\n": types.ObjectionsDocument,
+    "\n  query Objections($cycleId: ID!, $openOnly: Boolean!) {\n    assessmentObjections(cycleId: $cycleId, openOnly: $openOnly) {\n      id text filedAt resolution resolvedBy cadre { id name township { name } department { name } } about { id } aboutName\n    }\n  }\n": types.ObjectionsDocument,
+    "\n  query PublicityList($cycleId: ID!, $after: String) {\n    publicityList(cycleId: $cycleId, first: 100, after: $after) {\n      nodes { name agencyName excellentRound cadre { id } department { name } township { name } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.PublicityListDocument,
     "\n  mutation FileObjection($input: FileObjectionInput!) {\n    fileAssessmentObjection(input: $input) { id text resolution }\n  }\n": types.FileObjectionDocument,
     "\n  mutation ResolveObjection($input: ResolveObjectionInput!) {\n    resolveAssessmentObjection(input: $input) { id resolution }\n  }\n": types.ResolveObjectionDocument,
     "\n  mutation ApproveResults($input: PublishInput!) {\n    approveAssessmentResults(input: $input) { id status }\n  }\n": types.ApproveResultsDocument,
@@ -212,7 +214,11 @@ export function graphql(source: "\n  mutation PublishResults($input: PublishInpu
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Objections($cycleId: ID!, $openOnly: Boolean!) {\n    assessmentObjections(cycleId: $cycleId, openOnly: $openOnly) {\n      id text filedAt resolution resolvedBy cadre { id name township { name } department { name } }\n    }\n  }\n"): typeof import('./graphql').ObjectionsDocument;
+export function graphql(source: "\n  query Objections($cycleId: ID!, $openOnly: Boolean!) {\n    assessmentObjections(cycleId: $cycleId, openOnly: $openOnly) {\n      id text filedAt resolution resolvedBy cadre { id name township { name } department { name } } about { id } aboutName\n    }\n  }\n"): typeof import('./graphql').ObjectionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PublicityList($cycleId: ID!, $after: String) {\n    publicityList(cycleId: $cycleId, first: 100, after: $after) {\n      nodes { name agencyName excellentRound cadre { id } department { name } township { name } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): typeof import('./graphql').PublicityListDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -702,7 +702,15 @@ export type ObjectionsQueryVariables = Exact<{
 }>;
 
 
-export type ObjectionsQuery = { assessmentObjections: Array<{ id: string, text: string, filedAt: string, resolution: string | null, resolvedBy: string | null, cadre: { id: string, name: string, township: { name: string }, department: { name: string } } }> };
+export type ObjectionsQuery = { assessmentObjections: Array<{ id: string, text: string, filedAt: string, resolution: string | null, resolvedBy: string | null, aboutName: string | null, cadre: { id: string, name: string, township: { name: string }, department: { name: string } }, about: { id: string } | null }> };
+
+export type PublicityListQueryVariables = Exact<{
+  cycleId: string;
+  after?: string | null | undefined;
+}>;
+
+
+export type PublicityListQuery = { publicityList: { nodes: Array<{ name: string, agencyName: string | null, excellentRound: number | null, cadre: { id: string } | null, department: { name: string }, township: { name: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type FileObjectionMutationVariables = Exact<{
   input: FileObjectionInput;
@@ -1377,9 +1385,37 @@ export const ObjectionsDocument = new TypedDocumentString(`
         name
       }
     }
+    about {
+      id
+    }
+    aboutName
   }
 }
     `) as unknown as TypedDocumentString<ObjectionsQuery, ObjectionsQueryVariables>;
+export const PublicityListDocument = new TypedDocumentString(`
+    query PublicityList($cycleId: ID!, $after: String) {
+  publicityList(cycleId: $cycleId, first: 100, after: $after) {
+    nodes {
+      name
+      agencyName
+      excellentRound
+      cadre {
+        id
+      }
+      department {
+        name
+      }
+      township {
+        name
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PublicityListQuery, PublicityListQueryVariables>;
 export const FileObjectionDocument = new TypedDocumentString(`
     mutation FileObjection($input: FileObjectionInput!) {
   fileAssessmentObjection(input: $input) {

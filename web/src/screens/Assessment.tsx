@@ -242,10 +242,10 @@ function Objections({ cycle, onChange }: { cycle: Cycle; onChange: () => void })
       <h2>公示异议</h2>
       <Guard state={list} what="异议">{(data) => data.assessmentObjections.length === 0 ? <Empty>公示期内没有异议。</Empty> : (
         <table className="table">
-          <thead><tr><th>姓名</th><th>乡镇</th><th>异议</th><th>提出时间</th><th>处理</th></tr></thead>
+          <thead><tr><th>姓名</th><th>乡镇</th><th>针对</th><th>异议</th><th>提出时间</th><th>处理</th></tr></thead>
           <tbody>{data.assessmentObjections.map((o) => (
             <tr key={o.id} data-objection={o.id}>
-              <td>{o.cadre.name}</td><td>{o.cadre.township.name}</td><td>{o.text}</td><td>{dateTime(o.filedAt)}</td>
+              <td>{o.cadre.name}</td><td>{o.cadre.township.name}</td><td>{o.about?.id === o.cadre.id ? '本人' : o.aboutName ?? '—'}</td><td>{o.text}</td><td>{dateTime(o.filedAt)}</td>
               <td>{o.resolution ? <>{o.resolution}<span className="badge">已处理</span></> : (
                 <Resolve objectionId={o.id} onDone={() => { list.reload(); onChange(); }} />
               )}</td>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from '../api/hooks';
-import { AssessmentCyclesQuery, CycleMembersQuery, FileObjectionMutation, MyPageQuery, ObjectionsQuery } from '../api/operations';
+import { AssessmentCyclesQuery, CycleMembersQuery, FileObjectionMutation, MyPageQuery, ObjectionsQuery, PublicityListQuery } from '../api/operations';
 import { Empty, ErrorBox, Guard } from '../components/State';
 import { date, dateTime, EVENT_STATES, gradeName, slaFlag } from '../format';
 import { scopeOf, type Binding } from '../roles';
@@ -75,7 +75,8 @@ export function MyPage({ bindings }: { bindings: Binding[] }) {
   );
 }
 
-/** 公示: during a published cycle's window, a cadre sees their own result and may object to it. */
+/** 公示: during a published cycle's window, a cadre sees their own result and the 优秀 list of their
+ * department and township, and may object — to their own result or to a name on the list. */
 function MyPublication() {
   const cycles = useQuery(AssessmentCyclesQuery, {});
   const published = cycles.data?.assessmentCycles.find((c) => c.status === 'PUBLISHED');
@@ -86,22 +87,42 @@ function MyPublication() {
 function PublishedCycle({ cycleId, period, deadline }: { cycleId: string; period: string; deadline?: string | null }) {
   const mine = useQuery(CycleMembersQuery, { cycleId, departmentId: null, townshipId: null, after: null });
   const objections = useQuery(ObjectionsQuery, { cycleId, openOnly: false });
+  const list = useQuery(PublicityListQuery, { cycleId, after: null });
   const [text, setText] = useState('');
+  const [about, setAbout] = useState('');
   const [file, state] = useMutation(FileObjectionMutation);
   const me = mine.data?.cycleMembers.nodes[0];
+  const excellent = list.data?.publicityList.nodes ?? [];
   return (
     <div className="panel" id="my-publication">
       <h2>{period} 考核公示 <small>异议截止 {date(deadline)}</small></h2>
       {me ? <p>综合得分 {me.total ?? '—'}，等次 <b>{gradeName(me.grade)}</b></p> : <Empty>不在本期考核名单中。</Empty>}
+      <h3>优秀人员公示名单（本部门、本乡镇）</h3>
+      {list.error ? <ErrorBox error={list.error} /> : excellent.length === 0 ? <Empty>公示名单中没有本部门、本乡镇的人员。</Empty> : (
+        <table id="publicity-list">
+          <thead><tr><th>姓名</th><th>部门</th><th>乡镇(街道)</th><th>派驻机构</th></tr></thead>
+          <tbody>{excellent.map((p) => (
+            <tr key={p.cadre?.id ?? p.name} data-cadre={p.cadre?.id}>
+              <td>{p.name}</td><td>{p.department?.name ?? '—'}</td><td>{p.township?.name ?? '—'}</td><td>{p.agencyName ?? '—'}</td>
+            </tr>
+          ))}</tbody>
+        </table>
+      )}
       {objections.data?.assessmentObjections.map((o) => (
-        <p key={o.id} className="muted">我的异议：{o.text}{o.resolution ? ` — 处理意见：${o.resolution}` : '（待组织部处理）'}</p>
+        <p key={o.id} className="muted">我的异议{o.about && o.about.id !== o.cadre.id ? `（针对 ${o.aboutName ?? '公示人员'}）` : ''}：{o.text}{o.resolution ? ` — 处理意见：${o.resolution}` : '（待组织部处理）'}</p>
       ))}
       {me && (
         <form className="actions" onSubmit={async (e) => {
           e.preventDefault();
-          if (await file({ input: { cycleId, text } })) { setText(''); objections.reload(); }
+          if (await file({ input: { cycleId, text, cadreId: about || null } })) { setText(''); setAbout(''); objections.reload(); }
         }}>
-          <input name="objection" placeholder="对考核结果有异议，请写明理由" required maxLength={1000} value={text}
+          <label className="inline">异议对象
+            <select name="about" value={about} onChange={(e) => setAbout(e.target.value)}>
+              <option value="">本人的考核结果</option>
+              {excellent.filter((p) => p.cadre && p.cadre.id !== me.cadre.id).map((p) => <option key={p.cadre!.id} value={p.cadre!.id}>{p.name}（公示优秀）</option>)}
+            </select>
+          </label>
+          <input name="objection" aria-label="异议理由" placeholder="请写明异议理由" required maxLength={1000} value={text}
             onChange={(e) => setText(e.target.value)} />
           <button type="submit" disabled={state.busy}>提出异议</button>
           {state.error ? <ErrorBox error={state.error} /> : null}

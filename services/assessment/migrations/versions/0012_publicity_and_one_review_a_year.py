@@ -17,7 +17,12 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("objection", sa.Column("about_cadre_id", UUID(as_uuid=True), nullable=True))
-    op.execute("UPDATE objection SET about_cadre_id = cadre_id")
+    op.add_column("objection", sa.Column("about_name", sa.String(length=50), nullable=True))
+    op.execute(
+        "UPDATE objection o SET about_cadre_id = o.cadre_id, about_name = m.name FROM cycle_member m "
+        "WHERE m.cycle_id = o.cycle_id AND m.cadre_id = o.cadre_id"
+    )
+    op.execute("UPDATE objection SET about_cadre_id = cadre_id WHERE about_cadre_id IS NULL")
     op.alter_column("objection", "about_cadre_id", nullable=False)
     op.create_index("ix_cycle_member_grade", "cycle_member", ["cycle_id", "grade", "name", "cadre_id"])
     op.add_column("review_outcome", sa.Column("year", sa.Integer(), nullable=True))
@@ -38,4 +43,5 @@ def downgrade() -> None:
     op.drop_column("review_outcome", "head_cadre_id")
     op.drop_column("review_outcome", "year")
     op.drop_index("ix_cycle_member_grade", table_name="cycle_member")
+    op.drop_column("objection", "about_name")
     op.drop_column("objection", "about_cadre_id")

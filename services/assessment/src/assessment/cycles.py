@@ -866,7 +866,13 @@ async def file_objection(
                 "只能对本人结果或本部门、本乡镇公示的优秀人员提出异议",
                 detail="the person is not on the 优秀 list of your department or township",
             )
-    objection = Objection(cycle_id=cycle_id, cadre_id=member.cadre_id, about_cadre_id=about.cadre_id, text=text.strip())
+    objection = Objection(
+        cycle_id=cycle_id,
+        cadre_id=member.cadre_id,
+        about_cadre_id=about.cadre_id,
+        about_name=about.name,
+        text=text.strip(),
+    )
     session.add(objection)
     await session.flush()
     await audit.record(

@@ -147,6 +147,8 @@ class Objection(Base):
     cadre_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))  # who objects
     # whose result: the objector's own, or someone on the 公示 list of their department or township
     about_cadre_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    # the name as the 公示 showed it (the cycle's snapshot): the objector may not read that person's file
+    about_name: Mapped[str | None] = mapped_column(String(50), nullable=True)
     text: Mapped[str] = mapped_column(Text)
     filed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     resolution: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -286,7 +286,10 @@ class Objection:
     text: str = strawberry.field(description="异议内容")
     resolution: str | None = strawberry.field(description="处理意见; 未处理时为空")
     cadre: Cadre = strawberry.field(description="提出异议的干部")
-    about: Cadre = strawberry.field(description="异议针对谁的结果: 本人, 或本部门、本乡镇公示的优秀人员")
+    about: Cadre | None = strawberry.field(
+        description="异议针对谁的结果: 本人, 或本部门、本乡镇公示的优秀人员 (调用方无权查看该人时为空)"
+    )
+    about_name: str | None = strawberry.field(description="异议针对的人员姓名 (公示名单上的), 提出人无需查看其人事档案")
     filed_at: dt.datetime = strawberry.field(description="提出时间")
     resolved_by: str | None = strawberry.field(description="处理人 (账号标识); 未处理时为空")
 
@@ -298,6 +301,7 @@ class Objection:
             resolution=o.resolution,
             cadre=Cadre(id=strawberry.ID(str(o.cadre_id))),
             about=Cadre(id=strawberry.ID(str(o.about_cadre_id))),
+            about_name=o.about_name,
             filed_at=o.filed_at,
             resolved_by=o.resolved_by,
         )
@@ -328,7 +332,9 @@ class FileObjectionInput:
 @strawberry.type(description="公示名单中的一人 (评为优秀)")
 class PublicityEntry:
     name: str = strawberry.field(description="姓名")
-    cadre: Cadre = strawberry.field(description="派驻干部 (可据此提出异议)")
+    cadre: Cadre | None = strawberry.field(
+        description="派驻干部 (其 id 用于提出异议; 调用方无权查看其人事信息时, 人事字段为空)"
+    )
     department: Department = strawberry.field(description="派出部门")
     township: Township = strawberry.field(description="所在乡镇(街道)")
     agency_name: str | None = strawberry.field(description="派驻机构名称")
