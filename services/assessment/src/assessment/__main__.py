@@ -1,4 +1,4 @@
-"""``python -m assessment migrate|consume|verify-audit``."""
+"""``python -m assessment migrate|consume|verify-audit|demo-cycle``."""
 
 from pathlib import Path
 
@@ -9,8 +9,33 @@ from .scheduled import background
 
 SERVICE_DIR = Path(__file__).resolve().parents[2]
 
+
+def demo_cycle(ns, settings) -> int:
+    """``python -m assessment demo-cycle``: last year's annual cycle on the demo roster, published."""
+    import asyncio
+
+    from servicekit import db
+
+    from . import demo
+
+    async def run() -> dict:
+        engine = db.make_async_engine(settings)
+        factory = db.make_sessionmaker(engine)
+        try:
+            await demo.wait_for_roster(factory)
+            async with factory() as session, session.begin():
+                return await demo.annual_cycle(session)
+        finally:
+            await engine.dispose()
+
+    print(asyncio.run(run()))
+    return 0
+
+
 cli.exit_with(
     cli.main(
-        service_dir=SERVICE_DIR, settings_factory=get_settings, commands={"consume": cli.consume_command(background)}
+        service_dir=SERVICE_DIR,
+        settings_factory=get_settings,
+        commands={"consume": cli.consume_command(background), "demo-cycle": demo_cycle},
     )
 )
