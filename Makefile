@@ -19,10 +19,10 @@ SUDO       := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 WRK        := $(shell command -v wrk || echo /usr/bin/wrk)
 # `make deploy-check` runs the alert rules through promtool (Debian's prometheus package).
 PROMTOOL   := $(shell command -v promtool || echo /usr/bin/promtool)
-SERVICES   := servicekit identity personnel assessment platform
+SERVICES   := servicekit identity personnel assessment platform notifications
 
 VERSION    ?= 0.1.0
-IMAGES     := identity personnel assessment platform
+IMAGES     := identity personnel assessment platform notifications
 
 .PHONY: install run test lint web-check mutation supergraph supergraph-check deploy-check images bench chaos clean
 

@@ -14,6 +14,7 @@ const subgraphs = [
   ['personnel', 'http://127.0.0.1:4002/graphql'],
   ['assessment', 'http://127.0.0.1:4003/graphql'],
   ['platform', 'http://127.0.0.1:4004/graphql'],
+  ['notifications', 'http://127.0.0.1:4005/graphql'],
 ];
 
 const result = composeServices(

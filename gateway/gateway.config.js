@@ -385,6 +385,7 @@ export const gatewayConfig = defineConfig({
     personnel: { location: subgraphUrl('personnel', 4002) },
     assessment: { location: subgraphUrl('assessment', 4003) },
     platform: { location: subgraphUrl('platform', 4004) },
+    notifications: { location: subgraphUrl('notifications', 4005) },
   },
   jwt: {
     signingKeyProviders: [signingKey],

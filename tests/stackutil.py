@@ -54,6 +54,7 @@ def service_app(stack, service: str):
         "personnel": ("personnel", "PersonnelSettings"),
         "assessment": ("assessment", "AssessmentSettings"),
         "platform": ("platforms", "PlatformSettings"),
+        "notifications": ("notifications", "NotificationsSettings"),
     }[service]
     settings = getattr(importlib.import_module(f"{package}.config"), settings_class)(
         database_url=stack.database_url,

@@ -20,6 +20,7 @@ SERVICES = {  # directory: (package, settings class)
     "personnel": ("personnel", "PersonnelSettings"),
     "assessment": ("assessment", "AssessmentSettings"),
     "platform": ("platforms", "PlatformSettings"),
+    "notifications": ("notifications", "NotificationsSettings"),
 }
 
 

@@ -19,7 +19,7 @@ def test_supergraph_composes_and_is_current():
 
 
 def test_every_subgraph_speaks_federation_2_9():
-    for name in ("identity", "personnel", "assessment", "platform"):
+    for name in ("identity", "personnel", "assessment", "platform", "notifications"):
         sdl = (ROOT / "gateway" / "subgraphs" / f"{name}.graphql").read_text(encoding="utf-8")
         assert "https://specs.apollo.dev/federation/v2.9" in sdl, name
 

@@ -107,7 +107,7 @@ def _admin(stack: Stack, dbname: str = "postgres") -> psycopg.Connection:
 
 def cut_databases(stack: Stack, seconds: float) -> None:
     """The stack's databases refuse connections and lose every session for ``seconds``."""
-    names = [f"{stack.db_prefix}{s}" for s in ("identity", "personnel", "assessment", "platform")]
+    names = [f"{stack.db_prefix}{s}" for s in ("identity", "personnel", "assessment", "platform", "notifications")]
     with _admin(stack) as conn:
         for name in names:
             conn.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')

@@ -23,7 +23,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 OVERLAYS = ["dev", "prod", "prod-monitoring"]
 K8S_VERSION = "1.32"
-SERVICES = ["identity", "personnel", "assessment", "platform"]
+SERVICES = ["identity", "personnel", "assessment", "platform", "notifications"]
 CRD_KINDS = {
     ("postgresql.cnpg.io/v1", "Cluster"),
     ("postgresql.cnpg.io/v1", "Database"),
@@ -305,8 +305,11 @@ REQUIRED = [
     ("ingress-controller", "gateway", 4000),
     ("ingress-controller", "identity", 4001),
     ("ingress-controller", "console", 8080),
-    *[("gateway", s, p) for s, p in zip(SERVICES, (4001, 4002, 4003, 4004))],
-    *[(s, "identity", 4001) for s in ("personnel", "assessment", "platform")],
+    *[("gateway", s, p) for s, p in zip(SERVICES, (4001, 4002, 4003, 4004, 4005))],
+    *[(s, "identity", 4001) for s in ("personnel", "assessment", "platform", "notifications")],
+    # the inbox follows personnel's and platform's feeds
+    ("notifications", "personnel", 4002),
+    ("notifications", "platform", 4004),
     ("assessment", "personnel", 4002),
     ("platform", "personnel", 4002),
     # identity follows personnel's feed (agency head changes) with its own service token
@@ -329,6 +332,8 @@ FORBIDDEN = [
     ("platform", "assessment", 4003),
     ("identity", "assessment", 4003),
     ("identity", "platform", 4004),
+    ("notifications", "assessment", 4003),
+    ("personnel", "notifications", 4005),
     *[(f"{s}-migrate", "identity", 4001) for s in SERVICES],
 ]
 

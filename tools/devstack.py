@@ -25,6 +25,7 @@ SERVICES = [  # (name, python package, default port)
     ("personnel", "personnel", 4002),
     ("assessment", "assessment", 4003),
     ("platform", "platforms", 4004),
+    ("notifications", "notifications", 4005),
 ]
 
 
@@ -82,6 +83,7 @@ class Stack:
             "PERSONNEL_URL": self.url("personnel"),
             "ASSESSMENT_URL": self.url("assessment"),
             "PLATFORM_URL": self.url("platform"),
+            "NOTIFICATIONS_URL": self.url("notifications"),
             "LOG_JSON": "true",
         }
         for sname, _, _ in SERVICES:

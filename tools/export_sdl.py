@@ -16,6 +16,7 @@ SUBGRAPHS = {
     "personnel": "personnel.graphql",
     "assessment": "assessment.graphql",
     "platform": "platforms.graphql",
+    "notifications": "notifications.graphql",
 }
 
 

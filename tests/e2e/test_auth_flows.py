@@ -15,7 +15,7 @@ from stackutil import db_conn, demo_user, subgraph
 from identity.login import account_key
 
 ME = "{ me { subject kind scopes departmentId roleBindings { role scopeKind scopeId } } }"
-SUBGRAPHS = ["identity", "personnel", "assessment", "platform"]
+SUBGRAPHS = ["identity", "personnel", "assessment", "platform", "notifications"]
 
 
 def test_service_client_gets_a_token_by_client_credentials_and_queries_the_gateway(gateway, identity_url):

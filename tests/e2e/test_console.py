@@ -13,7 +13,7 @@ import re
 
 import pytest
 from devstack import ROOT
-from helpers import eventually, gql, login
+from helpers import client_token, eventually, gql, login
 from playwright.sync_api import Page, expect, sync_playwright
 from stackutil import DEMO, PASSWORD, db_conn, running_stack
 
@@ -114,7 +114,7 @@ def test_county_overview_shows_the_report_numbers_and_the_charts(stack, browser)
     expect(page.locator("#kpi-enforcement")).to_contain_text("71.9%")
     # The bar chart, the age pie and the tenure bars have drawn on their canvases.
     expect(page.locator(".chart[data-rendered=true] canvas")).to_have_count(3)
-    assert menu(page) == ["overview", "quota", "roster"]
+    assert menu(page) == ["overview", "quota", "roster", "inbox"]
 
     # 编办 sends the reminder notices; the open ones appear with their deadline.
     expect(page.locator("text=没有未办结的空编提醒")).to_be_visible()
@@ -227,7 +227,7 @@ def test_an_adjustment_refused_by_a_rule_says_which_then_goes_through_its_steps(
 def test_dispatch_board_offers_only_allowed_actions_and_moves_an_event(stack, browser, token):
     s = Session(browser, stack, "diankou-cc")
     page = s.sign_in("dispatch")
-    assert menu(page) == ["dispatch"]
+    assert menu(page) == ["dispatch", "inbox"]
     page.click("[role=tab][data-state=REPORTED]")
     item = page.locator("#events li").first
     event_id = item.get_attribute("data-event")
@@ -354,7 +354,7 @@ def test_round_one_excellence_up_to_the_limit_and_the_next_pick_refused(stack, b
 def test_a_cadre_sees_own_file_results_and_tasks(stack, browser):
     s = Session(browser, stack, "cadre-demo")
     page = s.sign_in("me")
-    assert menu(page) == ["dispatch", "me"]
+    assert menu(page) == ["dispatch", "me", "inbox"]
     expect(page.locator("#my-file")).to_contain_text("杨明")
     expect(page.locator("#my-file")).to_contain_text("店口镇司法所")
     expect(page.locator("#my-results")).to_be_visible()
@@ -366,7 +366,7 @@ def test_a_cadre_sees_own_file_results_and_tasks(stack, browser):
 def test_screens_of_another_role_are_not_offered_and_forbidden_reads_say_so(stack, browser):
     s = Session(browser, stack, "diankou-grid")
     page = s.sign_in("overview")  # asked for a screen that is not a grid worker's
-    assert menu(page) == ["dispatch"]
+    assert menu(page) == ["dispatch", "inbox"]
     expect(page.locator("nav a.active")).to_have_attribute("data-screen", "dispatch")
     s.close()
 
@@ -547,3 +547,41 @@ def test_a_full_cycle_on_the_demo_names_25_percent_and_a_cadre_sees_the_list_and
     with db_conn(stack, "assessment") as conn:
         about = conn.execute("SELECT about_cadre_id::text FROM objection WHERE cycle_id = %s", (cycle,)).fetchone()[0]
     assert about == target["cadre"]["id"]
+
+
+def test_every_demo_login_opens_its_inbox_and_the_bell(stack, browser):
+    """待办 is every role's screen: each demo login reaches it from the bell, phone-sized, without an error."""
+    for user in DEMO["users"]:
+        s = Session(browser, stack, user["username"], viewport=NARROW)
+        page = s.sign_in("inbox")
+        expect(page.locator("#inbox")).to_be_visible()
+        expect(page.locator("#bell b")).not_to_have_text("—", timeout=10000)
+        assert page.locator("#inbox .state-error").count() == 0, user["username"]
+        s.close()
+
+
+def test_a_reported_event_reaches_the_command_centres_inbox_and_its_link_opens_it(stack, browser):
+    system = client_token(stack.url("identity"), "sfj-system", "sfj-system-demo-secret", "events:report")
+    _, body = gql(
+        stack.gateway_url,
+        "mutation($i: ReportEventInput!) { reportEvent(input: $i) { event { id } } }",
+        {
+            "i": {
+                "townshipId": DIANKOU,
+                "matterType": "NEIGHBOUR_DISPUTE",
+                "description": "楼道堆物纠纷",
+                "idempotencyKey": f"bell-{os.getpid()}",
+            }
+        },
+        token=system["access_token"],
+    )
+    event_id = body["data"]["reportEvent"]["event"]["id"]
+    s = Session(browser, stack, "diankou-cc")
+    page = s.sign_in("inbox")
+    item = page.locator(f"#inbox li[data-kind=EVENT_TO_ACCEPT] a[href='#/dispatch?event={event_id}']")
+    expect(item).to_be_visible(timeout=30000)  # within a poll or two of the feed
+    assert int(page.locator("#bell b").inner_text()) >= 1
+    s.shot("inbox-command-centre")
+    item.click()
+    expect(page.locator("#event-detail")).to_be_visible()
+    s.close()

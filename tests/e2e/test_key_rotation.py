@@ -9,7 +9,7 @@ from helpers import client_token, eventually, gql
 from joserfc import jws
 from stackutil import db_conn, demo_path, subgraph
 
-SUBGRAPHS = ["identity", "personnel", "assessment", "platform"]
+SUBGRAPHS = ["identity", "personnel", "assessment", "platform", "notifications"]
 
 
 def _kid(token: str) -> str:

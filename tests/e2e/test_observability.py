@@ -12,7 +12,7 @@ import httpx
 import pytest
 from helpers import error_codes, eventually, gql, pkce_pair, submit_login
 
-SERVICES = ["identity", "personnel", "assessment", "platform"]
+SERVICES = ["identity", "personnel", "assessment", "platform", "notifications"]
 
 
 @pytest.mark.parametrize("name", SERVICES)
@@ -75,7 +75,7 @@ def test_request_id_travels_from_gateway_to_subgraph_logs(stack, gateway, servic
 @pytest.mark.parametrize("raw", [b"\xff\xfe", b"a b", b"x" * 101, b"<script>", b"\xe5\xbc\xa0\xe4\xb8\x89"])
 def test_a_request_id_of_any_bytes_is_replaced_never_a_server_error(stack, raw):
     """Before: a non-UTF-8 X-Request-Id answered 500 on every Python service, before authentication."""
-    for name in ("identity", "personnel", "assessment", "platform"):
+    for name in SERVICES:
         host, port = stack.url(name).removeprefix("http://").split(":")
         with socket.create_connection((host, int(port)), timeout=10) as conn:
             conn.sendall(

@@ -294,7 +294,8 @@ def test_one_caller_is_held_to_its_request_rate_and_others_are_not(stack, identi
 
 def test_introspection_and_suggestions_are_off_outside_dev(stack, gateway, user_token):
     token = user_token("bianban")
-    for url in (gateway, *(f"{stack.url(n)}/graphql" for n in ("identity", "personnel", "assessment", "platform"))):
+    subgraphs = ("identity", "personnel", "assessment", "platform", "notifications")
+    for url in (gateway, *(f"{stack.url(n)}/graphql" for n in subgraphs)):
         _, body = gql(url, "{ __schema { types { name } } }", token=token)
         assert body.get("data") is None or "__schema" not in (body.get("data") or {}), (url, body)
         assert error_codes(body), (url, body)
@@ -308,7 +309,7 @@ def test_a_direct_subgraph_call_is_held_to_the_fields_scopes(stack, identity_url
     assert error_codes(body) == ["FORBIDDEN"], body
     # An internal feed reader's token calls no business field at all.
     feed_reader = client_token(identity_url, "svc-personnel", "dev-svc-personnel-secret", "events:read")["access_token"]
-    for name in ("personnel", "assessment", "platform", "identity"):
+    for name in ("personnel", "assessment", "platform", "identity", "notifications"):
         _, body = gql(f"{stack.url(name)}/graphql", "{ __typename }", token=feed_reader)
         assert error_codes(body) == ["FORBIDDEN"], (name, body)
 

@@ -80,7 +80,7 @@ def test_access_rules():
     assert not office.allows(service) and access.roles(Role.STAFFING_OFFICE, summary="x", services=True).allows(service)
 
 
-@pytest.mark.parametrize("service", ["identity", "personnel", "assessment", "platforms"])
+@pytest.mark.parametrize("service", ["identity", "personnel", "assessment", "platforms", "notifications"])
 def test_every_service_declares_every_root_field(service):
     import importlib
 

@@ -1,12 +1,13 @@
 import type { User } from 'oidc-client-ts';
 import { useEffect, useState } from 'react';
 import { useQuery } from './api/hooks';
-import { MeQuery } from './api/operations';
+import { InboxSummaryQuery, MeQuery } from './api/operations';
 import { currentUser, login, logout, userManager } from './auth';
 import { ErrorBox, Loading } from './components/State';
 import { ROLE_NAMES, landingScreen, screensFor, type Binding, type ScreenId } from './roles';
 import { AssessmentScreen } from './screens/Assessment';
 import { DispatchScreen } from './screens/Dispatch';
+import { InboxScreen } from './screens/Inbox';
 import { MyPage } from './screens/MyPage';
 import { Overview } from './screens/Overview';
 import { QuotaScreen } from './screens/Quota';
@@ -72,6 +73,7 @@ function SignedIn() {
         <button type="button" className="menu-toggle" aria-label="菜单" onClick={() => setMenuOpen(!menuOpen)}>☰</button>
         <span className="brand">县属乡用</span>
         <span className="who" id="who">{me.data.me.name ?? me.data.me.username}（{roles}）</span>
+        <Bell />
         <button type="button" id="logout" onClick={() => void logout()}>退出</button>
       </header>
       <nav className={menuOpen ? 'sidebar open' : 'sidebar'} aria-label="功能">
@@ -104,5 +106,20 @@ function ScreenView({ id, bindings }: { id: ScreenId; bindings: Binding[] }) {
       return <AssessmentScreen bindings={bindings} />;
     case 'me':
       return <MyPage bindings={bindings} />;
+    case 'inbox':
+      return <InboxScreen />;
   }
+}
+
+/** The open count of the person's 待办, on every screen (polled every 15 s, as the inbox is). */
+function Bell() {
+  const summary = useQuery(InboxSummaryQuery, {}, { pollMs: 15000 });
+  const open = summary.data?.myInboxSummary.open;
+  const overdue = summary.data?.myInboxSummary.overdue ?? 0;
+  return (
+    <a id="bell" href="#/inbox" className={overdue ? 'bell overdue' : 'bell'}
+      aria-label={open === undefined ? '待办' : `待办 ${open} 件${overdue ? `，其中逾期 ${overdue} 件` : ''}`}>
+      待办 <b>{open ?? '—'}</b>
+    </a>
+  );
 }

@@ -16,14 +16,19 @@ describe('screensFor', () => {
     }
   });
   it('gives the command centre the dispatch board and nothing of personnel', () => {
-    expect(screensFor([b('COMMAND_CENTRE', 't1')]).map((s) => s.id)).toEqual(['dispatch']);
+    expect(screensFor([b('COMMAND_CENTRE', 't1')]).map((s) => s.id)).toEqual(['dispatch', 'inbox']);
   });
   it('gives a cadre the dispatch board (own tasks) and my page', () => {
-    expect(screensFor([b('CADRE', 'c1')]).map((s) => s.id)).toEqual(['dispatch', 'me']);
+    expect(screensFor([b('CADRE', 'c1')]).map((s) => s.id)).toEqual(['dispatch', 'me', 'inbox']);
   });
   it('joins the screens of several roles in menu order', () => {
     expect(screensFor([b('CADRE', 'c1'), b('TOWNSHIP_ADMIN', 't1')]).map((s) => s.id))
-      .toEqual(['quota', 'roster', 'dispatch', 'assessment', 'me']);
+      .toEqual(['quota', 'roster', 'dispatch', 'assessment', 'me', 'inbox']);
+  });
+  it('gives every role its 待办', () => {
+    for (const role of ['STAFFING_OFFICE', 'ORG_DEPARTMENT', 'LEADERSHIP', 'DEPARTMENT_ADMIN', 'TOWNSHIP_ADMIN', 'AGENCY_HEAD', 'COMMAND_CENTRE', 'GRID_WORKER', 'CADRE'] as const) {
+      expect(screensFor([b(role, 'x')]).map((s) => s.id)).toContain('inbox');
+    }
   });
 });
 

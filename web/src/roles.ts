@@ -13,7 +13,7 @@ export type Role =
   | 'CADRE'
   | 'LEADERSHIP';
 
-export type ScreenId = 'overview' | 'quota' | 'roster' | 'dispatch' | 'assessment' | 'me';
+export type ScreenId = 'overview' | 'quota' | 'roster' | 'dispatch' | 'assessment' | 'me' | 'inbox';
 
 export interface Screen {
   id: ScreenId;
@@ -28,6 +28,8 @@ export const SCREENS: readonly Screen[] = [
   { id: 'dispatch', title: '指挥调度', roles: ['COMMAND_CENTRE', 'TOWNSHIP_ADMIN', 'AGENCY_HEAD', 'GRID_WORKER', 'CADRE'] },
   { id: 'assessment', title: '考核评优', roles: ['ORG_DEPARTMENT', 'LEADERSHIP', 'DEPARTMENT_ADMIN', 'TOWNSHIP_ADMIN'] },
   { id: 'me', title: '我的', roles: ['CADRE'] },
+  // Everyone's 待办: last in the menu, so a role's landing screen stays its work screen.
+  { id: 'inbox', title: '待办', roles: ['STAFFING_OFFICE', 'ORG_DEPARTMENT', 'LEADERSHIP', 'DEPARTMENT_ADMIN', 'TOWNSHIP_ADMIN', 'AGENCY_HEAD', 'COMMAND_CENTRE', 'GRID_WORKER', 'CADRE'] },
 ];
 
 export const ROLE_NAMES: Record<Role, string> = {

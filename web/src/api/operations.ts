@@ -288,3 +288,18 @@ export const MyPageQuery = graphql(`
     }
   }
 `);
+
+export const InboxSummaryQuery = graphql(`
+  query InboxSummary {
+    myInboxSummary { open overdue }
+  }
+`);
+
+export const InboxQuery = graphql(`
+  query Inbox($status: InboxStatus, $after: String) {
+    myInbox(first: 50, after: $after, filter: { status: $status }) {
+      nodes { id kind title link dueAt createdAt doneAt }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`);

@@ -273,6 +273,32 @@ export type ImportRosterInput = {
   partial?: boolean;
 };
 
+/** 待办类型 */
+export type InboxKind =
+  /** 网格事件待受理 */
+  | 'EVENT_TO_ACCEPT'
+  /** 网格事件待指派承办人 */
+  | 'EVENT_TO_ASSIGN'
+  /** 网格事件待派遣 */
+  | 'EVENT_TO_DISPATCH'
+  /** 网格事件待反馈办理结果 */
+  | 'EVENT_TO_FEED_BACK'
+  /** 网格事件待签收 */
+  | 'EVENT_TO_SIGN'
+  /** 网格事件待开始办理 */
+  | 'EVENT_TO_START'
+  /** 网格事件待核查 */
+  | 'EVENT_TO_VERIFY'
+  /** 提醒告知单待答复补员计划 */
+  | 'REMINDER_TO_ANSWER';
+
+/** 待办状态 */
+export type InboxStatus =
+  /** 已办 (由完成它的那一步关闭) */
+  | 'DONE'
+  /** 待办 */
+  | 'OPEN';
+
 /** 发出提醒告知单 */
 export type IssueRemindersInput = {
   /** 答复期限 */
@@ -739,6 +765,19 @@ export type MyPageQueryVariables = Exact<{
 
 
 export type MyPageQuery = { cadre: { id: string, name: string, professionalLine: string, isEnforcement: boolean, status: CadreStatus, postedOn: string, nextMoveAllowedOn: string, ageBand: AgeBand, idNumber: string | null, phone: string | null, politicalStatus: string | null, rank: string | null, education: string | null, enforcementCertNo: string | null, enforcementCertExpiry: string | null, department: { name: string }, township: { name: string }, agency: { name: string }, postings: Array<{ role: string, startDate: string, endDate: string | null, agency: { name: string, township: { name: string } } }>, assessmentResults: Array<{ year: number, grade: string | null }> | null }, gridEvents: { nodes: Array<{ id: string, matterType: string, state: EventState, reportedAt: string, deadline: { dueAt: string, overdue: boolean, warned: boolean } | null }> } };
+
+export type InboxSummaryQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type InboxSummaryQuery = { myInboxSummary: { open: number, overdue: number } };
+
+export type InboxQueryVariables = Exact<{
+  status?: InboxStatus | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type InboxQuery = { myInbox: { nodes: Array<{ id: string, kind: InboxKind, title: string, link: string, dueAt: string | null, createdAt: string, doneAt: string | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -1499,3 +1538,30 @@ export const MyPageDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<MyPageQuery, MyPageQueryVariables>;
+export const InboxSummaryDocument = new TypedDocumentString(`
+    query InboxSummary {
+  myInboxSummary {
+    open
+    overdue
+  }
+}
+    `) as unknown as TypedDocumentString<InboxSummaryQuery, InboxSummaryQueryVariables>;
+export const InboxDocument = new TypedDocumentString(`
+    query Inbox($status: InboxStatus, $after: String) {
+  myInbox(first: 50, after: $after, filter: {status: $status}) {
+    nodes {
+      id
+      kind
+      title
+      link
+      dueAt
+      createdAt
+      doneAt
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<InboxQuery, InboxQueryVariables>;

@@ -23,7 +23,10 @@ const PRIORITY: Record<string, string> = { URGENT: '紧急', HIGH: '较急', NOR
 export function DispatchScreen() {
   const [state, setState] = useState<EventState | ''>('');
   const [overdue, setOverdue] = useState(false);
-  const [selected, setSelected] = useState<string | null>(null);
+  // An inbox item's link (#/dispatch?event=<id>) opens that event.
+  const [selected, setSelected] = useState<string | null>(
+    () => new URLSearchParams(window.location.hash.split('?')[1] ?? '').get('event'),
+  );
   const filter = { ...(state ? { state } : {}), ...(overdue ? { overdue: true } : {}) };
   const board = useQuery(DispatchBoardQuery, { filter, after: null }, { pollMs: POLL_MS });
   const types = useQuery(MatterTypesQuery, {});

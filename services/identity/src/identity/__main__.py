@@ -39,9 +39,13 @@ def _retire(session, settings, kid):
     return f"retired key {keys.retire(session, kid, reason='retire-key command', settings=settings).kid}"
 
 
+# Each service reads the feeds it follows with its own client (scope events:read).
+INTERNAL_CLIENTS = ["identity", "personnel", "assessment", "platform", "notifications"]
+
+
 def _bootstrap(session, settings):
     keys.active_key(session, settings)
-    seed.ensure_internal_clients(session, settings, ["identity", "personnel", "assessment", "platform"])
+    seed.ensure_internal_clients(session, settings, INTERNAL_CLIENTS)
     done = "signing key and internal service clients ready"
     if settings.console_origin:
         done += "; " + seed.ensure_web_client(session, settings.console_origin)

@@ -12,6 +12,8 @@ AGENCY_HEAD_CHANGED = "agency.head_changed"
 QUOTA_CHANGED = "quota.changed"
 REGION_CREATED = "region.created"  # 片区: townships grouped for regional agencies
 REMINDER_ISSUED = "reminder.issued"  # 提醒告知单 sent to a department with vacancies
+REMINDER_ANSWERED = "reminder.answered"  # the department answered with its plan
+REMINDER_CLOSED = "reminder.closed"  # the places are filled: the notice is closed
 UNIT_UPSERTED = "unit.upserted"  # a department, township or agency and its name, for other services' labels
 
 

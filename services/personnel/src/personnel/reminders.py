@@ -104,7 +104,23 @@ async def answer(session: AsyncSession, principal: Principal, *, notice_id: uuid
         before=before,
         after={"status": notice.status, "plan": notice.plan},
     )
+    await outbox.emit(
+        session,
+        events.REMINDER_ANSWERED,
+        aggregate_type="ReminderNotice",
+        aggregate_id=notice.id,
+        payload=_notice_payload(notice),
+    )
     return notice
+
+
+def _notice_payload(notice: ReminderNotice) -> dict:
+    return {
+        "department_id": str(notice.department_id),
+        "vacancies": notice.vacancies_at_issue,
+        "replenished": notice.replenished,
+        "status": notice.status,
+    }
 
 
 async def refresh(session: AsyncSession, department_ids: set[uuid.UUID]) -> None:
@@ -135,6 +151,13 @@ async def refresh(session: AsyncSession, department_ids: set[uuid.UUID]) -> None
                 entity_id=n.id,
                 after={"replenished": n.replenished},
                 reason="places filled",
+            )
+            await outbox.emit(
+                session,
+                events.REMINDER_CLOSED,
+                aggregate_type="ReminderNotice",
+                aggregate_id=n.id,
+                payload=_notice_payload(n),
             )
 
 

@@ -1,0 +1,87 @@
+"""Events the notifications service consumes: the platform's grid-event lifecycle (each step opens
+the next actor's item and closes the last) and personnel's reminder notices."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from servicekit.feed import FeedConsumer
+from servicekit.principal import Role, ScopeKind
+
+from . import inbox
+
+# The platform's lifecycle actions (platforms.lifecycle) and the report itself.
+GRID_ACTIONS = (
+    "accept",
+    "refuse",
+    "mark_duplicate",
+    "dispatch",
+    "return",
+    "assign",
+    "sign",
+    "start",
+    "feedback",
+    "verify_pass",
+    "verify_fail",
+    "reopen",
+)
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+async def apply_grid_event(session, event: dict) -> None:
+    p = event["payload"]
+    if event["type"] == "event.reported":
+        p = {**p, "state": "REPORTED"}
+    detail = p.get("matter_type") or ""
+    await inbox.advance(
+        session,
+        event,
+        source=inbox.GRID_EVENT,
+        steps=inbox.grid_event_steps(p),
+        title_detail=detail,
+        link=f"/dispatch?event={event['aggregate_id']}",
+    )
+
+
+async def apply_reminder(session, event: dict) -> None:
+    """提醒告知单: the department answers with a plan by the deadline; answering or filling closes it."""
+    p = event["payload"]
+    steps = []
+    if event["type"] == "reminder.issued":
+        deadline = dt.datetime.combine(dt.date.fromisoformat(p["deadline"]), dt.time(23, 59), SHANGHAI)
+        steps = [
+            inbox.Step("REMINDER_TO_ANSWER", Role.DEPARTMENT_ADMIN, ScopeKind.DEPARTMENT, p["department_id"], deadline)
+        ]
+    await inbox.advance(
+        session,
+        event,
+        source=inbox.REMINDER,
+        steps=steps,
+        title_detail=f"缺额 {p['vacancies']} 人，{p['deadline']} 前" if steps else "",
+        link="/overview",
+    )
+
+
+def consumers(runtime) -> list[FeedConsumer]:
+    s = runtime.settings
+    return [
+        FeedConsumer.following(
+            runtime,
+            name="platform",
+            base_url=s.platform_url,
+            handlers={
+                "event.reported": apply_grid_event,
+                **{f"event.{a}": apply_grid_event for a in GRID_ACTIONS},
+            },
+        ),
+        FeedConsumer.following(
+            runtime,
+            name="personnel",
+            base_url=s.personnel_url,
+            handlers={
+                "reminder.issued": apply_reminder,
+                "reminder.answered": apply_reminder,
+                "reminder.closed": apply_reminder,
+            },
+        ),
+    ]

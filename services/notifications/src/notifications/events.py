@@ -1,0 +1,3 @@
+"""Domain events the notifications service publishes: none yet (deliveries will report here)."""
+
+from __future__ import annotations

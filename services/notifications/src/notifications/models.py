@@ -1,0 +1,70 @@
+"""The inbox (待办): one row per thing a role in a scope must act on.
+
+An item is addressed to a role binding — (role, scope kind, scope id), e.g. the township admin of
+店口镇 — not to a person: whoever holds the binding now sees it, and someone who lost the binding no
+longer does. It is opened by the event that creates the work and closed by the event that completes
+it; ``opened_by`` (the opening event's id) makes a replayed feed open nothing twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import BigInteger, DateTime, Index, String, Text, UniqueConstraint, func
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from servicekit.db import make_metadata
+
+
+class Base(DeclarativeBase):
+    metadata = make_metadata()
+
+
+class InboxItem(Base):
+    __tablename__ = "inbox_item"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    kind: Mapped[str] = mapped_column(String(40))  # inbox.KINDS
+    # What the work is about: the owning service's entity (e.g. platform.grid_event and its id).
+    source: Mapped[str] = mapped_column(String(40))
+    source_id: Mapped[str] = mapped_column(String(64))
+    # To whom: a role binding, resolved when the inbox is read.
+    role: Mapped[str] = mapped_column(String(40))
+    scope_kind: Mapped[str] = mapped_column(String(20))
+    scope_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    link: Mapped[str] = mapped_column(String(300))
+    due_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    opened_by: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))  # the feed event that opened it
+    # Its place in the producer's feed (txid, id): a replayed older event never closes a newer item.
+    opened_txid: Mapped[int] = mapped_column(BigInteger)
+    opened_seq: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    done_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    closed_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), nullable=True)
+
+    __table_args__ = (
+        UniqueConstraint(
+            "opened_by",
+            "role",
+            "scope_kind",
+            "scope_id",
+            name="uq_inbox_item_opening",
+            postgresql_nulls_not_distinct=True,
+        ),
+        # A recipient's open items, newest first (myInbox); the partial index keeps it small.
+        Index(
+            "ix_inbox_item_open",
+            "role",
+            "scope_kind",
+            "scope_id",
+            "created_at",
+            "id",
+            postgresql_where="done_at IS NULL",
+        ),
+        Index("ix_inbox_item_recipient", "role", "scope_kind", "scope_id", "created_at", "id"),
+        Index("ix_inbox_item_source", "source", "source_id", postgresql_where="done_at IS NULL"),
+    )

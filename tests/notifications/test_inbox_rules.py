@@ -1,0 +1,171 @@
+"""The inbox (待办): each opening event creates exactly one item for the right role in the right
+scope and none for anyone else; the completing event closes it; replaying a feed changes nothing;
+an older event replayed after a newer one never closes the newer item."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from notifications_world import DEPT, MEDIATOR, SFS, TOWN, everyone, feed_event, person
+from sqlalchemy import func, select
+
+from notifications import inbox
+from notifications.consumers import apply_grid_event, apply_reminder
+from notifications.models import InboxItem
+from servicekit.errors import BadInput, Forbidden
+from servicekit.principal import Role
+
+
+async def _who_sees(session, kind: str) -> set[str]:
+    seen = set()
+    for name, who in everyone().items():
+        page = await inbox.my_items(session, who, first=50, after=None, status="OPEN")
+        if any(i.kind == kind for i in page.items):
+            seen.add(name)
+    return seen
+
+
+# (event type, payload, the kind it opens, who sees it)
+STEPS = [
+    (
+        "event.reported",
+        {"township_id": TOWN, "matter_type": "NEIGHBOUR_DISPUTE"},
+        "EVENT_TO_ACCEPT",
+        {"COMMAND_CENTRE(own)"},
+    ),
+    ("event.accept", {"state": "ACCEPTED"}, "EVENT_TO_DISPATCH", {"COMMAND_CENTRE(own)"}),
+    ("event.dispatch", {"state": "DISPATCHED", "lead_unit_id": SFS}, "EVENT_TO_ASSIGN", {"AGENCY_HEAD(own)"}),
+    (
+        "event.assign",
+        {"state": "DISPATCHED", "lead_unit_id": SFS, "assignee_cadre_id": MEDIATOR},
+        "EVENT_TO_SIGN",
+        {"CADRE(own)"},
+    ),
+    ("event.sign", {"state": "SIGNED", "assignee_cadre_id": MEDIATOR}, "EVENT_TO_START", {"CADRE(own)"}),
+    ("event.start", {"state": "IN_PROGRESS", "assignee_cadre_id": MEDIATOR}, "EVENT_TO_FEED_BACK", {"CADRE(own)"}),
+    (
+        "event.feedback",
+        {"state": "FEEDBACK", "assignee_cadre_id": MEDIATOR},
+        "EVENT_TO_VERIFY",
+        {"COMMAND_CENTRE(own)"},
+    ),
+]
+
+
+async def test_a_grid_event_opens_one_item_for_its_current_actor_at_each_step_and_closing_ends_them(session):
+    grid = str(uuid.uuid4())
+    delivered = []
+    for type_, payload, kind, seen_by in STEPS:
+        event = feed_event(type_, grid, {"township_id": TOWN, **payload})
+        delivered.append(event)
+        await apply_grid_event(session, event)
+        assert await _who_sees(session, kind) == seen_by, kind
+        open_items = (
+            await session.scalars(select(InboxItem).where(InboxItem.source_id == grid, InboxItem.done_at.is_(None)))
+        ).all()
+        assert [i.kind for i in open_items] == [kind]  # the step before was closed by this event
+    closing = feed_event("event.verify_pass", grid, {"township_id": TOWN, "state": "CLOSED"})
+    await apply_grid_event(session, closing)
+    items = (await session.scalars(select(InboxItem).where(InboxItem.source_id == grid))).all()
+    assert len(items) == len(STEPS) and all(i.done_at is not None for i in items)
+    assert {i.closed_by for i in items} == {uuid.UUID(e["event_id"]) for e in delivered[1:]} | {
+        uuid.UUID(closing["event_id"])
+    }
+    # At least once: the whole feed again, in order, changes nothing.
+    count = await session.scalar(select(func.count()).select_from(InboxItem))
+    for event in [*delivered, closing]:
+        await apply_grid_event(session, event)
+    assert await session.scalar(select(func.count()).select_from(InboxItem)) == count
+    assert await session.scalar(select(func.count()).where(InboxItem.done_at.is_(None))) == 0
+
+
+async def test_an_older_event_replayed_after_a_newer_one_neither_reopens_nor_closes(session):
+    grid = str(uuid.uuid4())
+    reported = feed_event("event.reported", grid, {"township_id": TOWN, "matter_type": "X"}, seq=10_001)
+    accepted = feed_event("event.accept", grid, {"township_id": TOWN, "state": "ACCEPTED"}, seq=10_002)
+    await apply_grid_event(session, reported)
+    await apply_grid_event(session, accepted)
+    await apply_grid_event(session, reported)  # redelivered late
+    open_items = (
+        await session.scalars(select(InboxItem).where(InboxItem.source_id == grid, InboxItem.done_at.is_(None)))
+    ).all()
+    assert [i.kind for i in open_items] == ["EVENT_TO_DISPATCH"]
+
+
+async def test_a_dispatch_straight_to_a_person_skips_the_unit_head(session):
+    grid = str(uuid.uuid4())
+    await apply_grid_event(
+        session,
+        feed_event(
+            "event.dispatch",
+            grid,
+            {"township_id": TOWN, "state": "DISPATCHED", "lead_unit_id": SFS, "assignee_cadre_id": MEDIATOR},
+        ),
+    )
+    assert await _who_sees(session, "EVENT_TO_SIGN") == {"CADRE(own)"}
+    assert await _who_sees(session, "EVENT_TO_ASSIGN") == set()
+
+
+async def test_a_reminder_notice_waits_for_its_department_until_answered_with_its_deadline(session):
+    notice = str(uuid.uuid4())
+    issued = feed_event("reminder.issued", notice, {"department_id": DEPT, "vacancies": 3, "deadline": "2026-12-31"})
+    await apply_reminder(session, issued)
+    assert await _who_sees(session, "REMINDER_TO_ANSWER") == {"DEPARTMENT_ADMIN(own)"}
+    [item] = (await inbox.my_items(session, person(Role.DEPARTMENT_ADMIN, DEPT), first=5, after=None)).items
+    shanghai = dt.timezone(dt.timedelta(hours=8))  # the end of the deadline's day, Asia/Shanghai
+    assert item.due_at == dt.datetime(2026, 12, 31, 23, 59, tzinfo=shanghai) and "缺额 3 人" in item.title
+    await apply_reminder(
+        session, feed_event("reminder.answered", notice, {"department_id": DEPT, "vacancies": 3, "status": "ANSWERED"})
+    )
+    assert await _who_sees(session, "REMINDER_TO_ANSWER") == set()
+    done = await inbox.my_items(session, person(Role.DEPARTMENT_ADMIN, DEPT), first=5, after=None, status="DONE")
+    assert [i.id for i in done.items] == [item.id]
+
+
+async def test_the_summary_counts_open_and_overdue_items_by_kind(session):
+    await apply_reminder(
+        session,
+        feed_event(
+            "reminder.issued", str(uuid.uuid4()), {"department_id": DEPT, "vacancies": 1, "deadline": "2020-01-31"}
+        ),
+    )
+    await apply_reminder(
+        session,
+        feed_event(
+            "reminder.issued", str(uuid.uuid4()), {"department_id": DEPT, "vacancies": 2, "deadline": "2999-01-31"}
+        ),
+    )
+    s = await inbox.summary(session, person(Role.DEPARTMENT_ADMIN, DEPT))
+    assert (s.open, s.overdue, s.by_kind) == (2, 1, {"REMINDER_TO_ANSWER": 2})
+    overdue = await inbox.my_items(session, person(Role.DEPARTMENT_ADMIN, DEPT), first=5, after=None, overdue=True)
+    assert len(overdue.items) == 1
+
+
+async def test_pages_follow_on_newest_first(session):
+    for n in range(5):
+        await apply_grid_event(
+            session, feed_event("event.reported", str(uuid.uuid4()), {"township_id": TOWN, "matter_type": f"M{n}"})
+        )
+    centre = person(Role.COMMAND_CENTRE, TOWN)
+    first = await inbox.my_items(session, centre, first=3, after=None)
+    rest = await inbox.my_items(session, centre, first=3, after=first.cursors[-1])
+    assert first.has_next and not rest.has_next and len(first.items) + len(rest.items) == 5
+    assert not {i.id for i in first.items} & {i.id for i in rest.items}
+
+
+async def test_bad_filters_and_service_tokens_are_refused(session):
+    from servicekit.principal import Principal
+
+    with pytest.raises(BadInput):
+        await inbox.my_items(session, person(Role.CADRE, MEDIATOR), first=5, after=None, kind="NOPE")
+    with pytest.raises(BadInput):
+        await inbox.my_items(session, person(Role.CADRE, MEDIATOR), first=5, after=None, status="LATER")
+    with pytest.raises(BadInput):
+        await inbox.my_items(session, person(Role.CADRE, MEDIATOR), first=5, after="not-a-cursor")
+    service = Principal(
+        subject="svc", kind="service", client_id="sfj-system", token_id="t", scopes=frozenset({"events:status"})
+    )
+    with pytest.raises(Forbidden):
+        await inbox.my_items(session, service, first=5, after=None)
