@@ -69,3 +69,50 @@ def test_a_reported_event_moves_through_the_inboxes_of_those_who_act_on_it(stack
     assert _items(gateway, centre, event_id) == []
     gql(gateway, ACT, {"i": {"eventId": event_id, "action": "SIGN"}}, token=cadre)
     eventually(lambda: [i["kind"] for i in _items(gateway, cadre, event_id)] == ["EVENT_TO_START"], timeout=20)
+
+
+def test_an_adjustment_waits_in_the_organisation_departments_inbox_until_reviewed(gateway, user_token):
+    dept = user_token("sfj-admin")
+    _, body = gql(gateway, "{ agencies(first: 100) { nodes { id available department { code } } } }", token=dept)
+    room = next(
+        a["id"] for a in body["data"]["agencies"]["nodes"] if a["department"]["code"] == "sfj" and a["available"] > 0
+    )
+    sfj = next(u for u in DEMO["users"] if u["username"] == "sfj-admin")["roles"][0][2]
+    _, body = gql(
+        gateway,
+        "mutation($i: SubmitAdjustmentsInput!) { submitAdjustments(input: $i) { batch { batchId } } }",
+        {
+            "i": {
+                "departmentId": sfj,
+                "effectiveDate": "2027-01-15",
+                "reason": "补员",
+                "items": [
+                    {
+                        "kind": "IN",
+                        "toAgencyId": room,
+                        "newcomer": {"name": "沈若溪", "birthDate": "1995-04-12", "professionalLine": "人民调解"},
+                    }
+                ],
+            }
+        },
+        token=dept,
+    )
+    batch = body["data"]["submitAdjustments"]["batch"]["batchId"]
+    org = user_token("zuzhibu")
+
+    def mine(token, status="OPEN"):
+        _, b = gql(gateway, INBOX, {"f": {"status": status}}, token=token)
+        assert not b.get("errors"), b
+        return [n for n in b["data"]["myInbox"]["nodes"] if n["subject"] == f"personnel.adjustment_batch:{batch}"]
+
+    [item] = eventually(lambda: mine(org), timeout=20)
+    assert item["kind"] == "ADJUSTMENT_TO_REVIEW" and item["link"] == f"/quota?batch={batch}"
+    assert mine(user_token("bianban")) == [] and mine(dept) == []
+    gql(
+        gateway,
+        "mutation($i: ReviewAdjustmentsInput!) { reviewAdjustments(input: $i) { batch { pendingSteps } } }",
+        {"i": {"batchId": batch, "approve": False, "note": "编制另行安排"}},
+        token=org,
+    )
+    eventually(lambda: mine(org) == [], timeout=20)
+    assert [i["kind"] for i in mine(org, "DONE")] == ["ADJUSTMENT_TO_REVIEW"]

@@ -12,7 +12,7 @@ from notifications_world import DEPT, MEDIATOR, SFS, TOWN, everyone, feed_event,
 from sqlalchemy import func, select
 
 from notifications import inbox
-from notifications.consumers import apply_grid_event, apply_reminder
+from notifications.consumers import apply_adjustment, apply_grid_event, apply_reminder
 from notifications.models import InboxItem
 from servicekit.errors import BadInput, Forbidden
 from servicekit.principal import Role
@@ -169,3 +169,89 @@ async def test_bad_filters_and_service_tokens_are_refused(session):
     )
     with pytest.raises(Forbidden):
         await inbox.my_items(session, service, first=5, after=None)
+
+
+def _batch(waiting: list[dict], status: str = "SUBMITTED") -> dict:
+    return {
+        "department_id": DEPT,
+        "status": status,
+        "kinds": ["HEAD_CHANGE"],
+        "effective_date": "2026-12-31",
+        "waiting": waiting,
+    }
+
+
+async def test_an_adjustment_batch_waits_for_each_party_in_turn_and_a_party_still_waited_for_keeps_its_item(session):
+    batch = str(uuid.uuid4())
+    steps = [
+        ([{"step": "ORG_REVIEW", "role": "ORG_DEPARTMENT"}], "ADJUSTMENT_TO_REVIEW", {"ORG_DEPARTMENT"}),
+        (
+            [{"step": "TOWNSHIP_OPINION", "role": "TOWNSHIP_ADMIN", "township_id": TOWN}],
+            "ADJUSTMENT_TO_GIVE_OPINION",
+            {"TOWNSHIP_ADMIN(own)"},
+        ),
+        (
+            [
+                {"step": "THREE_PARTY_REVIEW", "role": "ORG_DEPARTMENT"},
+                {"step": "THREE_PARTY_REVIEW", "role": "STAFFING_OFFICE"},
+                {"step": "THREE_PARTY_REVIEW", "role": "TOWNSHIP_ADMIN", "township_id": TOWN},
+            ],
+            "RESHUFFLE_TO_REVIEW",
+            {"ORG_DEPARTMENT", "STAFFING_OFFICE", "TOWNSHIP_ADMIN(own)"},
+        ),
+    ]
+    for waiting, kind, seen_by in steps:
+        await apply_adjustment(session, feed_event("adjustment.batch_changed", batch, _batch(waiting)))
+        assert await _who_sees(session, kind) == seen_by, kind
+    staffing_item = (await inbox.my_items(session, person(Role.STAFFING_OFFICE), first=5, after=None)).items[0]
+    # 组织部 has spoken: the other two parties keep the very same items.
+    await apply_adjustment(
+        session,
+        feed_event(
+            "adjustment.batch_changed",
+            batch,
+            _batch(
+                [
+                    {"step": "THREE_PARTY_REVIEW", "role": "STAFFING_OFFICE"},
+                    {"step": "THREE_PARTY_REVIEW", "role": "TOWNSHIP_ADMIN", "township_id": TOWN},
+                ]
+            ),
+        ),
+    )
+    assert await _who_sees(session, "RESHUFFLE_TO_REVIEW") == {"STAFFING_OFFICE", "TOWNSHIP_ADMIN(own)"}
+    [same] = (await inbox.my_items(session, person(Role.STAFFING_OFFICE), first=5, after=None)).items
+    assert same.id == staffing_item.id
+    await apply_adjustment(
+        session,
+        feed_event(
+            "adjustment.batch_changed",
+            batch,
+            _batch([{"step": "MAKE_EFFECTIVE", "role": "DEPARTMENT_ADMIN"}], "APPROVED"),
+        ),
+    )
+    assert await _who_sees(session, "ADJUSTMENT_TO_MAKE_EFFECTIVE") == {"DEPARTMENT_ADMIN(own)"}
+    [due] = (await inbox.my_items(session, person(Role.DEPARTMENT_ADMIN, DEPT), first=5, after=None)).items
+    assert due.due_at == dt.datetime(2026, 12, 31, 23, 59, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    await apply_adjustment(session, feed_event("adjustment.batch_changed", batch, _batch([], "EFFECTIVE")))
+    assert (
+        await session.scalar(select(func.count()).where(InboxItem.source_id == batch, InboxItem.done_at.is_(None))) == 0
+    )
+
+
+async def test_an_items_title_names_the_kinds_and_the_date_and_its_link_opens_the_batch(session):
+    await apply_adjustment(
+        session,
+        feed_event(
+            "adjustment.batch_changed",
+            str(uuid.uuid4()),
+            {
+                "department_id": DEPT,
+                "status": "SUBMITTED",
+                "kinds": ["IN"],
+                "effective_date": "2027-01-15",
+                "waiting": [{"step": "ORG_REVIEW", "role": "ORG_DEPARTMENT"}],
+            },
+        ),
+    )
+    [item] = (await inbox.my_items(session, person(Role.ORG_DEPARTMENT), first=5, after=None)).items
+    assert item.title == "人事调整待组织部事前审核：调入，2027-01-15 生效" and item.link.startswith("/quota?batch=")

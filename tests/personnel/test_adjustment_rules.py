@@ -532,3 +532,31 @@ def test_min_tenure_2y_and_the_next_move_date_agree():
         first = earliest_move(posted)
         assert _years_between(posted, first) >= MIN_TENURE_YEARS
         assert _years_between(posted, first - _dt.timedelta(days=1)) < MIN_TENURE_YEARS
+
+
+async def test_each_step_of_a_batch_announces_who_it_waits_for(session):
+    """``adjustment.batch_changed`` in the step's own transaction: what the 待办 of each party is built from."""
+    from servicekit.outbox import OutboxEvent
+
+    async def announced(batch_id):
+        rows = await session.scalars(
+            select(OutboxEvent)
+            .where(OutboxEvent.type == "adjustment.batch_changed", OutboxEvent.aggregate_id == str(batch_id))
+            .order_by(OutboxEvent.id)
+        )
+        return [(e.payload["status"], e.payload["waiting"]) for e in rows.all()]
+
+    rows, cadre, agency = await _head_change(session, "paitou")
+    batch = rows[0].batch_id
+    town = str((await session.get(Agency, agency)).township_id)
+    await adj.org_review(session, ORG_DEPT, batch_id=batch, approve=True, note=None)
+    await adj.township_opinion(session, township_admin("paitou"), adjustment_id=rows[0].id, agree=False, note="不熟悉")
+    await adj.answer_township_opinion(session, ORG_DEPT, adjustment_id=rows[0].id, proceed=True, note="经研究继续")
+    await adj.make_effective(session, dept_admin("sfj"), batch_id=batch)
+    assert await announced(batch) == [
+        ("SUBMITTED", [{"step": "ORG_REVIEW", "role": "ORG_DEPARTMENT"}]),
+        ("SUBMITTED", [{"step": "TOWNSHIP_OPINION", "role": "TOWNSHIP_ADMIN", "township_id": town}]),
+        ("SUBMITTED", [{"step": "OPINION_ANSWER", "role": "ORG_DEPARTMENT"}]),
+        ("APPROVED", [{"step": "MAKE_EFFECTIVE", "role": "DEPARTMENT_ADMIN"}]),
+        ("EFFECTIVE", []),
+    ]

@@ -275,6 +275,14 @@ export type ImportRosterInput = {
 
 /** 待办类型 */
 export type InboxKind =
+  /** 乡镇(街道)不同意见待组织部答复 */
+  | 'ADJUSTMENT_TO_ANSWER'
+  /** 派驻机构负责人调整待属地乡镇(街道)提出意见 */
+  | 'ADJUSTMENT_TO_GIVE_OPINION'
+  /** 人事调整已批准，待办理生效 */
+  | 'ADJUSTMENT_TO_MAKE_EFFECTIVE'
+  /** 人事调整待组织部事前审核 */
+  | 'ADJUSTMENT_TO_REVIEW'
   /** 网格事件待受理 */
   | 'EVENT_TO_ACCEPT'
   /** 网格事件待指派承办人 */
@@ -290,7 +298,9 @@ export type InboxKind =
   /** 网格事件待核查 */
   | 'EVENT_TO_VERIFY'
   /** 提醒告知单待答复补员计划 */
-  | 'REMINDER_TO_ANSWER';
+  | 'REMINDER_TO_ANSWER'
+  /** 集中调整待三方会审表态 */
+  | 'RESHUFFLE_TO_REVIEW';
 
 /** 待办状态 */
 export type InboxStatus =

@@ -1,5 +1,5 @@
 """Events the notifications service consumes: the platform's grid-event lifecycle (each step opens
-the next actor's item and closes the last) and personnel's reminder notices."""
+the next actor's item and closes the last), personnel's reminder notices and adjustment batches."""
 
 from __future__ import annotations
 
@@ -62,6 +62,23 @@ async def apply_reminder(session, event: dict) -> None:
     )
 
 
+KIND_NAMES = {"IN": "调入", "OUT": "调出", "TRANSFER": "调动", "HEAD_CHANGE": "负责人调整"}
+
+
+async def apply_adjustment(session, event: dict) -> None:
+    """人事调整: each step of the approval chain waits for its party; approval, for the department."""
+    p = event["payload"]
+    effective = dt.datetime.combine(dt.date.fromisoformat(p["effective_date"]), dt.time(23, 59), SHANGHAI)
+    await inbox.advance(
+        session,
+        event,
+        source=inbox.ADJUSTMENT,
+        steps=inbox.adjustment_steps(p, effective),
+        title_detail="、".join(KIND_NAMES.get(k, k) for k in p.get("kinds", [])) + f"，{p['effective_date']} 生效",
+        link=f"/quota?batch={event['aggregate_id']}",
+    )
+
+
 def consumers(runtime) -> list[FeedConsumer]:
     s = runtime.settings
     return [
@@ -82,6 +99,7 @@ def consumers(runtime) -> list[FeedConsumer]:
                 "reminder.issued": apply_reminder,
                 "reminder.answered": apply_reminder,
                 "reminder.closed": apply_reminder,
+                "adjustment.batch_changed": apply_adjustment,
             },
         ),
     ]

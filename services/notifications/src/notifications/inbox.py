@@ -16,7 +16,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import and_, false, func, or_, select, tuple_, update
+from sqlalchemy import and_, false, func, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -37,8 +37,36 @@ KINDS: dict[str, str] = {
     "EVENT_TO_FEED_BACK": "网格事件待反馈办理结果",
     "EVENT_TO_VERIFY": "网格事件待核查",
     "REMINDER_TO_ANSWER": "提醒告知单待答复补员计划",
+    "ADJUSTMENT_TO_REVIEW": "人事调整待组织部事前审核",
+    "ADJUSTMENT_TO_GIVE_OPINION": "派驻机构负责人调整待属地乡镇(街道)提出意见",
+    "ADJUSTMENT_TO_ANSWER": "乡镇(街道)不同意见待组织部答复",
+    "RESHUFFLE_TO_REVIEW": "集中调整待三方会审表态",
+    "ADJUSTMENT_TO_MAKE_EFFECTIVE": "人事调整已批准，待办理生效",
 }
-GRID_EVENT, REMINDER = "platform.grid_event", "personnel.reminder_notice"
+GRID_EVENT, REMINDER, ADJUSTMENT = "platform.grid_event", "personnel.reminder_notice", "personnel.adjustment_batch"
+ADJUSTMENT_STEPS = {
+    "ORG_REVIEW": "ADJUSTMENT_TO_REVIEW",
+    "TOWNSHIP_OPINION": "ADJUSTMENT_TO_GIVE_OPINION",
+    "OPINION_ANSWER": "ADJUSTMENT_TO_ANSWER",
+    "THREE_PARTY_REVIEW": "RESHUFFLE_TO_REVIEW",
+    "MAKE_EFFECTIVE": "ADJUSTMENT_TO_MAKE_EFFECTIVE",
+}
+
+
+def adjustment_steps(p: dict, due: dt.datetime | None) -> list[Step]:
+    """Who the batch waits for (personnel's ``adjustment.batch_changed``)."""
+    steps = []
+    for w in p.get("waiting", []):
+        role = Role(w["role"])
+        if role == Role.TOWNSHIP_ADMIN:
+            scope_kind, scope_id = ScopeKind.TOWNSHIP, w["township_id"]
+        elif role == Role.DEPARTMENT_ADMIN:
+            scope_kind, scope_id = ScopeKind.DEPARTMENT, p["department_id"]
+        else:
+            scope_kind, scope_id = ScopeKind.COUNTY, None
+        kind = ADJUSTMENT_STEPS[w["step"]]
+        steps.append(Step(kind, role, scope_kind, scope_id, due if kind == "ADJUSTMENT_TO_MAKE_EFFECTIVE" else None))
+    return steps
 
 
 @dataclass(frozen=True)
@@ -85,23 +113,12 @@ async def advance(
     title_detail: str = "",
     link: str,
 ) -> None:
-    """Close the source's items opened before ``event`` and open ``steps`` (idempotent)."""
+    """The source now waits for ``steps``: close its open items (opened before ``event``) that are
+    no longer waited for, open the steps not already open. Idempotent, and in feed order: an older
+    event redelivered after a newer one changes nothing."""
     txid, seq = _position(event)
     event_id = uuid.UUID(event["event_id"])
     source_id = event["aggregate_id"]
-    now = dt.datetime.now(dt.timezone.utc)
-    await session.execute(
-        update(InboxItem)
-        .where(
-            InboxItem.source == source,
-            InboxItem.source_id == source_id,
-            InboxItem.done_at.is_(None),
-            tuple_(InboxItem.opened_txid, InboxItem.opened_seq) < (txid, seq),
-        )
-        .values(done_at=now, closed_by=event_id)
-    )
-    if not steps:
-        return
     newer = await session.scalar(
         select(func.count()).where(
             InboxItem.source == source,
@@ -111,6 +128,20 @@ async def advance(
     )
     if newer:  # a replayed event: the entity has moved on since; its step is history
         return
+    wanted = {(s.kind, s.role.value, s.scope_kind.value, s.scope_id): s for s in steps}
+    still_open = set()
+    for item in (
+        await session.scalars(
+            select(InboxItem)
+            .where(InboxItem.source == source, InboxItem.source_id == source_id, InboxItem.done_at.is_(None))
+            .with_for_update()
+        )
+    ).all():
+        key = (item.kind, item.role, item.scope_kind, item.scope_id)
+        if key in wanted:
+            still_open.add(key)  # still waited for: the same item stays open, never opened twice
+        else:
+            item.done_at, item.closed_by = dt.datetime.now(dt.timezone.utc), event_id
     rows = [
         {
             "kind": s.kind,
@@ -127,9 +158,12 @@ async def advance(
             "opened_txid": txid,
             "opened_seq": seq,
         }
-        for s in steps
+        for key, s in wanted.items()
+        if key not in still_open
     ]
-    await session.execute(insert(InboxItem).values(rows).on_conflict_do_nothing(constraint="uq_inbox_item_opening"))
+    await session.flush()
+    if rows:
+        await session.execute(insert(InboxItem).values(rows).on_conflict_do_nothing(constraint="uq_inbox_item_opening"))
 
 
 def recipient_filter(principal: Principal):

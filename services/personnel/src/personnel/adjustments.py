@@ -180,6 +180,8 @@ async def submit(
             after=snapshot(r),
             reason=reason,
         )
+    await session.flush()
+    await announce(session, rows)
     return rows
 
 
@@ -375,6 +377,7 @@ async def org_review(
         )
     if approve:
         await _advance(session, rows)
+    await announce(session, rows)
     return rows
 
 
@@ -413,8 +416,10 @@ async def township_opinion(
         after=snapshot(adj),
         reason=note,
     )
+    rows = await _batch(session, adj.batch_id)
     if agree:
-        await _advance(session, await _batch(session, adj.batch_id))
+        await _advance(session, rows)
+    await announce(session, rows)
     return adj
 
 
@@ -452,6 +457,7 @@ async def answer_township_opinion(
     )
     if proceed:
         await _advance(session, rows)
+    await announce(session, rows)
     return rows
 
 
@@ -504,6 +510,8 @@ async def three_party_review(
     else:
         await session.flush()
         await _advance(session, rows)
+    await session.flush()
+    await announce(session, rows)
     return list(reviews.values())
 
 
@@ -537,6 +545,7 @@ async def make_effective(session: AsyncSession, principal: Principal, *, batch_i
         )
     await session.flush()
     await reminders.refresh(session, {department_id})
+    await announce(session, rows)
     return rows
 
 
@@ -639,6 +648,51 @@ async def _vacate_head(session: AsyncSession, agency: Agency, cadre_id: uuid.UUI
         aggregate_type="Agency",
         aggregate_id=agency.id,
         payload={"agency_id": str(agency.id), "head_cadre_id": None, "previous_head_cadre_id": str(cadre_id)},
+    )
+
+
+async def announce(session: AsyncSession, rows: list[Adjustment]) -> None:
+    """Publish where the batch stands, in the transaction that moved it (``adjustment.batch_changed``):
+    the actionable steps and who takes each — what the notifications service turns into 待办."""
+    reviews = await _reviews(session, rows[0].batch_id)
+    status = "SUBMITTED" if any(r.status == "SUBMITTED" for r in rows) else rows[0].status
+    if any(r.status == "REJECTED" for r in rows):
+        status = "REJECTED"
+    waiting: list[dict] = []
+    if status == "SUBMITTED":
+        if any(r.org_review is None for r in rows):
+            waiting.append({"step": "ORG_REVIEW", "role": "ORG_DEPARTMENT"})
+        else:
+            asked = {opinion_agency_id(r) for r in rows if r.township_opinion_needed and r.township_opinion is None}
+            agencies = await _agencies(session, {a for a in asked if a})
+            waiting += [
+                {"step": "TOWNSHIP_OPINION", "role": "TOWNSHIP_ADMIN", "township_id": str(t)}
+                for t in sorted({a.township_id for a in agencies.values()}, key=str)
+            ]
+            if any(r.township_opinion == "DISAGREE" and r.opinion_answer is None for r in rows):
+                waiting.append({"step": "OPINION_ANSWER", "role": "ORG_DEPARTMENT"})
+            for v in reviews:
+                if v.decision is None:
+                    party, _, township = v.party.partition(":")
+                    waiting.append(
+                        {"step": "THREE_PARTY_REVIEW", "role": "TOWNSHIP_ADMIN", "township_id": township}
+                        if township
+                        else {"step": "THREE_PARTY_REVIEW", "role": party}
+                    )
+    elif status == "APPROVED":
+        waiting.append({"step": "MAKE_EFFECTIVE", "role": "DEPARTMENT_ADMIN"})
+    await outbox.emit(
+        session,
+        events.ADJUSTMENT_BATCH_CHANGED,
+        aggregate_type="AdjustmentBatch",
+        aggregate_id=rows[0].batch_id,
+        payload={
+            "department_id": str(rows[0].department_id),
+            "status": status,
+            "kinds": sorted({r.kind for r in rows}),
+            "effective_date": rows[0].effective_date.isoformat(),
+            "waiting": waiting,
+        },
     )
 
 

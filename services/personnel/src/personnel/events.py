@@ -14,6 +14,9 @@ REGION_CREATED = "region.created"  # 片区: townships grouped for regional agen
 REMINDER_ISSUED = "reminder.issued"  # 提醒告知单 sent to a department with vacancies
 REMINDER_ANSWERED = "reminder.answered"  # the department answered with its plan
 REMINDER_CLOSED = "reminder.closed"  # the places are filled: the notice is closed
+# An adjustment batch moved a step: who must act on it now (组织部, a township, the three parties,
+# the department to make it effective), or nobody (rejected, effective).
+ADJUSTMENT_BATCH_CHANGED = "adjustment.batch_changed"
 UNIT_UPSERTED = "unit.upserted"  # a department, township or agency and its name, for other services' labels
 
 
