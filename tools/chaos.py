@@ -38,6 +38,9 @@ FEEDS = [
     ("platform", "personnel"),
     ("personnel", "assessment"),
     ("personnel", "platform"),
+    ("identity", "personnel"),
+    ("notifications", "platform"),
+    ("notifications", "personnel"),
 ]
 
 
@@ -190,6 +193,7 @@ def run(stack: Stack, *, phase_seconds: float = 3.0, db_fault=None, workers: int
     try:
         fault("kill -9 platform", kill("platform"))
         fault("kill -9 personnel", kill("personnel"))
+        fault("kill -9 notifications", kill("notifications"))
         fault("database down", db_fault or (lambda: cut_databases(stack, 3.0)))
         time.sleep(phase_seconds)
     finally:
@@ -224,13 +228,27 @@ def run(stack: Stack, *, phase_seconds: float = 3.0, db_fault=None, workers: int
         return True
 
     figures["seconds_until_feeds_caught_up"] = round(_wait(caught_up, 120, "feed consumers catching up"), 2)
+    # Each accepted report opened exactly one 待办 for the command centre: none lost, none doubled
+    # by the killed consumer's redelivery.
+    with _admin(stack, f"{stack.db_prefix}notifications") as conn:
+        items = dict(
+            conn.execute(
+                "SELECT source_id, count(*) FROM inbox_item WHERE kind = 'EVENT_TO_ACCEPT' AND source_id = ANY(%s) "
+                "GROUP BY source_id",
+                (list(load.accepted.values()),),
+            ).fetchall()
+        )
+    missing = [e for e in load.accepted.values() if e not in items]
+    doubled_items = [e for e, n in items.items() if n != 1]
+    assert not missing and not doubled_items, f"inbox: missing {missing[:3]}, doubled {doubled_items[:3]}"
+    figures["inbox_items"] = len(items)
     # The deadline worker sweeps again.
     sweeps = _sweeps(stack)
     figures["seconds_until_next_deadline_sweep"] = round(
         _wait(lambda: _sweeps(stack) > sweeps, 60, "deadline worker sweeping"), 2
     )
     # Every audit chain verifies.
-    for package in ("identity", "personnel", "assessment", "platforms"):
+    for package in ("identity", "personnel", "assessment", "platforms", "notifications"):
         assert "audit chain intact" in stack.manage(package, "verify-audit"), package
     figures["audit_chains"] = "intact"
     out(json.dumps(figures, ensure_ascii=False, indent=2))

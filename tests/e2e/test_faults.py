@@ -1,5 +1,5 @@
 """Faults under load, short version of `make chaos` (tools/chaos.py): kill -9 the platform service,
-then the personnel service, then take this stack's databases away, all while a department system
+then the personnel and the notifications service, then take this stack's databases away, all while a department system
 keeps reporting; nothing accepted is lost or doubled, feeds catch up, audit chains verify, the
 deadline worker sweeps again. On a stack of its own."""
 
@@ -18,7 +18,13 @@ def fault_stack(database_url, run_prefix):
 
 def test_faults_under_load_lose_and_double_nothing(fault_stack):
     figures = chaos.run(fault_stack, phase_seconds=1.5, workers=3)
-    assert [f["fault"] for f in figures["faults"]] == ["kill -9 platform", "kill -9 personnel", "database down"]
+    assert [f["fault"] for f in figures["faults"]] == [
+        "kill -9 platform",
+        "kill -9 personnel",
+        "kill -9 notifications",
+        "database down",
+    ]
+    assert figures["inbox_items"] == figures["accepted_events"]
     assert figures["accepted_events"] > 0
     felt = {f["fault"]: f["refused_attempts"] for f in figures["faults"]}
     # Intake is the platform's: it is refused while the platform or the database is down (and then
