@@ -11,8 +11,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from servicekit import audit
+from servicekit import audit, outbox
 
+from . import events
 from .models import Grid, GridEvent, GridMember, Post, PostDuty, Unit
 
 DEMO = Path(__file__).resolve().parents[4] / "demo" / "org.json"
@@ -66,17 +67,25 @@ def seed_demo(session: Session) -> dict:
         PostDuty(post_id=post.id, matter_type="NEIGHBOUR_DISPUTE", responsibility="邻里、宅基地纠纷的受理与调处")
     )
     for matter, priority, grid, text in EVENTS:
-        session.add(
-            GridEvent(
-                township_id=town,
-                matter_type=matter,
-                priority=priority,
-                description=text,
-                grid_id=grids[grid],
-                location=dict((g[0], g[2]) for g in GRIDS)[grid],
-                reported_by="demo-hotline",
-                source="HOTLINE",
-            )
+        event = GridEvent(
+            township_id=town,
+            matter_type=matter,
+            priority=priority,
+            description=text,
+            grid_id=grids[grid],
+            location=dict((g[0], g[2]) for g in GRIDS)[grid],
+            reported_by="demo-hotline",
+            source="HOTLINE",
+        )
+        session.add(event)
+        session.flush()
+        # Announced as intake announces a report: the command centre's 待办 starts with them.
+        outbox.emit_sync(
+            session,
+            events.EVENT_REPORTED,
+            aggregate_type="GridEvent",
+            aggregate_id=event.id,
+            payload={"township_id": str(town), "matter_type": matter, "priority": priority},
         )
     counts = {"grids": len(GRIDS), "offices": 2, "posts": 1, "events": len(EVENTS)}
     audit.record_sync(
