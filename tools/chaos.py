@@ -41,6 +41,7 @@ FEEDS = [
     ("identity", "personnel"),
     ("notifications", "platform"),
     ("notifications", "personnel"),
+    ("notifications", "assessment"),
 ]
 
 

@@ -310,6 +310,7 @@ REQUIRED = [
     # the inbox follows personnel's and platform's feeds
     ("notifications", "personnel", 4002),
     ("notifications", "platform", 4004),
+    ("notifications", "assessment", 4003),
     ("assessment", "personnel", 4002),
     ("platform", "personnel", 4002),
     # identity follows personnel's feed (agency head changes) with its own service token
@@ -332,7 +333,6 @@ FORBIDDEN = [
     ("platform", "assessment", 4003),
     ("identity", "assessment", 4003),
     ("identity", "platform", 4004),
-    ("notifications", "assessment", 4003),
     ("personnel", "notifications", 4005),
     *[(f"{s}-migrate", "identity", 4001) for s in SERVICES],
 ]

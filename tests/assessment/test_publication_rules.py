@@ -242,3 +242,20 @@ async def test_rule_objection_not_concerned(session):
     )
     assert (await session.get(Member, (cycle.id, one.cadre_id))).grade == "COMPETENT"
     assert (await session.get(Member, (cycle.id, colleague.cadre_id))).grade == colleague.grade
+
+
+async def test_filing_and_answering_an_objection_are_announced_for_the_inbox(session):
+    """``objection.filed`` / ``objection.resolved`` in the same transaction, ids only (no text, no names)."""
+    cycle, excellent = await _published(session)
+    me = person(Role.CADRE, excellent[0].cadre_id)
+    objection = await cycles.file_objection(session, me, cycle_id=cycle.id, text="分数有误")
+    await cycles.resolve_objection(session, ORG, objection_id=objection.id, resolution="维持")
+    events = (
+        await session.scalars(
+            select(OutboxEvent).where(OutboxEvent.aggregate_id == str(objection.id)).order_by(OutboxEvent.id)
+        )
+    ).all()
+    assert [(e.type, e.payload) for e in events] == [
+        ("objection.filed", {"cycle_id": str(cycle.id), "deadline": cycle.objection_deadline.isoformat()}),
+        ("objection.resolved", {"cycle_id": str(cycle.id)}),
+    ]

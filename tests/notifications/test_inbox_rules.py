@@ -255,3 +255,17 @@ async def test_an_items_title_names_the_kinds_and_the_date_and_its_link_opens_th
     )
     [item] = (await inbox.my_items(session, person(Role.ORG_DEPARTMENT), first=5, after=None)).items
     assert item.title == "人事调整待组织部事前审核：调入，2027-01-15 生效" and item.link.startswith("/quota?batch=")
+
+
+async def test_an_objection_waits_for_the_organisation_department_until_answered(session):
+    from notifications.consumers import apply_objection
+
+    objection, cycle = str(uuid.uuid4()), str(uuid.uuid4())
+    await apply_objection(
+        session, feed_event("objection.filed", objection, {"cycle_id": cycle, "deadline": "2026-12-08"})
+    )
+    assert await _who_sees(session, "OBJECTION_TO_RESOLVE") == {"ORG_DEPARTMENT"}
+    [item] = (await inbox.my_items(session, person(Role.ORG_DEPARTMENT), first=5, after=None)).items
+    assert item.link == f"/assessment?cycle={cycle}" and item.title == "考核公示异议待组织部处理"
+    await apply_objection(session, feed_event("objection.resolved", objection, {"cycle_id": cycle}))
+    assert await _who_sees(session, "OBJECTION_TO_RESOLVE") == set()

@@ -297,6 +297,8 @@ export type InboxKind =
   | 'EVENT_TO_START'
   /** 网格事件待核查 */
   | 'EVENT_TO_VERIFY'
+  /** 考核公示异议待组织部处理 */
+  | 'OBJECTION_TO_RESOLVE'
   /** 提醒告知单待答复补员计划 */
   | 'REMINDER_TO_ANSWER'
   /** 集中调整待三方会审表态 */

@@ -884,6 +884,13 @@ async def file_objection(
         after={"cadre_id": str(member.cadre_id), "about_cadre_id": str(about.cadre_id)},
         reason=text,
     )
+    await outbox.emit(
+        session,
+        events.OBJECTION_FILED,
+        aggregate_type="Objection",
+        aggregate_id=objection.id,
+        payload={"cycle_id": str(cycle_id), "deadline": cycle.objection_deadline.isoformat()},
+    )
     return objection
 
 
@@ -945,6 +952,13 @@ async def resolve_objection(
         entity_id=objection.id,
         after={"resolution": objection.resolution},
         reason=resolution,
+    )
+    await outbox.emit(
+        session,
+        events.OBJECTION_RESOLVED,
+        aggregate_type="Objection",
+        aggregate_id=objection.id,
+        payload={"cycle_id": str(objection.cycle_id)},
     )
     return objection
 

@@ -6,3 +6,6 @@ from __future__ import annotations
 EXCELLENCE_DECIDED = "excellence.decided"
 # 组织部 approved a cycle's results: personnel files each grade in the cadre's record (年度考核等次).
 RESULTS_APPROVED = "assessment.results_approved"
+# 公示异议: filed (组织部 must answer it) and answered; ids only (the text stays with the objection).
+OBJECTION_FILED = "objection.filed"
+OBJECTION_RESOLVED = "objection.resolved"

@@ -79,6 +79,16 @@ async def apply_adjustment(session, event: dict) -> None:
     )
 
 
+async def apply_objection(session, event: dict) -> None:
+    """公示异议: 组织部 answers each before the cycle is approved; answering closes it."""
+    p = event["payload"]
+    steps = []
+    if event["type"] == "objection.filed":
+        due = dt.datetime.combine(dt.date.fromisoformat(p["deadline"]), dt.time(23, 59), SHANGHAI)
+        steps = [inbox.Step("OBJECTION_TO_RESOLVE", Role.ORG_DEPARTMENT, ScopeKind.COUNTY, None, due)]
+    await inbox.advance(session, event, source=inbox.OBJECTION, steps=steps, link=f"/assessment?cycle={p['cycle_id']}")
+
+
 def consumers(runtime) -> list[FeedConsumer]:
     s = runtime.settings
     return [
@@ -101,5 +111,11 @@ def consumers(runtime) -> list[FeedConsumer]:
                 "reminder.closed": apply_reminder,
                 "adjustment.batch_changed": apply_adjustment,
             },
+        ),
+        FeedConsumer.following(
+            runtime,
+            name="assessment",
+            base_url=s.assessment_url,
+            handlers={"objection.filed": apply_objection, "objection.resolved": apply_objection},
         ),
     ]

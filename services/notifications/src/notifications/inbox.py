@@ -42,8 +42,10 @@ KINDS: dict[str, str] = {
     "ADJUSTMENT_TO_ANSWER": "乡镇(街道)不同意见待组织部答复",
     "RESHUFFLE_TO_REVIEW": "集中调整待三方会审表态",
     "ADJUSTMENT_TO_MAKE_EFFECTIVE": "人事调整已批准，待办理生效",
+    "OBJECTION_TO_RESOLVE": "考核公示异议待组织部处理",
 }
 GRID_EVENT, REMINDER, ADJUSTMENT = "platform.grid_event", "personnel.reminder_notice", "personnel.adjustment_batch"
+OBJECTION = "assessment.objection"
 ADJUSTMENT_STEPS = {
     "ORG_REVIEW": "ADJUSTMENT_TO_REVIEW",
     "TOWNSHIP_OPINION": "ADJUSTMENT_TO_GIVE_OPINION",
