@@ -11,6 +11,15 @@ class NotificationsSettings(ServiceSettings):
     assessment_url: str = "http://127.0.0.1:4003"
     # Where an item's link opens the thing itself (the console's hash routes).
     console_base: str = "#"
+    # The signed webhook (deliveries.py): every new item POSTed there, HMAC-SHA256 with the secret.
+    # Empty URL: no webhook deliveries.
+    notify_webhook_url: str = ""
+    notify_webhook_secret: str = ""
+    notify_timeout_seconds: float = 5.0
+    notify_interval_seconds: float = 1.0
+    notify_max_attempts: int = 8
+    notify_backoff_seconds: float = 2.0  # then 4, 8 … up to the cap
+    notify_backoff_cap_seconds: float = 3600.0
 
 
 @lru_cache

@@ -8,7 +8,7 @@ import datetime as dt
 from servicekit.feed import FeedConsumer
 from servicekit.principal import Role, ScopeKind
 
-from . import inbox
+from . import deliveries, inbox
 
 # The platform's lifecycle actions (platforms.lifecycle) and the report itself.
 GRID_ACTIONS = (
@@ -26,6 +26,13 @@ GRID_ACTIONS = (
     "reopen",
 )
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+# The channels each new item is queued for (consumers() sets them from the settings).
+CHANNELS: list[str] = []
+
+
+async def _advance(session, event: dict, **kw) -> None:
+    opened = await inbox.advance(session, event, **kw)
+    await deliveries.enqueue(session, opened, CHANNELS)
 
 
 async def apply_grid_event(session, event: dict) -> None:
@@ -33,7 +40,7 @@ async def apply_grid_event(session, event: dict) -> None:
     if event["type"] == "event.reported":
         p = {**p, "state": "REPORTED"}
     detail = p.get("matter_type") or ""
-    await inbox.advance(
+    await _advance(
         session,
         event,
         source=inbox.GRID_EVENT,
@@ -52,7 +59,7 @@ async def apply_reminder(session, event: dict) -> None:
         steps = [
             inbox.Step("REMINDER_TO_ANSWER", Role.DEPARTMENT_ADMIN, ScopeKind.DEPARTMENT, p["department_id"], deadline)
         ]
-    await inbox.advance(
+    await _advance(
         session,
         event,
         source=inbox.REMINDER,
@@ -69,7 +76,7 @@ async def apply_adjustment(session, event: dict) -> None:
     """人事调整: each step of the approval chain waits for its party; approval, for the department."""
     p = event["payload"]
     effective = dt.datetime.combine(dt.date.fromisoformat(p["effective_date"]), dt.time(23, 59), SHANGHAI)
-    await inbox.advance(
+    await _advance(
         session,
         event,
         source=inbox.ADJUSTMENT,
@@ -86,11 +93,12 @@ async def apply_objection(session, event: dict) -> None:
     if event["type"] == "objection.filed":
         due = dt.datetime.combine(dt.date.fromisoformat(p["deadline"]), dt.time(23, 59), SHANGHAI)
         steps = [inbox.Step("OBJECTION_TO_RESOLVE", Role.ORG_DEPARTMENT, ScopeKind.COUNTY, None, due)]
-    await inbox.advance(session, event, source=inbox.OBJECTION, steps=steps, link=f"/assessment?cycle={p['cycle_id']}")
+    await _advance(session, event, source=inbox.OBJECTION, steps=steps, link=f"/assessment?cycle={p['cycle_id']}")
 
 
 def consumers(runtime) -> list[FeedConsumer]:
     s = runtime.settings
+    CHANNELS[:] = deliveries.channels(s)
     return [
         FeedConsumer.following(
             runtime,

@@ -114,10 +114,10 @@ async def advance(
     steps: list[Step],
     title_detail: str = "",
     link: str,
-) -> None:
+) -> list[uuid.UUID]:
     """The source now waits for ``steps``: close its open items (opened before ``event``) that are
-    no longer waited for, open the steps not already open. Idempotent, and in feed order: an older
-    event redelivered after a newer one changes nothing."""
+    no longer waited for, open the steps not already open; returns the ids of the items opened.
+    Idempotent, and in feed order: an older event redelivered after a newer one changes nothing."""
     txid, seq = _position(event)
     event_id = uuid.UUID(event["event_id"])
     source_id = event["aggregate_id"]
@@ -129,7 +129,7 @@ async def advance(
         )
     )
     if newer:  # a replayed event: the entity has moved on since; its step is history
-        return
+        return []
     wanted = {(s.kind, s.role.value, s.scope_kind.value, s.scope_id): s for s in steps}
     still_open = set()
     for item in (
@@ -164,8 +164,15 @@ async def advance(
         if key not in still_open
     ]
     await session.flush()
-    if rows:
-        await session.execute(insert(InboxItem).values(rows).on_conflict_do_nothing(constraint="uq_inbox_item_opening"))
+    if not rows:
+        return []
+    opened = await session.scalars(
+        insert(InboxItem)
+        .values(rows)
+        .on_conflict_do_nothing(constraint="uq_inbox_item_opening")
+        .returning(InboxItem.id)
+    )
+    return list(opened.all())
 
 
 def recipient_filter(principal: Principal):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import BigInteger, DateTime, Index, String, Text, UniqueConstraint, func
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -67,4 +67,26 @@ class InboxItem(Base):
         ),
         Index("ix_inbox_item_recipient", "role", "scope_kind", "scope_id", "created_at", "id"),
         Index("ix_inbox_item_source", "source", "source_id", postgresql_where="done_at IS NULL"),
+    )
+
+
+class Delivery(Base):
+    """One item sent on one channel: queued with the item, sent by the delivery worker, retried with
+    exponential backoff (persisted, so a restart resumes), DEAD after the last attempt (ops see it)."""
+
+    __tablename__ = "delivery"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("inbox_item.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(20))  # WEBHOOK (mail, DingTalk, WeCom to come)
+    status: Mapped[str] = mapped_column(String(10), default="PENDING")  # PENDING | SENT | DEAD
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    __table_args__ = (
+        UniqueConstraint("item_id", "channel", name="uq_delivery_item_channel"),  # the dedupe id's ground
+        Index("ix_delivery_due", "next_attempt_at", postgresql_where="status = 'PENDING'"),
     )
