@@ -42,6 +42,7 @@ FEEDS = [
     ("notifications", "platform"),
     ("notifications", "personnel"),
     ("notifications", "assessment"),
+    ("notifications", "identity"),
 ]
 
 

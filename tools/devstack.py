@@ -244,6 +244,24 @@ def demo_logins() -> str:
     return "\n".join(lines)
 
 
+def mail_sink(port: int, folder: Path):
+    """A local SMTP server for the demo (aiosmtpd): every message the notifications service sends
+    lands in ``folder`` as an .eml file, so a newcomer sees mail arrive. Returns the controller."""
+    from aiosmtpd.controller import Controller
+
+    folder.mkdir(parents=True, exist_ok=True)
+
+    class Keep:
+        async def handle_DATA(self, server, session, envelope):
+            name = f"{time.strftime('%Y%m%d-%H%M%S')}-{time.monotonic_ns() % 10**9:09d}.eml"
+            (folder / name).write_bytes(envelope.content)
+            return "250 kept"
+
+    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
+    controller.start()
+    return controller
+
+
 def _demo_cycle(stack: "Stack") -> None:
     try:
         print(f"demo assessment cycle: {stack.manage('assessment', 'demo-cycle').strip()}", flush=True)
@@ -264,6 +282,12 @@ def main() -> int:
         console_port=int(os.environ.get("CONSOLE_PORT", "4080")),
         ports={n: int(os.environ.get(f"{n.upper()}_PORT", p)) for n, _, p in SERVICES},
     )
+    # Mail goes to a local sink unless NOTIFY_SMTP_URL names a real server.
+    sink = None
+    if not os.environ.get("NOTIFY_SMTP_URL"):
+        sink_port = int(os.environ.get("MAIL_SINK_PORT", "1025"))
+        sink = mail_sink(sink_port, ROOT / ".data" / "mail")
+        stack.extra_env["NOTIFY_SMTP_URL"] = f"smtp://127.0.0.1:{sink_port}"
     print("migrating and loading demo data …")
     stack.prepare(demo=True)
     print("starting services …")
@@ -287,6 +311,9 @@ def main() -> int:
   Token endpoint:    {identity}/oauth/token
   Discovery:         {identity}/.well-known/openid-configuration
   Logs:              {stack.log_dir}
+  Mail (待办 sent):  {stack.extra_env.get("NOTIFY_SMTP_URL") or os.environ.get("NOTIFY_SMTP_URL")}{
+            f"  → {ROOT / '.data' / 'mail'}/*.eml" if sink else ""
+        }
 
 Demo logins:
 {demo_logins()}
@@ -318,6 +345,8 @@ Press Ctrl-C to stop.""",
     finally:
         print("\nstopping …")
         stack.stop()
+        if sink is not None:
+            sink.stop()
     return 0
 
 

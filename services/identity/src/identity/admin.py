@@ -19,7 +19,7 @@ from servicekit.errors import BadInput, Conflict, NotFound, RuleViolation
 from servicekit.pagination import Page, decode_key, make_page, page_size
 from servicekit.principal import ROLE_SCOPE, Principal, Role, ScopeKind
 
-from . import login, oauth, passwords
+from . import events, login, oauth, passwords
 from .models import IssuedAccessToken, OAuthClient, RefreshToken, RoleBindingRow, User
 from .policy import check_separation_of_duties, require_admin
 
@@ -87,8 +87,18 @@ def _validate_binding(role: Role, scope_kind: ScopeKind, scope_id: str | None) -
         raise BadInput("该范围需要编号", detail=f"{scope_kind.value} scope needs an id")
 
 
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
+
+
 async def create_user(
-    session: AsyncSession, principal: Principal, *, username: str, display_name: str, password: str, reason: str | None
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    username: str,
+    display_name: str,
+    password: str,
+    reason: str | None,
+    email: str | None = None,
 ) -> User:
     require_admin(principal)
     if not USERNAME.match(username):
@@ -97,15 +107,19 @@ async def create_user(
         raise BadInput(f"密码至少 {MIN_PASSWORD} 位", detail="password too short")
     if not display_name.strip() or len(display_name) > 100:
         raise BadInput("姓名不能为空且不超过 100 字")
+    if email is not None and (len(email) > 200 or not EMAIL.match(email)):
+        raise BadInput("电子邮箱格式无效", detail="invalid e-mail address")
     if await session.scalar(select(User.id).where(User.username == username)):
         raise Conflict("用户名已存在", detail="username taken")
     user = User(
         username=username,
         display_name=display_name.strip(),
+        email=email,
         password_hash=await run_in_threadpool(passwords.hash_password, password),
     )
     session.add(user)
     await session.flush()
+    await events.contact(session, user)
     await audit.record(
         session,
         actor=principal,
@@ -145,6 +159,7 @@ async def grant_role(
     row = RoleBindingRow(user_id=user.id, role=role.value, scope_kind=scope_kind.value, scope_id=scope_id)
     session.add(row)
     await session.flush()
+    await events.granted(session, row)
     await audit.record(
         session,
         actor=principal,
@@ -169,6 +184,7 @@ async def revoke_role(
     if row is None:
         raise NotFound("角色绑定不存在")
     check_separation_of_duties(principal, row.user_id, Role(row.role))
+    await events.revoked(session, row)
     await session.delete(row)
     # The tokens already issued carry the binding in their `roles` claim: they stop working within
     # the revocation refresh; a refresh (the session goes on) mints tokens with what remains.
@@ -217,6 +233,7 @@ async def deactivate_user(session: AsyncSession, principal: Principal, *, user_i
     if str(user.id) == principal.subject:
         raise RuleViolation("NO_SELF_ROLE_CHANGE", "不能停用自己的账号")
     user.active = False
+    await events.contact(session, user)
     await session.execute(
         update(RefreshToken)
         .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))

@@ -21,6 +21,7 @@ from servicekit import audit
 from servicekit.feed import FeedConsumer
 from servicekit.principal import Role, ScopeKind
 
+from . import events
 from .admin import revoke_access_tokens
 from .models import RoleBindingRow
 
@@ -57,6 +58,7 @@ async def apply_head_changed(session: AsyncSession, event: dict) -> None:
         )
     ).all()
     for row in ended:
+        await events.revoked(session, row)
         await session.execute(delete(RoleBindingRow).where(RoleBindingRow.id == row.id))
         await revoke_access_tokens(session, row.user_id)
         await audit.record(
@@ -80,12 +82,12 @@ async def apply_head_changed(session: AsyncSession, event: dict) -> None:
     )
     if held is not None:
         return
-    session.add(
-        RoleBindingRow(
-            user_id=head_account, role=Role.AGENCY_HEAD.value, scope_kind=ScopeKind.AGENCY.value, scope_id=agency
-        )
+    row = RoleBindingRow(
+        user_id=head_account, role=Role.AGENCY_HEAD.value, scope_kind=ScopeKind.AGENCY.value, scope_id=agency
     )
+    session.add(row)
     await session.flush()
+    await events.granted(session, row)
     await audit.record(
         session,
         actor=ACTOR,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from servicekit import audit
 
-from . import keys, passwords
+from . import events, keys, passwords
 from .config import IdentitySettings
 from .models import OAuthClient, RoleBindingRow, User
 
@@ -136,12 +136,17 @@ def seed_demo(session: Session, settings: IdentitySettings, path: Path = DEMO) -
             user = User(
                 username=spec["username"],
                 display_name=spec["display_name"],
+                email=spec.get("email"),
                 password_hash=passwords.hash_password(data["password"]),
             )
             session.add(user)
             session.flush()
+            events.contact_sync(session, user)
             for role, scope, scope_id in spec["roles"]:
-                session.add(RoleBindingRow(user_id=user.id, role=role, scope_kind=scope, scope_id=scope_id))
+                row = RoleBindingRow(user_id=user.id, role=role, scope_kind=scope, scope_id=scope_id)
+                session.add(row)
+                session.flush()
+                events.granted_sync(session, row)
             audit.record_sync(
                 session,
                 actor=None,
@@ -213,11 +218,15 @@ def bootstrap_admin(
         user = User(username=username, display_name=display_name, password_hash=passwords.hash_password(password))
         session.add(user)
         session.flush()
+        events.contact_sync(session, user)
     exists = session.scalars(
         select(RoleBindingRow).where(RoleBindingRow.user_id == user.id, RoleBindingRow.role == role)
     ).first()
     if exists is None:
-        session.add(RoleBindingRow(user_id=user.id, role=role, scope_kind="COUNTY", scope_id=None))
+        row = RoleBindingRow(user_id=user.id, role=role, scope_kind="COUNTY", scope_id=None)
+        session.add(row)
+        session.flush()
+        events.granted_sync(session, row)
     audit.record_sync(
         session,
         actor=audit.Actor(f"cli:{operator}", "operator"),

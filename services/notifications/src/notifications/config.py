@@ -11,6 +11,11 @@ class NotificationsSettings(ServiceSettings):
     assessment_url: str = "http://127.0.0.1:4003"
     # Where an item's link opens the thing itself (the console's hash routes).
     console_base: str = "#"
+    # Mail (deliveries.py): each person holding an item's role binding, over SMTP. Empty: no mail.
+    notify_smtp_url: str = ""
+    notify_mail_from: str = "县属乡用 <noreply@county.example>"
+    notify_mail_domain: str = "county.example"  # the Message-ID's right-hand side
+    notify_console_url: str = "http://127.0.0.1:4080"  # links in mail open the console here
     # The signed webhook (deliveries.py): every new item POSTed there, HMAC-SHA256 with the secret.
     # Empty URL: no webhook deliveries.
     notify_webhook_url: str = ""

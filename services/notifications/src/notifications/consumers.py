@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import delete
+from sqlalchemy.dialects.postgresql import insert
+
 from servicekit.feed import FeedConsumer
 from servicekit.principal import Role, ScopeKind
 
 from . import deliveries, inbox
+from .models import Recipient, RecipientBinding
 
 # The platform's lifecycle actions (platforms.lifecycle) and the report itself.
 GRID_ACTIONS = (
@@ -96,6 +100,36 @@ async def apply_objection(session, event: dict) -> None:
     await _advance(session, event, source=inbox.OBJECTION, steps=steps, link=f"/assessment?cycle={p['cycle_id']}")
 
 
+async def apply_contact(session, event: dict) -> None:
+    """identity's ``user.contact``: the address mail goes to, and whether the account is active."""
+    p = event["payload"]
+    stmt = insert(Recipient).values(user_id=p["user_id"], email=p.get("email"), active=p.get("active", True))
+    await session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[Recipient.user_id], set_={"email": stmt.excluded.email, "active": stmt.excluded.active}
+        )
+    )
+    await session.flush()
+    await deliveries.enqueue_for_user(session, p["user_id"], CHANNELS)
+
+
+async def apply_binding(session, event: dict) -> None:
+    """identity's ``role.granted`` / ``role.revoked``: who holds which role binding now."""
+    p = event["payload"]
+    if event["type"] == "role.revoked":
+        await session.execute(delete(RecipientBinding).where(RecipientBinding.binding_id == p["binding_id"]))
+        return
+    stmt = insert(RecipientBinding).values(
+        binding_id=p["binding_id"],
+        user_id=p["user_id"],
+        role=p["role"],
+        scope_kind=p["scope_kind"],
+        scope_id=p["scope_id"],
+    )
+    await session.execute(stmt.on_conflict_do_nothing(index_elements=[RecipientBinding.binding_id]))
+    await deliveries.enqueue_for_user(session, p["user_id"], CHANNELS)
+
+
 def consumers(runtime) -> list[FeedConsumer]:
     s = runtime.settings
     CHANNELS[:] = deliveries.channels(s)
@@ -125,5 +159,11 @@ def consumers(runtime) -> list[FeedConsumer]:
             name="assessment",
             base_url=s.assessment_url,
             handlers={"objection.filed": apply_objection, "objection.resolved": apply_objection},
+        ),
+        FeedConsumer.following(
+            runtime,
+            name="identity",
+            base_url=s.identity_url,
+            handlers={"user.contact": apply_contact, "role.granted": apply_binding, "role.revoked": apply_binding},
         ),
     ]

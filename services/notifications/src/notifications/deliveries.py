@@ -1,8 +1,10 @@
-"""Deliveries: each new 待办 sent on the county's channels. So far the **signed webhook** (for other
-systems, e.g. a 浙政钉 bridge); mail, DingTalk and WeCom will be further channels of the same queue.
+"""Deliveries: each new 待办 sent on the county's channels — **mail** over SMTP to each person who
+holds the item's role binding (from identity's feed) and has an address, and the **signed webhook**
+for other systems (e.g. a 浙政钉 bridge); DingTalk and WeCom will be further channels of this queue.
 
 A delivery row is queued in the transaction that opens its item (never lost, never queued twice:
-unique per item and channel — the ``X-County-Delivery`` id a receiver dedupes on). The worker sends
+unique per item, channel and person — the ``X-County-Delivery`` id or mail ``Message-ID`` a
+receiver dedupes on). The worker sends
 what is due, one transaction per batch with ``FOR UPDATE SKIP LOCKED`` (replicas share the queue),
 and on failure schedules the next attempt with exponential backoff; after the last attempt the row
 is DEAD, which ops see (``notifications_deliveries_dead``).
@@ -21,8 +23,12 @@ import hashlib
 import hmac
 import json
 import logging
+import smtplib
 import time
+import urllib.parse
 import uuid
+from email.message import EmailMessage
+from email.utils import format_datetime
 
 import httpx
 from prometheus_client import Counter, Gauge
@@ -30,25 +36,78 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from .models import Delivery, InboxItem
+from .models import Delivery, InboxItem, Recipient, RecipientBinding
 
 log = logging.getLogger(__name__)
-WEBHOOK = "WEBHOOK"
+WEBHOOK, EMAIL = "WEBHOOK", "EMAIL"
 BATCH = 50
 
 
 def channels(settings) -> list[str]:
-    return [WEBHOOK] if settings.notify_webhook_url else []
+    return [c for c, on in ((EMAIL, settings.notify_smtp_url), (WEBHOOK, settings.notify_webhook_url)) if on]
 
 
 async def enqueue(session: AsyncSession, item_ids: list[uuid.UUID], chans: list[str]) -> None:
+    """Queue each new item on each channel: the webhook once, mail once per person holding the
+    item's binding now (active, with an address)."""
     if not item_ids or not chans:
         return
-    await session.execute(
-        insert(Delivery)
-        .values([{"item_id": i, "channel": c} for i in item_ids for c in chans])
-        .on_conflict_do_nothing(constraint="uq_delivery_item_channel")
-    )
+    rows = [{"item_id": i, "channel": WEBHOOK, "user_id": None} for i in item_ids] if WEBHOOK in chans else []
+    if EMAIL in chans:
+        people = await session.execute(
+            select(InboxItem.id, RecipientBinding.user_id)
+            .join(
+                RecipientBinding,
+                (RecipientBinding.role == InboxItem.role)
+                & (RecipientBinding.scope_kind == InboxItem.scope_kind)
+                & RecipientBinding.scope_id.is_not_distinct_from(InboxItem.scope_id),
+            )
+            .join(Recipient, Recipient.user_id == RecipientBinding.user_id)
+            .where(InboxItem.id.in_(item_ids), Recipient.active.is_(True), Recipient.email.is_not(None))
+            .distinct()
+        )
+        rows += [{"item_id": i, "channel": EMAIL, "user_id": u} for i, u in people.all()]
+    if rows:
+        await session.execute(
+            insert(Delivery).values(rows).on_conflict_do_nothing(constraint="uq_delivery_item_channel_user")
+        )
+
+
+# Feeds are not ordered with one another: an item may open before its recipient's binding or address
+# has arrived from identity's feed (at start-up above all). When they arrive, the person's open items
+# of this long ago are mailed too; older ones stay in the inbox only (no flood on a role change).
+LATE_RECIPIENT = dt.timedelta(minutes=15)
+
+
+async def enqueue_for_user(session: AsyncSession, user_id, chans: list[str]) -> None:
+    """Mail a person their open items opened within ``LATE_RECIPIENT`` that they were not sent."""
+    if EMAIL not in chans:
+        return
+    person = await session.get(Recipient, user_id)
+    if person is None or not person.active or not person.email:
+        return
+    items = (
+        await session.scalars(
+            select(InboxItem.id)
+            .join(
+                RecipientBinding,
+                (RecipientBinding.role == InboxItem.role)
+                & (RecipientBinding.scope_kind == InboxItem.scope_kind)
+                & RecipientBinding.scope_id.is_not_distinct_from(InboxItem.scope_id),
+            )
+            .where(
+                RecipientBinding.user_id == user_id,
+                InboxItem.done_at.is_(None),
+                InboxItem.created_at > func.now() - LATE_RECIPIENT,
+            )
+        )
+    ).all()
+    if items:
+        await session.execute(
+            insert(Delivery)
+            .values([{"item_id": i, "channel": EMAIL, "user_id": user_id} for i in items])
+            .on_conflict_do_nothing(constraint="uq_delivery_item_channel_user")
+        )
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
@@ -72,6 +131,36 @@ def body_of(item: InboxItem) -> bytes:
     ).encode()
 
 
+def mail_of(settings, delivery: Delivery, item: InboxItem, to: str) -> EmailMessage:
+    """The item as a mail: the title as subject (UTF-8, RFC 2047), the link into the console, and
+    the delivery's id as Message-ID (a resend is the same message)."""
+    msg = EmailMessage()
+    msg["From"] = settings.notify_mail_from
+    msg["To"] = to
+    msg["Subject"] = f"【待办】{item.title}"
+    msg["Message-ID"] = f"<{delivery.id}@{settings.notify_mail_domain}>"
+    msg["Date"] = format_datetime(item.created_at)
+    due = f"\n办理期限：{item.due_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}" if item.due_at else ""
+    msg.set_content(
+        f"{item.title}{due}\n\n打开办理：{settings.notify_console_url.rstrip('/')}/#{item.link}\n\n"
+        "（本邮件由县属乡用系统自动发送，请勿回复。）\n"
+    )
+    return msg
+
+
+def send_mail(settings, msg: EmailMessage) -> None:
+    """Over SMTP (``NOTIFY_SMTP_URL``: smtp://host:port, or smtps:// for TLS; user:password@ to log in)."""
+    url = urllib.parse.urlsplit(settings.notify_smtp_url)
+    connect = smtplib.SMTP_SSL if url.scheme == "smtps" else smtplib.SMTP
+    with connect(url.hostname, url.port or 25, timeout=settings.notify_timeout_seconds) as smtp:
+        if url.username:
+            smtp.login(urllib.parse.unquote(url.username), urllib.parse.unquote(url.password or ""))
+        smtp.send_message(msg)
+
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
 def backoff(attempts: int, base: float, cap: float) -> dt.timedelta:
     return dt.timedelta(seconds=min(base * 2 ** (attempts - 1), cap))
 
@@ -89,7 +178,12 @@ class DeliveryWorker:
             )
             self.dead = Gauge("notifications_deliveries_dead", "Deliveries given up on (DEAD)", registry=registry)
 
-    async def _send(self, client: httpx.AsyncClient, delivery: Delivery, item: InboxItem) -> None:
+    async def _send(self, client: httpx.AsyncClient, delivery: Delivery, item: InboxItem, email: str | None) -> None:
+        if delivery.channel == EMAIL:
+            if not email:
+                raise RuntimeError("no address")
+            await asyncio.to_thread(send_mail, self.settings, mail_of(self.settings, delivery, item, email))
+            return
         body = body_of(item)
         ts = int(time.time())
         resp = await client.post(
@@ -115,19 +209,20 @@ class DeliveryWorker:
             async with self.sessionmaker() as session, session.begin():
                 rows = (
                     await session.execute(
-                        select(Delivery, InboxItem)
+                        select(Delivery, InboxItem, Recipient.email)
                         .join(InboxItem, InboxItem.id == Delivery.item_id)
+                        .outerjoin(Recipient, Recipient.user_id == Delivery.user_id)
                         .where(Delivery.status == "PENDING", Delivery.next_attempt_at <= now)
                         .order_by(Delivery.next_attempt_at)
                         .limit(BATCH)
                         .with_for_update(of=Delivery, skip_locked=True)
                     )
                 ).all()
-                for delivery, item in rows:
+                for delivery, item, email in rows:
                     attempted += 1
                     delivery.attempts += 1
                     try:
-                        await self._send(client, delivery, item)
+                        await self._send(client, delivery, item, email)
                     except Exception as exc:  # the receiver's answer or the network: retried later
                         delivery.last_error = str(exc)[:500]
                         if delivery.attempts >= s.notify_max_attempts:

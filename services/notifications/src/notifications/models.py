@@ -78,7 +78,9 @@ class Delivery(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("inbox_item.id", ondelete="CASCADE"))
-    channel: Mapped[str] = mapped_column(String(20))  # WEBHOOK (mail, DingTalk, WeCom to come)
+    channel: Mapped[str] = mapped_column(String(20))  # WEBHOOK | EMAIL (DingTalk, WeCom to come)
+    # The person a personal channel (mail) goes to; none for the webhook (it gets every item).
+    user_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), nullable=True)
     status: Mapped[str] = mapped_column(String(10), default="PENDING")  # PENDING | SENT | DEAD
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -87,6 +89,34 @@ class Delivery(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     __table_args__ = (
-        UniqueConstraint("item_id", "channel", name="uq_delivery_item_channel"),  # the dedupe id's ground
+        # the dedupe id's ground: one delivery per item, channel and person
+        UniqueConstraint(
+            "item_id", "channel", "user_id", name="uq_delivery_item_channel_user", postgresql_nulls_not_distinct=True
+        ),
         Index("ix_delivery_due", "next_attempt_at", postgresql_where="status = 'PENDING'"),
     )
+
+
+class Recipient(Base):
+    """A person who can be told (identity's ``user.contact``): the address, whether the account is active."""
+
+    __tablename__ = "recipient"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class RecipientBinding(Base):
+    """Who holds which role binding now (identity's ``role.granted`` / ``role.revoked``): how an item
+    addressed to a role reaches the people behind it."""
+
+    __tablename__ = "recipient_binding"
+
+    binding_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    role: Mapped[str] = mapped_column(String(40))
+    scope_kind: Mapped[str] = mapped_column(String(20))
+    scope_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+    __table_args__ = (Index("ix_recipient_binding_address", "role", "scope_kind", "scope_id"),)

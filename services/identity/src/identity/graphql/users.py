@@ -158,6 +158,7 @@ class CreateUserInput:
     display_name: str = strawberry.field(description="显示名")
     password: str = strawberry.field(description="初始密码 (至少 10 位)")
     reason: str | None = strawberry.field(default=None, description="理由 (记入审计)")
+    email: str | None = strawberry.field(default=None, description="电子邮箱 (待办邮件提醒; 可不填)")
 
 
 @strawberry.input(description="授予角色")
@@ -224,6 +225,7 @@ class UserMutation:
             display_name=input.display_name,
             password=input.password,
             reason=input.reason,
+            email=input.email,
         )
         return UserPayload(user=User.of(row))
 
