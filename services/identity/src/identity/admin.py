@@ -88,6 +88,7 @@ def _validate_binding(role: Role, scope_kind: ScopeKind, scope_id: str | None) -
 
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
+VENDOR_ID = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 
 
 async def create_user(
@@ -99,6 +100,8 @@ async def create_user(
     password: str,
     reason: str | None,
     email: str | None = None,
+    dingtalk_user_id: str | None = None,
+    wecom_user_id: str | None = None,
 ) -> User:
     require_admin(principal)
     if not USERNAME.match(username):
@@ -109,12 +112,17 @@ async def create_user(
         raise BadInput("姓名不能为空且不超过 100 字")
     if email is not None and (len(email) > 200 or not EMAIL.match(email)):
         raise BadInput("电子邮箱格式无效", detail="invalid e-mail address")
+    for value, what in ((dingtalk_user_id, "钉钉"), (wecom_user_id, "企业微信")):
+        if value is not None and not VENDOR_ID.match(value):
+            raise BadInput(f"{what}用户 id 格式无效 (1–64 位字母、数字或 _-.@)")
     if await session.scalar(select(User.id).where(User.username == username)):
         raise Conflict("用户名已存在", detail="username taken")
     user = User(
         username=username,
         display_name=display_name.strip(),
         email=email,
+        dingtalk_user_id=dingtalk_user_id,
+        wecom_user_id=wecom_user_id,
         password_hash=await run_in_threadpool(passwords.hash_password, password),
     )
     session.add(user)

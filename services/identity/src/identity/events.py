@@ -2,8 +2,8 @@
 recipients: who holds which role binding, and how to reach them. Sign-outs and revoked tokens are
 not events: other services poll ``/oauth/revoked`` (servicekit.auth).
 
-``user.contact`` carries the account's e-mail address (personal data, sent only on this internal
-feed, which service clients with ``events:read`` read; never logged)."""
+``user.contact`` carries the account's e-mail address and DingTalk / WeCom ids (personal data, sent
+only on this internal feed, which service clients with ``events:read`` read; never logged)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,13 @@ ROLE_REVOKED = "role.revoked"  # a role binding ended
 
 
 def _contact(user: User) -> dict:
-    return {"user_id": str(user.id), "email": user.email, "active": bool(user.active)}
+    return {
+        "user_id": str(user.id),
+        "email": user.email,
+        "dingtalk_user_id": user.dingtalk_user_id,
+        "wecom_user_id": user.wecom_user_id,
+        "active": bool(user.active),
+    }
 
 
 def _binding(row: RoleBindingRow) -> dict:

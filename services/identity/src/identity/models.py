@@ -39,6 +39,9 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(100))
     # Where the notifications service mails the person's 待办 (optional).
     email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # The person's ids in the county's DingTalk (浙政钉) and WeCom organisations, for work notifications.
+    dingtalk_user_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    wecom_user_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)

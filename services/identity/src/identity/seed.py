@@ -137,6 +137,8 @@ def seed_demo(session: Session, settings: IdentitySettings, path: Path = DEMO) -
                 username=spec["username"],
                 display_name=spec["display_name"],
                 email=spec.get("email"),
+                dingtalk_user_id=spec.get("dingtalk_user_id"),
+                wecom_user_id=spec.get("wecom_user_id"),
                 password_hash=passwords.hash_password(data["password"]),
             )
             session.add(user)

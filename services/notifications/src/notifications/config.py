@@ -16,6 +16,16 @@ class NotificationsSettings(ServiceSettings):
     notify_mail_from: str = "县属乡用 <noreply@county.example>"
     notify_mail_domain: str = "county.example"  # the Message-ID's right-hand side
     notify_console_url: str = "http://127.0.0.1:4080"  # links in mail open the console here
+    # DingTalk (浙政钉) work notifications and WeCom app messages (vendors.py): the vendor's base URL
+    # (https://oapi.dingtalk.com, https://qyapi.weixin.qq.com) and the app's credentials. Empty: off.
+    notify_dingtalk_url: str = ""
+    notify_dingtalk_app_key: str = ""
+    notify_dingtalk_app_secret: str = ""
+    notify_dingtalk_agent_id: str = ""
+    notify_wecom_url: str = ""
+    notify_wecom_corp_id: str = ""
+    notify_wecom_secret: str = ""
+    notify_wecom_agent_id: str = ""
     # The signed webhook (deliveries.py): every new item POSTed there, HMAC-SHA256 with the secret.
     # Empty URL: no webhook deliveries.
     notify_webhook_url: str = ""

@@ -103,10 +103,17 @@ async def apply_objection(session, event: dict) -> None:
 async def apply_contact(session, event: dict) -> None:
     """identity's ``user.contact``: the address mail goes to, and whether the account is active."""
     p = event["payload"]
-    stmt = insert(Recipient).values(user_id=p["user_id"], email=p.get("email"), active=p.get("active", True))
+    stmt = insert(Recipient).values(
+        user_id=p["user_id"],
+        email=p.get("email"),
+        dingtalk_user_id=p.get("dingtalk_user_id"),
+        wecom_user_id=p.get("wecom_user_id"),
+        active=p.get("active", True),
+    )
     await session.execute(
         stmt.on_conflict_do_update(
-            index_elements=[Recipient.user_id], set_={"email": stmt.excluded.email, "active": stmt.excluded.active}
+            index_elements=[Recipient.user_id],
+            set_={k: stmt.excluded[k] for k in ("email", "dingtalk_user_id", "wecom_user_id", "active")},
         )
     )
     await session.flush()

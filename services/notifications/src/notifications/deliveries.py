@@ -36,15 +36,24 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from . import vendors
 from .models import Delivery, InboxItem, Recipient, RecipientBinding
 
 log = logging.getLogger(__name__)
-WEBHOOK, EMAIL = "WEBHOOK", "EMAIL"
+WEBHOOK, EMAIL, DINGTALK, WECOM = "WEBHOOK", "EMAIL", "DINGTALK", "WECOM"
 BATCH = 50
+# A personal channel and the recipient's address on it.
+ADDRESS = {EMAIL: Recipient.email, DINGTALK: Recipient.dingtalk_user_id, WECOM: Recipient.wecom_user_id}
 
 
 def channels(settings) -> list[str]:
-    return [c for c, on in ((EMAIL, settings.notify_smtp_url), (WEBHOOK, settings.notify_webhook_url)) if on]
+    on = (
+        (EMAIL, settings.notify_smtp_url),
+        (DINGTALK, settings.notify_dingtalk_url),
+        (WECOM, settings.notify_wecom_url),
+        (WEBHOOK, settings.notify_webhook_url),
+    )
+    return [c for c, url in on if url]
 
 
 async def enqueue(session: AsyncSession, item_ids: list[uuid.UUID], chans: list[str]) -> None:
@@ -53,7 +62,7 @@ async def enqueue(session: AsyncSession, item_ids: list[uuid.UUID], chans: list[
     if not item_ids or not chans:
         return
     rows = [{"item_id": i, "channel": WEBHOOK, "user_id": None} for i in item_ids] if WEBHOOK in chans else []
-    if EMAIL in chans:
+    for channel in [c for c in chans if c in ADDRESS]:
         people = await session.execute(
             select(InboxItem.id, RecipientBinding.user_id)
             .join(
@@ -63,10 +72,10 @@ async def enqueue(session: AsyncSession, item_ids: list[uuid.UUID], chans: list[
                 & RecipientBinding.scope_id.is_not_distinct_from(InboxItem.scope_id),
             )
             .join(Recipient, Recipient.user_id == RecipientBinding.user_id)
-            .where(InboxItem.id.in_(item_ids), Recipient.active.is_(True), Recipient.email.is_not(None))
+            .where(InboxItem.id.in_(item_ids), Recipient.active.is_(True), ADDRESS[channel].is_not(None))
             .distinct()
         )
-        rows += [{"item_id": i, "channel": EMAIL, "user_id": u} for i, u in people.all()]
+        rows += [{"item_id": i, "channel": channel, "user_id": u} for i, u in people.all()]
     if rows:
         await session.execute(
             insert(Delivery).values(rows).on_conflict_do_nothing(constraint="uq_delivery_item_channel_user")
@@ -80,11 +89,12 @@ LATE_RECIPIENT = dt.timedelta(minutes=15)
 
 
 async def enqueue_for_user(session: AsyncSession, user_id, chans: list[str]) -> None:
-    """Mail a person their open items opened within ``LATE_RECIPIENT`` that they were not sent."""
-    if EMAIL not in chans:
-        return
+    """Send a person their open items opened within ``LATE_RECIPIENT`` that they were not sent."""
     person = await session.get(Recipient, user_id)
-    if person is None or not person.active or not person.email:
+    if person is None or not person.active:
+        return
+    personal = [c for c in chans if c in ADDRESS and getattr(person, ADDRESS[c].key)]
+    if not personal:
         return
     items = (
         await session.scalars(
@@ -105,7 +115,7 @@ async def enqueue_for_user(session: AsyncSession, user_id, chans: list[str]) -> 
     if items:
         await session.execute(
             insert(Delivery)
-            .values([{"item_id": i, "channel": EMAIL, "user_id": user_id} for i in items])
+            .values([{"item_id": i, "channel": c, "user_id": user_id} for i in items for c in personal])
             .on_conflict_do_nothing(constraint="uq_delivery_item_channel_user")
         )
 
@@ -148,6 +158,12 @@ def mail_of(settings, delivery: Delivery, item: InboxItem, to: str) -> EmailMess
     return msg
 
 
+def text_of(settings, item: InboxItem) -> str:
+    """The item as a work notification's text (DingTalk, WeCom): title, deadline, the console link."""
+    due = f"\n期限：{item.due_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}" if item.due_at else ""
+    return f"【待办】{item.title}{due}\n{settings.notify_console_url.rstrip('/')}/#{item.link}"
+
+
 def send_mail(settings, msg: EmailMessage) -> None:
     """Over SMTP (``NOTIFY_SMTP_URL``: smtp://host:port, or smtps:// for TLS; user:password@ to log in)."""
     url = urllib.parse.urlsplit(settings.notify_smtp_url)
@@ -170,6 +186,7 @@ class DeliveryWorker:
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], settings, *, registry=None, client=None):
         self.sessionmaker, self.settings, self.client = sessionmaker, settings, client
+        self.vendors = vendors.from_settings(settings)  # one token cache per worker
         self.sent = self.failed = self.dead = None
         if registry is not None:
             self.sent = Counter("notifications_deliveries_sent", "Deliveries sent", ["channel"], registry=registry)
@@ -178,11 +195,15 @@ class DeliveryWorker:
             )
             self.dead = Gauge("notifications_deliveries_dead", "Deliveries given up on (DEAD)", registry=registry)
 
-    async def _send(self, client: httpx.AsyncClient, delivery: Delivery, item: InboxItem, email: str | None) -> None:
-        if delivery.channel == EMAIL:
-            if not email:
+    async def _send(self, client: httpx.AsyncClient, delivery: Delivery, item: InboxItem, person) -> None:
+        if delivery.channel in ADDRESS:
+            address = getattr(person, ADDRESS[delivery.channel].key) if person is not None else None
+            if not address:
                 raise RuntimeError("no address")
-            await asyncio.to_thread(send_mail, self.settings, mail_of(self.settings, delivery, item, email))
+            if delivery.channel == EMAIL:
+                await asyncio.to_thread(send_mail, self.settings, mail_of(self.settings, delivery, item, address))
+            else:
+                await self.vendors[delivery.channel].send(client, address, text_of(self.settings, item))
             return
         body = body_of(item)
         ts = int(time.time())
@@ -209,7 +230,7 @@ class DeliveryWorker:
             async with self.sessionmaker() as session, session.begin():
                 rows = (
                     await session.execute(
-                        select(Delivery, InboxItem, Recipient.email)
+                        select(Delivery, InboxItem, Recipient)
                         .join(InboxItem, InboxItem.id == Delivery.item_id)
                         .outerjoin(Recipient, Recipient.user_id == Delivery.user_id)
                         .where(Delivery.status == "PENDING", Delivery.next_attempt_at <= now)
@@ -218,11 +239,11 @@ class DeliveryWorker:
                         .with_for_update(of=Delivery, skip_locked=True)
                     )
                 ).all()
-                for delivery, item, email in rows:
+                for delivery, item, person in rows:
                     attempted += 1
                     delivery.attempts += 1
                     try:
-                        await self._send(client, delivery, item, email)
+                        await self._send(client, delivery, item, person)
                     except Exception as exc:  # the receiver's answer or the network: retried later
                         delivery.last_error = str(exc)[:500]
                         if delivery.attempts >= s.notify_max_attempts:

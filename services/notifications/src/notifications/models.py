@@ -78,7 +78,7 @@ class Delivery(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("inbox_item.id", ondelete="CASCADE"))
-    channel: Mapped[str] = mapped_column(String(20))  # WEBHOOK | EMAIL (DingTalk, WeCom to come)
+    channel: Mapped[str] = mapped_column(String(20))  # WEBHOOK | EMAIL | DINGTALK | WECOM
     # The person a personal channel (mail) goes to; none for the webhook (it gets every item).
     user_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), nullable=True)
     status: Mapped[str] = mapped_column(String(10), default="PENDING")  # PENDING | SENT | DEAD
@@ -104,6 +104,8 @@ class Recipient(Base):
 
     user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    dingtalk_user_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    wecom_user_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     active: Mapped[bool] = mapped_column(default=True)
 
 

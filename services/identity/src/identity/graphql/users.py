@@ -159,6 +159,8 @@ class CreateUserInput:
     password: str = strawberry.field(description="初始密码 (至少 10 位)")
     reason: str | None = strawberry.field(default=None, description="理由 (记入审计)")
     email: str | None = strawberry.field(default=None, description="电子邮箱 (待办邮件提醒; 可不填)")
+    dingtalk_user_id: str | None = strawberry.field(default=None, description="钉钉(浙政钉) 用户 id (工作通知; 可不填)")
+    wecom_user_id: str | None = strawberry.field(default=None, description="企业微信用户 id (应用消息; 可不填)")
 
 
 @strawberry.input(description="授予角色")
@@ -226,6 +228,8 @@ class UserMutation:
             password=input.password,
             reason=input.reason,
             email=input.email,
+            dingtalk_user_id=input.dingtalk_user_id,
+            wecom_user_id=input.wecom_user_id,
         )
         return UserPayload(user=User.of(row))
 
