@@ -288,6 +288,8 @@ def main() -> int:
         sink_port = int(os.environ.get("MAIL_SINK_PORT", "1025"))
         sink = mail_sink(sink_port, ROOT / ".data" / "mail")
         stack.extra_env["NOTIFY_SMTP_URL"] = f"smtp://127.0.0.1:{sink_port}"
+        # The demo's mail arrives whatever the hour (production holds it back 22:00–07:00).
+        stack.extra_env.setdefault("NOTIFY_QUIET_HOURS", os.environ.get("NOTIFY_QUIET_HOURS", ""))
     print("migrating and loading demo data …")
     stack.prepare(demo=True)
     print("starting services …")

@@ -269,3 +269,58 @@ async def test_an_objection_waits_for_the_organisation_department_until_answered
     assert item.link == f"/assessment?cycle={cycle}" and item.title == "考核公示异议待组织部处理"
     await apply_objection(session, feed_event("objection.resolved", objection, {"cycle_id": cycle}))
     assert await _who_sees(session, "OBJECTION_TO_RESOLVE") == set()
+
+
+async def test_an_sla_alert_is_an_urgent_item_for_whoever_must_act_and_escalation_tells_the_township(session):
+    from notifications.consumers import apply_alert
+
+    grid = str(uuid.uuid4())
+    await apply_grid_event(
+        session,
+        feed_event(
+            "event.dispatch",
+            grid,
+            {"township_id": TOWN, "state": "DISPATCHED", "lead_unit_id": SFS, "assignee_cadre_id": MEDIATOR},
+        ),
+    )
+    due = {"township_id": TOWN, "phase": "SIGN", "level": 1, "due_at": "2026-12-03T10:00:00+00:00"}
+    await apply_alert(session, feed_event("event.overdue", grid, due))
+    assert await _who_sees(session, "EVENT_OVERDUE") == {"CADRE(own)"}
+    await apply_alert(session, feed_event("event.escalation", grid, {**due, "level": 2}))
+    assert await _who_sees(session, "EVENT_ESCALATED") == {"CADRE(own)", "TOWNSHIP_ADMIN(own)"}
+    urgent = (await session.scalars(select(InboxItem.urgent).where(InboxItem.kind.like("EVENT_%ED")))).all()
+    assert urgent and all(urgent)
+    # The cadre signs: the step and its alerts close together.
+    await apply_grid_event(
+        session, feed_event("event.sign", grid, {"township_id": TOWN, "state": "SIGNED", "assignee_cadre_id": MEDIATOR})
+    )
+    assert await _who_sees(session, "EVENT_OVERDUE") == set() and await _who_sees(session, "EVENT_ESCALATED") == set()
+
+
+async def test_an_urgent_events_steps_are_urgent(session):
+    grid = str(uuid.uuid4())
+    await apply_grid_event(
+        session,
+        feed_event("event.reported", grid, {"township_id": TOWN, "matter_type": "POLLUTION", "priority": "URGENT"}),
+    )
+    [item] = (await session.scalars(select(InboxItem).where(InboxItem.source_id == grid))).all()
+    assert item.urgent is True
+
+
+@pytest.mark.parametrize(
+    "local, held_until",
+    [
+        ("2026-12-03 21:59", None),
+        ("2026-12-03 22:00", "2026-12-04 07:00"),
+        ("2026-12-04 03:30", "2026-12-04 07:00"),
+        ("2026-12-04 07:00", None),
+    ],
+)
+def test_quiet_hours_hold_personal_messages_until_seven_in_the_morning(local, held_until):
+    from notifications.deliveries import after_quiet_hours, quiet_hours
+
+    shanghai = dt.timezone(dt.timedelta(hours=8))
+    now = dt.datetime.strptime(local, "%Y-%m-%d %H:%M").replace(tzinfo=shanghai)
+    expected = dt.datetime.strptime(held_until, "%Y-%m-%d %H:%M").replace(tzinfo=shanghai) if held_until else None
+    assert after_quiet_hours(now.astimezone(dt.timezone.utc), quiet_hours("22:00-07:00")) == expected
+    assert after_quiet_hours(now.astimezone(dt.timezone.utc), None) is None  # none configured: never held

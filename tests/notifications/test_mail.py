@@ -175,3 +175,27 @@ async def test_a_recipient_who_arrives_after_the_item_is_mailed_if_it_is_recent(
     assert d.channel == "EMAIL"
     await deliveries.DeliveryWorker(maker, settings).tick()
     assert [m["To"] for m in handler.messages] == ["a@county.example"]
+
+
+async def test_in_quiet_hours_a_message_waits_for_the_morning_unless_urgent(maker, settings, sink):
+    """Mail queued at night (whatever the hour this test runs: the quiet hours cover the whole day
+    here) waits; an URGENT report's goes at once."""
+    await _people(maker)
+    before = deliveries.QUIET
+    deliveries.QUIET = (dt.time(0, 0), dt.time(23, 59))
+    try:
+        grid = await _report(maker)
+        urgent = str(uuid.uuid4())
+        async with maker() as session, session.begin():
+            await apply_grid_event(
+                session,
+                feed_event(
+                    "event.reported", urgent, {"township_id": TOWN, "matter_type": "POLLUTION", "priority": "URGENT"}
+                ),
+            )
+    finally:
+        deliveries.QUIET = before
+    [held] = await _deliveries(maker, grid)
+    [now] = await _deliveries(maker, urgent)
+    assert held.next_attempt_at > dt.datetime.now(dt.timezone.utc) >= now.next_attempt_at
+    assert held.next_attempt_at.astimezone(dt.timezone(dt.timedelta(hours=8))).time() == dt.time(23, 59)

@@ -443,6 +443,7 @@ async def test_each_step_writes_its_transition_row_message_and_audit_record(sess
         {
             "township_id": str(TOWN),
             "state": "RETURNED",
+            "priority": event.priority,
             "assignee_cadre_id": str(MEDIATOR),
             "lead_unit_id": str(SFS),
             "outside_line": False,

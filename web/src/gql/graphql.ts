@@ -283,6 +283,10 @@ export type InboxKind =
   | 'ADJUSTMENT_TO_MAKE_EFFECTIVE'
   /** 人事调整待组织部事前审核 */
   | 'ADJUSTMENT_TO_REVIEW'
+  /** 网格事件超时督办 */
+  | 'EVENT_ESCALATED'
+  /** 网格事件已超时 */
+  | 'EVENT_OVERDUE'
   /** 网格事件待受理 */
   | 'EVENT_TO_ACCEPT'
   /** 网格事件待指派承办人 */
@@ -297,6 +301,8 @@ export type InboxKind =
   | 'EVENT_TO_START'
   /** 网格事件待核查 */
   | 'EVENT_TO_VERIFY'
+  /** 网格事件即将超时 (预警) */
+  | 'EVENT_WARNING'
   /** 考核公示异议待组织部处理 */
   | 'OBJECTION_TO_RESOLVE'
   /** 提醒告知单待答复补员计划 */

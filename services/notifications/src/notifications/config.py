@@ -11,6 +11,9 @@ class NotificationsSettings(ServiceSettings):
     assessment_url: str = "http://127.0.0.1:4003"
     # Where an item's link opens the thing itself (the console's hash routes).
     console_base: str = "#"
+    # Personal channels (mail, DingTalk, WeCom) hold back what is not urgent in these hours
+    # (Asia/Shanghai, "HH:MM-HH:MM"; empty: never).
+    notify_quiet_hours: str = "22:00-07:00"
     # Mail (deliveries.py): each person holding an item's role binding, over SMTP. Empty: no mail.
     notify_smtp_url: str = ""
     notify_mail_from: str = "县属乡用 <noreply@county.example>"

@@ -54,6 +54,25 @@ async def apply_grid_event(session, event: dict) -> None:
     )
 
 
+async def apply_alert(session, event: dict) -> None:
+    """SLA warning, overdue, 督办: urgent items for whoever must act now; 督办 also for the township."""
+    p = event["payload"]
+    also = (
+        [inbox.Step("EVENT_ESCALATED", Role.TOWNSHIP_ADMIN, ScopeKind.TOWNSHIP, p["township_id"])]
+        if event["type"] == "event.escalation"
+        else []
+    )
+    opened = await inbox.alert(
+        session,
+        event,
+        source=inbox.GRID_EVENT,
+        kind=inbox.ALERTS[event["type"]],
+        link=f"/dispatch?event={event['aggregate_id']}",
+        also=also,
+    )
+    await deliveries.enqueue(session, opened, CHANNELS)
+
+
 async def apply_reminder(session, event: dict) -> None:
     """提醒告知单: the department answers with a plan by the deadline; answering or filling closes it."""
     p = event["payload"]
@@ -140,6 +159,7 @@ async def apply_binding(session, event: dict) -> None:
 def consumers(runtime) -> list[FeedConsumer]:
     s = runtime.settings
     CHANNELS[:] = deliveries.channels(s)
+    deliveries.QUIET = deliveries.quiet_hours(s.notify_quiet_hours)
     return [
         FeedConsumer.following(
             runtime,
@@ -148,6 +168,7 @@ def consumers(runtime) -> list[FeedConsumer]:
             handlers={
                 "event.reported": apply_grid_event,
                 **{f"event.{a}": apply_grid_event for a in GRID_ACTIONS},
+                **{t: apply_alert for t in inbox.ALERTS},
             },
         ),
         FeedConsumer.following(

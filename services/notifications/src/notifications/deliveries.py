@@ -40,6 +40,7 @@ from . import vendors
 from .models import Delivery, InboxItem, Recipient, RecipientBinding
 
 log = logging.getLogger(__name__)
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 WEBHOOK, EMAIL, DINGTALK, WECOM = "WEBHOOK", "EMAIL", "DINGTALK", "WECOM"
 BATCH = 50
 # A personal channel and the recipient's address on it.
@@ -76,6 +77,7 @@ async def enqueue(session: AsyncSession, item_ids: list[uuid.UUID], chans: list[
             .distinct()
         )
         rows += [{"item_id": i, "channel": channel, "user_id": u} for i, u in people.all()]
+    await _hold_for_quiet_hours(session, rows)
     if rows:
         await session.execute(
             insert(Delivery).values(rows).on_conflict_do_nothing(constraint="uq_delivery_item_channel_user")
@@ -113,11 +115,56 @@ async def enqueue_for_user(session: AsyncSession, user_id, chans: list[str]) -> 
         )
     ).all()
     if items:
+        rows = [{"item_id": i, "channel": c, "user_id": user_id} for i in items for c in personal]
+        await _hold_for_quiet_hours(session, rows)
         await session.execute(
-            insert(Delivery)
-            .values([{"item_id": i, "channel": c, "user_id": user_id} for i in items for c in personal])
-            .on_conflict_do_nothing(constraint="uq_delivery_item_channel_user")
+            insert(Delivery).values(rows).on_conflict_do_nothing(constraint="uq_delivery_item_channel_user")
         )
+
+
+# Quiet hours, Asia/Shanghai (``NOTIFY_QUIET_HOURS``, default 22:00-07:00; consumers() sets it): personal
+# channels hold back what is not urgent until the morning. None: no quiet hours.
+QUIET: tuple[dt.time, dt.time] | None = None
+
+
+def quiet_hours(setting: str) -> tuple[dt.time, dt.time] | None:
+    if not setting.strip():
+        return None
+    start, _, end = setting.partition("-")
+    return dt.time.fromisoformat(start.strip()), dt.time.fromisoformat(end.strip())
+
+
+def after_quiet_hours(now: dt.datetime, quiet: tuple[dt.time, dt.time] | None = None) -> dt.datetime | None:
+    """When a message held back at ``now`` may go (None: not in quiet hours)."""
+    quiet = quiet or QUIET
+    if quiet is None:
+        return None
+    start, end = quiet
+    local = now.astimezone(SHANGHAI)
+    if end <= local.time() < start:
+        return None
+    morning = local.date() if local.time() < end else local.date() + dt.timedelta(days=1)
+    return dt.datetime.combine(morning, end, SHANGHAI)
+
+
+async def _hold_for_quiet_hours(session: AsyncSession, rows: list[dict]) -> None:
+    now = dt.datetime.now(dt.timezone.utc)
+    for r in rows:  # every row names its time (one multi-row INSERT needs the same columns)
+        r["next_attempt_at"] = now
+    later = after_quiet_hours(now)
+    if later is None:
+        return
+    personal = {r["item_id"] for r in rows if r["channel"] in ADDRESS}
+    if not personal:
+        return
+    urgent = set(
+        (
+            await session.scalars(select(InboxItem.id).where(InboxItem.id.in_(personal), InboxItem.urgent.is_(True)))
+        ).all()
+    )
+    for r in rows:
+        if r["channel"] in ADDRESS and r["item_id"] not in urgent:
+            r["next_attempt_at"] = later
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
@@ -172,9 +219,6 @@ def send_mail(settings, msg: EmailMessage) -> None:
         if url.username:
             smtp.login(urllib.parse.unquote(url.username), urllib.parse.unquote(url.password or ""))
         smtp.send_message(msg)
-
-
-SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
 
 def backoff(attempts: int, base: float, cap: float) -> dt.timedelta:

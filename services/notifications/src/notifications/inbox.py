@@ -43,7 +43,11 @@ KINDS: dict[str, str] = {
     "RESHUFFLE_TO_REVIEW": "集中调整待三方会审表态",
     "ADJUSTMENT_TO_MAKE_EFFECTIVE": "人事调整已批准，待办理生效",
     "OBJECTION_TO_RESOLVE": "考核公示异议待组织部处理",
+    "EVENT_WARNING": "网格事件即将超时 (预警)",
+    "EVENT_OVERDUE": "网格事件已超时",
+    "EVENT_ESCALATED": "网格事件超时督办",
 }
+ALERTS = {"event.warning": "EVENT_WARNING", "event.overdue": "EVENT_OVERDUE", "event.escalation": "EVENT_ESCALATED"}
 GRID_EVENT, REMINDER, ADJUSTMENT = "platform.grid_event", "personnel.reminder_notice", "personnel.adjustment_batch"
 OBJECTION = "assessment.objection"
 ADJUSTMENT_STEPS = {
@@ -78,10 +82,19 @@ class Step:
     scope_kind: ScopeKind
     scope_id: str | None
     due_at: dt.datetime | None = None
+    urgent: bool = False
 
 
 def grid_event_steps(p: dict) -> list[Step]:
-    """Who acts next on a grid event in ``p['state']`` (the platform's lifecycle)."""
+    """Who acts next on a grid event in ``p['state']`` (the platform's lifecycle); an URGENT event's
+    steps are urgent."""
+    steps = _grid_steps(p)
+    if p.get("priority") == "URGENT":
+        steps = [Step(s.kind, s.role, s.scope_kind, s.scope_id, s.due_at, True) for s in steps]
+    return steps
+
+
+def _grid_steps(p: dict) -> list[Step]:
     state, town = p.get("state", "REPORTED"), p["township_id"]
     centre = (Role.COMMAND_CENTRE, ScopeKind.TOWNSHIP, town)
     if state == "REPORTED":
@@ -156,6 +169,7 @@ async def advance(
             "body": "",
             "link": link,
             "due_at": s.due_at,
+            "urgent": s.urgent,
             "opened_by": event_id,
             "opened_txid": txid,
             "opened_seq": seq,
@@ -166,6 +180,55 @@ async def advance(
     await session.flush()
     if not rows:
         return []
+    opened = await session.scalars(
+        insert(InboxItem)
+        .values(rows)
+        .on_conflict_do_nothing(constraint="uq_inbox_item_opening")
+        .returning(InboxItem.id)
+    )
+    return list(opened.all())
+
+
+async def alert(
+    session: AsyncSession, event: dict, *, source: str, kind: str, link: str, also: list[Step]
+) -> list[uuid.UUID]:
+    """An SLA alert on an open step: an urgent item for each recipient of the source's open step
+    (and ``also``, e.g. the township on 督办). It closes when the source moves on, like the step."""
+    txid, seq = _position(event)
+    event_id = uuid.UUID(event["event_id"])
+    current = (
+        await session.execute(
+            select(InboxItem.role, InboxItem.scope_kind, InboxItem.scope_id).where(
+                InboxItem.source == source,
+                InboxItem.source_id == event["aggregate_id"],
+                InboxItem.done_at.is_(None),
+                InboxItem.kind.not_in(list(ALERTS.values())),
+            )
+        )
+    ).all()
+    due = dt.datetime.fromisoformat(event["payload"]["due_at"]) if event["payload"].get("due_at") else None
+    recipients = {(r, k, i) for r, k, i in current} | {(s.role.value, s.scope_kind.value, s.scope_id) for s in also}
+    if not recipients:
+        return []
+    rows = [
+        {
+            "kind": kind,
+            "source": source,
+            "source_id": event["aggregate_id"],
+            "role": r,
+            "scope_kind": k,
+            "scope_id": i,
+            "title": KINDS[kind],
+            "body": "",
+            "link": link,
+            "due_at": due,
+            "urgent": True,
+            "opened_by": event_id,
+            "opened_txid": txid,
+            "opened_seq": seq,
+        }
+        for r, k, i in sorted(recipients, key=str)
+    ]
     opened = await session.scalars(
         insert(InboxItem)
         .values(rows)

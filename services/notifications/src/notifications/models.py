@@ -11,7 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -38,6 +49,8 @@ class InboxItem(Base):
     body: Mapped[str] = mapped_column(Text, default="")
     link: Mapped[str] = mapped_column(String(300))
     due_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Urgent (an URGENT event, an SLA alert): sent at once, also in quiet hours.
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     opened_by: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))  # the feed event that opened it
     # Its place in the producer's feed (txid, id): a replayed older event never closes a newer item.
     opened_txid: Mapped[int] = mapped_column(BigInteger)

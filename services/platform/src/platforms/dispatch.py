@@ -319,6 +319,7 @@ def _payload(event: GridEvent) -> dict:
     return {
         "township_id": str(event.township_id),
         "state": event.state,
+        "priority": event.priority,
         "assignee_cadre_id": str(event.assignee_cadre_id) if event.assignee_cadre_id else None,
         "lead_unit_id": str(event.lead_unit_id) if event.lead_unit_id else None,
         "outside_line": event.outside_line_reason is not None,
