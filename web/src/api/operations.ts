@@ -298,7 +298,7 @@ export const InboxSummaryQuery = graphql(`
 export const InboxQuery = graphql(`
   query Inbox($status: InboxStatus, $after: String) {
     myInbox(first: 50, after: $after, filter: { status: $status }) {
-      nodes { id kind title link dueAt createdAt doneAt }
+      nodes { id kind title link dueAt createdAt doneAt urgent }
       pageInfo { hasNextPage endCursor }
     }
   }

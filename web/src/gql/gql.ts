@@ -52,7 +52,7 @@ type Documents = {
     "\n  mutation ApproveResults($input: PublishInput!) {\n    approveAssessmentResults(input: $input) { id status }\n  }\n": typeof types.ApproveResultsDocument,
     "\n  query MyPage($cadreId: ID!) {\n    cadre(id: $cadreId) {\n      id name professionalLine isEnforcement status postedOn nextMoveAllowedOn ageBand idNumber phone\n      politicalStatus rank education enforcementCertNo enforcementCertExpiry\n      department { name } township { name } agency { name }\n      postings { role startDate endDate agency { name township { name } } }\n      assessmentResults { year grade }\n    }\n    gridEvents(first: 20, filter: { assigneeCadreId: $cadreId }) {\n      nodes { id matterType state reportedAt deadline { dueAt overdue warned } }\n    }\n  }\n": typeof types.MyPageDocument,
     "\n  query InboxSummary {\n    myInboxSummary { open overdue }\n  }\n": typeof types.InboxSummaryDocument,
-    "\n  query Inbox($status: InboxStatus, $after: String) {\n    myInbox(first: 50, after: $after, filter: { status: $status }) {\n      nodes { id kind title link dueAt createdAt doneAt }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.InboxDocument,
+    "\n  query Inbox($status: InboxStatus, $after: String) {\n    myInbox(first: 50, after: $after, filter: { status: $status }) {\n      nodes { id kind title link dueAt createdAt doneAt urgent }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.InboxDocument,
 };
 const documents: Documents = {
     "\n  query Me {\n    me { subject username name roleBindings { role scopeKind scopeId } }\n  }\n": types.MeDocument,
@@ -92,7 +92,7 @@ const documents: Documents = {
     "\n  mutation ApproveResults($input: PublishInput!) {\n    approveAssessmentResults(input: $input) { id status }\n  }\n": types.ApproveResultsDocument,
     "\n  query MyPage($cadreId: ID!) {\n    cadre(id: $cadreId) {\n      id name professionalLine isEnforcement status postedOn nextMoveAllowedOn ageBand idNumber phone\n      politicalStatus rank education enforcementCertNo enforcementCertExpiry\n      department { name } township { name } agency { name }\n      postings { role startDate endDate agency { name township { name } } }\n      assessmentResults { year grade }\n    }\n    gridEvents(first: 20, filter: { assigneeCadreId: $cadreId }) {\n      nodes { id matterType state reportedAt deadline { dueAt overdue warned } }\n    }\n  }\n": types.MyPageDocument,
     "\n  query InboxSummary {\n    myInboxSummary { open overdue }\n  }\n": types.InboxSummaryDocument,
-    "\n  query Inbox($status: InboxStatus, $after: String) {\n    myInbox(first: 50, after: $after, filter: { status: $status }) {\n      nodes { id kind title link dueAt createdAt doneAt }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.InboxDocument,
+    "\n  query Inbox($status: InboxStatus, $after: String) {\n    myInbox(first: 50, after: $after, filter: { status: $status }) {\n      nodes { id kind title link dueAt createdAt doneAt urgent }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.InboxDocument,
 };
 
 /**
@@ -246,7 +246,7 @@ export function graphql(source: "\n  query InboxSummary {\n    myInboxSummary { 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Inbox($status: InboxStatus, $after: String) {\n    myInbox(first: 50, after: $after, filter: { status: $status }) {\n      nodes { id kind title link dueAt createdAt doneAt }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): typeof import('./graphql').InboxDocument;
+export function graphql(source: "\n  query Inbox($status: InboxStatus, $after: String) {\n    myInbox(first: 50, after: $after, filter: { status: $status }) {\n      nodes { id kind title link dueAt createdAt doneAt urgent }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): typeof import('./graphql').InboxDocument;
 
 
 export function graphql(source: string) {

@@ -795,7 +795,7 @@ export type InboxQueryVariables = Exact<{
 }>;
 
 
-export type InboxQuery = { myInbox: { nodes: Array<{ id: string, kind: InboxKind, title: string, link: string, dueAt: string | null, createdAt: string, doneAt: string | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type InboxQuery = { myInbox: { nodes: Array<{ id: string, kind: InboxKind, title: string, link: string, dueAt: string | null, createdAt: string, doneAt: string | null, urgent: boolean }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -1575,6 +1575,7 @@ export const InboxDocument = new TypedDocumentString(`
       dueAt
       createdAt
       doneAt
+      urgent
     }
     pageInfo {
       hasNextPage

@@ -24,7 +24,7 @@ export function InboxScreen() {
         <ul className="inbox-items">{data.myInbox.nodes.map((i) => (
           <li key={i.id} data-item={i.id} data-kind={i.kind}
             className={i.dueAt && !i.doneAt && Date.parse(i.dueAt) < now ? 'overdue' : ''}>
-            <a href={`#${i.link}`}>{i.title}</a>
+            {i.urgent ? <span className="badge urgent">紧急</span> : null}<a href={`#${i.link}`}>{i.title}</a>
             <span className="muted"> {dateTime(i.createdAt)}{i.dueAt ? ` · 期限 ${dateTime(i.dueAt)}` : ''}{i.doneAt ? ` · 办结 ${dateTime(i.doneAt)}` : ''}</span>
           </li>
         ))}</ul>

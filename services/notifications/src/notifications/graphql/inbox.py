@@ -35,6 +35,7 @@ class InboxItem:
     link: str = strawberry.field(description="控制台中打开该事项的路由, 如 /dispatch?event=<id>")
     subject: str = strawberry.field(description="所涉对象: 来源与 id, 如 platform.grid_event:<id>")
     due_at: dt.datetime | None = strawberry.field(description="办理期限; 无期限时为空")
+    urgent: bool = strawberry.field(description="是否紧急 (紧急事件、超时预警与督办): 夜间也即时提醒")
     created_at: dt.datetime = strawberry.field(description="产生时间")
     done_at: dt.datetime | None = strawberry.field(description="办结时间; 待办时为空")
 
@@ -48,6 +49,7 @@ class InboxItem:
             link=r.link,
             subject=f"{r.source}:{r.source_id}",
             due_at=r.due_at,
+            urgent=r.urgent,
             created_at=r.created_at,
             done_at=r.done_at,
         )
