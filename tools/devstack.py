@@ -263,10 +263,17 @@ def mail_sink(port: int, folder: Path):
 
 
 def _demo_cycle(stack: "Stack") -> None:
-    try:
-        print(f"demo assessment cycle: {stack.manage('assessment', 'demo-cycle').strip()}", flush=True)
-    except RuntimeError as exc:
-        print(f"demo assessment cycle not loaded: {exc}", file=sys.stderr, flush=True)
+    """The demo's lived state, through the rule modules once the feeds have arrived: last year's
+    assessment cycle (公示 open), the morning's dispatches, the offices' open work."""
+    for package, command, what in (
+        ("assessment", "demo-cycle", "demo assessment cycle"),
+        ("platforms", "demo-dispatch", "demo dispatches"),
+        ("personnel", "demo-open-work", "demo open work"),
+    ):
+        try:
+            print(f"{what}: {stack.manage(package, command).strip()}", flush=True)
+        except RuntimeError as exc:
+            print(f"{what} not loaded: {exc}", file=sys.stderr, flush=True)
 
 
 def main() -> int:

@@ -120,3 +120,26 @@ async def test_the_forecast_counts_retirements_and_approved_moves(session):
     assert sum(r.eligible_to_rotate for r in rows) > 0
     with pytest.raises(BadInput):
         await reminders.forecast(session, 0)
+
+
+async def test_the_demos_open_work_goes_through_the_rules_and_is_done_once(session):
+    """``python -m personnel demo-open-work`` (make run): this round's notices, a replenishment for
+    组织部's review, two head changes waiting for their townships — then nothing more."""
+    from sqlalchemy import func, select
+
+    from personnel import demo
+    from personnel.models import Adjustment
+    from servicekit.outbox import OutboxEvent
+
+    result = await demo.open_work(session)
+    assert result == {"reminder_notices": 3, "replenishment": 1, "head_changes_awaiting_township": 2}
+    waiting = [
+        e.payload["waiting"]
+        for e in (
+            await session.scalars(select(OutboxEvent).where(OutboxEvent.type == "adjustment.batch_changed"))
+        ).all()
+    ]
+    assert [{"step": "ORG_REVIEW", "role": "ORG_DEPARTMENT"}] in waiting
+    assert sum(1 for w in waiting if w and w[0]["step"] == "TOWNSHIP_OPINION") == 2
+    assert await session.scalar(select(func.count()).where(Adjustment.requested_by == "demo-seed")) == 3
+    assert (await demo.open_work(session)) == {"skipped": "the demo's open work is there already"}

@@ -1,4 +1,5 @@
-"""``python -m personnel migrate|seed-demo|generate [counties townships cadres]|verify-audit|wait-migrated``."""
+"""``python -m personnel migrate|seed-demo|demo-open-work|generate [counties townships cadres]|verify-audit|
+wait-migrated``."""
 
 from pathlib import Path
 
@@ -22,6 +23,23 @@ def _seed(ns, settings):
         engine.dispose()
 
 
+def _demo_open_work(ns, settings):
+    """make run: the demo's open work for the county offices, departments and townships (personnel.demo)."""
+    import asyncio
+
+    from . import demo
+
+    async def run() -> dict:
+        engine = db.make_async_engine(settings)
+        try:
+            async with db.make_sessionmaker(engine)() as session, session.begin():
+                return await demo.open_work(session)
+        finally:
+            await engine.dispose()
+
+    print(asyncio.run(run()))
+
+
 def _generate(ns, settings):
     from . import generate
 
@@ -38,6 +56,11 @@ cli.exit_with(
     cli.main(
         service_dir=SERVICE_DIR,
         settings_factory=get_settings,
-        commands={"seed-demo": _seed, "generate": _generate, "consume": cli.consume_command(background)},
+        commands={
+            "seed-demo": _seed,
+            "generate": _generate,
+            "demo-open-work": _demo_open_work,
+            "consume": cli.consume_command(background),
+        },
     )
 )

@@ -1,4 +1,4 @@
-"""``python -m platforms migrate|seed-demo|consume|verify-audit|wait-migrated``."""
+"""``python -m platforms migrate|seed-demo|demo-dispatch|consume|verify-audit|wait-migrated``."""
 
 from pathlib import Path
 
@@ -22,10 +22,29 @@ def _seed(ns, settings):
         engine.dispose()
 
 
+def _demo_dispatch(ns, settings):
+    """make run: the demo's board after a morning's work (platforms.demo), once the roster arrived."""
+    import asyncio
+
+    from . import demo
+
+    async def run() -> dict:
+        engine = db.make_async_engine(settings)
+        factory = db.make_sessionmaker(engine)
+        try:
+            await demo.wait_for_cadre(factory)
+            async with factory() as session, session.begin():
+                return await demo.dispatch_some(session)
+        finally:
+            await engine.dispose()
+
+    print(asyncio.run(run()))
+
+
 cli.exit_with(
     cli.main(
         service_dir=SERVICE_DIR,
         settings_factory=get_settings,
-        commands={"seed-demo": _seed, "consume": cli.consume_command(background)},
+        commands={"seed-demo": _seed, "demo-dispatch": _demo_dispatch, "consume": cli.consume_command(background)},
     )
 )
