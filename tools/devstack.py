@@ -244,6 +244,14 @@ def demo_logins() -> str:
     return "\n".join(lines)
 
 
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def mail_sink(port: int, folder: Path):
     """A local SMTP server for the demo (aiosmtpd): every message the notifications service sends
     lands in ``folder`` as an .eml file, so a newcomer sees mail arrive. Returns the controller."""
@@ -257,8 +265,12 @@ def mail_sink(port: int, folder: Path):
             (folder / name).write_bytes(envelope.content)
             return "250 kept"
 
-    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
-    controller.start()
+    try:
+        controller = Controller(Keep(), hostname="127.0.0.1", port=port)
+        controller.start()
+    except OSError:  # the port is taken (another stack's sink): any free one will do
+        controller = Controller(Keep(), hostname="127.0.0.1", port=_free_port())
+        controller.start()
     return controller
 
 
@@ -292,9 +304,8 @@ def main() -> int:
     # Mail goes to a local sink unless NOTIFY_SMTP_URL names a real server.
     sink = None
     if not os.environ.get("NOTIFY_SMTP_URL"):
-        sink_port = int(os.environ.get("MAIL_SINK_PORT", "1025"))
-        sink = mail_sink(sink_port, ROOT / ".data" / "mail")
-        stack.extra_env["NOTIFY_SMTP_URL"] = f"smtp://127.0.0.1:{sink_port}"
+        sink = mail_sink(int(os.environ.get("MAIL_SINK_PORT", "1025")), ROOT / ".data" / "mail")
+        stack.extra_env["NOTIFY_SMTP_URL"] = f"smtp://127.0.0.1:{sink.port}"
         # The demo's mail arrives whatever the hour (production holds it back 22:00–07:00).
         stack.extra_env.setdefault("NOTIFY_QUIET_HOURS", os.environ.get("NOTIFY_QUIET_HOURS", ""))
     print("migrating and loading demo data …")
