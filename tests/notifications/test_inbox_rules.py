@@ -324,3 +324,16 @@ def test_quiet_hours_hold_personal_messages_until_seven_in_the_morning(local, he
     expected = dt.datetime.strptime(held_until, "%Y-%m-%d %H:%M").replace(tzinfo=shanghai) if held_until else None
     assert after_quiet_hours(now.astimezone(dt.timezone.utc), quiet_hours("22:00-07:00")) == expected
     assert after_quiet_hours(now.astimezone(dt.timezone.utc), None) is None  # none configured: never held
+
+
+async def test_a_quota_request_waits_for_the_staffing_office_until_decided(session):
+    from notifications.consumers import apply_quota_request
+
+    request = str(uuid.uuid4())
+    pending = {"department_id": DEPT, "status": "PENDING", "old_total": 220, "new_total": 222}
+    await apply_quota_request(session, feed_event("quota.request_changed", request, pending))
+    assert await _who_sees(session, "QUOTA_REQUEST_TO_DECIDE") == {"STAFFING_OFFICE"}
+    [item] = (await inbox.my_items(session, person(Role.STAFFING_OFFICE), first=5, after=None)).items
+    assert item.title == "员额调整申请待编办审批：下沉员额 220 → 222"
+    await apply_quota_request(session, feed_event("quota.request_changed", request, {**pending, "status": "APPROVED"}))
+    assert await _who_sees(session, "QUOTA_REQUEST_TO_DECIDE") == set()

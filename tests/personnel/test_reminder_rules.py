@@ -132,7 +132,14 @@ async def test_the_demos_open_work_goes_through_the_rules_and_is_done_once(sessi
     from servicekit.outbox import OutboxEvent
 
     result = await demo.open_work(session)
-    assert result == {"reminder_notices": 3, "replenishment": 1, "head_changes_awaiting_township": 2}
+    assert result == {
+        "reminder_notices": 3,
+        "replenishment": 1,
+        "head_changes_awaiting_township": 2,
+        "quota_requests": 1,
+    }
+    [request] = (await session.scalars(select(OutboxEvent).where(OutboxEvent.type == "quota.request_changed"))).all()
+    assert request.payload["status"] == "PENDING"
     waiting = [
         e.payload["waiting"]
         for e in (

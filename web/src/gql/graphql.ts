@@ -305,6 +305,8 @@ export type InboxKind =
   | 'EVENT_WARNING'
   /** 考核公示异议待组织部处理 */
   | 'OBJECTION_TO_RESOLVE'
+  /** 员额调整申请待编办审批 */
+  | 'QUOTA_REQUEST_TO_DECIDE'
   /** 提醒告知单待答复补员计划 */
   | 'REMINDER_TO_ANSWER'
   /** 集中调整待三方会审表态 */

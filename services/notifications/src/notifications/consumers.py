@@ -156,6 +156,24 @@ async def apply_binding(session, event: dict) -> None:
     await deliveries.enqueue_for_user(session, p["user_id"], CHANNELS)
 
 
+async def apply_quota_request(session, event: dict) -> None:
+    """员额调整须经编办审批: a pending request waits for the staffing office; the decision closes it."""
+    p = event["payload"]
+    steps = (
+        [inbox.Step("QUOTA_REQUEST_TO_DECIDE", Role.STAFFING_OFFICE, ScopeKind.COUNTY, None)]
+        if p["status"] == "PENDING"
+        else []
+    )
+    await _advance(
+        session,
+        event,
+        source=inbox.QUOTA_REQUEST,
+        steps=steps,
+        title_detail=f"下沉员额 {p['old_total']} → {p['new_total']}",
+        link="/quota",
+    )
+
+
 def consumers(runtime) -> list[FeedConsumer]:
     s = runtime.settings
     CHANNELS[:] = deliveries.channels(s)
@@ -180,6 +198,7 @@ def consumers(runtime) -> list[FeedConsumer]:
                 "reminder.answered": apply_reminder,
                 "reminder.closed": apply_reminder,
                 "adjustment.batch_changed": apply_adjustment,
+                "quota.request_changed": apply_quota_request,
             },
         ),
         FeedConsumer.following(

@@ -43,6 +43,7 @@ KINDS: dict[str, str] = {
     "RESHUFFLE_TO_REVIEW": "集中调整待三方会审表态",
     "ADJUSTMENT_TO_MAKE_EFFECTIVE": "人事调整已批准，待办理生效",
     "OBJECTION_TO_RESOLVE": "考核公示异议待组织部处理",
+    "QUOTA_REQUEST_TO_DECIDE": "员额调整申请待编办审批",
     "EVENT_WARNING": "网格事件即将超时 (预警)",
     "EVENT_OVERDUE": "网格事件已超时",
     "EVENT_ESCALATED": "网格事件超时督办",
@@ -50,6 +51,7 @@ KINDS: dict[str, str] = {
 ALERTS = {"event.warning": "EVENT_WARNING", "event.overdue": "EVENT_OVERDUE", "event.escalation": "EVENT_ESCALATED"}
 GRID_EVENT, REMINDER, ADJUSTMENT = "platform.grid_event", "personnel.reminder_notice", "personnel.adjustment_batch"
 OBJECTION = "assessment.objection"
+QUOTA_REQUEST = "personnel.quota_request"
 ADJUSTMENT_STEPS = {
     "ORG_REVIEW": "ADJUSTMENT_TO_REVIEW",
     "TOWNSHIP_OPINION": "ADJUSTMENT_TO_GIVE_OPINION",

@@ -2,7 +2,8 @@
 through the rule modules, as each office would — 编办 sends this round of reminder notices (the
 departments below quota must answer), 司法局 submits a replenishment that waits for 组织部's review,
 and two head changes wait for their township's opinion (店口镇, 枫桥镇). So the staffing office's,
-组织部's, the departments' and the townships' 待办 are not empty on their first login."""
+组织部's, the departments' and the townships' 待办 are not empty on their first login; and 综合执法局 asks 编办 to
+move a place between two of its agencies."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.principal import ROLE_SCOPE, Principal, Role, RoleBinding
 
-from . import adjustments, reminders, vacancies
+from . import adjustments, quotas, reminders, vacancies
 from .adjustments import Item
 from .calendar import today
 from .models import Adjustment, Agency, Cadre, Department, Township
@@ -92,4 +93,23 @@ async def open_work(session: AsyncSession) -> dict:
     )
     await _head_change(session, "zhzfj", "diankou", soon)
     await _head_change(session, "sfj", "fengqiao", soon)
-    return {"reminder_notices": len(notices), "replenishment": 1, "head_changes_awaiting_township": 2}
+    # 综合执法局 asks to move a place between two of its agencies: 编办 decides.
+    zhzfj = (await session.scalars(select(Department).where(Department.code == "zhzfj"))).one()
+    ids = (await session.scalars(select(Agency.id).where(Agency.department_id == zhzfj.id))).all()
+    room = sorted((o for o in (await vacancies.occupancy(session, list(ids))).values()), key=lambda o: str(o.agency_id))
+    give = next(o for o in room if o.available > 0)
+    take = next(o for o in room if o.agency_id != give.agency_id)
+    await quotas.propose(
+        session,
+        _as(Role.DEPARTMENT_ADMIN, zhzfj.id),
+        department_id=zhzfj.id,
+        new_total=None,
+        agency_quotas={give.agency_id: give.quota - 1, take.agency_id: take.quota + 1},
+        reason="按执法任务量调剂员额",
+    )
+    return {
+        "reminder_notices": len(notices),
+        "replenishment": 1,
+        "head_changes_awaiting_township": 2,
+        "quota_requests": 1,
+    }

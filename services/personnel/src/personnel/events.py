@@ -10,6 +10,8 @@ CADRE_LEFT = "cadre.left"
 CADRE_MOVED = "cadre.moved"  # 调整到另一派驻机构
 AGENCY_HEAD_CHANGED = "agency.head_changed"
 QUOTA_CHANGED = "quota.changed"
+# A quota change request was made or decided (编办's 待办 while PENDING).
+QUOTA_REQUEST_CHANGED = "quota.request_changed"
 REGION_CREATED = "region.created"  # 片区: townships grouped for regional agencies
 REMINDER_ISSUED = "reminder.issued"  # 提醒告知单 sent to a department with vacancies
 REMINDER_ANSWERED = "reminder.answered"  # the department answered with its plan

@@ -93,7 +93,23 @@ async def propose(
         after=_snapshot(request),
         reason=reason,
     )
+    await _announce(session, request)
     return request
+
+
+async def _announce(session: AsyncSession, request: QuotaChangeRequest) -> None:
+    await outbox.emit(
+        session,
+        events.QUOTA_REQUEST_CHANGED,
+        aggregate_type="QuotaChangeRequest",
+        aggregate_id=request.id,
+        payload={
+            "department_id": str(request.department_id),
+            "status": request.status,
+            "old_total": request.old_total,
+            "new_total": request.new_total,
+        },
+    )
 
 
 def _check_shape(
@@ -202,6 +218,7 @@ async def decide(
         after=_snapshot(request),
         reason=note,
     )
+    await _announce(session, request)
     return request
 
 
