@@ -274,7 +274,7 @@ def mail_sink(port: int, folder: Path):
     return controller
 
 
-def _demo_cycle(stack: "Stack") -> None:
+def _demo_state(stack: "Stack") -> None:
     """The demo's lived state, through the rule modules once the feeds have arrived: last year's
     assessment cycle (公示 open), the morning's dispatches, the offices' open work."""
     for package, command, what in (
@@ -320,7 +320,7 @@ def main() -> int:
     identity = stack.url("identity")
     # Last year's annual cycle on the demo roster, published (公示 open): once assessment has followed
     # personnel's feed. In the background: the addresses below answer meanwhile.
-    threading.Thread(target=_demo_cycle, args=(stack,), daemon=True).start()
+    threading.Thread(target=_demo_state, args=(stack,), daemon=True).start()
     print(
         f"""
 县属乡用 is running (ready {time.monotonic() - started:.1f} s after start).

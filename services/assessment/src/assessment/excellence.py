@@ -32,9 +32,8 @@ class Settings:
     shortlist_share: Decimal = Decimal("0.40")
     round1_share: Decimal = Decimal("0.125")
     round2_share: Decimal = Decimal("0.125")
-    # Base of round 2: the department's assessed people in that township (per township), or the
-    # department's whole assessed count split over townships in proportion (not offered: it can
-    # give a township a quota larger than its people).
+    # The base of each round is the county's assessed people (county_places), shared out by
+    # largest remainder; the rounding applies to round 1's county figure only.
     rounding: str = "FLOOR"
     ties: str = "EXCLUDE_TIED"
 

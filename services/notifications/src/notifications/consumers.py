@@ -30,6 +30,13 @@ GRID_ACTIONS = (
     "reopen",
 )
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+def _end_of(day: str) -> dt.datetime:
+    """A deadline's day ends at 23:59 in Asia/Shanghai."""
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(23, 59), SHANGHAI)
+
+
 # The channels each new item is queued for (consumers() sets them from the settings).
 CHANNELS: list[str] = []
 
@@ -78,7 +85,7 @@ async def apply_reminder(session, event: dict) -> None:
     p = event["payload"]
     steps = []
     if event["type"] == "reminder.issued":
-        deadline = dt.datetime.combine(dt.date.fromisoformat(p["deadline"]), dt.time(23, 59), SHANGHAI)
+        deadline = _end_of(p["deadline"])
         steps = [
             inbox.Step("REMINDER_TO_ANSWER", Role.DEPARTMENT_ADMIN, ScopeKind.DEPARTMENT, p["department_id"], deadline)
         ]
@@ -98,7 +105,7 @@ KIND_NAMES = {"IN": "调入", "OUT": "调出", "TRANSFER": "调动", "HEAD_CHANG
 async def apply_adjustment(session, event: dict) -> None:
     """人事调整: each step of the approval chain waits for its party; approval, for the department."""
     p = event["payload"]
-    effective = dt.datetime.combine(dt.date.fromisoformat(p["effective_date"]), dt.time(23, 59), SHANGHAI)
+    effective = _end_of(p["effective_date"])
     await _advance(
         session,
         event,
@@ -114,7 +121,7 @@ async def apply_objection(session, event: dict) -> None:
     p = event["payload"]
     steps = []
     if event["type"] == "objection.filed":
-        due = dt.datetime.combine(dt.date.fromisoformat(p["deadline"]), dt.time(23, 59), SHANGHAI)
+        due = _end_of(p["deadline"])
         steps = [inbox.Step("OBJECTION_TO_RESOLVE", Role.ORG_DEPARTMENT, ScopeKind.COUNTY, None, due)]
     await _advance(session, event, source=inbox.OBJECTION, steps=steps, link=f"/assessment?cycle={p['cycle_id']}")
 

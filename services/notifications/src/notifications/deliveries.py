@@ -43,6 +43,12 @@ log = logging.getLogger(__name__)
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 WEBHOOK, EMAIL, DINGTALK, WECOM = "WEBHOOK", "EMAIL", "DINGTALK", "WECOM"
 BATCH = 50
+# A person holds an item's binding: how an item addressed to a role reaches people.
+HOLDS_ITEMS_BINDING = (
+    (RecipientBinding.role == InboxItem.role)
+    & (RecipientBinding.scope_kind == InboxItem.scope_kind)
+    & RecipientBinding.scope_id.is_not_distinct_from(InboxItem.scope_id)
+)
 # A personal channel and the recipient's address on it.
 ADDRESS = {EMAIL: Recipient.email, DINGTALK: Recipient.dingtalk_user_id, WECOM: Recipient.wecom_user_id}
 
@@ -66,12 +72,7 @@ async def enqueue(session: AsyncSession, item_ids: list[uuid.UUID], chans: list[
     for channel in [c for c in chans if c in ADDRESS]:
         people = await session.execute(
             select(InboxItem.id, RecipientBinding.user_id)
-            .join(
-                RecipientBinding,
-                (RecipientBinding.role == InboxItem.role)
-                & (RecipientBinding.scope_kind == InboxItem.scope_kind)
-                & RecipientBinding.scope_id.is_not_distinct_from(InboxItem.scope_id),
-            )
+            .join(RecipientBinding, HOLDS_ITEMS_BINDING)
             .join(Recipient, Recipient.user_id == RecipientBinding.user_id)
             .where(InboxItem.id.in_(item_ids), Recipient.active.is_(True), ADDRESS[channel].is_not(None))
             .distinct()
@@ -101,12 +102,7 @@ async def enqueue_for_user(session: AsyncSession, user_id, chans: list[str]) -> 
     items = (
         await session.scalars(
             select(InboxItem.id)
-            .join(
-                RecipientBinding,
-                (RecipientBinding.role == InboxItem.role)
-                & (RecipientBinding.scope_kind == InboxItem.scope_kind)
-                & RecipientBinding.scope_id.is_not_distinct_from(InboxItem.scope_id),
-            )
+            .join(RecipientBinding, HOLDS_ITEMS_BINDING)
             .where(
                 RecipientBinding.user_id == user_id,
                 InboxItem.done_at.is_(None),

@@ -159,29 +159,36 @@ async def advance(
             still_open.add(key)  # still waited for: the same item stays open, never opened twice
         else:
             item.done_at, item.closed_by = dt.datetime.now(dt.timezone.utc), event_id
+    await session.flush()
+    detail = f"：{title_detail}" if title_detail else ""
+    opening = [(s, KINDS[s.kind] + detail) for key, s in wanted.items() if key not in still_open]
+    return await _open(session, event, source, opening, link)
+
+
+async def _open(session: AsyncSession, event: dict, source: str, steps: list, link: str) -> list[uuid.UUID]:
+    """Insert an item per (step, title), opened by ``event`` (a replay opens nothing twice)."""
+    if not steps:
+        return []
+    txid, seq = _position(event)
     rows = [
         {
             "kind": s.kind,
             "source": source,
-            "source_id": source_id,
+            "source_id": event["aggregate_id"],
             "role": s.role.value,
             "scope_kind": s.scope_kind.value,
             "scope_id": s.scope_id,
-            "title": KINDS[s.kind] + (f"：{title_detail}" if title_detail else ""),
+            "title": title,
             "body": "",
             "link": link,
             "due_at": s.due_at,
             "urgent": s.urgent,
-            "opened_by": event_id,
+            "opened_by": uuid.UUID(event["event_id"]),
             "opened_txid": txid,
             "opened_seq": seq,
         }
-        for key, s in wanted.items()
-        if key not in still_open
+        for s, title in steps
     ]
-    await session.flush()
-    if not rows:
-        return []
     opened = await session.scalars(
         insert(InboxItem)
         .values(rows)
@@ -196,8 +203,6 @@ async def alert(
 ) -> list[uuid.UUID]:
     """An SLA alert on an open step: an urgent item for each recipient of the source's open step
     (and ``also``, e.g. the township on 督办). It closes when the source moves on, like the step."""
-    txid, seq = _position(event)
-    event_id = uuid.UUID(event["event_id"])
     current = (
         await session.execute(
             select(InboxItem.role, InboxItem.scope_kind, InboxItem.scope_id).where(
@@ -210,34 +215,10 @@ async def alert(
     ).all()
     due = dt.datetime.fromisoformat(event["payload"]["due_at"]) if event["payload"].get("due_at") else None
     recipients = {(r, k, i) for r, k, i in current} | {(s.role.value, s.scope_kind.value, s.scope_id) for s in also}
-    if not recipients:
-        return []
-    rows = [
-        {
-            "kind": kind,
-            "source": source,
-            "source_id": event["aggregate_id"],
-            "role": r,
-            "scope_kind": k,
-            "scope_id": i,
-            "title": KINDS[kind],
-            "body": "",
-            "link": link,
-            "due_at": due,
-            "urgent": True,
-            "opened_by": event_id,
-            "opened_txid": txid,
-            "opened_seq": seq,
-        }
-        for r, k, i in sorted(recipients, key=str)
+    steps = [
+        (Step(kind, Role(r), ScopeKind(k), i, due, urgent=True), KINDS[kind]) for r, k, i in sorted(recipients, key=str)
     ]
-    opened = await session.scalars(
-        insert(InboxItem)
-        .values(rows)
-        .on_conflict_do_nothing(constraint="uq_inbox_item_opening")
-        .returning(InboxItem.id)
-    )
-    return list(opened.all())
+    return await _open(session, event, source, steps, link)
 
 
 def recipient_filter(principal: Principal):
