@@ -11,7 +11,7 @@ import pytest
 from notifications_world import DEPT, MEDIATOR, SFS, TOWN, everyone, feed_event, person
 from sqlalchemy import func, select
 
-from notifications import inbox
+from notifications import consumers, inbox
 from notifications.consumers import apply_adjustment, apply_grid_event, apply_reminder
 from notifications.models import InboxItem
 from servicekit.errors import BadInput, Forbidden
@@ -337,3 +337,183 @@ async def test_a_quota_request_waits_for_the_staffing_office_until_decided(sessi
     assert item.title == "员额调整申请待编办审批：下沉员额 220 → 222"
     await apply_quota_request(session, feed_event("quota.request_changed", request, {**pending, "status": "APPROVED"}))
     assert await _who_sees(session, "QUOTA_REQUEST_TO_DECIDE") == set()
+
+
+# (handler, opening payload, the kind opened, who sees it, the payload that closes it)
+DECISIONS = [
+    (
+        consumers.apply_township_recommendation,
+        {"status": "PENDING", "kind": "DISMISS", "department_id": DEPT, "township_id": TOWN},
+        "TOWNSHIP_RECOMMENDATION_TO_DECIDE",
+        {"DEPARTMENT_ADMIN(own)"},
+        {"status": "DECLINED", "kind": "DISMISS", "department_id": DEPT, "township_id": TOWN},
+    ),
+    (
+        consumers.apply_career_recommendation,
+        {"status": "PENDING", "side": "TOWNSHIP", "target": "PROMOTION"},
+        "CAREER_RECOMMENDATION_TO_DECIDE",
+        {"ORG_DEPARTMENT"},
+        {"status": "APPROVED", "side": "TOWNSHIP", "target": "PROMOTION"},
+    ),
+    (
+        consumers.apply_middle_post,
+        {"status": "PROPOSED", "department_id": DEPT, "township_id": TOWN},
+        "MIDDLE_POST_TO_CONSENT",
+        {"DEPARTMENT_ADMIN(own)"},
+        {"status": "HELD", "department_id": DEPT, "township_id": TOWN},
+    ),
+    (
+        consumers.apply_honour,
+        {"status": "NOMINATED", "kind": "MODEL_SQUAD", "year": 2026},
+        "HONOUR_TO_DECIDE",
+        {"ORG_DEPARTMENT"},
+        {"status": "DECLINED", "kind": "MODEL_SQUAD", "year": 2026},
+    ),
+]
+
+
+@pytest.mark.parametrize("handler,opening,kind,seen_by,closing", DECISIONS, ids=[d[2] for d in DECISIONS])
+async def test_a_decision_waits_for_the_deciding_party_only_until_decided(
+    session, handler, opening, kind, seen_by, closing
+):
+    source = str(uuid.uuid4())
+    first = feed_event("x.changed", source, opening)
+    await handler(session, first)
+    await handler(session, first)  # redelivered
+    assert await _who_sees(session, kind) == seen_by
+    assert await session.scalar(select(func.count()).where(InboxItem.source_id == source)) == 1
+    await handler(session, feed_event("x.changed", source, closing))
+    assert await _who_sees(session, kind) == set()
+
+
+def _flow(waiting: list[dict]) -> dict:
+    return {
+        "cycle_id": str(uuid.uuid4()),
+        "period": "2026",
+        "department_id": DEPT,
+        "status": "SCORING",
+        "waiting": waiting,
+    }
+
+
+async def test_an_excellence_flow_waits_for_each_side_then_the_department_then_each_township(session):
+    flow = f"{uuid.uuid4()}:{DEPT}"  # a flow's id joins the cycle's and the department's
+    cycle = str(uuid.uuid4())
+    steps = [
+        (
+            [
+                {"step": "TOWNSHIP_SCORES", "role": "TOWNSHIP_ADMIN", "township_id": TOWN},
+                {"step": "DEPARTMENT_SCORES", "role": "DEPARTMENT_ADMIN"},
+            ],
+            {
+                "TOWNSHIP_SCORES_TO_ENTER": {"TOWNSHIP_ADMIN(own)"},
+                "DEPARTMENT_SCORES_TO_ENTER": {"DEPARTMENT_ADMIN(own)"},
+            },
+        ),
+        (
+            [{"step": "DEPARTMENT_SCORES", "role": "DEPARTMENT_ADMIN"}],
+            {"TOWNSHIP_SCORES_TO_ENTER": set(), "DEPARTMENT_SCORES_TO_ENTER": {"DEPARTMENT_ADMIN(own)"}},
+        ),
+        ([{"step": "SHORTLIST", "role": "DEPARTMENT_ADMIN"}], {"SHORTLIST_TO_MAKE": {"DEPARTMENT_ADMIN(own)"}}),
+        ([{"step": "ROUND1", "role": "DEPARTMENT_ADMIN"}], {"ROUND1_TO_SUBMIT": {"DEPARTMENT_ADMIN(own)"}}),
+        (
+            [{"step": "ROUND2", "role": "TOWNSHIP_ADMIN", "township_id": TOWN}],
+            {"ROUND1_TO_SUBMIT": set(), "ROUND2_TO_SUBMIT": {"TOWNSHIP_ADMIN(own)"}},
+        ),
+        ([], {"ROUND2_TO_SUBMIT": set()}),
+    ]
+    kept = None
+    for waiting, expected in steps:
+        await consumers.apply_flow(
+            session, feed_event("assessment.flow_changed", flow, {**_flow(waiting), "cycle_id": cycle})
+        )
+        for kind, seen_by in expected.items():
+            assert await _who_sees(session, kind) == seen_by, (waiting, kind)
+        items = (await inbox.my_items(session, person(Role.DEPARTMENT_ADMIN, DEPT), first=5, after=None)).items
+        if kept is None:
+            kept = next(i.id for i in items if i.kind == "DEPARTMENT_SCORES_TO_ENTER")
+        elif any(i.kind == "DEPARTMENT_SCORES_TO_ENTER" for i in items):
+            # the department still owes scores: the same item stays open, it is not opened again
+            assert [i.id for i in items if i.kind == "DEPARTMENT_SCORES_TO_ENTER"] == [kept]
+    assert all(
+        i.link == f"/assessment?cycle={cycle}"
+        for i in (await session.scalars(select(InboxItem).where(InboxItem.source_id == flow))).all()
+    )
+
+
+async def test_publication_tells_each_assessed_cadre_until_approval_and_waits_for_the_organisation_department(session):
+    cycle = str(uuid.uuid4())
+    base = {"cycle_id": cycle, "period": "2026", "objection_deadline": "2026-12-10"}
+    await consumers.apply_cycle(
+        session,
+        feed_event(
+            "assessment.cycle_changed",
+            cycle,
+            {
+                **base,
+                "status": "OPEN",
+                "objection_deadline": None,
+                "waiting": [{"step": "PUBLISH", "role": "ORG_DEPARTMENT"}],
+                "cadre_ids": [],
+            },
+        ),
+    )
+    assert await _who_sees(session, "CYCLE_TO_PUBLISH") == {"ORG_DEPARTMENT"}
+    await consumers.apply_cycle(
+        session,
+        feed_event(
+            "assessment.cycle_changed",
+            cycle,
+            {
+                **base,
+                "status": "PUBLISHED",
+                "waiting": [{"step": "APPROVE", "role": "ORG_DEPARTMENT"}],
+                "cadre_ids": [MEDIATOR],
+            },
+        ),
+    )
+    assert await _who_sees(session, "CYCLE_TO_PUBLISH") == set()
+    assert await _who_sees(session, "CYCLE_TO_APPROVE") == {"ORG_DEPARTMENT"}
+    assert await _who_sees(session, "RESULTS_PUBLISHED") == {"CADRE(own)"}
+    [told] = (await inbox.my_items(session, person(Role.CADRE, MEDIATOR), first=5, after=None)).items
+    shanghai = dt.timezone(dt.timedelta(hours=8))
+    assert told.link == "/me" and told.due_at == dt.datetime(2026, 12, 10, 23, 59, tzinfo=shanghai)
+    await consumers.apply_cycle(
+        session,
+        feed_event("assessment.cycle_changed", cycle, {**base, "status": "APPROVED", "waiting": [], "cadre_ids": []}),
+    )
+    assert (
+        await _who_sees(session, "RESULTS_PUBLISHED") == set() and await _who_sees(session, "CYCLE_TO_APPROVE") == set()
+    )
+
+
+async def test_a_review_meeting_waits_for_every_participant_and_each_agency_head_until_closed(session):
+    meeting = str(uuid.uuid4())
+    opened = {
+        "status": "OPEN",
+        "year": 2026,
+        "held_on": "2026-12-20",
+        "agencies": [SFS],
+        "departments": [DEPT],
+        "townships": [TOWN],
+    }
+    await consumers.apply_review_meeting(session, feed_event("review.meeting_changed", meeting, opened))
+    assert await _who_sees(session, "REVIEW_TO_SCORE") == {
+        "ORG_DEPARTMENT",
+        "STAFFING_OFFICE",
+        "LEADERSHIP",
+        "TOWNSHIP_ADMIN(own)",
+        "DEPARTMENT_ADMIN(own)",
+    }
+    assert await _who_sees(session, "REVIEW_TO_REPORT") == {"AGENCY_HEAD(own)"}
+    await consumers.apply_review_meeting(
+        session,
+        feed_event(
+            "review.meeting_changed",
+            meeting,
+            {**opened, "status": "CLOSED", "agencies": [], "departments": [], "townships": []},
+        ),
+    )
+    assert (
+        await _who_sees(session, "REVIEW_TO_SCORE") == set() and await _who_sees(session, "REVIEW_TO_REPORT") == set()
+    )

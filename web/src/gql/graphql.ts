@@ -283,6 +283,14 @@ export type InboxKind =
   | 'ADJUSTMENT_TO_MAKE_EFFECTIVE'
   /** 人事调整待组织部事前审核 */
   | 'ADJUSTMENT_TO_REVIEW'
+  /** 双向推荐 (提拔或后备) 待组织部决定 */
+  | 'CAREER_RECOMMENDATION_TO_DECIDE'
+  /** 考核结果公示中，公示期满后待组织部审定 */
+  | 'CYCLE_TO_APPROVE'
+  /** 各部门评优已完成，待组织部公示 */
+  | 'CYCLE_TO_PUBLISH'
+  /** 考核评分待派驻部门录入 */
+  | 'DEPARTMENT_SCORES_TO_ENTER'
   /** 网格事件超时督办 */
   | 'EVENT_ESCALATED'
   /** 网格事件已超时 */
@@ -303,6 +311,10 @@ export type InboxKind =
   | 'EVENT_TO_VERIFY'
   /** 网格事件即将超时 (预警) */
   | 'EVENT_WARNING'
+  /** 评优推荐 (枫桥式派驻中队、优秀派驻干部) 待组织部审定 */
+  | 'HONOUR_TO_DECIDE'
+  /** 双向任职 (乡镇中层职务) 提议待派驻部门同意 */
+  | 'MIDDLE_POST_TO_CONSENT'
   /** 考核公示异议待组织部处理 */
   | 'OBJECTION_TO_RESOLVE'
   /** 员额调整申请待编办审批 */
@@ -310,7 +322,23 @@ export type InboxKind =
   /** 提醒告知单待答复补员计划 */
   | 'REMINDER_TO_ANSWER'
   /** 集中调整待三方会审表态 */
-  | 'RESHUFFLE_TO_REVIEW';
+  | 'RESHUFFLE_TO_REVIEW'
+  /** 年度考核结果已公示，公示期内可提出异议 */
+  | 'RESULTS_PUBLISHED'
+  /** 述职评议会待派驻机构负责人述职 (双述职) */
+  | 'REVIEW_TO_REPORT'
+  /** 述职评议会待评议打分 */
+  | 'REVIEW_TO_SCORE'
+  /** 评优第一轮待派驻部门评定并函告乡镇(街道) */
+  | 'ROUND1_TO_SUBMIT'
+  /** 评优第二轮待乡镇(街道)评定报送 */
+  | 'ROUND2_TO_SUBMIT'
+  /** 评分已齐，待派驻部门产生评优入围名单 */
+  | 'SHORTLIST_TO_MAKE'
+  /** 乡镇(街道)对派驻人员的调整建议待派驻部门决定 */
+  | 'TOWNSHIP_RECOMMENDATION_TO_DECIDE'
+  /** 考核评分待乡镇(街道)录入 */
+  | 'TOWNSHIP_SCORES_TO_ENTER';
 
 /** 待办状态 */
 export type InboxStatus =

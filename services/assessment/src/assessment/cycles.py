@@ -27,11 +27,9 @@ from servicekit.errors import AppError, BadInput, Forbidden, NotFound, RuleViola
 from servicekit.pagination import decode_key, make_page, page_size
 from servicekit.principal import Principal, Role
 
-from . import events, policy, schemes, stays
+from . import events, policy, schemes, stays, work
 from . import excellence as ex
-from .models import Cycle, DepartmentFlow, Member, Objection, RosterEntry, TownshipRound
-
-OCCUPYING = ("IN_POST", "SECONDED", "ON_LEAVE")
+from .models import OCCUPYING, Cycle, DepartmentFlow, Member, Objection, RosterEntry, TownshipRound
 
 
 def settings_of(c: Cycle) -> ex.Settings:
@@ -155,6 +153,11 @@ async def open_cycle(
             "assessed_elsewhere": moved,
         },
     )
+    await work.announce_flows(
+        session,
+        cycle,
+        (await session.scalars(select(DepartmentFlow.department_id).where(DepartmentFlow.cycle_id == cycle.id))).all(),
+    )
     return cycle
 
 
@@ -228,6 +231,31 @@ async def set_score(
 ) -> Member:
     """A side's score for one of its own cadres: either a total, or per indicator of the side's
     scheme recorded for the cycle (then the total is the weighted sum)."""
+    member = await _set_score(
+        session,
+        principal,
+        cycle_id=cycle_id,
+        cadre_id=cadre_id,
+        side=side,
+        score=score,
+        reason=reason,
+        indicator_scores=indicator_scores,
+    )
+    await work.announce_flows(session, await session.get(Cycle, cycle_id), [member.department_id])
+    return member
+
+
+async def _set_score(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    cycle_id: uuid.UUID,
+    cadre_id: uuid.UUID,
+    side: str,
+    score: str | Decimal | None,
+    reason: str | None,
+    indicator_scores: dict[str, Decimal] | None = None,
+) -> Member:
     member = await db.get_for_update(session, Member, (cycle_id, cadre_id), missing="该人员不在本考核周期名单中")
     if principal.is_service:
         raise Forbidden("服务客户端不能评分")
@@ -301,7 +329,7 @@ async def set_scores(
         for i in sorted(range(len(items)), key=lambda k: items[k].cadre_id):
             item = items[i]
             try:
-                members[i] = await set_score(
+                members[i] = await _set_score(
                     session,
                     principal,
                     cycle_id=cycle_id,
@@ -314,6 +342,8 @@ async def set_scores(
             except AppError as exc:
                 exc.extra.setdefault("index", i)
                 raise
+    departments = sorted({m.department_id for m in members.values()})
+    await work.announce_flows(session, await session.get(Cycle, cycle_id), departments)
     return [members[i] for i in range(len(items))]
 
 
@@ -378,6 +408,7 @@ async def make_shortlist(
         entity_id=f"{cycle_id}:{department_id}",
         after={"shortlisted": len(sl.members), "quota": sl.size_quota, "round1_quota": round1_quota},
     )
+    await work.announce_flows(session, cycle, [department_id])
     return flow
 
 
@@ -425,6 +456,7 @@ async def submit_round1(
         entity_id=f"{cycle_id}:{department_id}",
         after={"excellent": sorted(map(str, cadre_ids))},
     )
+    await work.announce_flows(session, cycle, [department_id])
     return flow
 
 
@@ -590,6 +622,9 @@ async def submit_township_round2(
             for d in departments
         ],
     )
+    await work.announce_flows(session, cycle, departments)
+    if any(flows[d].status == "ROUND2_DONE" for d in departments):
+        await work.announce_cycle(session, cycle)  # perhaps the last: 组织部 may publish
     return [rounds[d] for d in departments]
 
 
@@ -727,6 +762,7 @@ async def excuse(
         after={"excused": True},
         reason=reason,
     )
+    await work.announce_flows(session, await session.get(Cycle, cycle_id), [member.department_id])
     return member
 
 
@@ -776,6 +812,7 @@ async def publish(session: AsyncSession, principal: Principal, *, cycle_id: uuid
         entity_id=cycle.id,
         after={"objection_deadline": cycle.objection_deadline.isoformat()},
     )
+    await work.announce_cycle(session, cycle)
     return cycle
 
 
@@ -1000,6 +1037,7 @@ async def approve(session: AsyncSession, principal: Principal, *, cycle_id: uuid
         entity_id=cycle_id,
         after={"status": "APPROVED", "results": len(results)},
     )
+    await work.announce_cycle(session, cycle)
     return cycle
 
 

@@ -18,6 +18,7 @@ from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
 from servicekit.pagination import decode_key, make_page, page_size
 from servicekit.principal import Principal, Role
 
+from . import work
 from .models import AgencyReport, Cycle, Honour, Member, RosterEntry
 
 REPORT_KINDS = ("PLAN", "PROGRESS", "MAJOR_ISSUE")
@@ -79,6 +80,7 @@ async def nominate(
         after={"kind": kind, "year": year, "subject": str(subject_id)},
         reason=reasons,
     )
+    await work.announce_honour(session, honour)
     return honour
 
 
@@ -126,6 +128,8 @@ async def nominate_excellent(session: AsyncSession, principal: Principal, *, cyc
         after={"nominated": [str(c) for c in excellent]},
         reason=reasons,
     )
+    for honour in honours:
+        await work.announce_honour(session, honour)
     return honours
 
 
@@ -144,6 +148,7 @@ async def decide(session: AsyncSession, principal: Principal, *, honour_id: uuid
         entity_id=honour.id,
         after={"status": honour.status},
     )
+    await work.announce_honour(session, honour)
     return honour
 
 

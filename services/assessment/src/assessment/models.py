@@ -29,6 +29,10 @@ class Base(DeclarativeBase):
     metadata = make_metadata()
 
 
+# The roster statuses that hold a place (on the roster of a cycle, an agency with people).
+OCCUPYING = ("IN_POST", "SECONDED", "ON_LEAVE")
+
+
 class RosterEntry(Base):
     """Projection of personnel's roster: who is stationed where, as far as assessment needs to know.
 

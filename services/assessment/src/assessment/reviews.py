@@ -23,6 +23,7 @@ from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
 from servicekit.pagination import decode_key, make_page, page_size
 from servicekit.principal import Principal, Role
 
+from . import work
 from .honours import unit_of
 from .models import ReviewMeeting, ReviewOutcome, ReviewScore, RosterEntry, UnitName
 
@@ -47,6 +48,7 @@ async def convene(
         entity_id=meeting.id,
         after={"year": year, "held_on": held_on.isoformat()},
     )
+    await work.announce_meeting(session, meeting)
     return meeting
 
 
@@ -164,6 +166,7 @@ async def close(session: AsyncSession, principal: Principal, *, meeting_id: uuid
         entity_id=meeting_id,
         after={"outcomes": {str(o.agency_id): o.outcome for o in outcomes}},
     )
+    await work.announce_meeting(session, meeting)
     return outcomes
 
 

@@ -1,5 +1,7 @@
 """Events the notifications service consumes: the platform's grid-event lifecycle (each step opens
-the next actor's item and closes the last), personnel's reminder notices and adjustment batches."""
+the next actor's item and closes the last) and SLA alerts; personnel's reminder notices, adjustment
+batches, quota requests and the decisions of dual management; assessment's flows, cycles,
+objections, honours and review meetings; identity's people, addresses and role bindings."""
 
 from __future__ import annotations
 
@@ -181,6 +183,108 @@ async def apply_quota_request(session, event: dict) -> None:
     )
 
 
+def _decision(source: str, open_status: str, kind: str, role: Role, scope: str | None, link: str):
+    """A decision one party waits for while the source's status is ``open_status`` (its deciding closes it)."""
+
+    async def apply(session, event: dict) -> None:
+        p = event["payload"]
+        scope_kind = {Role.DEPARTMENT_ADMIN: ScopeKind.DEPARTMENT, Role.TOWNSHIP_ADMIN: ScopeKind.TOWNSHIP}.get(
+            role, ScopeKind.COUNTY
+        )
+        steps = [inbox.Step(kind, role, scope_kind, p[scope] if scope else None)] if p["status"] == open_status else []
+        await _advance(session, event, source=source, steps=steps, link=link)
+
+    apply.__doc__ = f"{inbox.KINDS[kind]}: open while {open_status}."
+    return apply
+
+
+# 双重管理's decisions in personnel: the township recommends, the department decides; either side
+# recommends for promotion, 组织部 decides; the township proposes a middle post, the department consents.
+apply_township_recommendation = _decision(
+    inbox.TOWNSHIP_RECOMMENDATION,
+    "PENDING",
+    "TOWNSHIP_RECOMMENDATION_TO_DECIDE",
+    Role.DEPARTMENT_ADMIN,
+    "department_id",
+    "/roster",
+)
+apply_career_recommendation = _decision(
+    inbox.CAREER_RECOMMENDATION, "PENDING", "CAREER_RECOMMENDATION_TO_DECIDE", Role.ORG_DEPARTMENT, None, "/roster"
+)
+apply_middle_post = _decision(
+    inbox.MIDDLE_POST, "PROPOSED", "MIDDLE_POST_TO_CONSENT", Role.DEPARTMENT_ADMIN, "department_id", "/roster"
+)
+apply_honour = _decision(inbox.HONOUR, "NOMINATED", "HONOUR_TO_DECIDE", Role.ORG_DEPARTMENT, None, "/assessment")
+
+
+def _period(period: str) -> str:
+    return f"{period} 年度" if period.isdigit() else period
+
+
+async def apply_flow(session, event: dict) -> None:
+    """A department's excellence flow: each side's scores, the shortlist, round 1, each township's round 2."""
+    p = event["payload"]
+    await _advance(
+        session,
+        event,
+        source=inbox.FLOW,
+        steps=inbox.waiting_steps(p, inbox.FLOW_STEPS),
+        title_detail=_period(p["period"]),
+        link=f"/assessment?cycle={p['cycle_id']}",
+    )
+
+
+async def apply_cycle(session, event: dict) -> None:
+    """A cycle: 组织部 publishes, then approves after the window; during 公示 each assessed cadre is told."""
+    p = event["payload"]
+    deadline = p.get("objection_deadline")
+    steps = inbox.waiting_steps(
+        p,
+        inbox.CYCLE_STEPS,
+        {"CYCLE_TO_APPROVE": _end_of(deadline) + dt.timedelta(days=1)} if deadline else None,
+    )
+    steps += [
+        inbox.Step("RESULTS_PUBLISHED", Role.CADRE, ScopeKind.SELF, c, _end_of(deadline), link="/me")
+        for c in p.get("cadre_ids", [])
+    ]
+    await _advance(
+        session,
+        event,
+        source=inbox.CYCLE,
+        steps=steps,
+        title_detail=_period(p["period"]),
+        link=f"/assessment?cycle={p['cycle_id']}",
+    )
+
+
+async def apply_review_meeting(session, event: dict) -> None:
+    """述职评议会 (双述职): while open, every participant scores and each agency head reports."""
+    p = event["payload"]
+    steps = []
+    if p["status"] == "OPEN":
+        due = _end_of(p["held_on"])
+        county = [Role.ORG_DEPARTMENT, Role.STAFFING_OFFICE, Role.LEADERSHIP]
+        steps = [inbox.Step("REVIEW_TO_SCORE", r, ScopeKind.COUNTY, None, due) for r in county]
+        steps += [
+            inbox.Step("REVIEW_TO_SCORE", Role.TOWNSHIP_ADMIN, ScopeKind.TOWNSHIP, t, due) for t in p["townships"]
+        ]
+        steps += [
+            inbox.Step("REVIEW_TO_SCORE", Role.DEPARTMENT_ADMIN, ScopeKind.DEPARTMENT, d, due) for d in p["departments"]
+        ]
+        steps += [
+            inbox.Step("REVIEW_TO_REPORT", Role.AGENCY_HEAD, ScopeKind.AGENCY, a, due, link="/roster")
+            for a in p["agencies"]
+        ]
+    await _advance(
+        session,
+        event,
+        source=inbox.REVIEW_MEETING,
+        steps=steps,
+        title_detail=f"{p['held_on']} 召开",
+        link="/assessment",
+    )
+
+
 def consumers(runtime) -> list[FeedConsumer]:
     s = runtime.settings
     CHANNELS[:] = deliveries.channels(s)
@@ -206,13 +310,23 @@ def consumers(runtime) -> list[FeedConsumer]:
                 "reminder.closed": apply_reminder,
                 "adjustment.batch_changed": apply_adjustment,
                 "quota.request_changed": apply_quota_request,
+                "township_recommendation.changed": apply_township_recommendation,
+                "career_recommendation.changed": apply_career_recommendation,
+                "middle_post.changed": apply_middle_post,
             },
         ),
         FeedConsumer.following(
             runtime,
             name="assessment",
             base_url=s.assessment_url,
-            handlers={"objection.filed": apply_objection, "objection.resolved": apply_objection},
+            handlers={
+                "objection.filed": apply_objection,
+                "objection.resolved": apply_objection,
+                "assessment.flow_changed": apply_flow,
+                "assessment.cycle_changed": apply_cycle,
+                "honour.changed": apply_honour,
+                "review.meeting_changed": apply_review_meeting,
+            },
         ),
         FeedConsumer.following(
             runtime,

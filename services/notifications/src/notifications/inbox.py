@@ -12,6 +12,7 @@ Recipients are role bindings; a caller reads the items addressed to any binding 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from dataclasses import dataclass
@@ -44,6 +45,20 @@ KINDS: dict[str, str] = {
     "ADJUSTMENT_TO_MAKE_EFFECTIVE": "人事调整已批准，待办理生效",
     "OBJECTION_TO_RESOLVE": "考核公示异议待组织部处理",
     "QUOTA_REQUEST_TO_DECIDE": "员额调整申请待编办审批",
+    "TOWNSHIP_RECOMMENDATION_TO_DECIDE": "乡镇(街道)对派驻人员的调整建议待派驻部门决定",
+    "CAREER_RECOMMENDATION_TO_DECIDE": "双向推荐 (提拔或后备) 待组织部决定",
+    "MIDDLE_POST_TO_CONSENT": "双向任职 (乡镇中层职务) 提议待派驻部门同意",
+    "TOWNSHIP_SCORES_TO_ENTER": "考核评分待乡镇(街道)录入",
+    "DEPARTMENT_SCORES_TO_ENTER": "考核评分待派驻部门录入",
+    "SHORTLIST_TO_MAKE": "评分已齐，待派驻部门产生评优入围名单",
+    "ROUND1_TO_SUBMIT": "评优第一轮待派驻部门评定并函告乡镇(街道)",
+    "ROUND2_TO_SUBMIT": "评优第二轮待乡镇(街道)评定报送",
+    "CYCLE_TO_PUBLISH": "各部门评优已完成，待组织部公示",
+    "CYCLE_TO_APPROVE": "考核结果公示中，公示期满后待组织部审定",
+    "RESULTS_PUBLISHED": "年度考核结果已公示，公示期内可提出异议",
+    "HONOUR_TO_DECIDE": "评优推荐 (枫桥式派驻中队、优秀派驻干部) 待组织部审定",
+    "REVIEW_TO_SCORE": "述职评议会待评议打分",
+    "REVIEW_TO_REPORT": "述职评议会待派驻机构负责人述职 (双述职)",
     "EVENT_WARNING": "网格事件即将超时 (预警)",
     "EVENT_OVERDUE": "网格事件已超时",
     "EVENT_ESCALATED": "网格事件超时督办",
@@ -52,6 +67,11 @@ ALERTS = {"event.warning": "EVENT_WARNING", "event.overdue": "EVENT_OVERDUE", "e
 GRID_EVENT, REMINDER, ADJUSTMENT = "platform.grid_event", "personnel.reminder_notice", "personnel.adjustment_batch"
 OBJECTION = "assessment.objection"
 QUOTA_REQUEST = "personnel.quota_request"
+TOWNSHIP_RECOMMENDATION = "personnel.township_recommendation"
+CAREER_RECOMMENDATION = "personnel.career_recommendation"
+MIDDLE_POST = "personnel.middle_post"
+FLOW, CYCLE = "assessment.department_flow", "assessment.cycle"
+HONOUR, REVIEW_MEETING = "assessment.honour", "assessment.review_meeting"
 ADJUSTMENT_STEPS = {
     "ORG_REVIEW": "ADJUSTMENT_TO_REVIEW",
     "TOWNSHIP_OPINION": "ADJUSTMENT_TO_GIVE_OPINION",
@@ -61,8 +81,20 @@ ADJUSTMENT_STEPS = {
 }
 
 
-def adjustment_steps(p: dict, due: dt.datetime | None) -> list[Step]:
-    """Who the batch waits for (personnel's ``adjustment.batch_changed``)."""
+FLOW_STEPS = {
+    "TOWNSHIP_SCORES": "TOWNSHIP_SCORES_TO_ENTER",
+    "DEPARTMENT_SCORES": "DEPARTMENT_SCORES_TO_ENTER",
+    "SHORTLIST": "SHORTLIST_TO_MAKE",
+    "ROUND1": "ROUND1_TO_SUBMIT",
+    "ROUND2": "ROUND2_TO_SUBMIT",
+}
+CYCLE_STEPS = {"PUBLISH": "CYCLE_TO_PUBLISH", "APPROVE": "CYCLE_TO_APPROVE"}
+
+
+def waiting_steps(p: dict, kinds: dict[str, str], due: dict[str, dt.datetime | None] | None = None) -> list[Step]:
+    """Who a source waits for, from its producer's ``waiting`` list (a step and a role; a township
+    admin's township named, a department admin's the payload's department): personnel's
+    adjustment batches, assessment's flows and cycles."""
     steps = []
     for w in p.get("waiting", []):
         role = Role(w["role"])
@@ -72,9 +104,15 @@ def adjustment_steps(p: dict, due: dt.datetime | None) -> list[Step]:
             scope_kind, scope_id = ScopeKind.DEPARTMENT, p["department_id"]
         else:
             scope_kind, scope_id = ScopeKind.COUNTY, None
-        kind = ADJUSTMENT_STEPS[w["step"]]
-        steps.append(Step(kind, role, scope_kind, scope_id, due if kind == "ADJUSTMENT_TO_MAKE_EFFECTIVE" else None))
+        kind = kinds[w["step"]]
+        steps.append(Step(kind, role, scope_kind, scope_id, (due or {}).get(kind)))
     return steps
+
+
+def adjustment_steps(p: dict, due: dt.datetime | None) -> list[Step]:
+    """Who the batch waits for (personnel's ``adjustment.batch_changed``); the department makes it
+    effective by its date."""
+    return waiting_steps(p, ADJUSTMENT_STEPS, {"ADJUSTMENT_TO_MAKE_EFFECTIVE": due})
 
 
 @dataclass(frozen=True)
@@ -85,6 +123,7 @@ class Step:
     scope_id: str | None
     due_at: dt.datetime | None = None
     urgent: bool = False
+    link: str | None = None  # where this recipient works on it, when not the source's usual screen
 
 
 def grid_event_steps(p: dict) -> list[Step]:
@@ -92,7 +131,7 @@ def grid_event_steps(p: dict) -> list[Step]:
     steps are urgent."""
     steps = _grid_steps(p)
     if p.get("priority") == "URGENT":
-        steps = [Step(s.kind, s.role, s.scope_kind, s.scope_id, s.due_at, True) for s in steps]
+        steps = [dataclasses.replace(s, urgent=True) for s in steps]
     return steps
 
 
@@ -180,7 +219,7 @@ async def _open(session: AsyncSession, event: dict, source: str, steps: list, li
             "scope_id": s.scope_id,
             "title": title,
             "body": "",
-            "link": link,
+            "link": s.link or link,
             "due_at": s.due_at,
             "urgent": s.urgent,
             "opened_by": uuid.UUID(event["event_id"]),

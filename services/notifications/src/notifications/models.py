@@ -40,7 +40,7 @@ class InboxItem(Base):
     kind: Mapped[str] = mapped_column(String(40))  # inbox.KINDS
     # What the work is about: the owning service's entity (e.g. platform.grid_event and its id).
     source: Mapped[str] = mapped_column(String(40))
-    source_id: Mapped[str] = mapped_column(String(64))
+    source_id: Mapped[str] = mapped_column(String(100))  # an id, or ids joined (a flow: cycle:department)
     # To whom: a role binding, resolved when the inbox is read.
     role: Mapped[str] = mapped_column(String(40))
     scope_kind: Mapped[str] = mapped_column(String(20))

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from servicekit import audit, db, visibility
+from servicekit import audit, db, outbox, visibility
 from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
 from servicekit.principal import Principal, Role
 
+from . import events
 from .calendar import today
 from .models import (
     Attendance,
@@ -210,7 +211,19 @@ async def recommend(
         after={"cadre_id": str(cadre_id), "side": side, "target": target},
         reason=reasons,
     )
+    await _announce_career(session, rec)
     return rec
+
+
+async def _announce_career(session: AsyncSession, rec: CareerRecommendation) -> None:
+    """组织部's 待办 while PENDING."""
+    await outbox.emit(
+        session,
+        events.CAREER_RECOMMENDATION_CHANGED,
+        aggregate_type="CareerRecommendation",
+        aggregate_id=rec.id,
+        payload={"status": rec.status or "PENDING", "side": rec.side, "target": rec.target},
+    )
 
 
 async def decide_recommendation(
@@ -231,6 +244,7 @@ async def decide_recommendation(
         after={"status": rec.status},
         reason=note,
     )
+    await _announce_career(session, rec)
     return rec
 
 
@@ -261,7 +275,23 @@ async def propose_middle_post(
         entity_id=row.id,
         after={"cadre_id": str(cadre_id), "post": row.post},
     )
+    await _announce_middle_post(session, row, cadre.department_id)
     return row
+
+
+async def _announce_middle_post(session: AsyncSession, row: MiddlePost, department_id: uuid.UUID) -> None:
+    """The department's 待办 while PROPOSED (双向任职 needs its consent)."""
+    await outbox.emit(
+        session,
+        events.MIDDLE_POST_CHANGED,
+        aggregate_type="MiddlePost",
+        aggregate_id=row.id,
+        payload={
+            "status": row.status or "PROPOSED",
+            "department_id": str(department_id),
+            "township_id": str(row.township_id),
+        },
+    )
 
 
 async def consent_middle_post(
@@ -283,6 +313,7 @@ async def consent_middle_post(
         entity_id=row.id,
         after={"status": row.status},
     )
+    await _announce_middle_post(session, row, cadre.department_id)
     return row
 
 

@@ -19,6 +19,12 @@ REMINDER_CLOSED = "reminder.closed"  # the places are filled: the notice is clos
 # An adjustment batch moved a step: who must act on it now (组织部, a township, the three parties,
 # the department to make it effective), or nobody (rejected, effective).
 ADJUSTMENT_BATCH_CHANGED = "adjustment.batch_changed"
+# Decisions one party waits for (the waiting party's 待办 while the status is open): a township's
+# recommendation to dismiss or transfer (the department decides), a career recommendation (组织部
+# decides), a middle-post proposal (the department consents). Ids, status and scopes only.
+TOWNSHIP_RECOMMENDATION_CHANGED = "township_recommendation.changed"
+CAREER_RECOMMENDATION_CHANGED = "career_recommendation.changed"
+MIDDLE_POST_CHANGED = "middle_post.changed"
 UNIT_UPSERTED = "unit.upserted"  # a department, township or agency and its name, for other services' labels
 
 

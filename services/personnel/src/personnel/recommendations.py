@@ -12,12 +12,12 @@ import uuid
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from servicekit import audit, db, visibility
+from servicekit import audit, db, outbox, visibility
 from servicekit.errors import BadInput, Conflict, Forbidden, NotFound, RuleViolation
 from servicekit.pagination import decode_key, make_page, page_size
 from servicekit.principal import Principal, Role
 
-from . import adjustments, vacancies
+from . import adjustments, events, vacancies
 from .models import Cadre, TownshipRecommendation
 
 KINDS = ("DISMISS", "TRANSFER")
@@ -62,7 +62,24 @@ async def recommend(
         after={"cadre_id": str(cadre_id), "kind": kind},
         reason=reasons,
     )
+    await _announce(session, rec)
     return rec
+
+
+async def _announce(session: AsyncSession, rec: TownshipRecommendation) -> None:
+    """The department's 待办 while PENDING (in the transaction of the change)."""
+    await outbox.emit(
+        session,
+        events.TOWNSHIP_RECOMMENDATION_CHANGED,
+        aggregate_type="TownshipRecommendation",
+        aggregate_id=rec.id,
+        payload={
+            "status": rec.status or "PENDING",
+            "kind": rec.kind,
+            "department_id": str(rec.department_id),
+            "township_id": str(rec.township_id),
+        },
+    )
 
 
 async def decide(
@@ -125,6 +142,7 @@ async def decide(
         after={"status": rec.status, "batch_id": str(rec.adjustment_batch_id or "")},
         reason=note,
     )
+    await _announce(session, rec)
     return rec
 
 
