@@ -16,11 +16,13 @@ from devstack import ROOT
 from notifications_world import OTHER_TOWN, TOWN, feed_event
 from sqlalchemy import delete, select
 
-from notifications import consumers, deliveries
+from notifications import consumers, deliveries, preferences
 from notifications.config import NotificationsSettings
 from notifications.consumers import apply_binding, apply_contact, apply_grid_event
-from notifications.models import Delivery, InboxItem, Recipient, RecipientBinding
+from notifications.models import Delivery, InboxItem, Preference, Recipient, RecipientBinding
 from servicekit import db, migrations
+from servicekit.errors import BadInput, Forbidden
+from servicekit.principal import Principal
 
 
 class Sink:
@@ -71,7 +73,7 @@ async def maker(settings):
     yield factory
     consumers.CHANNELS[:] = []
     async with factory() as session, session.begin():
-        for model in (InboxItem, Recipient, RecipientBinding):
+        for model in (InboxItem, Recipient, RecipientBinding, Preference):
             await session.execute(delete(model))
     await engine.dispose()
 
@@ -199,3 +201,86 @@ async def test_in_quiet_hours_a_message_waits_for_the_morning_unless_urgent(make
     [now] = await _deliveries(maker, urgent)
     assert held.next_attempt_at > dt.datetime.now(dt.timezone.utc) >= now.next_attempt_at
     assert held.next_attempt_at.astimezone(dt.timezone(dt.timedelta(hours=8))).time() == dt.time(23, 59)
+
+
+def _user(user_id: str) -> Principal:
+    return Principal(subject=user_id, kind="user", client_id="county-web", token_id="t", scopes=frozenset({"api"}))
+
+
+async def test_a_kind_taken_off_mail_is_not_mailed_and_the_rest_still_is(maker, settings, sink):
+    ids = await _people(maker)
+    async with maker() as session, session.begin():
+        before = await preferences.mine(session, _user(ids["A"]), [deliveries.EMAIL])
+        assert (before.digest, before.quiet_hours, before.by_kind, before.reachable) == (False, True, {}, ["EMAIL"])
+        await preferences.choose(
+            session,
+            _user(ids["A"]),
+            [deliveries.EMAIL],
+            digest=False,
+            quiet_hours=True,
+            by_kind={"EVENT_TO_ACCEPT": []},
+        )
+    grid = await _report(maker)
+    assert await _deliveries(maker, grid) == []  # in the inbox only
+    async with maker() as session, session.begin():
+        await apply_grid_event(session, feed_event("event.accept", grid, {"township_id": TOWN, "state": "ACCEPTED"}))
+    assert [d.channel for d in await _deliveries(maker, grid)] == ["EMAIL"]  # the next step is mailed
+
+
+async def test_a_daily_digest_gathers_what_is_still_open_into_one_mail(maker, settings, sink):
+    handler, _ = sink
+    handler.messages.clear()
+    ids = await _people(maker)
+    async with maker() as session, session.begin():
+        await preferences.choose(
+            session, _user(ids["A"]), [deliveries.EMAIL], digest=True, quiet_hours=True, by_kind={}
+        )
+    first, second = await _report(maker), await _report(maker)
+    async with maker() as session, session.begin():  # the first is accepted: its step is done, the next opens
+        await apply_grid_event(session, feed_event("event.accept", first, {"township_id": TOWN, "state": "ACCEPTED"}))
+    rows = await _deliveries(maker, first) + await _deliveries(maker, second)
+    assert {d.status for d in rows} == {"DIGEST"} and len(rows) == 3
+    due = rows[0].next_attempt_at
+    assert due.astimezone(deliveries.SHANGHAI).time() == deliveries.DIGEST_AT
+    worker = deliveries.DeliveryWorker(maker, settings)
+    await worker.tick(due - dt.timedelta(minutes=1))
+    assert handler.messages == []  # not before its time
+    await worker.tick(due + dt.timedelta(seconds=1))
+    [msg] = handler.messages
+    assert msg["Subject"] == "【待办汇总】2 项待办" and msg["To"] == "a@county.example"
+    body = msg.get_content()
+    assert f"/#/dispatch?event={first}" in body and f"/#/dispatch?event={second}" in body
+    assert "网格事件待派遣" in body and body.count("网格事件待受理") == 1  # the accepted step is left out
+    rows = await _deliveries(maker, first) + await _deliveries(maker, second)
+    assert sorted(d.status for d in rows) == ["SENT", "SENT", "SKIPPED"]
+    await worker.tick(due + dt.timedelta(seconds=2))
+    assert len(handler.messages) == 1  # once
+
+
+async def test_an_urgent_item_skips_the_digest(maker, settings, sink):
+    ids = await _people(maker)
+    async with maker() as session, session.begin():
+        await preferences.choose(
+            session, _user(ids["A"]), [deliveries.EMAIL], digest=True, quiet_hours=True, by_kind={}
+        )
+        urgent = str(uuid.uuid4())
+        await apply_grid_event(
+            session,
+            feed_event("event.reported", urgent, {"township_id": TOWN, "matter_type": "FIRE", "priority": "URGENT"}),
+        )
+    [d] = await _deliveries(maker, urgent)
+    assert d.status == "PENDING" and d.next_attempt_at <= dt.datetime.now(dt.timezone.utc)
+
+
+async def test_bad_settings_are_refused_and_a_service_token_has_none(maker):
+    async with maker() as session:
+        me = _user(str(uuid.uuid4()))
+        with pytest.raises(BadInput):
+            await preferences.choose(session, me, [], digest=False, quiet_hours=True, by_kind={"NOPE": []})
+        with pytest.raises(BadInput):
+            await preferences.choose(
+                session, me, [], digest=False, quiet_hours=True, by_kind={"EVENT_TO_ACCEPT": ["FAX"]}
+            )
+        service = Principal(subject="svc", kind="service", client_id="x", token_id="t", scopes=frozenset())
+        with pytest.raises(Forbidden):
+            await preferences.mine(session, service, [])

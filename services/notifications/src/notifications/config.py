@@ -38,6 +38,10 @@ class NotificationsSettings(ServiceSettings):
     notify_max_attempts: int = 8
     notify_backoff_seconds: float = 2.0  # then 4, 8 … up to the cap
     notify_backoff_cap_seconds: float = 3600.0
+    # DingTalk / WeCom calls a second at most (their rate limits; each vendor paced on its own).
+    notify_vendor_per_second: float = 20.0
+    # When the daily digest goes (Asia/Shanghai), for people who chose it.
+    notify_digest_at: str = "08:00"
 
 
 @lru_cache

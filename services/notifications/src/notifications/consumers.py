@@ -289,6 +289,7 @@ def consumers(runtime) -> list[FeedConsumer]:
     s = runtime.settings
     CHANNELS[:] = deliveries.channels(s)
     deliveries.QUIET = deliveries.quiet_hours(s.notify_quiet_hours)
+    deliveries.DIGEST_AT = dt.time.fromisoformat(s.notify_digest_at)
     return [
         FeedConsumer.following(
             runtime,

@@ -1,13 +1,21 @@
-"""Deliveries: each new 待办 sent on the county's channels — **mail** over SMTP to each person who
-holds the item's role binding (from identity's feed) and has an address, and the **signed webhook**
-for other systems (e.g. a 浙政钉 bridge); DingTalk and WeCom will be further channels of this queue.
+"""Deliveries: each new 待办 sent on the county's channels — **mail** over SMTP, **DingTalk** work
+notifications and **WeCom** app messages to each person who holds the item's role binding (from
+identity's feed) and has an address there, and the **signed webhook** for other systems (e.g. a
+浙政钉 bridge).
 
 A delivery row is queued in the transaction that opens its item (never lost, never queued twice:
 unique per item, channel and person — the ``X-County-Delivery`` id or mail ``Message-ID`` a
-receiver dedupes on). The worker sends
-what is due, one transaction per batch with ``FOR UPDATE SKIP LOCKED`` (replicas share the queue),
-and on failure schedules the next attempt with exponential backoff; after the last attempt the row
-is DEAD, which ops see (``notifications_deliveries_dead``).
+receiver dedupes on). The worker sends what is due, one transaction per batch with ``FOR UPDATE
+SKIP LOCKED`` (replicas share the queue), and on failure schedules the next attempt with
+exponential backoff; after the last attempt the row is DEAD, which ops see
+(``notifications_deliveries_dead``).
+
+Each person's settings (``preferences``) apply when a row is queued: a kind taken off a channel is
+not queued there; what is not urgent waits for quiet hours to end, or for the person's daily digest
+(status DIGEST: one message per person, channel and day listing what is still open). Vendors'
+limits: one delivery per item and person, each item's text distinct (it carries the item's
+number), so a person never gets one text twice in a day; vendor calls are paced
+(``NOTIFY_VENDOR_PER_SECOND``) and a refusal (a rate limit included) is retried with backoff.
 
 The webhook body is JSON without personal data (the item's kind, title, link, recipient role and
 scope, deadline). ``X-County-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>``
@@ -19,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -36,7 +45,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from . import vendors
+from . import preferences, vendors
 from .models import Delivery, InboxItem, Recipient, RecipientBinding
 
 log = logging.getLogger(__name__)
@@ -78,7 +87,7 @@ async def enqueue(session: AsyncSession, item_ids: list[uuid.UUID], chans: list[
             .distinct()
         )
         rows += [{"item_id": i, "channel": channel, "user_id": u} for i, u in people.all()]
-    await _hold_for_quiet_hours(session, rows)
+    rows = await _schedule(session, rows)
     if rows:
         await session.execute(
             insert(Delivery).values(rows).on_conflict_do_nothing(constraint="uq_delivery_item_channel_user")
@@ -112,10 +121,11 @@ async def enqueue_for_user(session: AsyncSession, user_id, chans: list[str]) -> 
     ).all()
     if items:
         rows = [{"item_id": i, "channel": c, "user_id": user_id} for i in items for c in personal]
-        await _hold_for_quiet_hours(session, rows)
-        await session.execute(
-            insert(Delivery).values(rows).on_conflict_do_nothing(constraint="uq_delivery_item_channel_user")
-        )
+        rows = await _schedule(session, rows)
+        if rows:
+            await session.execute(
+                insert(Delivery).values(rows).on_conflict_do_nothing(constraint="uq_delivery_item_channel_user")
+            )
 
 
 # Quiet hours, Asia/Shanghai (``NOTIFY_QUIET_HOURS``, default 22:00-07:00; consumers() sets it): personal
@@ -143,24 +153,50 @@ def after_quiet_hours(now: dt.datetime, quiet: tuple[dt.time, dt.time] | None = 
     return dt.datetime.combine(morning, end, SHANGHAI)
 
 
-async def _hold_for_quiet_hours(session: AsyncSession, rows: list[dict]) -> None:
+# The daily digest goes at this time, Asia/Shanghai (``NOTIFY_DIGEST_AT``; consumers() sets it).
+DIGEST_AT = dt.time(8, 0)
+
+
+def next_digest(now: dt.datetime, at: dt.time | None = None) -> dt.datetime:
+    at = at or DIGEST_AT
+    local = now.astimezone(SHANGHAI)
+    day = local.date() if local.time() < at else local.date() + dt.timedelta(days=1)
+    return dt.datetime.combine(day, at, SHANGHAI)
+
+
+async def _schedule(session: AsyncSession, rows: list[dict]) -> list[dict]:
+    """Each person's settings on their personal rows: a kind taken off a channel is not queued there;
+    what is not urgent waits for the digest (status DIGEST) or, in quiet hours, for the morning."""
     now = dt.datetime.now(dt.timezone.utc)
-    for r in rows:  # every row names its time (one multi-row INSERT needs the same columns)
-        r["next_attempt_at"] = now
-    later = after_quiet_hours(now)
-    if later is None:
-        return
-    personal = {r["item_id"] for r in rows if r["channel"] in ADDRESS}
+    for r in rows:  # every row names its time and status (one multi-row INSERT needs the same columns)
+        r["next_attempt_at"], r["status"] = now, "PENDING"
+    personal = [r for r in rows if r["channel"] in ADDRESS]
     if not personal:
-        return
-    urgent = set(
-        (
-            await session.scalars(select(InboxItem.id).where(InboxItem.id.in_(personal), InboxItem.urgent.is_(True)))
+        return rows
+    items = {
+        i: (kind, urgent)
+        for i, kind, urgent in (
+            await session.execute(
+                select(InboxItem.id, InboxItem.kind, InboxItem.urgent).where(
+                    InboxItem.id.in_({r["item_id"] for r in personal})
+                )
+            )
         ).all()
-    )
-    for r in rows:
-        if r["channel"] in ADDRESS and r["item_id"] not in urgent:
+    }
+    prefs = await preferences.of_people(session, [r["user_id"] for r in personal])
+    later = after_quiet_hours(now)
+    kept = [r for r in rows if r["channel"] not in ADDRESS]
+    for r in personal:
+        kind, urgent = items[r["item_id"]]
+        pref = prefs.get(r["user_id"])
+        if not preferences.wants(pref, kind, r["channel"]):
+            continue
+        if not urgent and pref is not None and pref.digest:
+            r["status"], r["next_attempt_at"] = "DIGEST", next_digest(now)
+        elif not urgent and later is not None and (pref is None or pref.quiet_hours):
             r["next_attempt_at"] = later
+        kept.append(r)
+    return kept
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
@@ -202,9 +238,31 @@ def mail_of(settings, delivery: Delivery, item: InboxItem, to: str) -> EmailMess
 
 
 def text_of(settings, item: InboxItem) -> str:
-    """The item as a work notification's text (DingTalk, WeCom): title, deadline, the console link."""
+    """The item as a work notification's text (DingTalk, WeCom): title, deadline, the console link,
+    and the item's number — two items never read the same (a vendor refuses one text twice a day)."""
     due = f"\n期限：{item.due_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}" if item.due_at else ""
-    return f"【待办】{item.title}{due}\n{settings.notify_console_url.rstrip('/')}/#{item.link}"
+    return f"【待办】{item.title}{due}\n{settings.notify_console_url.rstrip('/')}/#{item.link}\n编号 {str(item.id)[:8]}"
+
+
+def digest_text(settings, items: list[InboxItem]) -> str:
+    """The day's digest: each open item's title, deadline and link, oldest first."""
+    base = settings.notify_console_url.rstrip("/")
+    lines = [f"【待办汇总】{len(items)} 项待办"]
+    for n, item in enumerate(items, 1):
+        due = f"（期限 {item.due_at.astimezone(SHANGHAI):%m-%d %H:%M}）" if item.due_at else ""
+        lines.append(f"{n}. {item.title}{due}\n   {base}/#{item.link}")
+    return "\n".join(lines)
+
+
+def digest_mail(settings, key: uuid.UUID, items: list[InboxItem], to: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = settings.notify_mail_from
+    msg["To"] = to
+    msg["Subject"] = f"【待办汇总】{len(items)} 项待办"
+    msg["Message-ID"] = f"<digest-{key}@{settings.notify_mail_domain}>"
+    msg["Date"] = format_datetime(dt.datetime.now(dt.timezone.utc))
+    msg.set_content(digest_text(settings, items) + "\n\n（本邮件由县属乡用系统自动发送，请勿回复。）\n")
+    return msg
 
 
 def send_mail(settings, msg: EmailMessage) -> None:
@@ -217,6 +275,20 @@ def send_mail(settings, msg: EmailMessage) -> None:
         smtp.send_message(msg)
 
 
+class Pace:
+    """At most ``per_second`` calls a second (a vendor's rate limit), spaced evenly."""
+
+    def __init__(self, per_second: float):
+        self.interval = 1.0 / per_second if per_second > 0 else 0.0
+        self.next = 0.0
+
+    async def wait(self) -> None:
+        now = time.monotonic()
+        if self.next > now:
+            await asyncio.sleep(self.next - now)
+        self.next = max(now, self.next) + self.interval
+
+
 def backoff(attempts: int, base: float, cap: float) -> dt.timedelta:
     return dt.timedelta(seconds=min(base * 2 ** (attempts - 1), cap))
 
@@ -227,6 +299,8 @@ class DeliveryWorker:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], settings, *, registry=None, client=None):
         self.sessionmaker, self.settings, self.client = sessionmaker, settings, client
         self.vendors = vendors.from_settings(settings)  # one token cache per worker
+        # vendors limit calls per second: each vendor channel is paced (NOTIFY_VENDOR_PER_SECOND)
+        self.pace = {c: Pace(settings.notify_vendor_per_second) for c in (DINGTALK, WECOM)}
         self.sent = self.failed = self.dead = None
         if registry is not None:
             self.sent = Counter("notifications_deliveries_sent", "Deliveries sent", ["channel"], registry=registry)
@@ -235,16 +309,24 @@ class DeliveryWorker:
             )
             self.dead = Gauge("notifications_deliveries_dead", "Deliveries given up on (DEAD)", registry=registry)
 
-    async def _send(self, client: httpx.AsyncClient, delivery: Delivery, item: InboxItem, person) -> None:
+    async def _personal(self, client: httpx.AsyncClient, channel: str, person, text: str, mail) -> None:
+        address = getattr(person, ADDRESS[channel].key) if person is not None else None
+        if not address:
+            raise RuntimeError("no address")
+        if channel == EMAIL:
+            await asyncio.to_thread(send_mail, self.settings, mail(address))
+        else:
+            await self.pace[channel].wait()
+            await self.vendors[channel].send(client, address, text)
+
+    async def _send(self, session, client: httpx.AsyncClient, delivery: Delivery, item: InboxItem, person, now) -> str:
+        """Send one delivery; returns its new status."""
         if delivery.channel in ADDRESS:
-            address = getattr(person, ADDRESS[delivery.channel].key) if person is not None else None
-            if not address:
-                raise RuntimeError("no address")
-            if delivery.channel == EMAIL:
-                await asyncio.to_thread(send_mail, self.settings, mail_of(self.settings, delivery, item, address))
-            else:
-                await self.vendors[delivery.channel].send(client, address, text_of(self.settings, item))
-            return
+            text = text_of(self.settings, item)
+            await self._personal(
+                client, delivery.channel, person, text, lambda to: mail_of(self.settings, delivery, item, to)
+            )
+            return "SENT"
         body = body_of(item)
         ts = int(time.time())
         resp = await client.post(
@@ -259,6 +341,7 @@ class DeliveryWorker:
         )
         if resp.status_code // 100 != 2:
             raise RuntimeError(f"HTTP {resp.status_code}")
+        return "SENT"
 
     async def tick(self, now: dt.datetime | None = None) -> int:
         """Send what is due; returns how many were attempted."""
@@ -281,26 +364,77 @@ class DeliveryWorker:
                 ).all()
                 for delivery, item, person in rows:
                     attempted += 1
-                    delivery.attempts += 1
                     try:
-                        await self._send(client, delivery, item, person)
+                        status = await self._send(session, client, delivery, item, person, now)
                     except Exception as exc:  # the receiver's answer or the network: retried later
-                        delivery.last_error = str(exc)[:500]
-                        if delivery.attempts >= s.notify_max_attempts:
-                            delivery.status = "DEAD"
-                        else:
-                            delivery.next_attempt_at = now + backoff(
-                                delivery.attempts, s.notify_backoff_seconds, s.notify_backoff_cap_seconds
-                            )
-                        if self.failed is not None:
-                            self.failed.labels(delivery.channel).inc()
+                        self._failed([delivery], exc, now)
                         continue
-                    delivery.status, delivery.sent_at, delivery.last_error = "SENT", now, None
-                    if self.sent is not None:
-                        self.sent.labels(delivery.channel).inc()
+                    self._done([delivery], status, now)
+                attempted += await self._digests(session, client, now)
                 if self.dead is not None:
                     self.dead.set(await session.scalar(select(func.count()).where(Delivery.status == "DEAD")) or 0)
         return attempted
+
+    def _failed(self, rows: list[Delivery], exc: Exception, now: dt.datetime) -> None:
+        s = self.settings
+        for delivery in rows:
+            delivery.attempts += 1
+            delivery.last_error = str(exc)[:500]
+            if delivery.attempts >= s.notify_max_attempts:
+                delivery.status = "DEAD"
+            else:
+                delivery.next_attempt_at = now + backoff(
+                    delivery.attempts, s.notify_backoff_seconds, s.notify_backoff_cap_seconds
+                )
+        if self.failed is not None and rows:
+            self.failed.labels(rows[0].channel).inc()
+
+    def _done(self, rows: list[Delivery], status: str, now: dt.datetime) -> None:
+        for delivery in rows:
+            delivery.attempts += 1
+            delivery.status, delivery.sent_at, delivery.last_error = status, now, None
+        if self.sent is not None and rows and status == "SENT":
+            self.sent.labels(rows[0].channel).inc()
+
+    async def _digests(self, session: AsyncSession, client: httpx.AsyncClient, now: dt.datetime) -> int:
+        """Due digests: one message per person and channel with their items still open; the items
+        done meanwhile are SKIPPED (nothing left to tell)."""
+        rows = (
+            await session.execute(
+                select(Delivery, InboxItem, Recipient)
+                .join(InboxItem, InboxItem.id == Delivery.item_id)
+                .outerjoin(Recipient, Recipient.user_id == Delivery.user_id)
+                .where(Delivery.status == "DIGEST", Delivery.next_attempt_at <= now)
+                .order_by(Delivery.user_id, Delivery.channel, InboxItem.created_at)
+                .limit(BATCH * 10)
+                .with_for_update(of=Delivery, skip_locked=True)
+            )
+        ).all()
+        groups: dict[tuple, list] = {}
+        for delivery, item, person in rows:
+            groups.setdefault((delivery.user_id, delivery.channel), []).append((delivery, item, person))
+        for (user_id, channel), group in groups.items():
+            done = [d for d, i, _ in group if i.done_at is not None]
+            self._done(done, "SKIPPED", now)
+            still = [(d, i) for d, i, _ in group if i.done_at is None]
+            if not still:
+                continue
+            person = group[0][2]
+            items = [i for _, i in still]
+            text = digest_text(self.settings, items)
+            # the same digest (person, channel, day) is the same message when resent
+            key = uuid.uuid5(uuid.NAMESPACE_URL, f"digest:{user_id}:{channel}:{now.astimezone(SHANGHAI):%Y-%m-%d}")
+            try:
+                await self._personal(
+                    client, channel, person, text, functools.partial(digest_mail, self.settings, key, items)
+                )
+            except Exception as exc:  # retried with backoff, as one message
+                for d, _ in still:
+                    d.status = "DIGEST"
+                self._failed([d for d, _ in still], exc, now)
+                continue
+            self._done([d for d, _ in still], "SENT", now)
+        return len(rows)
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
         stop = stop or asyncio.Event()

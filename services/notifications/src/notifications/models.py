@@ -23,7 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from servicekit.db import make_metadata
@@ -94,7 +94,9 @@ class Delivery(Base):
     channel: Mapped[str] = mapped_column(String(20))  # WEBHOOK | EMAIL | DINGTALK | WECOM
     # The person a personal channel (mail) goes to; none for the webhook (it gets every item).
     user_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), nullable=True)
-    status: Mapped[str] = mapped_column(String(10), default="PENDING")  # PENDING | SENT | DEAD
+    # PENDING | DIGEST (held for the person's daily digest) | SENT | SKIPPED (done before the digest
+    # went: nothing left to tell) | DEAD
+    status: Mapped[str] = mapped_column(String(10), default="PENDING")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -107,6 +109,7 @@ class Delivery(Base):
             "item_id", "channel", "user_id", name="uq_delivery_item_channel_user", postgresql_nulls_not_distinct=True
         ),
         Index("ix_delivery_due", "next_attempt_at", postgresql_where="status = 'PENDING'"),
+        Index("ix_delivery_digest", "next_attempt_at", postgresql_where="status = 'DIGEST'"),
     )
 
 
@@ -135,3 +138,18 @@ class RecipientBinding(Base):
     scope_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     __table_args__ = (Index("ix_recipient_binding_address", "role", "scope_kind", "scope_id"),)
+
+
+class Preference(Base):
+    """A person's choices (设置): which personal channels each kind of item goes on (none listed: every
+    channel they can be reached on), quiet hours kept or not, and a daily digest instead of one
+    message per item (urgent items are always sent at once)."""
+
+    __tablename__ = "preference"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    digest: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    quiet_hours: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
+    # kind → the channels it goes on ([] = the inbox only); kinds not named: every channel
+    channels_by_kind: Mapped[dict] = mapped_column(JSONB, default=dict, server_default="{}")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

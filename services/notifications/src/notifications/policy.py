@@ -8,4 +8,6 @@ from servicekit import access
 ROOT_FIELDS: dict[str, access.Access] = {
     "myInbox": access.people("every person: the items addressed to their role bindings"),
     "myInboxSummary": access.people("every person: counts of their open items"),
+    "myNotificationSettings": access.people("every person: their own notification settings"),
+    "setNotificationSettings": access.people("every person: their own notification settings"),
 }

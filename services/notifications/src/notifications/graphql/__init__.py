@@ -1,5 +1,6 @@
-"""The ``notifications`` subgraph: the caller's inbox (``inbox``). Types and resolvers; the rules
-live in ``notifications.inbox``."""
+"""The ``notifications`` subgraph: the caller's inbox (``inbox``) and notification settings
+(``settings``). Types and resolvers; the rules live in ``notifications.inbox`` and
+``notifications.preferences``."""
 
 from strawberry.tools import merge_types
 
@@ -7,5 +8,10 @@ from servicekit import gql
 
 from .. import policy
 from .inbox import InboxQuery
+from .settings import SettingsMutation, SettingsQuery
 
-schema = gql.schema(query=merge_types("Query", (InboxQuery,)), policy=policy.ROOT_FIELDS)
+schema = gql.schema(
+    query=merge_types("Query", (InboxQuery, SettingsQuery)),
+    mutation=merge_types("Mutation", (SettingsMutation,)),
+    policy=policy.ROOT_FIELDS,
+)
