@@ -59,6 +59,8 @@ class Stack:
     gateway_port: int = 4000
     # The web console (web/dist, built by `make run`), served as static files; None: not started.
     console_port: int | None = None
+    # The demo mail sink's folder, readable in the console at /mail/ (make run); None: not shown.
+    mail_dir: Path | None = None
     ports: dict[str, int] = field(default_factory=lambda: {n: p for n, _, p in SERVICES})
     log_dir: Path = ROOT / ".data" / "logs"
     extra_env: dict[str, str] = field(default_factory=dict)
@@ -177,6 +179,7 @@ class Stack:
                 self.url("identity"),
                 "--gateway",
                 self.gateway_url,
+                *(["--mail-dir", str(self.mail_dir)] if self.mail_dir else []),
             ],
             self.env(),
             ROOT,
@@ -274,18 +277,29 @@ def mail_sink(port: int, folder: Path):
     return controller
 
 
-def _demo_state(stack: "Stack") -> None:
+def load_demo_state(stack: "Stack") -> None:
     """The demo's lived state, through the rule modules once the feeds have arrived: last year's
-    assessment cycle (公示 open), the morning's dispatches, the offices' open work."""
-    for package, command, what in (
-        ("assessment", "demo-cycle", "demo assessment cycle"),
-        ("platforms", "demo-dispatch", "demo dispatches"),
-        ("personnel", "demo-open-work", "demo open work"),
-    ):
+    assessment cycle (公示 open) and this year's review meeting, the morning's dispatches, the
+    offices' open work. Each service's on its own, so the three run side by side."""
+
+    def load(package: str, command: str, what: str) -> None:
         try:
             print(f"{what}: {stack.manage(package, command).strip()}", flush=True)
         except RuntimeError as exc:
             print(f"{what} not loaded: {exc}", file=sys.stderr, flush=True)
+
+    loaders = [
+        threading.Thread(target=load, args=spec)
+        for spec in (
+            ("assessment", "demo-cycle", "demo assessment cycle"),
+            ("platforms", "demo-dispatch", "demo dispatches"),
+            ("personnel", "demo-open-work", "demo open work"),
+        )
+    ]
+    for t in loaders:
+        t.start()
+    for t in loaders:
+        t.join()
 
 
 def main() -> int:
@@ -306,6 +320,7 @@ def main() -> int:
     if not os.environ.get("NOTIFY_SMTP_URL"):
         sink = mail_sink(int(os.environ.get("MAIL_SINK_PORT", "1025")), ROOT / ".data" / "mail")
         stack.extra_env["NOTIFY_SMTP_URL"] = f"smtp://127.0.0.1:{sink.port}"
+        stack.mail_dir = ROOT / ".data" / "mail"
         # The demo's mail arrives whatever the hour (production holds it back 22:00–07:00).
         stack.extra_env.setdefault("NOTIFY_QUIET_HOURS", os.environ.get("NOTIFY_QUIET_HOURS", ""))
     print("migrating and loading demo data …")
@@ -320,7 +335,7 @@ def main() -> int:
     identity = stack.url("identity")
     # Last year's annual cycle on the demo roster, published (公示 open): once assessment has followed
     # personnel's feed. In the background: the addresses below answer meanwhile.
-    threading.Thread(target=_demo_state, args=(stack,), daemon=True).start()
+    threading.Thread(target=load_demo_state, args=(stack,), daemon=True).start()
     print(
         f"""
 县属乡用 is running (ready {time.monotonic() - started:.1f} s after start).
@@ -332,7 +347,7 @@ def main() -> int:
   Discovery:         {identity}/.well-known/openid-configuration
   Logs:              {stack.log_dir}
   Mail (待办 sent):  {stack.extra_env.get("NOTIFY_SMTP_URL") or os.environ.get("NOTIFY_SMTP_URL")}{
-            f"  → {ROOT / '.data' / 'mail'}/*.eml" if sink else ""
+            f"  → {ROOT / '.data' / 'mail'}/*.eml, readable at {stack.console_url}/mail/" if sink else ""
         }
 
 Demo logins:

@@ -4,6 +4,7 @@ an older event replayed after a newer one never closes the newer item."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 
@@ -14,7 +15,7 @@ from sqlalchemy import func, select
 from notifications import consumers, inbox
 from notifications.consumers import apply_adjustment, apply_grid_event, apply_reminder
 from notifications.models import InboxItem
-from servicekit.errors import BadInput, Forbidden
+from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
 from servicekit.principal import Role
 
 
@@ -517,3 +518,37 @@ async def test_a_review_meeting_waits_for_every_participant_and_each_agency_head
     assert (
         await _who_sees(session, "REVIEW_TO_SCORE") == set() and await _who_sees(session, "REVIEW_TO_REPORT") == set()
     )
+
+
+async def test_the_reporter_is_told_how_their_report_ended_and_marks_it_read(session):
+    reporter = str(uuid.uuid4())
+    me = dataclasses.replace(person(Role.GRID_WORKER, TOWN), subject=reporter)
+    colleague = person(Role.GRID_WORKER, TOWN)  # the same binding, another person
+    grid = str(uuid.uuid4())
+    base = {"township_id": TOWN, "reporter_user_id": reporter}
+    await apply_grid_event(session, feed_event("event.reported", grid, {**base, "matter_type": "X"}))
+    assert (await inbox.my_items(session, me, first=5, after=None)).items == []  # nothing to tell yet
+    await apply_grid_event(session, feed_event("event.verify_pass", grid, {**base, "state": "CLOSED"}))
+    [told] = (await inbox.my_items(session, me, first=5, after=None)).items
+    assert told.kind == "EVENT_REPORT_CLOSED" and told.link == f"/dispatch?event={grid}"
+    assert (await inbox.my_items(session, colleague, first=5, after=None)).items == []
+    with pytest.raises(NotFound):  # another's item is not there for them
+        await inbox.mark_read(session, colleague, told.id)
+    await inbox.mark_read(session, me, told.id)
+    assert (await inbox.my_items(session, me, first=5, after=None)).items == []
+    assert [i.id for i in (await inbox.my_items(session, me, first=5, after=None, status="DONE")).items] == [told.id]
+
+
+async def test_rule_not_information_work_items_close_only_when_the_work_is_done(session):
+    await apply_reminder(
+        session,
+        feed_event(
+            "reminder.issued", str(uuid.uuid4()), {"department_id": DEPT, "vacancies": 1, "deadline": "2026-12-31"}
+        ),
+    )
+    admin = person(Role.DEPARTMENT_ADMIN, DEPT)
+    [item] = (await inbox.my_items(session, admin, first=5, after=None)).items
+    with pytest.raises(RuleViolation) as err:
+        await inbox.mark_read(session, admin, item.id)
+    assert err.value.rule == "NOT_INFORMATION"
+    assert (await session.get(InboxItem, item.id)).done_at is None

@@ -284,3 +284,24 @@ async def test_bad_settings_are_refused_and_a_service_token_has_none(maker):
         service = Principal(subject="svc", kind="service", client_id="x", token_id="t", scopes=frozenset())
         with pytest.raises(Forbidden):
             await preferences.mine(session, service, [])
+
+
+async def test_the_reporter_is_mailed_by_name_when_their_report_is_closed(maker, settings, sink):
+    handler, _ = sink
+    handler.messages.clear()
+    reporter = str(uuid.uuid4())
+    async with maker() as session, session.begin():
+        await apply_contact(session, _identity("user.contact", {"user_id": reporter, "email": "grid@county.example"}))
+    grid = str(uuid.uuid4())
+    async with maker() as session, session.begin():
+        await apply_grid_event(
+            session,
+            feed_event(
+                "event.verify_pass", grid, {"township_id": TOWN, "state": "CLOSED", "reporter_user_id": reporter}
+            ),
+        )
+    [d] = await _deliveries(maker, grid)
+    assert str(d.user_id) == reporter
+    await deliveries.DeliveryWorker(maker, settings).tick()
+    [msg] = handler.messages
+    assert msg["To"] == "grid@county.example" and "已办结" in msg["Subject"]

@@ -442,6 +442,7 @@ async def test_each_step_writes_its_transition_row_message_and_audit_record(sess
         "GridEvent",
         {
             "township_id": str(TOWN),
+            "reporter_user_id": None,  # this world's subjects are not account ids (see test_the_reporter_is_named)
             "state": "RETURNED",
             "priority": event.priority,
             "assignee_cadre_id": str(MEDIATOR),
@@ -490,6 +491,7 @@ async def test_closing_publishes_the_task_with_its_evidence_for_the_assessment(s
     assert message.aggregate_type == "GridEvent"
     assert message.payload == {
         "township_id": str(TOWN),
+        "reporter_user_id": None,
         "state": "CLOSED",
         "assignee_cadre_id": str(MEDIATOR),
         "lead_unit_id": str(SFS),

@@ -5,6 +5,7 @@ writes nothing."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 
@@ -259,7 +260,8 @@ async def test_a_report_writes_the_event_its_message_and_its_audit_record(sessio
     assert (message.type, message.aggregate_type, message.payload) == (
         "event.reported",
         "GridEvent",
-        {"township_id": str(TOWN), "matter_type": "NEIGHBOUR_DISPUTE", "priority": "HIGH"},
+        # a system reported it: no person to tell of the outcome
+        {"township_id": str(TOWN), "matter_type": "NEIGHBOUR_DISPUTE", "priority": "HIGH", "reporter_user_id": None},
     )
     record = await session.scalar(select(AuditRecord).where(AuditRecord.entity_id == str(event.id)))
     assert (record.action, record.entity_type, record.actor, record.after) == (
@@ -268,3 +270,18 @@ async def test_a_report_writes_the_event_its_message_and_its_audit_record(sessio
         "sfj-system",
         {"matter_type": "NEIGHBOUR_DISPUTE", "source": "SYSTEM"},
     )
+
+
+async def test_the_reporter_is_named_so_they_are_told_of_the_outcome(session):
+    """A person's report names their account (the grid worker hears how it ended); a system's does not."""
+    worker = dataclasses.replace(person(Role.GRID_WORKER, TOWN), subject=str(uuid.uuid4()))
+    event, _ = await _report(session, worker)
+    message = await session.scalar(select(OutboxEvent).where(OutboxEvent.aggregate_id == str(event.id)))
+    assert message.payload["reporter_user_id"] == worker.subject
+    await dispatch.act(session, CENTRE, event_id=event.id, action="refuse", reason="不属本平台事项")
+    refused = (
+        await session.scalars(
+            select(OutboxEvent).where(OutboxEvent.aggregate_id == str(event.id)).order_by(OutboxEvent.id.desc())
+        )
+    ).first()
+    assert (refused.payload["state"], refused.payload["reporter_user_id"]) == ("REFUSED", worker.subject)

@@ -4,6 +4,8 @@ export interface ConsoleConfig {
   authority: string;
   gateway: string;
   clientId: string;
+  /** The demo's mail sink, readable in the browser (`make run` only; absent in production). */
+  mailbox?: string;
 }
 
 declare global {

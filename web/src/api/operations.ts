@@ -295,6 +295,18 @@ export const InboxSummaryQuery = graphql(`
   }
 `);
 
+export const NotificationSettingsQuery = graphql(`
+  query NotificationSettings {
+    myNotificationSettings { digest quietHours reachable byKind { kind channels } }
+  }
+`);
+
+export const SetNotificationSettingsMutation = graphql(`
+  mutation SetNotificationSettings($input: NotificationSettingsInput!) {
+    setNotificationSettings(input: $input) { digest quietHours reachable byKind { kind channels } }
+  }
+`);
+
 export const InboxQuery = graphql(`
   query Inbox($status: InboxStatus, $after: String) {
     myInbox(first: 50, after: $after, filter: { status: $status }) {

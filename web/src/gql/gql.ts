@@ -52,6 +52,8 @@ type Documents = {
     "\n  mutation ApproveResults($input: PublishInput!) {\n    approveAssessmentResults(input: $input) { id status }\n  }\n": typeof types.ApproveResultsDocument,
     "\n  query MyPage($cadreId: ID!) {\n    cadre(id: $cadreId) {\n      id name professionalLine isEnforcement status postedOn nextMoveAllowedOn ageBand idNumber phone\n      politicalStatus rank education enforcementCertNo enforcementCertExpiry\n      department { name } township { name } agency { name }\n      postings { role startDate endDate agency { name township { name } } }\n      assessmentResults { year grade }\n    }\n    gridEvents(first: 20, filter: { assigneeCadreId: $cadreId }) {\n      nodes { id matterType state reportedAt deadline { dueAt overdue warned } }\n    }\n  }\n": typeof types.MyPageDocument,
     "\n  query InboxSummary {\n    myInboxSummary { open overdue }\n  }\n": typeof types.InboxSummaryDocument,
+    "\n  query NotificationSettings {\n    myNotificationSettings { digest quietHours reachable byKind { kind channels } }\n  }\n": typeof types.NotificationSettingsDocument,
+    "\n  mutation SetNotificationSettings($input: NotificationSettingsInput!) {\n    setNotificationSettings(input: $input) { digest quietHours reachable byKind { kind channels } }\n  }\n": typeof types.SetNotificationSettingsDocument,
     "\n  query Inbox($status: InboxStatus, $after: String) {\n    myInbox(first: 50, after: $after, filter: { status: $status }) {\n      nodes { id kind title link dueAt createdAt doneAt urgent }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.InboxDocument,
 };
 const documents: Documents = {
@@ -92,6 +94,8 @@ const documents: Documents = {
     "\n  mutation ApproveResults($input: PublishInput!) {\n    approveAssessmentResults(input: $input) { id status }\n  }\n": types.ApproveResultsDocument,
     "\n  query MyPage($cadreId: ID!) {\n    cadre(id: $cadreId) {\n      id name professionalLine isEnforcement status postedOn nextMoveAllowedOn ageBand idNumber phone\n      politicalStatus rank education enforcementCertNo enforcementCertExpiry\n      department { name } township { name } agency { name }\n      postings { role startDate endDate agency { name township { name } } }\n      assessmentResults { year grade }\n    }\n    gridEvents(first: 20, filter: { assigneeCadreId: $cadreId }) {\n      nodes { id matterType state reportedAt deadline { dueAt overdue warned } }\n    }\n  }\n": types.MyPageDocument,
     "\n  query InboxSummary {\n    myInboxSummary { open overdue }\n  }\n": types.InboxSummaryDocument,
+    "\n  query NotificationSettings {\n    myNotificationSettings { digest quietHours reachable byKind { kind channels } }\n  }\n": types.NotificationSettingsDocument,
+    "\n  mutation SetNotificationSettings($input: NotificationSettingsInput!) {\n    setNotificationSettings(input: $input) { digest quietHours reachable byKind { kind channels } }\n  }\n": types.SetNotificationSettingsDocument,
     "\n  query Inbox($status: InboxStatus, $after: String) {\n    myInbox(first: 50, after: $after, filter: { status: $status }) {\n      nodes { id kind title link dueAt createdAt doneAt urgent }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.InboxDocument,
 };
 
@@ -243,6 +247,14 @@ export function graphql(source: "\n  query MyPage($cadreId: ID!) {\n    cadre(id
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query InboxSummary {\n    myInboxSummary { open overdue }\n  }\n"): typeof import('./graphql').InboxSummaryDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NotificationSettings {\n    myNotificationSettings { digest quietHours reachable byKind { kind channels } }\n  }\n"): typeof import('./graphql').NotificationSettingsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetNotificationSettings($input: NotificationSettingsInput!) {\n    setNotificationSettings(input: $input) { digest quietHours reachable byKind { kind channels } }\n  }\n"): typeof import('./graphql').SetNotificationSettingsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -295,6 +295,10 @@ export type InboxKind =
   | 'EVENT_ESCALATED'
   /** 网格事件已超时 */
   | 'EVENT_OVERDUE'
+  /** 您上报的网格事件已办结 (知悉) */
+  | 'EVENT_REPORT_CLOSED'
+  /** 您上报的网格事件不予受理或为重复事件 (知悉) */
+  | 'EVENT_REPORT_REFUSED'
   /** 网格事件待受理 */
   | 'EVENT_TO_ACCEPT'
   /** 网格事件待指派承办人 */
@@ -357,6 +361,14 @@ export type IssueRemindersInput = {
   note?: string | null | undefined;
 };
 
+/** 某类待办发往哪些渠道 */
+export type KindChannelsInput = {
+  /** 渠道; 空表示不另行通知 */
+  channels: Array<NotificationChannel>;
+  /** 待办类型 */
+  kind: InboxKind;
+};
+
 /** 使一批调整生效 */
 export type MakeEffectiveInput = {
   /** 调整批次的 id */
@@ -377,6 +389,25 @@ export type NewcomerInput = {
   phone?: string | null | undefined;
   /** 条线 */
   professionalLine: string;
+};
+
+/** 个人通知渠道 */
+export type NotificationChannel =
+  /** 钉钉 (浙政钉) 工作通知 */
+  | 'DINGTALK'
+  /** 电子邮件 */
+  | 'EMAIL'
+  /** 企业微信应用消息 */
+  | 'WECOM';
+
+/** 通知设置 (整体替换) */
+export type NotificationSettingsInput = {
+  /** 单独设置渠道的待办类型; 未列出的发往所有可达渠道 */
+  byKind?: Array<KindChannelsInput>;
+  /** 每日汇总 */
+  digest?: boolean;
+  /** 夜间免打扰 */
+  quietHours?: boolean;
 };
 
 /** 年度考核: 不填 period; 平时考核: period 为 2026-Q4 或 2026-11 */
@@ -818,6 +849,18 @@ export type InboxSummaryQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type InboxSummaryQuery = { myInboxSummary: { open: number, overdue: number } };
+
+export type NotificationSettingsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type NotificationSettingsQuery = { myNotificationSettings: { digest: boolean, quietHours: boolean, reachable: Array<NotificationChannel>, byKind: Array<{ kind: InboxKind, channels: Array<NotificationChannel> }> } };
+
+export type SetNotificationSettingsMutationVariables = Exact<{
+  input: NotificationSettingsInput;
+}>;
+
+
+export type SetNotificationSettingsMutation = { setNotificationSettings: { digest: boolean, quietHours: boolean, reachable: Array<NotificationChannel>, byKind: Array<{ kind: InboxKind, channels: Array<NotificationChannel> }> } };
 
 export type InboxQueryVariables = Exact<{
   status?: InboxStatus | null | undefined;
@@ -1594,6 +1637,32 @@ export const InboxSummaryDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<InboxSummaryQuery, InboxSummaryQueryVariables>;
+export const NotificationSettingsDocument = new TypedDocumentString(`
+    query NotificationSettings {
+  myNotificationSettings {
+    digest
+    quietHours
+    reachable
+    byKind {
+      kind
+      channels
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<NotificationSettingsQuery, NotificationSettingsQueryVariables>;
+export const SetNotificationSettingsDocument = new TypedDocumentString(`
+    mutation SetNotificationSettings($input: NotificationSettingsInput!) {
+  setNotificationSettings(input: $input) {
+    digest
+    quietHours
+    reachable
+    byKind {
+      kind
+      channels
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SetNotificationSettingsMutation, SetNotificationSettingsMutationVariables>;
 export const InboxDocument = new TypedDocumentString(`
     query Inbox($status: InboxStatus, $after: String) {
   myInbox(first: 50, after: $after, filter: {status: $status}) {

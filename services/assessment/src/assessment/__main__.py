@@ -11,7 +11,8 @@ SERVICE_DIR = Path(__file__).resolve().parents[2]
 
 
 def demo_cycle(ns, settings) -> int:
-    """``python -m assessment demo-cycle``: last year's annual cycle on the demo roster, published."""
+    """``python -m assessment demo-cycle``: last year's annual cycle on the demo roster, published,
+    and this year's 述职评议会 convened."""
     import asyncio
 
     from servicekit import db
@@ -24,7 +25,9 @@ def demo_cycle(ns, settings) -> int:
         try:
             await demo.wait_for_roster(factory)
             async with factory() as session, session.begin():
-                return await demo.annual_cycle(session)
+                cycle = await demo.annual_cycle(session)
+            async with factory() as session, session.begin():
+                return {**cycle, "review_meeting": await demo.review_meeting(session)}
         finally:
             await engine.dispose()
 

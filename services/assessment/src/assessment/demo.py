@@ -2,6 +2,8 @@
 projection has arrived): last year's cycle on the demo roster, scored by each side, through the
 excellence flow with default settings, published — so a newcomer finds 公示 open, the 优秀 list of
 25% of the assessed, and can object. Deterministic: every score is derived from the cadre's id.
+Then this year's 述职评议会 is convened for two weeks ahead, so the county offices, the townships,
+the departments and the agency heads each find it in their 待办.
 
 It calls the rule modules as each side's administrator would (the same checks, the same audit
 records, actor ``demo-seed``); it is not a shortcut around them.
@@ -10,6 +12,7 @@ records, actor ``demo-seed``); it is not a shortcut around them.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hashlib
 import uuid
 from decimal import Decimal
@@ -20,8 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from servicekit.calendar import today
 from servicekit.principal import ROLE_SCOPE, Principal, Role, RoleBinding
 
-from . import cycles
-from .models import Cycle, Member, RosterEntry
+from . import cycles, reviews
+from .models import Cycle, Member, ReviewMeeting, RosterEntry
 
 OBJECTION_DAYS = 14
 
@@ -93,6 +96,21 @@ async def annual_cycle(session: AsyncSession, year: int | None = None) -> dict:
         select(func.count()).where(Member.cycle_id == cycle.id, Member.grade == "EXCELLENT")
     )
     return {"year": year, "assessed": len(members), "excellent": excellent, "places": places.total}
+
+
+async def review_meeting(session: AsyncSession) -> dict:
+    """This year's joint review meeting (双述职), two weeks ahead; skipped if the year has one."""
+    year = today().year
+    if await session.scalar(select(ReviewMeeting.id).where(ReviewMeeting.year == year)):
+        return {"skipped": f"{year} already has a review meeting"}
+    meeting = await reviews.convene(
+        session,
+        _as(Role.ORG_DEPARTMENT),
+        year=year,
+        held_on=today() + dt.timedelta(days=14),
+        title=f"{year} 年度派驻机构负责人述职评议会",
+    )
+    return {"convened": str(meeting.id), "held_on": meeting.held_on.isoformat()}
 
 
 async def wait_for_roster(session_factory, timeout: float = 90.0, quiet: float = 2.0) -> int:

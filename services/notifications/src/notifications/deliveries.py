@@ -41,11 +41,11 @@ from email.utils import format_datetime
 
 import httpx
 from prometheus_client import Counter, Gauge
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select, union
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from . import preferences, vendors
+from . import inbox, preferences, vendors
 from .models import Delivery, InboxItem, Recipient, RecipientBinding
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,8 @@ HOLDS_ITEMS_BINDING = (
     & (RecipientBinding.scope_kind == InboxItem.scope_kind)
     & RecipientBinding.scope_id.is_not_distinct_from(InboxItem.scope_id)
 )
+# An item addressed to a person by name (the reporter of an event) reaches that account.
+NAMED = (InboxItem.role == inbox.PERSON) & (InboxItem.scope_id == cast(Recipient.user_id, String))
 # A personal channel and the recipient's address on it.
 ADDRESS = {EMAIL: Recipient.email, DINGTALK: Recipient.dingtalk_user_id, WECOM: Recipient.wecom_user_id}
 
@@ -79,13 +81,15 @@ async def enqueue(session: AsyncSession, item_ids: list[uuid.UUID], chans: list[
         return
     rows = [{"item_id": i, "channel": WEBHOOK, "user_id": None} for i in item_ids] if WEBHOOK in chans else []
     for channel in [c for c in chans if c in ADDRESS]:
-        people = await session.execute(
+        reachable = (InboxItem.id.in_(item_ids), Recipient.active.is_(True), ADDRESS[channel].is_not(None))
+        by_binding = (
             select(InboxItem.id, RecipientBinding.user_id)
             .join(RecipientBinding, HOLDS_ITEMS_BINDING)
             .join(Recipient, Recipient.user_id == RecipientBinding.user_id)
-            .where(InboxItem.id.in_(item_ids), Recipient.active.is_(True), ADDRESS[channel].is_not(None))
-            .distinct()
+            .where(*reachable)
         )
+        by_name = select(InboxItem.id, Recipient.user_id).join(Recipient, NAMED).where(*reachable)
+        people = await session.execute(union(by_binding, by_name))
         rows += [{"item_id": i, "channel": channel, "user_id": u} for i, u in people.all()]
     rows = await _schedule(session, rows)
     if rows:
@@ -108,17 +112,14 @@ async def enqueue_for_user(session: AsyncSession, user_id, chans: list[str]) -> 
     personal = [c for c in chans if c in ADDRESS and getattr(person, ADDRESS[c].key)]
     if not personal:
         return
-    items = (
-        await session.scalars(
-            select(InboxItem.id)
-            .join(RecipientBinding, HOLDS_ITEMS_BINDING)
-            .where(
-                RecipientBinding.user_id == user_id,
-                InboxItem.done_at.is_(None),
-                InboxItem.created_at > func.now() - LATE_RECIPIENT,
-            )
-        )
-    ).all()
+    recent = (InboxItem.done_at.is_(None), InboxItem.created_at > func.now() - LATE_RECIPIENT)
+    held = (
+        select(InboxItem.id)
+        .join(RecipientBinding, HOLDS_ITEMS_BINDING)
+        .where(RecipientBinding.user_id == user_id, *recent)
+    )
+    named = select(InboxItem.id).where(InboxItem.role == inbox.PERSON, InboxItem.scope_id == str(user_id), *recent)
+    items = (await session.scalars(union(held, named))).all()
     if items:
         rows = [{"item_id": i, "channel": c, "user_id": user_id} for i in items for c in personal]
         rows = await _schedule(session, rows)

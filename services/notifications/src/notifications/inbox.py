@@ -17,11 +17,11 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import and_, false, func, or_, select, tuple_
+from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from servicekit.errors import BadInput, Forbidden
+from servicekit.errors import BadInput, Forbidden, NotFound, RuleViolation
 from servicekit.outbox import parse_cursor
 from servicekit.pagination import decode_key, make_page, page_size
 from servicekit.principal import Principal, Role, ScopeKind
@@ -59,10 +59,15 @@ KINDS: dict[str, str] = {
     "HONOUR_TO_DECIDE": "评优推荐 (枫桥式派驻中队、优秀派驻干部) 待组织部审定",
     "REVIEW_TO_SCORE": "述职评议会待评议打分",
     "REVIEW_TO_REPORT": "述职评议会待派驻机构负责人述职 (双述职)",
+    "EVENT_REPORT_CLOSED": "您上报的网格事件已办结 (知悉)",
+    "EVENT_REPORT_REFUSED": "您上报的网格事件不予受理或为重复事件 (知悉)",
     "EVENT_WARNING": "网格事件即将超时 (预警)",
     "EVENT_OVERDUE": "网格事件已超时",
     "EVENT_ESCALATED": "网格事件超时督办",
 }
+# Items that only tell (知悉): the recipient closes them by marking them read (``mark_read``); the
+# source closes them too if it moves on (a closed event reopened).
+INFORMATION = frozenset({"EVENT_REPORT_CLOSED", "EVENT_REPORT_REFUSED", "RESULTS_PUBLISHED"})
 ALERTS = {"event.warning": "EVENT_WARNING", "event.overdue": "EVENT_OVERDUE", "event.escalation": "EVENT_ESCALATED"}
 GRID_EVENT, REMINDER, ADJUSTMENT = "platform.grid_event", "personnel.reminder_notice", "personnel.adjustment_batch"
 OBJECTION = "assessment.objection"
@@ -115,15 +120,29 @@ def adjustment_steps(p: dict, due: dt.datetime | None) -> list[Step]:
     return waiting_steps(p, ADJUSTMENT_STEPS, {"ADJUSTMENT_TO_MAKE_EFFECTIVE": due})
 
 
+# An item addressed to one person rather than a role binding (the reporter of a grid event): role
+# PERSON, scope USER, the account id as scope id.
+PERSON, USER = "PERSON", "USER"
+
+
 @dataclass(frozen=True)
 class Step:
     kind: str
-    role: Role
-    scope_kind: ScopeKind
+    role: Role | None  # None: the person whose account id is ``scope_id``
+    scope_kind: ScopeKind | None
     scope_id: str | None
     due_at: dt.datetime | None = None
     urgent: bool = False
     link: str | None = None  # where this recipient works on it, when not the source's usual screen
+
+    def address(self) -> tuple[str, str, str | None]:
+        if self.role is None:
+            return PERSON, USER, self.scope_id
+        return self.role.value, self.scope_kind.value, self.scope_id
+
+
+def to_person(kind: str, user_id: str, **kw) -> Step:
+    return Step(kind, None, None, user_id, **kw)
 
 
 def grid_event_steps(p: dict) -> list[Step]:
@@ -136,6 +155,16 @@ def grid_event_steps(p: dict) -> list[Step]:
 
 
 def _grid_steps(p: dict) -> list[Step]:
+    steps = _actor_steps(p)
+    reporter, state = p.get("reporter_user_id"), p.get("state")
+    if reporter and state == "CLOSED":
+        steps.append(to_person("EVENT_REPORT_CLOSED", reporter))
+    elif reporter and state in ("REFUSED", "DUPLICATE"):
+        steps.append(to_person("EVENT_REPORT_REFUSED", reporter))
+    return steps
+
+
+def _actor_steps(p: dict) -> list[Step]:
     state, town = p.get("state", "REPORTED"), p["township_id"]
     centre = (Role.COMMAND_CENTRE, ScopeKind.TOWNSHIP, town)
     if state == "REPORTED":
@@ -184,7 +213,7 @@ async def advance(
     )
     if newer:  # a replayed event: the entity has moved on since; its step is history
         return []
-    wanted = {(s.kind, s.role.value, s.scope_kind.value, s.scope_id): s for s in steps}
+    wanted = {(s.kind, *s.address()): s for s in steps}
     still_open = set()
     for item in (
         await session.scalars(
@@ -214,8 +243,8 @@ async def _open(session: AsyncSession, event: dict, source: str, steps: list, li
             "kind": s.kind,
             "source": source,
             "source_id": event["aggregate_id"],
-            "role": s.role.value,
-            "scope_kind": s.scope_kind.value,
+            "role": s.address()[0],
+            "scope_kind": s.address()[1],
             "scope_id": s.scope_id,
             "title": title,
             "body": "",
@@ -253,7 +282,7 @@ async def alert(
         )
     ).all()
     due = dt.datetime.fromisoformat(event["payload"]["due_at"]) if event["payload"].get("due_at") else None
-    recipients = {(r, k, i) for r, k, i in current} | {(s.role.value, s.scope_kind.value, s.scope_id) for s in also}
+    recipients = {(r, k, i) for r, k, i in current if r != PERSON} | {s.address() for s in also}
     steps = [
         (Step(kind, Role(r), ScopeKind(k), i, due, urgent=True), KINDS[kind]) for r, k, i in sorted(recipients, key=str)
     ]
@@ -261,10 +290,12 @@ async def alert(
 
 
 def recipient_filter(principal: Principal):
-    """Items addressed to any role binding the caller holds now (a service token holds none)."""
+    """Items addressed to any role binding the caller holds now, or to the caller by name (a
+    service token holds none)."""
     if principal.is_service:
         raise Forbidden("待办属于具体的人", detail="a service token has no inbox")
-    parts = [
+    parts = [and_(InboxItem.role == PERSON, InboxItem.scope_kind == USER, InboxItem.scope_id == principal.subject)]
+    parts += [
         and_(
             InboxItem.role == b.role.value,
             InboxItem.scope_kind == b.scope_kind.value,
@@ -272,7 +303,22 @@ def recipient_filter(principal: Principal):
         )
         for b in principal.bindings
     ]
-    return or_(*parts) if parts else false()
+    return or_(*parts)
+
+
+async def mark_read(session: AsyncSession, principal: Principal, item_id: uuid.UUID) -> InboxItem:
+    """已阅: the recipient closes an information item (nothing else to do on it). Work items close
+    only when the work is done (``NOT_INFORMATION``); another's item is not found."""
+    item = await session.scalar(
+        select(InboxItem).where(InboxItem.id == item_id, recipient_filter(principal)).with_for_update()
+    )
+    if item is None:
+        raise NotFound("待办不存在")
+    if item.kind not in INFORMATION:
+        raise RuleViolation("NOT_INFORMATION", "待办事项在办理完成时自动办结，不能标记已阅")
+    if item.done_at is None:
+        item.done_at = dt.datetime.now(dt.timezone.utc)
+    return item
 
 
 STATUSES = ("OPEN", "DONE")

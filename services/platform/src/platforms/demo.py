@@ -1,8 +1,9 @@
 """The demo's lived day on the board (``python -m platforms demo-dispatch``, run by ``make run`` once
 the stationed agencies and cadres have arrived from personnel's feed): 店口镇's command centre
 accepts two of the hotline's reports and dispatches one to the 司法所 (its head assigns it) and one
-straight to the demo cadre (杨明 signs it) — through the rule module, as the centre would, so the
-agency head's and the cadre's 待办 are not empty on their first login."""
+straight to the demo cadre (杨明 signs it); the grid worker reports the wage claim again from the
+factory gate and the centre marks it a duplicate — through the rule module, as each would, so the
+agency head's, the cadre's and the grid worker's 待办 are not empty on their first login."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from . import dispatch
 from .models import GridEvent, StationedCadre, Unit
 
 DEMO_CADRE = uuid.UUID("86d41125-d5d8-5de2-b0dd-8c0f570851f7")  # 杨明, 店口镇司法所 (demo/identities.json)
+DEMO_GRID_WORKER = "4f1c2a9e-6b3d-5e8f-9a17-2c5d8e0b7f31"  # diankou-grid's account (demo/identities.json)
 
 
 def _centre(township_id: uuid.UUID) -> Principal:
@@ -52,7 +54,20 @@ async def dispatch_some(session: AsyncSession) -> dict:
     # The dispute goes to the mediator himself; the wage claim to the 司法所, whose head assigns it.
     await dispatch.act(session, centre, event_id=dispute.id, action="dispatch", assignee_cadre_id=cadre.cadre_id)
     await dispatch.act(session, centre, event_id=wages.id, action="dispatch", lead_unit_id=unit.id)
-    return {"to_cadre": str(dispute.id), "to_unit": str(wages.id)}
+    binding = RoleBinding(Role.GRID_WORKER, ROLE_SCOPE[Role.GRID_WORKER], str(cadre.township_id))
+    worker = Principal(subject=DEMO_GRID_WORKER, kind="user", client_id="demo", token_id="demo", bindings=(binding,))
+    again, _ = await dispatch.report(
+        session,
+        worker,
+        township_id=cadre.township_id,
+        matter_type="WAGE_ARREARS",
+        priority="HIGH",
+        description="五金厂门口工人聚集讨薪",
+        location=wages.location,
+        grid_id=wages.grid_id,
+    )
+    await dispatch.act(session, centre, event_id=again.id, action="mark_duplicate", duplicate_of=wages.id)
+    return {"to_cadre": str(dispute.id), "to_unit": str(wages.id), "duplicate": str(again.id)}
 
 
 async def wait_for_cadre(session_factory, timeout: float = 90.0) -> None:

@@ -167,7 +167,12 @@ async def report(
         events.EVENT_REPORTED,
         aggregate_type="GridEvent",
         aggregate_id=event.id,
-        payload={"township_id": str(township_id), "matter_type": matter_type, "priority": priority},
+        payload={
+            "township_id": str(township_id),
+            "matter_type": matter_type,
+            "priority": priority,
+            "reporter_user_id": reporter_user_id(event),
+        },
     )
     await audit.record(
         session,
@@ -315,9 +320,21 @@ def allowed_actions(principal: Principal, event: GridEvent) -> list[str]:
     return out
 
 
+def reporter_user_id(event: GridEvent) -> str | None:
+    """The person who reported the event (a grid worker, a centre's operator), told of its outcome;
+    None when a system or the demo's hotline reported it."""
+    if event.client_id is not None:
+        return None
+    try:
+        return str(uuid.UUID(event.reported_by))
+    except (TypeError, ValueError):
+        return None
+
+
 def _payload(event: GridEvent) -> dict:
     return {
         "township_id": str(event.township_id),
+        "reporter_user_id": reporter_user_id(event),
         "state": event.state,
         "priority": event.priority,
         "assignee_cadre_id": str(event.assignee_cadre_id) if event.assignee_cadre_id else None,

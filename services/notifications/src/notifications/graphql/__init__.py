@@ -7,11 +7,11 @@ from strawberry.tools import merge_types
 from servicekit import gql
 
 from .. import policy
-from .inbox import InboxQuery
+from .inbox import InboxMutation, InboxQuery
 from .settings import SettingsMutation, SettingsQuery
 
 schema = gql.schema(
     query=merge_types("Query", (InboxQuery, SettingsQuery)),
-    mutation=merge_types("Mutation", (SettingsMutation,)),
+    mutation=merge_types("Mutation", (InboxMutation, SettingsMutation)),
     policy=policy.ROOT_FIELDS,
 )

@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from servicekit import gql
 from servicekit.app import Context
+from servicekit.ids import parse_id
 
 from .. import inbox, models
 
@@ -36,6 +37,9 @@ class InboxItem:
     subject: str = strawberry.field(description="所涉对象: 来源与 id, 如 platform.grid_event:<id>")
     due_at: dt.datetime | None = strawberry.field(description="办理期限; 无期限时为空")
     urgent: bool = strawberry.field(description="是否紧急 (紧急事件、超时预警与督办): 夜间也即时提醒")
+    information: bool = strawberry.field(
+        description="知悉类 (如事件办结告知、考核结果公示): 阅后可标记已阅; 其余待办在办理完成时自动办结"
+    )
     created_at: dt.datetime = strawberry.field(description="产生时间")
     done_at: dt.datetime | None = strawberry.field(description="办结时间; 待办时为空")
 
@@ -50,6 +54,7 @@ class InboxItem:
             subject=f"{r.source}:{r.source_id}",
             due_at=r.due_at,
             urgent=r.urgent,
+            information=r.kind in inbox.INFORMATION,
             created_at=r.created_at,
             done_at=r.done_at,
         )
@@ -105,3 +110,11 @@ class InboxQuery:
             overdue=s.overdue,
             by_kind=[InboxKindCount(kind=InboxKind[k], count=n) for k, n in sorted(s.by_kind.items())],
         )
+
+
+@strawberry.type
+class InboxMutation:
+    @strawberry.federation.mutation(description="把一条知悉类待办标记为已阅", requires_scopes=gql.PEOPLE)
+    async def mark_inbox_item_read(self, info: Info[Context, None], id: strawberry.ID) -> InboxItem:
+        item = await inbox.mark_read(info.context.session, info.context.principal, parse_id(id, "待办"))
+        return InboxItem.of(item)
