@@ -6,9 +6,13 @@ screen is opened by test_console's ``test_every_demo_login_opens_its_inbox_and_t
 
 from __future__ import annotations
 
+import email
+import email.policy
+import socket
 import time
 
 import pytest
+from aiosmtpd.controller import Controller
 from devstack import ROOT, load_demo_state
 from helpers import eventually, gql, login
 from playwright.sync_api import expect
@@ -33,11 +37,35 @@ SUMMARY = "{ myInboxSummary { open byKind { kind count } } }"
 ON_A_PHONE = ("diankou-grid", "cadre-demo", "diankou-sfs-head")
 
 
+class Sink:
+    """A real SMTP server (aiosmtpd), as ``make run`` starts one."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 OK"
+
+
 @pytest.fixture(scope="module")
-def stack(database_url, run_prefix):
+def sink():
+    handler = Sink()
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield handler, port
+    controller.stop()
+
+
+@pytest.fixture(scope="module")
+def stack(database_url, run_prefix, sink):
     if not (ROOT / "web" / "dist" / "index.html").is_file():
         pytest.fail("web/dist is not built: `make test` builds it (npm run build in web/)")
-    with running_stack(database_url, f"{run_prefix}dm_", console=True) as s:
+    mail = {"NOTIFY_SMTP_URL": f"smtp://127.0.0.1:{sink[1]}", "NOTIFY_QUIET_HOURS": ""}
+    with running_stack(database_url, f"{run_prefix}dm_", console=True, extra_env=mail) as s:
         started = time.monotonic()
         load_demo_state(s)
         print(f"demo state loaded in {time.monotonic() - started:.1f} s")
@@ -67,3 +95,35 @@ def test_every_role_has_something_to_do_in_the_demo(stack, browser):  # noqa: F8
             expect(page.locator(f"#inbox li[data-kind={kind}]").first).to_be_visible(timeout=15000)
         assert int(page.locator("#bell b").inner_text()) >= len(kinds), username
         s.close()
+
+
+def test_the_grid_worker_marks_the_outcome_read_and_chooses_a_daily_digest_on_a_phone(stack, browser):  # noqa: F811
+    s = Session(browser, stack, "diankou-grid", viewport=NARROW)
+    page = s.sign_in("inbox")
+    told = page.locator("#inbox li[data-kind=EVENT_REPORT_REFUSED]").first
+    expect(told).to_be_visible(timeout=15000)
+    told.locator("button.mark-read").click()
+    expect(page.locator("#inbox li[data-kind=EVENT_REPORT_REFUSED]")).to_have_count(0, timeout=10000)
+    page.click("[data-status=DONE]")
+    expect(page.locator("#inbox li[data-kind=EVENT_REPORT_REFUSED]").first).to_be_visible()
+    settings = page.locator("#notification-settings")
+    expect(settings).to_contain_text("电子邮件")  # the demo account has an address and mail is on
+    settings.locator("input[name=digest]").check()
+    settings.locator("button[type=submit]").click()
+    expect(settings.locator("[role=status]")).to_have_text("已保存")
+    s.close()
+    token = login(stack.url("identity"), "diankou-grid", PASSWORD)["access_token"]
+    _, body = gql(stack.gateway_url, "{ myNotificationSettings { digest quietHours reachable } }", token=token)
+    assert body["data"]["myNotificationSettings"] == {"digest": True, "quietHours": True, "reachable": ["EMAIL"]}
+
+
+def test_the_demo_mails_each_login_with_an_address_its_new_items(stack, sink):
+    """Mail arrives as the demo's work opens: the grid worker's outcome, the cadre's dispatched event."""
+    handler, _ = sink
+
+    def to(address: str) -> list[str]:
+        return [str(m["Subject"]) for m in handler.messages if m["To"] == address]
+
+    eventually(lambda: to("diankou-grid@demo.county.example"), timeout=30)
+    assert any("不予受理或为重复" in subject for subject in to("diankou-grid@demo.county.example"))
+    eventually(lambda: any("待签收" in subject for subject in to("cadre-demo@demo.county.example")), timeout=30)

@@ -310,8 +310,14 @@ export const SetNotificationSettingsMutation = graphql(`
 export const InboxQuery = graphql(`
   query Inbox($status: InboxStatus, $after: String) {
     myInbox(first: 50, after: $after, filter: { status: $status }) {
-      nodes { id kind title link dueAt createdAt doneAt urgent }
+      nodes { id kind title link dueAt createdAt doneAt urgent information }
       pageInfo { hasNextPage endCursor }
     }
+  }
+`);
+
+export const MarkInboxItemReadMutation = graphql(`
+  mutation MarkInboxItemRead($id: ID!) {
+    markInboxItemRead(id: $id) { id doneAt }
   }
 `);

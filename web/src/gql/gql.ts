@@ -54,7 +54,8 @@ type Documents = {
     "\n  query InboxSummary {\n    myInboxSummary { open overdue }\n  }\n": typeof types.InboxSummaryDocument,
     "\n  query NotificationSettings {\n    myNotificationSettings { digest quietHours reachable byKind { kind channels } }\n  }\n": typeof types.NotificationSettingsDocument,
     "\n  mutation SetNotificationSettings($input: NotificationSettingsInput!) {\n    setNotificationSettings(input: $input) { digest quietHours reachable byKind { kind channels } }\n  }\n": typeof types.SetNotificationSettingsDocument,
-    "\n  query Inbox($status: InboxStatus, $after: String) {\n    myInbox(first: 50, after: $after, filter: { status: $status }) {\n      nodes { id kind title link dueAt createdAt doneAt urgent }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.InboxDocument,
+    "\n  query Inbox($status: InboxStatus, $after: String) {\n    myInbox(first: 50, after: $after, filter: { status: $status }) {\n      nodes { id kind title link dueAt createdAt doneAt urgent information }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.InboxDocument,
+    "\n  mutation MarkInboxItemRead($id: ID!) {\n    markInboxItemRead(id: $id) { id doneAt }\n  }\n": typeof types.MarkInboxItemReadDocument,
 };
 const documents: Documents = {
     "\n  query Me {\n    me { subject username name roleBindings { role scopeKind scopeId } }\n  }\n": types.MeDocument,
@@ -96,7 +97,8 @@ const documents: Documents = {
     "\n  query InboxSummary {\n    myInboxSummary { open overdue }\n  }\n": types.InboxSummaryDocument,
     "\n  query NotificationSettings {\n    myNotificationSettings { digest quietHours reachable byKind { kind channels } }\n  }\n": types.NotificationSettingsDocument,
     "\n  mutation SetNotificationSettings($input: NotificationSettingsInput!) {\n    setNotificationSettings(input: $input) { digest quietHours reachable byKind { kind channels } }\n  }\n": types.SetNotificationSettingsDocument,
-    "\n  query Inbox($status: InboxStatus, $after: String) {\n    myInbox(first: 50, after: $after, filter: { status: $status }) {\n      nodes { id kind title link dueAt createdAt doneAt urgent }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.InboxDocument,
+    "\n  query Inbox($status: InboxStatus, $after: String) {\n    myInbox(first: 50, after: $after, filter: { status: $status }) {\n      nodes { id kind title link dueAt createdAt doneAt urgent information }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.InboxDocument,
+    "\n  mutation MarkInboxItemRead($id: ID!) {\n    markInboxItemRead(id: $id) { id doneAt }\n  }\n": types.MarkInboxItemReadDocument,
 };
 
 /**
@@ -258,7 +260,11 @@ export function graphql(source: "\n  mutation SetNotificationSettings($input: No
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Inbox($status: InboxStatus, $after: String) {\n    myInbox(first: 50, after: $after, filter: { status: $status }) {\n      nodes { id kind title link dueAt createdAt doneAt urgent }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): typeof import('./graphql').InboxDocument;
+export function graphql(source: "\n  query Inbox($status: InboxStatus, $after: String) {\n    myInbox(first: 50, after: $after, filter: { status: $status }) {\n      nodes { id kind title link dueAt createdAt doneAt urgent information }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): typeof import('./graphql').InboxDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MarkInboxItemRead($id: ID!) {\n    markInboxItemRead(id: $id) { id doneAt }\n  }\n"): typeof import('./graphql').MarkInboxItemReadDocument;
 
 
 export function graphql(source: string) {

@@ -868,7 +868,14 @@ export type InboxQueryVariables = Exact<{
 }>;
 
 
-export type InboxQuery = { myInbox: { nodes: Array<{ id: string, kind: InboxKind, title: string, link: string, dueAt: string | null, createdAt: string, doneAt: string | null, urgent: boolean }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type InboxQuery = { myInbox: { nodes: Array<{ id: string, kind: InboxKind, title: string, link: string, dueAt: string | null, createdAt: string, doneAt: string | null, urgent: boolean, information: boolean }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type MarkInboxItemReadMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type MarkInboxItemReadMutation = { markInboxItemRead: { id: string, doneAt: string | null } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -1675,6 +1682,7 @@ export const InboxDocument = new TypedDocumentString(`
       createdAt
       doneAt
       urgent
+      information
     }
     pageInfo {
       hasNextPage
@@ -1683,3 +1691,11 @@ export const InboxDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<InboxQuery, InboxQueryVariables>;
+export const MarkInboxItemReadDocument = new TypedDocumentString(`
+    mutation MarkInboxItemRead($id: ID!) {
+  markInboxItemRead(id: $id) {
+    id
+    doneAt
+  }
+}
+    `) as unknown as TypedDocumentString<MarkInboxItemReadMutation, MarkInboxItemReadMutationVariables>;

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from '../api/hooks';
-import { InboxQuery, NotificationSettingsQuery, SetNotificationSettingsMutation } from '../api/operations';
+import { InboxQuery, MarkInboxItemReadMutation, NotificationSettingsQuery, SetNotificationSettingsMutation } from '../api/operations';
 import { Empty, ErrorBox, Guard } from '../components/State';
 import { config } from '../config';
 import { dateTime } from '../format';
@@ -14,11 +14,13 @@ export function InboxScreen() {
   const [status, setStatus] = useState<'OPEN' | 'DONE'>('OPEN');
   const [after, setAfter] = useState<string | null>(null);
   const list = useQuery(InboxQuery, { status, after }, { pollMs: 15000 });
+  const [markRead, marking] = useMutation(MarkInboxItemReadMutation);
   const now = Date.now();
   return (
     <>
       <div className="panel" id="inbox">
         <h2>待办</h2>
+        {marking.error ? <ErrorBox error={marking.error} /> : null}
         <div role="tablist" aria-label="待办状态">
           {(['OPEN', 'DONE'] as const).map((s) => (
             <button key={s} type="button" role="tab" aria-selected={s === status} data-status={s}
@@ -32,6 +34,10 @@ export function InboxScreen() {
                 className={i.dueAt && !i.doneAt && Date.parse(i.dueAt) < now ? 'overdue' : ''}>
                 {i.urgent ? <span className="badge urgent">紧急</span> : null}<a href={`#${i.link}`}>{i.title}</a>
                 <span className="muted"> {dateTime(i.createdAt)}{i.dueAt ? ` · 期限 ${dateTime(i.dueAt)}` : ''}{i.doneAt ? ` · 办结 ${dateTime(i.doneAt)}` : ''}</span>
+                {i.information && !i.doneAt ? (
+                  <button type="button" className="mark-read" disabled={marking.busy}
+                    onClick={async () => { if (await markRead({ id: i.id })) list.reload(); }}>已阅</button>
+                ) : null}
               </li>
             ))}</ul>
             <div className="pager">
@@ -66,7 +72,7 @@ function NotificationSettingsPanel() {
         }}>
           <h2>通知设置</h2>
           {state.error ? <ErrorBox error={state.error} /> : null}
-          <p className="muted">{s.reachable.length ? `新待办通过${s.reachable.map((c) => CHANNEL_NAMES[c] ?? c).join('、')}通知您。` : '您尚未留有邮箱、钉钉或企业微信账号，待办只在本页显示。'}</p>
+          <p className="muted">{s.reachable.length ? `新待办通过${s.reachable.map((c) => CHANNEL_NAMES[c] ?? c).join('、')}通知您。` : '暂无可用的通知渠道（本县尚未开通，或您的账号未登记邮箱、钉钉、企业微信），待办只在本页显示。'}</p>
           <label className="check"><input type="checkbox" name="digest" defaultChecked={s.digest} /> 每日汇总（非紧急待办每天早上 8 点汇总为一条）</label>
           <label className="check"><input type="checkbox" name="quietHours" defaultChecked={s.quietHours} /> 夜间免打扰（22:00–07:00，紧急事项除外）</label>
           <button type="submit" disabled={state.busy}>保存设置</button>
