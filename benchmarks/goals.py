@@ -15,6 +15,8 @@ import asyncio
 import importlib.util
 import json
 import os
+import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -30,9 +32,9 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tools"), str(ROOT / "tests")]
 
-from devstack import SERVICES, Stack, embedded_database  # noqa: E402
+from devstack import SERVICES, Stack, embedded_database, mail_sink  # noqa: E402
 from helpers import client_token, eventually, login  # noqa: E402
-from stackutil import PASSWORD, db_conn, drop_databases, free_port, service_app  # noqa: E402
+from stackutil import PASSWORD, db_conn, drop_databases, free_port, mails, service_app  # noqa: E402
 
 SMOKE = os.environ.get("BENCH_SMOKE") == "1"
 SECONDS = float(os.environ.get("BENCH_SECONDS", "1" if SMOKE else "10"))
@@ -195,6 +197,84 @@ def intake(stack: Stack, tmp: Path, clients: list[int]) -> dict[int, dict]:
     return results
 
 
+EVENT_LINK = re.compile(r"/dispatch\?event=([0-9a-f-]{36})")
+
+
+async def _open_loop(url: str, token: str, township: str, prefix: str, rate: int, seconds: float) -> float:
+    """Reports sent at a fixed rate whatever the answers take (an open loop: wrk waits for each
+    answer before the next request, so it cannot hold a rate); returns the rate achieved."""
+    n = max(1, round(rate * seconds))
+    headers = {"authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=64)) as client:
+
+        async def one(i: int) -> None:
+            variables = {
+                "i": {
+                    "townshipId": township,
+                    "matterType": "WAGE_ARREARS",
+                    "description": "bench",
+                    "idempotencyKey": f"{prefix}{i}",
+                }
+            }
+            await client.post(url, json={"query": REPORT, "variables": variables}, headers=headers)
+
+        started = time.perf_counter()
+        tasks = []
+        for i in range(n):
+            await asyncio.sleep(max(0.0, started + i / rate - time.perf_counter()))
+            tasks.append(asyncio.create_task(one(i)))
+        sent = time.perf_counter() - started
+        await asyncio.gather(*tasks)
+    return n / max(sent, 1 / rate)
+
+
+def delivery_lag(stack: Stack, rate: int) -> dict:
+    """Reports through the gateway at ``rate`` events/s; for each, the time from its commit in the
+    platform to its 待办 item in the notifications service, and to the mail for the command centre
+    arriving at the stack's SMTP server (``stack.mail_dir``). Returns the p95 of each, in ms."""
+    org = json.loads((ROOT / "demo" / "org.json").read_text(encoding="utf-8"))
+    township = next(t["id"] for t in org["townships"] if t["code"] == "diankou")
+    token = client_token(stack.url("identity"), "sfj-system", "sfj-system-demo-secret", "events:report")["access_token"]
+    prefix = f"lag-{uuid.uuid4().hex[:8]}-"
+    achieved = asyncio.run(_open_loop(stack.gateway_url, token, township, prefix, rate, SECONDS))
+    with db_conn(stack, "platform") as conn:
+        reported = dict(
+            conn.execute(
+                "SELECT id::text, reported_at FROM grid_event WHERE idempotency_key LIKE %s", (prefix + "%",)
+            ).fetchall()
+        )
+
+    def items() -> dict:
+        with db_conn(stack, "notifications") as conn:
+            return dict(
+                conn.execute(
+                    "SELECT source_id, min(created_at) FROM inbox_item WHERE kind = 'EVENT_TO_ACCEPT'"
+                    " AND source_id = ANY(%s) GROUP BY source_id",
+                    (list(reported),),
+                ).fetchall()
+            )
+
+    def mailed() -> dict:
+        first: dict[str, float] = {}
+        for arrived, msg in mails(stack):
+            body = msg.get_body(preferencelist=("plain",))
+            found = EVENT_LINK.search(body.get_content() if body is not None else "")
+            if found and found.group(1) in reported and "待受理" in str(msg["Subject"]):
+                first[found.group(1)] = min(first.get(found.group(1), arrived), arrived)
+        return first
+
+    opened = eventually(lambda: (got := items()) and len(got) == len(reported) and got, timeout=60, interval=0.2)
+    sent = eventually(lambda: (got := mailed()) and len(got) == len(reported) and got, timeout=60, interval=0.2)
+
+    def p95(values: list[float]) -> float:
+        ordered = sorted(values)
+        return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+
+    to_item = [(opened[e] - at).total_seconds() * 1000 for e, at in reported.items()]
+    to_mail = [(sent[e] - at.timestamp()) * 1000 for e, at in reported.items()]
+    return {"events": len(reported), "rps": achieved, "item_p95": p95(to_item), "mail_p95": p95(to_mail)}
+
+
 def make_run_start(database_url: str) -> float:
     """`make run` from a warm install (dependencies present; a fresh database prefix, so migrations
     and the demo data are part of it) until the gateway answers a query."""
@@ -278,6 +358,21 @@ def run(stack: Stack, out=print) -> list[Row]:
         rows.append(
             Row(f"federated page, gateway, {MANY} clients: p95", fed_many["p95"], "ms", "< 50", fed_many["p95"] < 50)
         )
+        rate = 100
+        lag = delivery_lag(stack, rate)
+        out(f"delivery lag: {lag}")
+        rows.append(
+            Row(
+                f"report → 待办 item at {lag['rps']:.0f} events/s ({lag['events']} events): p95",
+                lag["item_p95"],
+                "ms",
+                "≤ 2000",
+                lag["item_p95"] <= 2000,
+            )
+        )
+        rows.append(
+            Row("report → its mail in the SMTP server: p95", lag["mail_p95"], "ms", "≤ 5000", lag["mail_p95"] <= 5000)
+        )
         for c, r in intake(stack, Path(tmp), [8, MANY] if not SMOKE else [1, 2]).items():
             lost = max(0, r["requests"] - r["stored"])
             rows.append(
@@ -326,12 +421,18 @@ def main() -> int:
         extra_env={"GATEWAY_RATE_PER_SECOND": "1000000", "GATEWAY_RATE_BURST": "1000000"},
     )
     details: list[str] = []
+    # Mail to a local SMTP server whatever the hour, as `make run` does: the delivery-lag figure reads it.
+    stack.mail_dir = ROOT / ".data" / "bench-mail"
+    shutil.rmtree(stack.mail_dir, ignore_errors=True)
+    sink = mail_sink(free_port(), stack.mail_dir)
+    stack.extra_env.update({"NOTIFY_SMTP_URL": f"smtp://127.0.0.1:{sink.port}", "NOTIFY_QUIET_HOURS": ""})
     stack.prepare(demo=True)
     stack.start()
     try:
         rows = run(stack, out=lambda text: (print(text), details.append(text)))
     finally:
         stack.stop()
+        sink.stop()
     rows += after_the_stack(url, "bench_", out=lambda text: (print(text), details.append(text)))
     lines = table(rows)
     print("\n".join(lines))

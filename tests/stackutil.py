@@ -4,7 +4,10 @@ modules import them by a unique name)."""
 from __future__ import annotations
 
 import contextlib
+import email
+import email.policy
 import json
+import shutil
 import socket
 from pathlib import Path
 
@@ -169,12 +172,28 @@ def prepare_from_template(stack: Stack) -> None:
 
 @contextlib.contextmanager
 def running_stack(
-    database_url: str, prefix: str, *, extra_env: dict | None = None, spa: bool = False, console: bool = False
+    database_url: str,
+    prefix: str,
+    *,
+    extra_env: dict | None = None,
+    spa: bool = False,
+    console: bool = False,
+    mail: bool = False,
 ):
     """A stack with demo data, started and, at the end, stopped. ``spa``: the browser test's app is
-    registered; ``console``: the built web console (web/dist) is served from ``stack.spa_origin``."""
+    registered; ``console``: the built web console (web/dist) is served from ``stack.spa_origin``;
+    ``mail``: a local SMTP server (the one ``make run`` starts) keeps what the notifications
+    service sends in ``stack.mail_dir``, whatever the hour."""
     stack = new_stack(database_url, prefix)
     stack.extra_env.update(extra_env or {})
+    sink = None
+    if mail:
+        from devstack import mail_sink
+
+        stack.mail_dir = stack.log_dir / "mail"
+        shutil.rmtree(stack.mail_dir, ignore_errors=True)
+        sink = mail_sink(free_port(), stack.mail_dir)
+        stack.extra_env.update({"NOTIFY_SMTP_URL": f"smtp://127.0.0.1:{sink.port}", "NOTIFY_QUIET_HOURS": ""})
     prepare_from_template(stack)
     if console:
         stack.console_port = int(stack.spa_origin.rsplit(":", 1)[1])
@@ -185,3 +204,18 @@ def running_stack(
         yield stack
     finally:
         stack.stop()
+        if sink is not None:
+            sink.stop()
+
+
+def mails(stack) -> list[tuple[float, email.message.EmailMessage]]:
+    """What the stack's mail sink received: (arrival time, message), oldest first."""
+    if stack.mail_dir is None or not stack.mail_dir.is_dir():
+        return []
+    found = []
+    for f in sorted(stack.mail_dir.glob("*.eml")):
+        try:
+            found.append((f.stat().st_mtime, email.message_from_bytes(f.read_bytes(), policy=email.policy.default)))
+        except FileNotFoundError:  # being written
+            continue
+    return found

@@ -10,7 +10,8 @@ from stackutil import PASSWORD, running_stack
 
 @pytest.fixture(scope="session")
 def stack(database_url, run_prefix):
-    with running_stack(database_url, run_prefix, spa=True) as s:
+    # Mail on, as in `make run`: every 待办 the suite opens is also mailed (the delivery-lag benchmark reads it).
+    with running_stack(database_url, run_prefix, spa=True, mail=True) as s:
         yield s
 
 

@@ -6,17 +6,13 @@ screen is opened by test_console's ``test_every_demo_login_opens_its_inbox_and_t
 
 from __future__ import annotations
 
-import email
-import email.policy
-import socket
 import time
 
 import pytest
-from aiosmtpd.controller import Controller
 from devstack import ROOT, load_demo_state
 from helpers import eventually, gql, login
 from playwright.sync_api import expect
-from stackutil import DEMO, PASSWORD, running_stack
+from stackutil import DEMO, PASSWORD, mails, running_stack
 from test_console import NARROW, Session, browser  # noqa: F401 - the browser fixture
 
 # The kinds each demo login must find open (others may be there too).
@@ -37,35 +33,11 @@ SUMMARY = "{ myInboxSummary { open byKind { kind count } } }"
 ON_A_PHONE = ("diankou-grid", "cadre-demo", "diankou-sfs-head")
 
 
-class Sink:
-    """A real SMTP server (aiosmtpd), as ``make run`` starts one."""
-
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 OK"
-
-
 @pytest.fixture(scope="module")
-def sink():
-    handler = Sink()
-    with socket.socket() as free:
-        free.bind(("127.0.0.1", 0))
-        port = free.getsockname()[1]
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield handler, port
-    controller.stop()
-
-
-@pytest.fixture(scope="module")
-def stack(database_url, run_prefix, sink):
+def stack(database_url, run_prefix):
     if not (ROOT / "web" / "dist" / "index.html").is_file():
         pytest.fail("web/dist is not built: `make test` builds it (npm run build in web/)")
-    mail = {"NOTIFY_SMTP_URL": f"smtp://127.0.0.1:{sink[1]}", "NOTIFY_QUIET_HOURS": ""}
-    with running_stack(database_url, f"{run_prefix}dm_", console=True, extra_env=mail) as s:
+    with running_stack(database_url, f"{run_prefix}dm_", console=True, mail=True) as s:
         started = time.monotonic()
         load_demo_state(s)
         print(f"demo state loaded in {time.monotonic() - started:.1f} s")
@@ -117,12 +89,11 @@ def test_the_grid_worker_marks_the_outcome_read_and_chooses_a_daily_digest_on_a_
     assert body["data"]["myNotificationSettings"] == {"digest": True, "quietHours": True, "reachable": ["EMAIL"]}
 
 
-def test_the_demo_mails_each_login_with_an_address_its_new_items(stack, sink):
+def test_the_demo_mails_each_login_with_an_address_its_new_items(stack):
     """Mail arrives as the demo's work opens: the grid worker's outcome, the cadre's dispatched event."""
-    handler, _ = sink
 
     def to(address: str) -> list[str]:
-        return [str(m["Subject"]) for m in handler.messages if m["To"] == address]
+        return [str(m["Subject"]) for _, m in mails(stack) if m["To"] == address]
 
     eventually(lambda: to("diankou-grid@demo.county.example"), timeout=30)
     assert any("不予受理或为重复" in subject for subject in to("diankou-grid@demo.county.example"))

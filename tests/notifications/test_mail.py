@@ -305,3 +305,33 @@ async def test_the_reporter_is_mailed_by_name_when_their_report_is_closed(maker,
     await deliveries.DeliveryWorker(maker, settings).tick()
     [msg] = handler.messages
     assert msg["To"] == "grid@county.example" and "已办结" in msg["Subject"]
+
+
+async def test_a_server_that_wants_a_login_gets_the_urls_user_and_password_and_one_connection_per_tick(
+    maker, settings, sink
+):
+    from aiosmtpd.smtp import AuthResult
+
+    logins: list[tuple[bytes, bytes]] = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.password == b"s3cret pass")
+
+    handler = Sink()
+    port = _free_port()
+    controller = Controller(
+        handler, hostname="127.0.0.1", port=port, authenticator=authenticator, auth_require_tls=False
+    )
+    controller.start()
+    try:
+        await _people(maker)
+        first, second = await _report(maker), await _report(maker)
+        login = settings.model_copy(
+            update={"notify_smtp_url": f"smtp://mailer%40county:s3cret%20pass@127.0.0.1:{port}"}
+        )
+        assert await deliveries.DeliveryWorker(maker, login).tick() == 2
+    finally:
+        controller.stop()
+    assert len(handler.messages) == 2 and logins == [(b"mailer@county", b"s3cret pass")]  # one login, two mails
+    assert {d.status for d in await _deliveries(maker, first) + await _deliveries(maker, second)} == {"SENT"}

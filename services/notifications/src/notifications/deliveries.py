@@ -266,14 +266,45 @@ def digest_mail(settings, key: uuid.UUID, items: list[InboxItem], to: str) -> Em
     return msg
 
 
-def send_mail(settings, msg: EmailMessage) -> None:
-    """Over SMTP (``NOTIFY_SMTP_URL``: smtp://host:port, or smtps:// for TLS; user:password@ to log in)."""
-    url = urllib.parse.urlsplit(settings.notify_smtp_url)
-    connect = smtplib.SMTP_SSL if url.scheme == "smtps" else smtplib.SMTP
-    with connect(url.hostname, url.port or 25, timeout=settings.notify_timeout_seconds) as smtp:
+class Mailer:
+    """One SMTP connection for a tick's messages (``NOTIFY_SMTP_URL``: smtp://host:port — upgraded
+    with STARTTLS when the server offers it — or smtps:// for TLS from the start; user:password@ to
+    log in). A connection that fails is dropped; the next message opens a new one."""
+
+    def __init__(self, settings):
+        self.settings, self.smtp = settings, None
+
+    def _connect(self) -> smtplib.SMTP:
+        url = urllib.parse.urlsplit(self.settings.notify_smtp_url)
+        timeout = self.settings.notify_timeout_seconds
+        if url.scheme == "smtps":
+            smtp = smtplib.SMTP_SSL(url.hostname, url.port or 465, timeout=timeout)
+        else:
+            smtp = smtplib.SMTP(url.hostname, url.port or 25, timeout=timeout)
+            smtp.ehlo()
+            if smtp.has_extn("starttls"):
+                smtp.starttls()
+                smtp.ehlo()
         if url.username:
             smtp.login(urllib.parse.unquote(url.username), urllib.parse.unquote(url.password or ""))
-        smtp.send_message(msg)
+        return smtp
+
+    def send(self, msg: EmailMessage) -> None:
+        try:
+            if self.smtp is None:
+                self.smtp = self._connect()
+            self.smtp.send_message(msg)
+        except (smtplib.SMTPException, OSError):
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+            self.smtp = None
 
 
 class Pace:
@@ -302,6 +333,7 @@ class DeliveryWorker:
         self.vendors = vendors.from_settings(settings)  # one token cache per worker
         # vendors limit calls per second: each vendor channel is paced (NOTIFY_VENDOR_PER_SECOND)
         self.pace = {c: Pace(settings.notify_vendor_per_second) for c in (DINGTALK, WECOM)}
+        self.mailer = Mailer(settings)
         self.sent = self.failed = self.dead = None
         if registry is not None:
             self.sent = Counter("notifications_deliveries_sent", "Deliveries sent", ["channel"], registry=registry)
@@ -315,7 +347,7 @@ class DeliveryWorker:
         if not address:
             raise RuntimeError("no address")
         if channel == EMAIL:
-            await asyncio.to_thread(send_mail, self.settings, mail(address))
+            await asyncio.to_thread(self.mailer.send, mail(address))
         else:
             await self.pace[channel].wait()
             await self.vendors[channel].send(client, address, text)
@@ -347,6 +379,12 @@ class DeliveryWorker:
     async def tick(self, now: dt.datetime | None = None) -> int:
         """Send what is due; returns how many were attempted."""
         now = now or dt.datetime.now(dt.timezone.utc)
+        try:
+            return await self._tick(now)
+        finally:  # one connection per tick: none left idle between ticks
+            await asyncio.to_thread(self.mailer.close)
+
+    async def _tick(self, now: dt.datetime) -> int:
         s = self.settings
         attempted = 0
         async with httpx.AsyncClient(timeout=s.notify_timeout_seconds) as own:
@@ -440,10 +478,13 @@ class DeliveryWorker:
     async def run(self, stop: asyncio.Event | None = None) -> None:
         stop = stop or asyncio.Event()
         while not stop.is_set():
+            attempted = 0
             try:
-                await self.tick()
+                attempted = await self.tick()
             except Exception:  # the next tick retries: one bad row must not stop every delivery
                 log.exception("delivery tick failed")
+            if attempted >= BATCH:
+                continue  # a backlog: the next batch at once, not after the interval
             try:
                 await asyncio.wait_for(stop.wait(), timeout=self.settings.notify_interval_seconds)
             except asyncio.TimeoutError:
