@@ -16,6 +16,7 @@ stack's databases: connections refused (``ALLOW_CONNECTIONS false``) and every s
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import sys
 import threading
@@ -244,6 +245,8 @@ def run(stack: Stack, *, phase_seconds: float = 3.0, db_fault=None, workers: int
     doubled_items = [e for e, n in items.items() if n != 1]
     assert not missing and not doubled_items, f"inbox: missing {missing[:3]}, doubled {doubled_items[:3]}"
     figures["inbox_items"] = len(items)
+    if stack.mail_dir is not None:
+        figures.update(_mailed_once(stack, list(load.accepted.values())))
     # The deadline worker sweeps again.
     sweeps = _sweeps(stack)
     figures["seconds_until_next_deadline_sweep"] = round(
@@ -255,6 +258,38 @@ def run(stack: Stack, *, phase_seconds: float = 3.0, db_fault=None, workers: int
     figures["audit_chains"] = "intact"
     out(json.dumps(figures, ensure_ascii=False, indent=2))
     return figures
+
+
+def _mailed_once(stack: Stack, events: list[str]) -> dict:
+    """Each of these events' 待办 has one mail delivery per person holding the centre's binding, all
+    sent, and each delivery's message reached the SMTP server — never lost. A message sent just
+    before a kill and sent again after it keeps its Message-ID (the delivery's id): the receiver
+    sees one message twice, which is at-least-once mail; it is counted, never a second delivery."""
+    import email
+    import email.policy
+
+    def deliveries() -> list[tuple]:
+        with _admin(stack, f"{stack.db_prefix}notifications") as conn:
+            return conn.execute(
+                "SELECT d.id::text, d.item_id::text, d.status FROM delivery d JOIN inbox_item i ON i.id = d.item_id"
+                " WHERE d.channel = 'EMAIL' AND i.kind = 'EVENT_TO_ACCEPT' AND i.source_id = ANY(%s)",
+                (events,),
+            ).fetchall()
+
+    _wait(lambda: (rows := deliveries()) and all(r[2] == "SENT" for r in rows), 120, "mail deliveries sent")
+    rows = deliveries()
+    per_item: dict[str, int] = {}
+    for _, item, _ in rows:
+        per_item[item] = per_item.get(item, 0) + 1
+    assert len(per_item) == len(events) and len(set(per_item.values())) == 1, f"deliveries per item {per_item}"
+    seen: dict[str, int] = {}
+    for f in stack.mail_dir.glob("*.eml"):
+        msg = email.message_from_bytes(f.read_bytes(), policy=email.policy.default)
+        mid = str(msg["Message-ID"] or "").strip("<>").split("@", 1)[0]
+        seen[mid] = seen.get(mid, 0) + 1
+    lost = [d for d, _, _ in rows if d not in seen]
+    assert not lost, f"mail: {len(lost)} deliveries never reached the SMTP server, e.g. {lost[:3]}"
+    return {"mail_deliveries": len(rows), "mails_resent_after_a_kill": sum(seen[d] - 1 for d, _, _ in rows)}
 
 
 def main() -> int:
@@ -272,6 +307,13 @@ def main() -> int:
         environment="test",
         extra_env={"DEADLINE_INTERVAL_SECONDS": "1"},
     )
+    # Mail to a local SMTP server, as `make run` does: each accepted report's mail is checked too.
+    from devstack import mail_sink
+
+    stack.mail_dir = ROOT / ".data" / "chaos-mail"
+    shutil.rmtree(stack.mail_dir, ignore_errors=True)
+    sink = mail_sink(4120, stack.mail_dir)
+    stack.extra_env.update({"NOTIFY_SMTP_URL": f"smtp://127.0.0.1:{sink.port}", "NOTIFY_QUIET_HOURS": ""})
     print("preparing a stack of its own (databases chaos_*) …", flush=True)
     stack.prepare(demo=True)
     stack.start()
@@ -279,6 +321,7 @@ def main() -> int:
         run(stack, phase_seconds=10.0, workers=8, db_fault=lambda: restart_embedded(datadir))
     finally:
         stack.stop()
+        sink.stop()
     return 0
 
 

@@ -1,7 +1,7 @@
 """Faults under load, short version of `make chaos` (tools/chaos.py): kill -9 the platform service,
 then the personnel and the notifications service, then take this stack's databases away, all while a department system
-keeps reporting; nothing accepted is lost or doubled, feeds catch up, audit chains verify, the
-deadline worker sweeps again. On a stack of its own."""
+keeps reporting; nothing accepted is lost or doubled — neither the event, its 待办 nor its mail —,
+feeds catch up, audit chains verify, the deadline worker sweeps again. On a stack of its own."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from stackutil import running_stack
 
 @pytest.fixture(scope="module")
 def fault_stack(database_url, run_prefix):
-    with running_stack(database_url, f"{run_prefix}ch_", extra_env={"DEADLINE_INTERVAL_SECONDS": "1"}) as s:
+    with running_stack(database_url, f"{run_prefix}ch_", extra_env={"DEADLINE_INTERVAL_SECONDS": "1"}, mail=True) as s:
         yield s
 
 
@@ -25,6 +25,8 @@ def test_faults_under_load_lose_and_double_nothing(fault_stack):
         "database down",
     ]
     assert figures["inbox_items"] == figures["accepted_events"]
+    # every one of them mailed to the centre, once per person (a resend keeps its Message-ID)
+    assert figures["mail_deliveries"] >= figures["accepted_events"]
     assert figures["accepted_events"] > 0
     felt = {f["fault"]: f["refused_attempts"] for f in figures["faults"]}
     # Intake is the platform's: it is refused while the platform or the database is down (and then
